@@ -1,0 +1,956 @@
+/*
+ * main.c - the zhengce command.  It parses arguments and wires the stages together; what a
+ * command does lives in the modules (crawler/, parser/, select/, index/, export/).
+ *
+ * Exit codes (docs/EXIT-CODES.md): 0 success; 1 failure; 2 usage; 75 another crawl holds the
+ * lock (EX_TEMPFAIL: cron tries again later).
+ */
+#include "zc.h"
+#include "crawler.h"
+#include "export.h"
+#include "index.h"
+#include "parser.h"
+#include "select.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+#define EXIT_LOCKED 75
+
+#ifndef ZC_DATADIR
+#define ZC_DATADIR "/usr/local/share/zhengce"
+#endif
+
+static const char *corpus_dir(const char *opt)
+{
+	if (opt)
+		return opt;
+	const char *env = getenv("ZHENGCE_CORPUS");
+	return env && *env ? env : "corpus";
+}
+
+static char *data_file(const char *opt, const char *env, const char *rel)
+{
+	if (opt)
+		return zc_strdup(opt);
+	const char *e = getenv(env);
+	if (e && *e)
+		return zc_strdup(e);
+	return zc_asprintf("%s/%s", ZC_DATADIR, rel);
+}
+
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "zhengce %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'zhengce %s --help'\n", cmd);
+	return EXIT_USAGE;
+}
+
+static const char MAIN_HELP[] =
+	"usage: zhengce COMMAND [OPTIONS]\n"
+	"\n"
+	"Builds a research corpus of Chinese government policy documents: searches the central\n"
+	"government, the National Health Commission and the 31 provincial governments and health\n"
+	"commissions by keyword, applies the study's inclusion criteria and deduplication, and keeps\n"
+	"the corpus with province and year in LMDB.\n"
+	"\n"
+	"commands:\n"
+	"  crawl      search every site for every keyword, fetch what is new, select (for cron)\n"
+	"  stats      documents and entries by province and year\n"
+	"  query      documents by province, year, issuer, type or keyword\n"
+	"  export     the corpus as CSV (opens in Excel), JSONL or XLSX\n"
+	"  entries    the coded entries (00-29-6-2), one row each\n"
+	"  why        why a document (URL or code) was included or excluded\n"
+	"  reselect   apply a (changed) profile to the stored documents, no crawling\n"
+	"  parse      parse one saved page and print the document as JSON\n"
+	"  check      verify the corpus: indexes, entries and WARC records\n"
+	"\n"
+	"common options:\n"
+	"  --corpus DIR   the corpus directory (default $ZHENGCE_CORPUS, else ./corpus)\n"
+	"  -h, --help     help for a command: zhengce COMMAND --help\n"
+	"  --version      print the version\n"
+	"\n"
+	"exit codes: 0 ok, 1 failure, 2 usage, 75 another crawl holds the lock.\n"
+	"See man zhengce(1) and docs/ for formats.\n";
+
+/* ---- crawl ---------------------------------------------------------------------------------- */
+
+static const char CRAWL_HELP[] =
+	"usage: zhengce crawl [OPTIONS]\n"
+	"\n"
+	"Searches every seed site for every keyword of the profile, follows lists and pagination,\n"
+	"fetches new or changed articles (conditional GET), archives every exchange as WARC in\n"
+	"CORPUS/warc, stores documents in CORPUS/corpus and applies the profile.  A killed crawl\n"
+	"resumes where it stopped; a second crawl while one runs exits 75.\n"
+	"\n"
+	"  --corpus DIR          corpus directory (default ./corpus)\n"
+	"  --seeds FILE          sites (default seeds/sites.json)\n"
+	"  --profile FILE        study profile (default profiles/reference.json)\n"
+	"  --site LIST           only these sites: hosts or jurisdiction codes, comma-separated\n"
+	"  --delay SECONDS       between two requests to one host (default 1)\n"
+	"  --max-crawl-delay S   cap on robots.txt Crawl-delay (default 30)\n"
+	"  --tries N             attempts per URL (default 4)\n"
+	"  --backoff SECONDS     first retry wait, doubled each try (default 2)\n"
+	"  --timeout SECONDS     per transfer (default 60)\n"
+	"  --max-body BYTES      largest body accepted (default 16 MB)\n"
+	"  --user-agent STRING   (default zhengce/VERSION (+CONTACT))\n"
+	"  --contact URL         contact named in the User-Agent\n"
+	"  --cookies FILE        Netscape cookies.txt for sites with a JavaScript challenge\n"
+	"  --cacert FILE         CA certificates to trust (the mirror's test CA)\n"
+	"  --connect-to H:P:A:P  connect to A:P for host H port P (curl's syntax; repeatable).  With\n"
+	"                        any mapping in force, unmapped hosts are refused before DNS.\n"
+	"  --mirror ADDR:P1:P2   shorthand: every host's port 80 to ADDR:P1 and 443 to ADDR:P2\n"
+	"  --progress / --quiet  progress line on stderr (default: only on a terminal)\n"
+	"  --verbose             say every retry and give-up\n";
+
+typedef struct cli_ctx {
+	const zc_profile *profile;
+} cli_ctx;
+
+static int on_article(void *arg, const zc_site *site, const char *url, const char *ctype,
+		      const char *body, size_t len, json_t **page)
+{
+	(void)arg;
+	(void)site;
+	zc_doc *d;
+	*page = NULL;
+	int rc = zc_parse_page(body, len, url, ctype, &d);
+	if (rc == ZC_ECHALLENGE) {
+		zc_doc_free(&d);
+		return rc;
+	}
+	char *js = zc_doc_to_json(d, 0);
+	json_t *doc = json_loads(js, 0, NULL);
+	free(js);
+	zc_doc_free(&d);
+	if (!doc)
+		doc = json_object();
+	*page = json_pack("{s:o}", "doc", doc);
+	return ZC_OK;
+}
+
+static void print_selection(const zc_select_stats *st, FILE *out)
+{
+	fprintf(out, "selected: %zu included (%zu national, %zu provincial), %zu entries; excluded:", st->included,
+		st->national, st->provincial, st->entries);
+	int any = 0;
+	for (int i = 0; i < 9; i++)
+		if (st->by_reason[i]) {
+			fprintf(out, "%s %s %zu", any ? "," : "", ZC_REASONS[i], st->by_reason[i]);
+			any = 1;
+		}
+	fprintf(out, "%s\n", any ? "" : " none");
+}
+
+static int cmd_crawl(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"corpus", 1, 0, 'C'}, {"seeds", 1, 0, 's'}, {"profile", 1, 0, 'P'}, {"site", 1, 0, 'S'},
+		{"delay", 1, 0, 'd'}, {"max-crawl-delay", 1, 0, 'D'}, {"tries", 1, 0, 't'}, {"backoff", 1, 0, 'b'},
+		{"timeout", 1, 0, 'T'}, {"max-body", 1, 0, 'm'}, {"user-agent", 1, 0, 'U'}, {"contact", 1, 0, 'c'},
+		{"cookies", 1, 0, 'k'}, {"cacert", 1, 0, 'A'}, {"connect-to", 1, 0, 'x'}, {"mirror", 1, 0, 'M'},
+		{"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	zc_crawl_opts o = {0};
+	const char *corpus = NULL, *seeds_opt = NULL, *profile_opt = NULL, *contact = "https://github.com/zhengce";
+	char *ua = NULL;
+	char **ct = NULL;
+	size_t nct = 0;
+	int progress = isatty(2), c, ret = 1;
+	o.delay = 1;
+	o.max_crawl_delay = 30;
+	o.tries = 4;
+	o.backoff = 2;
+	o.timeout = 60;
+	o.max_body = 16u << 20;
+	o.warc_max = 1u << 30;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case 'C': corpus = optarg; break;
+		case 's': seeds_opt = optarg; break;
+		case 'P': profile_opt = optarg; break;
+		case 'S': o.only = optarg; break;
+		case 'd': o.delay = strtod(optarg, &end); break;
+		case 'D': o.max_crawl_delay = strtod(optarg, &end); break;
+		case 't': o.tries = (int)strtol(optarg, &end, 10); break;
+		case 'b': o.backoff = strtod(optarg, &end); break;
+		case 'T': o.timeout = strtol(optarg, &end, 10); break;
+		case 'm': o.max_body = (size_t)strtoull(optarg, &end, 10); break;
+		case 'U': ua = zc_strdup(optarg); break;
+		case 'c': contact = optarg; break;
+		case 'k': o.cookies = optarg; break;
+		case 'A': o.cacert = optarg; break;
+		case 'x':
+			ct = zc_realloc(ct, (nct + 1) * sizeof *ct);
+			ct[nct++] = zc_strdup(optarg);
+			break;
+		case 'M': {
+			char addr[64];
+			int p1, p2;
+			if (sscanf(optarg, "%63[^:]:%d:%d", addr, &p1, &p2) != 3)
+				return usage_error("crawl", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
+			ct = zc_realloc(ct, (nct + 2) * sizeof *ct);
+			ct[nct++] = zc_asprintf(":80:%s:%d", addr, p1);
+			ct[nct++] = zc_asprintf(":443:%s:%d", addr, p2);
+			break;
+		}
+		case 'p': progress = 1; break;
+		case 'q': progress = 0; break;
+		case 'v': o.verbose = 1; break;
+		case 'h': fputs(CRAWL_HELP, stdout); return 0;
+		default: return usage_error("crawl", "unknown option");
+		}
+		if (end && (*end || end == optarg))
+			return usage_error("crawl", "%s is not a number", optarg);
+	}
+	if (optind < argc)
+		return usage_error("crawl", "unexpected argument %s", argv[optind]);
+	if (o.delay < 0 || o.tries < 1 || o.timeout < 1 || o.max_body < 1024)
+		return usage_error("crawl", "--delay >= 0, --tries >= 1, --timeout >= 1 and --max-body >= 1024");
+	corpus = corpus_dir(corpus);
+	char *seeds_path = data_file(seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
+	char *profile_path = data_file(profile_opt, "ZHENGCE_PROFILE", "profiles/reference.json");
+	zc_seeds seeds = {0};
+	zc_profile *profile = NULL;
+	zc_index *idx = NULL;
+	char *err = NULL;
+	int lockfd = -1;
+	long holder = 0;
+	zc_crawl_summary sum = {0};
+	int rc = zc_index_lock_crawl(corpus, &lockfd, &holder);
+	if (rc == ZC_ELOCKED) {
+		fprintf(stderr, "zhengce crawl: another crawl (pid %ld) is running on %s; exiting\n", holder, corpus);
+		ret = EXIT_LOCKED;
+		goto out;
+	}
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: cannot create the lock in %s: %s\n", corpus, zc_strerror(rc));
+		goto out;
+	}
+	if (zc_seeds_load(seeds_path, &seeds, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: bad seed file: %s\n", err);
+		goto out;
+	}
+	if (zc_profile_load(profile_path, &profile, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: bad profile: %s\n", err);
+		goto out;
+	}
+	if ((rc = zc_index_open(corpus, 0, &idx)) != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
+		goto out;
+	}
+	if (!ua)
+		ua = zc_asprintf("zhengce/%s (+%s)", ZC_VERSION, contact);
+	o.dir = corpus;
+	o.user_agent = ua;
+	o.connect_to = ct;
+	o.n_connect_to = nct;
+	o.keywords = zc_profile_search(profile, &o.n_keywords);
+	o.progress = progress;
+	cli_ctx cc = {profile};
+	rc = zc_crawl_run(idx, &seeds, &o, on_article, &cc, &sum);
+	if (rc == ZC_OK || rc == ZC_EIO) {
+		zc_select_stats st;
+		int src = zc_select_finalize(idx, profile, &st);
+		if (src != ZC_OK) {
+			fprintf(stderr, "zhengce crawl: selection failed: %s\n", zc_strerror(src));
+			rc = src;
+		} else {
+			printf("%s%ld requests; added %ld, changed %ld, unchanged %ld; %ld failed, %ld not allowed by robots.txt\n",
+			       sum.resumed ? "resumed: " : "", sum.requests, sum.added, sum.changed, sum.unchanged, sum.failed,
+			       sum.skipped_robots);
+			print_selection(&st, stdout);
+		}
+	}
+	int failed = 0;
+	for (size_t i = 0; i < sum.n_sites; i++)
+		if (sum.sites[i].failed) {
+			if (!failed)
+				fprintf(stderr, "zhengce crawl: these sites were not crawled completely:\n");
+			fprintf(stderr, "  %s\n", sum.sites[i].problem);
+			failed++;
+		}
+	ret = rc == ZC_OK && !failed ? 0 : 1;
+	if (rc == ZC_OK && failed)
+		fprintf(stderr, "zhengce crawl: %d of %zu sites failed\n", failed, sum.n_sites);
+out:
+	zc_crawl_summary_free(&sum);
+	zc_index_close(&idx);
+	zc_profile_free(&profile);
+	zc_seeds_free(&seeds);
+	zc_index_unlock_crawl(&lockfd);
+	for (size_t i = 0; i < nct; i++)
+		free(ct[i]);
+	free(ct);
+	free(ua);
+	free(err);
+	free(seeds_path);
+	free(profile_path);
+	return ret;
+}
+
+/* ---- reading the corpus ------------------------------------------------------------------ */
+
+typedef struct filter {
+	const char *province;	/* code */
+	int y1, y2;
+	const char *issuer, *type, *keyword;
+	int excluded;		/* 0 included only; 1 excluded only; 2 all */
+} filter;
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static int matches(const filter *f, json_t *page)
+{
+	json_t *doc = json_object_get(page, "doc");
+	int inc = !strcmp(jstr(page, "decision"), "included");
+	if ((f->excluded == 0 && !inc) || (f->excluded == 1 && inc))
+		return 0;
+	if (f->province && strcmp(jstr(page, "jurisdiction"), f->province))
+		return 0;
+	const char *w = *jstr(doc, "written_date") ? jstr(doc, "written_date") : jstr(doc, "published_date");
+	int y = atoi(w);
+	if (f->y1 && (y < f->y1 || y > f->y2))
+		return 0;
+	if (f->type && strcmp(jstr(doc, "type"), f->type))
+		return 0;
+	if (f->issuer) {
+		int hit = 0;
+		json_t *iss = json_object_get(doc, "issuers");
+		for (size_t i = 0; i < json_array_size(iss); i++)
+			if (strstr(json_string_value(json_array_get(iss, i)), f->issuer))
+				hit = 1;
+		if (!hit)
+			return 0;
+	}
+	if (f->keyword && !strstr(jstr(doc, "title"), f->keyword) && !strstr(jstr(doc, "body"), f->keyword))
+		return 0;
+	return 1;
+}
+
+typedef int (*page_fn)(json_t *page, void *arg);
+typedef struct scan_ctx {
+	page_fn fn;
+	void *arg;
+	int rc;
+} scan_ctx;
+
+static int scan_pages_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)k;
+	(void)kl;
+	scan_ctx *s = arg;
+	json_t *page = json_loadb(v, vl, 0, NULL);
+	if (!page)
+		return 0;
+	s->rc = s->fn(page, s->arg);
+	json_decref(page);
+	return s->rc != 0;
+}
+
+static int scan_pages_txn(zc_txn *t, void *arg)
+{
+	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, scan_pages_cb, arg);
+}
+
+static int open_corpus(const char *cmd, const char *corpus, zc_index **idx)
+{
+	int rc = zc_index_open(corpus, ZC_INDEX_RDONLY, idx);
+	if (rc == ZC_ENOTFOUND) {
+		fprintf(stderr, "zhengce %s: no corpus in %s; run 'zhengce crawl --corpus %s' first\n", cmd, corpus, corpus);
+		return 1;
+	}
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce %s: cannot open the corpus in %s: %s\n", cmd, corpus, zc_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_years(const char *s, int *y1, int *y2)
+{
+	char *end;
+	*y1 = (int)strtol(s, &end, 10);
+	*y2 = *y1;
+	if (*end == '-')
+		*y2 = (int)strtol(end + 1, &end, 10);
+	return *end == '\0' && *y1 > 1900 && *y2 >= *y1;
+}
+
+/* ---- stats ---------------------------------------------------------------------------------- */
+
+static int stats_add(json_t *page, void *arg)
+{
+	zc_stats *s = arg;
+	if (!strcmp(jstr(page, "decision"), "included"))
+		zc_stats_add(s, page);
+	else if (*jstr(page, "reason"))
+		zc_stats_excluded(s, jstr(page, "reason"));
+	return 0;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"by", 1, 0, 'b'}, {"format", 1, 0, 'f'},
+					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *corpus = NULL, *by = "summary";
+	enum zc_format fmt = ZC_FMT_TABLE;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': corpus = optarg; break;
+		case 'b': by = optarg; break;
+		case 'f':
+			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX)
+				return usage_error("stats", "--format is table, csv or json");
+			break;
+		case 'h':
+			fputs("usage: zhengce stats [--corpus DIR] [--by summary|province|year|province-year] [--format table|csv|json]\n"
+			      "\nDocuments and entries of the corpus by province and year (year = written date, else\n"
+			      "published date), national and provincial totals, and exclusions by reason.\n", stdout);
+			return 0;
+		default: return usage_error("stats", "unknown option");
+		}
+	}
+	if (strcmp(by, "summary") && strcmp(by, "province") && strcmp(by, "year") && strcmp(by, "province-year"))
+		return usage_error("stats", "--by is summary, province, year or province-year");
+	zc_index *idx;
+	if (open_corpus("stats", corpus_dir(corpus), &idx))
+		return 1;
+	zc_stats *s = zc_stats_new();
+	scan_ctx sc = {stats_add, s, 0};
+	int rc = zc_index_read(idx, scan_pages_txn, &sc);
+	if (rc == ZC_OK)
+		zc_stats_print(s, stdout, by, fmt);
+	zc_stats_free(&s);
+	zc_index_close(&idx);
+	return rc == ZC_OK ? 0 : 1;
+}
+
+/* ---- export, query, entries ------------------------------------------------------------------ */
+
+typedef struct exp_ctx {
+	zc_exporter *e;
+	filter f;
+	long n;
+} exp_ctx;
+
+static int export_one(json_t *page, void *arg)
+{
+	exp_ctx *x = arg;
+	if (!matches(&x->f, page))
+		return 0;
+	x->n++;
+	return zc_export_doc(x->e, page) == ZC_OK ? 0 : 1;
+}
+
+/* query's table: code, date, province, type, title */
+typedef struct tbl_ctx {
+	filter f;
+	FILE *out;
+	long n;
+} tbl_ctx;
+
+static int table_one(json_t *page, void *arg)
+{
+	tbl_ctx *t = arg;
+	if (!matches(&t->f, page))
+		return 0;
+	json_t *doc = json_object_get(page, "doc");
+	char code[32] = "";
+	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
+	if (fc && !strcmp(jstr(page, "decision"), "included"))
+		snprintf(code, sizeof code, "%s-%lld", jstr(page, "jurisdiction"), (long long)fc);
+	const char *prov = zc_province_name(jstr(page, "jurisdiction"));
+	const char *w = *jstr(doc, "written_date") ? jstr(doc, "written_date") : jstr(doc, "published_date");
+	if (t->f.excluded)
+		fprintf(t->out, "%-7s %-10s %-6s %-4s %s  [%s]\n", code, w, prov ? prov : "", jstr(doc, "type"),
+			jstr(doc, "title"), *jstr(page, "reason") ? jstr(page, "reason") : "included");
+	else
+		fprintf(t->out, "%-7s %-10s %-6s %-4s %s\n", code, w, prov ? prov : "", jstr(doc, "type"), jstr(doc, "title"));
+	t->n++;
+	return 0;
+}
+
+static int table_write(zc_index *idx, FILE *f, const filter *flt)
+{
+	tbl_ctx t = {*flt, f, 0};
+	scan_ctx sc = {table_one, &t, 0};
+	int rc = zc_index_read(idx, scan_pages_txn, &sc);
+	fprintf(f, "%ld document%s\n", t.n, t.n == 1 ? "" : "s");
+	return rc;
+}
+
+/* entries: scan the entries table, join each with its page */
+typedef struct ent_ctx {
+	zc_exporter *e;
+	const filter *f;
+	zc_txn *t;
+	int rc;
+} ent_ctx;
+
+static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)k;
+	(void)kl;
+	ent_ctx *x = arg;
+	json_t *ent = json_loadb(v, vl, 0, NULL), *page = NULL;
+	if (ent && zc_tx_page_get(x->t, (uint64_t)json_integer_value(json_object_get(ent, "page")), &page) == ZC_OK &&
+	    matches(x->f, page))
+		x->rc = zc_export_entry(x->e, ent, page);
+	json_decref(ent);
+	json_decref(page);
+	return x->rc != ZC_OK;
+}
+
+static int entries_txn(zc_txn *t, void *arg)
+{
+	ent_ctx *x = arg;
+	x->t = t;
+	int rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_one, x);
+	return rc != ZC_OK ? rc : x->rc;
+}
+
+static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const filter *flt)
+{
+	ent_ctx x = {NULL, flt, NULL, ZC_OK};
+	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, &x.e);
+	if (rc != ZC_OK)
+		return rc;
+	rc = zc_index_read(idx, entries_txn, &x);
+	int erc = zc_export_end(&x.e);
+	return rc != ZC_OK ? rc : erc;
+}
+
+static int cmd_export_like(const char *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"corpus", 1, 0, 'C'}, {"format", 1, 0, 'f'}, {"excluded", 0, 0, 'x'}, {"all", 0, 0, 'a'},
+		{"output", 1, 0, 'o'}, {"no-bom", 0, 0, 'n'}, {"province", 1, 0, 'p'}, {"year", 1, 0, 'y'},
+		{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	int is_query = !strcmp(cmd, "query"), is_entries = !strcmp(cmd, "entries");
+	const char *corpus = NULL, *out = NULL;
+	enum zc_format fmt = is_query ? ZC_FMT_TABLE : ZC_FMT_CSV;
+	int bom = 1, c;
+	exp_ctx x = {0};
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': corpus = optarg; break;
+		case 'f':
+			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_JSON || (fmt == ZC_FMT_TABLE && !is_query))
+				return usage_error(cmd, "--format is %s", is_query ? "table, csv or jsonl" : "csv, jsonl or xlsx");
+			break;
+		case 'x': x.f.excluded = 1; break;
+		case 'a': x.f.excluded = 2; break;
+		case 'o': out = optarg; break;
+		case 'n': bom = 0; break;
+		case 'p':
+			x.f.province = zc_province_code(optarg);
+			if (!x.f.province)
+				return usage_error(cmd, "unknown province %s (use 浙江, 浙江省, Zhejiang or 33)", optarg);
+			break;
+		case 'y':
+			if (!parse_years(optarg, &x.f.y1, &x.f.y2))
+				return usage_error(cmd, "--year wants YYYY or YYYY-YYYY, not %s", optarg);
+			break;
+		case 'i': x.f.issuer = optarg; break;
+		case 't': x.f.type = optarg; break;
+		case 'k': x.f.keyword = optarg; break;
+		case 'h':
+			if (is_entries)
+				fputs("usage: zhengce entries [--corpus DIR] [--province P] [--year Y|Y1-Y2] [--format csv|jsonl|xlsx] [-o FILE] [--no-bom]\n"
+				      "\nOne row per entry: code (00-29-6-2 = national, file 29, section 六, item （二）), the\n"
+				      "document's code, jurisdiction, province, year, title, section, item and the entry's text.\n", stdout);
+			else if (is_query)
+				fputs("usage: zhengce query [--corpus DIR] [--province 浙江|浙江省|Zhejiang|33] [--year Y|Y1-Y2]\n"
+				      "                     [--issuer S] [--type T] [--keyword K] [--excluded|--all]\n"
+				      "                     [--format table|csv|jsonl]\n", stdout);
+			else
+				fputs("usage: zhengce export [--corpus DIR] [--format csv|jsonl|xlsx] [--excluded|--all] [-o FILE] [--no-bom]\n"
+				      "\nThe corpus, one row per document (docs/CSV.md lists the columns).  CSV is UTF-8 with a BOM\n"
+				      "so Excel shows Chinese correctly; --no-bom for tools that dislike it.  --excluded adds the\n"
+				      "excluded documents' decision, reason and evidence; XLSX needs -o FILE.\n", stdout);
+			return 0;
+		default: return usage_error(cmd, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument %s", argv[optind]);
+	if (fmt == ZC_FMT_XLSX && !out)
+		return usage_error(cmd, "XLSX needs -o FILE");
+	zc_index *idx;
+	if (open_corpus(cmd, corpus_dir(corpus), &idx))
+		return 1;
+	FILE *f = stdout;
+	if (out && fmt != ZC_FMT_XLSX && !(f = fopen(out, "w"))) {
+		fprintf(stderr, "zhengce %s: cannot write %s: %s\n", cmd, out, strerror(errno));
+		zc_index_close(&idx);
+		return 1;
+	}
+	int rc;
+	if (is_entries) {
+		rc = entries_write(idx, f, out, fmt, bom, &x.f);
+	} else if (fmt == ZC_FMT_TABLE) {
+		rc = table_write(idx, f, &x.f);
+	} else {
+		rc = zc_export_begin(f, out, fmt, "documents", x.f.excluded != 0, bom, &x.e);
+		if (rc == ZC_OK) {
+			scan_ctx sc = {export_one, &x, 0};
+			rc = zc_index_read(idx, scan_pages_txn, &sc);
+			int erc = zc_export_end(&x.e);
+			if (rc == ZC_OK)
+				rc = erc;
+		}
+	}
+	if (f != stdout && fclose(f) != 0)
+		rc = ZC_EIO;
+	zc_index_close(&idx);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce %s: %s\n", cmd, zc_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- why ------------------------------------------------------------------------------------- */
+
+typedef struct why_ctx {
+	const char *arg;
+	json_t *page;
+} why_ctx;
+
+static int why_txn(zc_txn *t, void *arg)
+{
+	why_ctx *w = arg;
+	uint64_t id;
+	if (zc_tx_page_id(t, w->arg, &id) == ZC_OK)
+		return zc_tx_page_get(t, id, &w->page);
+	/* a code: 33-12 (document) or 33-12-3-2 (entry) */
+	char code[64];
+	int j, f;
+	if (sscanf(w->arg, "%d-%d", &j, &f) == 2) {
+		snprintf(code, sizeof code, "%02d-%d", j, f);
+		char *v;
+		size_t n;
+		if (zc_tx_get(t, ZC_T_FILECODE, code, strlen(code), &v, &n) == ZC_OK) {
+			id = n == 8 ? zc_key_u64(v) : 0;
+			free(v);
+			return zc_tx_page_get(t, id, &w->page);
+		}
+	}
+	return ZC_ENOTFOUND;
+}
+
+static int cmd_why(int argc, char **argv)
+{
+	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *corpus = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'C')
+			corpus = optarg;
+		else if (c == 'h') {
+			fputs("usage: zhengce why [--corpus DIR] URL|CODE\n\nWhy a document was included or excluded: the decision, its reason and\n"
+			      "evidence, the document's fields and every source where it was seen.\n", stdout);
+			return 0;
+		} else
+			return usage_error("why", "unknown option");
+	}
+	if (optind != argc - 1)
+		return usage_error("why", "give one URL or code (33-12, 00-29-6-2)");
+	zc_index *idx;
+	if (open_corpus("why", corpus_dir(corpus), &idx))
+		return 1;
+	why_ctx w = {argv[optind], NULL};
+	int rc = zc_index_read(idx, why_txn, &w);
+	zc_index_close(&idx);
+	if (rc != ZC_OK || !w.page) {
+		fprintf(stderr, "zhengce why: %s is not in the corpus (neither a fetched URL nor a file code)\n", argv[optind]);
+		return 1;
+	}
+	json_t *p = w.page, *doc = json_object_get(p, "doc");
+	int inc = !strcmp(jstr(p, "decision"), "included");
+	json_int_t fc = json_integer_value(json_object_get(p, "file_code"));
+	printf("%s\n", jstr(doc, "title"));
+	if (inc)
+		printf("INCLUDED as %s-%lld: %s\n", jstr(p, "jurisdiction"), (long long)fc, jstr(p, "evidence"));
+	else
+		printf("EXCLUDED (%s): %s\n", jstr(p, "reason"), jstr(p, "evidence"));
+	if (*jstr(p, "canonical_url"))
+		printf("canonical copy: %s\n", jstr(p, "canonical_url"));
+	const char *prov = zc_province_name(jstr(p, "jurisdiction"));
+	printf("jurisdiction:   %s %s\n", jstr(p, "jurisdiction"), prov ? prov : "");
+	printf("document no.:   %s\n", *jstr(doc, "docno") ? jstr(doc, "docno") : "(none)");
+	printf("issuers:        ");
+	json_t *iss = json_object_get(doc, "issuers");
+	for (size_t i = 0; i < json_array_size(iss); i++)
+		printf("%s%s", i ? "、" : "", json_string_value(json_array_get(iss, i)));
+	printf("%s\n", json_array_size(iss) ? "" : "(none on the page)");
+	printf("written:        %s\npublished:      %s\ntype:           %s\nvalidity:       %s\n",
+	       *jstr(doc, "written_date") ? jstr(doc, "written_date") : "(not given)", jstr(doc, "published_date"),
+	       jstr(doc, "type"), *jstr(doc, "validity") ? jstr(doc, "validity") : "(not given)");
+	printf("entries:        %lld\n", (long long)json_integer_value(json_object_get(p, "entries")));
+	printf("sources:\n");
+	json_t *src = json_object_get(p, "sources");
+	for (size_t i = 0; i < json_array_size(src); i++)
+		printf("  %s\n", json_string_value(json_array_get(src, i)));
+	json_t *warc = json_object_get(p, "warc");
+	printf("fetched %s; archived in warc/%s at offset %lld, record %s\n", jstr(p, "fetched_at"), jstr(warc, "file"),
+	       (long long)json_integer_value(json_object_get(warc, "offset")), jstr(warc, "record_id"));
+	json_decref(p);
+	return 0;
+}
+
+/* ---- reselect -------------------------------------------------------------------------------- */
+
+static int cmd_reselect(int argc, char **argv)
+{
+	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"profile", 1, 0, 'P'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *corpus = NULL, *popt = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'C')
+			corpus = optarg;
+		else if (c == 'P')
+			popt = optarg;
+		else if (c == 'h') {
+			fputs("usage: zhengce reselect [--corpus DIR] [--profile FILE]\n\nApplies a profile to the stored documents without crawling.  File codes of documents\n"
+			      "that stay included never change; newly included ones get the next free codes.\n", stdout);
+			return 0;
+		} else
+			return usage_error("reselect", "unknown option");
+	}
+	corpus = corpus_dir(corpus);
+	char *ppath = data_file(popt, "ZHENGCE_PROFILE", "profiles/reference.json"), *err = NULL;
+	zc_profile *p = NULL;
+	zc_index *idx = NULL;
+	int lockfd = -1, ret = 1;
+	long holder;
+	if (zc_index_lock_crawl(corpus, &lockfd, &holder) == ZC_ELOCKED) {
+		fprintf(stderr, "zhengce reselect: a crawl (pid %ld) is running on %s; try again when it ends\n", holder, corpus);
+		ret = EXIT_LOCKED;
+		goto out;
+	}
+	if (zc_profile_load(ppath, &p, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce reselect: bad profile: %s\n", err);
+		goto out;
+	}
+	int rc = zc_index_open(corpus, 0, &idx);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce reselect: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
+		goto out;
+	}
+	zc_select_stats st;
+	rc = zc_select_finalize(idx, p, &st);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce reselect: %s\n", zc_strerror(rc));
+		goto out;
+	}
+	printf("profile: %s\n", zc_profile_name(p));
+	print_selection(&st, stdout);
+	ret = 0;
+out:
+	zc_index_close(&idx);
+	zc_profile_free(&p);
+	zc_index_unlock_crawl(&lockfd);
+	free(ppath);
+	free(err);
+	return ret;
+}
+
+/* ---- parse ------------------------------------------------------------------------------------- */
+
+static int cmd_parse(int argc, char **argv)
+{
+	static const struct option opts[] = {{"url", 1, 0, 'u'}, {"content-type", 1, 0, 'c'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *url = NULL, *ctype = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'u')
+			url = optarg;
+		else if (c == 'c')
+			ctype = optarg;
+		else if (c == 'h') {
+			fputs("usage: zhengce parse --url URL [--content-type CT] FILE\n\nParses one saved page (FILE, or - for standard input) as if fetched from URL with\n"
+			      "the HTTP Content-Type CT, and prints the document as one JSON object.\n", stdout);
+			return 0;
+		} else
+			return usage_error("parse", "unknown option");
+	}
+	if (optind != argc - 1)
+		return usage_error("parse", "give one FILE");
+	if (!url)
+		url = "http://localhost/";
+	const char *path = argv[optind];
+	FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "zhengce parse: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	zc_buf b;
+	zc_buf_init(&b, 64u << 20);
+	char tmp[65536];
+	size_t n;
+	int rc = ZC_OK;
+	while (rc == ZC_OK && (n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		rc = zc_buf_add(&b, tmp, n);
+	if (f != stdin)
+		fclose(f);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce parse: %s is larger than 64 MB\n", path);
+		zc_buf_free(&b);
+		return 1;
+	}
+	zc_doc *d;
+	rc = zc_parse_page(b.data ? b.data : "", b.len, url, ctype, &d);
+	zc_buf_free(&b);
+	char *js = zc_doc_to_json(d, 1);
+	puts(js);
+	free(js);
+	zc_doc_free(&d);
+	if (rc == ZC_ECHALLENGE)
+		fprintf(stderr, "zhengce parse: %s is an anti-bot challenge page, not a document\n", path);
+	else if (rc != ZC_OK)
+		fprintf(stderr, "zhengce parse: %s: %s\n", path, zc_strerror(rc));
+	return rc == ZC_OK ? 0 : 1;
+}
+
+/* ---- check ------------------------------------------------------------------------------------- */
+
+typedef struct check_ctx {
+	const char *corpus;
+	long pages, problems, included;
+	zc_txn *t;
+} check_ctx;
+
+static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	check_ctx *c = arg;
+	json_t *p = json_loadb(v, vl, 0, NULL);
+	c->pages++;
+	if (!p || kl != 8) {
+		printf("page record %ld is not valid JSON\n", c->pages);
+		c->problems++;
+		json_decref(p);
+		return 0;
+	}
+	uint64_t id;
+	if (zc_tx_page_id(c->t, jstr(p, "url"), &id) != ZC_OK || id != zc_key_u64(k)) {
+		printf("%s: the URL index does not point at its page\n", jstr(p, "url"));
+		c->problems++;
+	}
+	json_t *w = json_object_get(p, "warc");
+	char *path = zc_asprintf("%s/warc/%s", c->corpus, jstr(w, "file"));
+	struct stat st;
+	if (!w || stat(path, &st) != 0 || (long long)st.st_size <= json_integer_value(json_object_get(w, "offset"))) {
+		printf("%s: its WARC record (%s) is missing\n", jstr(p, "url"), path);
+		c->problems++;
+	}
+	free(path);
+	if (!strcmp(jstr(p, "decision"), "included"))
+		c->included++;
+	json_decref(p);
+	return 0;
+}
+
+static int check_txn(zc_txn *t, void *arg)
+{
+	check_ctx *c = arg;
+	c->t = t;
+	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, check_page, c);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *corpus = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'C')
+			corpus = optarg;
+		else if (c == 'h') {
+			fputs("usage: zhengce check [--corpus DIR]\n\nVerifies the corpus: every page record readable, the URL index agrees with the pages,\n"
+			      "every page's WARC record exists.  Exit 0 when all is well.\n", stdout);
+			return 0;
+		} else
+			return usage_error("check", "unknown option");
+	}
+	corpus = corpus_dir(corpus);
+	zc_index *idx;
+	if (open_corpus("check", corpus, &idx))
+		return 1;
+	check_ctx cc = {corpus, 0, 0, 0, NULL};
+	int rc = zc_index_read(idx, check_txn, &cc);
+	zc_index_close(&idx);
+	printf("%ld pages, %ld included; %ld problem%s\n", cc.pages, cc.included, cc.problems, cc.problems == 1 ? "" : "s");
+	return rc == ZC_OK && cc.problems == 0 ? 0 : 1;
+}
+
+/* ---- main -------------------------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(MAIN_HELP, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(MAIN_HELP, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("zhengce %s (%s, libxml2 %s)\n", ZC_VERSION, curl_version(), LIBXML_DOTTED_VERSION);
+		return 0;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+	int ret;
+	argc--;
+	argv++;
+	if (!strcmp(cmd, "crawl"))
+		ret = cmd_crawl(argc, argv);
+	else if (!strcmp(cmd, "stats"))
+		ret = cmd_stats(argc, argv);
+	else if (!strcmp(cmd, "export") || !strcmp(cmd, "query") || !strcmp(cmd, "entries"))
+		ret = cmd_export_like(cmd, argc, argv);
+	else if (!strcmp(cmd, "why"))
+		ret = cmd_why(argc, argv);
+	else if (!strcmp(cmd, "reselect"))
+		ret = cmd_reselect(argc, argv);
+	else if (!strcmp(cmd, "parse"))
+		ret = cmd_parse(argc, argv);
+	else if (!strcmp(cmd, "check"))
+		ret = cmd_check(argc, argv);
+	else {
+		fprintf(stderr, "zhengce: '%s' is not a command; see 'zhengce --help'\n", cmd);
+		ret = EXIT_USAGE;
+	}
+	xmlCleanupParser();
+	curl_global_cleanup();
+	return ret;
+}

@@ -1,0 +1,257 @@
+/* zc.c - errors, allocation, zc_buf and string helpers (see zc.h). */
+#include "zc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *zc_strerror(int err)
+{
+	switch (err) {
+	case ZC_OK: return "success";
+	case ZC_EIO: return "input/output error";
+	case ZC_EPARSE: return "malformed input";
+	case ZC_ENOTFOUND: return "not found";
+	case ZC_ELOCKED: return "another crawl is running (lock held)";
+	case ZC_ETOOBIG: return "size limit reached";
+	case ZC_ECHARSET: return "text could not be decoded";
+	case ZC_EUSAGE: return "bad arguments";
+	case ZC_ENET: return "network failure";
+	case ZC_EDB: return "database failure";
+	case ZC_ECHALLENGE: return "anti-bot challenge page";
+	case ZC_EFULL: return "no space left (disk or database map full)";
+	case ZC_ESCOPE: return "URL outside the crawl scope";
+	}
+	return "unknown error";
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "zhengce: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *zc_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *zc_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *zc_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *zc_strdup(const char *s)
+{
+	return zc_strndup(s, strlen(s));
+}
+
+char *zc_strndup(const char *s, size_t n)
+{
+	char *p = zc_malloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *zc_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	char *p = zc_malloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void zc_buf_init(zc_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+int zc_buf_add(zc_buf *b, const void *p, size_t n)
+{
+	if (n > b->max - b->len)
+		return ZC_ETOOBIG;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->data = zc_realloc(b->data, cap);
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return ZC_OK;
+}
+
+int zc_buf_addstr(zc_buf *b, const char *s)
+{
+	return zc_buf_add(b, s, strlen(s));
+}
+
+int zc_buf_addch(zc_buf *b, char c)
+{
+	return zc_buf_add(b, &c, 1);
+}
+
+int zc_buf_printf(zc_buf *b, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return ZC_EPARSE;
+	if ((size_t)n < sizeof small)
+		return zc_buf_add(b, small, (size_t)n);
+	char *big = zc_malloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	int rc = zc_buf_add(b, big, (size_t)n);
+	free(big);
+	return rc;
+}
+
+void zc_buf_reset(zc_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *zc_buf_take(zc_buf *b)
+{
+	char *p = b->data ? b->data : zc_strdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void zc_buf_free(zc_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int zc_str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int zc_str_ends(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+int zc_utf8_next(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80) {
+		*cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+		return 2;
+	}
+	if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+		*cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+		return 3;
+	}
+	if ((u[0] & 0xF8) == 0xF0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
+	    (u[3] & 0xC0) == 0x80) {
+		*cp = ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) |
+		      (u[3] & 0x3Fu);
+		return 4;
+	}
+	*cp = 0xFFFD;
+	return 1;
+}
+
+static int space_at(const char *s, int *len)
+{
+	unsigned cp;
+	int n = zc_utf8_next(s, &cp);
+	*len = n;
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
+	       cp == 0x3000 || cp == '\f' || cp == '\v';
+}
+
+char *zc_str_trim(char *s)
+{
+	char *p = s;
+	int n;
+	while (*p && space_at(p, &n))
+		p += n;
+	if (p != s)
+		memmove(s, p, strlen(p) + 1);
+	/* walk forward remembering the end of the last non-space */
+	char *end = s;
+	for (p = s; *p; p += n) {
+		if (!space_at(p, &n))
+			end = p + n;
+	}
+	*end = '\0';
+	return s;
+}
+
+char *zc_str_fold(const char *s)
+{
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	while (*s) {
+		unsigned cp;
+		int n = zc_utf8_next(s, &cp);
+		if (cp >= 0xFF01 && cp <= 0xFF5E)
+			zc_buf_addch(&b, (char)(cp - 0xFEE0));
+		else if (cp == 0x3000 || cp == 0xA0)
+			zc_buf_addch(&b, ' ');
+		else
+			zc_buf_add(&b, s, (size_t)n);
+		s += n;
+	}
+	return zc_buf_take(&b);
+}
+
+char *zc_str_replace(const char *s, const char *from, const char *to)
+{
+	zc_buf b;
+	size_t fl = strlen(from);
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	const char *p;
+	while (fl && (p = strstr(s, from))) {
+		zc_buf_add(&b, s, (size_t)(p - s));
+		zc_buf_addstr(&b, to);
+		s = p + fl;
+	}
+	zc_buf_addstr(&b, s);
+	return zc_buf_take(&b);
+}

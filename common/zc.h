@@ -1,0 +1,84 @@
+/*
+ * zc.h - what every zhengce module shares: one error type, one growable buffer with a cap,
+ * and the allocation policy.
+ *
+ * Errors: every function that can fail returns int, 0 (ZC_OK) on success and a negative
+ * ZC_E* code otherwise; zc_strerror() explains it in words.  Results come back through
+ * out-parameters.
+ *
+ * Out of memory: zc_malloc() and friends abort the process with a message (as redis does).
+ * A crawl that cannot allocate a few kilobytes cannot do anything useful, and LMDB's
+ * transactions guarantee that an abort never leaves the corpus half-written.  Limits on what
+ * the web can make us allocate are enforced by caps (zc_buf.max), not by malloc failing.
+ */
+#ifndef ZC_H
+#define ZC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define ZC_VERSION "0.1.0"
+
+enum zc_err {
+	ZC_OK = 0,
+	ZC_EIO = -1,		/* a file or socket could not be read or written */
+	ZC_EPARSE = -2,		/* input is not in the expected format */
+	ZC_ENOTFOUND = -3,	/* no such key, file or document */
+	ZC_ELOCKED = -4,	/* another crawl holds the lock */
+	ZC_ETOOBIG = -5,	/* a size cap was reached */
+	ZC_ECHARSET = -6,	/* text could not be decoded */
+	ZC_EUSAGE = -7,		/* bad arguments */
+	ZC_ENET = -8,		/* network failure */
+	ZC_EDB = -9,		/* LMDB failure */
+	ZC_ECHALLENGE = -10,	/* the site answered with an anti-bot challenge */
+	ZC_EFULL = -11,		/* the disk or the LMDB map is full */
+	ZC_ESCOPE = -12,	/* a URL outside the crawl's scope */
+};
+
+const char *zc_strerror(int err);
+
+/* Allocation: never returns NULL (aborts on exhaustion, see above). */
+void *zc_malloc(size_t n);
+void *zc_calloc(size_t n, size_t size);
+void *zc_realloc(void *p, size_t n);
+char *zc_strdup(const char *s);
+char *zc_strndup(const char *s, size_t n);
+char *zc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * zc_buf: a growable byte buffer with a hard cap.
+ * Invariants: data is NULL or NUL-terminated (len excludes the NUL); len <= max.
+ * Adding past max fails with ZC_ETOOBIG and leaves the buffer as it was.
+ * zc_buf_take() hands the bytes to the caller (free() them) and resets the buffer.
+ */
+typedef struct zc_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+} zc_buf;
+
+#define ZC_BUF_UNLIMITED ((size_t)-1)
+
+void zc_buf_init(zc_buf *b, size_t max);
+int zc_buf_add(zc_buf *b, const void *p, size_t n);
+int zc_buf_addstr(zc_buf *b, const char *s);
+int zc_buf_addch(zc_buf *b, char c);
+int zc_buf_printf(zc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void zc_buf_reset(zc_buf *b);
+char *zc_buf_take(zc_buf *b);
+void zc_buf_free(zc_buf *b);
+
+/* Strings: small helpers over UTF-8 text. */
+int zc_str_starts(const char *s, const char *prefix);
+int zc_str_ends(const char *s, const char *suffix);
+/* Trims ASCII space, NBSP (U+00A0) and ideographic space (U+3000) in place; returns s. */
+char *zc_str_trim(char *s);
+/* Folds full-width ASCII (U+FF01-U+FF5E) to half-width and U+3000 to a space; new string. */
+char *zc_str_fold(const char *s);
+/* Replaces every occurrence of from by to; new string. */
+char *zc_str_replace(const char *s, const char *from, const char *to);
+/* Decodes one UTF-8 code point at s; returns its length (1 for invalid bytes). */
+int zc_utf8_next(const char *s, unsigned *cp);
+
+#endif

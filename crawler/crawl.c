@@ -1,0 +1,1087 @@
+/*
+ * crawl.c - the event loop: per-host queues in the index, one libcurl multi handle, robots.txt
+ * first on every host, politeness and backoff, conditional GET, the archive, and resume.
+ *
+ * Crash safety: a request leaves the frontier in the same LMDB transaction that stores what it
+ * produced (the page, the links it found, the next pages), and the WARC record is flushed
+ * before that transaction.  A crawl killed at any instant therefore resumes with exactly the
+ * requests that had not been done; nothing stored is fetched again in that run.
+ */
+#include "crawler.h"
+#include "parser.h"
+#include "../common/zc.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { ROBOTS_NONE, ROBOTS_FETCHING, ROBOTS_READY };
+
+typedef struct host_state {
+	char *host;
+	const zc_site *site;
+	zc_site_report *rep;
+	zc_robots *robots;
+	int robots_state;
+	double delay;		/* effective delay between requests */
+	double next_at;		/* not before this time */
+	int busy;
+	int empty;		/* known to have nothing queued */
+	int blocked;		/* challenge: nothing more this run */
+	int backing_off;
+	long done;
+} host_state;
+
+typedef struct xfer {
+	CURL *easy;
+	host_state *h;
+	uint64_t seq;
+	json_t *req;		/* NULL for robots.txt */
+	char *url;
+	zc_buf body, head, reqhead;
+	struct curl_slist *hdrs;
+	char *post;
+	int overflow;
+	double started;
+} xfer;
+
+typedef struct crawl {
+	zc_index *idx;
+	const zc_seeds *seeds;
+	const zc_crawl_opts *o;
+	zc_article_fn article;
+	void *arg;
+	zc_crawl_summary *sum;
+	CURLM *multi;
+	struct curl_slist *connect_to;
+	zc_warc *warc;
+	host_state *hosts;
+	size_t n_hosts;
+	int fatal;		/* a full disk or a database failure: stop */
+	char fatal_msg[256];
+	double last_progress;
+} crawl;
+
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void iso_now(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+/* host and port of a URL; host is lower-cased into out */
+static int url_host(const char *url, char *out, size_t n, int *port)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return 0;
+	*port = strncmp(url, "https", 5) == 0 ? 443 : 80;
+	p += 3;
+	size_t k = 0;
+	while (*p && *p != '/' && *p != ':' && *p != '?' && *p != '#' && k + 1 < n)
+		out[k++] = (char)((*p >= 'A' && *p <= 'Z') ? *p++ + 32 : *p++);
+	out[k] = '\0';
+	if (*p == ':')
+		*port = atoi(p + 1);
+	return k > 0;
+}
+
+static const char *url_path(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? strchr(p + 3, '/') : NULL;
+	return p ? p : "/";
+}
+
+static host_state *host_of(crawl *c, const char *host)
+{
+	for (size_t i = 0; i < c->n_hosts; i++)
+		if (!strcmp(c->hosts[i].host, host))
+			return &c->hosts[i];
+	return NULL;
+}
+
+/* with --connect-to in force, only mapped host:port pairs may be reached */
+static int mapped(crawl *c, const char *host, int port)
+{
+	if (!c->o->n_connect_to)
+		return 1;
+	for (size_t i = 0; i < c->o->n_connect_to; i++) {
+		const char *m = c->o->connect_to[i];
+		const char *colon = strchr(m, ':');
+		if (!colon)
+			continue;
+		size_t hl = (size_t)(colon - m);
+		int mport = atoi(colon + 1);
+		int host_ok = hl == 0 || (hl == strlen(host) && !strncasecmp(m, host, hl));
+		int port_ok = colon[1] == ':' || mport == port;
+		if (host_ok && port_ok)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- pushing work ------------------------------------------------------------------------ */
+
+typedef struct push_ctx {
+	crawl *c;
+	json_t *reqs;		/* array of {host, req, seen} */
+	uint64_t del_seq;
+	const char *del_host;
+	json_t *page;		/* optional page to store */
+	const char *page_url;
+	json_t *fetch;		/* optional fetch state for page_url */
+	uint64_t page_id;
+	int is_new;
+	json_t *replace;	/* optional: replace the request (retry) instead of deleting */
+	long added;
+} push_ctx;
+
+static int push_txn(zc_txn *t, void *arg)
+{
+	push_ctx *p = arg;
+	int rc = ZC_OK;
+	p->added = 0;
+	for (size_t i = 0; i < json_array_size(p->reqs) && rc == ZC_OK; i++) {
+		json_t *r = json_array_get(p->reqs, i);
+		int added;
+		rc = zc_tx_frontier_push(t, jstr(r, "host"), json_object_get(r, "req"), jstr(r, "seen"), &added);
+		p->added += added;
+	}
+	if (rc == ZC_OK && p->page)
+		rc = zc_tx_page_store(t, p->page_url, p->page, &p->page_id, &p->is_new);
+	if (rc == ZC_OK && p->fetch)
+		rc = zc_tx_put_json(t, ZC_T_FETCH, p->page_url, p->fetch);
+	if (rc == ZC_OK && p->del_host) {
+		if (p->replace)
+			rc = zc_tx_frontier_replace(t, p->del_host, p->del_seq, p->replace);
+		else
+			rc = zc_tx_frontier_del(t, p->del_host, p->del_seq);
+	}
+	return rc;
+}
+
+static void queue_req(json_t *reqs, const char *host, json_t *req, const char *seen)
+{
+	json_array_append_new(reqs, json_pack("{s:s,s:o,s:s}", "host", host, "req", req, "seen", seen));
+}
+
+static int commit(crawl *c, push_ctx *p)
+{
+	int rc = zc_index_write(c->idx, push_txn, p);
+	if (rc != ZC_OK && !c->fatal) {
+		c->fatal = rc;
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the corpus in %s: %s", c->o->dir, zc_strerror(rc));
+	}
+	for (size_t i = 0; i < json_array_size(p->reqs); i++) {
+		json_t *r = json_array_get(p->reqs, i);
+		host_state *h = host_of(c, jstr(r, "host"));
+		if (h)
+			h->empty = 0;
+	}
+	return rc;
+}
+
+static json_t *request(const char *kind, const zc_site *site, const char *url, const char *method,
+		       const char *body, long ep, const char *kw, long page)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:i,s:i,s:f,s:i}", "kind", kind, "site", site->host,
+			 "url", url, "method", method, "body", body ? body : "", "ep", (int)ep, "kw", kw ? kw : "",
+			 "page", (int)page, "tries", 0, "not_before", 0.0, "redirects", 0);
+}
+
+static char *seen_key(const char *kind, const char *url, const char *body)
+{
+	return zc_asprintf("%s %s %s", kind, url, body ? body : "");
+}
+
+static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_search, long k,
+			      const char *kw, long page, long pages)
+{
+	const zc_endpoint *ep = is_search ? &site->search[k] : &site->lists[k];
+	const char *tpl = (page > 1 && ep->next) ? ep->next : ep->url;
+	char *url = zc_template_expand(tpl, kw, page, pages, ep->page_size);
+	char *body = ep->body ? zc_template_expand(ep->body, kw, page, pages, ep->page_size) : NULL;
+	char host[256];
+	int port;
+	if (url_host(url, host, sizeof host, &port)) {
+		char *seen = seen_key(is_search ? "search" : "list", url, body);
+		queue_req(reqs, host, request(is_search ? "search" : "list", site, url, ep->method, body, k, kw, page), seen);
+		free(seen);
+	}
+	(void)c;
+	free(url);
+	free(body);
+}
+
+static int site_selected(const zc_crawl_opts *o, const zc_site *s)
+{
+	if (!o->only || !*o->only)
+		return 1;
+	char *copy = zc_strdup(o->only);
+	int hit = 0;
+	for (char *tok = copy, *e; tok && *tok && !hit; tok = e ? e + 1 : NULL) {
+		e = strchr(tok, ',');
+		if (e)
+			*e = '\0';
+		if (!strcmp(tok, s->host) || !strcmp(tok, s->jurisdiction))
+			hit = 1;
+	}
+	free(copy);
+	return hit;
+}
+
+static int frontier_any(zc_txn *t, void *arg)
+{
+	uint64_t n = 0;
+	zc_tx_count(t, ZC_T_FRONTIER, &n);
+	*(uint64_t *)arg = n;
+	return ZC_OK;
+}
+
+static int start_run(zc_txn *t, void *arg)
+{
+	(void)arg;
+	int rc = zc_tx_clear(t, ZC_T_SEEN);
+	if (rc == ZC_OK)
+		rc = zc_tx_meta_put(t, "run", "running");
+	return rc;
+}
+
+static int seed_frontier(crawl *c)
+{
+	json_t *reqs = json_array();
+	for (size_t i = 0; i < c->seeds->n; i++) {
+		const zc_site *s = &c->seeds->sites[i];
+		if (!site_selected(c->o, s))
+			continue;
+		for (size_t k = 0; k < s->n_search; k++)
+			for (size_t w = 0; w < c->o->n_keywords; w++)
+				add_endpoint_page(c, reqs, s, 1, (long)k, c->o->keywords[w], 1, 1);
+		for (size_t k = 0; k < s->n_lists; k++)
+			add_endpoint_page(c, reqs, s, 0, (long)k, NULL, 1, 1);
+	}
+	push_ctx p = {.c = c, .reqs = reqs};
+	int rc = commit(c, &p);
+	json_decref(reqs);
+	return rc;
+}
+
+/* ---- transfers ------------------------------------------------------------------------ */
+
+static size_t on_body(char *ptr, size_t size, size_t n, void *ud)
+{
+	xfer *x = ud;
+	if (zc_buf_add(&x->body, ptr, size * n) != ZC_OK) {
+		x->overflow = 1;
+		return 0;
+	}
+	return size * n;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t n, void *ud)
+{
+	xfer *x = ud;
+	/* a new status line (1xx, then the final answer) starts the head again */
+	if (size * n >= 5 && !strncmp(ptr, "HTTP/", 5))
+		zc_buf_reset(&x->head);
+	zc_buf_add(&x->head, ptr, size * n);
+	return size * n;
+}
+
+static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *ud)
+{
+	(void)e;
+	xfer *x = ud;
+	if (type == CURLINFO_HEADER_OUT) {
+		zc_buf_reset(&x->reqhead);
+		zc_buf_add(&x->reqhead, data, size);
+	}
+	return 0;
+}
+
+typedef struct getjson {
+	enum zc_table tb;
+	const char *key;
+	json_t *out;
+} getjson;
+
+static int getjson_txn(zc_txn *t, void *arg)
+{
+	getjson *g = arg;
+	zc_tx_get_json(t, g->tb, g->key, &g->out);
+	return ZC_OK;
+}
+
+static json_t *read_json(crawl *c, enum zc_table tb, const char *key)
+{
+	getjson g = {tb, key, NULL};
+	zc_index_read(c->idx, getjson_txn, &g);
+	return g.out;
+}
+
+static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url)
+{
+	xfer *x = zc_calloc(1, sizeof *x);
+	const zc_crawl_opts *o = c->o;
+	x->h = h;
+	x->seq = seq;
+	x->req = req;
+	x->url = zc_strdup(robots_url ? robots_url : jstr(req, "url"));
+	zc_buf_init(&x->body, o->max_body);
+	zc_buf_init(&x->head, 65536);
+	zc_buf_init(&x->reqhead, 65536);
+	x->easy = curl_easy_init();
+	CURL *e = x->easy;
+	curl_easy_setopt(e, CURLOPT_URL, x->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
+	curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->timeout < 15 ? o->timeout : 15L);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+	if (o->cacert)
+		curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
+	if (o->cookies)
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, o->cookies);
+	if (c->connect_to)
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
+	if (req) {
+		const zc_site *s = h->site;
+		const char *kind = jstr(req, "kind");
+		long ep = (long)json_integer_value(json_object_get(req, "ep"));
+		const zc_endpoint *endp = NULL;
+		if (!strcmp(kind, "search") && ep < (long)s->n_search)
+			endp = &s->search[ep];
+		else if (!strcmp(kind, "list") && ep < (long)s->n_lists)
+			endp = &s->lists[ep];
+		if (endp && endp->referer) {
+			char *r = zc_asprintf("Referer: %s", endp->referer);
+			x->hdrs = curl_slist_append(x->hdrs, r);
+			free(r);
+		}
+		if (!strcmp(jstr(req, "method"), "POST")) {
+			x->post = zc_strdup(jstr(req, "body"));
+			curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->post);
+			x->hdrs = curl_slist_append(x->hdrs, "X-Requested-With: XMLHttpRequest");
+		}
+		if (!strcmp(kind, "article")) {
+			json_t *fs = read_json(c, ZC_T_FETCH, x->url);
+			if (fs) {
+				char *hdr;
+				if (*jstr(fs, "etag")) {
+					hdr = zc_asprintf("If-None-Match: %s", jstr(fs, "etag"));
+					x->hdrs = curl_slist_append(x->hdrs, hdr);
+					free(hdr);
+				}
+				if (*jstr(fs, "last_modified")) {
+					hdr = zc_asprintf("If-Modified-Since: %s", jstr(fs, "last_modified"));
+					x->hdrs = curl_slist_append(x->hdrs, hdr);
+					free(hdr);
+				}
+				json_decref(fs);
+			}
+		}
+		if (x->hdrs)
+			curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+	}
+	x->started = now();
+	h->busy = 1;
+	h->rep->requests++;
+	c->sum->requests++;
+	curl_multi_add_handle(c->multi, e);
+	return ZC_OK;
+}
+
+static void xfer_free(crawl *c, xfer *x)
+{
+	curl_multi_remove_handle(c->multi, x->easy);
+	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->hdrs);
+	zc_buf_free(&x->body);
+	zc_buf_free(&x->head);
+	zc_buf_free(&x->reqhead);
+	json_decref(x->req);
+	free(x->post);
+	free(x->url);
+	free(x);
+}
+
+/* a response head for the archive: headers that no longer describe the decoded, de-chunked
+   body are renamed, as WARC writers do */
+static char *archive_head(const char *head, size_t len, size_t *outlen)
+{
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	const char *p = head, *end = head + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p + 1) : (size_t)(end - p);
+		if (!strncasecmp(p, "Content-Encoding:", 17) || !strncasecmp(p, "Transfer-Encoding:", 18) ||
+		    !strncasecmp(p, "Content-Length:", 15))
+			zc_buf_addstr(&b, "X-Crawler-");
+		zc_buf_add(&b, p, n);
+		p += n;
+	}
+	*outlen = b.len;
+	return zc_buf_take(&b);
+}
+
+static char *header_value(const char *head, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *p = head; p && *p;) {
+		if (!strncasecmp(p, name, nl) && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (*v == ' ')
+				v++;
+			const char *e = v;
+			while (*e && *e != '\r' && *e != '\n')
+				e++;
+			return zc_strndup(v, (size_t)(e - v));
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+static int is_challenge(long status, const char *body, size_t len)
+{
+	if (status == 412 || status == 521)
+		return 1;
+	if ((status == 202 || status == 200) && len < 20000 && body &&
+	    (strstr(body, "$_ts") || strstr(body, "__jsl_clearance") || strstr(body, "r='m'")))
+		return 1;
+	return 0;
+}
+
+static void report_problem(host_state *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report_problem(host_state *h, const char *fmt, ...)
+{
+	if (h->rep->problem[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(h->rep->problem, sizeof h->rep->problem, fmt, ap);
+	va_end(ap);
+}
+
+/* schedule a retry or give up */
+static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after)
+{
+	host_state *h = x->h;
+	json_t *req = x->req;
+	int tries = (int)json_integer_value(json_object_get(req, "tries")) + 1;
+	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+	if (tries >= c->o->tries) {
+		c->sum->failed++;
+		h->rep->errors++;
+		if (c->o->verbose)
+			fprintf(stderr, "zhengce: giving up on %s after %d tries: %s\n", x->url, tries, why);
+		if (strcmp(jstr(req, "kind"), "article"))
+			report_problem(h, "%s: %s", x->url, why);
+	} else {
+		double wait = c->o->backoff * pow(2.0, tries - 1);
+		if (retry_after > wait)
+			wait = retry_after;
+		if (wait > 300)
+			wait = 300;
+		json_t *r = json_deep_copy(req);
+		json_object_set_new(r, "tries", json_integer(tries));
+		json_object_set_new(r, "not_before", json_real(wall() + wait));
+		json_object_set_new(r, "last_error", json_string(why));
+		p.replace = r;
+		h->next_at = now() + wait;
+		h->backing_off = 1;
+	}
+	commit(c, &p);
+	json_decref(p.replace);
+	json_decref(p.reqs);
+}
+
+static void enqueue_links(crawl *c, xfer *x, json_t *reqs, const zc_links *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char host[256];
+		int port;
+		if (!url_host(l->urls[i], host, sizeof host, &port))
+			continue;
+		const zc_site *s = zc_seeds_scope(c->seeds, host);
+		if (!s) {
+			c->sum->skipped_scope++;
+			continue;
+		}
+		char *seen = seen_key("article", l->urls[i], NULL);
+		queue_req(reqs, host, request("article", s, l->urls[i], "GET", NULL, 0, NULL, 0), seen);
+		free(seen);
+	}
+	x->h->rep->results += (long)l->n;
+}
+
+static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
+{
+	host_state *h = x->h;
+	json_t *req = x->req;
+	const char *kind = jstr(req, "kind");
+	const zc_site *s = zc_seeds_find(c->seeds, jstr(req, "site"));
+	long ep = (long)json_integer_value(json_object_get(req, "ep"));
+	long page = (long)json_integer_value(json_object_get(req, "page"));
+	int is_search = !strcmp(kind, "search");
+	if (!s || ep >= (long)(is_search ? s->n_search : s->n_lists)) {
+		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+		commit(c, &p);
+		json_decref(p.reqs);
+		return;
+	}
+	const zc_endpoint *endp = is_search ? &s->search[ep] : &s->lists[ep];
+	zc_links l;
+	(void)status;
+	if (zc_answer_parse(endp, x->url, x->body.data ? x->body.data : "", x->body.len, ctype, &l) != ZC_OK) {
+		report_problem(h, "%s answered something that is not a %s answer: the site may have been redesigned; check its seed",
+			       x->url, endp->answer);
+		h->rep->errors++;
+		c->sum->failed++;
+		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+		commit(c, &p);
+		json_decref(p.reqs);
+		return;
+	}
+	json_t *reqs = json_array();
+	enqueue_links(c, x, reqs, &l);
+	if (page == 1 && l.pages > 1) {
+		long last = l.pages < endp->max_pages ? l.pages : endp->max_pages;
+		if (l.pages > endp->max_pages)
+			report_problem(h, "%s announces %ld pages; stopped at max_pages %d", x->url, l.pages, endp->max_pages);
+		for (long pg = 2; pg <= last; pg++)
+			add_endpoint_page(c, reqs, s, is_search, ep, jstr(req, "kw"), pg, l.pages);
+	}
+	push_ctx p = {.c = c, .reqs = reqs, .del_host = h->host, .del_seq = x->seq};
+	commit(c, &p);
+	json_decref(reqs);
+	zc_links_free(&l);
+}
+
+static void handle_article(crawl *c, xfer *x, long status, const char *ctype, const zc_warc_ref *ref,
+			   const char *digest)
+{
+	host_state *h = x->h;
+	const zc_site *s = zc_seeds_scope(c->seeds, h->host);
+	json_t *old = read_json(c, ZC_T_FETCH, x->url);
+	char when[32];
+	iso_now(when, sizeof when);
+	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq, .page_url = x->url};
+	char *etag = header_value(x->head.data ? x->head.data : "", "ETag");
+	char *lm = header_value(x->head.data ? x->head.data : "", "Last-Modified");
+	if (status == 304) {
+		c->sum->unchanged++;
+		p.fetch = old ? json_deep_copy(old) : json_object();
+		json_object_set_new(p.fetch, "status", json_integer(304));
+		json_object_set_new(p.fetch, "checked_at", json_string(when));
+	} else {
+		json_t *page = NULL;
+		int arc = c->article(c->arg, s, x->url, ctype, x->body.data ? x->body.data : "", x->body.len, &page);
+		if (arc == ZC_ECHALLENGE || !page) {
+			h->blocked = 1;
+			h->rep->challenged = 1;
+			c->sum->challenged++;
+			report_problem(h, "%s: the page is an anti-bot challenge, pass --cookies FILE", h->host);
+			json_decref(page);
+			json_decref(old);
+			json_decref(p.reqs);
+			free(etag);
+			free(lm);
+			return;	/* keep the request for the next run */
+		}
+		int changed = old && strcmp(jstr(old, "digest"), digest) != 0;
+		int same = old && !changed;
+		if (same) {
+			c->sum->unchanged++;
+			json_decref(page);
+		} else {
+			json_object_set_new(page, "url", json_string(x->url));
+			json_object_set_new(page, "site", json_string(s ? s->host : h->host));
+			json_object_set_new(page, "site_kind", json_string(s ? s->kind : ""));
+			json_object_set_new(page, "jurisdiction", json_string(s ? s->jurisdiction : ""));
+			json_object_set_new(page, "fetched_at", json_string(when));
+			json_object_set_new(page, "digest", json_string(digest));
+			json_object_set_new(page, "warc", json_pack("{s:s,s:I,s:s}", "file", ref->file, "offset",
+								      (json_int_t)ref->offset, "record_id", ref->record_id));
+			p.page = page;
+		}
+		p.fetch = json_pack("{s:i,s:s,s:s,s:s,s:s,s:i}", "status", (int)status, "etag", etag ? etag : "",
+				    "last_modified", lm ? lm : "", "digest", digest, "fetched_at", when, "tries",
+				    (int)json_integer_value(json_object_get(x->req, "tries")) + 1);
+		if (p.page) {
+			/* keep a stored page's file code and decision until the next selection */
+			if (commit(c, &p) == ZC_OK) {
+				if (p.is_new)
+					c->sum->added++;
+				else
+					c->sum->changed++;
+			}
+			h->rep->articles++;
+			json_decref(p.page);
+			json_decref(p.fetch);
+			json_decref(p.reqs);
+			json_decref(old);
+			free(etag);
+			free(lm);
+			return;
+		}
+	}
+	h->rep->articles++;
+	commit(c, &p);
+	json_decref(p.fetch);
+	json_decref(p.reqs);
+	json_decref(old);
+	free(etag);
+	free(lm);
+}
+
+static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
+{
+	host_state *h = x->h;
+	if (cc == CURLE_OK && status >= 200 && status < 300)
+		h->robots = zc_robots_parse(x->body.data ? x->body.data : "", x->body.len, "zhengce");
+	else if (cc == CURLE_OK && status >= 400 && status < 500)
+		h->robots = zc_robots_all(1);
+	else {
+		/* unreachable (RFC 9309 2.3.1.4): assume complete disallow for this run */
+		h->robots = zc_robots_all(0);
+		report_problem(h, "robots.txt of %s unreachable (%s); nothing fetched from it this run", h->host,
+			       cc != CURLE_OK ? curl_easy_strerror(cc) : "server error");
+		h->rep->failed = 1;
+	}
+	h->robots_state = ROBOTS_READY;
+	double d = zc_robots_delay(h->robots);
+	h->delay = c->o->delay;
+	if (d > 0) {
+		if (d > c->o->max_crawl_delay) {
+			if (c->o->verbose)
+				fprintf(stderr, "zhengce: %s asks for Crawl-delay %.1f s; capped at %.1f s\n", h->host, d, c->o->max_crawl_delay);
+			d = c->o->max_crawl_delay;
+		}
+		if (d > h->delay)
+			h->delay = d;
+	}
+}
+
+static void done(crawl *c, CURLMsg *m)
+{
+	xfer *x;
+	curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+	host_state *h = x->h;
+	CURLcode cc = m->data.result;
+	long status = 0;
+	char *ct = NULL;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+	char *ctype = ct ? zc_strdup(ct) : NULL;
+	h->busy = 0;
+	h->backing_off = 0;
+	h->done++;
+	h->next_at = now() + h->delay;
+
+	if (!x->req) {
+		handle_robots(c, x, status, cc);
+		h->next_at = now() + h->delay;	/* the Crawl-delay counts from robots.txt on */
+		goto out;
+	}
+	/* archive whatever came back */
+	zc_warc_ref ref = {0};
+	char digest[48] = "";
+	zc_warc_digest(x->body.data ? x->body.data : "", x->body.len, digest);
+	if (status > 0 && c->warc) {
+		size_t hl;
+		char *head = archive_head(x->head.data ? x->head.data : "", x->head.len, &hl);
+		zc_buf rq;
+		zc_buf_init(&rq, ZC_BUF_UNLIMITED);
+		zc_buf_add(&rq, x->reqhead.data ? x->reqhead.data : "", x->reqhead.len);
+		if (x->post)
+			zc_buf_addstr(&rq, x->post);
+		json_t *old = !strcmp(jstr(x->req, "kind"), "article") ? read_json(c, ZC_T_FETCH, x->url) : NULL;
+		int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
+					   x->body.data ? x->body.data : "", x->body.len, (int)status,
+					   old ? jstr(old, "digest") : NULL, &ref);
+		json_decref(old);
+		zc_buf_free(&rq);
+		free(head);
+		if (wrc != ZC_OK) {
+			c->fatal = wrc;
+			snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the archive in %s/warc: %s", c->o->dir, zc_strerror(wrc));
+			goto out;
+		}
+	}
+	if (x->overflow || cc == CURLE_FILESIZE_EXCEEDED) {
+		c->sum->failed++;
+		h->rep->errors++;
+		fprintf(stderr, "zhengce: %s is larger than --max-body (%zu bytes); skipped\n", x->url, c->o->max_body);
+		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+		commit(c, &p);
+		json_decref(p.reqs);
+		goto out;
+	}
+	if (cc != CURLE_OK) {
+		retry_or_fail(c, x, curl_easy_strerror(cc), 0);
+		goto out;
+	}
+	if (is_challenge(status, x->body.data, x->body.len)) {
+		h->blocked = 1;
+		h->rep->challenged = 1;
+		c->sum->challenged++;
+		report_problem(h, "%s: %ld JavaScript challenge, pass --cookies FILE", h->host, status);
+		goto out;
+	}
+	if (status == 429 || status >= 500) {
+		char *ra = header_value(x->head.data ? x->head.data : "", "Retry-After");
+		double after = ra ? strtod(ra, NULL) : 0;
+		free(ra);
+		char why[64];
+		snprintf(why, sizeof why, "HTTP %ld", status);
+		retry_or_fail(c, x, why, after);
+		goto out;
+	}
+	if (status >= 300 && status < 400 && status != 304) {
+		char *loc = header_value(x->head.data ? x->head.data : "", "Location");
+		char *to = loc ? zc_url_resolve(x->url, loc) : NULL;
+		int redirects = (int)json_integer_value(json_object_get(x->req, "redirects"));
+		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+		char host[256];
+		int port;
+		if (to && redirects < 5 && url_host(to, host, sizeof host, &port) && zc_seeds_scope(c->seeds, host)) {
+			json_t *r = json_deep_copy(x->req);
+			json_object_set_new(r, "url", json_string(to));
+			json_object_set_new(r, "redirects", json_integer(redirects + 1));
+			char *seen = seen_key(jstr(r, "kind"), to, jstr(r, "body"));
+			queue_req(p.reqs, host, r, seen);
+			free(seen);
+		} else {
+			c->sum->failed++;
+			h->rep->errors++;
+			if (c->o->verbose)
+				fprintf(stderr, "zhengce: %s: %s\n", x->url, redirects >= 5 ? "too many redirects (a loop?)" : "redirect out of scope");
+		}
+		commit(c, &p);
+		json_decref(p.reqs);
+		free(loc);
+		free(to);
+		goto out;
+	}
+	const char *kind = jstr(x->req, "kind");
+	if (status == 304 || (status >= 200 && status < 300)) {
+		if (!strcmp(kind, "article"))
+			handle_article(c, x, status, ctype, &ref, digest);
+		else
+			handle_answer(c, x, status, ctype);
+		goto out;
+	}
+	/* 4xx: not there; a search or list that is gone means a redesign */
+	{
+		c->sum->failed++;
+		h->rep->errors++;
+		if (strcmp(kind, "article"))
+			report_problem(h, "%s answered %ld: the site may have been redesigned; check its seed", x->url, status);
+		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+		p.page_url = x->url;
+		p.fetch = json_pack("{s:i}", "status", (int)status);
+		commit(c, &p);
+		json_decref(p.fetch);
+		json_decref(p.reqs);
+	}
+out:
+	free(ctype);
+	xfer_free(c, x);
+}
+
+/* ---- the loop ----------------------------------------------------------------------------- */
+
+typedef struct peek_ctx {
+	const char *host;
+	uint64_t seq;
+	json_t *req;
+	int rc;
+} peek_ctx;
+
+static int peek_txn(zc_txn *t, void *arg)
+{
+	peek_ctx *p = arg;
+	p->rc = zc_tx_frontier_peek(t, p->host, 0, &p->seq, &p->req);
+	return ZC_OK;
+}
+
+static void progress(crawl *c, int force)
+{
+	if (!c->o->progress)
+		return;
+	double t = now();
+	if (!force && t - c->last_progress < 0.5)
+		return;
+	c->last_progress = t;
+	uint64_t queued = 0;
+	zc_index_read(c->idx, frontier_any, &queued);
+	int busy = 0, waiting = 0, backoff = 0, blocked = 0;
+	for (size_t i = 0; i < c->n_hosts; i++) {
+		host_state *h = &c->hosts[i];
+		if (h->busy)
+			busy++;
+		else if (h->blocked)
+			blocked++;
+		else if (h->backing_off)
+			backoff++;
+		else if (!h->empty && h->next_at > t)
+			waiting++;
+	}
+	fprintf(stderr, "\r\033[Kcrawl: %ld requests, %ld new, %ld unchanged | %llu queued | hosts: %d fetching, %d waiting (politeness), %d backing off, %d blocked",
+		c->sum->requests, c->sum->added + c->sum->changed, c->sum->unchanged, (unsigned long long)queued, busy,
+		waiting, backoff, blocked);
+	if (force)
+		fputc('\n', stderr);
+}
+
+int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, zc_article_fn article,
+		 void *arg, zc_crawl_summary *sum)
+{
+	crawl cs = {0}, *c = &cs;
+	int rc = ZC_OK;
+	memset(sum, 0, sizeof *sum);
+	c->idx = idx;
+	c->seeds = seeds;
+	c->o = o;
+	c->article = article;
+	c->arg = arg;
+	c->sum = sum;
+	for (size_t i = 0; i < o->n_connect_to; i++)
+		c->connect_to = curl_slist_append(c->connect_to, o->connect_to[i]);
+
+	/* hosts: every host in the scope of a selected site */
+	sum->sites = zc_calloc(seeds->n + 1, sizeof *sum->sites);
+	size_t cap = 0;
+	for (size_t i = 0; i < seeds->n; i++)
+		cap += seeds->sites[i].n_hosts;
+	c->hosts = zc_calloc(cap + 1, sizeof *c->hosts);
+	for (size_t i = 0; i < seeds->n; i++) {
+		const zc_site *s = &seeds->sites[i];
+		if (!site_selected(o, s))
+			continue;
+		zc_site_report *rep = &sum->sites[sum->n_sites++];
+		snprintf(rep->host, sizeof rep->host, "%s", s->host);
+		for (size_t k = 0; k < s->n_hosts; k++) {
+			if (host_of(c, s->hosts[k]))
+				continue;
+			host_state *h = &c->hosts[c->n_hosts++];
+			h->host = s->hosts[k];
+			h->site = s;
+			h->rep = rep;
+			h->delay = o->delay;
+		}
+	}
+	if ((rc = zc_warc_open(o->dir, o->warc_max, &c->warc)) != ZC_OK) {
+		fprintf(stderr, "zhengce: cannot open the archive in %s/warc: %s\n", o->dir, zc_strerror(rc));
+		goto out;
+	}
+	{
+		uint64_t queued = 0;
+		zc_index_read(idx, frontier_any, &queued);
+		if (queued > 0) {
+			sum->resumed = 1;
+		} else {
+			if ((rc = zc_index_write(idx, start_run, c)) != ZC_OK || (rc = seed_frontier(c)) != ZC_OK)
+				goto out;
+		}
+	}
+	c->multi = curl_multi_init();
+	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	interrupted = 0;
+	struct sigaction sa = {0}, old_int, old_term;
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	for (;;) {
+		double t = now();
+		double wake = t + 1.0;
+		int active = 0, pending = 0;
+		for (size_t i = 0; i < c->n_hosts && !c->fatal && !interrupted; i++) {
+			host_state *h = &c->hosts[i];
+			if (h->busy) {
+				active++;
+				continue;
+			}
+			if (h->blocked || (h->empty && h->robots_state != ROBOTS_NONE))
+				continue;
+			if (h->next_at > t) {
+				pending++;
+				if (h->next_at < wake)
+					wake = h->next_at;
+				continue;
+			}
+			peek_ctx pk = {.host = h->host};
+			zc_index_read(idx, peek_txn, &pk);
+			if (pk.rc != ZC_OK) {
+				h->empty = 1;
+				continue;
+			}
+			h->empty = 0;
+			pending++;
+			if (h->robots_state == ROBOTS_NONE) {
+				char *ru = zc_asprintf("%.*s/robots.txt", (int)(strstr(jstr(pk.req, "url"), h->host) - jstr(pk.req, "url") + strlen(h->host)),
+						       jstr(pk.req, "url"));
+				char rh[256];
+				int port;
+				json_decref(pk.req);
+				if (url_host(ru, rh, sizeof rh, &port) && !mapped(c, rh, port)) {
+					report_problem(h, "%s:%d is not mapped by --connect-to; refused (mirror mode never reaches real hosts)", rh, port);
+					h->blocked = 1;
+					h->rep->failed = 1;
+					free(ru);
+					continue;
+				}
+				h->robots_state = ROBOTS_FETCHING;
+				start(c, h, 0, NULL, ru);
+				free(ru);
+				active++;
+				continue;
+			}
+			if (h->robots_state != ROBOTS_READY) {
+				json_decref(pk.req);
+				continue;
+			}
+			double nb = json_real_value(json_object_get(pk.req, "not_before"));
+			if (nb > wall()) {
+				h->next_at = t + (nb - wall());
+				if (h->next_at < wake)
+					wake = h->next_at;
+				json_decref(pk.req);
+				continue;
+			}
+			const char *url = jstr(pk.req, "url");
+			char uh[256];
+			int port;
+			if (!url_host(url, uh, sizeof uh, &port) || !mapped(c, uh, port) ||
+			    !zc_robots_allowed(h->robots, url_path(url))) {
+				int robots = url_host(url, uh, sizeof uh, &port) && mapped(c, uh, port);
+				if (robots)
+					sum->skipped_robots++;
+				else
+					sum->skipped_scope++;
+				push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = pk.seq};
+				commit(c, &p);
+				json_decref(p.reqs);
+				json_decref(pk.req);
+				continue;
+			}
+			start(c, h, pk.seq, pk.req, NULL);
+			active++;
+		}
+		if (c->fatal || interrupted) {
+			if (!active)
+				break;
+		} else if (!active && !pending) {
+			break;
+		}
+		int running = 0;
+		curl_multi_perform(c->multi, &running);
+		CURLMsg *m;
+		int left, completed = 0;
+		while ((m = curl_multi_info_read(c->multi, &left)))
+			if (m->msg == CURLMSG_DONE) {
+				done(c, m);
+				completed = 1;
+			}
+		progress(c, 0);
+		if (completed)
+			continue;	/* a host may be free: start its next request before waiting */
+		double to = wake - now();
+		if (to < 0)
+			to = 0;
+		if (to > 0.25)
+			to = 0.25;
+		curl_multi_poll(c->multi, NULL, 0, (int)(to * 1000), NULL);
+	}
+	progress(c, 1);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (c->fatal) {
+		fprintf(stderr, "zhengce: stopped: %s; the corpus is consistent, free some space and run the crawl again to resume\n",
+			c->fatal_msg);
+		rc = c->fatal;
+	} else if (interrupted) {
+		fprintf(stderr, "zhengce: interrupted; run the crawl again to resume\n");
+		rc = ZC_EIO;
+	} else {
+		uint64_t queued = 0;
+		zc_index_read(idx, frontier_any, &queued);
+		for (size_t i = 0; i < sum->n_sites; i++) {
+			zc_site_report *r = &sum->sites[i];
+			if (!r->challenged && !r->failed && r->results == 0 && !r->problem[0])
+				snprintf(r->problem, sizeof r->problem,
+					 "%s: searches and lists found nothing; the site has probably been redesigned (check its seed)", r->host);
+			if (r->problem[0])
+				r->failed = 1;
+		}
+	}
+out:
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
+	curl_slist_free_all(c->connect_to);
+	zc_warc_close(&c->warc);
+	for (size_t i = 0; i < c->n_hosts; i++)
+		zc_robots_free(&c->hosts[i].robots);
+	free(c->hosts);
+	return rc;
+}
+
+void zc_crawl_summary_free(zc_crawl_summary *s)
+{
+	free(s->sites);
+	s->sites = NULL;
+	s->n_sites = 0;
+}

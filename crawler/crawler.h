@@ -1,0 +1,160 @@
+/*
+ * crawler.h - search the seed sites for the study's keywords, follow their lists, fetch the
+ * articles, and archive every exchange.
+ *
+ * One libcurl multi handle drives every transfer from one event loop.  Politeness is per host:
+ * one request at a time, a delay of max(--delay, robots.txt Crawl-delay capped at
+ * --max-crawl-delay) between the end of one request and the start of the next, exponential
+ * backoff on 429, 5xx and time-outs (Retry-After honoured), a retry budget per URL.  The
+ * frontier, the seen set and each URL's fetch state live in the index (LMDB): memory does not
+ * grow with the frontier, and a crawl killed at any instant resumes where it stopped.
+ *
+ * Sites are data (seeds/sites.json, docs/SEEDS.md); the few answer formats (families) are code
+ * (families.c).
+ */
+#ifndef ZC_CRAWLER_H
+#define ZC_CRAWLER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "index.h"
+
+/* ---- seeds ------------------------------------------------------------------------------ */
+
+typedef struct zc_endpoint {
+	char *method;		/* GET or POST */
+	char *url;		/* template: {kw} {page} {page0} {rpage} {start} {end} */
+	char *next;		/* template for pages >= 2 (lists); NULL: url serves every page */
+	char *body;		/* POST form template */
+	char *answer;		/* govcn-json hanweb-json trs-was5 jpage-xml html-list */
+	char *items;		/* html-list: XPath of the article links */
+	char *pages;		/* html-list: regex whose group 1 is the page count */
+	char *referer;
+	int page_size;		/* results per page (search) or per request (jpage) */
+	int max_pages;		/* safety bound against endless pagination */
+} zc_endpoint;
+
+typedef struct zc_site {
+	char *host;
+	char *jurisdiction;	/* 00 national; GB/T 2260 province code */
+	char *name;
+	char *kind;		/* gov or hc */
+	char *family;
+	char **hosts;		/* every host in the site's scope */
+	size_t n_hosts;
+	zc_endpoint *search;	/* searched for every keyword */
+	size_t n_search;
+	zc_endpoint *lists;	/* crawled to the end; articles filtered locally */
+	size_t n_lists;
+} zc_site;
+
+typedef struct zc_seeds {
+	zc_site *sites;
+	size_t n;
+} zc_seeds;
+
+/* Loads seeds/sites.json; on error *err names the file, the site and the problem. */
+int zc_seeds_load(const char *path, zc_seeds *out, char **err);
+void zc_seeds_free(zc_seeds *s);
+const zc_site *zc_seeds_find(const zc_seeds *s, const char *host);
+/* The site whose scope holds host (the host itself or one it declares). */
+const zc_site *zc_seeds_scope(const zc_seeds *s, const char *host);
+
+/* ---- robots.txt (RFC 9309) -------------------------------------------------------------- */
+
+typedef struct zc_robots zc_robots;
+/* Parses robots.txt for the product token agent (e.g. "zhengce"); never fails. */
+zc_robots *zc_robots_parse(const char *text, size_t len, const char *agent);
+/* A robots that allows everything (404) or nothing (unreachable). */
+zc_robots *zc_robots_all(int allow);
+int zc_robots_allowed(const zc_robots *r, const char *path);
+/* Crawl-delay in seconds, or -1 when the file gives none. */
+double zc_robots_delay(const zc_robots *r);
+void zc_robots_free(zc_robots **r);
+
+/* ---- answers (families) ------------------------------------------------------------------ */
+
+typedef struct zc_links {
+	char **urls;		/* absolute article URLs, in answer order */
+	size_t n;
+	long pages;		/* total pages the answer announces; 0 when it does not say */
+	long total;		/* total results when announced, else -1 */
+} zc_links;
+
+/* Parses a search answer or a list page; pure.  ZC_EPARSE when it is not that format. */
+int zc_answer_parse(const zc_endpoint *ep, const char *page_url, const char *bytes, size_t len,
+		    const char *content_type, zc_links *out);
+void zc_links_free(zc_links *l);
+/* Expands an endpoint template; new string. */
+char *zc_template_expand(const char *tpl, const char *kw, long page, long pages, long page_size);
+
+/* ---- WARC/1.1 archive --------------------------------------------------------------------- */
+
+typedef struct zc_warc zc_warc;
+/* Opens a new file under dir (rolled at max_bytes).  */
+int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out);
+void zc_warc_close(zc_warc **w);
+typedef struct zc_warc_ref {
+	char file[128];
+	long long offset;
+	char record_id[64];	/* <urn:uuid:…> of the response or revisit record */
+} zc_warc_ref;
+/* Writes request + response (or revisit for 304 / identical payload) records. */
+int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t reqlen,
+		     const char *resp_head, size_t headlen, const char *body, size_t bodylen,
+		     int status, const char *revisit_of_digest, zc_warc_ref *ref);
+/* sha1:BASE32 of a payload, into out (at least 38 bytes). */
+void zc_warc_digest(const char *body, size_t len, char *out);
+/* Reads a WARC file; calls fn per record with its headers (JSON object) and block. */
+typedef int (*zc_warc_record_fn)(json_t *headers, const char *block, size_t len, void *arg);
+int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg);
+
+/* ---- the crawl ----------------------------------------------------------------------------- */
+
+typedef struct zc_crawl_opts {
+	const char *dir;		/* corpus directory (LMDB, archive, lock) */
+	const char *user_agent;
+	const char *cacert;
+	const char *cookies;		/* Netscape cookies.txt */
+	char **connect_to;		/* HOST:PORT:ADDR:PORT */
+	size_t n_connect_to;
+	const char *const *keywords;
+	size_t n_keywords;
+	const char *only;		/* comma-separated hosts or jurisdiction codes, or NULL */
+	double delay;			/* seconds between requests to one host */
+	double max_crawl_delay;		/* cap on robots.txt Crawl-delay */
+	double backoff;			/* base of the exponential backoff, seconds */
+	int tries;			/* attempts per URL */
+	long timeout;			/* seconds per transfer */
+	size_t max_body;		/* bytes */
+	size_t warc_max;		/* bytes per WARC file */
+	int progress;			/* 1: a progress line on stderr */
+	int verbose;
+} zc_crawl_opts;
+
+/* What the caller makes of an article: a page record (see docs/SCHEMA.md) or NULL. */
+typedef int (*zc_article_fn)(void *arg, const zc_site *site, const char *url,
+			     const char *content_type, const char *body, size_t len,
+			     json_t **page);
+
+typedef struct zc_site_report {
+	char host[96];
+	long requests, articles, results, errors;
+	int challenged, failed, robots_blocked;
+	char problem[256];
+} zc_site_report;
+
+typedef struct zc_crawl_summary {
+	long requests, added, changed, unchanged, failed, skipped_robots, skipped_scope;
+	long challenged;
+	int resumed;
+	zc_site_report *sites;
+	size_t n_sites;
+} zc_crawl_summary;
+
+int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o,
+		 zc_article_fn article, void *arg, zc_crawl_summary *sum);
+void zc_crawl_summary_free(zc_crawl_summary *s);
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * families.c - the answer formats of the site families (shared/sites.md), as pure functions:
+ * bytes in, article links and the announced page count out.
+ *   govcn-json   sousuo.www.gov.cn: searchVO.catMap.*.listVO[] or searchVO.listVO[], totalCount
+ *   hanweb-json  Hanweb cateSearch.do: result[] of escaped HTML snippets, links through
+ *                visit/link.do?url=<real URL>, total
+ *   trs-was5     TRS WAS5: {"count":..,"docs":[{"url":..}]}, often not valid JSON
+ *   jpage-xml    Hanweb jpage data proxy: <record><![CDATA[<li><a href=…>]]></record>,
+ *                <totalrecord>
+ *   html-list    a list page: links by an XPath, page count by a regex over the page
+ */
+#include "crawler.h"
+#include "parser.h"
+#include "../common/zc.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void zc_links_free(zc_links *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->urls[i]);
+	free(l->urls);
+	memset(l, 0, sizeof *l);
+}
+
+static void add_link(zc_links *l, char *url)
+{
+	if (!url)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->urls[i], url)) {
+			free(url);
+			return;
+		}
+	l->urls = zc_realloc(l->urls, (l->n + 1) * sizeof *l->urls);
+	l->urls[l->n++] = url;
+}
+
+static void pct(zc_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			zc_buf_addch(b, (char)*p);
+		else
+			zc_buf_printf(b, "%%%02X", *p);
+	}
+}
+
+char *zc_template_expand(const char *tpl, const char *kw, long page, long pages, long page_size)
+{
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	long size = page_size > 0 ? page_size : 20;
+	for (const char *p = tpl; *p;) {
+		if (*p == '{') {
+			const char *e = strchr(p, '}');
+			if (e) {
+				size_t n = (size_t)(e - p - 1);
+				const char *name = p + 1;
+#define IS(s) (n == strlen(s) && !strncmp(name, s, n))
+				if (IS("kw"))
+					pct(&b, kw ? kw : "");
+				else if (IS("page"))
+					zc_buf_printf(&b, "%ld", page);
+				else if (IS("page0"))
+					zc_buf_printf(&b, "%ld", page - 1);
+				else if (IS("rpage"))
+					zc_buf_printf(&b, "%ld", pages - page + 1);
+				else if (IS("start"))
+					zc_buf_printf(&b, "%ld", (page - 1) * size + 1);
+				else if (IS("end"))
+					zc_buf_printf(&b, "%ld", page * size);
+				else
+					zc_buf_add(&b, p, (size_t)(e - p + 1));
+#undef IS
+				p = e + 1;
+				continue;
+			}
+		}
+		zc_buf_addch(&b, *p++);
+	}
+	return zc_buf_take(&b);
+}
+
+/* Repairs the not-quite-JSON of some engines: control characters inside strings become
+   spaces, trailing commas before ] and } go. */
+static char *tolerant_json(const char *s, size_t len)
+{
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	int in_str = 0, esc = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				in_str = 0;
+			if ((unsigned char)c < 0x20)
+				c = ' ';
+			zc_buf_addch(&b, c);
+			continue;
+		}
+		if (c == '"')
+			in_str = 1;
+		if (c == ',') {
+			size_t k = i + 1;
+			while (k < len && (s[k] == ' ' || s[k] == '\n' || s[k] == '\r' || s[k] == '\t'))
+				k++;
+			if (k < len && (s[k] == ']' || s[k] == '}'))
+				continue;
+		}
+		zc_buf_addch(&b, c);
+	}
+	return zc_buf_take(&b);
+}
+
+static json_t *load_json(const char *bytes, size_t len)
+{
+	json_t *j = json_loadb(bytes, len, 0, NULL);
+	if (j)
+		return j;
+	char *fixed = tolerant_json(bytes, len);
+	j = json_loads(fixed, 0, NULL);
+	free(fixed);
+	return j;
+}
+
+static long json_num(json_t *v)
+{
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	if (json_is_string(v))
+		return strtol(json_string_value(v), NULL, 10);
+	return -1;
+}
+
+static long pages_of(long total, long size)
+{
+	if (total <= 0 || size <= 0)
+		return total == 0 ? 1 : 0;
+	return (total + size - 1) / size;
+}
+
+/* every listVO array under searchVO, and the largest totalCount beside one */
+static void govcn_walk(json_t *o, const char *base, zc_links *l, long *total)
+{
+	if (json_is_object(o)) {
+		json_t *list = json_object_get(o, "listVO");
+		if (json_is_array(list)) {
+			long t = json_num(json_object_get(o, "totalCount"));
+			if (t > *total)
+				*total = t;
+			for (size_t i = 0; i < json_array_size(list); i++) {
+				const char *u = json_string_value(json_object_get(json_array_get(list, i), "url"));
+				if (u)
+					add_link(l, zc_url_resolve(base, u));
+			}
+		}
+		const char *k;
+		json_t *v;
+		json_object_foreach(o, k, v)
+			if (strcmp(k, "listVO"))
+				govcn_walk(v, base, l, total);
+	}
+}
+
+static int govcn(const zc_endpoint *ep, const char *base, const char *bytes, size_t len, zc_links *l)
+{
+	json_t *j = load_json(bytes, len);
+	json_t *vo = json_object_get(j, "searchVO");
+	if (!vo) {
+		json_decref(j);
+		return ZC_EPARSE;
+	}
+	long total = -1;
+	govcn_walk(vo, base, l, &total);
+	l->total = total;
+	l->pages = pages_of(total, ep->page_size);
+	json_decref(j);
+	return ZC_OK;
+}
+
+/* value of the url= parameter in a visit/link.do link, percent-decoded */
+static char *link_param(const char *href)
+{
+	const char *p = strstr(href, "url=");
+	if (!p || (p != href && p[-1] != '?' && p[-1] != '&'))
+		return NULL;
+	p += 4;
+	zc_buf b;
+	zc_buf_init(&b, 8192);
+	for (; *p && *p != '&'; p++) {
+		if (*p == '%' && p[1] && p[2]) {
+			char hex[3] = {p[1], p[2], 0};
+			zc_buf_addch(&b, (char)strtol(hex, NULL, 16));
+			p += 2;
+		} else {
+			zc_buf_addch(&b, *p == '+' ? ' ' : *p);
+		}
+	}
+	return zc_buf_take(&b);
+}
+
+static void snippet_links(const char *html, size_t len, const char *base, zc_links *l)
+{
+	htmlDocPtr doc = htmlReadMemory(html, (int)len, base, "UTF-8",
+					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (!doc)
+		return;
+	xmlXPathContext *ctx = xmlXPathNewContext(doc);
+	xmlXPathObject *o = xmlXPathEvalExpression((const xmlChar *)"//a/@href", ctx);
+	for (int i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+		xmlChar *href = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
+		if (href) {
+			char *real = link_param((const char *)href);
+			add_link(l, zc_url_resolve(base, real ? real : (const char *)href));
+			free(real);
+			xmlFree(href);
+		}
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+}
+
+static int hanweb(const zc_endpoint *ep, const char *base, const char *bytes, size_t len, zc_links *l)
+{
+	json_t *j = load_json(bytes, len);
+	json_t *res = json_object_get(j, "result");
+	if (!json_is_array(res)) {
+		json_decref(j);
+		return ZC_EPARSE;
+	}
+	for (size_t i = 0; i < json_array_size(res); i++) {
+		const char *s = json_string_value(json_array_get(res, i));
+		if (s) {
+			/* the first link of a snippet is the result's own */
+			zc_links one = {0};
+			snippet_links(s, strlen(s), base, &one);
+			if (one.n) {
+				add_link(l, one.urls[0]);
+				one.urls[0] = NULL;
+			}
+			for (size_t k = 1; k < one.n; k++)
+				free(one.urls[k]);
+			free(one.urls);
+		}
+	}
+	l->total = json_num(json_object_get(j, "total"));
+	l->pages = pages_of(l->total, ep->page_size);
+	json_decref(j);
+	return ZC_OK;
+}
+
+static int was5(const zc_endpoint *ep, const char *base, const char *bytes, size_t len, zc_links *l)
+{
+	json_t *j = load_json(bytes, len);
+	json_t *docs = json_object_get(j, "docs");
+	if (!json_is_array(docs)) {
+		json_decref(j);
+		return ZC_EPARSE;
+	}
+	for (size_t i = 0; i < json_array_size(docs); i++) {
+		const char *u = json_string_value(json_object_get(json_array_get(docs, i), "url"));
+		if (u)
+			add_link(l, zc_url_resolve(base, u));
+	}
+	l->total = json_num(json_object_get(j, "count"));
+	l->pages = pages_of(l->total, ep->page_size);
+	json_decref(j);
+	return ZC_OK;
+}
+
+static int jpage(const zc_endpoint *ep, const char *base, const char *bytes, size_t len, zc_links *l)
+{
+	char *s = zc_strndup(bytes, len);
+	char *tr = strstr(s, "<totalrecord>");
+	if (!strstr(s, "<datastore") || !tr) {
+		free(s);
+		return ZC_EPARSE;
+	}
+	l->total = strtol(tr + strlen("<totalrecord>"), NULL, 10);
+	l->pages = pages_of(l->total, ep->page_size);
+	for (char *p = s; (p = strstr(p, "<record>")) != NULL;) {
+		char *e = strstr(p, "</record>");
+		if (!e)
+			break;
+		char *cd = strstr(p, "<![CDATA[");
+		if (cd && cd < e) {
+			cd += 9;
+			char *ce = strstr(cd, "]]>");
+			if (ce && ce < e)
+				snippet_links(cd, (size_t)(ce - cd), base, l);
+		}
+		p = e;
+	}
+	free(s);
+	return ZC_OK;
+}
+
+static int html_list(const zc_endpoint *ep, const char *base, const char *bytes, size_t len,
+		     const char *ctype, zc_links *l)
+{
+	char *html;
+	size_t hlen;
+	const char *cs;
+	int bad;
+	if (zc_charset_decode(bytes, len, ctype, &html, &hlen, &cs, &bad) != ZC_OK)
+		return ZC_EPARSE;
+	htmlDocPtr doc = htmlReadMemory(html, (int)hlen, base, "UTF-8",
+					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+						HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+	if (!doc) {
+		free(html);
+		return ZC_EPARSE;
+	}
+	xmlXPathContext *ctx = xmlXPathNewContext(doc);
+	xmlXPathObject *o = xmlXPathEvalExpression((const xmlChar *)ep->items, ctx);
+	for (int i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+		xmlNode *n = o->nodesetval->nodeTab[i];
+		xmlChar *href = n->type == XML_ATTRIBUTE_NODE ? xmlNodeGetContent(n) : xmlGetProp(n, (const xmlChar *)"href");
+		if (href) {
+			add_link(l, zc_url_resolve(base, (const char *)href));
+			xmlFree(href);
+		}
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	l->total = -1;
+	l->pages = 0;
+	if (ep->pages) {
+		int err;
+		PCRE2_SIZE off;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)ep->pages, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+		if (re) {
+			pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+			if (pcre2_match(re, (PCRE2_SPTR)html, hlen, 0, 0, md, NULL) >= 2) {
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+				char num[16] = "";
+				size_t n = ov[3] - ov[2];
+				if (n < sizeof num) {
+					memcpy(num, html + ov[2], n);
+					l->pages = strtol(num, NULL, 10);
+				}
+			}
+			pcre2_match_data_free(md);
+			pcre2_code_free(re);
+		}
+	}
+	free(html);
+	return ZC_OK;
+}
+
+int zc_answer_parse(const zc_endpoint *ep, const char *page_url, const char *bytes, size_t len,
+		    const char *content_type, zc_links *out)
+{
+	memset(out, 0, sizeof *out);
+	out->total = -1;
+	int rc = ZC_EPARSE;
+	if (!strcmp(ep->answer, "govcn-json"))
+		rc = govcn(ep, page_url, bytes, len, out);
+	else if (!strcmp(ep->answer, "hanweb-json"))
+		rc = hanweb(ep, page_url, bytes, len, out);
+	else if (!strcmp(ep->answer, "trs-was5"))
+		rc = was5(ep, page_url, bytes, len, out);
+	else if (!strcmp(ep->answer, "jpage-xml"))
+		rc = jpage(ep, page_url, bytes, len, out);
+	else if (!strcmp(ep->answer, "html-list"))
+		rc = html_list(ep, page_url, bytes, len, content_type, out);
+	if (rc != ZC_OK)
+		zc_links_free(out);
+	return rc;
+}

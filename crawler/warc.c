@@ -1,0 +1,306 @@
+/*
+ * warc.c - WARC/1.1 archive: one gzip member per record, request and response linked by
+ * WARC-Concurrent-To, WARC-Payload-Digest sha1:BASE32 over the (de-chunked) body, revisit
+ * records for 304 answers and for payloads identical to the URL's previous capture.  Files are
+ * named zhengce-YYYYMMDDhhmmss-PID-NNNNN.warc.gz under DIR/warc and rolled at a size.  A record
+ * is flushed to the file before zc_warc_exchange() returns, so the page that names it is
+ * stored after it exists.
+ */
+#include "crawler.h"
+#include "../common/zc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+struct zc_warc {
+	char *dir;
+	FILE *f;
+	char name[128];
+	size_t max;
+	long long size;
+	int serial;
+};
+
+static void now_iso(char *out, size_t n)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void uuid(char *out, size_t n)
+{
+	unsigned char b[16];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		for (int i = 0; i < 16; i++)
+			b[i] = (unsigned char)((ts.tv_nsec >> (i % 8)) ^ (getpid() << i) ^ rand());
+	}
+	if (fd >= 0)
+		close(fd);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, n, "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x>",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+static void sha1_base32(const char *data, size_t len, char *out)
+{
+	unsigned char md[20];
+	unsigned int mdlen = 0;
+	EVP_Digest(data, len, md, &mdlen, EVP_sha1(), NULL);
+	static const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	int o = 0;
+	memcpy(out, "sha1:", 5);
+	o = 5;
+	for (int i = 0; i < 20; i += 5) {
+		unsigned long long v = 0;
+		for (int k = 0; k < 5; k++)
+			v = (v << 8) | md[i + k];
+		for (int k = 7; k >= 0; k--)
+			out[o++] = alpha[(v >> (k * 5)) & 31];
+	}
+	out[o] = '\0';
+}
+
+void zc_warc_digest(const char *body, size_t len, char *out)
+{
+	sha1_base32(body, len, out);
+}
+
+static int open_next(zc_warc *w)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
+	if (w->f) {
+		if (fclose(w->f) != 0)
+			return ZC_EIO;
+		w->f = NULL;
+	}
+	snprintf(w->name, sizeof w->name, "zhengce-%s-%ld-%05d.warc.gz", stamp, (long)getpid(), w->serial++);
+	char *path = zc_asprintf("%s/%s", w->dir, w->name);
+	w->f = fopen(path, "wbx");
+	free(path);
+	if (!w->f)
+		return errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+	w->size = 0;
+	return ZC_OK;
+}
+
+/* one gzip member holding one record */
+static int write_record(zc_warc *w, const char *head, size_t hlen, const char *block, size_t blen)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return ZC_EIO;
+	unsigned char out[16384];
+	const char *parts[3] = {head, block, "\r\n\r\n"};
+	size_t lens[3] = {hlen, blen, 4};
+	int rc = ZC_OK;
+	for (int p = 0; p < 3 && rc == ZC_OK; p++) {
+		z.next_in = (unsigned char *)parts[p];
+		z.avail_in = (uInt)lens[p];
+		int flush = p == 2 ? Z_FINISH : Z_NO_FLUSH;
+		do {
+			z.next_out = out;
+			z.avail_out = sizeof out;
+			int zr = deflate(&z, flush);
+			if (zr == Z_STREAM_ERROR) {
+				rc = ZC_EIO;
+				break;
+			}
+			size_t have = sizeof out - z.avail_out;
+			if (have && fwrite(out, 1, have, w->f) != have) {
+				rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+				break;
+			}
+			w->size += (long long)have;
+		} while (z.avail_out == 0 || (flush == Z_FINISH && z.avail_in > 0));
+	}
+	deflateEnd(&z);
+	if (rc == ZC_OK && fflush(w->f) != 0)
+		rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+	return rc;
+}
+
+static int record(zc_warc *w, const char *type, const char *url, const char *id, const char *concurrent,
+		  const char *ctype, const char *extra, const char *block, size_t blen)
+{
+	char date[32], bdigest[48];
+	now_iso(date, sizeof date);
+	sha1_base32(block, blen, bdigest);
+	zc_buf h;
+	zc_buf_init(&h, ZC_BUF_UNLIMITED);
+	zc_buf_printf(&h, "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: %s\r\nWARC-Date: %s\r\n", type, id, date);
+	if (url)
+		zc_buf_printf(&h, "WARC-Target-URI: %s\r\n", url);
+	if (concurrent)
+		zc_buf_printf(&h, "WARC-Concurrent-To: %s\r\n", concurrent);
+	zc_buf_printf(&h, "WARC-Block-Digest: %s\r\n", bdigest);
+	if (extra)
+		zc_buf_addstr(&h, extra);
+	zc_buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", ctype, blen);
+	int rc = write_record(w, h.data, h.len, block, blen);
+	zc_buf_free(&h);
+	return rc;
+}
+
+int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out)
+{
+	zc_warc *w = zc_calloc(1, sizeof *w);
+	*out = NULL;
+	w->dir = zc_asprintf("%s/warc", dir);
+	w->max = max_bytes ? max_bytes : (size_t)1 << 30;
+	if (mkdir(w->dir, 0755) != 0 && errno != EEXIST) {
+		int rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+		free(w->dir);
+		free(w);
+		return rc;
+	}
+	int rc = open_next(w);
+	if (rc == ZC_OK) {
+		char id[64];
+		uuid(id, sizeof id);
+		const char *info = "software: zhengce/" ZC_VERSION "\r\nformat: WARC File Format 1.1\r\n"
+				   "conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n";
+		char extra[200];
+		snprintf(extra, sizeof extra, "WARC-Filename: %s\r\n", w->name);
+		rc = record(w, "warcinfo", NULL, id, NULL, "application/warc-fields", extra, info, strlen(info));
+	}
+	if (rc != ZC_OK) {
+		zc_warc_close(&w);
+		return rc;
+	}
+	*out = w;
+	return ZC_OK;
+}
+
+void zc_warc_close(zc_warc **pw)
+{
+	zc_warc *w = *pw;
+	if (!w)
+		return;
+	if (w->f)
+		fclose(w->f);
+	free(w->dir);
+	free(w);
+	*pw = NULL;
+}
+
+int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t reqlen,
+		     const char *resp_head, size_t headlen, const char *body, size_t bodylen,
+		     int status, const char *revisit_of_digest, zc_warc_ref *ref)
+{
+	int rc;
+	if (w->size > 0 && (size_t)w->size >= w->max && (rc = open_next(w)) != ZC_OK)
+		return rc;
+	char req_id[64], resp_id[64], pdigest[48];
+	uuid(req_id, sizeof req_id);
+	uuid(resp_id, sizeof resp_id);
+	if ((rc = record(w, "request", url, req_id, NULL, "application/http;msgtype=request", NULL, request, reqlen)))
+		return rc;
+	snprintf(ref->file, sizeof ref->file, "%s", w->name);
+	ref->offset = w->size;
+	snprintf(ref->record_id, sizeof ref->record_id, "%s", resp_id);
+	sha1_base32(body, bodylen, pdigest);
+	char extra[400];
+	if (status == 304) {
+		snprintf(extra, sizeof extra, "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n");
+		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen);
+	}
+	if (revisit_of_digest && !strcmp(revisit_of_digest, pdigest)) {
+		snprintf(extra, sizeof extra,
+			 "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/identical-payload-digest\r\n"
+			 "WARC-Refers-To-Target-URI: %s\r\nWARC-Payload-Digest: %s\r\n", url, pdigest);
+		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen);
+	}
+	snprintf(extra, sizeof extra, "WARC-Payload-Digest: %s\r\n", pdigest);
+	zc_buf block;
+	zc_buf_init(&block, ZC_BUF_UNLIMITED);
+	zc_buf_add(&block, resp_head, headlen);
+	zc_buf_add(&block, body, bodylen);
+	rc = record(w, "response", url, resp_id, req_id, "application/http;msgtype=response", extra, block.data, block.len);
+	zc_buf_free(&block);
+	return rc;
+}
+
+/* reader: gzip members one after another; each holds a record */
+int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg)
+{
+	gzFile g = gzopen(path, "rb");
+	if (!g)
+		return ZC_EIO;
+	zc_buf all;
+	zc_buf_init(&all, ZC_BUF_UNLIMITED);
+	char tmp[65536];
+	int n;
+	while ((n = gzread(g, tmp, sizeof tmp)) > 0)
+		zc_buf_add(&all, tmp, (size_t)n);
+	int err;
+	gzerror(g, &err);
+	gzclose(g);
+	if (err != Z_OK && err != Z_STREAM_END) {
+		zc_buf_free(&all);
+		return ZC_EPARSE;
+	}
+	int rc = ZC_OK;
+	size_t pos = 0;
+	while (pos < all.len && rc == ZC_OK) {
+		if (all.len - pos < 9 || memcmp(all.data + pos, "WARC/1.", 7) != 0) {
+			rc = ZC_EPARSE;
+			break;
+		}
+		char *end = strstr(all.data + pos, "\r\n\r\n");
+		if (!end) {
+			rc = ZC_EPARSE;
+			break;
+		}
+		json_t *h = json_object();
+		long long clen = -1;
+		char *line = strstr(all.data + pos, "\r\n") + 2;
+		json_object_set_new(h, "version", json_stringn(all.data + pos, (size_t)(line - 2 - (all.data + pos))));
+		while (line < end) {
+			char *e = strstr(line, "\r\n");
+			char *colon = memchr(line, ':', (size_t)(e - line));
+			if (colon) {
+				char *k = zc_strndup(line, (size_t)(colon - line));
+				const char *v = colon + 1;
+				while (*v == ' ')
+					v++;
+				json_object_set_new(h, k, json_stringn(v, (size_t)(e - v)));
+				if (!strcasecmp(k, "Content-Length"))
+					clen = strtoll(v, NULL, 10);
+				free(k);
+			}
+			line = e + 2;
+		}
+		size_t bstart = (size_t)(end + 4 - all.data);
+		if (clen < 0 || bstart + (size_t)clen + 4 > all.len) {
+			json_decref(h);
+			rc = ZC_EPARSE;
+			break;
+		}
+		rc = fn(h, all.data + bstart, (size_t)clen, arg);
+		json_decref(h);
+		pos = bstart + (size_t)clen + 4;
+	}
+	zc_buf_free(&all);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * export.h - the corpus in the formats researchers open: CSV (RFC 4180, UTF-8 with a BOM so
+ * Excel reads Chinese right, formula-like cells neutralised), JSONL, XLSX; counts by province
+ * and year; jurisdiction names.
+ *
+ * Rows come from page records (docs/SCHEMA.md) the caller reads from the index; the exporter
+ * borrows each record for the duration of the call only.
+ */
+#ifndef ZC_EXPORT_H
+#define ZC_EXPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Jurisdictions: "00" national, GB/T 2260 province codes. */
+const char *zc_province_name(const char *code);		/* 浙江, or NULL */
+const char *zc_province_pinyin(const char *code);	/* Zhejiang, or NULL */
+/* Accepts 浙江, 浙江省, Zhejiang, zhejiang or 33; NULL when unknown. */
+const char *zc_province_code(const char *name);
+/* Every code in order, NULL-terminated: "00", "11" … "65". */
+extern const char *const ZC_JURISDICTIONS[];
+
+enum zc_format { ZC_FMT_CSV, ZC_FMT_JSONL, ZC_FMT_XLSX, ZC_FMT_TABLE, ZC_FMT_JSON };
+int zc_format_parse(const char *s, enum zc_format *f);
+
+typedef struct zc_exporter zc_exporter;
+/* kind: "documents" or "entries".  For XLSX, path names the file (stdout is not possible). */
+int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, int excluded,
+		    int bom, zc_exporter **e);
+int zc_export_doc(zc_exporter *e, json_t *page);
+int zc_export_entry(zc_exporter *e, json_t *entry, json_t *page);
+int zc_export_end(zc_exporter **e);
+
+/* CSV cell quoting with formula neutralisation; appends to b (exposed for tests). */
+#include "zc.h"
+void zc_csv_cell(zc_buf *b, const char *s);
+
+/* Statistics: documents and entries by jurisdiction and year. */
+typedef struct zc_stats zc_stats;
+zc_stats *zc_stats_new(void);
+void zc_stats_add(zc_stats *s, json_t *page);
+void zc_stats_excluded(zc_stats *s, const char *reason);
+/* by: province, year, province-year, issuer, type, summary (the default) */
+int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format fmt);
+json_t *zc_stats_json(const zc_stats *s);
+void zc_stats_free(zc_stats **s);
+
+#endif

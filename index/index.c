@@ -1,0 +1,518 @@
+/* index.c - the LMDB environment, its tables and transactions (see index.h). */
+#include "index.h"
+#include "../common/zc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const TABLE_NAMES[ZC_T_COUNT] = {
+	"meta", "pages", "urls", "fetch", "frontier", "seen", "dupkey", "abolished", "jy",
+	"filecode", "entries",
+};
+
+struct zc_index {
+	MDB_env *env;
+	MDB_dbi dbi[ZC_T_COUNT];
+	char *dir;
+	unsigned flags;
+	size_t mapsize;
+};
+
+struct zc_txn {
+	zc_index *idx;
+	MDB_txn *txn;
+};
+
+#define INITIAL_MAP ((size_t)1 << 30)
+
+static int db_err(int rc)
+{
+	if (rc == 0)
+		return ZC_OK;
+	if (rc == MDB_NOTFOUND)
+		return ZC_ENOTFOUND;
+	if (rc == MDB_MAP_FULL || rc == ENOSPC || rc == EDQUOT)
+		return ZC_EFULL;
+	if (rc == EIO)
+		return ZC_EIO;
+	return ZC_EDB;
+}
+
+void zc_u64_key(uint64_t v, unsigned char out[8])
+{
+	for (int i = 7; i >= 0; i--) {
+		out[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+uint64_t zc_key_u64(const void *key)
+{
+	const unsigned char *k = key;
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | k[i];
+	return v;
+}
+
+const char *zc_index_dir(const zc_index *idx)
+{
+	return idx->dir;
+}
+
+int zc_index_open(const char *dir, unsigned flags, zc_index **out)
+{
+	zc_index *idx = zc_calloc(1, sizeof *idx);
+	char *path = zc_asprintf("%s/corpus", dir);
+	int rc = ZC_OK, mrc;
+	MDB_txn *txn = NULL;
+	*out = NULL;
+	idx->dir = zc_strdup(dir);
+	idx->flags = flags;
+	if (!(flags & ZC_INDEX_RDONLY)) {
+		mkdir(dir, 0755);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+			goto out;
+		}
+	} else {
+		struct stat st;
+		if (stat(path, &st) != 0) {
+			rc = ZC_ENOTFOUND;
+			goto out;
+		}
+	}
+	if ((mrc = mdb_env_create(&idx->env)) != 0) {
+		rc = db_err(mrc);
+		goto out;
+	}
+	mdb_env_set_maxdbs(idx->env, ZC_T_COUNT + 4);
+	mdb_env_set_maxreaders(idx->env, 126);
+	/* the map is at least the file's size; start at 1 GiB and double on demand */
+	idx->mapsize = INITIAL_MAP;
+	{
+		char *data = zc_asprintf("%s/data.mdb", path);
+		struct stat st;
+		if (stat(data, &st) == 0 && (size_t)st.st_size > idx->mapsize)
+			idx->mapsize = (size_t)st.st_size;
+		free(data);
+	}
+	mdb_env_set_mapsize(idx->env, idx->mapsize);
+	mrc = mdb_env_open(idx->env, path, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, 0644);
+	if (mrc != 0) {
+		rc = db_err(mrc);
+		goto out;
+	}
+	{
+		int dead = 0;
+		mdb_reader_check(idx->env, &dead);
+	}
+	mrc = mdb_txn_begin(idx->env, NULL, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, &txn);
+	if (mrc != 0) {
+		rc = db_err(mrc);
+		goto out;
+	}
+	for (int i = 0; i < ZC_T_COUNT; i++) {
+		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi[i]);
+		if (mrc != 0) {
+			rc = db_err(mrc);
+			goto out;
+		}
+	}
+	{
+		MDB_val k = {6, "schema"}, v;
+		mrc = mdb_get(txn, idx->dbi[ZC_T_META], &k, &v);
+		if (mrc == MDB_NOTFOUND && !(flags & ZC_INDEX_RDONLY)) {
+			char ver[16];
+			snprintf(ver, sizeof ver, "%d", ZC_SCHEMA_VERSION);
+			v.mv_size = strlen(ver);
+			v.mv_data = ver;
+			mrc = mdb_put(txn, idx->dbi[ZC_T_META], &k, &v, 0);
+			if (mrc != 0) {
+				rc = db_err(mrc);
+				goto out;
+			}
+		} else if (mrc == 0) {
+			char ver[16] = "";
+			memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
+			if (atoi(ver) > ZC_SCHEMA_VERSION) {
+				fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
+					dir, ver, ZC_SCHEMA_VERSION);
+				rc = ZC_EDB;
+				goto out;
+			}
+		}
+	}
+	mrc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (mrc != 0)
+		rc = db_err(mrc);
+out:
+	if (txn)
+		mdb_txn_abort(txn);
+	free(path);
+	if (rc != ZC_OK) {
+		if (idx->env)
+			mdb_env_close(idx->env);
+		free(idx->dir);
+		free(idx);
+		return rc;
+	}
+	*out = idx;
+	return ZC_OK;
+}
+
+void zc_index_close(zc_index **pidx)
+{
+	zc_index *idx = *pidx;
+	if (!idx)
+		return;
+	mdb_env_close(idx->env);
+	free(idx->dir);
+	free(idx);
+	*pidx = NULL;
+}
+
+int zc_index_lock_crawl(const char *dir, int *fd, long *holder)
+{
+	char *path = zc_asprintf("%s/crawl.lock", dir);
+	mkdir(dir, 0755);
+	int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(path);
+	*fd = -1;
+	*holder = 0;
+	if (f < 0)
+		return errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+	if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+		char buf[32] = "";
+		ssize_t n = pread(f, buf, sizeof buf - 1, 0);
+		if (n > 0)
+			*holder = strtol(buf, NULL, 10);
+		close(f);
+		return ZC_ELOCKED;
+	}
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (ftruncate(f, 0) == 0 && pwrite(f, buf, (size_t)n, 0) < 0) {
+		/* the pid is a courtesy for the message of a second crawl; the lock holds anyway */
+	}
+	*fd = f;
+	return ZC_OK;
+}
+
+void zc_index_unlock_crawl(int *fd)
+{
+	if (*fd >= 0) {
+		if (ftruncate(*fd, 0) != 0) {
+			/* nothing to do: the lock goes with the descriptor */
+		}
+		flock(*fd, LOCK_UN);
+		close(*fd);
+	}
+	*fd = -1;
+}
+
+int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
+{
+	if (idx->flags & ZC_INDEX_RDONLY)
+		return ZC_EUSAGE;
+	for (int attempt = 0; attempt < 8; attempt++) {
+		zc_txn t = {idx, NULL};
+		int mrc = mdb_txn_begin(idx->env, NULL, 0, &t.txn);
+		if (mrc == MDB_MAP_RESIZED) {
+			mdb_env_set_mapsize(idx->env, 0);
+			mrc = mdb_txn_begin(idx->env, NULL, 0, &t.txn);
+		}
+		if (mrc != 0)
+			return db_err(mrc);
+		int rc = fn(&t, arg);
+		if (rc == ZC_OK) {
+			mrc = mdb_txn_commit(t.txn);
+			rc = db_err(mrc);
+		} else {
+			mdb_txn_abort(t.txn);
+		}
+		if (rc != ZC_EFULL || mrc == ENOSPC)
+			return rc;
+		/* map full: grow and run the whole transaction again */
+		MDB_envinfo info;
+		mdb_env_info(idx->env, &info);
+		idx->mapsize = info.me_mapsize * 2;
+		if (mdb_env_set_mapsize(idx->env, idx->mapsize) != 0)
+			return ZC_EFULL;
+	}
+	return ZC_EFULL;
+}
+
+int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
+{
+	zc_txn t = {idx, NULL};
+	int mrc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t.txn);
+	if (mrc == MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(idx->env, 0);
+		mrc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t.txn);
+	}
+	if (mrc != 0)
+		return db_err(mrc);
+	int rc = fn(&t, arg);
+	mdb_txn_abort(t.txn);
+	return rc;
+}
+
+int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen)
+{
+	MDB_val k = {klen, (void *)key}, v;
+	int mrc = mdb_get(t->txn, t->idx->dbi[tb], &k, &v);
+	if (mrc != 0)
+		return db_err(mrc);
+	if (val)
+		*val = zc_strndup(v.mv_data, v.mv_size);
+	if (vlen)
+		*vlen = v.mv_size;
+	return ZC_OK;
+}
+
+int zc_tx_put(zc_txn *t, enum zc_table tb, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+	if (klen == 0 || klen > 511)
+		return ZC_EUSAGE;
+	return db_err(mdb_put(t->txn, t->idx->dbi[tb], &k, &v, 0));
+}
+
+int zc_tx_del(zc_txn *t, enum zc_table tb, const void *key, size_t klen)
+{
+	MDB_val k = {klen, (void *)key};
+	int mrc = mdb_del(t->txn, t->idx->dbi[tb], &k, NULL);
+	return mrc == MDB_NOTFOUND ? ZC_OK : db_err(mrc);
+}
+
+int zc_tx_clear(zc_txn *t, enum zc_table tb)
+{
+	return db_err(mdb_drop(t->txn, t->idx->dbi[tb], 0));
+}
+
+int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_scan_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k = {plen, (void *)prefix}, v;
+	int mrc = mdb_cursor_open(t->txn, t->idx->dbi[tb], &c);
+	if (mrc != 0)
+		return db_err(mrc);
+	mrc = plen ? mdb_cursor_get(c, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	int rc = ZC_OK;
+	while (mrc == 0) {
+		if (plen && (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0))
+			break;
+		if (fn(k.mv_data, k.mv_size, v.mv_data, v.mv_size, arg))
+			break;
+		mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = db_err(mrc);
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n)
+{
+	MDB_stat st;
+	int mrc = mdb_stat(t->txn, t->idx->dbi[tb], &st);
+	*n = mrc == 0 ? st.ms_entries : 0;
+	return db_err(mrc);
+}
+
+int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out)
+{
+	char *v;
+	size_t n;
+	*out = NULL;
+	int rc = zc_tx_get(t, tb, key, strlen(key), &v, &n);
+	if (rc != ZC_OK)
+		return rc;
+	*out = json_loadb(v, n, 0, NULL);
+	free(v);
+	return *out ? ZC_OK : ZC_EPARSE;
+}
+
+int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val)
+{
+	char *s = json_dumps(val, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!s)
+		return ZC_EPARSE;
+	int rc = zc_tx_put(t, tb, key, strlen(key), s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
+{
+	unsigned char k[8];
+	char *v;
+	size_t n;
+	*page = NULL;
+	zc_u64_key(id, k);
+	int rc = zc_tx_get(t, ZC_T_PAGES, k, 8, &v, &n);
+	if (rc != ZC_OK)
+		return rc;
+	*page = json_loadb(v, n, 0, NULL);
+	free(v);
+	return *page ? ZC_OK : ZC_EPARSE;
+}
+
+int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
+{
+	unsigned char k[8];
+	zc_u64_key(id, k);
+	char *s = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!s)
+		return ZC_EPARSE;
+	int rc = zc_tx_put(t, ZC_T_PAGES, k, 8, s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id)
+{
+	char *v;
+	size_t n;
+	int rc = zc_tx_get(t, ZC_T_URLS, url, strlen(url), &v, &n);
+	if (rc != ZC_OK)
+		return rc;
+	*id = n == 8 ? zc_key_u64(v) : 0;
+	free(v);
+	return *id ? ZC_OK : ZC_EPARSE;
+}
+
+uint64_t zc_tx_page_max(zc_txn *t)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t id = 0;
+	if (mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_PAGES], &c) != 0)
+		return 0;
+	if (mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && k.mv_size == 8)
+		id = zc_key_u64(k.mv_data);
+	mdb_cursor_close(c);
+	return id;
+}
+
+int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int *is_new)
+{
+	int rc = zc_tx_page_id(t, url, id);
+	*is_new = 0;
+	if (rc == ZC_ENOTFOUND) {
+		unsigned char k[8];
+		*id = zc_tx_page_max(t) + 1;
+		*is_new = 1;
+		zc_u64_key(*id, k);
+		rc = zc_tx_put(t, ZC_T_URLS, url, strlen(url), k, 8);
+	}
+	if (rc != ZC_OK)
+		return rc;
+	json_object_set_new(page, "id", json_integer((json_int_t)*id));
+	return zc_tx_page_put(t, *id, page);
+}
+
+int zc_tx_meta_get(zc_txn *t, const char *name, char **val)
+{
+	return zc_tx_get(t, ZC_T_META, name, strlen(name), val, NULL);
+}
+
+int zc_tx_meta_put(zc_txn *t, const char *name, const char *val)
+{
+	return zc_tx_put(t, ZC_T_META, name, strlen(name), val, strlen(val));
+}
+
+static size_t frontier_key(const char *host, uint64_t seq, unsigned char *out, size_t cap)
+{
+	size_t hl = strlen(host);
+	if (hl + 9 > cap)
+		hl = cap - 9;
+	memcpy(out, host, hl);
+	out[hl] = '\0';
+	zc_u64_key(seq, out + hl + 1);
+	return hl + 9;
+}
+
+int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *seen_key, int *added)
+{
+	int rc;
+	*added = 0;
+	if (seen_key) {
+		size_t kl = strlen(seen_key);
+		if (kl > 500)
+			kl = 500;
+		rc = zc_tx_get(t, ZC_T_SEEN, seen_key, kl, NULL, NULL);
+		if (rc == ZC_OK)
+			return ZC_OK;
+		if (rc != ZC_ENOTFOUND)
+			return rc;
+		if ((rc = zc_tx_put(t, ZC_T_SEEN, seen_key, kl, "", 0)) != ZC_OK)
+			return rc;
+	}
+	/* the next sequence number: one counter for all hosts, in meta */
+	char *v = NULL;
+	uint64_t seq = 1;
+	if (zc_tx_meta_get(t, "frontier_seq", &v) == ZC_OK)
+		seq = strtoull(v, NULL, 10) + 1;
+	free(v);
+	char num[24];
+	snprintf(num, sizeof num, "%llu", (unsigned long long)seq);
+	if ((rc = zc_tx_meta_put(t, "frontier_seq", num)) != ZC_OK)
+		return rc;
+	unsigned char key[300];
+	size_t kl = frontier_key(host, seq, key, sizeof key);
+	char *s = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rc = zc_tx_put(t, ZC_T_FRONTIER, key, kl, s, strlen(s));
+	free(s);
+	if (rc == ZC_OK)
+		*added = 1;
+	return rc;
+}
+
+int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *seq, json_t **req)
+{
+	unsigned char key[300];
+	size_t kl = frontier_key(host, after + 1, key, sizeof key);
+	size_t plen = kl - 8;
+	MDB_cursor *c;
+	MDB_val k = {kl, key}, v;
+	*req = NULL;
+	int mrc = mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_FRONTIER], &c);
+	if (mrc != 0)
+		return db_err(mrc);
+	mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	int rc = ZC_ENOTFOUND;
+	if (mrc == 0 && k.mv_size == kl && memcmp(k.mv_data, key, plen) == 0) {
+		*seq = zc_key_u64((const char *)k.mv_data + plen);
+		*req = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		rc = *req ? ZC_OK : ZC_EPARSE;
+	}
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int zc_tx_frontier_del(zc_txn *t, const char *host, uint64_t seq)
+{
+	unsigned char key[300];
+	size_t kl = frontier_key(host, seq, key, sizeof key);
+	return zc_tx_del(t, ZC_T_FRONTIER, key, kl);
+}
+
+int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *req)
+{
+	unsigned char key[300];
+	size_t kl = frontier_key(host, seq, key, sizeof key);
+	char *s = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc = zc_tx_put(t, ZC_T_FRONTIER, key, kl, s, strlen(s));
+	free(s);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/*
+ * index.h - the corpus and the crawl state, in one LMDB environment (DIR/corpus/).
+ *
+ * This module owns every LMDB table (docs/SCHEMA.md).  Every write is one transaction: the
+ * corpus is consistent at every instant, whatever kills the process.  Records are JSON
+ * (jansson) so that mdb_dump shows them and a schema change is a key added, not a migration of
+ * packed structs.  The map grows by itself when full; stale reader slots of dead processes are
+ * cleared at open.
+ *
+ * Ownership: json_t values returned through out-parameters are new references the caller
+ * json_decref()s; json_t values passed in are borrowed.  Strings returned are the caller's to
+ * free().
+ */
+#ifndef ZC_INDEX_H
+#define ZC_INDEX_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define ZC_SCHEMA_VERSION 1
+
+typedef struct zc_index zc_index;
+typedef struct zc_txn zc_txn;
+
+enum { ZC_INDEX_RDONLY = 1 };
+
+/* Opens (creating when absent and not read-only) the corpus under dir. */
+int zc_index_open(const char *dir, unsigned flags, zc_index **out);
+void zc_index_close(zc_index **idx);
+const char *zc_index_dir(const zc_index *idx);
+
+/*
+ * The crawl lock (DIR/crawl.lock, flock): ZC_ELOCKED when another live process holds it; a
+ * lock left by a dead process is free (the kernel drops it with the process).  *holder gets
+ * the holder's pid when known.
+ */
+int zc_index_lock_crawl(const char *dir, int *fd, long *holder);
+void zc_index_unlock_crawl(int *fd);
+
+/* Tables a transaction can reach (see docs/SCHEMA.md). */
+enum zc_table {
+	ZC_T_META,	/* name -> value */
+	ZC_T_PAGES,	/* page id (u64 BE) -> page record */
+	ZC_T_URLS,	/* URL -> page id */
+	ZC_T_FETCH,	/* URL -> fetch state (status, ETag, Last-Modified, digest, tries) */
+	ZC_T_FRONTIER,	/* host NUL seq (u64 BE) -> request */
+	ZC_T_SEEN,	/* request key -> "" (this crawl run) */
+	ZC_T_DUPKEY,	/* dedup key -> page id of the canonical copy */
+	ZC_T_ABOLISHED,	/* docno or title -> id of the abolishing page */
+	ZC_T_JY,	/* jurisdiction(2) year(4) page id (u64 BE) -> "" (included) */
+	ZC_T_FILECODE,	/* "JJ-N" -> page id; never deleted, so codes are never reused */
+	ZC_T_ENTRIES,	/* entry code -> entry record */
+	ZC_T_COUNT
+};
+
+/*
+ * Transactions.  zc_index_write() runs fn inside one write transaction and commits it when fn
+ * returns 0; when the map is full it aborts, grows the map and runs fn again (so fn must not
+ * keep side effects outside the transaction).  zc_index_read() runs fn in a read transaction.
+ */
+typedef int (*zc_txn_fn)(zc_txn *txn, void *arg);
+int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg);
+int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg);
+
+/* Raw access to one table: values are copied out (free() them). */
+int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen);
+int zc_tx_put(zc_txn *t, enum zc_table tb, const void *key, size_t klen, const void *val, size_t vlen);
+int zc_tx_del(zc_txn *t, enum zc_table tb, const void *key, size_t klen);
+int zc_tx_clear(zc_txn *t, enum zc_table tb);
+/* Calls fn for every key with the prefix, in key order; fn returns non-zero to stop. */
+typedef int (*zc_scan_fn)(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
+int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_scan_fn fn, void *arg);
+/* Entries in a table. */
+int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n);
+
+/* JSON records */
+int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
+int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
+
+/* Pages: the documents as fetched, one per URL, with their decision. */
+int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page);
+int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page);
+int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id);
+/* Stores a page for url: a new id when the URL is new, else replaces the record. */
+int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int *is_new);
+/* Highest page id assigned (0 when empty). */
+uint64_t zc_tx_page_max(zc_txn *t);
+
+/* Meta values (strings). */
+int zc_tx_meta_get(zc_txn *t, const char *name, char **val);
+int zc_tx_meta_put(zc_txn *t, const char *name, const char *val);
+
+/* Frontier: per-host FIFO queues of requests (JSON). */
+int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *seen_key, int *added);
+/* The first request of host with seq > after; ZC_ENOTFOUND when none. */
+int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *seq, json_t **req);
+int zc_tx_frontier_del(zc_txn *t, const char *host, uint64_t seq);
+int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *req);
+
+/* Big-endian u64 keys. */
+void zc_u64_key(uint64_t v, unsigned char out[8]);
+uint64_t zc_key_u64(const void *key);
+
+#endif

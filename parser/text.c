@@ -1,0 +1,332 @@
+/*
+ * text.c - the small grammars of Chinese official documents: dates in every written form,
+ * document numbers, Chinese numerals, the document type, and URL resolution.
+ */
+#include "parser.h"
+#include "../common/zc.h"
+
+#include <libxml/uri.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const CN_DIGITS[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+static int cn_digit(const char *s, int *len)
+{
+	for (int i = 0; i < 10; i++) {
+		size_t n = strlen(CN_DIGITS[i]);
+		if (strncmp(s, CN_DIGITS[i], n) == 0) {
+			*len = (int)n;
+			return i;
+		}
+	}
+	if (strncmp(s, "○", strlen("○")) == 0 || strncmp(s, "零", strlen("零")) == 0 ||
+	    strncmp(s, "O", 1) == 0 || strncmp(s, "０", strlen("０")) == 0) {
+		*len = s[0] == 'O' ? 1 : 3;
+		return 0;
+	}
+	return -1;
+}
+
+int zc_cn_numeral(const char *s, int *len)
+{
+	int n, v = 0, used = 0;
+	const char *ten = "十";
+	size_t tl = strlen(ten);
+	int d = cn_digit(s, &n);
+	if (d > 0) {
+		used = n;
+		if (strncmp(s + used, ten, tl) == 0) {
+			used += (int)tl;
+			v = d * 10;
+			int d2 = cn_digit(s + used, &n);
+			if (d2 > 0) {
+				v += d2;
+				used += n;
+			}
+		} else {
+			v = d;
+		}
+	} else if (strncmp(s, ten, tl) == 0) {
+		used = (int)tl;
+		v = 10;
+		int d2 = cn_digit(s + used, &n);
+		if (d2 > 0) {
+			v += d2;
+			used += n;
+		}
+	}
+	*len = used;
+	return v;
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+	return y >= 1949 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int digits(const char *s, int max, int *val)
+{
+	int n = 0, v = 0;
+	while (n < max && s[n] >= '0' && s[n] <= '9') {
+		v = v * 10 + (s[n] - '0');
+		n++;
+	}
+	*val = v;
+	return n;
+}
+
+/* 2024-10-31, 2024年10月31日, 2024.10.31, 2024/10/31 (s already folded to half-width) */
+static int arabic_date(const char *s, int *y, int *m, int *d)
+{
+	int n = digits(s, 4, y), k;
+	if (n != 4 || (s[4] >= '0' && s[4] <= '9'))
+		return 0;
+	const char *p = s + 4;
+	const char *nian = "年";
+	if (*p == '-' || *p == '.' || *p == '/')
+		p++;
+	else if (strncmp(p, nian, strlen(nian)) == 0)
+		p += strlen(nian);
+	else
+		return 0;
+	while (*p == ' ')
+		p++;
+	k = digits(p, 2, m);
+	if (!k)
+		return 0;
+	p += k;
+	if (*p == '-' || *p == '.' || *p == '/')
+		p++;
+	else if (strncmp(p, "月", strlen("月")) == 0)
+		p += strlen("月");
+	else
+		return 0;
+	while (*p == ' ')
+		p++;
+	k = digits(p, 2, d);
+	if (!k)
+		return 0;
+	return valid_ymd(*y, *m, *d);
+}
+
+/* 二〇二四年十月三十一日 */
+static int cn_date(const char *s, int *y, int *m, int *d)
+{
+	int n, v = 0;
+	const char *p = s;
+	for (int i = 0; i < 4; i++) {
+		int dg = cn_digit(p, &n);
+		if (dg < 0)
+			return 0;
+		v = v * 10 + dg;
+		p += n;
+	}
+	if (strncmp(p, "年", strlen("年")) != 0)
+		return 0;
+	p += strlen("年");
+	*y = v;
+	*m = zc_cn_numeral(p, &n);
+	if (!n || strncmp(p + n, "月", strlen("月")) != 0)
+		return 0;
+	p += n + strlen("月");
+	*d = zc_cn_numeral(p, &n);
+	if (!n || strncmp(p + n, "日", strlen("日")) != 0)
+		return 0;
+	return valid_ymd(*y, *m, *d);
+}
+
+int zc_date_find(const char *s, char out[11])
+{
+	char *f = zc_str_fold(s);
+	int rc = ZC_ENOTFOUND;
+	for (const char *p = f; *p; p++) {
+		int y, m, d;
+		if ((p == f || !(p[-1] >= '0' && p[-1] <= '9')) && arabic_date(p, &y, &m, &d)) {
+			snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+			rc = ZC_OK;
+			break;
+		}
+		if (cn_date(p, &y, &m, &d)) {
+			snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+			rc = ZC_OK;
+			break;
+		}
+	}
+	free(f);
+	if (rc != ZC_OK)
+		out[0] = '\0';
+	return rc;
+}
+
+static int is_open(const char *p, int *len)
+{
+	static const char *const open[] = {"〔", "[", "（", "(", "【", "〖", "［", "﹝"};
+	for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
+		size_t n = strlen(open[i]);
+		if (strncmp(p, open[i], n) == 0) {
+			*len = (int)n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int is_close(const char *p, int *len)
+{
+	static const char *const close[] = {"〕", "]", "）", ")", "】", "〗", "］", "﹞"};
+	for (size_t i = 0; i < sizeof close / sizeof close[0]; i++) {
+		size_t n = strlen(close[i]);
+		if (strncmp(p, close[i], n) == 0) {
+			*len = (int)n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* a CJK ideograph (the characters of an issuer abbreviation like 国卫医发) */
+static int cjk_at(const char *p, int *len)
+{
+	unsigned cp;
+	*len = zc_utf8_next(p, &cp);
+	return cp >= 0x4E00 && cp <= 0x9FFF;
+}
+
+char *zc_docno_normalize(const char *s)
+{
+	char *f = zc_str_fold(s);
+	char *res = NULL;
+	for (char *p = f; *p && !res; p++) {
+		int ol, cl, y;
+		if (!is_open(p, &ol))
+			continue;
+		if (digits(p + ol, 4, &y) != 4 || y < 1949 || y > 2100)
+			continue;
+		char *q = p + ol + 4;
+		if (!is_close(q, &cl))
+			continue;
+		q += cl;
+		while (*q == ' ')
+			q++;
+		if (strncmp(q, "第", strlen("第")) == 0)
+			q += strlen("第");
+		int num, nd = digits(q, 6, &num);
+		if (!nd)
+			continue;
+		q += nd;
+		if (strncmp(q, "号", strlen("号")) != 0)
+			continue;
+		/* the prefix: the run of ideographs right before the bracket (at most 12) */
+		const char *start = p;
+		const char *scan = f;
+		const char *run = NULL;
+		int count = 0;
+		while (scan < p) {
+			int n;
+			if (cjk_at(scan, &n)) {
+				if (!run)
+					run = scan;
+				count++;
+			} else {
+				run = NULL;
+				count = 0;
+			}
+			scan += n;
+		}
+		if (!run)
+			continue;
+		while (count > 12) {
+			int n;
+			cjk_at(run, &n);
+			run += n;
+			count--;
+		}
+		start = run;
+		res = zc_asprintf("%.*s〔%d〕%d号", (int)(p - start), start, y, num);
+	}
+	free(f);
+	return res ? res : zc_strdup("");
+}
+
+/* 解读 inside 破解读书 or 理解读者: the 解 closes a verb (破解 化解 理解 …), not 解读 */
+static int part_of_word(const char *t, const char *hit)
+{
+	static const char *const verbs[] = {"破", "化", "和", "理", "了", "分", "缓", "讲", "调", "排", "谅", "溶", "瓦", "误"};
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		size_t n = strlen(verbs[i]);
+		if ((size_t)(hit - t) >= n && !strncmp(hit - n, verbs[i], n))
+			return 1;
+	}
+	return 0;
+}
+
+const char *zc_doc_type(const char *title, const char *column)
+{
+	static const char *const interp[] = {"解读", "图解", "一图读懂", "问答", "答记者问", "问与答"};
+	static const char *const types[] = {"通知", "意见", "方案", "规划", "计划", "办法", "措施",
+					    "规定", "条例", "细则", "决定", "通告", "公告", "批复",
+					    "指南", "标准"};
+	char *t = zc_str_fold(title ? title : "");
+	const char *res = NULL;
+	for (size_t i = 0; i < sizeof interp / sizeof interp[0] && !res; i++)
+		for (const char *hit = strstr(t, interp[i]); hit && !res; hit = strstr(hit + 1, interp[i]))
+			if (i != 0 || !part_of_word(t, hit))
+				res = "解读";
+	if (!res && column && strstr(column, "解读"))
+		res = "解读";
+	if (!res && strstr(t, "转发"))
+		res = "转发";
+	if (!res && (strstr(t, "废止") || strstr(t, "宣布失效")) &&
+	    (strstr(t, "规范性文件") || strstr(t, "决定")))
+		res = "废止";
+	if (!res && column && (strstr(column, "新闻") || strstr(column, "动态") || strstr(column, "要闻")))
+		res = "新闻";
+	if (!res) {
+		/* the type word closes the title, before any bracketed qualifier */
+		zc_str_trim(t);
+		size_t n = strlen(t);
+		while (n > 0) {
+			const char *qual[] = {"（试行）", "(试行)", "（暂行）", "(暂行)", "》", "\"", "”"};
+			int cut = 0;
+			for (size_t i = 0; i < sizeof qual / sizeof qual[0]; i++) {
+				size_t ql = strlen(qual[i]);
+				if (n >= ql && memcmp(t + n - ql, qual[i], ql) == 0) {
+					n -= ql;
+					cut = 1;
+				}
+			}
+			if (!cut)
+				break;
+		}
+		t[n] = '\0';
+		for (size_t i = 0; i < sizeof types / sizeof types[0] && !res; i++)
+			if (zc_str_ends(t, types[i]))
+				res = types[i];
+	}
+	free(t);
+	return res ? res : "other";
+}
+
+char *zc_url_resolve(const char *base, const char *href)
+{
+	if (!href)
+		return NULL;
+	char *h = zc_strdup(href);
+	zc_str_trim(h);
+	if (!*h || zc_str_starts(h, "javascript:") || zc_str_starts(h, "mailto:") || h[0] == '#') {
+		free(h);
+		return NULL;
+	}
+	xmlChar *u = xmlBuildURI((const xmlChar *)h, (const xmlChar *)base);
+	free(h);
+	if (!u)
+		return NULL;
+	char *r = zc_strdup((const char *)u);
+	xmlFree(u);
+	char *hash = strchr(r, '#');
+	if (hash)
+		*hash = '\0';
+	return r;
+}

@@ -1,0 +1,398 @@
+/*
+ * finalize.c - decisions across the corpus, in one write transaction:
+ *   1. every page gets the criteria's decision (zc_select_decide);
+ *   2. abolition decisions list earlier documents (《title》 and number): those become invalid,
+ *      whichever was crawled first;
+ *   3. copies of one document (same number, else same title and date) are one document: the
+ *      copy on the issuer's own site is canonical (a government's portal for 人民政府 and
+ *      国务院, the health commission's site otherwise), then the earliest stored; the others are
+ *      duplicates pointing at it, and it lists every copy among its sources;
+ *   4. included documents get a file code per jurisdiction, once: new ones in written-date
+ *      order after the highest code ever given (codes are never reused or renumbered);
+ *   5. entries are split from each included document's body.
+ */
+#include "select.h"
+#include "parser.h"
+#include "../common/zc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static char *norm_title(const char *t)
+{
+	char *f = zc_str_fold(t);
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	for (const char *p = f; *p;) {
+		unsigned cp;
+		int n = zc_utf8_next(p, &cp);
+		if (cp != ' ' && cp != '"' && cp != 0x201C && cp != 0x201D && cp != 0x300A && cp != 0x300B)
+			zc_buf_add(&b, p, (size_t)n);
+		p += n;
+	}
+	free(f);
+	return zc_buf_take(&b);
+}
+
+char *zc_select_dedup_key(json_t *doc)
+{
+	const char *docno = str(doc, "docno");
+	if (*docno)
+		return zc_asprintf("D|%s", docno);
+	const char *date = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
+	char *t = norm_title(str(doc, "title"));
+	char *k = zc_asprintf("T|%s|%s", t, date);
+	free(t);
+	return k;
+}
+
+static int issuer_is_government(json_t *doc)
+{
+	const char *first = json_string_value(json_array_get(json_object_get(doc, "issuers"), 0));
+	if (!first)
+		return -1;
+	return zc_str_ends(first, "人民政府") || zc_str_ends(first, "人民政府办公厅") ||
+	       zc_str_ends(first, "国务院") || zc_str_ends(first, "国务院办公厅");
+}
+
+/* 0 when the page is on its issuer's own site */
+static int rank(json_t *page)
+{
+	int gov = issuer_is_government(json_object_get(page, "doc"));
+	const char *kind = str(page, "site_kind");
+	if (gov < 0)
+		return 1;
+	return !((gov && !strcmp(kind, "gov")) || (!gov && !strcmp(kind, "hc")));
+}
+
+static int put_id(zc_txn *t, enum zc_table tb, const char *key, uint64_t id)
+{
+	unsigned char v[8];
+	zc_u64_key(id, v);
+	size_t kl = strlen(key);
+	return zc_tx_put(t, tb, key, kl > 500 ? 500 : kl, v, 8);
+}
+
+static int get_id(zc_txn *t, enum zc_table tb, const char *key, uint64_t *id)
+{
+	char *v;
+	size_t n, kl = strlen(key);
+	int rc = zc_tx_get(t, tb, key, kl > 500 ? 500 : kl, &v, &n);
+	if (rc != ZC_OK)
+		return rc;
+	*id = n == 8 ? zc_key_u64(v) : 0;
+	free(v);
+	return ZC_OK;
+}
+
+/* the documents an abolition decision lists: "1.《title》（docno）" lines */
+static int abolition_refs(zc_txn *t, json_t *doc, const char *juris, uint64_t id)
+{
+	const char *body = str(doc, "body");
+	int rc = ZC_OK;
+	const char *p = body;
+	while (*p && rc == ZC_OK) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = zc_strndup(p, len);
+		char *open = strstr(line, "《"), *close = open ? strstr(open, "》") : NULL;
+		if (open && close) {
+			char *title = zc_strndup(open + strlen("《"), (size_t)(close - open - strlen("《")));
+			char *nt = norm_title(title);
+			char *k = zc_asprintf("%s|T|%s", juris, nt);
+			rc = put_id(t, ZC_T_ABOLISHED, k, id);
+			free(k);
+			free(nt);
+			free(title);
+			char *dn = zc_docno_normalize(close);
+			if (*dn && rc == ZC_OK) {
+				k = zc_asprintf("%s|D|%s", juris, dn);
+				rc = put_id(t, ZC_T_ABOLISHED, k, id);
+				free(k);
+			}
+			free(dn);
+		}
+		free(line);
+		p = nl ? nl + 1 : p + len;
+	}
+	return rc;
+}
+
+typedef struct newcode {
+	char juris[3];
+	char date[11];
+	char *url;
+	uint64_t id;
+} newcode;
+
+static int cmp_newcode(const void *a, const void *b)
+{
+	const newcode *x = a, *y = b;
+	int c = strcmp(x->juris, y->juris);
+	if (!c)
+		c = strcmp(x->date, y->date);
+	if (!c)
+		c = strcmp(x->url, y->url);
+	return c;
+}
+
+typedef struct fin {
+	const zc_profile *p;
+	zc_select_stats *st;
+} fin;
+
+static int reason_index(const char *r)
+{
+	for (int i = 0; i < 9; i++)
+		if (!strcmp(ZC_REASONS[i], r))
+			return i;
+	return -1;
+}
+
+static int finalize_txn(zc_txn *t, void *arg)
+{
+	fin *f = arg;
+	const zc_profile *p = f->p;
+	zc_select_stats *st = f->st;
+	int rc = ZC_OK;
+	uint64_t max = zc_tx_page_max(t);
+	newcode *nc = NULL;
+	size_t nnc = 0;
+	memset(st, 0, sizeof *st);
+	enum zc_table rebuilt[] = {ZC_T_DUPKEY, ZC_T_ABOLISHED, ZC_T_JY, ZC_T_ENTRIES};
+	for (size_t i = 0; i < sizeof rebuilt / sizeof rebuilt[0]; i++)
+		if ((rc = zc_tx_clear(t, rebuilt[i])) != ZC_OK)
+			return rc;
+
+	/* pass 1: criteria, abolition lists, candidate canonical copies */
+	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
+		json_t *page;
+		if (zc_tx_page_get(t, id, &page) != ZC_OK)
+			continue;
+		json_t *doc = json_object_get(page, "doc");
+		zc_decision d;
+		zc_select_decide(p, page, &d);
+		json_object_set_new(page, "criteria", json_pack("{s:s,s:s,s:s}", "decision", d.decision,
+								"reason", d.reason, "evidence", d.evidence ? d.evidence : ""));
+		free(d.evidence);
+		if (!strcmp(str(doc, "type"), "废止"))
+			rc = abolition_refs(t, doc, str(page, "jurisdiction"), id);
+		if (rc == ZC_OK && !strcmp(d.decision, "included")) {
+			char *key = zc_select_dedup_key(doc);
+			uint64_t other;
+			if (get_id(t, ZC_T_DUPKEY, key, &other) == ZC_OK) {
+				json_t *op;
+				if (zc_tx_page_get(t, other, &op) == ZC_OK) {
+					if (rank(page) < rank(op))
+						rc = put_id(t, ZC_T_DUPKEY, key, id);
+					json_decref(op);
+				}
+			} else {
+				rc = put_id(t, ZC_T_DUPKEY, key, id);
+			}
+			free(key);
+		}
+		if (rc == ZC_OK)
+			rc = zc_tx_page_put(t, id, page);
+		json_decref(page);
+	}
+	/* pass 2: final decisions */
+	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
+		json_t *page;
+		if (zc_tx_page_get(t, id, &page) != ZC_OK)
+			continue;
+		json_t *doc = json_object_get(page, "doc");
+		json_t *crit = json_object_get(page, "criteria");
+		const char *decision = str(crit, "decision"), *reason = str(crit, "reason");
+		char *evidence = zc_strdup(str(crit, "evidence"));
+		char *canonical = NULL;
+		if (!strcmp(decision, "included")) {
+			uint64_t ab = 0, canon = 0;
+			char *nt = norm_title(str(doc, "title"));
+			const char *pj = str(page, "jurisdiction");
+			char *kt = zc_asprintf("%s|T|%s", pj, nt);
+			char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", pj, str(doc, "docno")) : NULL;
+			if ((kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) || get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK) {
+				json_t *ap;
+				decision = "excluded";
+				reason = "invalid";
+				free(evidence);
+				if (zc_tx_page_get(t, ab, &ap) == ZC_OK) {
+					evidence = zc_asprintf("abolished by \"%s\" (%s)", str(json_object_get(ap, "doc"), "title"), str(ap, "url"));
+					json_decref(ap);
+				} else {
+					evidence = zc_strdup("abolished by a later decision");
+				}
+			} else {
+				char *key = zc_select_dedup_key(doc);
+				if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK && canon != id) {
+					json_t *cp;
+					if (zc_tx_page_get(t, canon, &cp) == ZC_OK) {
+						canonical = zc_strdup(str(cp, "url"));
+						json_decref(cp);
+					}
+					decision = "excluded";
+					reason = "duplicate";
+					free(evidence);
+					evidence = zc_asprintf("a copy of %s (same %s)", canonical ? canonical : "another page",
+							       key[0] == 'D' ? "document number" : "title and date");
+				}
+				free(key);
+			}
+			free(nt);
+			free(kt);
+			free(kd);
+		}
+		json_object_set_new(page, "decision", json_string(decision));
+		json_object_set_new(page, "reason", json_string(reason));
+		json_object_set_new(page, "evidence", json_string(evidence));
+		json_object_set_new(page, "canonical_url", json_string(canonical ? canonical : ""));
+		json_object_set_new(page, "sources", json_pack("[s]", str(page, "url")));
+		st->pages++;
+		if (!strcmp(decision, "included")) {
+			st->included++;
+			if (!strcmp(str(page, "jurisdiction"), "00"))
+				st->national++;
+			else
+				st->provincial++;
+			if (!json_integer_value(json_object_get(page, "file_code"))) {
+				nc = zc_realloc(nc, (nnc + 1) * sizeof *nc);
+				snprintf(nc[nnc].juris, sizeof nc[nnc].juris, "%s", str(page, "jurisdiction"));
+				const char *w = str(doc, "written_date");
+				snprintf(nc[nnc].date, sizeof nc[nnc].date, "%s", *w ? w : str(doc, "published_date"));
+				nc[nnc].url = zc_strdup(str(page, "url"));
+				nc[nnc].id = id;
+				nnc++;
+			}
+		} else {
+			int ri = reason_index(reason);
+			if (ri >= 0)
+				st->by_reason[ri]++;
+		}
+		free(evidence);
+		free(canonical);
+		rc = zc_tx_page_put(t, id, page);
+		json_decref(page);
+	}
+	/* pass 3: sources of canonical copies; a duplicate hands its file code over when the
+	   canonical copy arrived after it */
+	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
+		json_t *page;
+		if (zc_tx_page_get(t, id, &page) != ZC_OK)
+			continue;
+		if (!strcmp(str(page, "reason"), "duplicate")) {
+			uint64_t canon;
+			char *key = zc_select_dedup_key(json_object_get(page, "doc"));
+			if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK) {
+				json_t *cp;
+				if (zc_tx_page_get(t, canon, &cp) == ZC_OK) {
+					json_array_append_new(json_object_get(cp, "sources"), json_string(str(page, "url")));
+					json_int_t code = json_integer_value(json_object_get(page, "file_code"));
+					if (code && !json_integer_value(json_object_get(cp, "file_code"))) {
+						json_object_set_new(cp, "file_code", json_integer(code));
+						json_object_del(page, "file_code");
+						char *fk = zc_asprintf("%s-%lld", str(cp, "jurisdiction"), (long long)code);
+						rc = put_id(t, ZC_T_FILECODE, fk, canon);
+						free(fk);
+						for (size_t k = 0; k < nnc; k++)
+							if (nc[k].id == canon)
+								nc[k].id = 0;
+						if (rc == ZC_OK)
+							rc = zc_tx_page_put(t, id, page);
+					}
+					if (rc == ZC_OK)
+						rc = zc_tx_page_put(t, canon, cp);
+					json_decref(cp);
+				}
+			}
+			free(key);
+		}
+		json_decref(page);
+	}
+	/* pass 4: file codes for documents included for the first time */
+	if (nnc)
+		qsort(nc, nnc, sizeof *nc, cmp_newcode);
+	for (size_t k = 0; k < nnc && rc == ZC_OK; k++) {
+		if (!nc[k].id)
+			continue;
+		char *mk = zc_asprintf("code:%s", nc[k].juris), *v = NULL;
+		long next = 1;
+		if (zc_tx_meta_get(t, mk, &v) == ZC_OK)
+			next = strtol(v, NULL, 10) + 1;
+		free(v);
+		char num[24];
+		snprintf(num, sizeof num, "%ld", next);
+		rc = zc_tx_meta_put(t, mk, num);
+		free(mk);
+		json_t *page;
+		if (rc == ZC_OK && zc_tx_page_get(t, nc[k].id, &page) == ZC_OK) {
+			json_object_set_new(page, "file_code", json_integer(next));
+			char *fk = zc_asprintf("%s-%ld", nc[k].juris, next);
+			rc = put_id(t, ZC_T_FILECODE, fk, nc[k].id);
+			free(fk);
+			if (rc == ZC_OK)
+				rc = zc_tx_page_put(t, nc[k].id, page);
+			json_decref(page);
+			st->new_codes++;
+		}
+	}
+	for (size_t k = 0; k < nnc; k++)
+		free(nc[k].url);
+	free(nc);
+	/* pass 5: the province-year index and the entries of included documents */
+	size_t nkw;
+	const char *const *kw = zc_profile_topic(p, &nkw);
+	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
+		json_t *page;
+		if (zc_tx_page_get(t, id, &page) != ZC_OK)
+			continue;
+		if (strcmp(str(page, "decision"), "included") != 0) {
+			json_decref(page);
+			continue;
+		}
+		json_t *doc = json_object_get(page, "doc");
+		const char *j = str(page, "jurisdiction");
+		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
+		unsigned char key[14];
+		memcpy(key, j, 2);
+		memcpy(key + 2, w, 4);
+		zc_u64_key(id, key + 6);
+		rc = zc_tx_put(t, ZC_T_JY, key, 14, "", 0);
+		long fc = (long)json_integer_value(json_object_get(page, "file_code"));
+		zc_entry *e;
+		size_t ne;
+		zc_entries_split(str(doc, "body"), kw, nkw, &e, &ne);
+		json_object_set_new(page, "entries", json_integer((json_int_t)ne));
+		for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
+			char *code = zc_asprintf("%s-%ld-%d-%d", j, fc, e[k].section, e[k].item);
+			json_t *ent = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s}", "code", code, "doc_code", "",
+						"page", (json_int_t)id, "section", e[k].section, "item", e[k].item,
+						"text", e[k].text);
+			char *dc = zc_asprintf("%s-%ld", j, fc);
+			json_object_set_new(ent, "doc_code", json_string(dc));
+			free(dc);
+			rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
+			json_decref(ent);
+			free(code);
+			st->entries++;
+		}
+		zc_entries_free(&e, ne);
+		if (rc == ZC_OK)
+			rc = zc_tx_page_put(t, id, page);
+		json_decref(page);
+	}
+	return rc;
+}
+
+int zc_select_finalize(zc_index *idx, const zc_profile *p, zc_select_stats *st)
+{
+	fin f = {p, st};
+	return zc_index_write(idx, finalize_txn, &f);
+}

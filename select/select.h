@@ -1,0 +1,53 @@
+/*
+ * select.h - the study profile, the four criteria and deduplication.
+ *
+ * zc_select_decide() is pure: one page record in, one decision out.  zc_select_finalize()
+ * applies the decisions across the corpus (duplicates, abolition decisions, file codes,
+ * entries) through the index's API, in one transaction.
+ *
+ * Reason codes (exactly one per exclusion): issuer, off-topic, type, interpretation,
+ * forwarded, invalid, duplicate, out-of-range, unparseable.
+ */
+#ifndef ZC_SELECT_H
+#define ZC_SELECT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "index.h"
+
+typedef struct zc_profile zc_profile;
+
+/* Loads a profile file; on error *err names the file and the problem (free() it). */
+int zc_profile_load(const char *path, zc_profile **out, char **err);
+void zc_profile_free(zc_profile **p);
+const char *zc_profile_name(const zc_profile *p);
+const char *zc_profile_path(const zc_profile *p);
+/* The topic keywords (entries, matching) and the keywords sent to search engines. */
+const char *const *zc_profile_topic(const zc_profile *p, size_t *n);
+const char *const *zc_profile_search(const zc_profile *p, size_t *n);
+
+typedef struct zc_decision {
+	const char *decision;	/* "included" or "excluded" (static) */
+	const char *reason;	/* "" or a reason code (static) */
+	char *evidence;		/* words a researcher reads; free() it */
+} zc_decision;
+
+/* The criteria for one page record ({"doc": {...}, "site_kind": ...}). */
+int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d);
+
+/* The dedup key of a document (docno, else normalised title + date); free() it. */
+char *zc_select_dedup_key(json_t *doc);
+
+typedef struct zc_select_stats {
+	size_t pages, included, national, provincial, entries;
+	size_t by_reason[9];
+	size_t new_codes;
+} zc_select_stats;
+
+extern const char *const ZC_REASONS[9];
+
+/* Decides every stored page, then dedup, abolition, file codes and entries (one txn). */
+int zc_select_finalize(zc_index *idx, const zc_profile *p, zc_select_stats *st);
+
+#endif

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""End to end: generate the mirror, serve it, crawl all 64 sites with zhengce, and check what a
+researcher would check, against the generator's truth.jsonl and the mirror's request log:
+
+  1. the corpus equals the truth: every included article reached, 609 included, every reason,
+     every canonical copy, every field (compare_truth.py --strict-decisions);
+  2. stats print the reference study's figures;
+  3. export --format jsonl carries the documented keys; CSV has a BOM and opens as CSV;
+  4. politeness from the server's side: robots.txt Disallow never fetched, Crawl-delay honoured,
+     no two requests to one host closer than --delay;
+  5. zhengce check passes; every document names its WARC record and the WARC reads back;
+  6. a second crawl of the unchanged mirror fetches no article body again and adds nothing;
+  7. a crawl while another runs exits 75.
+
+usage: e2e.py ZHENGCE WORKDIR
+"""
+import collections
+import csv
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
+DELAY = 0.05
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        sys.exit(1)
+
+
+def main():
+    zc, work = sys.argv[1], sys.argv[2]
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    mirror, corpus, log = work + "/mirror", work + "/corpus", work + "/requests.log"
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True)
+    srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0",
+                            "--log", log], stdout=subprocess.PIPE, text=True)
+    try:
+        line = srv.stdout.readline()
+        http = int(line.split("127.0.0.1:")[1].split()[0])
+        tls = int(line.split("tls 127.0.0.1:")[1])
+        base = [zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls), "--cacert",
+                mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", str(DELAY),
+                "--max-crawl-delay", "1", "--quiet"]
+        t0 = time.time()
+        r = subprocess.run(base, capture_output=True, text=True)
+        print(r.stdout + r.stderr)
+        check(r.returncode == 0, "crawl of the 64 sites exits 0 (%.0f s)" % (time.time() - t0))
+        first_run_lines = len(open(log).read().splitlines())
+
+        def run(*args):
+            return subprocess.run([zc, *args, "--corpus", corpus], capture_output=True, text=True)
+
+        # 1. the corpus against the truth
+        exp = run("export", "--all", "--format", "jsonl")
+        open(work + "/all.jsonl", "w").write(exp.stdout)
+        ent = run("entries", "--format", "jsonl")
+        open(work + "/entries.jsonl", "w").write(ent.stdout)
+        cmp = subprocess.run([sys.executable, os.path.join(HERE, "compare_truth.py"), mirror + "/truth.jsonl",
+                              work + "/all.jsonl", "--entries", work + "/entries.jsonl", "--strict-decisions"],
+                             capture_output=True, text=True)
+        print(cmp.stdout)
+        check(cmp.returncode == 0, "corpus equals truth.jsonl: fields, decisions, canonical copies, entries")
+
+        # 2. stats against figures computed here from the truth
+        truth = [json.loads(l) for l in open(mirror + "/truth.jsonl") if '"disallowed"' not in l]
+        inc = [t for t in truth if t["decision"] == "included"]
+        st = json.loads(run("stats", "--format", "json").stdout)
+        check(st["documents"] == len(inc) == 609, "stats: 609 documents")
+        check(st["national"] == 46 and st["provincial"] == 563, "stats: 46 national, 563 provincial")
+        check(st["entries"] == 1072 and st["national_entries"] == 62, "stats: 1072 entries, 62 national")
+        want_ny = collections.Counter(str(t["year"]) for t in inc if t["jurisdiction"] == "00")
+        check(st["national_by_year"] == dict(want_ny), "stats: national documents by year")
+        want_p = collections.Counter(t["jurisdiction"] for t in inc if t["jurisdiction"] != "00")
+        names = {"11": "北京", "13": "河北", "33": "浙江", "62": "甘肃", "65": "新疆", "31": "上海"}
+        check(all(st["by_province"][n] == want_p[c] for c, n in names.items()), "stats: documents by province")
+        check(st["first_date"] == "2009-06-18" and st["last_date"] == "2024-10-31", "stats: dated 2009-06-18 to 2024-10-31")
+
+        # 3. export formats
+        rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
+        keys = {"code", "jurisdiction", "province", "title", "docno", "issuers", "written_date", "published_date",
+                "year", "type", "validity", "url", "sources"}
+        check(len(rows) == 609 and all(keys <= set(r) for r in rows), "export jsonl: 609 rows with the documented keys")
+        raw = subprocess.run([zc, "export", "--corpus", corpus, "--format", "csv"], capture_output=True).stdout
+        check(raw.startswith(b"\xef\xbb\xbf"), "export csv starts with a UTF-8 BOM (Excel)")
+        table = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+        check(len(table) == 610 and table[0][0] == "code", "export csv: a header and 609 rows, RFC 4180")
+
+        # 4. politeness, from the server's log
+        reqs = [l.split("\t") for l in open(log).read().splitlines()[:first_run_lines]]
+        disallowed = [(h, p) for _, h, _, p, *_ in reqs for d in ("/zhengce/private/", "/wjw/private/", "/internal/",
+                                                                  "/admin/", "/drafts/") if p.startswith(d)]
+        check(not disallowed, "robots.txt: no Disallowed path requested (%d)" % len(disallowed))
+        by_host = collections.defaultdict(list)
+        for t, h, m, p, *_ in reqs:
+            by_host[h].append(float(t))
+        gaps = {h: min(b - a for a, b in zip(ts, ts[1:])) for h, ts in by_host.items() if len(ts) > 1}
+        worst = min(gaps.values())
+        check(worst >= DELAY * 0.98, "per-host gap never under --delay %.2f s (smallest %.3f s)" % (DELAY, worst))
+        check(gaps.get("wjw.xinjiang.gov.cn", 0) >= 0.98, "Crawl-delay: 1 of wjw.xinjiang.gov.cn honoured (%.2f s)"
+              % gaps.get("wjw.xinjiang.gov.cn", 0))
+        uas = {l.split("\t")[6] for l in open(log).read().splitlines()[:first_run_lines]}
+        check(all("zhengce/" in u for u in uas), "every request names zhengce in its User-Agent")
+
+        # 5. check, provenance, WARC
+        ck = run("check")
+        check(ck.returncode == 0, "zhengce check: " + ck.stdout.strip())
+        allrows = [json.loads(l) for l in open(work + "/all.jsonl")]
+        check(all(r.get("warc", {}).get("record_id", "").startswith("<urn:uuid:") for r in allrows),
+              "every stored document names its WARC record")
+        ids, records = set(), 0
+        for f in sorted(os.listdir(corpus + "/warc")):
+            data = gzip.open(os.path.join(corpus, "warc", f)).read()
+            pos = 0
+            while pos < len(data):
+                head_end = data.index(b"\r\n\r\n", pos)
+                head = data[pos:head_end].decode()
+                check(head.startswith("WARC/1.1"), "WARC record header") if records == 0 else None
+                hdr = dict(l.split(": ", 1) for l in head.split("\r\n")[1:])
+                n = int(hdr["Content-Length"])
+                ids.add(hdr["WARC-Record-ID"])
+                pos = head_end + 4 + n + 4
+                records += 1
+        check(all(r["warc"]["record_id"] in ids for r in allrows),
+              "the WARC files read back (%d records) and hold every document's record" % records)
+
+        # 6. an unchanged re-crawl fetches no article body
+        r2 = subprocess.run(base, capture_output=True, text=True)
+        print(r2.stdout + r2.stderr)
+        check(r2.returncode == 0 and "added 0, changed 0" in r2.stdout, "second crawl: added 0, changed 0")
+        second = [l.split("\t") for l in open(log).read().splitlines()[first_run_lines:]]
+        bodies = [p for _, h, m, p, code, *_ in second if code == "200" and any(t["url"].endswith(h + p) for t in inc[:0])]
+        articles = {t["url"].split("://", 1)[1] for t in truth}
+        refetched = [h + p for _, h, m, p, code, *_ in second if code == "200" and (h + p) in articles]
+        check(not refetched, "second crawl: no article body fetched again (%d 304s)" %
+              sum(1 for s in second if s[4] == "304"))
+        st2 = json.loads(run("stats", "--format", "json").stdout)
+        check(st2["documents"] == 609, "second crawl: still 609 documents, codes kept")
+
+        # 7. the crawl lock
+        slow = subprocess.Popen(base[:-1] + ["--delay", "0.3"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        third = subprocess.run(base, capture_output=True, text=True)
+        slow.terminate()
+        slow.wait()
+        check(third.returncode == 75 and "another crawl" in third.stderr,
+              "a crawl while another runs exits 75: " + third.stderr.strip())
+        ck = run("check")
+        check(ck.returncode == 0, "corpus intact after the interrupted crawl: " + ck.stdout.strip())
+    finally:
+        srv.terminate()
+        srv.wait()
+    print("e2e: all checks passed")
+
+
+if __name__ == "__main__":
+    main()

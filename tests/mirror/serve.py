@@ -1,0 +1,386 @@
+"""Serve a generated mirror on 127.0.0.1: every host by its Host header, HTTP and HTTPS.
+
+Static files come from DIR/www/<host>/; search endpoints (gov.cn JSON, Hanweb POST, TRS WAS5,
+Hanweb jpage data proxy) are answered from DIR/search/<host>.json.  www.nhc.gov.cn answers 412
+with a JavaScript cookie challenge unless the request carries the cookies of DIR/cookies.txt.
+Faults are injected on demand (--faults).  Every request is logged (--log) so tests can check
+politeness and robots.txt from the server's side.
+"""
+import hashlib
+import html
+import json
+import os
+import random
+import socket
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from render import quote_path, challenge_value, CHALLENGE_COOKIE  # noqa: E402
+
+LAST_MODIFIED = "Mon, 04 Nov 2024 08:00:00 GMT"
+
+
+class Mirror:
+    def __init__(self, root, faults, log):
+        self.root = root
+        with open(os.path.join(root, "sites.json"), encoding="utf-8") as f:
+            meta = json.load(f)
+        self.seed = meta["seed"]
+        self.sites = {s["host"]: s for s in meta["sites"]}
+        self.search = {}
+        sdir = os.path.join(root, "search")
+        for name in sorted(os.listdir(sdir)):
+            with open(os.path.join(sdir, name), encoding="utf-8") as f:
+                self.search[name[:-5]] = json.load(f)
+        self.faults = parse_faults(faults)
+        self.rng = random.Random(self.seed * 7919)
+        self.lock = threading.Lock()
+        self.log = open(log, "a", buffering=1) if log else None
+        self.hits = {}
+        self.cookie_ok = {n: challenge_value(self.seed, n) for n in CHALLENGE_COOKIE}
+
+    def roll(self, mode, host):
+        f = self.faults.get(mode)
+        if not f:
+            return False
+        rate, hosts = f
+        if hosts and host not in hosts:
+            return False
+        with self.lock:
+            return self.rng.random() < rate
+
+    def write_log(self, host, method, target, status, size, extra=""):
+        if self.log:
+            with self.lock:
+                self.log.write("%.6f\t%s\t%s\t%s\t%d\t%d\t%s\n" % (time.time(), host, method, target, status, size, extra))
+
+
+def parse_faults(spec):
+    """SPEC: comma-separated MODE[=RATE][@HOST[+HOST…]], e.g. "500=0.05,reset=0.02@www.gov.cn"."""
+    out = {}
+    for part in filter(None, (spec or "").split(",")):
+        hosts = None
+        if "@" in part:
+            part, h = part.split("@", 1)
+            hosts = set(h.split("+"))
+        rate = 1.0
+        if "=" in part:
+            part, r = part.split("=", 1)
+            rate = float(r)
+        out[part] = (rate, hosts)
+    return out
+
+
+def em(text, kw):
+    return text.replace(kw, "<em>%s</em>" % kw) if kw else text
+
+
+def matches(item, kw, title_only):
+    if not kw:
+        return True
+    if kw in item["title"]:
+        return True
+    return not title_only and kw in item["content"]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "Apache"
+    sys_version = ""
+    mirror = None
+
+    def log_message(self, fmt, *args):
+        pass
+
+    # -- plumbing -----------------------------------------------------------------------
+    def host(self):
+        h = (self.headers.get("Host") or "").lower()
+        return h.split(":")[0]
+
+    def reply(self, status, body, ctype="text/html; charset=utf-8", headers=(), truncate=False):
+        self.send_response(status)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            if truncate:
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            else:
+                self.wfile.write(body)
+        self.mirror.write_log(self.host(), self.command, self.path, status, len(body),
+                              "ua=" + (self.headers.get("User-Agent") or ""))
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        self.dispatch(b"")
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.dispatch(self.rfile.read(n) if n else b"")
+
+    # -- faults ---------------------------------------------------------------------------
+    def faulted(self, host):
+        m = self.mirror
+        if m.roll("slow", host):
+            time.sleep(0.3 + m.rng.random())
+        if m.roll("reset", host):
+            m.write_log(host, self.command, self.path, 0, 0, "reset")
+            self.close_connection = True
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                self.connection.close()
+            except OSError:
+                pass
+            return True
+        if m.roll("500", host):
+            self.reply(500, b"<html><body>500 Internal Server Error</body></html>")
+            return True
+        if m.roll("503", host):
+            self.reply(503, b"<html><body>503 Service Unavailable</body></html>", headers=[("Retry-After", "1")])
+            return True
+        if m.roll("ratelimit", host):
+            self.reply(429, b"<html><body>Too Many Requests</body></html>", headers=[("Retry-After", "1")])
+            return True
+        if m.roll("redirect-loop", host):
+            sep = "&" if "?" in self.path else "?"
+            self.reply(302, b"", headers=[("Location", self.path + sep + "r=1")])
+            return True
+        if m.roll("waf", host):
+            self.reply(521, b"<html><head><meta charset=\"utf-8\"></head><body><script>document.cookie='__jsl_clearance=1';location.reload()</script></body></html>")
+            return True
+        return False
+
+    # -- dispatch -------------------------------------------------------------------------
+    def dispatch(self, body):
+        m = self.mirror
+        host = self.host()
+        url = urllib.parse.urlsplit(self.path)
+        path = url.path
+        query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if body and "form" in (self.headers.get("Content-Type") or ""):
+            for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                query.setdefault(k, v)
+        q = lambda k, d="": (query.get(k) or [d])[0]
+        site = m.sites.get(host)
+        if host not in m.sites and host != "sousuo.www.gov.cn":
+            return self.reply(404, b"unknown host")
+        if path != "/robots.txt" and self.faulted(host):
+            return
+        if host == "www.nhc.gov.cn" and path != "/robots.txt" and not self.passed_challenge():
+            return self.challenge()
+        if m.roll("truncate", host) and path != "/robots.txt":
+            return self.static(host, path, url.query, truncate=True)
+        redesign = m.faults.get("redesign")
+        if host == "sousuo.www.gov.cn" and path == "/search-gov/data":
+            if redesign and (not redesign[1] or host in redesign[1]):
+                return self.reply(404, b"<html><body>404</body></html>")
+            return self.govcn_search(q)
+        fam = site["family"] if site else ""
+        if fam == "hanweb-search":
+            base = "/JSEARCHFRONT" if site.get("upper") else "/jsearchfront"
+            if path == base + "/interfaces/cateSearch.do" and self.command == "POST":
+                if redesign and host in (redesign[1] or ()):
+                    return self.reply(404, b"<html><body>404</body></html>")
+                return self.hanweb_search(site, q)
+            if path == base + "/visit/link.do":
+                return self.reply(302, b"", headers=[("Location", q("url"))])
+        if fam == "hanweb-jpage" and path == "/module/jpage/dataproxy.jsp" and self.command == "POST":
+            return self.jpage(site, q)
+        if fam == "trs-was5" and path == "/was5/web/search":
+            return self.was5(site, q)
+        return self.static(host, path, url.query)
+
+    def passed_challenge(self):
+        cookies = {}
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            if "=" in part:
+                k, v = part.strip().split("=", 1)
+                cookies[k] = v
+        return all(cookies.get(k) == v for k, v in self.mirror.cookie_ok.items())
+
+    def challenge(self):
+        seed = hashlib.md5(self.path.encode()).hexdigest()
+        body = ('<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+                '<meta id="9DhefwqGPrzM" content="%s" r=\'m\'><!--[if lt IE 9]><script r=\'m\'>'
+                'document.createElement("section")</script><![endif]--><script type="text/javascript" r=\'m\'>'
+                '$_ts=window[\'$_ts\'];if(!$_ts)$_ts={};$_ts.nsd=26471;$_ts.cd="qEt7rrAlEa";</script>'
+                '<script type="text/javascript" charset="utf-8" src="/4QbVtADbnLVIc/d.FxJzG50F.dfe1675.js" r=\'m\'>'
+                '</script></head><body></body></html>' % (seed * 4)).encode()
+        name = CHALLENGE_COOKIE[0]
+        self.reply(412, body, headers=[("Set-Cookie", "%s=%s; path=/; expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly"
+                                        % (name, self.mirror.cookie_ok[name]))])
+
+    def static(self, host, path, query, truncate=False):
+        root = os.path.join(self.mirror.root, "www", host)
+        rel = quote_path(path + ("?" + query if query else ""))
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        fp = os.path.normpath(os.path.join(root, rel))
+        if not fp.startswith(root + os.sep) or not os.path.isfile(fp):
+            return self.reply(404, b"<html><head><title>404</title></head><body>404 Not Found</body></html>")
+        with open(fp, "rb") as f:
+            data = f.read()
+        etag = '"%s"' % hashlib.md5(data).hexdigest()[:16]
+        if self.headers.get("If-None-Match") == etag or (
+                not self.headers.get("If-None-Match") and self.headers.get("If-Modified-Since") == LAST_MODIFIED):
+            return self.reply(304, b"", ctype=None, headers=[("ETag", etag), ("Last-Modified", LAST_MODIFIED)])
+        ctype = self.content_type(host, fp)
+        self.reply(200, data, ctype=ctype, headers=[("ETag", etag), ("Last-Modified", LAST_MODIFIED)],
+                   truncate=truncate)
+
+    def content_type(self, host, fp):
+        if fp.endswith(".txt"):
+            return "text/plain"
+        if fp.endswith(".pdf"):
+            return "application/pdf"
+        site = self.mirror.sites.get(host) or {}
+        cs = site.get("charset", "utf-8")
+        if site.get("header_lies"):
+            return "text/html; charset=utf-8"
+        if not site.get("declare", True) or cs != "utf-8":
+            return "text/html"
+        return "text/html; charset=utf-8"
+
+    # -- search engines -----------------------------------------------------------------
+    def govcn_search(self, q):
+        items = self.mirror.search.get("www.gov.cn", [])
+        kw = q("q")
+        t = q("t", "zhengcelibrary")
+        title_only = q("searchfield", "title") == "title"
+        try:
+            page = max(1, int(q("p", "1")))
+            n = min(100, max(1, int(q("n", "5"))))
+        except ValueError:
+            return self.reply(400, b'{"code":400,"msg":"bad request"}', "application/json;charset=UTF-8")
+        hits = [x for x in items if matches(x, kw, title_only)]
+        gw = [x for x in hits if x["puborg"].startswith("国务院")]
+        bm = [x for x in hits if not x["puborg"].startswith("国务院")]
+
+        def vo(x):
+            y, mo, d = x["date"].split("-")
+            ms = int(time.mktime(time.strptime(x["date"], "%Y-%m-%d"))) * 1000
+            return {"title": em(x["title"], kw), "url": x["url"], "pubtimeStr": "%s.%s.%s" % (y, mo, d),
+                    "ptime": ms, "puborg": x["puborg"], "pcode": x["pcode"],
+                    "summary": em(x["content"][:80], kw) + "<br/>", "index": "000014349/%06d" % x["id"],
+                    "id": x["id"], "childtype": "", "subchildtype": ""}
+
+        sl = slice((page - 1) * n, page * n)
+        if t == "zhengcelibrary_bm":
+            out = {"code": 200, "msg": "ok", "searchVO": {"totalCount": len(bm), "listVO": [vo(x) for x in bm[sl]]}}
+        elif t == "zhengcelibrary_gw":
+            out = {"code": 200, "msg": "ok", "searchVO": {"catMap": {"gongwen": {"totalCount": len(gw), "listVO": [vo(x) for x in gw[sl]]}},
+                                                          "totalCount": len(gw)}}
+        else:
+            out = {"code": 200, "msg": "ok", "searchVO": {"catMap": {
+                "gongwen": {"totalCount": len(gw), "listVO": [vo(x) for x in gw[sl]]},
+                "bumenfile": {"totalCount": len(bm), "listVO": [vo(x) for x in bm[sl]]}},
+                "totalCount": len(hits)}}
+        self.reply(200, json.dumps(out, ensure_ascii=False).encode(), "application/json;charset=UTF-8")
+
+    def hanweb_search(self, site, q):
+        if q("websiteid") != site["websiteid"]:
+            return self.reply(200, b'{"success":false,"msg":"websiteid error","result":[],"total":0}',
+                              "application/json;charset=UTF-8")
+        kw = q("q")
+        pos = q("pos", "title,content")
+        try:
+            page = max(1, int(q("p", "1")))
+            pg = min(50, max(1, int(q("pg", "10"))))
+        except ValueError:
+            page, pg = 1, 10
+        hits = [x for x in self.mirror.search.get(site["host"], []) if matches(x, kw, "content" not in pos)]
+        res = []
+        base = "/JSEARCHFRONT" if site.get("upper") else "/jsearchfront"
+        for x in hits[(page - 1) * pg: page * pg]:
+            link = "visit/link.do?url=%s&title=%s&websiteid=%s" % (
+                urllib.parse.quote(x["url"], safe=""), urllib.parse.quote(x["title"], safe=""), site["websiteid"])
+            res.append('<div class="jcse-news-title"><a href="%s" target="_blank">%s</a></div>'
+                       '<div class="jcse-news-abs">%s...</div><div class="jcse-news-url"><a>%s</a>'
+                       '<span class="jcse-news-date">%s</span></div>' % (
+                           html.escape(link), em(html.escape(x["title"]), kw), em(html.escape(x["content"][:60]), kw),
+                           html.escape(x["url"]), x["date"]))
+        out = {"success": True, "total": len(hits), "result": res, "searchBase": base}
+        self.reply(200, json.dumps(out, ensure_ascii=False).encode(), "application/json;charset=UTF-8")
+
+    def jpage(self, site, q):
+        if q("columnid") != site["col"]:
+            return self.reply(200, b'<?xml version="1.0" encoding="UTF-8"?><datastore><recordset></recordset><totalrecord>0</totalrecord></datastore>',
+                              "text/xml;charset=UTF-8")
+        items = sorted(self.mirror.search.get(site["host"], []), key=lambda x: (x["date"], x["order"]), reverse=True)
+        try:
+            start = max(1, int(q("startrecord", "1")))
+            end = max(start, int(q("endrecord", "45")))
+        except ValueError:
+            start, end = 1, 45
+        recs = "".join("<record><![CDATA[<li><a href='%s' target='_blank' title='%s'>%s</a><span>%s</span></li>]]></record>"
+                       % (x["path"], html.escape(x["title"]), html.escape(x["title"]), x["date"]) for x in items[start - 1:end])
+        body = ('<?xml version="1.0" encoding="UTF-8"?><datastore><nextgroup><![CDATA[<a href="/module/jpage/dataproxy.jsp'
+                '?page=1&appid=1&webid=%s&path=/&columnid=%s"></a>]]></nextgroup><recordset>%s</recordset>'
+                '<totalrecord>%d</totalrecord></datastore>' % (site["jurisdiction"], site["col"], recs, len(items)))
+        self.reply(200, body.encode(), "text/xml;charset=UTF-8")
+
+    def was5(self, site, q):
+        if q("channelid") != site["channelid"]:
+            return self.reply(200, b'{"count":"0","docs":[]}', "text/html;charset=UTF-8")
+        kw = q("searchword")
+        try:
+            page = max(1, int(q("page", "1")))
+            per = min(50, max(1, int(q("prepage", "20"))))
+        except ValueError:
+            page, per = 1, 20
+        hits = [x for x in self.mirror.search.get(site["host"], []) if matches(x, kw, False)]
+        docs = []
+        for x in hits[(page - 1) * per: page * per]:
+            content = x["content"][:70]
+            content = content[:30] + "\n\u3000\u3000" + content[30:]   # raw newline inside a string
+            docs.append('{"title":"%s","url":"%s","pubtime":"%s 09:30:00","content":"%s","source":"%s"}' % (
+                x["title"].replace('"', '\\"'), x["url"], x["date"], content.replace('"', '\\"'), x["puborg"]))
+        trailing = "," if docs and len(hits) % 2 else ""
+        body = '{"count":"%d","page":"%d","docs":[%s%s]}' % (len(hits), page, ",\n".join(docs), trailing)
+        self.reply(200, body.encode("utf-8"), "text/html;charset=UTF-8")
+
+
+def serve(root, port, tls_port, faults, log):
+    Handler.mirror = Mirror(root, faults, log)
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+        request_queue_size = 256
+
+    httpd = Server(("127.0.0.1", port), Handler)
+    servers = [httpd]
+    if tls_port is not None:
+        tls = Server(("127.0.0.1", tls_port), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.path.join(root, "tls", "server.pem"), os.path.join(root, "tls", "server.key"))
+        tls.socket = ctx.wrap_socket(tls.socket, server_side=True, do_handshake_on_connect=False)
+        servers.append(tls)
+    ports = [s.server_address[1] for s in servers]
+    for s in servers[1:]:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    line = "listening on 127.0.0.1:%d" % ports[0]
+    if len(ports) > 1:
+        line += " tls 127.0.0.1:%d" % ports[1]
+    print(line, flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,89 @@
+/* robots.txt, the answer formats and templates, with answers written by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "crawler.h"
+
+static void test_robots(void **state)
+{
+	(void)state;
+	const char *txt = "User-agent: *\nDisallow: /private/\nAllow: /private/open/\nDisallow: /*.pdf$\nCrawl-delay: 3\n\n"
+			  "User-agent: BadBot\nDisallow: /\n";
+	zc_robots *r = zc_robots_parse(txt, strlen(txt), "zhengce");
+	assert_true(zc_robots_allowed(r, "/zwgk/1.html"));
+	assert_false(zc_robots_allowed(r, "/private/x.html"));
+	assert_true(zc_robots_allowed(r, "/private/open/x.html"));
+	assert_false(zc_robots_allowed(r, "/a/b.pdf"));
+	assert_true(zc_robots_allowed(r, "/a/b.pdf?x=1"));
+	assert_true(zc_robots_allowed(r, "/robots.txt"));
+	assert_true(zc_robots_delay(r) == 3.0);
+	zc_robots_free(&r);
+	const char *mine = "User-agent: *\nDisallow: /\n\nUser-agent: zhengce\nDisallow: /admin/\n";
+	r = zc_robots_parse(mine, strlen(mine), "zhengce");
+	assert_true(zc_robots_allowed(r, "/zwgk/"));
+	assert_false(zc_robots_allowed(r, "/admin/x"));
+	assert_true(zc_robots_delay(r) < 0);
+	zc_robots_free(&r);
+	r = zc_robots_all(0);
+	assert_false(zc_robots_allowed(r, "/"));
+	zc_robots_free(&r);
+}
+
+static void test_templates(void **state)
+{
+	(void)state;
+	char *s = zc_template_expand("q={kw}&p={page}&i=index_{page0}&r={rpage}&s={start}-{end}", "医联体", 3, 10, 45);
+	assert_string_equal(s, "q=%E5%8C%BB%E8%81%94%E4%BD%93&p=3&i=index_2&r=8&s=91-135");
+	free(s);
+}
+
+static void parse_ok(const char *answer, const char *body, size_t want_n, long want_pages, const char *first)
+{
+	zc_endpoint ep = {0};
+	ep.answer = (char *)answer;
+	ep.page_size = 20;
+	ep.items = "//ul[@class='l']/li/a/@href";
+	ep.pages = "createPageHTML\\((\\d+)";
+	zc_links l;
+	assert_int_equal(zc_answer_parse(&ep, "https://s.gov.cn/a/index.html", body, strlen(body), "text/html; charset=utf-8", &l), 0);
+	assert_int_equal(l.n, want_n);
+	assert_int_equal(l.pages, want_pages);
+	if (first)
+		assert_string_equal(l.urls[0], first);
+	zc_links_free(&l);
+}
+
+static void test_answers(void **state)
+{
+	(void)state;
+	parse_ok("govcn-json",
+		 "{\"code\":200,\"searchVO\":{\"catMap\":{\"gongwen\":{\"totalCount\":41,\"listVO\":[{\"title\":\"<em>医联体</em>\","
+		 "\"url\":\"https://www.gov.cn/zhengce/content/2017-04/26/content_5189071.htm\"}]}}}}",
+		 1, 3, "https://www.gov.cn/zhengce/content/2017-04/26/content_5189071.htm");
+	parse_ok("hanweb-json",
+		 "{\"total\":21,\"result\":[\"<div><a href=\\\"visit/link.do?url=https%3A%2F%2Fwww.zj.gov.cn%2Fart%2F2020%2F1%2F2%2Fart_1_2.html&amp;title=x\\\">x</a></div>\"]}",
+		 1, 2, "https://www.zj.gov.cn/art/2020/1/2/art_1_2.html");
+	/* TRS: raw newlines and U+3000 inside strings, a trailing comma */
+	parse_ok("trs-was5", "{\"count\":\"40\",\"docs\":[{\"title\":\"a\",\"url\":\"./202001/t1.html\",\"content\":\"x\n\xe3\x80\x80y\"},]}",
+		 1, 2, "https://s.gov.cn/a/202001/t1.html");
+	parse_ok("jpage-xml", "<?xml version=\"1.0\"?><datastore><recordset><record><![CDATA[<li><a href='/art/2020/1/2/art_1_3.html'>t</a></li>]]></record>"
+		 "</recordset><totalrecord>50</totalrecord></datastore>", 1, 3, "https://s.gov.cn/art/2020/1/2/art_1_3.html");
+	parse_ok("html-list", "<ul class='l'><li><a href='./1.html'>a</a></li><li><a href='/2.html'>b</a></li></ul>"
+		 "<script>createPageHTML(7, 0, \"index\", \"html\");</script>", 2, 7, "https://s.gov.cn/a/1.html");
+	zc_endpoint ep = {0};
+	ep.answer = "govcn-json";
+	zc_links l;
+	assert_int_not_equal(zc_answer_parse(&ep, "https://x/", "<html>redesigned</html>", 23, NULL, &l), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

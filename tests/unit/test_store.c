@@ -1,0 +1,176 @@
+/* The index (pages, frontier, lock) and the CSV rules that keep Excel safe. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "export.h"
+#include "index.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/zc-test-store-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd);
+}
+
+typedef struct ctx {
+	uint64_t id;
+	int is_new;
+	int added;
+	uint64_t seq;
+	json_t *req;
+} ctx;
+
+static int put_page(zc_txn *t, void *arg)
+{
+	ctx *c = arg;
+	json_t *p = json_pack("{s:s}", "title", "医联体");
+	int rc = zc_tx_page_store(t, "https://a.gov.cn/1.html", p, &c->id, &c->is_new);
+	json_decref(p);
+	return rc;
+}
+
+static int push(zc_txn *t, void *arg)
+{
+	ctx *c = arg;
+	json_t *r = json_pack("{s:s}", "url", "https://a.gov.cn/2.html");
+	int rc = zc_tx_frontier_push(t, "a.gov.cn", r, "article https://a.gov.cn/2.html", &c->added);
+	json_decref(r);
+	return rc;
+}
+
+static int peek(zc_txn *t, void *arg)
+{
+	ctx *c = arg;
+	return zc_tx_frontier_peek(t, "a.gov.cn", 0, &c->seq, &c->req);
+}
+
+static int del(zc_txn *t, void *arg)
+{
+	ctx *c = arg;
+	return zc_tx_frontier_del(t, "a.gov.cn", c->seq);
+}
+
+static int fail_after_write(zc_txn *t, void *arg)
+{
+	(void)arg;
+	zc_tx_meta_put(t, "half", "written");
+	return ZC_EIO;	/* the transaction must leave nothing behind */
+}
+
+static int read_half(zc_txn *t, void *arg)
+{
+	char *v = NULL;
+	*(int *)arg = zc_tx_meta_get(t, "half", &v);
+	free(v);
+	return 0;
+}
+
+static void test_index(void **state)
+{
+	(void)state;
+	zc_index *idx;
+	ctx c = {0};
+	assert_int_equal(zc_index_open(dir, 0, &idx), 0);
+	assert_int_equal(zc_index_write(idx, put_page, &c), 0);
+	assert_true(c.is_new);
+	assert_int_equal(c.id, 1);
+	assert_int_equal(zc_index_write(idx, put_page, &c), 0);
+	assert_false(c.is_new);	/* same URL, same page */
+	assert_int_equal(c.id, 1);
+	assert_int_equal(zc_index_write(idx, push, &c), 0);
+	assert_int_equal(c.added, 1);
+	assert_int_equal(zc_index_write(idx, push, &c), 0);
+	assert_int_equal(c.added, 0);	/* seen before */
+	assert_int_equal(zc_index_read(idx, peek, &c), 0);
+	assert_string_equal(json_string_value(json_object_get(c.req, "url")), "https://a.gov.cn/2.html");
+	json_decref(c.req);
+	assert_int_equal(zc_index_write(idx, del, &c), 0);
+	assert_int_equal(zc_index_read(idx, peek, &c), ZC_ENOTFOUND);
+	int half = 0;
+	assert_int_equal(zc_index_write(idx, fail_after_write, NULL), ZC_EIO);
+	zc_index_read(idx, read_half, &half);
+	assert_int_equal(half, ZC_ENOTFOUND);
+	zc_index_close(&idx);
+}
+
+static void test_lock(void **state)
+{
+	(void)state;
+	int fd1, fd2;
+	long holder;
+	assert_int_equal(zc_index_lock_crawl(dir, &fd1, &holder), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* another process: the lock is held */
+		_exit(zc_index_lock_crawl(dir, &fd2, &holder) == ZC_ELOCKED && holder == (long)getppid() ? 0 : 1);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	zc_index_unlock_crawl(&fd1);
+	assert_int_equal(zc_index_lock_crawl(dir, &fd2, &holder), 0);
+	zc_index_unlock_crawl(&fd2);
+}
+
+static char *cell(const char *s)
+{
+	static char out[256];
+	zc_buf b;
+	zc_buf_init(&b, 256);
+	zc_csv_cell(&b, s);
+	snprintf(out, sizeof out, "%s", b.data);
+	zc_buf_free(&b);
+	return out;
+}
+
+static void test_csv(void **state)
+{
+	(void)state;
+	assert_string_equal(cell("医联体"), "医联体");
+	assert_string_equal(cell("a,b"), "\"a,b\"");
+	assert_string_equal(cell("他说\"好\""), "\"他说\"\"好\"\"\"");
+	assert_string_equal(cell("第一行\n第二行"), "\"第一行\n第二行\"");
+	assert_string_equal(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+	assert_string_equal(cell("+1"), "\"'+1\"");
+	assert_string_equal(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+	assert_string_equal(cell("-2"), "\"'-2\"");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(zc_province_code("浙江"), "33");
+	assert_string_equal(zc_province_code("浙江省"), "33");
+	assert_string_equal(zc_province_code("Zhejiang"), "33");
+	assert_string_equal(zc_province_code("zhejiang"), "33");
+	assert_string_equal(zc_province_code("33"), "33");
+	assert_string_equal(zc_province_code("新疆维吾尔自治区"), "65");
+	assert_null(zc_province_code("Atlantis"));
+	assert_string_equal(zc_province_name("62"), "甘肃");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_index), cmocka_unit_test(test_lock), cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
