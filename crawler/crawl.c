@@ -169,8 +169,25 @@ typedef struct push_ctx {
 	uint64_t page_id;
 	int is_new;
 	json_t *replace;	/* optional: replace the request (retry) instead of deleting */
+	const char *results_site;	/* optional: add results_n to the site's count for this run */
+	long results_n;
 	long added;
 } push_ctx;
+
+/* results found per site in this run, kept in meta so that a resumed run still knows */
+static int add_results(zc_txn *t, const char *site, long n)
+{
+	char *key = zc_asprintf("results:%s", site), *v = NULL;
+	long have = 0;
+	if (zc_tx_meta_get(t, key, &v) == ZC_OK)
+		have = strtol(v, NULL, 10);
+	free(v);
+	char num[24];
+	snprintf(num, sizeof num, "%ld", have + n);
+	int rc = zc_tx_meta_put(t, key, num);
+	free(key);
+	return rc;
+}
 
 static int push_txn(zc_txn *t, void *arg)
 {
@@ -183,6 +200,8 @@ static int push_txn(zc_txn *t, void *arg)
 		rc = zc_tx_frontier_push(t, jstr(r, "host"), json_object_get(r, "req"), jstr(r, "seen"), &added);
 		p->added += added;
 	}
+	if (rc == ZC_OK && p->results_site)
+		rc = add_results(t, p->results_site, p->results_n);
 	if (rc == ZC_OK && p->page)
 		rc = zc_tx_page_store(t, p->page_url, p->page, &p->page_id, &p->is_new);
 	if (rc == ZC_OK && p->fetch)
@@ -276,11 +295,31 @@ static int frontier_any(zc_txn *t, void *arg)
 
 static int start_run(zc_txn *t, void *arg)
 {
-	(void)arg;
+	crawl *c = arg;
 	int rc = zc_tx_clear(t, ZC_T_SEEN);
+	for (size_t i = 0; i < c->seeds->n && rc == ZC_OK; i++) {
+		char *key = zc_asprintf("results:%s", c->seeds->sites[i].host);
+		rc = zc_tx_put(t, ZC_T_META, key, strlen(key), "0", 1);
+		free(key);
+	}
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "run", "running");
 	return rc;
+}
+
+typedef struct results_ctx {
+	const char *site;
+	long n;
+} results_ctx;
+
+static int results_txn(zc_txn *t, void *arg)
+{
+	results_ctx *r = arg;
+	char *key = zc_asprintf("results:%s", r->site), *v = NULL;
+	r->n = zc_tx_meta_get(t, key, &v) == ZC_OK ? strtol(v, NULL, 10) : 0;
+	free(v);
+	free(key);
+	return ZC_OK;
 }
 
 static int seed_frontier(crawl *c)
@@ -604,7 +643,8 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 		for (long pg = 2; pg <= last; pg++)
 			add_endpoint_page(c, reqs, s, is_search, ep, jstr(req, "kw"), pg, l.pages);
 	}
-	push_ctx p = {.c = c, .reqs = reqs, .del_host = h->host, .del_seq = x->seq};
+	push_ctx p = {.c = c, .reqs = reqs, .del_host = h->host, .del_seq = x->seq, .results_site = s->host,
+		      .results_n = (long)l.n};
 	commit(c, &p);
 	json_decref(reqs);
 	zc_links_free(&l);
@@ -1061,6 +1101,9 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		zc_index_read(idx, frontier_any, &queued);
 		for (size_t i = 0; i < sum->n_sites; i++) {
 			zc_site_report *r = &sum->sites[i];
+			results_ctx rr = {r->host, 0};
+			zc_index_read(idx, results_txn, &rr);
+			r->results = rr.n;
 			if (!r->challenged && !r->failed && r->results == 0 && !r->problem[0])
 				snprintf(r->problem, sizeof r->problem,
 					 "%s: searches and lists found nothing; the site has probably been redesigned (check its seed)", r->host);

@@ -158,6 +158,28 @@ def main():
               "a crawl while another runs exits 75: " + third.stderr.strip())
         ck = run("check")
         check(ck.returncode == 0, "corpus intact after the interrupted crawl: " + ck.stdout.strip())
+        r = subprocess.run(base, capture_output=True, text=True)
+        check(r.returncode == 0, "the interrupted crawl resumes and completes")
+
+        # 8. the sites publish three new documents: exactly those are added
+        srv.terminate()
+        srv.wait()
+        subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror, "--add", "3"], check=True)
+        srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", str(http),
+                                "--tls-port", str(tls), "--log", log], stdout=subprocess.PIPE, text=True)
+        srv.stdout.readline()
+        r = subprocess.run(base, capture_output=True, text=True)
+        print(r.stdout + r.stderr)
+        new = {json.loads(l)["url"] for l in open(mirror + "/truth.jsonl") if '"new": true' in l}
+        check(r.returncode == 0 and "added 3, changed 0" in r.stdout, "after the sites add 3 documents: added 3, changed 0")
+        rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
+        got_new = {x["url"] for x in rows} - {x["url"] for x in allrows if x["decision"] == "included"}
+        check(got_new == new, "exactly the new documents joined the corpus")
+        codes_before = {x["url"]: x["code"] for x in allrows if x["decision"] == "included"}
+        check(all(codes_before[x["url"]] == x["code"] for x in rows if x["url"] in codes_before),
+              "no file code of an earlier document changed")
+        want_codes = {json.loads(l)["url"]: json.loads(l)["file_code"] for l in open(mirror + "/truth.jsonl") if '"new": true' in l}
+        check(all(x["code"] == want_codes[x["url"]] for x in rows if x["url"] in new), "new documents got the next codes")
     finally:
         srv.terminate()
         srv.wait()

@@ -535,6 +535,23 @@ class Universe:
                     out += [victim, ab]
         return out
 
+    def add_new_documents(self, n):
+        """Documents the sites publish after a first crawl (for incremental crawls): drawn
+        from their own random stream so that everything generated before stays byte-identical
+        apart from the lists and search answers that now show them."""
+        saved = self.rng
+        self.rng = random.Random(self.seed * 1000003 + n)
+        prov = {p[0]: p for p in PROVINCES}
+        for i in range(n):
+            c = self.rng.choice(sorted(prov))
+            full = prov[c][1]
+            date = self.unique_date(c, 2024, lo="2024-09-01", hi="2024-10-30")
+            d = self.make_included(c, full, [provincial_hc_name(c, full, date)], prov[c][3] + "卫发", date,
+                                   1 + self.rng.randint(0, 2), prov[c][5], attach_ok=False)
+            d["hosts"] = [d["home"]]
+            d["new"] = True
+        self.rng = saved
+
     # -- placement: which sites carry which document ----------------------------------------
     def place(self, included):
         rng = self.rng
@@ -555,13 +572,16 @@ class Universe:
                     d["hosts"].append(other)
 
 
-def main_generate(out, seed=1, scale=1):
+def main_generate(out, seed=1, scale=1, extra=0):
     u = Universe(seed, scale)
     nat = u.included_national()
     pro = u.included_provincial()
     included = nat + pro
     u.distractors(included)
     u.place(included)
+    u.n_base = len(u.docs)
+    if extra:
+        u.add_new_documents(extra)
     from render import render_universe
     if os.path.isdir(out):
         for name in ("www", "truth.jsonl", "search", "sites.json"):

@@ -185,7 +185,7 @@ class Renderer:
         return nav, foot
 
     def related(self, site):
-        items = self.rng.sample(self.u.docs, 3)
+        items = self.rng.sample(self.u.docs[:self.u.n_base], 3)
         lis = "".join('<li><a href="/zwgk/xg/%d.html">%s</a></li>' % (x["id"], E(x["title"])) for x in items)
         return '<div class="xgwj"><h3>相关文件</h3><ul>%s</ul></div>' % lis
 
@@ -306,16 +306,18 @@ class Renderer:
         return text.encode("utf-8")
 
     # -- the universe ---------------------------------------------------------------------------
-    def render(self):
+    def render(self, new=False):
+        """Article pages of the base documents (new=False) or of the documents published
+        since (new=True), with their truth lines."""
         u = self.u
         truth = []
         for d in u.docs:
             for host in d["hosts"]:
                 site = u.site_by_host[host]
-                path = self.article_path(site, d)
-                url = self.url(site, path)
-                d.setdefault("urls", {})[host] = url
+                d.setdefault("urls", {})[host] = self.url(site, self.article_path(site, d))
         for d in u.docs:
+            if bool(d.get("new")) != new:
+                continue
             canonical_url = d["urls"][d["home"]]
             for host in d["hosts"]:
                 site = u.site_by_host[host]
@@ -341,21 +343,32 @@ class Renderer:
                     "charset": site["charset"] if site.get("declare", True) else "undeclared",
                     "family": site["family"],
                 }
+                if d.get("new"):
+                    t["new"] = True
                 if d.get("abolished_by"):
-                    t["abolished_by"] = u.docs_by_id[d["abolished_by"]]["urls"][u.docs_by_id[d["abolished_by"]]["home"]]
+                    ab = u.docs_by_id[d["abolished_by"]]
+                    t["abolished_by"] = ab["urls"][ab["home"]]
                 truth.append(t)
-                self.index_page(site, d, url, path)
-        self.file_codes(truth)
+                if not new:
+                    self.index_page(site, d, url, path)
+        if not new:
+            # documents published since appear in search answers and lists too
+            for d in u.docs:
+                if d.get("new"):
+                    for host in d["hosts"]:
+                        url = d["urls"][host]
+                        self.index_page(u.site_by_host[host], d, url, url.split(host, 1)[1])
         return truth
 
     def file_codes(self, truth):
-        """File codes per jurisdiction in written-date order (DESIGN.md section 3)."""
-        inc = [t for t in truth if t["decision"] == "included"]
+        """File codes per jurisdiction in written-date order (DESIGN.md section 3); documents
+        published after the first crawl (--add) come after, as codes are never renumbered."""
+        inc = [t for t in truth if t.get("decision") == "included"]
         by = {}
         for t in inc:
             by.setdefault(t["jurisdiction"], []).append(t)
         for j, ts in by.items():
-            ts.sort(key=lambda t: (t["written_date"] or t["published_date"], t["url"]))
+            ts.sort(key=lambda t: (t.get("new", False), t["written_date"] or t["published_date"], t["url"]))
             for i, t in enumerate(ts, 1):
                 t["file_code"] = "%s-%d" % (j, i)
                 for e in t["entries"]:
@@ -392,8 +405,8 @@ class Renderer:
             style = int(site["channelid"]) % 2
             for p in range(pages):
                 chunk = items[p * per:(p + 1) * per]
-                lis = "".join('<li><a href=".%s" target="_blank">%s</a><span>%s</span></li>\n'
-                              % (x["path"][len("/zwgk/zcwj"):], E(x["title"]), x["date"]) for x in chunk)
+                lis = "".join('<li><a href="%s" target="_blank">%s</a><span>%s</span></li>\n'
+                              % (rel_link(x["path"]), E(x["title"]), x["date"]) for x in chunk)
                 name = "index.html" if p == 0 else "index_%d.html" % p
                 if style == 0:
                     pg = '<script>createPageHTML(%d, %d, "index", "html");</script>' % (pages, p)
@@ -461,6 +474,11 @@ class Renderer:
                 "<script>var websiteid='%s';</script></body></html>\n" % (cs, site["websiteid"]))
 
 
+def rel_link(path):
+    """TRS lists link their own column's articles as ./YYYYMM/…; others by absolute path."""
+    return "." + path[len("/zwgk/zcwj"):] if path.startswith("/zwgk/zcwj/") else path
+
+
 def robots_txt(host):
     dis, delay = ROBOTS.get(host, (None, None))
     lines = ["# robots.txt for %s" % host, "User-agent: *"]
@@ -498,6 +516,11 @@ def render_universe(u, out):
         truth.append({"url": url, "site": host, "disallowed": True})
     for site in u.sites:
         r.lists_for(site)
+    # pages of documents published since a first crawl, from a stream of their own
+    import random
+    r.rng = random.Random(u.seed * 7919 + 17)
+    truth += r.render(new=True)
+    r.file_codes(truth)
     hosts = sorted({s["host"] for s in u.sites} | {"sousuo.www.gov.cn"})
     for host in hosts:
         r.files[(host, "/robots.txt")] = robots_txt(host)

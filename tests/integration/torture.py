@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Crash campaign: kill -9 the crawler at random moments, resume, and compare.
+
+usage: torture.py ZHENGCE WORKDIR [--kills N] [--seed S]
+
+Each round starts `zhengce crawl` against the mirror and sends SIGKILL after a random delay;
+after every kill `zhengce check` must pass and the stored URLs are noted.  Then one crawl runs to
+the end.  The final corpus must equal the truth exactly (compare_truth.py --strict-decisions, the
+same corpus an uninterrupted crawl gives: tests/integration/e2e.py), and the mirror's request
+log must show no article fetched again (200) after it had been stored.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("zhengce")
+    ap.add_argument("work")
+    ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    zc, work = a.zhengce, a.work
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    mirror, corpus, log = work + "/mirror", work + "/corpus", work + "/requests.log"
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True, stdout=subprocess.DEVNULL)
+    srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0",
+                            "--log", log], stdout=subprocess.PIPE, text=True)
+    fails = 0
+    try:
+        line = srv.stdout.readline()
+        http = int(line.split("127.0.0.1:")[1].split()[0])
+        tls = int(line.split("tls 127.0.0.1:")[1])
+        crawl = [zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls), "--cacert",
+                 mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", "0.01",
+                 "--max-crawl-delay", "0.1", "--quiet"]
+        stored_at = {}      # url -> log line count when it was first seen stored
+        kills = 0
+        while kills < a.kills:
+            p = subprocess.Popen(crawl, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.05, 0.8))
+            if p.poll() is not None:
+                break       # finished before the kill: the campaign ran out of crawl
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            kills += 1
+            ck = subprocess.run([zc, "check", "--corpus", corpus], capture_output=True, text=True)
+            if ck.returncode != 0 and "no corpus" not in ck.stderr:
+                print("FAIL check after kill %d: %s %s" % (kills, ck.stdout, ck.stderr))
+                fails += 1
+            ex = subprocess.run([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus], capture_output=True, text=True)
+            n = sum(1 for _ in open(log))
+            for l in ex.stdout.splitlines():
+                stored_at.setdefault(json.loads(l)["url"], n)
+        print("kills survived: %d (zhengce check passed after each: %s)" % (kills, "yes" if not fails else "NO"))
+        r = subprocess.run(crawl, capture_output=True, text=True)
+        print(r.stdout + r.stderr)
+        if r.returncode != 0:
+            print("FAIL the final crawl exits %d" % r.returncode)
+            fails += 1
+        ex = subprocess.run([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus], capture_output=True, text=True)
+        open(work + "/all.jsonl", "w").write(ex.stdout)
+        en = subprocess.run([zc, "entries", "--format", "jsonl", "--corpus", corpus], capture_output=True, text=True)
+        open(work + "/entries.jsonl", "w").write(en.stdout)
+        cmp = subprocess.run([sys.executable, os.path.join(HERE, "compare_truth.py"), mirror + "/truth.jsonl",
+                              work + "/all.jsonl", "--entries", work + "/entries.jsonl", "--strict-decisions"],
+                             capture_output=True, text=True)
+        print("\n".join(cmp.stdout.splitlines()[-6:]))
+        if cmp.returncode != 0:
+            print("FAIL the corpus after %d kills differs from the truth" % kills)
+            fails += 1
+        lines = [l.split("\t") for l in open(log)]
+        again = []
+        for i, f in enumerate(lines):
+            if len(f) > 4 and f[2] == "GET" and f[4] == "200":
+                for scheme in ("https://", "http://"):
+                    u = scheme + f[1] + f[3]
+                    if u in stored_at and i >= stored_at[u]:
+                        again.append(u)
+        print("articles fetched again after they were stored: %d" % len(again))
+        if again:
+            print("FAIL e.g. " + again[0])
+            fails += 1
+    finally:
+        srv.terminate()
+        srv.wait()
+    print("%d passed, %d failed" % (4 - min(fails, 4), fails))
+    sys.exit(1 if fails else 0)
+
+
+if __name__ == "__main__":
+    main()
