@@ -45,13 +45,13 @@ def main():
         http = int(line.split("127.0.0.1:")[1].split()[0])
         tls = int(line.split("tls 127.0.0.1:")[1])
         crawl = [zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls), "--cacert",
-                 mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", "0.01",
+                 mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", "0.03",
                  "--max-crawl-delay", "0.1", "--quiet"]
         stored_at = {}      # url -> log line count when it was first seen stored
         kills = 0
         while kills < a.kills:
             p = subprocess.Popen(crawl, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, 0.8))
+            time.sleep(rng.uniform(0.05, 0.6))
             if p.poll() is not None:
                 break       # finished before the kill: the campaign ran out of crawl
             p.send_signal(signal.SIGKILL)
@@ -66,6 +66,9 @@ def main():
             for l in ex.stdout.splitlines():
                 stored_at.setdefault(json.loads(l)["url"], n)
         print("kills survived: %d (zhengce check passed after each: %s)" % (kills, "yes" if not fails else "NO"))
+        if kills < a.kills:
+            print("FAIL the crawl ended after %d kills; %d were asked for" % (kills, a.kills))
+            fails += 1
         r = subprocess.run(crawl, capture_output=True, text=True)
         print(r.stdout + r.stderr)
         if r.returncode != 0:

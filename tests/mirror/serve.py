@@ -54,10 +54,11 @@ class Mirror:
         with self.lock:
             return self.rng.random() < rate
 
-    def write_log(self, host, method, target, status, size, extra=""):
+    def write_log(self, host, method, target, status, size, extra="", fault=""):
         if self.log:
             with self.lock:
-                self.log.write("%.6f\t%s\t%s\t%s\t%d\t%d\t%s\n" % (time.time(), host, method, target, status, size, extra))
+                self.log.write("%.6f\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n" % (time.time(), host, method, target, status, size,
+                                                                    extra, fault))
 
 
 def parse_faults(spec):
@@ -112,7 +113,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            if truncate:
+            if (truncate or getattr(self, "truncate", False)) and len(body) > 1:
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
                 self.close_connection = True
@@ -122,8 +123,11 @@ class Handler(BaseHTTPRequestHandler):
                     pass
             else:
                 self.wfile.write(body)
+        note = getattr(self, "note", "")
+        if (truncate or getattr(self, "truncate", False)) and len(body) > 1:
+            note += "truncated "
         self.mirror.write_log(self.host(), self.command, self.path, status, len(body),
-                              "ua=" + (self.headers.get("User-Agent") or ""))
+                              "ua=" + (self.headers.get("User-Agent") or ""), note.strip())
 
     def do_HEAD(self):
         self.do_GET()
@@ -139,9 +143,10 @@ class Handler(BaseHTTPRequestHandler):
     def faulted(self, host):
         m = self.mirror
         if m.roll("slow", host):
-            time.sleep(0.3 + m.rng.random())
+            time.sleep(0.2 + 0.5 * m.rng.random())
+            self.note = "slow "
         if m.roll("reset", host):
-            m.write_log(host, self.command, self.path, 0, 0, "reset")
+            m.write_log(host, self.command, self.path, 0, 0, "", "reset")
             self.close_connection = True
             try:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
@@ -170,6 +175,8 @@ class Handler(BaseHTTPRequestHandler):
     # -- dispatch -------------------------------------------------------------------------
     def dispatch(self, body):
         m = self.mirror
+        self.truncate = False
+        self.note = ""
         host = self.host()
         url = urllib.parse.urlsplit(self.path)
         path = url.path
@@ -185,8 +192,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if host == "www.nhc.gov.cn" and path != "/robots.txt" and not self.passed_challenge():
             return self.challenge()
-        if m.roll("truncate", host) and path != "/robots.txt":
-            return self.static(host, path, url.query, truncate=True)
+        self.truncate = m.roll("truncate", host) and path != "/robots.txt"
         redesign = m.faults.get("redesign")
         if host == "sousuo.www.gov.cn" and path == "/search-gov/data":
             if redesign and (not redesign[1] or host in redesign[1]):

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Fault campaign: crawl the mirror while it misbehaves, and compare with a calm crawl.
+
+usage: faults.py ZHENGCE WORKDIR [--rate R]
+
+For each recoverable fault (slow answers, 500, 503 with Retry-After, connection resets,
+truncated bodies, 429 rate limiting) injected at rate R on every host, the crawl must end, exit
+0, and give exactly the corpus of a fault-free crawl of the same sites (same pages, fields,
+decisions, codes).  For the faults a crawler cannot get past (a WAF page, a redirect loop, a
+search URL gone after a redesign) on one site, the crawl must end, exit 1 naming that site, store
+no error page, and keep every other site's corpus intact.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
+SITES = ["www.gov.cn", "www.zj.gov.cn", "wsjkw.zj.gov.cn", "www.beijing.gov.cn", "wjw.beijing.gov.cn",
+         "wjw.nmg.gov.cn", "wsjk.gansu.gov.cn", "wsjkw.gxzf.gov.cn", "www.hebei.gov.cn", "wjw.hubei.gov.cn"]
+KEEP = ("url", "code", "title", "docno", "issuers", "written_date", "published_date", "type", "validity",
+        "decision", "reason", "canonical_url", "sources", "entries")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("zhengce")
+    ap.add_argument("work")
+    ap.add_argument("--rate", type=float, default=0.08)
+    a = ap.parse_args()
+    if os.path.exists(a.work):
+        shutil.rmtree(a.work)
+    os.makedirs(a.work)
+    mirror = a.work + "/mirror"
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True, stdout=subprocess.DEVNULL)
+    results = []
+
+    def crawl(name, faults):
+        corpus, log = a.work + "/" + name, a.work + "/" + name + ".log"
+        srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0",
+                                "--log", log, "--faults", faults], stdout=subprocess.PIPE, text=True)
+        try:
+            line = srv.stdout.readline()
+            http = int(line.split("127.0.0.1:")[1].split()[0])
+            tls = int(line.split("tls 127.0.0.1:")[1])
+            t = time.time()
+            r = subprocess.run([a.zhengce, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls),
+                                "--cacert", mirror + "/tls/ca.pem", "--site", ",".join(SITES), "--delay", "0",
+                                "--tries", "8", "--backoff", "0.05", "--timeout", "10", "--quiet"],
+                               capture_output=True, text=True, timeout=600)
+            secs = time.time() - t
+        finally:
+            srv.terminate()
+            srv.wait()
+        ex = subprocess.run([a.zhengce, "export", "--all", "--format", "jsonl", "--corpus", corpus],
+                            capture_output=True, text=True)
+        rows = {}
+        for l in ex.stdout.splitlines():
+            j = json.loads(l)
+            rows[j["url"]] = {k: j.get(k) for k in KEEP}
+        injected = sum(1 for l in open(log) if l.split("\t")[4] not in ("200", "304") or l.rstrip("\n").split("\t")[7])
+        return r, rows, secs, injected
+
+    calm, ref, secs, _ = crawl("calm", "")
+    print("calm crawl of %d sites: exit %d, %d pages, %.1f s" % (len(SITES), calm.returncode, len(ref), secs))
+    ok = calm.returncode == 0 and len(ref) > 100
+    results.append(("calm", ok))
+    for mode in ("slow", "500", "503", "reset", "truncate", "ratelimit"):
+        r, rows, secs, injected = crawl(mode, "%s=%g" % (mode, a.rate))
+        same = rows == ref
+        ok = r.returncode == 0 and same
+        diff = len(set(rows) ^ set(ref)) + sum(1 for u in rows if u in ref and rows[u] != ref[u])
+        print("%-10s exit %d, %4d faults answered, %.1f s, corpus %s" % (
+            mode, r.returncode, injected, secs, "identical" if same else "DIFFERS in %d pages" % diff))
+        if not ok:
+            print(r.stderr[-2000:])
+        results.append((mode, ok))
+    for mode, host in (("waf", "www.hebei.gov.cn"), ("redirect-loop", "wjw.hubei.gov.cn"),
+                       ("redesign", "www.zj.gov.cn")):
+        r, rows, secs, injected = crawl(mode, "%s=1@%s" % (mode, host))
+        others = {u: v for u, v in ref.items() if host not in u}
+        mine = {u: v for u, v in rows.items() if host not in u}
+        named = host in r.stderr
+        junk = [u for u in rows if host in u and u not in ref]
+        intact = all(mine.get(u, {}).get("title") == v["title"] for u, v in others.items())
+        ok = r.returncode == 1 and named and not junk and intact
+        print("%-13s on %s: exit %d, site named: %s, error pages stored: %d, other sites intact: %s, %.1f s" % (
+            mode, host, r.returncode, named, len(junk), intact, secs))
+        if not ok:
+            print(r.stdout + r.stderr[-2000:])
+        results.append((mode, ok))
+    passed = sum(1 for _, ok in results if ok)
+    print("%d passed, %d failed" % (passed, len(results) - passed))
+    sys.exit(0 if passed == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
