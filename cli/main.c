@@ -76,6 +76,7 @@ static const char MAIN_HELP[] =
 	"  why        why a document (URL or code) was included or excluded\n"
 	"  reselect   apply a (changed) profile to the stored documents, no crawling\n"
 	"  parse      parse one saved page and print the document as JSON\n"
+	"  report     one HTML file with the charts by province and year\n"
 	"  check      verify the corpus: indexes, entries and WARC records\n"
 	"\n"
 	"common options:\n"
@@ -910,6 +911,73 @@ static int cmd_check(int argc, char **argv)
 	return rc == ZC_OK && cc.problems == 0 ? 0 : 1;
 }
 
+/* ---- report -------------------------------------------------------------------------------------- */
+
+typedef struct meta_ctx {
+	char *profile, *crawled;
+} meta_ctx;
+
+static int meta_txn(zc_txn *t, void *arg)
+{
+	meta_ctx *m = arg;
+	zc_tx_meta_get(t, "profile", &m->profile);
+	zc_tx_meta_get(t, "last_crawl", &m->crawled);
+	return ZC_OK;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"output", 1, 0, 'o'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *corpus = NULL, *out = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		if (c == 'C')
+			corpus = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'h') {
+			fputs("usage: zhengce report [--corpus DIR] -o FILE.html\n\nOne self-contained HTML file (no network, no script): national documents by year\n"
+			      "(Figure 1), documents by province (Figure 2), provincial documents by year and region\n"
+			      "(Figure 3) as SVG charts with their tables, the profile, the crawl date and the\n"
+			      "exclusions by reason.\n", stdout);
+			return 0;
+		} else
+			return usage_error("report", "unknown option");
+	}
+	if (!out)
+		return usage_error("report", "give the output file: -o report.html");
+	zc_index *idx;
+	if (open_corpus("report", corpus_dir(corpus), &idx))
+		return 1;
+	zc_stats *s = zc_stats_new();
+	scan_ctx sc = {stats_add, s, 0};
+	meta_ctx m = {NULL, NULL};
+	int rc = zc_index_read(idx, scan_pages_txn, &sc);
+	if (rc == ZC_OK)
+		rc = zc_index_read(idx, meta_txn, &m);
+	zc_index_close(&idx);
+	FILE *f = fopen(out, "w");
+	if (!f) {
+		fprintf(stderr, "zhengce report: cannot write %s: %s\n", out, strerror(errno));
+		rc = ZC_EIO;
+	} else {
+		if (rc == ZC_OK)
+			rc = zc_report_write(f, s, m.profile, m.crawled);
+		if (fclose(f) != 0)
+			rc = ZC_EIO;
+	}
+	free(m.profile);
+	free(m.crawled);
+	zc_stats_free(&s);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce report: %s\n", zc_strerror(rc));
+		return 1;
+	}
+	printf("wrote %s\n", out);
+	return 0;
+}
+
 /* ---- main -------------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -946,6 +1014,8 @@ int main(int argc, char **argv)
 		ret = cmd_parse(argc, argv);
 	else if (!strcmp(cmd, "check"))
 		ret = cmd_check(argc, argv);
+	else if (!strcmp(cmd, "report"))
+		ret = cmd_report(argc, argv);
 	else {
 		fprintf(stderr, "zhengce: '%s' is not a command; see 'zhengce --help'\n", cmd);
 		ret = EXIT_USAGE;

@@ -307,6 +307,17 @@ static int start_run(zc_txn *t, void *arg)
 	return rc;
 }
 
+static int finish_run(zc_txn *t, void *arg)
+{
+	(void)arg;
+	char when[32];
+	iso_now(when, sizeof when);
+	int rc = zc_tx_meta_put(t, "run", "done");
+	if (rc == ZC_OK)
+		rc = zc_tx_meta_put(t, "last_crawl", when);
+	return rc;
+}
+
 typedef struct results_ctx {
 	const char *site;
 	long n;
@@ -1097,8 +1108,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		fprintf(stderr, "zhengce: interrupted; run the crawl again to resume\n");
 		rc = ZC_EIO;
 	} else {
-		uint64_t queued = 0;
-		zc_index_read(idx, frontier_any, &queued);
+		zc_index_write(idx, finish_run, NULL);
 		for (size_t i = 0; i < sum->n_sites; i++) {
 			zc_site_report *r = &sum->sites[i];
 			results_ctx rr = {r->host, 0};

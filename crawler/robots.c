@@ -108,26 +108,36 @@ zc_robots *zc_robots_parse(const char *text, size_t len, const char *agent)
 	return keep;
 }
 
-/* length of the match of pattern at the start of path, or -1 */
-static long match(const char *pat, const char *path)
+/*
+ * Whether pattern matches a prefix of path (* any run, $ the end).  The classic wildcard
+ * matcher with one backtracking point: O(len(pattern) x len(path)) whatever the file says
+ * (a recursive matcher is exponential on patterns like "a*a*a*a*b", which a hostile robots.txt can hold).
+ */
+static int match(const char *pat, const char *path)
 {
-	if (!*pat)
-		return 0;
-	if (*pat == '$' && !pat[1])
-		return *path ? -1 : 0;
-	if (*pat == '*') {
-		for (const char *p = path;; p++) {
-			long m = match(pat + 1, p);
-			if (m >= 0)
-				return (long)(p - path) + m + 1;
-			if (!*p)
-				return -1;
+	const char *p = pat, *s = path, *star_p = NULL, *star_s = NULL;
+	for (;;) {
+		if (*p == '\0')
+			return 1;
+		if (*p == '$' && p[1] == '\0') {
+			if (*s == '\0')
+				return 1;
+		} else if (*p == '*') {
+			star_p = ++p;
+			star_s = s;
+			continue;
+		} else if (*s && *p == *s) {
+			p++;
+			s++;
+			continue;
 		}
+		if (star_p && *star_s) {
+			p = star_p;
+			s = ++star_s;
+			continue;
+		}
+		return 0;
 	}
-	if (*pat != *path)
-		return -1;
-	long m = match(pat + 1, path + 1);
-	return m < 0 ? -1 : m + 1;
 }
 
 int zc_robots_allowed(const zc_robots *r, const char *path)
@@ -139,8 +149,7 @@ int zc_robots_allowed(const zc_robots *r, const char *path)
 	long best = -1;
 	int allow = 1;
 	for (size_t i = 0; i < r->n; i++) {
-		long m = match(r->rules[i].pattern, path);
-		if (m < 0)
+		if (!match(r->rules[i].pattern, path))
 			continue;
 		long len = (long)strlen(r->rules[i].pattern);
 		if (len > best || (len == best && r->rules[i].allow)) {

@@ -45,4 +45,7 @@ int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format 
 json_t *zc_stats_json(const zc_stats *s);
 void zc_stats_free(zc_stats **s);
 
+/* The HTML report: Figures 1-3 as SVG with their tables, the profile, crawl date, exclusions. */
+int zc_report_write(FILE *f, const zc_stats *s, const char *profile, const char *crawled);
+
 #endif

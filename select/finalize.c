@@ -346,6 +346,8 @@ static int finalize_txn(zc_txn *t, void *arg)
 	for (size_t k = 0; k < nnc; k++)
 		free(nc[k].url);
 	free(nc);
+	if (rc == ZC_OK)
+		rc = zc_tx_meta_put(t, "profile", zc_profile_name(p));
 	/* pass 5: the province-year index and the entries of included documents */
 	size_t nkw;
 	const char *const *kw = zc_profile_topic(p, &nkw);

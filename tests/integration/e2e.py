@@ -135,6 +135,25 @@ def main():
         check(all(r["warc"]["record_id"] in ids for r in allrows),
               "the WARC files read back (%d records) and hold every document's record" % records)
 
+        # 5b. the report: self-contained, three charts, rendered by headless Chromium
+        rep = subprocess.run([zc, "report", "--corpus", corpus, "-o", work + "/report.html"], capture_output=True, text=True)
+        html = open(work + "/report.html", encoding="utf-8").read()
+        check(rep.returncode == 0 and html.count("<svg") == 3, "report: one HTML file with three SVG charts")
+        check("<script" not in html and "src=" not in html and "http://" not in html.replace("http://www.w3.org", "")
+              and "https://" not in html, "report: no script, no external resource")
+        check("609 documents (national 46, provincial 563)" in html and ">88<" in html, "report: the study's totals and the 2017 peak")
+        fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+        check(any(f in fonts for f in ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")) and
+              "WenQuanYi Micro Hei" in html, "report: its font stack names a CJK font this machine has (no boxes)")
+        png = work + "/report.png"
+        shot = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                               "--user-data-dir=" + work + "/chromium", "--window-size=1200,2400",
+                               "--screenshot=" + png, "file://" + work + "/report.html"], capture_output=True, text=True,
+                              timeout=120)
+        size = os.path.getsize(png) if os.path.exists(png) else 0
+        check(shot.returncode == 0 and size > 60000, "report: Chromium renders it to a PNG (%d bytes; a blank page is ~10 KB)" % size)
+
         # 6. an unchanged re-crawl fetches no article body
         r2 = subprocess.run(base, capture_output=True, text=True)
         print(r2.stdout + r2.stderr)

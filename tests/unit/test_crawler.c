@@ -28,6 +28,12 @@ static void test_robots(void **state)
 	assert_false(zc_robots_allowed(r, "/admin/x"));
 	assert_true(zc_robots_delay(r) < 0);
 	zc_robots_free(&r);
+	/* a hostile file: many stars must not make matching exponential */
+	const char *hostile = "User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n";
+	r = zc_robots_parse(hostile, strlen(hostile), "zhengce");
+	assert_true(zc_robots_allowed(r, "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	assert_false(zc_robots_allowed(r, "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+	zc_robots_free(&r);
 	r = zc_robots_all(0);
 	assert_false(zc_robots_allowed(r, "/"));
 	zc_robots_free(&r);

@@ -1,0 +1,45 @@
+/* libFuzzer: the files a user edits or keeps (seed file, profile) and the WARC reader. */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "crawler.h"
+#include "select.h"
+
+static int on_record(json_t *h, const char *block, size_t len, void *arg)
+{
+	(void)h;
+	(void)block;
+	(void)len;
+	(void)arg;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[] = "/tmp/zc-fuzz-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return 0;
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		unlink(path);
+		return 0;
+	}
+	close(fd);
+	zc_seeds s;
+	char *err = NULL;
+	if (zc_seeds_load(path, &s, &err) == 0)
+		zc_seeds_free(&s);
+	free(err);
+	zc_profile *p = NULL;
+	err = NULL;
+	zc_profile_load(path, &p, &err);
+	zc_profile_free(&p);
+	free(err);
+	zc_warc_read(path, on_record, NULL);
+	unlink(path);
+	return 0;
+}
