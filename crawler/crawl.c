@@ -378,6 +378,11 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 {
 	(void)e;
 	xfer *x = ud;
+	static int trace = -1;
+	if (trace < 0)
+		trace = getenv("ZHENGCE_TRACE") != NULL;
+	if (trace && type == CURLINFO_TEXT)
+		fprintf(stderr, "* %.*s", (int)size, data);
 	if (type == CURLINFO_HEADER_OUT) {
 		zc_buf_reset(&x->reqhead);
 		zc_buf_add(&x->reqhead, data, size);
@@ -990,7 +995,12 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		}
 	}
 	c->multi = curl_multi_init();
-	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	/* one request at a time per host is the scheduler's job (host_state.busy): libcurl's own
+	   per-host limit counts the connect-to target, which in mirror mode is one address for
+	   every site, and would serialise the whole crawl */
+	/* keep one idle connection per host: the default cache (4 x transfers in flight) is
+	   far smaller than the number of hosts and would make every request a new TLS handshake */
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->n_hosts + 4);
 	interrupted = 0;
 	struct sigaction sa = {0}, old_int, old_term;
 	sa.sa_handler = on_signal;

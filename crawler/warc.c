@@ -108,7 +108,7 @@ static int write_record(zc_warc *w, const char *head, size_t hlen, const char *b
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return ZC_EIO;
 	unsigned char out[16384];
 	const char *parts[3] = {head, block, "\r\n\r\n"};

@@ -194,32 +194,117 @@ static char *xml_text_spaced(xmlNode *n)
 	return zc_buf_take(&b);
 }
 
-static xmlNode *first_match(xmlXPathContext *ctx, const char *const *exprs, size_t n)
+/*
+ * The body containers of the site families (shared/sites.md), most specific first: an id or a
+ * class.  One walk over the tree finds the first element for each, and the best rank wins.
+ */
+static const struct {
+	int by_id;
+	const char *name;
+} BODY[] = {
+	{1, "UCAP-CONTENT"}, {0, "TRS_Editor"}, {0, "TRS_UEDITOR"}, {0, "Custom_UnionStyle"}, {1, "zoom"},
+	{1, "Zoom"}, {1, "xw_box"}, {1, "vsb_content"}, {0, "con_wz"}, {1, "contents"}, {0, "content-content"},
+	{0, "wy_contMain"}, {0, "page_text"}, {0, "pages_content"}, {0, "article-content"},
+};
+#define NBODY (sizeof BODY / sizeof BODY[0])
+
+static int has_class(const char *classes, const char *name)
 {
-	for (size_t i = 0; i < n; i++) {
-		xmlXPathObject *o = xmlXPathEvalExpression((const xmlChar *)exprs[i], ctx);
-		xmlNode *res = NULL;
-		if (o && o->nodesetval && o->nodesetval->nodeNr > 0)
-			res = o->nodesetval->nodeTab[0];
-		xmlXPathFreeObject(o);
-		if (res)
-			return res;
-	}
-	return NULL;
+	size_t n = strlen(name);
+	for (const char *p = classes; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == classes || p[-1] == ' ' || p[-1] == '\t') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\t'))
+			return 1;
+	return 0;
 }
 
-#define CLS(c) "//*[contains(concat(' ', normalize-space(@class), ' '), ' " c " ')]"
+static void body_walk(xmlNode *n, xmlNode **best, size_t *rank)
+{
+	for (; n && *rank > 0; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
+		xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+		for (size_t i = 0; i < *rank; i++) {
+			if ((BODY[i].by_id && id && !strcmp((const char *)id, BODY[i].name)) ||
+			    (!BODY[i].by_id && cls && has_class((const char *)cls, BODY[i].name))) {
+				*best = n;
+				*rank = i;
+				break;
+			}
+		}
+		xmlFree(id);
+		xmlFree(cls);
+		body_walk(n->children, best, rank);
+	}
+}
 
-static const char *const BODY_XPATHS[] = {
-	"//*[@id='UCAP-CONTENT']", CLS("TRS_Editor"), CLS("TRS_UEDITOR"), CLS("Custom_UnionStyle"),
-	"//*[@id='zoom']", "//*[@id='Zoom']", "//*[@id='xw_box']", "//*[@id='vsb_content']",
-	CLS("con_wz"), "//*[@id='contents']", CLS("content-content"), CLS("wy_contMain"),
-	CLS("page_text"), CLS("pages_content"), CLS("article-content"), "//article",
-};
+/* landmarks found in one walk over the tree (first of each, in document order) */
+typedef struct marks {
+	xmlNode *tit_class, *article_title, *h1, *title, *body, *yxx, *date_label[3];
+	xmlNode **metas;
+	size_t n_metas;
+} marks;
 
-static const char *const TITLE_XPATHS[] = {
-	CLS("tit"), "//div[contains(@class,'article-title')]", "//h1",
-};
+static const char *const DATE_LABELS[3] = {"发布时间", "发布日期", "日期："};
+
+static void marks_walk(xmlNode *n, marks *m)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE && n->content && n->parent) {
+			for (int k = 0; k < 3; k++)
+				if (!m->date_label[k] && strstr((const char *)n->content, DATE_LABELS[k]))
+					m->date_label[k] = n->parent;
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)n->name;
+		if (!strcmp(name, "meta")) {
+			m->metas = zc_realloc(m->metas, (m->n_metas + 1) * sizeof *m->metas);
+			m->metas[m->n_metas++] = n;
+		} else if (!m->h1 && !strcmp(name, "h1"))
+			m->h1 = n;
+		else if (!m->title && !strcmp(name, "title"))
+			m->title = n;
+		else if (!m->body && !strcmp(name, "body"))
+			m->body = n;
+		xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+		if (cls) {
+			if (!m->tit_class && has_class((const char *)cls, "tit"))
+				m->tit_class = n;
+			if (!m->article_title && !strcmp(name, "div") && strstr((const char *)cls, "article-title"))
+				m->article_title = n;
+			if (!m->yxx && strstr((const char *)cls, "yxx"))
+				m->yxx = n;
+			xmlFree(cls);
+		}
+		if (strcmp(name, "script") && strcmp(name, "style"))
+			marks_walk(n->children, m);
+	}
+}
+
+static xmlNode *body_container(xmlNode *root)
+{
+	xmlNode *best = NULL;
+	size_t rank = NBODY;
+	body_walk(root, &best, &rank);
+	if (!best) {
+		/* <article>, else nothing: the caller falls back to <body> */
+		for (xmlNode *n = root; n;) {
+			if (n->type == XML_ELEMENT_NODE && !strcasecmp((const char *)n->name, "article"))
+				return n;
+			if (n->children)
+				n = n->children;
+			else {
+				while (n && !n->next)
+					n = n->parent;
+				if (n)
+					n = n->next;
+			}
+		}
+	}
+	return best;
+}
 
 /* metadata from a disclosure table: label cell, then value cell */
 typedef struct meta_fields {
@@ -305,12 +390,11 @@ typedef struct tags {
 	char *title, *pubdate, *coltype, *colname, *firstpub;
 } tags;
 
-static void meta_tags(xmlXPathContext *ctx, tags *t)
+static void meta_tags(const marks *mk, tags *t)
 {
-	xmlXPathObject *o = xmlXPathEvalExpression((const xmlChar *)"//meta", ctx);
-	if (o && o->nodesetval) {
-		for (int i = 0; i < o->nodesetval->nodeNr; i++) {
-			xmlNode *n = o->nodesetval->nodeTab[i];
+	{
+		for (size_t i = 0; i < mk->n_metas; i++) {
+			xmlNode *n = mk->metas[i];
 			xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
 			xmlChar *content = xmlGetProp(n, (const xmlChar *)"content");
 			if (name && content) {
@@ -330,7 +414,6 @@ static void meta_tags(xmlXPathContext *ctx, tags *t)
 			xmlFree(content);
 		}
 	}
-	xmlXPathFreeObject(o);
 }
 
 static int is_attachment_href(const char *h)
@@ -407,13 +490,11 @@ static void split_issuers(const char *s, zc_doc *d)
 	free(g);
 }
 
-static int looks_like_challenge(const char *html, size_t len, const char *bodytext)
+/* the scripts of JavaScript cookie challenges (412/521 pages) and WAF pages */
+static int has_challenge_marker(const char *html)
 {
-	if (strstr(html, "$_ts") || strstr(html, "__jsl_clearance") || strstr(html, "r='m'") ||
-	    strstr(html, "acw_sc__v2") || strstr(html, "安全验证"))
-		return cp_count(bodytext) < 200;
-	(void)len;
-	return 0;
+	return strstr(html, "$_ts") || strstr(html, "__jsl_clearance") || strstr(html, "r='m'") ||
+	       strstr(html, "acw_sc__v2") || strstr(html, "安全验证");
 }
 
 static void join_body(const plist *l, zc_doc *d)
@@ -451,7 +532,6 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	const char *cs = NULL;
 	int bad = 0, rc = ZC_OK;
 	htmlDocPtr doc = NULL;
-	xmlXPathContext *ctx = NULL;
 	meta_fields m = {0};
 	tags t = {0};
 	plist paras = {0};
@@ -474,22 +554,23 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		rc = ZC_EPARSE;
 		goto out;
 	}
-	ctx = xmlXPathNewContext(doc);
 	xmlNode *root = xmlDocGetRootElement(doc);
 
-	xmlNode *bodyn = first_match(ctx, BODY_XPATHS, sizeof BODY_XPATHS / sizeof BODY_XPATHS[0]);
-	{
+	xmlNode *bodyn = body_container(root);
+	if (has_challenge_marker(html)) {
 		char *all = text_of(root);
-		if (looks_like_challenge(html, hlen, all)) {
+		int challenge = cp_count(all) < 200;
+		free(all);
+		if (challenge) {
 			d->challenge = 1;
-			free(all);
 			rc = ZC_ECHALLENGE;
 			goto out;
 		}
-		free(all);
 	}
 	table_fields(root, &m);
-	meta_tags(ctx, &t);
+	marks mk = {0};
+	marks_walk(root, &mk);
+	meta_tags(&mk, &t);
 
 	/* column hints */
 	{
@@ -509,7 +590,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	else if (t.title)
 		d->title = tidy(t.title);
 	else {
-		xmlNode *tn = first_match(ctx, TITLE_XPATHS, sizeof TITLE_XPATHS / sizeof TITLE_XPATHS[0]);
+		xmlNode *tn = mk.tit_class ? mk.tit_class : mk.article_title ? mk.article_title : mk.h1;
 		if (tn) {
 			/* the first line of the title block: a block left open by broken HTML can
 			   swallow the whole page */
@@ -519,7 +600,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 			plist_free(&tl);
 		}
 		else {
-			xmlNode *tt = first_match(ctx, (const char *const[]){"//title"}, 1);
+			xmlNode *tt = mk.title;
 			if (tt) {
 				char *s = text_of(tt);
 				char *cut = strstr(s, "_");
@@ -534,7 +615,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		paragraphs(bodyn->children, &paras);
 		attachments(bodyn->children, url, d);
 	} else {
-		xmlNode *b = first_match(ctx, (const char *const[]){"//body"}, 1);
+		xmlNode *b = mk.body;
 		if (b)
 			paragraphs(b->children, &paras);
 	}
@@ -587,11 +668,8 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	if (m.published)
 		zc_date_find(m.published, d->published_date);
 	if (!d->published_date[0]) {
-		static const char *const q[] = {
-			"//*[contains(text(),'发布时间')]", "//*[contains(text(),'发布日期')]",
-			"//*[contains(text(),'日期：')]"};
-		for (size_t k = 0; k < sizeof q / sizeof q[0] && !d->published_date[0]; k++) {
-			xmlNode *n = first_match(ctx, &q[k], 1);
+		for (size_t k = 0; k < 3 && !d->published_date[0]; k++) {
+			xmlNode *n = mk.date_label[k];
 			if (n) {
 				char *s = text_of(n);
 				zc_date_find(s, d->published_date);
@@ -613,7 +691,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 			d->validity = zc_strdup("有效");
 	}
 	if (!d->validity) {
-		xmlNode *s = first_match(ctx, (const char *const[]){"//*[contains(@class,'yxx')]"}, 1);
+		xmlNode *s = mk.yxx;
 		char *st = s ? text_of(s) : NULL;
 		if (st && strstr(st, "废止"))
 			d->validity = zc_strdup("废止");
@@ -625,6 +703,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	if (!d->validity && strstr(d->body, "本文件已于") && strstr(d->body, "废止"))
 		d->validity = zc_strdup("废止");
 	d->type = zc_strdup(zc_doc_type(d->title ? d->title : "", d->column));
+	free(mk.metas);
 out:
 	fill_empty(d);
 	plist_free(&paras);
@@ -634,7 +713,6 @@ out:
 	free(t.coltype);
 	free(t.colname);
 	free(t.firstpub);
-	xmlXPathFreeContext(ctx);
 	xmlFreeDoc(doc);
 	free(html);
 	*out = d;

@@ -101,6 +101,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing -----------------------------------------------------------------------
     def host(self):
+        if self.path.startswith("http://"):
+            # absolute form: a client using the mirror as its HTTP proxy (benchmarks)
+            return urllib.parse.urlsplit(self.path).hostname or ""
         h = (self.headers.get("Host") or "").lower()
         return h.split(":")[0]
 
@@ -174,6 +177,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- dispatch -------------------------------------------------------------------------
     def dispatch(self, body):
+        if self.path.startswith("http://"):
+            u = urllib.parse.urlsplit(self.path)
+            self.headers.replace_header("Host", u.netloc) if "Host" in self.headers else None
+            self.path = u.path + ("?" + u.query if u.query else "")
         m = self.mirror
         self.truncate = False
         self.note = ""

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""scripts/bench: zhengce against named references, measured in the same run, as ratios.
+
+usage: bench.py BUILD WORK [--runs N] [--scale K] [--write-docs FILE]
+
+  parse      zhengce parse + extraction over every mirror article page vs xmllint --html --noout
+  crawl      unthrottled crawl of the mirror: pages per CPU second and peak RSS of zhengce vs
+             wget2 and a minimal Scrapy spider fetching the same article URLs from the same mirror
+  polite     wall time of a polite crawl vs the politeness bound (largest per-host count x delay)
+  memory     peak RSS of a crawl at scale 1 vs scale K
+  recrawl    an unchanged re-crawl vs the first crawl: requests, article bodies, wall time
+  export     export of the scale-K corpus vs a bare LMDB scan (mdb_dump) of the same table
+Medians of --runs runs where a run is cheap; all figures from this machine, this invocation.
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
+sys.path.insert(0, os.path.join(ROOT, "tests", "mirror"))
+from render import quote_path  # noqa: E402
+
+
+def run_measured(cmd, env=None, cwd=None):
+    """Runs cmd; returns (wall s, cpu s, peak RSS MB, completed process)."""
+    t = time.time()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, text=True)
+    out, err = "", ""
+    pid, status, ru = os.wait4(p.pid, 0)
+    out = p.stdout.read()
+    err = p.stderr.read()
+    wall = time.time() - t
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, (status, out, err)
+
+
+class Mirror:
+    def __init__(self, root, log):
+        self.p = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", root, "--port", "0", "--tls-port", "0",
+                                   "--log", log], stdout=subprocess.PIPE, text=True)
+        line = self.p.stdout.readline()
+        self.http = int(line.split("127.0.0.1:")[1].split()[0])
+        self.tls = int(line.split("tls 127.0.0.1:")[1])
+        self.root, self.log = root, log
+
+    def stop(self):
+        self.p.terminate()
+        self.p.wait()
+
+
+def generate(out, scale):
+    if not os.path.exists(out + "/truth.jsonl"):
+        subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", out, "--scale", str(scale)], check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+def crawl_cmd(zc, corpus, m, delay="0", extra=()):
+    return [zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (m.http, m.tls), "--cacert",
+            m.root + "/tls/ca.pem", "--cookies", m.root + "/cookies.txt", "--delay", delay, "--max-crawl-delay", "0",
+            "--quiet", *extra]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build")
+    ap.add_argument("work")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--scale", type=int, default=10)
+    ap.add_argument("--write-docs")
+    a = ap.parse_args()
+    zc = os.path.join(a.build, "zhengce")
+    os.makedirs(a.work, exist_ok=True)
+    rows = []
+
+    def row(what, ours, ref, refname, ratio, target, ok):
+        rows.append((what, ours, ref, refname, ratio, target, ok))
+        print("%-34s %-22s %-22s %-24s %-8s %-10s %s" % (what, ours, ref, refname, ratio, target, ok), flush=True)
+
+    m1 = a.work + "/mirror-1"
+    generate(m1, 1)
+    truth = [json.loads(l) for l in open(m1 + "/truth.jsonl") if '"disallowed"' not in l]
+    sites = {s["host"]: s for s in json.load(open(m1 + "/sites.json"))["sites"]}
+
+    # -- parse -------------------------------------------------------------------------------
+    lst = a.work + "/pages.tsv"
+    files = []
+    with open(lst, "w") as f:
+        for t in truth:
+            host = t["site"]
+            path = t["url"].split(host, 1)[1]
+            fp = os.path.join(m1, "www", host, quote_path(path))
+            s = sites[host]
+            ct = "text/html; charset=utf-8" if s.get("header_lies") or (s["charset"] == "utf-8" and s.get("declare", True)) else "text/html"
+            f.write("%s\t%s\t%s\n" % (fp, t["url"], ct))
+            files.append(fp)
+    mb = sum(os.path.getsize(p) for p in files) / 1e6
+    ours, ref = [], []
+    for _ in range(a.runs):
+        w, cpu, rss, (st, out, err) = run_measured([os.path.join(a.build, "bench", "bench_parse"), lst])
+        ours.append(cpu)
+        w, cpu, rss, _ = run_measured(["xmllint", "--html", "--noout", "--nowarning", "--recover"] + files)
+        ref.append(cpu)
+    o, r = statistics.median(ours), statistics.median(ref)
+    row("parse + extraction (%d pages)" % len(files), "%.1f MB/s" % (mb / o), "%.1f MB/s" % (mb / r),
+        "xmllint --html --noout", "%.2fx" % (r / o), ">= 0.5x", "yes" if r / o >= 0.5 else "NO")
+
+    # -- crawl, unthrottled -------------------------------------------------------------------
+    m = Mirror(m1, a.work + "/m1.log")
+    try:
+        corpus = a.work + "/corpus-1"
+        shutil.rmtree(corpus, ignore_errors=True)
+        before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
+        w1, cpu1, rss1, (st, out, err) = run_measured(crawl_cmd(zc, corpus, m))
+        reqs1 = sum(1 for _ in open(m.log)) - before
+        zc_pps = reqs1 / cpu1
+        urls = a.work + "/urls.txt"
+        with open(urls, "w") as f:
+            for t in truth:
+                f.write("http://" + t["url"].split("://", 1)[1] + "\n")
+        env = dict(os.environ, http_proxy="http://127.0.0.1:%d" % m.http, HTTP_PROXY="http://127.0.0.1:%d" % m.http)
+        dl = a.work + "/wget2"
+        shutil.rmtree(dl, ignore_errors=True)
+        ww, wcpu, wrss, (wst, wout, werr) = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
+                                                           "--http-proxy", "127.0.0.1:%d" % m.http, "--tries", "2"], env=env)
+        wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
+        row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (wget_pages / wcpu),
+            "wget2 (%d pages)" % wget_pages, "%.2fx" % (zc_pps / (wget_pages / wcpu)), ">= 3x",
+            "yes" if zc_pps / (wget_pages / wcpu) >= 3 else "NO")
+        sw, scpu, srss, (sst, sout, serr) = run_measured(
+            ["scrapy", "runspider", os.path.join(ROOT, "bench", "spider.py"), "-a", "urls=" + urls, "-o",
+             a.work + "/scrapy.jsonl:jsonlines", "-s", "LOG_LEVEL=ERROR"], env=env, cwd=a.work)
+        scrapy_pages = sum(1 for _ in open(a.work + "/scrapy.jsonl")) if os.path.exists(a.work + "/scrapy.jsonl") else 0
+        if os.path.exists(a.work + "/scrapy.jsonl"):
+            os.remove(a.work + "/scrapy.jsonl")
+        ratio = zc_pps / (scrapy_pages / scpu) if scrapy_pages else float("inf")
+        row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (scrapy_pages / scpu if scrapy_pages else 0),
+            "Scrapy spider (%d pages)" % scrapy_pages, "%.2fx" % ratio, ">= 10x", "yes" if ratio >= 10 else "NO")
+        row("crawl: peak RSS", "%.1f MB" % rss1, "%.1f MB" % srss, "Scrapy spider", "%.2fx" % (rss1 / srss), "<= 0.25x",
+            "yes" if rss1 / srss <= 0.25 else "NO")
+        row("crawl: wall time, %d requests" % reqs1, "%.1f s" % w1, "%.1f s" % ww, "wget2 (articles only)", "-", "-", "-")
+
+        # -- re-crawl of the unchanged mirror
+        before = sum(1 for _ in open(m.log))
+        w2, cpu2, rss2, (st2, out2, err2) = run_measured(crawl_cmd(zc, corpus, m))
+        second = [l.split("\t") for l in open(m.log).read().splitlines()[before:]]
+        arts = {t["url"].split("://", 1)[1] for t in truth}
+        bodies = sum(1 for f in second if f[4] == "200" and (f[1] + f[3]) in arts)
+        row("re-crawl, unchanged mirror", "%d req, %d bodies" % (len(second), bodies), "%d req" % reqs1, "first crawl",
+            "%.2fx time" % (w2 / w1), "0 bodies", "yes" if bodies == 0 else "NO")
+
+        # -- polite crawl on a few sites
+        subset = "www.gov.cn,www.zj.gov.cn,wjw.beijing.gov.cn,wsjk.gansu.gov.cn,www.hebei.gov.cn"
+        d = 0.1
+        before = sum(1 for _ in open(m.log))
+        pw, pcpu, prss, _ = run_measured(crawl_cmd(zc, a.work + "/corpus-polite", m, str(d), ("--site", subset)))
+        polite = [l.split("\t") for l in open(m.log).read().splitlines()[before:]]
+        per = {}
+        for f in polite:
+            per[f[1]] = per.get(f[1], 0) + 1
+        bound = max(per.values()) * d
+        row("polite crawl (delay %.1f s, 5 sites)" % d, "%.1f s" % pw, "%.1f s" % bound, "largest host x delay",
+            "%.2fx" % (pw / bound), "<= 1.1x", "yes" if pw / bound <= 1.1 else "NO")
+    finally:
+        m.stop()
+
+    # -- memory and export at scale K ---------------------------------------------------------
+    mk = a.work + "/mirror-%d" % a.scale
+    t = time.time()
+    generate(mk, a.scale)
+    gen = time.time() - t
+    m = Mirror(mk, a.work + "/mk.log")
+    try:
+        corpus = a.work + "/corpus-%d" % a.scale
+        shutil.rmtree(corpus, ignore_errors=True)
+        wk, cpuk, rssk, (st, out, err) = run_measured(crawl_cmd(zc, corpus, m))
+        nk = sum(1 for _ in open(m.log))
+    finally:
+        m.stop()
+    row("peak RSS, scale %d (%d req) vs 1" % (a.scale, nk), "%.1f MB" % rssk, "%.1f MB" % rss1, "scale 1 crawl",
+        "%.2fx" % (rssk / rss1), "<= 1.2x", "yes" if rssk / rss1 <= 1.2 else "NO")
+    ex, ref = [], []
+    for _ in range(a.runs):
+        w, cpu, rss, (st, out, err) = run_measured([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus, "-o", a.work + "/export.jsonl"])
+        ex.append(w)
+        w, cpu, rss, _ = run_measured(["mdb_dump", "-s", "pages", corpus + "/corpus"])
+        ref.append(w)
+    pages = sum(1 for _ in open(a.work + "/export.jsonl"))
+    row("export jsonl, %d documents" % pages, "%.2f s" % statistics.median(ex), "%.2f s" % statistics.median(ref),
+        "mdb_dump -s pages", "%.2fx" % (statistics.median(ex) / statistics.median(ref)), "-", "-")
+    q, ref = [], []
+    for _ in range(a.runs):
+        w, *_ = run_measured([zc, "query", "--province", "浙江", "--year", "2017", "--corpus", corpus])
+        q.append(w)
+        w, *_ = run_measured(["mdb_dump", "-s", "jy", corpus + "/corpus"])
+        ref.append(w)
+    row("query province+year", "%.3f s" % statistics.median(q), "%.3f s" % statistics.median(ref), "mdb_dump -s jy",
+        "%.2fx" % (statistics.median(q) / statistics.median(ref)), "-", "-")
+    print("generation at scale %d: %.1f s" % (a.scale, gen))
+    if a.write_docs:
+        with open(a.write_docs, "w") as f:
+            f.write("# Performance\n\n`scripts/bench` measures zhengce against named references in the same run and "
+                    "reports ratios (docs/PERFORMANCE.md is rewritten by `scripts/bench --write-docs`).\n\n")
+            f.write("Last run: %s, %s, %d cores, Python %s; medians of %d runs where a run is cheap.\n\n" % (
+                time.strftime("%Y-%m-%d"), platform.platform(), os.cpu_count(), platform.python_version(), a.runs))
+            f.write("| measure | zhengce | reference | reference is | ratio | target | met |\n|---|---|---|---|---|---|---|\n")
+            for r in rows:
+                f.write("| %s |\n" % " | ".join(r))
+            f.write("\nNotes: crawl figures are per CPU second of the client, against the same mirror on loopback "
+                    "(the mirror, not the client, bounds wall time); zhengce's requests include robots.txt, searches "
+                    "and lists, the references fetch the article URLs only, through the mirror as an HTTP proxy. "
+                    "Generation of the scale-%d mirror took %.1f s.\n" % (a.scale, gen))
+
+
+if __name__ == "__main__":
+    main()
