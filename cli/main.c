@@ -372,6 +372,65 @@ static int scan_pages_txn(zc_txn *t, void *arg)
 	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, scan_pages_cb, arg);
 }
 
+/*
+ * The pages a filter can match, through an index where there is one: the character-pair index
+ * for a keyword, the jurisdiction-year index for a province of included documents; else every
+ * page.  fn gets each candidate; matches() confirms.
+ */
+typedef struct cand_ctx {
+	const filter *f;
+	page_fn fn;
+	void *arg;
+	zc_txn *t;
+	int rc;
+} cand_ctx;
+
+static int cand_id(uint64_t id, void *arg)
+{
+	cand_ctx *c = arg;
+	json_t *page;
+	if (zc_tx_page_get(c->t, id, &page) != ZC_OK)
+		return 0;
+	if (matches(c->f, page))
+		c->rc = c->fn(page, c->arg);
+	json_decref(page);
+	return c->rc != 0;
+}
+
+static int cand_jy(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)v;
+	(void)vl;
+	cand_ctx *c = arg;
+	if (kl != 14)
+		return 0;
+	char y[5];
+	memcpy(y, (const char *)k + 2, 4);
+	y[4] = '\0';
+	int year = atoi(y);
+	if (c->f->y1 && (year < c->f->y1 || year > c->f->y2))
+		return 0;
+	return cand_id(zc_key_u64((const char *)k + 6), arg);
+}
+
+static int filtered_txn(zc_txn *t, void *arg)
+{
+	cand_ctx *c = arg;
+	c->t = t;
+	if (c->f->keyword) {
+		int rc = zc_tx_grams_find(t, c->f->keyword, cand_id, c);
+		if (rc != ZC_EUSAGE)
+			return rc != ZC_OK ? rc : c->rc;
+	}
+	if (c->f->province && c->f->excluded == 0) {
+		int rc = zc_tx_scan(t, ZC_T_JY, c->f->province, 2, cand_jy, c);
+		return rc != ZC_OK ? rc : c->rc;
+	}
+	return -1;	/* no index applies */
+}
+
+static int for_matching_pages(zc_index *idx, const filter *f, page_fn fn, void *arg);
+
 static int open_corpus(const char *cmd, const char *corpus, zc_index **idx)
 {
 	int rc = zc_index_open(corpus, ZC_INDEX_RDONLY, idx);
@@ -394,6 +453,29 @@ static int parse_years(const char *s, int *y1, int *y2)
 	if (*end == '-')
 		*y2 = (int)strtol(end + 1, &end, 10);
 	return *end == '\0' && *y1 > 1900 && *y2 >= *y1;
+}
+
+typedef struct match_all {
+	const filter *f;
+	page_fn fn;
+	void *arg;
+} match_all;
+
+static int match_one(json_t *page, void *arg)
+{
+	match_all *m = arg;
+	return matches(m->f, page) ? m->fn(page, m->arg) : 0;
+}
+
+static int for_matching_pages(zc_index *idx, const filter *f, page_fn fn, void *arg)
+{
+	cand_ctx c = {f, fn, arg, NULL, 0};
+	int rc = zc_index_read(idx, filtered_txn, &c);
+	if (rc != -1)
+		return rc;
+	match_all m = {f, fn, arg};
+	scan_ctx sc = {match_one, &m, 0};
+	return zc_index_read(idx, scan_pages_txn, &sc);
 }
 
 /* ---- stats ---------------------------------------------------------------------------------- */
@@ -458,8 +540,6 @@ typedef struct exp_ctx {
 static int export_one(json_t *page, void *arg)
 {
 	exp_ctx *x = arg;
-	if (!matches(&x->f, page))
-		return 0;
 	x->n++;
 	return zc_export_doc(x->e, page) == ZC_OK ? 0 : 1;
 }
@@ -474,8 +554,6 @@ typedef struct tbl_ctx {
 static int table_one(json_t *page, void *arg)
 {
 	tbl_ctx *t = arg;
-	if (!matches(&t->f, page))
-		return 0;
 	json_t *doc = json_object_get(page, "doc");
 	char code[32] = "";
 	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
@@ -495,8 +573,7 @@ static int table_one(json_t *page, void *arg)
 static int table_write(zc_index *idx, FILE *f, const filter *flt)
 {
 	tbl_ctx t = {*flt, f, 0};
-	scan_ctx sc = {table_one, &t, 0};
-	int rc = zc_index_read(idx, scan_pages_txn, &sc);
+	int rc = for_matching_pages(idx, flt, table_one, &t);
 	fprintf(f, "%ld document%s\n", t.n, t.n == 1 ? "" : "s");
 	return rc;
 }
@@ -616,8 +693,7 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	} else {
 		rc = zc_export_begin(f, out, fmt, "documents", x.f.excluded != 0, bom, &x.e);
 		if (rc == ZC_OK) {
-			scan_ctx sc = {export_one, &x, 0};
-			rc = zc_index_read(idx, scan_pages_txn, &sc);
+			rc = for_matching_pages(idx, &x.f, export_one, &x);
 			int erc = zc_export_end(&x.e);
 			if (rc == ZC_OK)
 				rc = erc;

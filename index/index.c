@@ -14,7 +14,7 @@
 
 static const char *const TABLE_NAMES[ZC_T_COUNT] = {
 	"meta", "pages", "urls", "fetch", "frontier", "seen", "dupkey", "abolished", "jy",
-	"filecode", "entries",
+	"filecode", "entries", "grams",
 };
 
 struct zc_index {
@@ -120,7 +120,8 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		goto out;
 	}
 	for (int i = 0; i < ZC_T_COUNT; i++) {
-		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi[i]);
+		unsigned dflags = i == ZC_T_GRAMS ? MDB_DUPSORT | MDB_DUPFIXED : 0;
+		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], ((flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE) | dflags, &idx->dbi[i]);
 		if (mrc != 0) {
 			rc = db_err(mrc);
 			goto out;
@@ -404,6 +405,141 @@ uint64_t zc_tx_page_max(zc_txn *t)
 	return id;
 }
 
+/* ---- character pairs ------------------------------------------------------------------ */
+
+static int word_char(unsigned cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+	       (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp >= 0x20000;
+}
+
+/* the distinct pairs of adjacent word characters of s, as (first << 32 | second) */
+static uint64_t *pairs_of(const char *s, size_t *n)
+{
+	char *f = zc_str_fold(s);
+	size_t cap = 64;
+	uint64_t *v = zc_malloc(cap * sizeof *v);
+	unsigned prev = 0;
+	*n = 0;
+	for (const char *p = f; *p;) {
+		unsigned cp;
+		p += zc_utf8_next(p, &cp);
+		if (!word_char(cp)) {
+			prev = 0;
+			continue;
+		}
+		if (prev) {
+			if (*n == cap) {
+				cap *= 2;
+				v = zc_realloc(v, cap * sizeof *v);
+			}
+			v[(*n)++] = ((uint64_t)prev << 32) | cp;
+		}
+		prev = cp;
+	}
+	free(f);
+	return v;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static size_t utf8_put(unsigned cp, unsigned char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+static size_t pair_key(uint64_t pr, unsigned char out[8])
+{
+	size_t n = utf8_put((unsigned)(pr >> 32), out);
+	return n + utf8_put((unsigned)(pr & 0xFFFFFFFFu), out + n);
+}
+
+static int grams_put(zc_txn *t, json_t *page, uint64_t id)
+{
+	json_t *doc = json_object_get(page, "doc");
+	const char *title = json_string_value(json_object_get(doc, "title"));
+	const char *body = json_string_value(json_object_get(doc, "body"));
+	char *text = zc_asprintf("%s\n%s", title ? title : "", body ? body : "");
+	size_t n;
+	uint64_t *v = pairs_of(text, &n);
+	free(text);
+	if (n)
+		qsort(v, n, sizeof *v, cmp_u64);
+	unsigned char idk[8];
+	zc_u64_key(id, idk);
+	int rc = ZC_OK;
+	for (size_t i = 0; i < n && rc == ZC_OK; i++) {
+		if (i && v[i] == v[i - 1])
+			continue;
+		unsigned char key[8];
+		MDB_val k = {pair_key(v[i], key), key}, val = {8, idk};
+		int mrc = mdb_put(t->txn, t->idx->dbi[ZC_T_GRAMS], &k, &val, MDB_NODUPDATA);
+		if (mrc != 0 && mrc != MDB_KEYEXIST)
+			rc = db_err(mrc);
+	}
+	free(v);
+	return rc;
+}
+
+int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg)
+{
+	size_t n;
+	uint64_t *v = pairs_of(word, &n);
+	if (n == 0) {
+		free(v);
+		return ZC_EUSAGE;
+	}
+	MDB_cursor *c, *c2;
+	int rc = ZC_OK;
+	if (mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_GRAMS], &c) != 0) {
+		free(v);
+		return ZC_EDB;
+	}
+	mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_GRAMS], &c2);
+	unsigned char key[8];
+	MDB_val k = {pair_key(v[0], key), key}, val;
+	int mrc = mdb_cursor_get(c, &k, &val, MDB_SET_KEY);
+	while (mrc == 0) {
+		uint64_t id = zc_key_u64(val.mv_data);
+		int all = 1;
+		for (size_t i = 1; i < n && all; i++) {
+			unsigned char k2b[8];
+			MDB_val k2 = {pair_key(v[i], k2b), k2b}, v2 = {8, val.mv_data};
+			all = mdb_cursor_get(c2, &k2, &v2, MDB_GET_BOTH) == 0;
+		}
+		if (all && fn(id, arg))
+			break;
+		mrc = mdb_cursor_get(c, &k, &val, MDB_NEXT_DUP);
+	}
+	mdb_cursor_close(c2);
+	mdb_cursor_close(c);
+	free(v);
+	return rc;
+}
+
 int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int *is_new)
 {
 	int rc = zc_tx_page_id(t, url, id);
@@ -418,7 +554,11 @@ int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int
 	if (rc != ZC_OK)
 		return rc;
 	json_object_set_new(page, "id", json_integer((json_int_t)*id));
-	return zc_tx_page_put(t, *id, page);
+	rc = zc_tx_page_put(t, *id, page);
+	/* a changed page keeps the pairs of its old text too: queries confirm on the text */
+	if (rc == ZC_OK)
+		rc = grams_put(t, page, *id);
+	return rc;
 }
 
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val)

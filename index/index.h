@@ -50,6 +50,7 @@ enum zc_table {
 	ZC_T_JY,	/* jurisdiction(2) year(4) page id (u64 BE) -> "" (included) */
 	ZC_T_FILECODE,	/* "JJ-N" -> page id; never deleted, so codes are never reused */
 	ZC_T_ENTRIES,	/* entry code -> entry record */
+	ZC_T_GRAMS,	/* two characters of folded text -> page ids (sorted duplicates, u64) */
 	ZC_T_COUNT
 };
 
@@ -85,6 +86,13 @@ int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id);
 int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int *is_new);
 /* Highest page id assigned (0 when empty). */
 uint64_t zc_tx_page_max(zc_txn *t);
+
+/*
+ * Keyword search: calls fn with the id of every page whose title or body held all the
+ * character pairs of word when it was stored (candidates: the caller confirms on the text).
+ * ZC_EUSAGE when word has fewer than two characters (scan instead).
+ */
+int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg);
 
 /* Meta values (strings). */
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val);

@@ -87,6 +87,17 @@ def main():
         check(all(st["by_province"][n] == want_p[c] for c, n in names.items()), "stats: documents by province")
         check(st["first_date"] == "2009-06-18" and st["last_date"] == "2024-10-31", "stats: dated 2009-06-18 to 2024-10-31")
 
+        # 2b. queries through the indexes, against counts computed from the truth
+        for kw in ("医共体", "专科联盟", "区域医疗中心"):
+            q = run("query", "--keyword", kw, "--format", "jsonl")
+            got = {json.loads(l)["url"] for l in q.stdout.splitlines()}
+            want = {t["url"] for t in inc if kw in t["keywords"]}
+            check(got == want, "query --keyword %s: %d documents, as truth.jsonl says" % (kw, len(want)))
+        q = run("query", "--province", "Zhejiang", "--year", "2017", "--format", "jsonl")
+        want = {t["url"] for t in inc if t["jurisdiction"] == "33" and t["year"] == 2017}
+        check({json.loads(l)["url"] for l in q.stdout.splitlines()} == want and len(want) == 8,
+              "query --province Zhejiang --year 2017: the 8 documents of the study")
+
         # 3. export formats
         rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
         keys = {"code", "jurisdiction", "province", "title", "docno", "issuers", "written_date", "published_date",

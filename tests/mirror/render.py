@@ -343,6 +343,12 @@ class Renderer:
                     "charset": site["charset"] if site.get("declare", True) else "undeclared",
                     "family": site["family"],
                 }
+                # the topic words the document holds (title and body), for tests that change
+                # the profile: a perfect tool's reading of the text, from the generator's model
+                from generate import TOPIC_KEYWORDS
+                text = d["title"] + "\n" + "\n".join(d["paras"])
+                t["keywords"] = [k for k in TOPIC_KEYWORDS if k in text]
+                t["health_context"] = any(c in text for c in ("医", "卫生", "健康"))
                 if d.get("new"):
                     t["new"] = True
                 if d.get("abolished_by"):

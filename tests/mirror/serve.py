@@ -54,11 +54,13 @@ class Mirror:
         with self.lock:
             return self.rng.random() < rate
 
-    def write_log(self, host, method, target, status, size, extra="", fault=""):
+    def write_log(self, host, method, target, status, size, extra="", fault="", arrived=None):
+        """One line per request, stamped with the time the request arrived (politeness checks
+        compare arrivals, not answers, which take longer for search than for files)."""
         if self.log:
             with self.lock:
-                self.log.write("%.6f\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n" % (time.time(), host, method, target, status, size,
-                                                                    extra, fault))
+                self.log.write("%.6f\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n" % (arrived or time.time(), host, method, target,
+                                                                    status, size, extra, fault))
 
 
 def parse_faults(spec):
@@ -130,10 +132,14 @@ class Handler(BaseHTTPRequestHandler):
         if (truncate or getattr(self, "truncate", False)) and len(body) > 1:
             note += "truncated "
         self.mirror.write_log(self.host(), self.command, self.path, status, len(body),
-                              "ua=" + (self.headers.get("User-Agent") or ""), note.strip())
+                              "ua=" + (self.headers.get("User-Agent") or ""), note.strip(), getattr(self, "arrived", None))
 
     def do_HEAD(self):
         self.do_GET()
+
+    def parse_request(self):
+        self.arrived = time.time()
+        return super().parse_request()
 
     def do_GET(self):
         self.dispatch(b"")
@@ -149,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(0.2 + 0.5 * m.rng.random())
             self.note = "slow "
         if m.roll("reset", host):
-            m.write_log(host, self.command, self.path, 0, 0, "", "reset")
+            m.write_log(host, self.command, self.path, 0, 0, "", "reset", self.arrived)
             self.close_connection = True
             try:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Selection on another seed, reselect with a narrower profile, and XLSX.
+
+usage: select_profiles.py ZHENGCE WORKDIR
+
+1. A mirror from seed 2 (other templates, page orders and distractors): the corpus equals its
+   truth.jsonl exactly (included set, every reason, every canonical copy, entries).
+2. `zhengce reselect` with the reference profile minus 支援 and 帮扶: the documents that stay
+   included are those whose text (truth.jsonl: keywords, health_context) still holds a topic
+   word, computed here from the truth; their file codes do not change; the entries are the
+   units whose text still mentions a topic word (a document left with none is one 0-0 entry).
+3. `zhengce reselect` with the reference profile again: 609 documents, the original codes.
+4. XLSX: the workbook opens as a zip with the sheet XML an independent reader expects, one
+   row per document plus the header, Chinese titles intact.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
+fails = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        fails.append(what)
+
+
+def main():
+    zc, work = sys.argv[1], sys.argv[2]
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    mirror, corpus = work + "/mirror", work + "/corpus"
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror, "--seed", "2"], check=True)
+    srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        line = srv.stdout.readline()
+        http = int(line.split("127.0.0.1:")[1].split()[0])
+        tls = int(line.split("tls 127.0.0.1:")[1])
+        r = subprocess.run([zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls), "--cacert",
+                            mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", "0",
+                            "--max-crawl-delay", "0", "--quiet"], capture_output=True, text=True)
+    finally:
+        srv.terminate()
+        srv.wait()
+    print(r.stdout + r.stderr)
+    check(r.returncode == 0, "seed 2: crawl exits 0")
+
+    def run(*args):
+        return subprocess.run([zc, *args, "--corpus", corpus], capture_output=True, text=True)
+
+    open(work + "/all.jsonl", "w").write(run("export", "--all", "--format", "jsonl").stdout)
+    open(work + "/entries.jsonl", "w").write(run("entries", "--format", "jsonl").stdout)
+    cmp = subprocess.run([sys.executable, os.path.join(HERE, "compare_truth.py"), mirror + "/truth.jsonl",
+                          work + "/all.jsonl", "--entries", work + "/entries.jsonl", "--strict-decisions"],
+                         capture_output=True, text=True)
+    print("\n".join(l for l in cmp.stdout.splitlines() if not l.startswith("  ")))
+    check(cmp.returncode == 0, "seed 2: corpus equals its truth.jsonl (decisions, reasons, canonical copies, entries)")
+
+    truth = [json.loads(l) for l in open(mirror + "/truth.jsonl") if '"disallowed"' not in l]
+    inc = [t for t in truth if t["decision"] == "included"]
+    prof = json.load(open(ROOT + "/profiles/reference.json"))
+    drop = {"支援", "帮扶"}
+    narrow = dict(prof)
+    narrow["topic"] = dict(prof["topic"])
+    narrow["topic"]["keywords"] = [k for k in prof["topic"]["keywords"] if k not in drop]
+    narrow["topic"]["generic"] = [k for k in prof["topic"]["generic"] if k not in drop]
+    narrow["name"] = "reference minus 支援 and 帮扶"
+    json.dump(narrow, open(work + "/narrow.json", "w"), ensure_ascii=False)
+    generic = set(narrow["topic"]["generic"])
+
+    def on_topic(t):
+        kws = set(t["keywords"]) - drop
+        return bool(kws - generic) or (bool(kws) and t["health_context"])
+
+    stay = [t for t in inc if on_topic(t)]
+    codes = {x["url"]: x["code"] for x in (json.loads(l) for l in open(work + "/all.jsonl")) if x["decision"] == "included"}
+    rs = run("reselect", "--profile", work + "/narrow.json")
+    check(rs.returncode == 0, "reselect with a narrower profile: " + rs.stdout.strip().splitlines()[-1] if rs.stdout else rs.stderr)
+    st = json.loads(run("stats", "--format", "json").stdout)
+    check(st["documents"] == len(stay) < 609,
+          "narrower profile: %d documents, as computed from truth.jsonl (%d drop out)" % (st["documents"], 609 - len(stay)))
+    rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
+    check({x["url"] for x in rows} == {t["url"] for t in stay}, "narrower profile: exactly those documents")
+    check(all(codes[x["url"]] == x["code"] for x in rows), "narrower profile: file codes unchanged")
+    kw = [k for k in narrow["topic"]["keywords"]]
+    want_e = 0
+    for t in stay:
+        n = sum(1 for e in t["entries"] if any(k in e["text"] for k in kw))
+        want_e += n if n else 1
+    check(st["entries"] == want_e, "narrower profile: %d entries, as computed from truth.jsonl" % want_e)
+    rs = run("reselect")
+    st = json.loads(run("stats", "--format", "json").stdout)
+    rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
+    check(st["documents"] == 609 and all(codes[x["url"]] == x["code"] for x in rows),
+          "reference profile again: 609 documents with their original codes")
+
+    # XLSX, read as a zip of XML (no zhengce code involved)
+    x = run("export", "--format", "xlsx", "-o", work + "/corpus.xlsx")
+    check(x.returncode == 0, "export --format xlsx")
+    z = zipfile.ZipFile(work + "/corpus.xlsx")
+    names = z.namelist()
+    check("xl/worksheets/sheet1.xml" in names and "[Content_Types].xml" in names, "xlsx: a valid package: " + ", ".join(sorted(names)[:4]) + " ...")
+    sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    strings = z.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in names else ""
+    check(sheet.count("<row ") == 610, "xlsx: 610 rows (header + 609 documents)")
+    check(inc[0]["title"].replace("&", "&amp;") in strings and "浙江" in strings, "xlsx: Chinese titles and provinces intact")
+    print("%d passed, %d failed" % (13 - len(fails), len(fails)))
+    sys.exit(1 if fails else 0)
+
+
+if __name__ == "__main__":
+    main()
