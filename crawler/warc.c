@@ -106,6 +106,7 @@ static int open_next(zc_warc *w)
 /* one gzip member holding one record */
 static int write_record(zc_warc *w, const char *head, size_t hlen, const char *block, size_t blen)
 {
+	long long start = w->size;
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -137,6 +138,13 @@ static int write_record(zc_warc *w, const char *head, size_t hlen, const char *b
 	deflateEnd(&z);
 	if (rc == ZC_OK && fflush(w->f) != 0)
 		rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+	if (rc != ZC_OK) {
+		/* leave no partial record behind (a full disk): cut the file back to the last
+		   complete record, so the archive stays valid WARC */
+		clearerr(w->f);
+		if (ftruncate(fileno(w->f), (off_t)start) == 0 && fseeko(w->f, (off_t)start, SEEK_SET) == 0)
+			w->size = start;
+	}
 	return rc;
 }
 

@@ -10,6 +10,8 @@ ZC_PACKAGES="gcc make cmake pkg-config python3 openssl curl
 
 zc_install() {
 	local missing="" p
+	# node and npm (tests read WARC with warcio.js): machines may carry them outside dpkg
+	command -v npm >/dev/null 2>&1 || missing="nodejs npm"
 	for p in $ZC_PACKAGES "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 	done

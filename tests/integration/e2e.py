@@ -146,6 +146,23 @@ def main():
         check(all(r["warc"]["record_id"] in ids for r in allrows),
               "the WARC files read back (%d records) and hold every document's record" % records)
 
+        # 5a. the same WARC files through warcio.js, an independent reader from the npm registry
+        npm = work + "/npm"
+        os.makedirs(npm, exist_ok=True)
+        inst = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", npm, "warcio@2"],
+                              capture_output=True, text=True, timeout=300)
+        check(inst.returncode == 0, "npm install warcio (the independent WARC reader)")
+        shutil.copy(os.path.join(HERE, "warcio_read.mjs"), npm + "/warcio_read.mjs")
+        files = [os.path.join(corpus, "warc", f) for f in sorted(os.listdir(corpus + "/warc"))]
+        rd = subprocess.run(["node", npm + "/warcio_read.mjs", *files], capture_output=True, text=True, timeout=300)
+        wids, wtypes = set(), collections.Counter()
+        for l in rd.stdout.splitlines():
+            j = json.loads(l)
+            wids.update(j["ids"])
+            wtypes.update(j["types"])
+        check(rd.returncode == 0 and all(r["warc"]["record_id"] in wids for r in allrows),
+              "warcio.js reads every file (%s) and finds every document's record" % dict(wtypes))
+
         # 5b. the report: self-contained, three charts, rendered by headless Chromium
         rep = subprocess.run([zc, "report", "--corpus", corpus, "-o", work + "/report.html"], capture_output=True, text=True)
         html = open(work + "/report.html", encoding="utf-8").read()

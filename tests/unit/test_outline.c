@@ -69,11 +69,32 @@ static void test_text(void **state)
 	zc_entries_free(&e, n);
 }
 
+static void test_regulations(void **state)
+{
+	(void)state;
+	/* chapters and articles: articles run on across chapters */
+	const char *body = "第一章 总则\n第一条 为规范医联体管理，制定本办法。\n第二条 本办法适用于全省。\n"
+			   "第二章 组织\n第三条 医共体实行一体化管理。\n第四条 附则。";
+	assert_string_equal(codes(body), "1-1 2-3");
+	/* articles without chapters */
+	assert_string_equal(codes("第一条 总则。\n第二条 推进专科联盟建设。\n第三条 施行日期。"), "0-2");
+}
+
+static void test_annex_restart(void **state)
+{
+	(void)state;
+	/* the annex restarts its numbering: it is not part of the outline */
+	const char *body = "一、总体要求\n推进医联体建设。\n二、保障\n落实经费。\n附件1\n一、医共体名单\n（一）甲县医共体。";
+	assert_string_equal(codes(body), "1-0");
+	assert_string_equal(codes("一、任务\n（一）加强管理。\n（二）对口支援。\n附件：医联体建设评估表"), "1-2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nested), cmocka_unit_test(test_half_width_and_heading_only),
-		cmocka_unit_test(test_no_outline), cmocka_unit_test(test_text),
+		cmocka_unit_test(test_no_outline), cmocka_unit_test(test_text), cmocka_unit_test(test_regulations),
+		cmocka_unit_test(test_annex_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Full disk: the corpus and its archive on a tiny filesystem that runs out of space mid-crawl.
+
+usage: fulldisk.py ZHENGCE WORKDIR    (needs root to mount a tmpfs; exits 77 = skipped otherwise)
+
+The crawl must stop with a message that says the disk is full and a non-zero exit; the corpus
+must stay readable and consistent (`zhengce check`); moved to a filesystem with room, the next
+crawl resumes and the corpus ends equal to the truth.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
+fails = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        fails.append(what)
+
+
+def main():
+    zc, work = sys.argv[1], sys.argv[2]
+    small = work + "/small"
+    subprocess.run(["umount", small], stderr=subprocess.DEVNULL)
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(small)
+    m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", small], capture_output=True, text=True)
+    if m.returncode != 0:
+        print("SKIP: cannot mount a tmpfs here (%s)" % m.stderr.strip())
+        sys.exit(77)
+    mirror = work + "/mirror"
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True, stdout=subprocess.DEVNULL)
+    srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        line = srv.stdout.readline()
+        http = int(line.split("127.0.0.1:")[1].split()[0])
+        tls = int(line.split("tls 127.0.0.1:")[1])
+
+        def crawl(corpus):
+            return subprocess.run([zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls),
+                                   "--cacert", mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt",
+                                   "--delay", "0", "--max-crawl-delay", "0", "--quiet"], capture_output=True, text=True,
+                                  timeout=600)
+
+        r = crawl(small + "/corpus")
+        print(r.stdout + r.stderr)
+        check(r.returncode == 1, "the crawl on a full 3 MB filesystem exits 1")
+        check("no space left" in r.stderr and "resume" in r.stderr, "it says the disk is full and that a later run resumes")
+        ck = subprocess.run([zc, "check", "--corpus", small + "/corpus"], capture_output=True, text=True)
+        print(ck.stdout + ck.stderr)
+        check(ck.returncode == 0, "the corpus on the full disk is readable and consistent: " + ck.stdout.strip())
+        big = work + "/big"
+        shutil.copytree(small + "/corpus", big)
+        subprocess.run(["umount", small])
+        r = crawl(big)
+        print(r.stdout + r.stderr)
+        check(r.returncode == 0 and r.stdout.startswith("resumed"), "moved to a disk with room, the crawl resumes and completes")
+        ex = subprocess.run([zc, "export", "--all", "--format", "jsonl", "--corpus", big], capture_output=True, text=True)
+        open(work + "/all.jsonl", "w").write(ex.stdout)
+        cmp = subprocess.run([sys.executable, os.path.join(HERE, "compare_truth.py"), mirror + "/truth.jsonl",
+                              work + "/all.jsonl", "--strict-decisions"], capture_output=True, text=True)
+        check(cmp.returncode == 0, "the resumed corpus equals the truth")
+    finally:
+        srv.terminate()
+        srv.wait()
+        subprocess.run(["umount", small], stderr=subprocess.DEVNULL)
+    print("%d passed, %d failed" % (5 - len(fails), len(fails)))
+    sys.exit(1 if fails else 0)
+
+
+if __name__ == "__main__":
+    main()
