@@ -354,22 +354,11 @@ typedef struct scan_ctx {
 	int rc;
 } scan_ctx;
 
-static int scan_pages_cb(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	(void)k;
-	(void)kl;
-	scan_ctx *s = arg;
-	json_t *page = json_loadb(v, vl, 0, NULL);
-	if (!page)
-		return 0;
-	s->rc = s->fn(page, s->arg);
-	json_decref(page);
-	return s->rc != 0;
-}
-
 static int scan_pages_txn(zc_txn *t, void *arg)
 {
-	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, scan_pages_cb, arg);
+	scan_ctx *s = arg;
+	int rc = zc_tx_pages_each(t, s->fn, s->arg);
+	return rc > 0 ? ZC_EIO : rc;	/* a callback stops the walk only when it failed */
 }
 
 /*
@@ -947,8 +936,21 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 		c->problems++;
 	}
 	free(path);
-	if (!strcmp(jstr(p, "decision"), "included"))
+	json_t *d = NULL;
+	if (zc_tx_decision_get(c->t, zc_key_u64(k), &d) == ZC_OK && !strcmp(jstr(d, "decision"), "included")) {
 		c->included++;
+		/* an included document's file code points back at it */
+		char *code = zc_asprintf("%s-%lld", jstr(p, "jurisdiction"), (long long)json_integer_value(json_object_get(d, "file_code")));
+		char *fv = NULL;
+		size_t n;
+		if (zc_tx_get(c->t, ZC_T_FILECODE, code, strlen(code), &fv, &n) != ZC_OK || n != 8 || zc_key_u64(fv) != zc_key_u64(k)) {
+			printf("%s: file code %s does not point at it\n", jstr(p, "url"), code);
+			c->problems++;
+		}
+		free(fv);
+		free(code);
+	}
+	json_decref(d);
 	json_decref(p);
 	return 0;
 }

@@ -14,7 +14,7 @@
 
 static const char *const TABLE_NAMES[ZC_T_COUNT] = {
 	"meta", "pages", "urls", "fetch", "frontier", "seen", "dupkey", "abolished", "jy",
-	"filecode", "entries", "grams",
+	"filecode", "entries", "grams", "decisions",
 };
 
 struct zc_index {
@@ -353,19 +353,83 @@ int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val)
 	return rc;
 }
 
-int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
+static json_t *load_u64(zc_txn *t, enum zc_table tb, uint64_t id, int *rc)
 {
 	unsigned char k[8];
-	char *v;
-	size_t n;
-	*page = NULL;
+	MDB_val key = {8, k}, v;
 	zc_u64_key(id, k);
-	int rc = zc_tx_get(t, ZC_T_PAGES, k, 8, &v, &n);
-	if (rc != ZC_OK)
-		return rc;
-	*page = json_loadb(v, n, 0, NULL);
-	free(v);
-	return *page ? ZC_OK : ZC_EPARSE;
+	int mrc = mdb_get(t->txn, t->idx->dbi[tb], &key, &v);
+	if (mrc != 0) {
+		*rc = db_err(mrc);
+		return NULL;
+	}
+	json_t *j = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+	*rc = j ? ZC_OK : ZC_EPARSE;
+	return j;
+}
+
+static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
+{
+	int rc;
+	json_t *d = load_u64(t, ZC_T_DECISIONS, id, &rc);
+	if (d) {
+		json_object_update(page, d);
+		json_decref(d);
+	}
+}
+
+int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
+{
+	int rc;
+	*page = load_u64(t, ZC_T_PAGES, id, &rc);
+	if (*page)
+		merge_decision(t, id, *page);
+	return rc;
+}
+
+int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision)
+{
+	int rc;
+	*decision = load_u64(t, ZC_T_DECISIONS, id, &rc);
+	return rc;
+}
+
+int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision)
+{
+	unsigned char k[8];
+	zc_u64_key(id, k);
+	char *s = json_dumps(decision, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!s)
+		return ZC_EPARSE;
+	int rc = zc_tx_put(t, ZC_T_DECISIONS, k, 8, s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int mrc = mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_PAGES], &c);
+	if (mrc != 0)
+		return db_err(mrc);
+	int rc = ZC_OK;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		json_t *page = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		if (!page || k.mv_size != 8) {
+			json_decref(page);
+			continue;
+		}
+		merge_decision(t, zc_key_u64(k.mv_data), page);
+		int stop = fn(page, arg);
+		json_decref(page);
+		if (stop) {
+			rc = stop;
+			break;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc;
 }
 
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)

@@ -51,6 +51,7 @@ enum zc_table {
 	ZC_T_FILECODE,	/* "JJ-N" -> page id; never deleted, so codes are never reused */
 	ZC_T_ENTRIES,	/* entry code -> entry record */
 	ZC_T_GRAMS,	/* two characters of folded text -> page ids (sorted duplicates, u64) */
+	ZC_T_DECISIONS,	/* page id (u64) -> decision record (what the profile made of the page) */
 	ZC_T_COUNT
 };
 
@@ -78,8 +79,19 @@ int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n);
 int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
 int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
 
-/* Pages: the documents as fetched, one per URL, with their decision. */
+/*
+ * Pages: the documents as fetched, one per URL.  A page record is written by the crawl only;
+ * what selection makes of it (decision, reason, evidence, canonical_url, sources, file_code,
+ * entries, criteria) is a separate, small decision record, so that re-selecting rewrites a few
+ * hundred bytes per page, not the page.  zc_tx_page_get() and zc_tx_pages_each() return the
+ * page with its decision's fields merged in.
+ */
 int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page);
+typedef int (*zc_page_each_fn)(json_t *page, void *arg);
+/* Every page, merged with its decision, in id order; fn returns non-zero to stop. */
+int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg);
+int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision);
+int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision);
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page);
 int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id);
 /* Stores a page for url: a new id when the URL is new, else replaces the record. */

@@ -156,6 +156,16 @@ static int reason_index(const char *r)
 	return -1;
 }
 
+static json_t *decision_of(zc_txn *t, uint64_t id)
+{
+	json_t *d = NULL;
+	if (zc_tx_decision_get(t, id, &d) != ZC_OK || !json_is_object(d)) {
+		json_decref(d);
+		d = json_object();
+	}
+	return d;
+}
+
 static int finalize_txn(zc_txn *t, void *arg)
 {
 	fin *f = arg;
@@ -171,55 +181,67 @@ static int finalize_txn(zc_txn *t, void *arg)
 		if ((rc = zc_tx_clear(t, rebuilt[i])) != ZC_OK)
 			return rc;
 
-	/* pass 1: criteria, abolition lists, candidate canonical copies */
+	/* pass 1 (pages): criteria, keys, abolition lists, candidate canonical copies */
 	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
 		json_t *page;
 		if (zc_tx_page_get(t, id, &page) != ZC_OK)
 			continue;
 		json_t *doc = json_object_get(page, "doc");
+		json_t *dec = decision_of(t, id);
 		zc_decision d;
 		zc_select_decide(p, page, &d);
-		json_object_set_new(page, "criteria", json_pack("{s:s,s:s,s:s}", "decision", d.decision,
-								"reason", d.reason, "evidence", d.evidence ? d.evidence : ""));
+		json_object_set_new(dec, "criteria", json_pack("{s:s,s:s,s:s}", "decision", d.decision, "reason", d.reason,
+							       "evidence", d.evidence ? d.evidence : ""));
 		free(d.evidence);
+		const char *j = str(page, "jurisdiction");
+		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
+		char *key = zc_select_dedup_key(doc);
+		char *nt = norm_title(str(doc, "title"));
+		char *kt = zc_asprintf("%s|T|%s", j, nt);
+		char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", j, str(doc, "docno")) : zc_strdup("");
+		json_object_set_new(dec, "key", json_string(key));
+		json_object_set_new(dec, "abolition_keys", json_pack("[s,s]", kd, kt));
+		json_object_set_new(dec, "rank", json_integer(rank(page)));
+		json_object_set_new(dec, "jurisdiction", json_string(j));
+		json_object_set_new(dec, "url", json_string(str(page, "url")));
+		json_object_set_new(dec, "date", json_string(w));
+		free(nt);
+		free(kt);
+		free(kd);
 		if (!strcmp(str(doc, "type"), "废止"))
-			rc = abolition_refs(t, doc, str(page, "jurisdiction"), id);
+			rc = abolition_refs(t, doc, j, id);
 		if (rc == ZC_OK && !strcmp(d.decision, "included")) {
-			char *key = zc_select_dedup_key(doc);
 			uint64_t other;
 			if (get_id(t, ZC_T_DUPKEY, key, &other) == ZC_OK) {
-				json_t *op;
-				if (zc_tx_page_get(t, other, &op) == ZC_OK) {
-					if (rank(page) < rank(op))
-						rc = put_id(t, ZC_T_DUPKEY, key, id);
-					json_decref(op);
-				}
+				json_t *od = decision_of(t, other);
+				if (json_integer_value(json_object_get(dec, "rank")) < json_integer_value(json_object_get(od, "rank")))
+					rc = put_id(t, ZC_T_DUPKEY, key, id);
+				json_decref(od);
 			} else {
 				rc = put_id(t, ZC_T_DUPKEY, key, id);
 			}
-			free(key);
 		}
+		free(key);
 		if (rc == ZC_OK)
-			rc = zc_tx_page_put(t, id, page);
+			rc = zc_tx_decision_put(t, id, dec);
+		json_decref(dec);
 		json_decref(page);
 	}
-	/* pass 2: final decisions */
+	/* pass 2 (decisions): abolished documents, duplicates, the final word */
 	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *page;
-		if (zc_tx_page_get(t, id, &page) != ZC_OK)
+		json_t *dec;
+		if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
 			continue;
-		json_t *doc = json_object_get(page, "doc");
-		json_t *crit = json_object_get(page, "criteria");
+		json_t *crit = json_object_get(dec, "criteria");
 		const char *decision = str(crit, "decision"), *reason = str(crit, "reason");
 		char *evidence = zc_strdup(str(crit, "evidence"));
 		char *canonical = NULL;
 		if (!strcmp(decision, "included")) {
 			uint64_t ab = 0, canon = 0;
-			char *nt = norm_title(str(doc, "title"));
-			const char *pj = str(page, "jurisdiction");
-			char *kt = zc_asprintf("%s|T|%s", pj, nt);
-			char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", pj, str(doc, "docno")) : NULL;
-			if ((kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) || get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK) {
+			json_t *ak = json_object_get(dec, "abolition_keys");
+			const char *kd = json_string_value(json_array_get(ak, 0)), *kt = json_string_value(json_array_get(ak, 1));
+			if ((kd && *kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) ||
+			    (kt && get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK)) {
 				json_t *ap;
 				decision = "excluded";
 				reason = "invalid";
@@ -231,43 +253,36 @@ static int finalize_txn(zc_txn *t, void *arg)
 					evidence = zc_strdup("abolished by a later decision");
 				}
 			} else {
-				char *key = zc_select_dedup_key(doc);
+				const char *key = str(dec, "key");
 				if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK && canon != id) {
-					json_t *cp;
-					if (zc_tx_page_get(t, canon, &cp) == ZC_OK) {
-						canonical = zc_strdup(str(cp, "url"));
-						json_decref(cp);
-					}
+					json_t *cd = decision_of(t, canon);
+					canonical = zc_strdup(str(cd, "url"));
+					json_decref(cd);
 					decision = "excluded";
 					reason = "duplicate";
 					free(evidence);
-					evidence = zc_asprintf("a copy of %s (same %s)", canonical ? canonical : "another page",
-							       key[0] == 'D' ? "document number" : "title and date");
+					evidence = zc_asprintf("a copy of %s (same %s)", canonical, key[0] == 'D' ? "document number" : "title and date");
 				}
-				free(key);
 			}
-			free(nt);
-			free(kt);
-			free(kd);
 		}
-		json_object_set_new(page, "decision", json_string(decision));
-		json_object_set_new(page, "reason", json_string(reason));
-		json_object_set_new(page, "evidence", json_string(evidence));
-		json_object_set_new(page, "canonical_url", json_string(canonical ? canonical : ""));
-		json_object_set_new(page, "sources", json_pack("[s]", str(page, "url")));
+		json_object_set_new(dec, "decision", json_string(decision));
+		json_object_set_new(dec, "reason", json_string(reason));
+		json_object_set_new(dec, "evidence", json_string(evidence));
+		json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
+		json_object_set_new(dec, "sources", json_pack("[s]", str(dec, "url")));
+		json_object_set_new(dec, "entries", json_integer(0));
 		st->pages++;
 		if (!strcmp(decision, "included")) {
 			st->included++;
-			if (!strcmp(str(page, "jurisdiction"), "00"))
+			if (!strcmp(str(dec, "jurisdiction"), "00"))
 				st->national++;
 			else
 				st->provincial++;
-			if (!json_integer_value(json_object_get(page, "file_code"))) {
+			if (!json_integer_value(json_object_get(dec, "file_code"))) {
 				nc = zc_realloc(nc, (nnc + 1) * sizeof *nc);
-				snprintf(nc[nnc].juris, sizeof nc[nnc].juris, "%s", str(page, "jurisdiction"));
-				const char *w = str(doc, "written_date");
-				snprintf(nc[nnc].date, sizeof nc[nnc].date, "%s", *w ? w : str(doc, "published_date"));
-				nc[nnc].url = zc_strdup(str(page, "url"));
+				snprintf(nc[nnc].juris, sizeof nc[nnc].juris, "%s", str(dec, "jurisdiction"));
+				snprintf(nc[nnc].date, sizeof nc[nnc].date, "%s", str(dec, "date"));
+				nc[nnc].url = zc_strdup(str(dec, "url"));
 				nc[nnc].id = id;
 				nnc++;
 			}
@@ -278,43 +293,37 @@ static int finalize_txn(zc_txn *t, void *arg)
 		}
 		free(evidence);
 		free(canonical);
-		rc = zc_tx_page_put(t, id, page);
-		json_decref(page);
+		rc = zc_tx_decision_put(t, id, dec);
+		json_decref(dec);
 	}
-	/* pass 3: sources of canonical copies; a duplicate hands its file code over when the
-	   canonical copy arrived after it */
+	/* pass 3 (decisions): canonical copies list every copy among their sources; a duplicate
+	   hands its file code over when the canonical copy arrived after it */
 	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *page;
-		if (zc_tx_page_get(t, id, &page) != ZC_OK)
+		json_t *dec;
+		if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
 			continue;
-		if (!strcmp(str(page, "reason"), "duplicate")) {
-			uint64_t canon;
-			char *key = zc_select_dedup_key(json_object_get(page, "doc"));
-			if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK) {
-				json_t *cp;
-				if (zc_tx_page_get(t, canon, &cp) == ZC_OK) {
-					json_array_append_new(json_object_get(cp, "sources"), json_string(str(page, "url")));
-					json_int_t code = json_integer_value(json_object_get(page, "file_code"));
-					if (code && !json_integer_value(json_object_get(cp, "file_code"))) {
-						json_object_set_new(cp, "file_code", json_integer(code));
-						json_object_del(page, "file_code");
-						char *fk = zc_asprintf("%s-%lld", str(cp, "jurisdiction"), (long long)code);
-						rc = put_id(t, ZC_T_FILECODE, fk, canon);
-						free(fk);
-						for (size_t k = 0; k < nnc; k++)
-							if (nc[k].id == canon)
-								nc[k].id = 0;
-						if (rc == ZC_OK)
-							rc = zc_tx_page_put(t, id, page);
-					}
-					if (rc == ZC_OK)
-						rc = zc_tx_page_put(t, canon, cp);
-					json_decref(cp);
-				}
+		uint64_t canon;
+		if (!strcmp(str(dec, "reason"), "duplicate") && get_id(t, ZC_T_DUPKEY, str(dec, "key"), &canon) == ZC_OK) {
+			json_t *cd = decision_of(t, canon);
+			json_array_append_new(json_object_get(cd, "sources"), json_string(str(dec, "url")));
+			json_int_t code = json_integer_value(json_object_get(dec, "file_code"));
+			if (code && !json_integer_value(json_object_get(cd, "file_code"))) {
+				json_object_set_new(cd, "file_code", json_integer(code));
+				json_object_del(dec, "file_code");
+				char *fk = zc_asprintf("%s-%lld", str(cd, "jurisdiction"), (long long)code);
+				rc = put_id(t, ZC_T_FILECODE, fk, canon);
+				free(fk);
+				for (size_t k = 0; k < nnc; k++)
+					if (nc[k].id == canon)
+						nc[k].id = 0;
+				if (rc == ZC_OK)
+					rc = zc_tx_decision_put(t, id, dec);
 			}
-			free(key);
+			if (rc == ZC_OK)
+				rc = zc_tx_decision_put(t, canon, cd);
+			json_decref(cd);
 		}
-		json_decref(page);
+		json_decref(dec);
 	}
 	/* pass 4: file codes for documents included for the first time */
 	if (nnc)
@@ -331,63 +340,66 @@ static int finalize_txn(zc_txn *t, void *arg)
 		snprintf(num, sizeof num, "%ld", next);
 		rc = zc_tx_meta_put(t, mk, num);
 		free(mk);
-		json_t *page;
-		if (rc == ZC_OK && zc_tx_page_get(t, nc[k].id, &page) == ZC_OK) {
-			json_object_set_new(page, "file_code", json_integer(next));
-			char *fk = zc_asprintf("%s-%ld", nc[k].juris, next);
+		json_t *dec = decision_of(t, nc[k].id);
+		json_object_set_new(dec, "file_code", json_integer(next));
+		char *fk = zc_asprintf("%s-%ld", nc[k].juris, next);
+		if (rc == ZC_OK)
 			rc = put_id(t, ZC_T_FILECODE, fk, nc[k].id);
-			free(fk);
-			if (rc == ZC_OK)
-				rc = zc_tx_page_put(t, nc[k].id, page);
-			json_decref(page);
-			st->new_codes++;
-		}
+		free(fk);
+		if (rc == ZC_OK)
+			rc = zc_tx_decision_put(t, nc[k].id, dec);
+		json_decref(dec);
+		st->new_codes++;
 	}
 	for (size_t k = 0; k < nnc; k++)
 		free(nc[k].url);
 	free(nc);
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "profile", zc_profile_name(p));
-	/* pass 5: the province-year index and the entries of included documents */
+	/* pass 5 (included pages): the province-year index and the entries */
 	size_t nkw;
 	const char *const *kw = zc_profile_topic(p, &nkw);
 	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *page;
-		if (zc_tx_page_get(t, id, &page) != ZC_OK)
+		json_t *dec;
+		if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
 			continue;
-		if (strcmp(str(page, "decision"), "included") != 0) {
-			json_decref(page);
+		if (strcmp(str(dec, "decision"), "included") != 0) {
+			json_decref(dec);
+			continue;
+		}
+		json_t *page;
+		if (zc_tx_page_get(t, id, &page) != ZC_OK) {
+			json_decref(dec);
 			continue;
 		}
 		json_t *doc = json_object_get(page, "doc");
-		const char *j = str(page, "jurisdiction");
-		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
+		const char *j = str(dec, "jurisdiction");
+		const char *w = str(dec, "date");
 		unsigned char key[14];
 		memcpy(key, j, 2);
 		memcpy(key + 2, w, 4);
 		zc_u64_key(id, key + 6);
 		rc = zc_tx_put(t, ZC_T_JY, key, 14, "", 0);
-		long fc = (long)json_integer_value(json_object_get(page, "file_code"));
+		long fc = (long)json_integer_value(json_object_get(dec, "file_code"));
 		zc_entry *e;
 		size_t ne;
 		zc_entries_split(str(doc, "body"), kw, nkw, &e, &ne);
-		json_object_set_new(page, "entries", json_integer((json_int_t)ne));
+		json_object_set_new(dec, "entries", json_integer((json_int_t)ne));
+		char *dc = zc_asprintf("%s-%ld", j, fc);
 		for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
-			char *code = zc_asprintf("%s-%ld-%d-%d", j, fc, e[k].section, e[k].item);
-			json_t *ent = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s}", "code", code, "doc_code", "",
-						"page", (json_int_t)id, "section", e[k].section, "item", e[k].item,
-						"text", e[k].text);
-			char *dc = zc_asprintf("%s-%ld", j, fc);
-			json_object_set_new(ent, "doc_code", json_string(dc));
-			free(dc);
+			char *code = zc_asprintf("%s-%d-%d", dc, e[k].section, e[k].item);
+			json_t *ent = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s}", "code", code, "doc_code", dc, "page", (json_int_t)id,
+						"section", e[k].section, "item", e[k].item, "text", e[k].text);
 			rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
 			json_decref(ent);
 			free(code);
 			st->entries++;
 		}
+		free(dc);
 		zc_entries_free(&e, ne);
 		if (rc == ZC_OK)
-			rc = zc_tx_page_put(t, id, page);
+			rc = zc_tx_decision_put(t, id, dec);
+		json_decref(dec);
 		json_decref(page);
 	}
 	return rc;
