@@ -13,6 +13,7 @@
 #include "select.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libxml/parser.h>
@@ -698,6 +699,41 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Options of the simple commands: every option sets one string.  Returns -1 when the command
+ * goes on, else its exit code (0 after --help, 2 for a usage error).
+ */
+typedef struct cli_opt {
+	const char *name;
+	const char **target;
+} cli_opt;
+
+static int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n)
+{
+	struct option *lo = zc_calloc(n + 2, sizeof *lo);
+	for (size_t i = 0; i < n; i++)
+		lo[i] = (struct option){o[i].name, 1, 0, (int)(i + 1)};
+	lo[n] = (struct option){"help", 0, 0, 'h'};
+	int c, ret = -1;
+	optind = 1;
+	while (ret < 0 && (c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			ret = 0;
+		} else if (c == 'o') {
+			for (size_t i = 0; i < n; i++)
+				if (!strcmp(o[i].name, "output"))
+					*o[i].target = optarg;
+		} else if (c >= 1 && (size_t)c <= n) {
+			*o[c - 1].target = optarg;
+		} else {
+			ret = usage_error(cmd, "unknown option");
+		}
+	}
+	free(lo);
+	return ret;
+}
+
 /* ---- why ------------------------------------------------------------------------------------- */
 
 typedef struct why_ctx {
@@ -729,20 +765,12 @@ static int why_txn(zc_txn *t, void *arg)
 
 static int cmd_why(int argc, char **argv)
 {
-	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	const char *corpus = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'C')
-			corpus = optarg;
-		else if (c == 'h') {
-			fputs("usage: zhengce why [--corpus DIR] URL|CODE\n\nWhy a document was included or excluded: the decision, its reason and\n"
-			      "evidence, the document's fields and every source where it was seen.\n", stdout);
-			return 0;
-		} else
-			return usage_error("why", "unknown option");
-	}
+	const cli_opt opts[] = {{"corpus", &corpus}};
+	int ret = simple_options("why", "usage: zhengce why [--corpus DIR] URL|CODE\n\nWhy a document was included or excluded: the decision, its reason and\n"
+				 "evidence, the document's fields and every source where it was seen.\n", argc, argv, opts, 1);
+	if (ret >= 0)
+		return ret;
 	if (optind != argc - 1)
 		return usage_error("why", "give one URL or code (33-12, 00-29-6-2)");
 	zc_index *idx;
@@ -792,22 +820,12 @@ static int cmd_why(int argc, char **argv)
 
 static int cmd_reselect(int argc, char **argv)
 {
-	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"profile", 1, 0, 'P'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	const char *corpus = NULL, *popt = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'C')
-			corpus = optarg;
-		else if (c == 'P')
-			popt = optarg;
-		else if (c == 'h') {
-			fputs("usage: zhengce reselect [--corpus DIR] [--profile FILE]\n\nApplies a profile to the stored documents without crawling.  File codes of documents\n"
-			      "that stay included never change; newly included ones get the next free codes.\n", stdout);
-			return 0;
-		} else
-			return usage_error("reselect", "unknown option");
-	}
+	const cli_opt opts[] = {{"corpus", &corpus}, {"profile", &popt}};
+	int r = simple_options("reselect", "usage: zhengce reselect [--corpus DIR] [--profile FILE]\n\nApplies a profile to the stored documents without crawling.  File codes of documents\n"
+			       "that stay included never change; newly included ones get the next free codes.\n", argc, argv, opts, 2);
+	if (r >= 0)
+		return r;
 	corpus = corpus_dir(corpus);
 	char *ppath = data_file(popt, "ZHENGCE_PROFILE", "profiles/reference.json"), *err = NULL;
 	zc_profile *p = NULL;
@@ -850,22 +868,12 @@ out:
 
 static int cmd_parse(int argc, char **argv)
 {
-	static const struct option opts[] = {{"url", 1, 0, 'u'}, {"content-type", 1, 0, 'c'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	const char *url = NULL, *ctype = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'u')
-			url = optarg;
-		else if (c == 'c')
-			ctype = optarg;
-		else if (c == 'h') {
-			fputs("usage: zhengce parse --url URL [--content-type CT] FILE\n\nParses one saved page (FILE, or - for standard input) as if fetched from URL with\n"
-			      "the HTTP Content-Type CT, and prints the document as one JSON object.\n", stdout);
-			return 0;
-		} else
-			return usage_error("parse", "unknown option");
-	}
+	const cli_opt opts[] = {{"url", &url}, {"content-type", &ctype}};
+	int r = simple_options("parse", "usage: zhengce parse --url URL [--content-type CT] FILE\n\nParses one saved page (FILE, or - for standard input) as if fetched from URL with\n"
+			       "the HTTP Content-Type CT, and prints the document as one JSON object.\n", argc, argv, opts, 2);
+	if (r >= 0)
+		return r;
 	if (optind != argc - 1)
 		return usage_error("parse", "give one FILE");
 	if (!url)
@@ -908,9 +916,44 @@ static int cmd_parse(int argc, char **argv)
 
 typedef struct check_ctx {
 	const char *corpus;
-	long pages, problems, included;
+	long pages, problems, included, records;
 	zc_txn *t;
+	json_t *ids;		/* WARC-Record-ID of every response and revisit record read back */
 } check_ctx;
+
+static int check_record(json_t *h, const char *block, size_t len, void *arg)
+{
+	(void)block;
+	(void)len;
+	check_ctx *c = arg;
+	const char *type = jstr(h, "WARC-Type"), *id = jstr(h, "WARC-Record-ID");
+	c->records++;
+	if (*id && (!strcmp(type, "response") || !strcmp(type, "revisit")))
+		json_object_set_new(c->ids, id, json_true());
+	return 0;
+}
+
+/* reads every WARC file of the corpus back with zhengce's own reader */
+static void check_warc(check_ctx *c)
+{
+	char *dir = zc_asprintf("%s/warc", c->corpus);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!zc_str_ends(e->d_name, ".warc.gz"))
+			continue;
+		char *path = zc_asprintf("%s/%s", dir, e->d_name);
+		int rc = zc_warc_read(path, check_record, c);
+		if (rc != ZC_OK) {
+			printf("%s: not a readable WARC file (%s)\n", path, zc_strerror(rc));
+			c->problems++;
+		}
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
 
 static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
@@ -931,8 +974,9 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 	json_t *w = json_object_get(p, "warc");
 	char *path = zc_asprintf("%s/warc/%s", c->corpus, jstr(w, "file"));
 	struct stat st;
-	if (!w || stat(path, &st) != 0 || (long long)st.st_size <= json_integer_value(json_object_get(w, "offset"))) {
-		printf("%s: its WARC record (%s) is missing\n", jstr(p, "url"), path);
+	if (!w || stat(path, &st) != 0 || (long long)st.st_size <= json_integer_value(json_object_get(w, "offset")) ||
+	    !json_object_get(c->ids, jstr(w, "record_id"))) {
+		printf("%s: its WARC record %s (%s) is missing\n", jstr(p, "url"), jstr(w, "record_id"), path);
 		c->problems++;
 	}
 	free(path);
@@ -964,28 +1008,24 @@ static int check_txn(zc_txn *t, void *arg)
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	const char *corpus = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'C')
-			corpus = optarg;
-		else if (c == 'h') {
-			fputs("usage: zhengce check [--corpus DIR]\n\nVerifies the corpus: every page record readable, the URL index agrees with the pages,\n"
-			      "every page's WARC record exists.  Exit 0 when all is well.\n", stdout);
-			return 0;
-		} else
-			return usage_error("check", "unknown option");
-	}
+	const cli_opt opts[] = {{"corpus", &corpus}};
+	int r = simple_options("check", "usage: zhengce check [--corpus DIR]\n\nVerifies the corpus: every page record readable, the URL index agrees with the pages,\n"
+			       "every page's WARC record exists, every included document's file code points at it.\n"
+			       "Exit 0 when all is well.\n", argc, argv, opts, 1);
+	if (r >= 0)
+		return r;
 	corpus = corpus_dir(corpus);
 	zc_index *idx;
 	if (open_corpus("check", corpus, &idx))
 		return 1;
-	check_ctx cc = {corpus, 0, 0, 0, NULL};
+	check_ctx cc = {corpus, 0, 0, 0, 0, NULL, json_object()};
+	check_warc(&cc);
 	int rc = zc_index_read(idx, check_txn, &cc);
 	zc_index_close(&idx);
-	printf("%ld pages, %ld included; %ld problem%s\n", cc.pages, cc.included, cc.problems, cc.problems == 1 ? "" : "s");
+	json_decref(cc.ids);
+	printf("%ld pages, %ld included, %ld WARC records read back; %ld problem%s\n", cc.pages, cc.included, cc.records,
+	       cc.problems, cc.problems == 1 ? "" : "s");
 	return rc == ZC_OK && cc.problems == 0 ? 0 : 1;
 }
 
@@ -1005,24 +1045,14 @@ static int meta_txn(zc_txn *t, void *arg)
 
 static int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"output", 1, 0, 'o'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	const char *corpus = NULL, *out = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-		if (c == 'C')
-			corpus = optarg;
-		else if (c == 'o')
-			out = optarg;
-		else if (c == 'h') {
-			fputs("usage: zhengce report [--corpus DIR] -o FILE.html\n\nOne self-contained HTML file (no network, no script): national documents by year\n"
-			      "(Figure 1), documents by province (Figure 2), provincial documents by year and region\n"
-			      "(Figure 3) as SVG charts with their tables, the profile, the crawl date and the\n"
-			      "exclusions by reason.\n", stdout);
-			return 0;
-		} else
-			return usage_error("report", "unknown option");
-	}
+	const cli_opt opts[] = {{"corpus", &corpus}, {"output", &out}};
+	int r = simple_options("report", "usage: zhengce report [--corpus DIR] -o FILE.html\n\nOne self-contained HTML file (no network, no script): national documents by year\n"
+			       "(Figure 1), documents by province (Figure 2), provincial documents by year and region\n"
+			       "(Figure 3) as SVG charts with their tables, the profile, the crawl date and the\n"
+			       "exclusions by reason.\n", argc, argv, opts, 2);
+	if (r >= 0)
+		return r;
 	if (!out)
 		return usage_error("report", "give the output file: -o report.html");
 	zc_index *idx;

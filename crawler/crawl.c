@@ -67,6 +67,7 @@ typedef struct crawl {
 	int fatal;		/* a full disk or a database failure: stop */
 	char fatal_msg[256];
 	double last_progress;
+	int inflight;		/* transfers added to the multi handle and not yet freed */
 } crawl;
 
 static volatile sig_atomic_t interrupted;
@@ -491,12 +492,14 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 	h->busy = 1;
 	h->rep->requests++;
 	c->sum->requests++;
+	c->inflight++;
 	curl_multi_add_handle(c->multi, e);
 	return ZC_OK;
 }
 
 static void xfer_free(crawl *c, xfer *x)
 {
+	c->inflight--;
 	curl_multi_remove_handle(c->multi, x->easy);
 	curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->hdrs);
@@ -1083,7 +1086,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			active++;
 		}
 		if (c->fatal || interrupted) {
-			if (!active)
+			/* stop starting; let what is in flight finish (and be stored or dropped) */
+			if (!c->inflight)
 				break;
 		} else if (!active && !pending) {
 			break;
