@@ -585,8 +585,7 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 		h->rep->errors++;
 		if (c->o->verbose)
 			fprintf(stderr, "zhengce: giving up on %s after %d tries: %s\n", x->url, tries, why);
-		if (strcmp(jstr(req, "kind"), "article"))
-			report_problem(h, "%s: %s", x->url, why);
+		report_problem(h, "%s: %s after %d tries", x->url, why, tries);
 	} else {
 		double wait = c->o->backoff * pow(2.0, tries - 1);
 		if (retry_after > wait)
@@ -823,7 +822,7 @@ static void done(crawl *c, CURLMsg *m)
 	if (x->overflow || cc == CURLE_FILESIZE_EXCEEDED) {
 		c->sum->failed++;
 		h->rep->errors++;
-		fprintf(stderr, "zhengce: %s is larger than --max-body (%zu bytes); skipped\n", x->url, c->o->max_body);
+		report_problem(h, "%s is larger than --max-body (%zu bytes, decompressed); skipped", x->url, c->o->max_body);
 		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
 		commit(c, &p);
 		json_decref(p.reqs);

@@ -1,9 +1,11 @@
 /*
  * charset.c - bytes to UTF-8.
  *
- * Order of evidence: a BOM; the HTTP Content-Type charset; the page's own <meta charset> or
- * http-equiv; detection by uchardet when nothing is declared or the declaration is contradicted
- * by the bytes (a page said to be UTF-8 that is not valid UTF-8).  Every GB label (gb2312, gbk,
+ * Order of evidence: a BOM; bytes that are valid UTF-8 and not plain ASCII (legacy Chinese
+ * encodings practically never are, so a header or meta tag that says otherwise is wrong); the
+ * HTTP Content-Type charset; the page's own <meta charset> or http-equiv; detection by uchardet
+ * when nothing is declared or the declaration is contradicted by the bytes (a page said to be
+ * UTF-8 that is not valid UTF-8).  Every GB label (gb2312, gbk,
  * x-gbk, gb_2312-80, cp936) is decoded as GB18030, its superset: pages that declare gb2312
  * routinely use GBK-only characters.  Invalid sequences become U+FFFD and are counted.
  */
@@ -212,6 +214,15 @@ int zc_charset_decode(const char *bytes, size_t len, const char *content_type, c
 	const char *header = from_content_type(content_type, b1, sizeof b1);
 	const char *meta = from_meta(bytes, len, b2, sizeof b2);
 	int is_utf8 = valid_utf8(bytes, len);
+	int non_ascii = 0;
+	for (size_t i = 0; i < len && !non_ascii; i++)
+		non_ascii = (unsigned char)bytes[i] >= 0x80;
+	/* text that is valid UTF-8 and not plain ASCII is UTF-8, whatever a header or a meta tag
+	   claims: legacy encodings of Chinese are practically never valid UTF-8 */
+	if (is_utf8 && non_ascii) {
+		*charset = "UTF-8";
+		return zc_charset_convert(bytes, len, "UTF-8", utf8, utf8_len, bad_bytes);
+	}
 	if (header && !(strcmp(header, "UTF-8") == 0 && !is_utf8))
 		cs = header;
 	else if (meta && !(strcmp(meta, "UTF-8") == 0 && !is_utf8))

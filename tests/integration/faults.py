@@ -22,6 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
 SITES = ["www.gov.cn", "www.zj.gov.cn", "wsjkw.zj.gov.cn", "www.beijing.gov.cn", "wjw.beijing.gov.cn",
          "wjw.nmg.gov.cn", "wsjk.gansu.gov.cn", "wsjkw.gxzf.gov.cn", "www.hebei.gov.cn", "wjw.hubei.gov.cn"]
+RSS = {}
 KEEP = ("url", "code", "title", "docno", "issuers", "written_date", "published_date", "type", "validity",
         "decision", "reason", "canonical_url", "sources", "entries")
 
@@ -48,10 +49,17 @@ def main():
             http = int(line.split("127.0.0.1:")[1].split()[0])
             tls = int(line.split("tls 127.0.0.1:")[1])
             t = time.time()
-            r = subprocess.run([a.zhengce, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls),
+            cmd = [a.zhengce, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls),
                                 "--cacert", mirror + "/tls/ca.pem", "--site", ",".join(SITES), "--delay", "0",
-                                "--tries", "8", "--backoff", "0.05", "--timeout", "10", "--quiet"],
-                               capture_output=True, text=True, timeout=600)
+                                "--tries", "8", "--backoff", "0.05", "--timeout", "10", "--quiet"]
+            import tempfile
+            with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+                p = subprocess.Popen(cmd, stdout=fo, stderr=fe, text=True)
+                _, status, ru = os.wait4(p.pid, 0)
+                RSS["last"] = ru.ru_maxrss / 1024.0
+                fo.seek(0)
+                fe.seek(0)
+                r = subprocess.CompletedProcess(cmd, os.waitstatus_to_exitcode(status), fo.read(), fe.read())
             secs = time.time() - t
         finally:
             srv.terminate()
@@ -69,7 +77,7 @@ def main():
     print("calm crawl of %d sites: exit %d, %d pages, %.1f s" % (len(SITES), calm.returncode, len(ref), secs))
     ok = calm.returncode == 0 and len(ref) > 100
     results.append(("calm", ok))
-    for mode in ("slow", "500", "503", "reset", "truncate", "ratelimit"):
+    for mode in ("slow", "500", "503", "reset", "truncate", "ratelimit", "huge", "charset"):
         r, rows, secs, injected = crawl(mode, "%s=%g" % (mode, a.rate))
         same = rows == ref
         ok = r.returncode == 0 and same
@@ -93,6 +101,28 @@ def main():
         if not ok:
             print(r.stdout + r.stderr[-2000:])
         results.append((mode, ok))
+    # a gzip bomb on every article of one site: skipped at --max-body, memory bounded
+    host = "wsjkw.gxzf.gov.cn"
+    r, rows, secs, injected = crawl("bomb", "bomb=1@" + host)
+    rss = RSS.get("last", 0)
+    junk = [u for u in rows if host in u and u not in ref]
+    stored = [u for u in rows if host in u and u in ref]
+    ok = r.returncode == 1 and host in r.stderr and "max-body" in r.stderr and not junk and not stored and rss < 200
+    print("bomb          on %s: exit %d, %d bombs (64 MB each) answered, none stored, site named: %s, peak RSS %.0f MB"
+          % (host, r.returncode, injected, host in r.stderr, rss))
+    if not ok:
+        print(r.stdout + r.stderr[-2000:])
+    results.append(("bomb", ok))
+    # pagination that never ends: bounded by max_pages, the site named
+    host = "wsjk.gansu.gov.cn"
+    r, rows, secs, injected = crawl("endless", "endless=1@" + host)
+    reqs = sum(1 for l in open(a.work + "/endless.log") if l.split("\t")[1] == host)
+    ok = r.returncode == 1 and host in r.stderr and "max_pages" in r.stderr and reqs < 1200
+    print("endless       on %s: exit %d, %d requests to it (bounded), site named: %s, %.1f s"
+          % (host, r.returncode, reqs, host in r.stderr, secs))
+    if not ok:
+        print(r.stdout + r.stderr[-2000:])
+    results.append(("endless", ok))
     passed = sum(1 for _, ok in results if ok)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     sys.exit(0 if passed == len(results) else 1)

@@ -6,8 +6,10 @@ with a JavaScript cookie challenge unless the request carries the cookies of DIR
 Faults are injected on demand (--faults).  Every request is logged (--log) so tests can check
 politeness and robots.txt from the server's side.
 """
+import gzip
 import hashlib
 import html
+import re
 import json
 import os
 import random
@@ -43,6 +45,13 @@ class Mirror:
         self.log = open(log, "a", buffering=1) if log else None
         self.hits = {}
         self.cookie_ok = {n: challenge_value(self.seed, n) for n in CHALLENGE_COOKIE}
+        self._bomb = None
+
+    def bomb(self):
+        """A gzip body of 64 KB that inflates to 64 MB (made once)."""
+        if self._bomb is None:
+            self._bomb = gzip.compress(b"<html><body>" + b"\0" * (64 << 20), 9)
+        return self._bomb
 
     def roll(self, mode, host):
         f = self.faults.get(mode)
@@ -261,8 +270,23 @@ class Handler(BaseHTTPRequestHandler):
                 not self.headers.get("If-None-Match") and self.headers.get("If-Modified-Since") == LAST_MODIFIED):
             return self.reply(304, b"", ctype=None, headers=[("ETag", etag), ("Last-Modified", LAST_MODIFIED)])
         ctype = self.content_type(host, fp)
-        self.reply(200, data, ctype=ctype, headers=[("ETag", etag), ("Last-Modified", LAST_MODIFIED)],
-                   truncate=truncate)
+        headers = [("ETag", etag), ("Last-Modified", LAST_MODIFIED)]
+        m = self.mirror
+        article = fp.endswith((".htm", ".html", ".shtml")) and "list" not in fp and "index" not in fp and \
+            "channels" not in fp and "/col/" not in fp
+        if article and m.roll("bomb", host):
+            self.note = "bomb "
+            return self.reply(200, m.bomb(), ctype=ctype, headers=headers + [("Content-Encoding", "gzip")])
+        if article and m.roll("huge", host):
+            self.note = "huge "
+            data = data.replace(b"</body>", b"<!--" + b"x" * (10 << 20) + b"--></body>")
+        if m.roll("charset", host):
+            self.note = "charset "
+            ctype = "text/html; charset=big5"
+        if not article and m.roll("endless", host):
+            self.note = "endless "
+            data = re.sub(rb"\xe5\x85\xb1(\d+)\xe9\xa1\xb5", "共99999页".encode(), data)
+        self.reply(200, data, ctype=ctype, headers=headers, truncate=truncate)
 
     def content_type(self, host, fp):
         if fp.endswith(".txt"):
@@ -383,6 +407,11 @@ def serve(root, port, tls_port, faults, log):
         daemon_threads = True
         allow_reuse_address = True
         request_queue_size = 256
+
+        def handle_error(self, request, client_address):
+            # a client that hangs up (a crawler giving up on a bomb, a test ending) is not news
+            if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, TimeoutError)):
+                super().handle_error(request, client_address)
 
     httpd = Server(("127.0.0.1", port), Handler)
     servers = [httpd]
