@@ -14,7 +14,7 @@
 
 static const char *const TABLE_NAMES[ZC_T_COUNT] = {
 	"meta", "pages", "urls", "fetch", "frontier", "seen", "dupkey", "abolished", "jy",
-	"filecode", "entries", "grams", "decisions",
+	"filecode", "entries", "grams", "decisions", "near",
 };
 
 struct zc_index {

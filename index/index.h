@@ -52,6 +52,7 @@ enum zc_table {
 	ZC_T_ENTRIES,	/* entry code -> entry record */
 	ZC_T_GRAMS,	/* two characters of folded text -> page ids (sorted duplicates, u64) */
 	ZC_T_DECISIONS,	/* page id (u64) -> decision record (what the profile made of the page) */
+	ZC_T_NEAR,	/* jurisdiction|date -> [[page id, simhash, dedup key], …] (rebuilt) */
 	ZC_T_COUNT
 };
 

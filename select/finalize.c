@@ -53,6 +53,67 @@ char *zc_select_dedup_key(json_t *doc)
 	return k;
 }
 
+unsigned long long zc_select_simhash(const char *body)
+{
+	int v[64] = {0};
+	unsigned cp[4] = {0};
+	int n = 0;
+	for (const char *p = body; *p;) {
+		unsigned c;
+		p += zc_utf8_next(p, &c);
+		if (c == ' ' || c == '\n' || c == 0x3000)
+			continue;
+		cp[0] = cp[1];
+		cp[1] = cp[2];
+		cp[2] = cp[3];
+		cp[3] = c;
+		if (++n < 4)
+			continue;
+		unsigned long long h = 14695981039346656037ULL;
+		for (int i = 0; i < 4; i++)
+			for (int b = 0; b < 4; b++) {
+				h ^= (cp[i] >> (8 * b)) & 0xff;
+				h *= 1099511628211ULL;
+			}
+		for (int i = 0; i < 64; i++)
+			v[i] += (h >> i) & 1 ? 1 : -1;
+	}
+	unsigned long long s = 0;
+	for (int i = 0; i < 64; i++)
+		if (v[i] > 0)
+			s |= 1ULL << i;
+	return s;
+}
+
+/* the group key of a near-duplicate already seen (same jurisdiction and date), or NULL */
+static int near_group(zc_txn *t, const char *juris, const char *date, unsigned long long sim, uint64_t id,
+		      const char *key, char **group)
+{
+	char *nk = zc_asprintf("%s|%s", juris, date);
+	json_t *list = NULL;
+	int rc = ZC_OK;
+	*group = NULL;
+	if (zc_tx_get_json(t, ZC_T_NEAR, nk, &list) != ZC_OK || !json_is_array(list)) {
+		json_decref(list);
+		list = json_array();
+	}
+	for (size_t i = 0; i < json_array_size(list) && !*group; i++) {
+		json_t *e = json_array_get(list, i);
+		unsigned long long other = strtoull(json_string_value(json_array_get(e, 1)), NULL, 16);
+		if (__builtin_popcountll(other ^ sim) <= ZC_NEAR_BITS)
+			*group = zc_strdup(json_string_value(json_array_get(e, 2)));
+	}
+	if (!*group) {
+		char hex[20];
+		snprintf(hex, sizeof hex, "%016llx", sim);
+		json_array_append_new(list, json_pack("[I,s,s]", (json_int_t)id, hex, key));
+		rc = zc_tx_put_json(t, ZC_T_NEAR, nk, list);
+	}
+	json_decref(list);
+	free(nk);
+	return rc;
+}
+
 static int issuer_is_government(json_t *doc)
 {
 	const char *first = json_string_value(json_array_get(json_object_get(doc, "issuers"), 0));
@@ -176,7 +237,7 @@ static int finalize_txn(zc_txn *t, void *arg)
 	newcode *nc = NULL;
 	size_t nnc = 0;
 	memset(st, 0, sizeof *st);
-	enum zc_table rebuilt[] = {ZC_T_DUPKEY, ZC_T_ABOLISHED, ZC_T_JY, ZC_T_ENTRIES};
+	enum zc_table rebuilt[] = {ZC_T_DUPKEY, ZC_T_ABOLISHED, ZC_T_JY, ZC_T_ENTRIES, ZC_T_NEAR};
 	for (size_t i = 0; i < sizeof rebuilt / sizeof rebuilt[0]; i++)
 		if ((rc = zc_tx_clear(t, rebuilt[i])) != ZC_OK)
 			return rc;
@@ -196,6 +257,15 @@ static int finalize_txn(zc_txn *t, void *arg)
 		const char *j = str(page, "jurisdiction");
 		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
 		char *key = zc_select_dedup_key(doc);
+		if (!strcmp(d.decision, "included") && !*str(doc, "docno") && *str(doc, "body")) {
+			/* no number: a copy under another title is found by its text */
+			char *group = NULL;
+			rc = near_group(t, j, w, zc_select_simhash(str(doc, "body")), id, key, &group);
+			if (group) {
+				free(key);
+				key = group;
+			}
+		}
 		char *nt = norm_title(str(doc, "title"));
 		char *kt = zc_asprintf("%s|T|%s", j, nt);
 		char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", j, str(doc, "docno")) : zc_strdup("");
@@ -261,7 +331,8 @@ static int finalize_txn(zc_txn *t, void *arg)
 					decision = "excluded";
 					reason = "duplicate";
 					free(evidence);
-					evidence = zc_asprintf("a copy of %s (same %s)", canonical, key[0] == 'D' ? "document number" : "title and date");
+					evidence = zc_asprintf("a copy of %s (same %s)", canonical,
+							       key[0] == 'D' ? "document number" : "date and the same or a nearly identical text");
 				}
 			}
 		}

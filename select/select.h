@@ -38,6 +38,14 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d);
 
 /* The dedup key of a document (docno, else normalised title + date); free() it. */
 char *zc_select_dedup_key(json_t *doc);
+/*
+ * SimHash (64 bits) of a body over its character 4-grams: copies of one text in different
+ * wrappers differ in a few bits, different texts in about half.  Copies without a document
+ * number whose titles differ (a portal that prefixes the issuer) are found by it: same
+ * jurisdiction, same date, at most ZC_NEAR_BITS bits apart.
+ */
+unsigned long long zc_select_simhash(const char *body);
+#define ZC_NEAR_BITS 3
 
 typedef struct zc_select_stats {
 	size_t pages, included, national, provincial, entries;

@@ -1,0 +1,168 @@
+/*
+ * Selection across documents, on a small corpus written by hand: copies without a document
+ * number under other titles, an abolition decision crawled before or after the documents it
+ * lists, and different documents of the same day that must stay apart.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "select.h"
+
+static zc_profile *P;
+
+static int setup(void **state)
+{
+	(void)state;
+	char *err = NULL;
+	int rc = zc_profile_load(ZC_SOURCE_DIR "/profiles/reference.json", &P, &err);
+	free(err);
+	return rc;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	zc_profile_free(&P);
+	return 0;
+}
+
+typedef struct page {
+	const char *url, *kind, *title, *docno, *issuer, *date, *type, *body;
+} page;
+
+typedef struct store_ctx {
+	const page *pages;
+	size_t n;
+} store_ctx;
+
+static int store(zc_txn *t, void *arg)
+{
+	store_ctx *s = arg;
+	for (size_t i = 0; i < s->n; i++) {
+		const page *p = &s->pages[i];
+		json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:[s],s:s,s:s,s:s,s:s,s:s}}", "url", p->url, "site", "x",
+				      "site_kind", p->kind,
+				      "jurisdiction", "33", "doc", "title", p->title, "docno", p->docno, "issuers", p->issuer,
+				      "written_date", p->date, "published_date", p->date, "type", p->type, "validity", "",
+				      "body", p->body);
+		uint64_t id;
+		int is_new;
+		int rc = zc_tx_page_store(t, p->url, j, &id, &is_new);
+		json_decref(j);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+typedef struct get_ctx {
+	const char *url;
+	json_t *page;
+} get_ctx;
+
+static int get(zc_txn *t, void *arg)
+{
+	get_ctx *g = arg;
+	uint64_t id;
+	if (zc_tx_page_id(t, g->url, &id) == 0)
+		zc_tx_page_get(t, id, &g->page);
+	return 0;
+}
+
+/* stores pages in the order given, selects, returns "decision/reason/canonical" of url */
+static char *decide(const page *pages, size_t n, const char *url)
+{
+	static char out[512];
+	char dir[] = "/tmp/zc-test-finalize-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	zc_index *idx;
+	assert_int_equal(zc_index_open(dir, 0, &idx), 0);
+	store_ctx s = {pages, n};
+	assert_int_equal(zc_index_write(idx, store, &s), 0);
+	zc_select_stats st;
+	assert_int_equal(zc_select_finalize(idx, P, &st), 0);
+	get_ctx g = {url, NULL};
+	zc_index_read(idx, get, &g);
+	assert_non_null(g.page);
+	snprintf(out, sizeof out, "%s/%s/%s", json_string_value(json_object_get(g.page, "decision")),
+		 json_string_value(json_object_get(g.page, "reason")), json_string_value(json_object_get(g.page, "canonical_url")));
+	json_decref(g.page);
+	zc_index_close(&idx);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	return out;
+}
+
+#define BODY                                                                                                      \
+	"为深入贯彻落实党中央、国务院决策部署，推动优质医疗资源扩容下沉和区域均衡布局，结合我省实际，现就推进医联体建设提出如下意见。\n" \
+	"一、总体要求\n（一）指导思想。坚持以人民健康为中心，坚持政府主导，完善分级诊疗制度，加强基层医疗卫生机构标准化建设，提升服务能力。\n"        \
+	"（二）工作目标。到2020年，所有二级公立医院和政府办基层医疗卫生机构全部参与医联体建设，形成较为完善的医联体政策体系。\n"                  \
+	"二、主要任务\n（一）推进城市医疗集团建设。由三级公立医院牵头，联合社区卫生服务机构、护理院、专业康复机构等，形成资源共享、分工协作的管理模式。\n" \
+	"（二）推进县域医共体建设。以县级医院为龙头，整合县乡医疗卫生资源，实施集团化运营管理，推进县乡一体化。\n"                              \
+	"三、保障措施\n各地要加强组织领导，明确责任分工，完善财政投入保障机制，落实政府办医责任，做好宣传引导，及时总结推广典型经验。"
+
+static void test_copy_under_another_title(void **state)
+{
+	(void)state;
+	/* the portal prefixes the issuer to the title and adds a line of its own; no number */
+	const page pages[] = {
+		{"https://www.zj.gov.cn/1.html", "gov", "浙江省卫生健康委员会关于推进医联体建设的通知", "", "浙江省卫生健康委员会",
+		 "2019-05-06", "通知", BODY "\n（来源：省卫生健康委）"},
+		{"https://wsjkw.zj.gov.cn/1.html", "hc", "关于推进医联体建设的通知", "", "浙江省卫生健康委员会", "2019-05-06", "通知", BODY},
+	};
+	/* the health commission's own copy is canonical, whichever was stored first */
+	assert_string_equal(decide(pages, 2, "https://wsjkw.zj.gov.cn/1.html"), "included//");
+	assert_string_equal(decide(pages, 2, "https://www.zj.gov.cn/1.html"), "excluded/duplicate/https://wsjkw.zj.gov.cn/1.html");
+}
+
+static void test_same_day_different_documents(void **state)
+{
+	(void)state;
+	const page pages[] = {
+		{"https://wsjkw.zj.gov.cn/1.html", "hc", "关于推进医联体建设的通知", "", "浙江省卫生健康委员会", "2019-05-06", "通知", BODY},
+		{"https://wsjkw.zj.gov.cn/2.html", "hc", "关于开展专科联盟建设的通知", "", "浙江省卫生健康委员会", "2019-05-06", "通知",
+		 "一、工作目标\n组建儿科专科联盟，提升重大疾病救治能力。\n二、实施步骤\n分三个阶段推进，年底完成评估。"},
+	};
+	assert_string_equal(decide(pages, 2, "https://wsjkw.zj.gov.cn/1.html"), "included//");
+	assert_string_equal(decide(pages, 2, "https://wsjkw.zj.gov.cn/2.html"), "included//");
+}
+
+static void test_abolition_before_or_after(void **state)
+{
+	(void)state;
+	const page victim = {"https://wsjkw.zj.gov.cn/old.html", "hc", "浙江省医疗集团管理办法", "浙卫发〔2012〕5号", "浙江省卫生厅",
+			     "2012-03-01", "办法", "加强医疗集团管理。"};
+	const page abolition = {"https://wsjkw.zj.gov.cn/ab.html", "hc", "浙江省卫生健康委员会关于废止部分规范性文件的决定",
+				"浙卫发〔2020〕9号", "浙江省卫生健康委员会", "2020-06-01", "废止",
+				"决定废止以下规范性文件：\n1.《浙江省医疗集团管理办法》（浙卫发〔2012〕5号）"};
+	const page after[] = {victim, abolition}, before[] = {abolition, victim};
+	const char *want = "excluded/invalid/";
+	assert_string_equal(decide(after, 2, victim.url), want);
+	assert_string_equal(decide(before, 2, victim.url), want);
+	/* the abolition decision itself is not a study document */
+	assert_string_equal(decide(after, 2, abolition.url), "excluded/type/");
+}
+
+static void test_simhash(void **state)
+{
+	(void)state;
+	unsigned long long a = zc_select_simhash(BODY), b = zc_select_simhash(BODY "\n（来源：省卫生健康委）");
+	unsigned long long c = zc_select_simhash("一、工作目标\n组建儿科专科联盟，提升重大疾病救治能力。\n二、实施步骤\n分三个阶段推进。");
+	assert_true(__builtin_popcountll(a ^ b) <= ZC_NEAR_BITS);
+	assert_true(__builtin_popcountll(a ^ c) > 12);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_copy_under_another_title), cmocka_unit_test(test_same_day_different_documents),
+		cmocka_unit_test(test_abolition_before_or_after), cmocka_unit_test(test_simhash),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
