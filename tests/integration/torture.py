@@ -29,6 +29,8 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--delay", default="0.03", help="crawl delay: the crawl must outlast the kills")
+    ap.add_argument("--window", type=float, default=0.6, help="longest run before a kill, seconds")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     zc, work = a.zhengce, a.work
@@ -45,13 +47,13 @@ def main():
         http = int(line.split("127.0.0.1:")[1].split()[0])
         tls = int(line.split("tls 127.0.0.1:")[1])
         crawl = [zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls), "--cacert",
-                 mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", "0.03",
+                 mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", a.delay,
                  "--max-crawl-delay", "0.1", "--quiet"]
         stored_at = {}      # url -> log line count when it was first seen stored
         kills = 0
         while kills < a.kills:
             p = subprocess.Popen(crawl, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, 0.6))
+            time.sleep(rng.uniform(0.05, a.window))
             if p.poll() is not None:
                 break       # finished before the kill: the campaign ran out of crawl
             p.send_signal(signal.SIGKILL)
