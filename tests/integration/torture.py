@@ -29,8 +29,9 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--delay", default="0.03", help="crawl delay: the crawl must outlast the kills")
-    ap.add_argument("--window", type=float, default=0.6, help="longest run before a kill, seconds")
+    ap.add_argument("--delay", default="0.01", help="crawl delay")
+    ap.add_argument("--most", type=int, default=60,
+                    help="a run is killed after a random number (1..MOST) of requests reach the mirror")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     zc, work = a.zhengce, a.work
@@ -52,8 +53,22 @@ def main():
         stored_at = {}      # url -> log line count when it was first seen stored
         kills = 0
         while kills < a.kills:
+            # kill at a random point of the crawl's progress (counted in requests the mirror
+            # saw), so that every run gets somewhere and the kills spread over the whole crawl
+            def progress():
+                # requests past robots.txt, which every run fetches again first
+                if not os.path.exists(log):
+                    return 0
+                return sum(1 for l in open(log) if "\t/robots.txt\t" not in l)
+            start = progress()
+            target = rng.randint(1, a.most)
             p = subprocess.Popen(crawl, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.05, a.window))
+            t0 = time.time()
+            while p.poll() is None and time.time() - t0 < 20:
+                seen = progress() - start
+                if seen >= target:
+                    break
+                time.sleep(0.002)
             if p.poll() is not None:
                 break       # finished before the kill: the campaign ran out of crawl
             p.send_signal(signal.SIGKILL)
@@ -67,7 +82,8 @@ def main():
             n = sum(1 for _ in open(log))
             for l in ex.stdout.splitlines():
                 stored_at.setdefault(json.loads(l)["url"], n)
-        print("kills survived: %d (zhengce check passed after each: %s)" % (kills, "yes" if not fails else "NO"))
+        print("kills survived: %d (zhengce check passed after each: %s); pages stored by the killed runs: %d" % (
+            kills, "yes" if not fails else "NO", len(stored_at)))
         if kills < a.kills:
             print("FAIL the crawl ended after %d kills; %d were asked for" % (kills, a.kills))
             fails += 1

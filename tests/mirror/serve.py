@@ -119,6 +119,11 @@ class Handler(BaseHTTPRequestHandler):
         return h.split(":")[0]
 
     def reply(self, status, body, ctype="text/html; charset=utf-8", headers=(), truncate=False):
+        truncate = (truncate or getattr(self, "truncate", False)) and len(body) > 1
+        note = getattr(self, "note", "") + ("truncated " if truncate else "")
+        # logged before the answer goes out: once a client has an answer, its line is in the log
+        self.mirror.write_log(self.host(), self.command, self.path, status, len(body),
+                              "ua=" + (self.headers.get("User-Agent") or ""), note.strip(), getattr(self, "arrived", None))
         self.send_response(status)
         if ctype:
             self.send_header("Content-Type", ctype)
@@ -127,7 +132,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            if (truncate or getattr(self, "truncate", False)) and len(body) > 1:
+            if truncate:
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
                 self.close_connection = True
@@ -137,11 +142,6 @@ class Handler(BaseHTTPRequestHandler):
                     pass
             else:
                 self.wfile.write(body)
-        note = getattr(self, "note", "")
-        if (truncate or getattr(self, "truncate", False)) and len(body) > 1:
-            note += "truncated "
-        self.mirror.write_log(self.host(), self.command, self.path, status, len(body),
-                              "ua=" + (self.headers.get("User-Agent") or ""), note.strip(), getattr(self, "arrived", None))
 
     def do_HEAD(self):
         self.do_GET()
