@@ -745,20 +745,18 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 	free(lm);
 }
 
-static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
+#define ROBOTS_TTL 86400.0	/* RFC 9309: a cached robots.txt is good for 24 hours */
+
+/* robots.txt rules and the host's delay from an answer (status 0: unreachable) */
+static void apply_robots(crawl *c, host_state *h, long status, const char *text, size_t len)
 {
-	host_state *h = x->h;
-	if (cc == CURLE_OK && status >= 200 && status < 300)
-		h->robots = zc_robots_parse(x->body.data ? x->body.data : "", x->body.len, "zhengce");
-	else if (cc == CURLE_OK && status >= 400 && status < 500)
+	zc_robots_free(&h->robots);
+	if (status >= 200 && status < 300)
+		h->robots = zc_robots_parse(text, len, "zhengce");
+	else if (status >= 400 && status < 500)
 		h->robots = zc_robots_all(1);
-	else {
-		/* unreachable (RFC 9309 2.3.1.4): assume complete disallow for this run */
+	else
 		h->robots = zc_robots_all(0);
-		report_problem(h, "robots.txt of %s unreachable (%s); nothing fetched from it this run", h->host,
-			       cc != CURLE_OK ? curl_easy_strerror(cc) : "server error");
-		h->rep->failed = 1;
-	}
 	h->robots_state = ROBOTS_READY;
 	double d = zc_robots_delay(h->robots);
 	h->delay = c->o->delay;
@@ -771,6 +769,54 @@ static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
 		if (d > h->delay)
 			h->delay = d;
 	}
+}
+
+typedef struct robots_put {
+	const char *url;
+	json_t *rec;
+} robots_put;
+
+static int robots_put_txn(zc_txn *t, void *arg)
+{
+	robots_put *r = arg;
+	return zc_tx_put_json(t, ZC_T_FETCH, r->url, r->rec);
+}
+
+static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
+{
+	host_state *h = x->h;
+	const char *text = x->body.data ? x->body.data : "";
+	if (cc == CURLE_OK && status >= 200 && status < 500) {
+		apply_robots(c, h, status, text, x->body.len);
+		/* kept for a resumed or repeated crawl within the day (not when it is not UTF-8) */
+		json_t *body = json_stringn(text, x->body.len);
+		if (body) {
+			robots_put r = {x->url, json_pack("{s:i,s:o,s:f}", "status", (int)status, "robots", body, "at", wall())};
+			zc_index_write(c->idx, robots_put_txn, &r);
+			json_decref(r.rec);
+		}
+	} else {
+		/* unreachable (RFC 9309 2.3.1.4): assume complete disallow for this run */
+		apply_robots(c, h, 0, "", 0);
+		report_problem(h, "robots.txt of %s unreachable (%s); nothing fetched from it this run", h->host,
+			       cc != CURLE_OK ? curl_easy_strerror(cc) : "server error");
+		h->rep->failed = 1;
+	}
+}
+
+/* a robots.txt fetched less than a day ago: applied without a request */
+static int robots_cached(crawl *c, host_state *h, const char *url)
+{
+	json_t *r = read_json(c, ZC_T_FETCH, url);
+	int hit = 0;
+	if (r && json_is_string(json_object_get(r, "robots")) &&
+	    wall() - json_real_value(json_object_get(r, "at")) < ROBOTS_TTL) {
+		const char *text = json_string_value(json_object_get(r, "robots"));
+		apply_robots(c, h, (long)json_integer_value(json_object_get(r, "status")), text, strlen(text));
+		hit = 1;
+	}
+	json_decref(r);
+	return hit;
 }
 
 static void done(crawl *c, CURLMsg *m)
@@ -1045,6 +1091,11 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 					h->blocked = 1;
 					h->rep->failed = 1;
 					free(ru);
+					continue;
+				}
+				if (robots_cached(c, h, ru)) {
+					free(ru);
+					pending++;
 					continue;
 				}
 				h->robots_state = ROBOTS_FETCHING;

@@ -194,6 +194,7 @@ def main():
         refetched = [h + p for _, h, m, p, code, *_ in second if code == "200" and (h + p) in articles]
         check(not refetched, "second crawl: no article body fetched again (%d 304s)" %
               sum(1 for s in second if s[4] == "304"))
+        check(not [s for s in second if s[3] == "/robots.txt"], "second crawl: robots.txt taken from the day's cache")
         st2 = json.loads(run("stats", "--format", "json").stdout)
         check(st2["documents"] == 609, "second crawl: still 609 documents, codes kept")
 
