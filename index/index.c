@@ -394,16 +394,22 @@ int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision)
 	return rc;
 }
 
-int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision)
+/* a JSON record under a u64 key */
+static int put_u64_json(zc_txn *t, enum zc_table tb, uint64_t id, json_t *val)
 {
 	unsigned char k[8];
 	zc_u64_key(id, k);
-	char *s = json_dumps(decision, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(val, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!s)
 		return ZC_EPARSE;
-	int rc = zc_tx_put(t, ZC_T_DECISIONS, k, 8, s, strlen(s));
+	int rc = zc_tx_put(t, tb, k, 8, s, strlen(s));
 	free(s);
 	return rc;
+}
+
+int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision)
+{
+	return put_u64_json(t, ZC_T_DECISIONS, id, decision);
 }
 
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
@@ -434,14 +440,7 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
 {
-	unsigned char k[8];
-	zc_u64_key(id, k);
-	char *s = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!s)
-		return ZC_EPARSE;
-	int rc = zc_tx_put(t, ZC_T_PAGES, k, 8, s, strlen(s));
-	free(s);
-	return rc;
+	return put_u64_json(t, ZC_T_PAGES, id, page);
 }
 
 int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id)
