@@ -60,7 +60,12 @@ zc_mirror_start() {
 }
 
 zc_mirror_stop() {
-	[ -n "${ZC_MIRROR_PID:-}" ] && kill "$ZC_MIRROR_PID" 2>/dev/null && wait "$ZC_MIRROR_PID" 2>/dev/null
+	# runs from an EXIT trap under set -e: nothing here may fail the script (the mirror's own
+	# status after a SIGTERM is 143)
+	if [ -n "${ZC_MIRROR_PID:-}" ]; then
+		kill "$ZC_MIRROR_PID" 2>/dev/null || true
+		wait "$ZC_MIRROR_PID" 2>/dev/null || true
+	fi
 	ZC_MIRROR_PID=
 	return 0
 }
