@@ -46,7 +46,7 @@ enum zc_table {
 	ZC_T_FRONTIER,	/* host NUL seq (u64 BE) -> request */
 	ZC_T_SEEN,	/* request key -> "" (this crawl run) */
 	ZC_T_DUPKEY,	/* dedup key -> page id of the canonical copy */
-	ZC_T_ABOLISHED,	/* docno or title -> id of the abolishing page */
+	ZC_T_ABOLISHED,	/* "JJ|D|docno" or "JJ|T|title" -> id of the abolishing page */
 	ZC_T_JY,	/* jurisdiction(2) year(4) page id (u64 BE) -> "" (included) */
 	ZC_T_FILECODE,	/* "JJ-N" -> page id; never deleted, so codes are never reused */
 	ZC_T_ENTRIES,	/* entry code -> entry record */
