@@ -419,8 +419,6 @@ static int filtered_txn(zc_txn *t, void *arg)
 	return -1;	/* no index applies */
 }
 
-static int for_matching_pages(zc_index *idx, const filter *f, page_fn fn, void *arg);
-
 static int open_corpus(const char *cmd, const char *corpus, zc_index **idx)
 {
 	int rc = zc_index_open(corpus, ZC_INDEX_RDONLY, idx);

@@ -556,10 +556,7 @@ static int is_challenge(long status, const char *body, size_t len)
 {
 	if (status == 412 || status == 521)
 		return 1;
-	if ((status == 202 || status == 200) && len < 20000 && body &&
-	    (strstr(body, "$_ts") || strstr(body, "__jsl_clearance") || strstr(body, "r='m'")))
-		return 1;
-	return 0;
+	return (status == 202 || status == 200) && len < 20000 && body && zc_challenge_marker(body);
 }
 
 static void report_problem(host_state *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -605,7 +602,7 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 	json_decref(p.reqs);
 }
 
-static void enqueue_links(crawl *c, xfer *x, json_t *reqs, const zc_links *l)
+static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char host[256];
@@ -621,7 +618,6 @@ static void enqueue_links(crawl *c, xfer *x, json_t *reqs, const zc_links *l)
 		queue_req(reqs, host, request("article", s, l->urls[i], "GET", NULL, 0, NULL, 0), seen);
 		free(seen);
 	}
-	x->h->rep->results += (long)l->n;
 }
 
 static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
@@ -653,7 +649,7 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 		return;
 	}
 	json_t *reqs = json_array();
-	enqueue_links(c, x, reqs, &l);
+	enqueue_links(c, reqs, &l);
 	if (page == 1 && l.pages > 1) {
 		long last = l.pages < endp->max_pages ? l.pages : endp->max_pages;
 		if (l.pages > endp->max_pages)
@@ -668,12 +664,12 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 	zc_links_free(&l);
 }
 
+/* old: the URL's fetch state before this answer, or NULL (borrowed) */
 static void handle_article(crawl *c, xfer *x, long status, const char *ctype, const zc_warc_ref *ref,
-			   const char *digest)
+			   const char *digest, json_t *old)
 {
 	host_state *h = x->h;
 	const zc_site *s = zc_seeds_scope(c->seeds, h->host);
-	json_t *old = read_json(c, ZC_T_FETCH, x->url);
 	char when[32];
 	iso_now(when, sizeof when);
 	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq, .page_url = x->url};
@@ -693,7 +689,6 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 			c->sum->challenged++;
 			report_problem(h, "%s: the page is an anti-bot challenge, pass --cookies FILE", h->host);
 			json_decref(page);
-			json_decref(old);
 			json_decref(p.reqs);
 			free(etag);
 			free(lm);
@@ -730,7 +725,6 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 			json_decref(p.page);
 			json_decref(p.fetch);
 			json_decref(p.reqs);
-			json_decref(old);
 			free(etag);
 			free(lm);
 			return;
@@ -740,7 +734,6 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 	commit(c, &p);
 	json_decref(p.fetch);
 	json_decref(p.reqs);
-	json_decref(old);
 	free(etag);
 	free(lm);
 }
@@ -830,6 +823,7 @@ static void done(crawl *c, CURLMsg *m)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	char *ctype = ct ? zc_strdup(ct) : NULL;
+	json_t *old = NULL;
 	h->busy = 0;
 	h->backing_off = 0;
 	h->done++;
@@ -840,6 +834,9 @@ static void done(crawl *c, CURLMsg *m)
 		h->next_at = now() + h->delay;	/* the Crawl-delay counts from robots.txt on */
 		goto out;
 	}
+	/* the fetch state before this answer: the WARC revisit digest and the article's history */
+	if (!strcmp(jstr(x->req, "kind"), "article"))
+		old = read_json(c, ZC_T_FETCH, x->url);
 	/* archive whatever came back */
 	zc_warc_ref ref = {0};
 	char digest[48] = "";
@@ -852,11 +849,9 @@ static void done(crawl *c, CURLMsg *m)
 		zc_buf_add(&rq, x->reqhead.data ? x->reqhead.data : "", x->reqhead.len);
 		if (x->post)
 			zc_buf_addstr(&rq, x->post);
-		json_t *old = !strcmp(jstr(x->req, "kind"), "article") ? read_json(c, ZC_T_FETCH, x->url) : NULL;
 		int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
 					   x->body.data ? x->body.data : "", x->body.len, (int)status,
 					   old ? jstr(old, "digest") : NULL, &ref);
-		json_decref(old);
 		zc_buf_free(&rq);
 		free(head);
 		if (wrc != ZC_OK) {
@@ -923,7 +918,7 @@ static void done(crawl *c, CURLMsg *m)
 	const char *kind = jstr(x->req, "kind");
 	if (status == 304 || (status >= 200 && status < 300)) {
 		if (!strcmp(kind, "article"))
-			handle_article(c, x, status, ctype, &ref, digest);
+			handle_article(c, x, status, ctype, &ref, digest, old);
 		else
 			handle_answer(c, x, status, ctype);
 		goto out;
@@ -942,6 +937,7 @@ static void done(crawl *c, CURLMsg *m)
 		json_decref(p.reqs);
 	}
 out:
+	json_decref(old);
 	free(ctype);
 	xfer_free(c, x);
 }

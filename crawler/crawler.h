@@ -141,7 +141,7 @@ typedef int (*zc_article_fn)(void *arg, const zc_site *site, const char *url,
 typedef struct zc_site_report {
 	char host[96];
 	long requests, articles, results, errors;
-	int challenged, failed, robots_blocked;
+	int challenged, failed;
 	char problem[256];
 } zc_site_report;
 

@@ -12,7 +12,6 @@
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
-#include <libxml/xpath.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -490,11 +489,10 @@ static void split_issuers(const char *s, zc_doc *d)
 	free(g);
 }
 
-/* the scripts of JavaScript cookie challenges (412/521 pages) and WAF pages */
-static int has_challenge_marker(const char *html)
+int zc_challenge_marker(const char *html)
 {
 	return strstr(html, "$_ts") || strstr(html, "__jsl_clearance") || strstr(html, "r='m'") ||
-	       strstr(html, "acw_sc__v2") || strstr(html, "安全验证");
+	       strstr(html, "acw_sc__v2");
 }
 
 static void join_body(const plist *l, zc_doc *d)
@@ -557,7 +555,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	xmlNode *root = xmlDocGetRootElement(doc);
 
 	xmlNode *bodyn = body_container(root);
-	if (has_challenge_marker(html)) {
+	if (zc_challenge_marker(html)) {
 		char *all = text_of(root);
 		int challenge = cp_count(all) < 200;
 		free(all);

@@ -44,6 +44,9 @@ typedef struct zc_doc {
 int zc_parse_page(const char *bytes, size_t len, const char *url, const char *content_type,
 		  zc_doc **out);
 void zc_doc_free(zc_doc **doc);
+/* Whether a page (NUL-terminated) carries the script of a JavaScript cookie challenge or a
+   WAF page; the crawler asks before parsing, the parser before reading a page as a document. */
+int zc_challenge_marker(const char *html);
 /* The document as one JSON object (the keys of docs/CSV.md); free() the result. */
 char *zc_doc_to_json(const zc_doc *doc, int pretty);
 

@@ -189,7 +189,6 @@ def main():
         print(r2.stdout + r2.stderr)
         check(r2.returncode == 0 and "added 0, changed 0" in r2.stdout, "second crawl: added 0, changed 0")
         second = [l.split("\t") for l in open(log).read().splitlines()[first_run_lines:]]
-        bodies = [p for _, h, m, p, code, *_ in second if code == "200" and any(t["url"].endswith(h + p) for t in inc[:0])]
         articles = {t["url"].split("://", 1)[1] for t in truth}
         refetched = [h + p for _, h, m, p, code, *_ in second if code == "200" and (h + p) in articles]
         check(not refetched, "second crawl: no article body fetched again (%d 304s)" %
