@@ -66,6 +66,9 @@ typedef struct crawl {
 	size_t n_hosts;
 	int fatal;		/* a full disk or a database failure: stop */
 	char fatal_msg[256];
+	struct push_ctx *batch;	/* finished results waiting for their transaction */
+	size_t n_batch;
+	double batch_since;
 	double last_progress;
 	int inflight;		/* transfers added to the multi handle and not yet freed */
 } crawl;
@@ -173,7 +176,15 @@ typedef struct push_ctx {
 	const char *results_site;	/* optional: add results_n to the site's count for this run */
 	long results_n;
 	long added;
+	int count_page;		/* count the page as added or changed once it is committed */
 } push_ctx;
+
+/* Results are committed in groups: one LMDB transaction (and one fsync) settles up to
+   BATCH_MAX finished requests, and none waits longer than BATCH_AGE.  A request whose result
+   is still in the batch stays in the frontier, so a kill before the commit fetches it again
+   on the next run; nothing is lost and nothing stored is fetched twice. */
+#define BATCH_MAX 64
+#define BATCH_AGE 0.1
 
 /* results found per site in this run, kept in meta so that a resumed run still knows */
 static int add_results(zc_txn *t, const char *site, long n)
@@ -221,20 +232,77 @@ static void queue_req(json_t *reqs, const char *host, json_t *req, const char *s
 	json_array_append_new(reqs, json_pack("{s:s,s:o,s:s}", "host", host, "req", req, "seen", seen));
 }
 
-static int commit(crawl *c, push_ctx *p)
+static int flush_txn(zc_txn *t, void *arg)
 {
-	int rc = zc_index_write(c->idx, push_txn, p);
+	crawl *c = arg;
+	int rc = ZC_OK;
+	for (size_t i = 0; i < c->n_batch && rc == ZC_OK; i++)
+		rc = push_txn(t, &c->batch[i]);
+	return rc;
+}
+
+/* commit the batch in one transaction; on failure the crawl stops (the corpus is as it was) */
+static int flush(crawl *c)
+{
+	if (!c->n_batch)
+		return ZC_OK;
+	int rc = zc_index_write(c->idx, flush_txn, c);
+	zc_index_trim(c->idx);	/* the pages the transaction walked need not stay resident */
 	if (rc != ZC_OK && !c->fatal) {
 		c->fatal = rc;
 		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the corpus in %s: %s", c->o->dir, zc_strerror(rc));
 	}
-	for (size_t i = 0; i < json_array_size(p->reqs); i++) {
-		json_t *r = json_array_get(p->reqs, i);
-		host_state *h = host_of(c, jstr(r, "host"));
-		if (h)
-			h->empty = 0;
+	for (size_t i = 0; i < c->n_batch; i++) {
+		push_ctx *p = &c->batch[i];
+		if (rc == ZC_OK) {
+			for (size_t k = 0; k < json_array_size(p->reqs); k++) {
+				host_state *h = host_of(c, jstr(json_array_get(p->reqs, k), "host"));
+				if (h)
+					h->empty = 0;
+			}
+			if (p->count_page) {
+				if (p->is_new)
+					c->sum->added++;
+				else
+					c->sum->changed++;
+			}
+		}
+		json_decref(p->reqs);
+		json_decref(p->page);
+		json_decref(p->fetch);
+		json_decref(p->replace);
+		free((char *)p->page_url);
 	}
+	c->n_batch = 0;
 	return rc;
+}
+
+/* queue a result for the next transaction (the batch takes its own references) */
+static int commit(crawl *c, push_ctx *p)
+{
+	if (c->fatal)
+		return c->fatal;
+	if (!c->batch)
+		c->batch = zc_calloc(BATCH_MAX, sizeof *c->batch);
+	if (!c->n_batch)
+		c->batch_since = now();
+	push_ctx *q = &c->batch[c->n_batch++];
+	*q = *p;
+	json_incref(q->reqs);
+	json_incref(q->page);
+	json_incref(q->fetch);
+	json_incref(q->replace);
+	q->page_url = p->page_url ? zc_strdup(p->page_url) : NULL;
+	return c->n_batch == BATCH_MAX ? flush(c) : ZC_OK;
+}
+
+/* is this request's result waiting in the batch? (then the frontier still holds it) */
+static int in_batch(const crawl *c, const char *host, uint64_t seq)
+{
+	for (size_t i = 0; i < c->n_batch; i++)
+		if (c->batch[i].del_host && c->batch[i].del_seq == seq && !strcmp(c->batch[i].del_host, host))
+			return 1;
+	return 0;
 }
 
 static json_t *request(const char *kind, const zc_site *site, const char *url, const char *method,
@@ -350,7 +418,7 @@ static int seed_frontier(crawl *c)
 	push_ctx p = {.c = c, .reqs = reqs};
 	int rc = commit(c, &p);
 	json_decref(reqs);
-	return rc;
+	return rc == ZC_OK ? flush(c) : rc;
 }
 
 /* ---- transfers ------------------------------------------------------------------------ */
@@ -713,25 +781,11 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 		p.fetch = json_pack("{s:i,s:s,s:s,s:s,s:s,s:i}", "status", (int)status, "etag", etag ? etag : "",
 				    "last_modified", lm ? lm : "", "digest", digest, "fetched_at", when, "tries",
 				    (int)json_integer_value(json_object_get(x->req, "tries")) + 1);
-		if (p.page) {
-			/* keep a stored page's file code and decision until the next selection */
-			if (commit(c, &p) == ZC_OK) {
-				if (p.is_new)
-					c->sum->added++;
-				else
-					c->sum->changed++;
-			}
-			h->rep->articles++;
-			json_decref(p.page);
-			json_decref(p.fetch);
-			json_decref(p.reqs);
-			free(etag);
-			free(lm);
-			return;
-		}
+		p.count_page = p.page != NULL;
 	}
 	h->rep->articles++;
 	commit(c, &p);
+	json_decref(p.page);
 	json_decref(p.fetch);
 	json_decref(p.reqs);
 	free(etag);
@@ -945,6 +999,7 @@ out:
 /* ---- the loop ----------------------------------------------------------------------------- */
 
 typedef struct peek_ctx {
+	const crawl *c;
 	const char *host;
 	uint64_t seq;
 	json_t *req;
@@ -955,6 +1010,10 @@ static int peek_txn(zc_txn *t, void *arg)
 {
 	peek_ctx *p = arg;
 	p->rc = zc_tx_frontier_peek(t, p->host, 0, &p->seq, &p->req);
+	while (p->rc == ZC_OK && in_batch(p->c, p->host, p->seq)) {
+		json_decref(p->req);
+		p->rc = zc_tx_frontier_peek(t, p->host, p->seq, &p->seq, &p->req);
+	}
 	return ZC_OK;
 }
 
@@ -1068,7 +1127,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 					wake = h->next_at;
 				continue;
 			}
-			peek_ctx pk = {.host = h->host};
+			peek_ctx pk = {.c = c, .host = h->host};
 			zc_index_read(idx, peek_txn, &pk);
 			if (pk.rc != ZC_OK) {
 				h->empty = 1;
@@ -1133,9 +1192,15 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		}
 		if (c->fatal || interrupted) {
 			/* stop starting; let what is in flight finish (and be stored or dropped) */
-			if (!c->inflight)
+			if (!c->inflight) {
+				flush(c);
 				break;
+			}
 		} else if (!active && !pending) {
+			if (c->n_batch) {
+				flush(c);	/* its requests may give some host more work */
+				continue;
+			}
 			break;
 		}
 		int running = 0;
@@ -1148,6 +1213,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				completed = 1;
 			}
 		progress(c, 0);
+		if (c->n_batch && (!c->inflight || now() - c->batch_since >= BATCH_AGE))
+			flush(c);
 		if (completed)
 			continue;	/* a host may be free: start its next request before waiting */
 		double to = wake - now();
@@ -1189,6 +1256,7 @@ out:
 	for (size_t i = 0; i < c->n_hosts; i++)
 		zc_robots_free(&c->hosts[i].robots);
 	free(c->hosts);
+	free(c->batch);
 	return rc;
 }
 

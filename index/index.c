@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,9 +18,20 @@ static const char *const TABLE_NAMES[ZC_T_COUNT] = {
 	"filecode", "entries", "grams", "decisions", "near",
 };
 
+/* Tables rebuilt by every selection exist twice: generation 0 under the names above,
+   generation 1 under NAME.1; meta "generation" says which one readers see.  A selection
+   writes the other one in as many transactions as it needs and publishes it in one. */
+static int rebuilt(int tb)
+{
+	return tb == ZC_T_DECISIONS || tb == ZC_T_DUPKEY || tb == ZC_T_ABOLISHED || tb == ZC_T_JY ||
+	       tb == ZC_T_ENTRIES || tb == ZC_T_NEAR;
+}
+
 struct zc_index {
 	MDB_env *env;
 	MDB_dbi dbi[ZC_T_COUNT];
+	MDB_dbi dbi1[ZC_T_COUNT];	/* generation 1 of the rebuilt tables */
+	int have1;			/* generation 1 exists (a read-only open of an older corpus: no) */
 	char *dir;
 	unsigned flags;
 	size_t mapsize;
@@ -28,7 +40,22 @@ struct zc_index {
 struct zc_txn {
 	zc_index *idx;
 	MDB_txn *txn;
+	int gen;	/* the published generation */
+	int staging;	/* rebuilt tables resolve to the other generation */
 };
+
+static MDB_dbi dbi(const zc_txn *t, int tb)
+{
+	if (rebuilt(tb) && (t->gen ^ t->staging) && t->idx->have1)
+		return t->idx->dbi1[tb];
+	return t->idx->dbi[tb];
+}
+
+static void read_generation(zc_txn *t)
+{
+	MDB_val k = {10, "generation"}, v;
+	t->gen = mdb_get(t->txn, dbi(t, ZC_T_META), &k, &v) == 0 && v.mv_size == 1 && *(char *)v.mv_data == '1';
+}
 
 #define INITIAL_MAP ((size_t)1 << 30)
 
@@ -93,7 +120,7 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		rc = db_err(mrc);
 		goto out;
 	}
-	mdb_env_set_maxdbs(idx->env, ZC_T_COUNT + 4);
+	mdb_env_set_maxdbs(idx->env, 2 * ZC_T_COUNT + 4);
 	mdb_env_set_maxreaders(idx->env, 126);
 	/* the map is at least the file's size; start at 1 GiB and double on demand */
 	idx->mapsize = INITIAL_MAP;
@@ -105,7 +132,7 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		free(data);
 	}
 	mdb_env_set_mapsize(idx->env, idx->mapsize);
-	mrc = mdb_env_open(idx->env, path, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, 0644);
+	mrc = mdb_env_open(idx->env, path, ((flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0), 0644);
 	if (mrc != 0) {
 		rc = db_err(mrc);
 		goto out;
@@ -123,6 +150,20 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		unsigned dflags = i == ZC_T_GRAMS ? MDB_DUPSORT | MDB_DUPFIXED : 0;
 		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], ((flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE) | dflags, &idx->dbi[i]);
 		if (mrc != 0) {
+			rc = db_err(mrc);
+			goto out;
+		}
+	}
+	idx->have1 = 1;
+	for (int i = 0; i < ZC_T_COUNT; i++) {
+		if (!rebuilt(i))
+			continue;
+		char name[32];
+		snprintf(name, sizeof name, "%s.1", TABLE_NAMES[i]);
+		mrc = mdb_dbi_open(txn, name, (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi1[i]);
+		if (mrc == MDB_NOTFOUND && (flags & ZC_INDEX_RDONLY)) {
+			idx->have1 = 0;	/* a corpus written before generations: only generation 0 */
+		} else if (mrc != 0) {
 			rc = db_err(mrc);
 			goto out;
 		}
@@ -225,7 +266,7 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 	if (idx->flags & ZC_INDEX_RDONLY)
 		return ZC_EUSAGE;
 	for (int attempt = 0; attempt < 8; attempt++) {
-		zc_txn t = {idx, NULL};
+		zc_txn t = {idx, NULL, 0, 0};
 		int mrc = mdb_txn_begin(idx->env, NULL, 0, &t.txn);
 		if (mrc == MDB_MAP_RESIZED) {
 			mdb_env_set_mapsize(idx->env, 0);
@@ -233,6 +274,7 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 		}
 		if (mrc != 0)
 			return db_err(mrc);
+		read_generation(&t);
 		int rc = fn(&t, arg);
 		if (rc == ZC_OK) {
 			mrc = mdb_txn_commit(t.txn);
@@ -254,7 +296,7 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 
 int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 {
-	zc_txn t = {idx, NULL};
+	zc_txn t = {idx, NULL, 0, 0};
 	int mrc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t.txn);
 	if (mrc == MDB_MAP_RESIZED) {
 		mdb_env_set_mapsize(idx->env, 0);
@@ -262,6 +304,7 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 	}
 	if (mrc != 0)
 		return db_err(mrc);
+	read_generation(&t);
 	int rc = fn(&t, arg);
 	mdb_txn_abort(t.txn);
 	return rc;
@@ -270,7 +313,7 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen)
 {
 	MDB_val k = {klen, (void *)key}, v;
-	int mrc = mdb_get(t->txn, t->idx->dbi[tb], &k, &v);
+	int mrc = mdb_get(t->txn, dbi(t, tb), &k, &v);
 	if (mrc != 0)
 		return db_err(mrc);
 	if (val)
@@ -285,26 +328,26 @@ int zc_tx_put(zc_txn *t, enum zc_table tb, const void *key, size_t klen, const v
 	MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
 	if (klen == 0 || klen > 511)
 		return ZC_EUSAGE;
-	return db_err(mdb_put(t->txn, t->idx->dbi[tb], &k, &v, 0));
+	return db_err(mdb_put(t->txn, dbi(t, tb), &k, &v, 0));
 }
 
 int zc_tx_del(zc_txn *t, enum zc_table tb, const void *key, size_t klen)
 {
 	MDB_val k = {klen, (void *)key};
-	int mrc = mdb_del(t->txn, t->idx->dbi[tb], &k, NULL);
+	int mrc = mdb_del(t->txn, dbi(t, tb), &k, NULL);
 	return mrc == MDB_NOTFOUND ? ZC_OK : db_err(mrc);
 }
 
 int zc_tx_clear(zc_txn *t, enum zc_table tb)
 {
-	return db_err(mdb_drop(t->txn, t->idx->dbi[tb], 0));
+	return db_err(mdb_drop(t->txn, dbi(t, tb), 0));
 }
 
 int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_scan_fn fn, void *arg)
 {
 	MDB_cursor *c;
 	MDB_val k = {plen, (void *)prefix}, v;
-	int mrc = mdb_cursor_open(t->txn, t->idx->dbi[tb], &c);
+	int mrc = mdb_cursor_open(t->txn, dbi(t, tb), &c);
 	if (mrc != 0)
 		return db_err(mrc);
 	mrc = plen ? mdb_cursor_get(c, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(c, &k, &v, MDB_FIRST);
@@ -325,7 +368,7 @@ int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_
 int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n)
 {
 	MDB_stat st;
-	int mrc = mdb_stat(t->txn, t->idx->dbi[tb], &st);
+	int mrc = mdb_stat(t->txn, dbi(t, tb), &st);
 	*n = mrc == 0 ? st.ms_entries : 0;
 	return db_err(mrc);
 }
@@ -358,7 +401,7 @@ static json_t *load_u64(zc_txn *t, enum zc_table tb, uint64_t id, int *rc)
 	unsigned char k[8];
 	MDB_val key = {8, k}, v;
 	zc_u64_key(id, k);
-	int mrc = mdb_get(t->txn, t->idx->dbi[tb], &key, &v);
+	int mrc = mdb_get(t->txn, dbi(t, tb), &key, &v);
 	if (mrc != 0) {
 		*rc = db_err(mrc);
 		return NULL;
@@ -416,7 +459,7 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
-	int mrc = mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_PAGES], &c);
+	int mrc = mdb_cursor_open(t->txn, dbi(t, ZC_T_PAGES), &c);
 	if (mrc != 0)
 		return db_err(mrc);
 	int rc = ZC_OK;
@@ -460,7 +503,7 @@ uint64_t zc_tx_page_max(zc_txn *t)
 	MDB_cursor *c;
 	MDB_val k, v;
 	uint64_t id = 0;
-	if (mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_PAGES], &c) != 0)
+	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_PAGES), &c) != 0)
 		return 0;
 	if (mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && k.mv_size == 8)
 		id = zc_key_u64(k.mv_data);
@@ -559,7 +602,7 @@ static int grams_put(zc_txn *t, json_t *page, uint64_t id)
 			continue;
 		unsigned char key[8];
 		MDB_val k = {pair_key(v[i], key), key}, val = {8, idk};
-		int mrc = mdb_put(t->txn, t->idx->dbi[ZC_T_GRAMS], &k, &val, MDB_NODUPDATA);
+		int mrc = mdb_put(t->txn, dbi(t, ZC_T_GRAMS), &k, &val, MDB_NODUPDATA);
 		if (mrc != 0 && mrc != MDB_KEYEXIST)
 			rc = db_err(mrc);
 	}
@@ -577,11 +620,11 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 	}
 	MDB_cursor *c, *c2;
 	int rc = ZC_OK;
-	if (mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_GRAMS], &c) != 0) {
+	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_GRAMS), &c) != 0) {
 		free(v);
 		return ZC_EDB;
 	}
-	mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_GRAMS], &c2);
+	mdb_cursor_open(t->txn, dbi(t, ZC_T_GRAMS), &c2);
 	unsigned char key[8];
 	MDB_val k = {pair_key(v[0], key), key}, val;
 	int mrc = mdb_cursor_get(c, &k, &val, MDB_SET_KEY);
@@ -689,7 +732,7 @@ int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *s
 	MDB_cursor *c;
 	MDB_val k = {kl, key}, v;
 	*req = NULL;
-	int mrc = mdb_cursor_open(t->txn, t->idx->dbi[ZC_T_FRONTIER], &c);
+	int mrc = mdb_cursor_open(t->txn, dbi(t, ZC_T_FRONTIER), &c);
 	if (mrc != 0)
 		return db_err(mrc);
 	mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
@@ -718,4 +761,42 @@ int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *re
 	int rc = zc_tx_put(t, ZC_T_FRONTIER, key, kl, s, strlen(s));
 	free(s);
 	return rc;
+}
+
+void zc_tx_stage(zc_txn *t, int on)
+{
+	t->staging = on && t->idx->have1;
+}
+
+int zc_tx_publish(zc_txn *t)
+{
+	int next = t->gen ^ 1;
+	int rc = zc_tx_put(t, ZC_T_META, "generation", 10, next ? "1" : "0", 1);
+	if (rc == ZC_OK) {
+		t->gen = next;
+		t->staging = 0;
+	}
+	return rc;
+}
+
+void zc_index_trim(zc_index *idx)
+{
+	/* LMDB does not tell where it mapped the file (me_mapaddr is set for MDB_FIXEDMAP only):
+	   the mapping is the one of data.mdb's inode in /proc/self/maps */
+	mdb_filehandle_t fd;
+	struct stat st;
+	if (mdb_env_get_fd(idx->env, &fd) != 0 || fstat(fd, &st) != 0)
+		return;
+	FILE *maps = fopen("/proc/self/maps", "r");
+	if (!maps)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, maps)) {
+		unsigned long lo, hi, ino;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %lu", &lo, &hi, perms, &ino) == 4 && ino == (unsigned long)st.st_ino &&
+		    ino != 0 && strstr(line, "/data.mdb"))
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	fclose(maps);
 }

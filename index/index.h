@@ -65,6 +65,23 @@ typedef int (*zc_txn_fn)(zc_txn *txn, void *arg);
 int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg);
 int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg);
 
+/*
+ * Generations.  The tables a selection rebuilds (decisions, dupkey, abolished, jy, entries,
+ * near) exist twice; readers see the published generation.  zc_tx_stage(t, 1) makes this
+ * transaction's access to those tables reach the other generation, which a selection fills
+ * in as many transactions as it needs (its memory stays bounded); zc_tx_publish() makes that
+ * generation the one readers see, atomically with the rest of the transaction.
+ */
+void zc_tx_stage(zc_txn *t, int on);
+int zc_tx_publish(zc_txn *t);
+
+/*
+ * Drops the pages of the database file mapped into this process from its resident set: they
+ * stay in the page cache and come back on the next access.  Long walks call it now and then so
+ * that the process's RSS does not grow with the corpus.
+ */
+void zc_index_trim(zc_index *idx);
+
 /* Raw access to one table: values are copied out (free() them). */
 int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen);
 int zc_tx_put(zc_txn *t, enum zc_table tb, const void *key, size_t klen, const void *val, size_t vlen);

@@ -1,5 +1,8 @@
 /*
- * finalize.c - decisions across the corpus, in one write transaction:
+ * finalize.c - decisions across the corpus.  They are written into the next generation of the
+ * rebuilt tables (index.h), passes 1-3 a thousand pages per transaction so that memory does not
+ * grow with the corpus, and published together with file codes and entries in one last
+ * transaction: readers, and a run after a kill, see the old decisions or the new, never a mix.
  *   1. every page gets the criteria's decision (zc_select_decide);
  *   2. abolition decisions list earlier documents (《title》 and number): those become invalid,
  *      whichever was crawled first;
@@ -204,9 +207,28 @@ static int cmp_newcode(const void *a, const void *b)
 	return c;
 }
 
+typedef struct handover {
+	char juris[3];
+	long code;
+	uint64_t canon;
+} handover;
+
+/* Ids per transaction of passes 1-3: the dirty pages a transaction keeps in memory. */
+#define CHUNK 1024
+
 typedef struct fin {
+	zc_index *idx;
 	const zc_profile *p;
 	zc_select_stats *st;
+	uint64_t max, from, to;
+	int pass;
+	newcode *nc;		/* documents included for the first time (pass 2 -> 4) */
+	size_t nnc;
+	handover *ho;		/* file codes a duplicate hands to its canonical copy (pass 3 -> 4) */
+	size_t nho;
+	/* the state when the transaction began: one run again (the map grew) starts from it */
+	zc_select_stats mark;
+	size_t mark_nnc, mark_nho;
 } fin;
 
 static int reason_index(const char *r)
@@ -227,182 +249,286 @@ static json_t *decision_of(zc_txn *t, uint64_t id)
 	return d;
 }
 
-static int finalize_txn(zc_txn *t, void *arg)
+static void rewind_state(fin *f)
 {
-	fin *f = arg;
-	const zc_profile *p = f->p;
-	zc_select_stats *st = f->st;
-	int rc = ZC_OK;
-	uint64_t max = zc_tx_page_max(t);
-	newcode *nc = NULL;
-	size_t nnc = 0;
-	memset(st, 0, sizeof *st);
-	enum zc_table rebuilt[] = {ZC_T_DUPKEY, ZC_T_ABOLISHED, ZC_T_JY, ZC_T_ENTRIES, ZC_T_NEAR};
-	for (size_t i = 0; i < sizeof rebuilt / sizeof rebuilt[0]; i++)
-		if ((rc = zc_tx_clear(t, rebuilt[i])) != ZC_OK)
-			return rc;
+	*f->st = f->mark;
+	while (f->nnc > f->mark_nnc)
+		free(f->nc[--f->nnc].url);
+	f->nho = f->mark_nho;
+}
 
-	/* pass 1 (pages): criteria, keys, abolition lists, candidate canonical copies */
-	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *page;
-		if (zc_tx_page_get(t, id, &page) != ZC_OK)
-			continue;
-		json_t *doc = json_object_get(page, "doc");
-		json_t *dec = decision_of(t, id);
-		zc_decision d;
-		zc_select_decide(p, page, &d);
-		json_object_set_new(dec, "criteria", json_pack("{s:s,s:s,s:s}", "decision", d.decision, "reason", d.reason,
-							       "evidence", d.evidence ? d.evidence : ""));
-		free(d.evidence);
-		const char *j = str(page, "jurisdiction");
-		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
-		char *key = zc_select_dedup_key(doc);
-		if (!strcmp(d.decision, "included") && !*str(doc, "docno") && *str(doc, "body")) {
-			/* no number: a copy under another title is found by its text */
-			char *group = NULL;
-			rc = near_group(t, j, w, zc_select_simhash(str(doc, "body")), id, key, &group);
-			if (group) {
-				free(key);
-				key = group;
-			}
-		}
-		char *nt = norm_title(str(doc, "title"));
-		char *kt = zc_asprintf("%s|T|%s", j, nt);
-		char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", j, str(doc, "docno")) : zc_strdup("");
-		json_object_set_new(dec, "key", json_string(key));
-		json_object_set_new(dec, "abolition_keys", json_pack("[s,s]", kd, kt));
-		json_object_set_new(dec, "rank", json_integer(rank(page)));
-		json_object_set_new(dec, "jurisdiction", json_string(j));
-		json_object_set_new(dec, "url", json_string(str(page, "url")));
-		json_object_set_new(dec, "date", json_string(w));
-		free(nt);
-		free(kt);
-		free(kd);
-		if (!strcmp(str(doc, "type"), "废止"))
-			rc = abolition_refs(t, doc, j, id);
-		if (rc == ZC_OK && !strcmp(d.decision, "included")) {
-			uint64_t other;
-			if (get_id(t, ZC_T_DUPKEY, key, &other) == ZC_OK) {
-				json_t *od = decision_of(t, other);
-				if (json_integer_value(json_object_get(dec, "rank")) < json_integer_value(json_object_get(od, "rank")))
-					rc = put_id(t, ZC_T_DUPKEY, key, id);
-				json_decref(od);
-			} else {
-				rc = put_id(t, ZC_T_DUPKEY, key, id);
-			}
-		}
-		free(key);
-		if (rc == ZC_OK)
-			rc = zc_tx_decision_put(t, id, dec);
-		json_decref(dec);
-		json_decref(page);
+/* pass 1 (pages): criteria, keys, abolition lists, candidate canonical copies */
+static int pass1(zc_txn *t, fin *f, uint64_t id)
+{
+	const zc_profile *p = f->p;
+	int rc = ZC_OK;
+	json_t *page;
+	if (zc_tx_page_get(t, id, &page) != ZC_OK)
+		return ZC_OK;
+	json_t *doc = json_object_get(page, "doc");
+	json_t *dec = json_object();
+	{
+		/* the file code is the document's for good: carried over from the published decision */
+		json_t *live = NULL;
+		zc_tx_stage(t, 0);
+		if (zc_tx_decision_get(t, id, &live) == ZC_OK && json_integer_value(json_object_get(live, "file_code")))
+			json_object_set(dec, "file_code", json_object_get(live, "file_code"));
+		zc_tx_stage(t, 1);
+		json_decref(live);
 	}
-	/* pass 2 (decisions): abolished documents, duplicates, the final word */
-	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *dec;
-		if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
-			continue;
-		json_t *crit = json_object_get(dec, "criteria");
-		const char *decision = str(crit, "decision"), *reason = str(crit, "reason");
-		char *evidence = zc_strdup(str(crit, "evidence"));
-		char *canonical = NULL;
-		if (!strcmp(decision, "included")) {
-			uint64_t ab = 0, canon = 0;
-			json_t *ak = json_object_get(dec, "abolition_keys");
-			const char *kd = json_string_value(json_array_get(ak, 0)), *kt = json_string_value(json_array_get(ak, 1));
-			if ((kd && *kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) ||
-			    (kt && get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK)) {
-				json_t *ap;
-				decision = "excluded";
-				reason = "invalid";
-				free(evidence);
-				if (zc_tx_page_get(t, ab, &ap) == ZC_OK) {
-					evidence = zc_asprintf("abolished by \"%s\" (%s)", str(json_object_get(ap, "doc"), "title"), str(ap, "url"));
-					json_decref(ap);
-				} else {
-					evidence = zc_strdup("abolished by a later decision");
-				}
-			} else {
-				const char *key = str(dec, "key");
-				if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK && canon != id) {
-					json_t *cd = decision_of(t, canon);
-					canonical = zc_strdup(str(cd, "url"));
-					json_decref(cd);
-					decision = "excluded";
-					reason = "duplicate";
-					free(evidence);
-					evidence = zc_asprintf("a copy of %s (same %s)", canonical,
-							       key[0] == 'D' ? "document number" : "date and the same or a nearly identical text");
-				}
-			}
+	zc_decision d;
+	zc_select_decide(p, page, &d);
+	json_object_set_new(dec, "criteria", json_pack("{s:s,s:s,s:s}", "decision", d.decision, "reason", d.reason,
+						       "evidence", d.evidence ? d.evidence : ""));
+	free(d.evidence);
+	const char *j = str(page, "jurisdiction");
+	const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
+	char *key = zc_select_dedup_key(doc);
+	if (!strcmp(d.decision, "included") && !*str(doc, "docno") && *str(doc, "body")) {
+		/* no number: a copy under another title is found by its text */
+		char *group = NULL;
+		rc = near_group(t, j, w, zc_select_simhash(str(doc, "body")), id, key, &group);
+		if (group) {
+			free(key);
+			key = group;
 		}
-		json_object_set_new(dec, "decision", json_string(decision));
-		json_object_set_new(dec, "reason", json_string(reason));
-		json_object_set_new(dec, "evidence", json_string(evidence));
-		json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
-		json_object_set_new(dec, "sources", json_pack("[s]", str(dec, "url")));
-		json_object_set_new(dec, "entries", json_integer(0));
-		st->pages++;
-		if (!strcmp(decision, "included")) {
-			st->included++;
-			if (!strcmp(str(dec, "jurisdiction"), "00"))
-				st->national++;
-			else
-				st->provincial++;
-			if (!json_integer_value(json_object_get(dec, "file_code"))) {
-				nc = zc_realloc(nc, (nnc + 1) * sizeof *nc);
-				snprintf(nc[nnc].juris, sizeof nc[nnc].juris, "%s", str(dec, "jurisdiction"));
-				snprintf(nc[nnc].date, sizeof nc[nnc].date, "%s", str(dec, "date"));
-				nc[nnc].url = zc_strdup(str(dec, "url"));
-				nc[nnc].id = id;
-				nnc++;
+	}
+	char *nt = norm_title(str(doc, "title"));
+	char *kt = zc_asprintf("%s|T|%s", j, nt);
+	char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", j, str(doc, "docno")) : zc_strdup("");
+	json_object_set_new(dec, "key", json_string(key));
+	json_object_set_new(dec, "abolition_keys", json_pack("[s,s]", kd, kt));
+	json_object_set_new(dec, "rank", json_integer(rank(page)));
+	json_object_set_new(dec, "jurisdiction", json_string(j));
+	json_object_set_new(dec, "url", json_string(str(page, "url")));
+	json_object_set_new(dec, "date", json_string(w));
+	free(nt);
+	free(kt);
+	free(kd);
+	if (rc == ZC_OK && !strcmp(str(doc, "type"), "废止"))
+		rc = abolition_refs(t, doc, j, id);
+	if (rc == ZC_OK && !strcmp(d.decision, "included")) {
+		uint64_t other;
+		if (get_id(t, ZC_T_DUPKEY, key, &other) == ZC_OK) {
+			json_t *od = decision_of(t, other);
+			if (json_integer_value(json_object_get(dec, "rank")) < json_integer_value(json_object_get(od, "rank")))
+				rc = put_id(t, ZC_T_DUPKEY, key, id);
+			json_decref(od);
+		} else {
+			rc = put_id(t, ZC_T_DUPKEY, key, id);
+		}
+	}
+	free(key);
+	if (rc == ZC_OK)
+		rc = zc_tx_decision_put(t, id, dec);
+	json_decref(dec);
+	json_decref(page);
+	return rc;
+}
+
+/* pass 2 (decisions): abolished documents, duplicates, the final word */
+static int pass2(zc_txn *t, fin *f, uint64_t id)
+{
+	zc_select_stats *st = f->st;
+	json_t *dec;
+	if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
+		return ZC_OK;
+	json_t *crit = json_object_get(dec, "criteria");
+	const char *decision = str(crit, "decision"), *reason = str(crit, "reason");
+	char *evidence = zc_strdup(str(crit, "evidence"));
+	char *canonical = NULL;
+	if (!strcmp(decision, "included")) {
+		uint64_t ab = 0, canon = 0;
+		json_t *ak = json_object_get(dec, "abolition_keys");
+		const char *kd = json_string_value(json_array_get(ak, 0)), *kt = json_string_value(json_array_get(ak, 1));
+		if ((kd && *kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) ||
+		    (kt && get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK)) {
+			json_t *ap;
+			decision = "excluded";
+			reason = "invalid";
+			free(evidence);
+			if (zc_tx_page_get(t, ab, &ap) == ZC_OK) {
+				evidence = zc_asprintf("abolished by \"%s\" (%s)", str(json_object_get(ap, "doc"), "title"), str(ap, "url"));
+				json_decref(ap);
+			} else {
+				evidence = zc_strdup("abolished by a later decision");
 			}
 		} else {
-			int ri = reason_index(reason);
-			if (ri >= 0)
-				st->by_reason[ri]++;
-		}
-		free(evidence);
-		free(canonical);
-		rc = zc_tx_decision_put(t, id, dec);
-		json_decref(dec);
-	}
-	/* pass 3 (decisions): canonical copies list every copy among their sources; a duplicate
-	   hands its file code over when the canonical copy arrived after it */
-	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *dec;
-		if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
-			continue;
-		uint64_t canon;
-		if (!strcmp(str(dec, "reason"), "duplicate") && get_id(t, ZC_T_DUPKEY, str(dec, "key"), &canon) == ZC_OK) {
-			json_t *cd = decision_of(t, canon);
-			json_array_append_new(json_object_get(cd, "sources"), json_string(str(dec, "url")));
-			json_int_t code = json_integer_value(json_object_get(dec, "file_code"));
-			if (code && !json_integer_value(json_object_get(cd, "file_code"))) {
-				json_object_set_new(cd, "file_code", json_integer(code));
-				json_object_del(dec, "file_code");
-				char *fk = zc_asprintf("%s-%lld", str(cd, "jurisdiction"), (long long)code);
-				rc = put_id(t, ZC_T_FILECODE, fk, canon);
-				free(fk);
-				for (size_t k = 0; k < nnc; k++)
-					if (nc[k].id == canon)
-						nc[k].id = 0;
-				if (rc == ZC_OK)
-					rc = zc_tx_decision_put(t, id, dec);
+			const char *key = str(dec, "key");
+			if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK && canon != id) {
+				json_t *cd = decision_of(t, canon);
+				canonical = zc_strdup(str(cd, "url"));
+				json_decref(cd);
+				decision = "excluded";
+				reason = "duplicate";
+				free(evidence);
+				evidence = zc_asprintf("a copy of %s (same %s)", canonical,
+						       key[0] == 'D' ? "document number" : "date and the same or a nearly identical text");
 			}
-			if (rc == ZC_OK)
-				rc = zc_tx_decision_put(t, canon, cd);
-			json_decref(cd);
 		}
-		json_decref(dec);
 	}
-	/* pass 4: file codes for documents included for the first time */
-	if (nnc)
-		qsort(nc, nnc, sizeof *nc, cmp_newcode);
-	for (size_t k = 0; k < nnc && rc == ZC_OK; k++) {
-		if (!nc[k].id)
+	json_object_set_new(dec, "decision", json_string(decision));
+	json_object_set_new(dec, "reason", json_string(reason));
+	json_object_set_new(dec, "evidence", json_string(evidence));
+	json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
+	json_object_set_new(dec, "sources", json_pack("[s]", str(dec, "url")));
+	json_object_set_new(dec, "entries", json_integer(0));
+	st->pages++;
+	if (!strcmp(decision, "included")) {
+		st->included++;
+		if (!strcmp(str(dec, "jurisdiction"), "00"))
+			st->national++;
+		else
+			st->provincial++;
+		if (!json_integer_value(json_object_get(dec, "file_code"))) {
+			f->nc = zc_realloc(f->nc, (f->nnc + 1) * sizeof *f->nc);
+			newcode *n = &f->nc[f->nnc++];
+			snprintf(n->juris, sizeof n->juris, "%s", str(dec, "jurisdiction"));
+			snprintf(n->date, sizeof n->date, "%s", str(dec, "date"));
+			n->url = zc_strdup(str(dec, "url"));
+			n->id = id;
+		}
+	} else {
+		int ri = reason_index(reason);
+		if (ri >= 0)
+			st->by_reason[ri]++;
+	}
+	free(evidence);
+	free(canonical);
+	int rc = zc_tx_decision_put(t, id, dec);
+	json_decref(dec);
+	return rc;
+}
+
+/* pass 3 (decisions): canonical copies list every copy among their sources; a duplicate
+   hands its file code over when the canonical copy arrived after it */
+static int pass3(zc_txn *t, fin *f, uint64_t id)
+{
+	json_t *dec;
+	int rc = ZC_OK;
+	if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
+		return ZC_OK;
+	uint64_t canon;
+	if (!strcmp(str(dec, "reason"), "duplicate") && get_id(t, ZC_T_DUPKEY, str(dec, "key"), &canon) == ZC_OK) {
+		json_t *cd = decision_of(t, canon);
+		json_array_append_new(json_object_get(cd, "sources"), json_string(str(dec, "url")));
+		json_int_t code = json_integer_value(json_object_get(dec, "file_code"));
+		if (code && !json_integer_value(json_object_get(cd, "file_code"))) {
+			json_object_set_new(cd, "file_code", json_integer(code));
+			json_object_del(dec, "file_code");
+			f->ho = zc_realloc(f->ho, (f->nho + 1) * sizeof *f->ho);
+			handover *h = &f->ho[f->nho++];
+			snprintf(h->juris, sizeof h->juris, "%s", str(cd, "jurisdiction"));
+			h->code = (long)code;
+			h->canon = canon;
+			for (size_t k = 0; k < f->nnc; k++)
+				if (f->nc[k].id == canon)
+					f->nc[k].id = 0;
+			rc = zc_tx_decision_put(t, id, dec);
+		}
+		if (rc == ZC_OK)
+			rc = zc_tx_decision_put(t, canon, cd);
+		json_decref(cd);
+	}
+	json_decref(dec);
+	return rc;
+}
+
+/* pass 5 (included pages): the province-year index and the entries */
+static int pass5(zc_txn *t, fin *f, uint64_t id)
+{
+	int rc;
+	json_t *dec;
+	if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
+		return ZC_OK;
+	if (strcmp(str(dec, "decision"), "included") != 0) {
+		json_decref(dec);
+		return ZC_OK;
+	}
+	json_t *page;
+	if (zc_tx_page_get(t, id, &page) != ZC_OK) {
+		json_decref(dec);
+		return ZC_OK;
+	}
+	size_t nkw;
+	const char *const *kw = zc_profile_topic(f->p, &nkw);
+	json_t *doc = json_object_get(page, "doc");
+	const char *j = str(dec, "jurisdiction");
+	const char *w = str(dec, "date");
+	unsigned char key[14];
+	memcpy(key, j, 2);
+	memcpy(key + 2, w, 4);
+	zc_u64_key(id, key + 6);
+	rc = zc_tx_put(t, ZC_T_JY, key, 14, "", 0);
+	long fc = (long)json_integer_value(json_object_get(dec, "file_code"));
+	zc_entry *e;
+	size_t ne;
+	zc_entries_split(str(doc, "body"), kw, nkw, &e, &ne);
+	json_object_set_new(dec, "entries", json_integer((json_int_t)ne));
+	char *dc = zc_asprintf("%s-%ld", j, fc);
+	for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
+		char *code = zc_asprintf("%s-%d-%d", dc, e[k].section, e[k].item);
+		json_t *ent = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s}", "code", code, "doc_code", dc, "page", (json_int_t)id,
+					"section", e[k].section, "item", e[k].item, "text", e[k].text);
+		rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
+		json_decref(ent);
+		free(code);
+		f->st->entries++;
+	}
+	free(dc);
+	zc_entries_free(&e, ne);
+	if (rc == ZC_OK)
+		rc = zc_tx_decision_put(t, id, dec);
+	json_decref(dec);
+	json_decref(page);
+	return rc;
+}
+
+/* the next generation starts empty */
+static int begin_txn(zc_txn *t, void *arg)
+{
+	fin *f = arg;
+	int rc = ZC_OK;
+	enum zc_table rebuilt[] = {ZC_T_DECISIONS, ZC_T_DUPKEY, ZC_T_ABOLISHED, ZC_T_JY, ZC_T_ENTRIES, ZC_T_NEAR};
+	zc_tx_stage(t, 1);
+	rewind_state(f);
+	f->max = zc_tx_page_max(t);
+	for (size_t i = 0; i < sizeof rebuilt / sizeof rebuilt[0] && rc == ZC_OK; i++)
+		rc = zc_tx_clear(t, rebuilt[i]);
+	return rc;
+}
+
+static int chunk_txn(zc_txn *t, void *arg)
+{
+	static int (*const pass[])(zc_txn *, fin *, uint64_t) = {NULL, pass1, pass2, pass3};
+	fin *f = arg;
+	int rc = ZC_OK;
+	zc_tx_stage(t, 1);
+	rewind_state(f);
+	for (uint64_t id = f->from; id < f->to && rc == ZC_OK; id++)
+		rc = pass[f->pass](t, f, id);
+	return rc;
+}
+
+/* pass 4, file codes for documents included for the first time, then pass 5 and the switch to
+   the new generation: one transaction, whose size grows with the included documents only */
+static int final_txn(zc_txn *t, void *arg)
+{
+	fin *f = arg;
+	zc_select_stats *st = f->st;
+	int rc = ZC_OK;
+	zc_tx_stage(t, 1);
+	rewind_state(f);
+	for (size_t k = 0; k < f->nho && rc == ZC_OK; k++) {
+		char *fk = zc_asprintf("%s-%ld", f->ho[k].juris, f->ho[k].code);
+		rc = put_id(t, ZC_T_FILECODE, fk, f->ho[k].canon);
+		free(fk);
+	}
+	for (size_t k = 0; k < f->nnc && rc == ZC_OK; k++) {
+		newcode *n = &f->nc[k];
+		if (!n->id)
 			continue;
-		char *mk = zc_asprintf("code:%s", nc[k].juris), *v = NULL;
+		char *mk = zc_asprintf("code:%s", n->juris), *v = NULL;
 		long next = 1;
 		if (zc_tx_meta_get(t, mk, &v) == ZC_OK)
 			next = strtol(v, NULL, 10) + 1;
@@ -411,73 +537,58 @@ static int finalize_txn(zc_txn *t, void *arg)
 		snprintf(num, sizeof num, "%ld", next);
 		rc = zc_tx_meta_put(t, mk, num);
 		free(mk);
-		json_t *dec = decision_of(t, nc[k].id);
+		json_t *dec = decision_of(t, n->id);
 		json_object_set_new(dec, "file_code", json_integer(next));
-		char *fk = zc_asprintf("%s-%ld", nc[k].juris, next);
+		char *fk = zc_asprintf("%s-%ld", n->juris, next);
 		if (rc == ZC_OK)
-			rc = put_id(t, ZC_T_FILECODE, fk, nc[k].id);
+			rc = put_id(t, ZC_T_FILECODE, fk, n->id);
 		free(fk);
 		if (rc == ZC_OK)
-			rc = zc_tx_decision_put(t, nc[k].id, dec);
+			rc = zc_tx_decision_put(t, n->id, dec);
 		json_decref(dec);
 		st->new_codes++;
 	}
-	for (size_t k = 0; k < nnc; k++)
-		free(nc[k].url);
-	free(nc);
 	if (rc == ZC_OK)
-		rc = zc_tx_meta_put(t, "profile", zc_profile_name(p));
-	/* pass 5 (included pages): the province-year index and the entries */
-	size_t nkw;
-	const char *const *kw = zc_profile_topic(p, &nkw);
-	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *dec;
-		if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
-			continue;
-		if (strcmp(str(dec, "decision"), "included") != 0) {
-			json_decref(dec);
-			continue;
-		}
-		json_t *page;
-		if (zc_tx_page_get(t, id, &page) != ZC_OK) {
-			json_decref(dec);
-			continue;
-		}
-		json_t *doc = json_object_get(page, "doc");
-		const char *j = str(dec, "jurisdiction");
-		const char *w = str(dec, "date");
-		unsigned char key[14];
-		memcpy(key, j, 2);
-		memcpy(key + 2, w, 4);
-		zc_u64_key(id, key + 6);
-		rc = zc_tx_put(t, ZC_T_JY, key, 14, "", 0);
-		long fc = (long)json_integer_value(json_object_get(dec, "file_code"));
-		zc_entry *e;
-		size_t ne;
-		zc_entries_split(str(doc, "body"), kw, nkw, &e, &ne);
-		json_object_set_new(dec, "entries", json_integer((json_int_t)ne));
-		char *dc = zc_asprintf("%s-%ld", j, fc);
-		for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
-			char *code = zc_asprintf("%s-%d-%d", dc, e[k].section, e[k].item);
-			json_t *ent = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s}", "code", code, "doc_code", dc, "page", (json_int_t)id,
-						"section", e[k].section, "item", e[k].item, "text", e[k].text);
-			rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
-			json_decref(ent);
-			free(code);
-			st->entries++;
-		}
-		free(dc);
-		zc_entries_free(&e, ne);
-		if (rc == ZC_OK)
-			rc = zc_tx_decision_put(t, id, dec);
-		json_decref(dec);
-		json_decref(page);
+		rc = zc_tx_meta_put(t, "profile", zc_profile_name(f->p));
+	for (uint64_t id = 1; id <= f->max && rc == ZC_OK; id++) {
+		rc = pass5(t, f, id);
+		if (id % CHUNK == 0)
+			zc_index_trim(f->idx);
 	}
+	if (rc == ZC_OK)
+		rc = zc_tx_publish(t);
+	return rc;
+}
+
+static int run(fin *f, zc_txn_fn fn)
+{
+	f->mark = *f->st;
+	f->mark_nnc = f->nnc;
+	f->mark_nho = f->nho;
+	int rc = zc_index_write(f->idx, fn, f);
+	zc_index_trim(f->idx);
 	return rc;
 }
 
 int zc_select_finalize(zc_index *idx, const zc_profile *p, zc_select_stats *st)
 {
-	fin f = {p, st};
-	return zc_index_write(idx, finalize_txn, &f);
+	fin f = {.idx = idx, .p = p, .st = st};
+	memset(st, 0, sizeof *st);
+	int rc = run(&f, begin_txn);
+	for (f.pass = 1; f.pass <= 3 && rc == ZC_OK; f.pass++)
+		for (uint64_t id = 1; id <= f.max && rc == ZC_OK; id += CHUNK) {
+			f.from = id;
+			f.to = id + CHUNK <= f.max + 1 ? id + CHUNK : f.max + 1;
+			rc = run(&f, chunk_txn);
+		}
+	if (rc == ZC_OK) {
+		if (f.nnc)
+			qsort(f.nc, f.nnc, sizeof *f.nc, cmp_newcode);
+		rc = run(&f, final_txn);
+	}
+	for (size_t k = 0; k < f.nnc; k++)
+		free(f.nc[k].url);
+	free(f.nc);
+	free(f.ho);
+	return rc;
 }
