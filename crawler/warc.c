@@ -28,6 +28,8 @@ struct zc_warc {
 	size_t max;
 	long long size;
 	int serial;
+	z_stream z;		/* one deflate state, reset for every record (set up once: 256 KB) */
+	int z_ready;
 };
 
 static void now_iso(char *out, size_t n)
@@ -107,35 +109,39 @@ static int open_next(zc_warc *w)
 static int write_record(zc_warc *w, const char *head, size_t hlen, const char *block, size_t blen)
 {
 	long long start = w->size;
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (!w->z_ready) {
+		memset(&w->z, 0, sizeof w->z);
+		if (deflateInit2(&w->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			return ZC_EIO;
+		w->z_ready = 1;
+	} else if (deflateReset(&w->z) != Z_OK) {
 		return ZC_EIO;
+	}
+	z_stream *z = &w->z;
 	unsigned char out[16384];
 	const char *parts[3] = {head, block, "\r\n\r\n"};
 	size_t lens[3] = {hlen, blen, 4};
 	int rc = ZC_OK;
 	for (int p = 0; p < 3 && rc == ZC_OK; p++) {
-		z.next_in = (unsigned char *)parts[p];
-		z.avail_in = (uInt)lens[p];
+		z->next_in = (unsigned char *)parts[p];
+		z->avail_in = (uInt)lens[p];
 		int flush = p == 2 ? Z_FINISH : Z_NO_FLUSH;
 		do {
-			z.next_out = out;
-			z.avail_out = sizeof out;
-			int zr = deflate(&z, flush);
+			z->next_out = out;
+			z->avail_out = sizeof out;
+			int zr = deflate(z, flush);
 			if (zr == Z_STREAM_ERROR) {
 				rc = ZC_EIO;
 				break;
 			}
-			size_t have = sizeof out - z.avail_out;
+			size_t have = sizeof out - z->avail_out;
 			if (have && fwrite(out, 1, have, w->f) != have) {
 				rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
 				break;
 			}
 			w->size += (long long)have;
-		} while (z.avail_out == 0 || (flush == Z_FINISH && z.avail_in > 0));
+		} while (z->avail_out == 0 || (flush == Z_FINISH && z->avail_in > 0));
 	}
-	deflateEnd(&z);
 	if (rc == ZC_OK && fflush(w->f) != 0)
 		rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
 	if (rc != ZC_OK) {
@@ -207,6 +213,8 @@ void zc_warc_close(zc_warc **pw)
 		return;
 	if (w->f)
 		fclose(w->f);
+	if (w->z_ready)
+		deflateEnd(&w->z);
 	free(w->dir);
 	free(w);
 	*pw = NULL;

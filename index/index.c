@@ -32,6 +32,9 @@ struct zc_index {
 	MDB_dbi dbi[ZC_T_COUNT];
 	MDB_dbi dbi1[ZC_T_COUNT];	/* generation 1 of the rebuilt tables */
 	int have1;			/* generation 1 exists (a read-only open of an older corpus: no) */
+	void *map;			/* where data.mdb is mapped (found by zc_index_trim) */
+	size_t map_len;
+	size_t map_for;			/* the map size it was found for */
 	char *dir;
 	unsigned flags;
 	size_t mapsize;
@@ -779,12 +782,15 @@ int zc_tx_publish(zc_txn *t)
 	return rc;
 }
 
-void zc_index_trim(zc_index *idx)
+/* LMDB does not tell where it mapped the file (me_mapaddr is set for MDB_FIXEDMAP only): the
+   mapping is the one of data.mdb's inode in /proc/self/maps, looked up again when the map grows */
+static void find_map(zc_index *idx, size_t mapsize)
 {
-	/* LMDB does not tell where it mapped the file (me_mapaddr is set for MDB_FIXEDMAP only):
-	   the mapping is the one of data.mdb's inode in /proc/self/maps */
 	mdb_filehandle_t fd;
 	struct stat st;
+	idx->map = NULL;
+	idx->map_len = 0;
+	idx->map_for = mapsize;
 	if (mdb_env_get_fd(idx->env, &fd) != 0 || fstat(fd, &st) != 0)
 		return;
 	FILE *maps = fopen("/proc/self/maps", "r");
@@ -793,10 +799,24 @@ void zc_index_trim(zc_index *idx)
 	char line[512];
 	while (fgets(line, sizeof line, maps)) {
 		unsigned long lo, hi, ino;
-		char perms[8];
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %lu", &lo, &hi, perms, &ino) == 4 && ino == (unsigned long)st.st_ino &&
-		    ino != 0 && strstr(line, "/data.mdb"))
-			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu", &lo, &hi, &ino) == 3 && ino == (unsigned long)st.st_ino &&
+		    ino != 0 && strstr(line, "/data.mdb") && hi - lo > idx->map_len) {
+			idx->map = (void *)lo;
+			idx->map_len = hi - lo;
+		}
 	}
 	fclose(maps);
+}
+
+void zc_index_trim(zc_index *idx)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	if (mdb_env_info(idx->env, &info) != 0 || mdb_env_stat(idx->env, &st) != 0)
+		return;
+	if (!idx->map || idx->map_for != info.me_mapsize)
+		find_map(idx, info.me_mapsize);
+	size_t used = (size_t)(info.me_last_pgno + 1) * st.ms_psize;
+	if (idx->map)
+		madvise(idx->map, used < idx->map_len ? used : idx->map_len, MADV_DONTNEED);
 }
