@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """scripts/bench: zhengce against named references, measured in the same run, as ratios.
 
-usage: bench.py BUILD WORK [--runs N] [--scale K] [--write-docs FILE]
+usage: bench.py BUILD WORK [--runs N] [--scale K] [--big B] [--write-docs FILE]
 
   parse      zhengce parse + extraction over every mirror article page vs xmllint --html --noout
   crawl      unthrottled crawl of the mirror: pages per CPU second and peak RSS of zhengce vs
              wget2 and a minimal Scrapy spider fetching the same article URLs from the same mirror
   polite     wall time of a polite crawl vs the politeness bound (largest per-host count x delay)
-  memory     peak RSS of a crawl at scale 1 vs scale K
+  memory     peak RSS of a crawl at scale 1 vs scale K (100), and of a million-URL frontier
+             vs a 10,000-URL one (bench_frontier)
   recrawl    an unchanged re-crawl vs the first crawl: requests, article bodies, wall time
-  export     export of the scale-K corpus vs a bare LMDB scan (mdb_dump) of the same table
+  export     queries and export of the scale-B corpus (about 100,000 documents) vs a bare LMDB
+             scan (mdb_dump) of the same table
 Medians of --runs runs where a run is cheap; all figures from this machine, this invocation.
 """
 import argparse
@@ -33,14 +35,16 @@ PEAK_ANON = {}
 
 
 def run_measured(cmd, env=None, cwd=None):
-    """Runs cmd; returns (wall s, cpu s, peak RSS MB, (status, stdout, stderr)).  Also samples
-    the process's anonymous memory (heap, not the mapped database file) into PEAK_ANON[pid]."""
+    """Runs cmd; returns (wall s, cpu s, peak RSS MB, (status, stdout, stderr)).  Peak RSS is the
+    process's own high-water mark (VmHWM, sampled every 10 ms): ru_maxrss would not do, as a
+    child started by vfork carries its parent's (this Python's) high-water mark over exec.  Also
+    samples the process's anonymous memory (heap, not the mapped database file) into PEAK_ANON."""
     import tempfile
     import threading
     out_f, err_f = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
     t = time.time()
     p = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env, cwd=cwd, text=True)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample():
@@ -49,7 +53,9 @@ def run_measured(cmd, env=None, cwd=None):
                 for line in open("/proc/%d/status" % p.pid):
                     if line.startswith("RssAnon:"):
                         peak[0] = max(peak[0], int(line.split()[1]))
-            except OSError:
+                    elif line.startswith("VmHWM:"):
+                        peak[1] = max(peak[1], int(line.split()[1]))
+            except (OSError, ValueError, IndexError):
                 pass
             done.wait(0.01)
 
@@ -62,7 +68,7 @@ def run_measured(cmd, env=None, cwd=None):
     out_f.seek(0)
     err_f.seek(0)
     PEAK_ANON["last"] = peak[0] / 1024.0
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, (status, out_f.read(), err_f.read())
+    return wall, ru.ru_utime + ru.ru_stime, peak[1] / 1024.0, (status, out_f.read(), err_f.read())
 
 
 class Mirror:
@@ -96,7 +102,9 @@ def main():
     ap.add_argument("build")
     ap.add_argument("work")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--scale", type=int, default=10)
+    ap.add_argument("--scale", type=int, default=100)
+    ap.add_argument("--big", type=int, default=360, help="mirror scale of the query/export corpus (about 100,000 documents)")
+    ap.add_argument("--frontier", type=int, default=1000000)
     ap.add_argument("--write-docs")
     a = ap.parse_args()
     zc = os.path.join(a.build, "zhengce")
@@ -197,38 +205,74 @@ def main():
     finally:
         m.stop()
 
-    # -- memory and export at scale K ---------------------------------------------------------
-    mk = a.work + "/mirror-%d" % a.scale
-    t = time.time()
-    generate(mk, a.scale)
-    gen = time.time() - t
-    m = Mirror(mk, a.work + "/mk.log")
-    try:
-        corpus = a.work + "/corpus-%d" % a.scale
-        shutil.rmtree(corpus, ignore_errors=True)
-        wk, cpuk, rssk, (st, out, err) = run_measured(crawl_cmd(zc, corpus, m))
-        anonk = PEAK_ANON["last"]
-        nk = sum(1 for _ in open(m.log))
-    finally:
-        m.stop()
+    # -- memory at scale K ------------------------------------------------------------------
+    def crawl_scale(k):
+        mk = a.work + "/mirror-%d" % k
+        t = time.time()
+        generate(mk, k)
+        gen = time.time() - t
+        m = Mirror(mk, a.work + "/mk.log")
+        try:
+            corpus = a.work + "/corpus-%d" % k
+            shutil.rmtree(corpus, ignore_errors=True)
+            before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
+            wk, cpuk, rssk, (st, out, err) = run_measured(crawl_cmd(zc, corpus, m))
+            if st != 0:
+                sys.exit("bench: the scale-%d crawl failed:\n%s" % (k, err))
+            nk = sum(1 for _ in open(m.log)) - before
+        finally:
+            m.stop()
+        return corpus, gen, wk, cpuk, rssk, PEAK_ANON["last"], nk
+
+    corpus, gen, wk, cpuk, rssk, anonk, nk = crawl_scale(a.scale)
     row("peak RSS, scale %d (%d req) vs 1" % (a.scale, nk), "%.1f MB" % rssk, "%.1f MB" % rss1, "scale 1 crawl",
         "%.2fx" % (rssk / rss1), "<= 1.2x", "yes" if rssk / rss1 <= 1.2 else "NO")
     row("peak heap (RssAnon), scale %d vs 1" % a.scale, "%.1f MB" % anonk, "%.1f MB" % anon1, "scale 1 crawl",
         "%.2fx" % (anonk / anon1), "<= 1.2x", "yes" if anonk / anon1 <= 1.2 else "NO")
+    row("crawl at scale %d: req per CPU second" % a.scale, "%.0f req/CPU-s" % (nk / cpuk), "%.0f req/CPU-s" % zc_pps,
+        "scale 1 crawl", "%.2fx" % ((nk / cpuk) / zc_pps), "-", "-")
+    fr = []
+    for n in (10000, a.frontier):
+        d = a.work + "/frontier-%d" % n
+        shutil.rmtree(d, ignore_errors=True)
+        p = subprocess.run([os.path.join(a.build, "bench", "bench_frontier"), d, str(n)], capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit("bench: bench_frontier %d failed: %s" % (n, p.stderr))
+        fr.append([float(x) for x in p.stdout.split()])
+        shutil.rmtree(d, ignore_errors=True)
+    (n0, f0, d0, _, r0), (n1, f1, d1, _, r1) = fr
+    row("frontier of %d URLs: peak RSS" % n1, "%.1f MB" % (r1 / 1024), "%.1f MB" % (r0 / 1024), "%d URLs" % n0,
+        "%.2fx" % (r1 / r0), "flat", "yes" if r1 / r0 <= 1.2 else "NO")
+    row("frontier of %d URLs: push, pop" % n1, "%.0f, %.0f URL/s" % (n1 / f1, n1 / d1), "%.0f, %.0f URL/s" % (n0 / f0, n0 / d0),
+        "%d URLs" % n0, "%.2fx" % ((n1 / (f1 + d1)) / (n0 / (f0 + d0))), "-", "-")
+
+    # -- query and export over about 100,000 documents ----------------------------------------
+    corpus, gen_big, wb, cpub, rssb, anonb, nb = crawl_scale(a.big)
+    row("peak RSS, scale %d (%d req) vs 1" % (a.big, nb), "%.1f MB" % rssb, "%.1f MB" % rss1, "scale 1 crawl",
+        "%.2fx" % (rssb / rss1), "-", "-")
+    db = corpus + "/corpus"
+    gen_live = subprocess.run(["mdb_dump", "-p", "-s", "meta", db], capture_output=True, text=True).stdout.split()
+    live = lambda t: t + ".1" if "generation" in gen_live and gen_live[gen_live.index("generation") + 1] == "1" else t
     ex, ref = [], []
     for _ in range(a.runs):
         w, cpu, rss, (st, out, err) = run_measured([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus, "-o", a.work + "/export.jsonl"])
         ex.append(w)
-        w, cpu, rss, _ = run_measured(["mdb_dump", "-s", "pages", corpus + "/corpus"])
+        w, cpu, rss, _ = run_measured(["mdb_dump", "-s", "pages", db])
         ref.append(w)
     pages = sum(1 for _ in open(a.work + "/export.jsonl"))
     row("export jsonl, %d documents" % pages, "%.2f s" % statistics.median(ex), "%.2f s" % statistics.median(ref),
+        "mdb_dump -s pages", "%.2fx" % (statistics.median(ex) / statistics.median(ref)), "-", "-")
+    ex = []
+    for _ in range(a.runs):
+        w, *_ = run_measured([zc, "export", "--all", "--format", "csv", "--corpus", corpus, "-o", a.work + "/export.csv"])
+        ex.append(w)
+    row("export csv, %d documents" % pages, "%.2f s" % statistics.median(ex), "%.2f s" % statistics.median(ref),
         "mdb_dump -s pages", "%.2fx" % (statistics.median(ex) / statistics.median(ref)), "-", "-")
     q, ref = [], []
     for _ in range(a.runs):
         w, *_ = run_measured([zc, "query", "--province", "浙江", "--year", "2017", "--corpus", corpus])
         q.append(w)
-        w, *_ = run_measured(["mdb_dump", "-s", "jy", corpus + "/corpus"])
+        w, *_ = run_measured(["mdb_dump", "-s", live("jy"), db])
         ref.append(w)
     row("query province+year", "%.3f s" % statistics.median(q), "%.3f s" % statistics.median(ref), "mdb_dump -s jy",
         "%.2fx" % (statistics.median(q) / statistics.median(ref)), "-", "-")
@@ -236,13 +280,13 @@ def main():
     for _ in range(a.runs):
         w, *_ = run_measured([zc, "query", "--keyword", "区域医疗中心", "--all", "--corpus", corpus])
         q.append(w)
-        w, *_ = run_measured(["mdb_dump", "-s", "pages", corpus + "/corpus"])
+        w, *_ = run_measured(["mdb_dump", "-s", "pages", db])
         ref.append(w)
     row("query keyword (character pairs)", "%.3f s" % statistics.median(q), "%.3f s" % statistics.median(ref),
         "mdb_dump -s pages (a scan)", "%.2fx" % (statistics.median(q) / statistics.median(ref)), "-", "-")
-    print("generation at scale %d: %.1f s; corpus %.1f MB at scale 1, %.1f MB at scale %d" % (
-        a.scale, gen, os.path.getsize(a.work + "/corpus-1/corpus/data.mdb") / 1e6,
-        os.path.getsize(corpus + "/corpus/data.mdb") / 1e6, a.scale))
+    print("generation: scale %d %.1f s, scale %d %.1f s; corpus %.1f MB at scale 1, %.1f MB at scale %d" % (
+        a.scale, gen, a.big, gen_big, os.path.getsize(a.work + "/corpus-1/corpus/data.mdb") / 1e6,
+        os.path.getsize(db + "/data.mdb") / 1e6, a.big))
     if a.write_docs:
         with open(a.write_docs, "w") as f:
             f.write("# Performance\n\n`scripts/bench` measures zhengce against named references in the same run and "
@@ -258,7 +302,7 @@ def main():
                     "WARC, where the references fetch the article URLs only and save them, through the mirror as an "
                     "HTTP proxy. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
                     "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "
-                    "Generation of the scale-%d mirror took %.1f s.\n" % (a.scale, gen))
+                    "Generation of the scale-%d mirror took %.1f s, of the scale-%d one %.1f s.\n" % (a.scale, gen, a.big, gen_big))
 
 
 if __name__ == "__main__":

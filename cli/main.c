@@ -115,7 +115,7 @@ static const char CRAWL_HELP[] =
 	"  --connect-to H:P:A:P  connect to A:P for host H port P (curl's syntax; repeatable).  With\n"
 	"                        any mapping in force, unmapped hosts are refused before DNS.\n"
 	"  --mirror ADDR:P1:P2   shorthand: every host's port 80 to ADDR:P1 and 443 to ADDR:P2\n"
-	"  --progress / --quiet  progress line on stderr (default: only on a terminal)\n"
+	"  --progress / --quiet  progress on stderr, a line per busy host (default: on a terminal)\n"
 	"  --verbose             say every retry and give-up\n";
 
 typedef struct cli_ctx {

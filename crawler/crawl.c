@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 enum { ROBOTS_NONE, ROBOTS_FETCHING, ROBOTS_READY };
@@ -70,6 +71,7 @@ typedef struct crawl {
 	size_t n_batch;
 	double batch_since;
 	double last_progress;
+	int progress_lines;	/* lines of the progress display now on the terminal */
 	int inflight;		/* transfers added to the multi handle and not yet freed */
 } crawl;
 
@@ -1017,6 +1019,25 @@ static int peek_txn(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
+typedef struct count_ctx {
+	crawl *c;
+	uint64_t *queued;	/* per host, capped */
+} count_ctx;
+
+#define QUEUE_CAP 100000
+
+static int count_txn(zc_txn *t, void *arg)
+{
+	count_ctx *q = arg;
+	for (size_t i = 0; i < q->c->n_hosts; i++)
+		q->queued[i] = q->c->hosts[i].empty && !q->c->hosts[i].busy ? 0 :
+			       zc_tx_frontier_count(t, q->c->hosts[i].host, QUEUE_CAP);
+	return ZC_OK;
+}
+
+/* On a terminal: a summary line, then one line per host still at work (requests done, queued,
+   and what it is doing: fetching, waiting for politeness, backing off, blocked), redrawn in
+   place twice a second; as many hosts as the terminal has lines. */
 static void progress(crawl *c, int force)
 {
 	if (!c->o->progress)
@@ -1025,11 +1046,13 @@ static void progress(crawl *c, int force)
 	if (!force && t - c->last_progress < 0.5)
 		return;
 	c->last_progress = t;
-	uint64_t queued = 0;
-	zc_index_read(c->idx, frontier_any, &queued);
-	int busy = 0, waiting = 0, backoff = 0, blocked = 0;
+	uint64_t *queued = zc_calloc(c->n_hosts + 1, sizeof *queued), total = 0;
+	count_ctx q = {c, queued};
+	zc_index_read(c->idx, count_txn, &q);
+	int busy = 0, waiting = 0, backoff = 0, blocked = 0, finished = 0;
 	for (size_t i = 0; i < c->n_hosts; i++) {
 		host_state *h = &c->hosts[i];
+		total += queued[i];
 		if (h->busy)
 			busy++;
 		else if (h->blocked)
@@ -1038,12 +1061,63 @@ static void progress(crawl *c, int force)
 			backoff++;
 		else if (!h->empty && h->next_at > t)
 			waiting++;
+		else if (h->empty)
+			finished++;
 	}
-	fprintf(stderr, "\r\033[Kcrawl: %ld requests, %ld new, %ld unchanged | %llu queued | hosts: %d fetching, %d waiting (politeness), %d backing off, %d blocked",
-		c->sum->requests, c->sum->added + c->sum->changed, c->sum->unchanged, (unsigned long long)queued, busy,
-		waiting, backoff, blocked);
-	if (force)
+	int rows = 24, cols = 100;
+	struct winsize ws;
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
+		rows = ws.ws_row;
+		cols = ws.ws_col;
+	}
+	if (cols > 250)
+		cols = 250;
+	char line[256];
+	if (c->progress_lines > 1)
+		fprintf(stderr, "\033[%dA", c->progress_lines - 1);
+	fputs("\r\033[J", stderr);
+	snprintf(line, sizeof line, "crawl: %ld requests, %ld new, %ld unchanged | %llu queued | hosts: %d fetching, %d waiting, %d backing off, %d blocked, %d done",
+		 c->sum->requests, c->sum->added + c->sum->changed, c->sum->unchanged, (unsigned long long)total, busy, waiting,
+		 backoff, blocked, finished);
+	line[cols - 1 < (int)sizeof line ? cols - 1 : (int)sizeof line - 1] = '\0';
+	fputs(line, stderr);
+	int lines = 1, room = rows - 2, hidden = 0;
+	for (size_t i = 0; i < c->n_hosts && !force; i++) {
+		host_state *h = &c->hosts[i];
+		const char *what;
+		char wait[48] = "";
+		if (h->busy)
+			what = "fetching";
+		else if (h->blocked)
+			what = "blocked";
+		else if (h->backing_off)
+			what = "backing off", snprintf(wait, sizeof wait, " (%.0f s)", h->next_at - t);
+		else if (!h->empty && h->next_at > t)
+			what = "waiting", snprintf(wait, sizeof wait, " (politeness, %.1f s)", h->next_at - t);
+		else if (!h->empty)
+			what = "ready";
+		else
+			continue;
+		if (lines >= room) {
+			hidden++;
+			continue;
+		}
+		snprintf(line, sizeof line, "  %-28s %7ld done %7llu%s queued  %s%s", h->host, h->done,
+			 (unsigned long long)queued[i], queued[i] >= QUEUE_CAP ? "+" : "", what, wait);
+		line[cols - 1 < (int)sizeof line ? cols - 1 : (int)sizeof line - 1] = '\0';
+		fprintf(stderr, "\n%s", line);
+		lines++;
+	}
+	if (hidden) {
+		fprintf(stderr, "\n  ... and %d more hosts at work", hidden);
+		lines++;
+	}
+	c->progress_lines = lines;
+	if (force) {
 		fputc('\n', stderr);
+		c->progress_lines = 0;
+	}
+	free(queued);
 }
 
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, zc_article_fn article,

@@ -749,6 +749,24 @@ int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *s
 	return rc;
 }
 
+uint64_t zc_tx_frontier_count(zc_txn *t, const char *host, uint64_t cap)
+{
+	unsigned char key[300];
+	size_t kl = frontier_key(host, 0, key, sizeof key), plen = kl - 8;
+	MDB_cursor *c;
+	MDB_val k = {kl, key}, v;
+	uint64_t n = 0;
+	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_FRONTIER), &c) != 0)
+		return 0;
+	int mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (mrc == 0 && n < cap && k.mv_size == kl && memcmp(k.mv_data, key, plen) == 0) {
+		n++;
+		mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return n;
+}
+
 int zc_tx_frontier_del(zc_txn *t, const char *host, uint64_t seq)
 {
 	unsigned char key[300];

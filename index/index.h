@@ -132,6 +132,8 @@ int zc_tx_meta_put(zc_txn *t, const char *name, const char *val);
 int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *seen_key, int *added);
 /* The first request of host with seq > after; ZC_ENOTFOUND when none. */
 int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *seq, json_t **req);
+/* Requests queued for one host, counted up to cap (a progress display needs no more). */
+uint64_t zc_tx_frontier_count(zc_txn *t, const char *host, uint64_t cap);
 int zc_tx_frontier_del(zc_txn *t, const char *host, uint64_t seq);
 int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *req);
 

@@ -9,8 +9,10 @@ usage: select_profiles.py ZHENGCE WORKDIR
    included are those whose text (truth.jsonl: keywords, health_context) still holds a topic
    word, computed here from the truth; their file codes do not change; the entries are the
    units whose text still mentions a topic word (a document left with none is one 0-0 entry).
-3. `zhengce reselect` with the reference profile again: 609 documents, the original codes.
-4. XLSX: the workbook opens as a zip with the sheet XML an independent reader expects, one
+3. kill -9 in the middle of `zhengce reselect` (12 times, at random moments): the corpus shows
+   the narrower selection whole or the new one whole, never a mix, and `zhengce check` passes.
+4. `zhengce reselect` with the reference profile again: 609 documents, the original codes.
+5. XLSX: the workbook opens as a zip with the sheet XML an independent reader expects, one
    row per document plus the header, Chinese titles intact.
 """
 import json
@@ -24,9 +26,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
 fails = []
+checks = []
 
 
 def check(cond, what):
+    checks.append(what)
     print(("ok   " if cond else "FAIL ") + what, flush=True)
     if not cond:
         fails.append(what)
@@ -97,6 +101,30 @@ def main():
         n = sum(1 for e in t["entries"] if any(k in e["text"] for k in kw))
         want_e += n if n else 1
     check(st["entries"] == want_e, "narrower profile: %d entries, as computed from truth.jsonl" % want_e)
+
+    # a selection killed at any moment leaves the previous one published, whole
+    import random
+    import time
+    rnd = random.Random(7)
+    narrow_urls = {t["url"] for t in stay}
+    mid, done, bad = 0, 0, []
+    for i in range(12):
+        p = subprocess.Popen([zc, "reselect", "--corpus", corpus], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.0, 0.25))
+        p.kill()
+        p.wait()
+        st = json.loads(run("stats", "--format", "json").stdout)
+        urls = {json.loads(l)["url"] for l in run("export", "--format", "jsonl").stdout.splitlines()}
+        ok = run("check").returncode == 0
+        if (st["documents"], st["entries"]) == (len(stay), want_e) and urls == narrow_urls and ok:
+            mid += 1
+        elif st["documents"] == 609 and len(urls) == 609 and ok:
+            done += 1
+            run("reselect", "--profile", work + "/narrow.json")
+        else:
+            bad.append((i, st["documents"], st["entries"], len(urls), ok))
+    check(not bad and mid >= 3, "reselect killed 12 times: %d mid-way left the narrower selection whole, %d had "
+          "finished (the new one whole), %d a mix or a failed check %s" % (mid, done, len(bad), bad[:3]))
     rs = run("reselect")
     st = json.loads(run("stats", "--format", "json").stdout)
     rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
@@ -113,7 +141,7 @@ def main():
     strings = z.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in names else ""
     check(sheet.count("<row ") == 610, "xlsx: 610 rows (header + 609 documents)")
     check(inc[0]["title"].replace("&", "&amp;") in strings and "浙江" in strings, "xlsx: Chinese titles and provinces intact")
-    print("%d passed, %d failed" % (13 - len(fails), len(fails)))
+    print("%d passed, %d failed" % (len(checks) - len(fails), len(fails)))
     sys.exit(1 if fails else 0)
 
 
