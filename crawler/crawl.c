@@ -1086,18 +1086,21 @@ static void progress(crawl *c, int force)
 		host_state *h = &c->hosts[i];
 		const char *what;
 		char wait[48] = "";
-		if (h->busy)
+		if (h->busy) {
 			what = "fetching";
-		else if (h->blocked)
+		} else if (h->blocked) {
 			what = "blocked";
-		else if (h->backing_off)
-			what = "backing off", snprintf(wait, sizeof wait, " (%.0f s)", h->next_at - t);
-		else if (!h->empty && h->next_at > t)
-			what = "waiting", snprintf(wait, sizeof wait, " (politeness, %.1f s)", h->next_at - t);
-		else if (!h->empty)
+		} else if (h->backing_off) {
+			what = "backing off";
+			snprintf(wait, sizeof wait, " (%.0f s)", h->next_at - t);
+		} else if (!h->empty && h->next_at > t) {
+			what = "waiting";
+			snprintf(wait, sizeof wait, " (politeness, %.1f s)", h->next_at - t);
+		} else if (!h->empty) {
 			what = "ready";
-		else
+		} else {
 			continue;
+		}
 		if (lines >= room) {
 			hidden++;
 			continue;
