@@ -42,10 +42,7 @@ int main(int argc, char **argv)
 			continue;
 		zc_buf b;
 		zc_buf_init(&b, ZC_BUF_UNLIMITED);
-		char tmp[65536];
-		size_t n;
-		while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-			zc_buf_add(&b, tmp, n);
+		zc_buf_read(&b, f);
 		fclose(f);
 		v = zc_realloc(v, (pages + 1) * sizeof *v);
 		v[pages].len = b.len;

@@ -884,15 +884,14 @@ static int cmd_parse(int argc, char **argv)
 	}
 	zc_buf b;
 	zc_buf_init(&b, 64u << 20);
-	char tmp[65536];
-	size_t n;
-	int rc = ZC_OK;
-	while (rc == ZC_OK && (n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		rc = zc_buf_add(&b, tmp, n);
+	int rc = zc_buf_read(&b, f);
 	if (f != stdin)
 		fclose(f);
 	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce parse: %s is larger than 64 MB\n", path);
+		if (rc == ZC_ETOOBIG)
+			fprintf(stderr, "zhengce parse: %s is larger than 64 MB\n", path);
+		else
+			fprintf(stderr, "zhengce parse: cannot read %s: %s\n", path, zc_strerror(rc));
 		zc_buf_free(&b);
 		return 1;
 	}

@@ -108,6 +108,16 @@ int zc_buf_add(zc_buf *b, const void *p, size_t n)
 	return ZC_OK;
 }
 
+int zc_buf_read(zc_buf *b, FILE *f)
+{
+	char tmp[65536];
+	size_t n;
+	int rc = ZC_OK;
+	while (rc == ZC_OK && (n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		rc = zc_buf_add(b, tmp, n);
+	return rc == ZC_OK && ferror(f) ? ZC_EIO : rc;
+}
+
 int zc_buf_addstr(zc_buf *b, const char *s)
 {
 	return zc_buf_add(b, s, strlen(s));

@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define ZC_VERSION "0.1.0"
 
@@ -68,6 +69,8 @@ int zc_buf_printf(zc_buf *b, const char *fmt, ...) __attribute__((format(printf,
 void zc_buf_reset(zc_buf *b);
 char *zc_buf_take(zc_buf *b);
 void zc_buf_free(zc_buf *b);
+/* Appends what f holds up to its end: ZC_ETOOBIG past the cap, ZC_EIO on a read error. */
+int zc_buf_read(zc_buf *b, FILE *f);
 
 /* Strings: small helpers over UTF-8 text. */
 int zc_str_starts(const char *s, const char *prefix);

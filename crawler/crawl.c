@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,16 +189,21 @@ typedef struct push_ctx {
 #define BATCH_MAX 64
 #define BATCH_AGE 0.1
 
-/* results found per site in this run, kept in meta so that a resumed run still knows */
-static int add_results(zc_txn *t, const char *site, long n)
+/* links found per site in this run, kept in meta ("results:HOST") so that a resumed run still
+   knows */
+static long results_get(zc_txn *t, const char *site)
 {
 	char *key = zc_asprintf("results:%s", site), *v = NULL;
-	long have = 0;
-	if (zc_tx_meta_get(t, key, &v) == ZC_OK)
-		have = strtol(v, NULL, 10);
+	long n = zc_tx_meta_get(t, key, &v) == ZC_OK ? strtol(v, NULL, 10) : 0;
 	free(v);
-	char num[24];
-	snprintf(num, sizeof num, "%ld", have + n);
+	free(key);
+	return n;
+}
+
+static int results_set(zc_txn *t, const char *site, long n)
+{
+	char *key = zc_asprintf("results:%s", site), num[24];
+	snprintf(num, sizeof num, "%ld", n);
 	int rc = zc_tx_meta_put(t, key, num);
 	free(key);
 	return rc;
@@ -215,7 +221,7 @@ static int push_txn(zc_txn *t, void *arg)
 		p->added += added;
 	}
 	if (rc == ZC_OK && p->results_site)
-		rc = add_results(t, p->results_site, p->results_n);
+		rc = results_set(t, p->results_site, results_get(t, p->results_site) + p->results_n);
 	if (rc == ZC_OK && p->page)
 		rc = zc_tx_page_store(t, p->page_url, p->page, &p->page_id, &p->is_new);
 	if (rc == ZC_OK && p->fetch)
@@ -368,11 +374,8 @@ static int start_run(zc_txn *t, void *arg)
 {
 	crawl *c = arg;
 	int rc = zc_tx_clear(t, ZC_T_SEEN);
-	for (size_t i = 0; i < c->seeds->n && rc == ZC_OK; i++) {
-		char *key = zc_asprintf("results:%s", c->seeds->sites[i].host);
-		rc = zc_tx_put(t, ZC_T_META, key, strlen(key), "0", 1);
-		free(key);
-	}
+	for (size_t i = 0; i < c->seeds->n && rc == ZC_OK; i++)
+		rc = results_set(t, c->seeds->sites[i].host, 0);
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "run", "running");
 	return rc;
@@ -397,10 +400,7 @@ typedef struct results_ctx {
 static int results_txn(zc_txn *t, void *arg)
 {
 	results_ctx *r = arg;
-	char *key = zc_asprintf("results:%s", r->site), *v = NULL;
-	r->n = zc_tx_meta_get(t, key, &v) == ZC_OK ? strtol(v, NULL, 10) : 0;
-	free(v);
-	free(key);
+	r->n = results_get(t, r->site);
 	return ZC_OK;
 }
 
@@ -1019,20 +1019,53 @@ static int peek_txn(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
-typedef struct count_ctx {
-	crawl *c;
-	uint64_t *queued;	/* per host, capped */
-} count_ctx;
+enum { H_FETCHING, H_BLOCKED, H_BACKING_OFF, H_WAITING, H_READY, H_DONE, H_STATES };
 
-#define QUEUE_CAP 100000
+/* what a host is doing at time t */
+static int activity(const host_state *h, double t)
+{
+	if (h->busy)
+		return H_FETCHING;
+	if (h->blocked)
+		return H_BLOCKED;
+	if (h->backing_off)
+		return H_BACKING_OFF;
+	if (h->empty)
+		return H_DONE;
+	return h->next_at > t ? H_WAITING : H_READY;
+}
+
+#define QUEUE_CAP 10000	/* a host's queue is counted up to this on the display */
+
+typedef struct count_ctx {
+	const crawl *c;
+	const size_t *shown;	/* indexes of the hosts on the display */
+	size_t n;
+	uint64_t *queued;	/* per host shown, capped */
+	uint64_t total;
+} count_ctx;
 
 static int count_txn(zc_txn *t, void *arg)
 {
 	count_ctx *q = arg;
-	for (size_t i = 0; i < q->c->n_hosts; i++)
-		q->queued[i] = q->c->hosts[i].empty && !q->c->hosts[i].busy ? 0 :
-			       zc_tx_frontier_count(t, q->c->hosts[i].host, QUEUE_CAP);
+	zc_tx_count(t, ZC_T_FRONTIER, &q->total);
+	for (size_t i = 0; i < q->n; i++)
+		q->queued[i] = zc_tx_frontier_count(t, q->c->hosts[q->shown[i]].host, QUEUE_CAP);
 	return ZC_OK;
+}
+
+/* truncated to the terminal's width: a wrapped line would break the redraw */
+static void progress_line(int cols, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void progress_line(int cols, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (cols > 0 && cols - 1 < (int)sizeof line)
+		line[cols - 1] = '\0';
+	fputs(line, stderr);
 }
 
 /* On a terminal: a summary line, then one line per host still at work (requests done, queued,
@@ -1040,78 +1073,52 @@ static int count_txn(zc_txn *t, void *arg)
    place twice a second; as many hosts as the terminal has lines. */
 static void progress(crawl *c, int force)
 {
+	static const char *const what[H_STATES] = {"fetching", "blocked", "backing off", "waiting", "ready", "done"};
 	if (!c->o->progress)
 		return;
 	double t = now();
 	if (!force && t - c->last_progress < 0.5)
 		return;
 	c->last_progress = t;
-	uint64_t *queued = zc_calloc(c->n_hosts + 1, sizeof *queued), total = 0;
-	count_ctx q = {c, queued};
-	zc_index_read(c->idx, count_txn, &q);
-	int busy = 0, waiting = 0, backoff = 0, blocked = 0, finished = 0;
-	for (size_t i = 0; i < c->n_hosts; i++) {
-		host_state *h = &c->hosts[i];
-		total += queued[i];
-		if (h->busy)
-			busy++;
-		else if (h->blocked)
-			blocked++;
-		else if (h->backing_off)
-			backoff++;
-		else if (!h->empty && h->next_at > t)
-			waiting++;
-		else if (h->empty)
-			finished++;
-	}
 	int rows = 24, cols = 100;
 	struct winsize ws;
 	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
 		rows = ws.ws_row;
 		cols = ws.ws_col;
 	}
-	if (cols > 250)
-		cols = 250;
-	char line[256];
+	int n[H_STATES] = {0};
+	size_t *shown = zc_calloc(c->n_hosts + 1, sizeof *shown), nshown = 0, room = rows > 3 ? (size_t)rows - 3 : 0;
+	for (size_t i = 0; i < c->n_hosts; i++) {
+		int a = activity(&c->hosts[i], t);
+		n[a]++;
+		if (a != H_DONE && !force && nshown < room)
+			shown[nshown++] = i;
+	}
+	uint64_t *queued = zc_calloc(nshown + 1, sizeof *queued);
+	count_ctx q = {c, shown, nshown, queued, 0};
+	zc_index_read(c->idx, count_txn, &q);
 	if (c->progress_lines > 1)
 		fprintf(stderr, "\033[%dA", c->progress_lines - 1);
 	fputs("\r\033[J", stderr);
-	snprintf(line, sizeof line, "crawl: %ld requests, %ld new, %ld unchanged | %llu queued | hosts: %d fetching, %d waiting, %d backing off, %d blocked, %d done",
-		 c->sum->requests, c->sum->added + c->sum->changed, c->sum->unchanged, (unsigned long long)total, busy, waiting,
-		 backoff, blocked, finished);
-	line[cols - 1 < (int)sizeof line ? cols - 1 : (int)sizeof line - 1] = '\0';
-	fputs(line, stderr);
-	int lines = 1, room = rows - 2, hidden = 0;
-	for (size_t i = 0; i < c->n_hosts && !force; i++) {
-		host_state *h = &c->hosts[i];
-		const char *what;
+	progress_line(cols, "crawl: %ld requests, %ld new, %ld unchanged | %llu queued | hosts: %d fetching, %d waiting, %d backing off, %d blocked, %d done",
+		      c->sum->requests, c->sum->added + c->sum->changed, c->sum->unchanged, (unsigned long long)q.total,
+		      n[H_FETCHING], n[H_WAITING], n[H_BACKING_OFF], n[H_BLOCKED], n[H_DONE]);
+	int lines = 1;
+	for (size_t k = 0; k < nshown; k++) {
+		const host_state *h = &c->hosts[shown[k]];
+		int a = activity(h, t);
 		char wait[48] = "";
-		if (h->busy) {
-			what = "fetching";
-		} else if (h->blocked) {
-			what = "blocked";
-		} else if (h->backing_off) {
-			what = "backing off";
+		if (a == H_BACKING_OFF)
 			snprintf(wait, sizeof wait, " (%.0f s)", h->next_at - t);
-		} else if (!h->empty && h->next_at > t) {
-			what = "waiting";
+		else if (a == H_WAITING)
 			snprintf(wait, sizeof wait, " (politeness, %.1f s)", h->next_at - t);
-		} else if (!h->empty) {
-			what = "ready";
-		} else {
-			continue;
-		}
-		if (lines >= room) {
-			hidden++;
-			continue;
-		}
-		snprintf(line, sizeof line, "  %-28s %7ld done %7llu%s queued  %s%s", h->host, h->done,
-			 (unsigned long long)queued[i], queued[i] >= QUEUE_CAP ? "+" : "", what, wait);
-		line[cols - 1 < (int)sizeof line ? cols - 1 : (int)sizeof line - 1] = '\0';
-		fprintf(stderr, "\n%s", line);
+		fputc('\n', stderr);
+		progress_line(cols, "  %-28s %7ld done %7llu%s queued  %s%s", h->host, h->done, (unsigned long long)queued[k],
+			      queued[k] >= QUEUE_CAP ? "+" : "", what[a], wait);
 		lines++;
 	}
-	if (hidden) {
+	int hidden = (int)c->n_hosts - n[H_DONE] - (int)nshown;
+	if (hidden > 0 && !force) {
 		fprintf(stderr, "\n  ... and %d more hosts at work", hidden);
 		lines++;
 	}
@@ -1121,6 +1128,7 @@ static void progress(crawl *c, int force)
 		c->progress_lines = 0;
 	}
 	free(queued);
+	free(shown);
 }
 
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, zc_article_fn article,

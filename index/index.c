@@ -135,7 +135,7 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		free(data);
 	}
 	mdb_env_set_mapsize(idx->env, idx->mapsize);
-	mrc = mdb_env_open(idx->env, path, ((flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0), 0644);
+	mrc = mdb_env_open(idx->env, path, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, 0644);
 	if (mrc != 0) {
 		rc = db_err(mrc);
 		goto out;
@@ -749,22 +749,24 @@ int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *s
 	return rc;
 }
 
+static int count_one(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	(void)key;
+	(void)klen;
+	(void)val;
+	(void)vlen;
+	uint64_t *n = arg;	/* n[0] counted, n[1] cap */
+	return ++n[0] >= n[1];
+}
+
 uint64_t zc_tx_frontier_count(zc_txn *t, const char *host, uint64_t cap)
 {
 	unsigned char key[300];
-	size_t kl = frontier_key(host, 0, key, sizeof key), plen = kl - 8;
-	MDB_cursor *c;
-	MDB_val k = {kl, key}, v;
-	uint64_t n = 0;
-	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_FRONTIER), &c) != 0)
-		return 0;
-	int mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-	while (mrc == 0 && n < cap && k.mv_size == kl && memcmp(k.mv_data, key, plen) == 0) {
-		n++;
-		mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(c);
-	return n;
+	size_t kl = frontier_key(host, 0, key, sizeof key);
+	uint64_t n[2] = {0, cap};
+	if (cap)
+		zc_tx_scan(t, ZC_T_FRONTIER, key, kl - 8, count_one, n);
+	return n[0];
 }
 
 int zc_tx_frontier_del(zc_txn *t, const char *host, uint64_t seq)
@@ -787,6 +789,16 @@ int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *re
 void zc_tx_stage(zc_txn *t, int on)
 {
 	t->staging = on && t->idx->have1;
+}
+
+int zc_tx_stage_reset(zc_txn *t)
+{
+	int rc = ZC_OK;
+	zc_tx_stage(t, 1);
+	for (int i = 0; i < ZC_T_COUNT && rc == ZC_OK; i++)
+		if (rebuilt(i))
+			rc = zc_tx_clear(t, (enum zc_table)i);
+	return rc;
 }
 
 int zc_tx_publish(zc_txn *t)

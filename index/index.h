@@ -73,6 +73,8 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg);
  * generation the one readers see, atomically with the rest of the transaction.
  */
 void zc_tx_stage(zc_txn *t, int on);
+/* Stages this transaction and empties the unpublished generation: a selection starts here. */
+int zc_tx_stage_reset(zc_txn *t);
 int zc_tx_publish(zc_txn *t);
 
 /*

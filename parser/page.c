@@ -195,7 +195,7 @@ static char *xml_text_spaced(xmlNode *n)
 
 /*
  * The body containers of the site families (shared/sites.md), most specific first: an id or a
- * class.  One walk over the tree finds the first element for each, and the best rank wins.
+ * class.  The walk over the tree keeps the first element of the best rank; <article> when none.
  */
 static const struct {
 	int by_id;
@@ -216,30 +216,11 @@ static int has_class(const char *classes, const char *name)
 	return 0;
 }
 
-static void body_walk(xmlNode *n, xmlNode **best, size_t *rank)
-{
-	for (; n && *rank > 0; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
-		xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
-		for (size_t i = 0; i < *rank; i++) {
-			if ((BODY[i].by_id && id && !strcmp((const char *)id, BODY[i].name)) ||
-			    (!BODY[i].by_id && cls && has_class((const char *)cls, BODY[i].name))) {
-				*best = n;
-				*rank = i;
-				break;
-			}
-		}
-		xmlFree(id);
-		xmlFree(cls);
-		body_walk(n->children, best, rank);
-	}
-}
-
 /* landmarks found in one walk over the tree (first of each, in document order) */
 typedef struct marks {
 	xmlNode *tit_class, *article_title, *h1, *title, *body, *yxx, *date_label[3];
+	xmlNode *container, *article;	/* body container (of rank container_rank), first <article> */
+	size_t container_rank;		/* index in BODY; NBODY: none yet */
 	xmlNode **metas;
 	size_t n_metas;
 } marks;
@@ -258,6 +239,16 @@ static void marks_walk(xmlNode *n, marks *m)
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		const char *name = (const char *)n->name;
+		xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
+		xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+		for (size_t i = 0; i < m->container_rank; i++)
+			if ((BODY[i].by_id && id && !strcmp((const char *)id, BODY[i].name)) ||
+			    (!BODY[i].by_id && cls && has_class((const char *)cls, BODY[i].name))) {
+				m->container = n;
+				m->container_rank = i;
+				break;
+			}
+		xmlFree(id);
 		if (!strcmp(name, "meta")) {
 			m->metas = zc_realloc(m->metas, (m->n_metas + 1) * sizeof *m->metas);
 			m->metas[m->n_metas++] = n;
@@ -267,7 +258,8 @@ static void marks_walk(xmlNode *n, marks *m)
 			m->title = n;
 		else if (!m->body && !strcmp(name, "body"))
 			m->body = n;
-		xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+		else if (!m->article && !strcasecmp(name, "article"))
+			m->article = n;
 		if (cls) {
 			if (!m->tit_class && has_class((const char *)cls, "tit"))
 				m->tit_class = n;
@@ -280,29 +272,6 @@ static void marks_walk(xmlNode *n, marks *m)
 		if (strcmp(name, "script") && strcmp(name, "style"))
 			marks_walk(n->children, m);
 	}
-}
-
-static xmlNode *body_container(xmlNode *root)
-{
-	xmlNode *best = NULL;
-	size_t rank = NBODY;
-	body_walk(root, &best, &rank);
-	if (!best) {
-		/* <article>, else nothing: the caller falls back to <body> */
-		for (xmlNode *n = root; n;) {
-			if (n->type == XML_ELEMENT_NODE && !strcasecmp((const char *)n->name, "article"))
-				return n;
-			if (n->children)
-				n = n->children;
-			else {
-				while (n && !n->next)
-					n = n->parent;
-				if (n)
-					n = n->next;
-			}
-		}
-	}
-	return best;
 }
 
 /* metadata from a disclosure table: label cell, then value cell */
@@ -554,7 +523,6 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	}
 	xmlNode *root = xmlDocGetRootElement(doc);
 
-	xmlNode *bodyn = body_container(root);
 	if (zc_challenge_marker(html)) {
 		char *all = text_of(root);
 		int challenge = cp_count(all) < 200;
@@ -566,8 +534,9 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		}
 	}
 	table_fields(root, &m);
-	marks mk = {0};
+	marks mk = {.container_rank = NBODY};
 	marks_walk(root, &mk);
+	xmlNode *bodyn = mk.container ? mk.container : mk.article;	/* else the caller reads <body> */
 	meta_tags(&mk, &t);
 
 	/* column hints */

@@ -488,14 +488,9 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 static int begin_txn(zc_txn *t, void *arg)
 {
 	fin *f = arg;
-	int rc = ZC_OK;
-	enum zc_table rebuilt[] = {ZC_T_DECISIONS, ZC_T_DUPKEY, ZC_T_ABOLISHED, ZC_T_JY, ZC_T_ENTRIES, ZC_T_NEAR};
-	zc_tx_stage(t, 1);
 	rewind_state(f);
 	f->max = zc_tx_page_max(t);
-	for (size_t i = 0; i < sizeof rebuilt / sizeof rebuilt[0] && rc == ZC_OK; i++)
-		rc = zc_tx_clear(t, rebuilt[i]);
-	return rc;
+	return zc_tx_stage_reset(t);
 }
 
 static int chunk_txn(zc_txn *t, void *arg)

@@ -23,10 +23,7 @@ static char *slurp(const char *path, size_t *len)
 	assert_non_null(f);
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	char tmp[4096];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		zc_buf_add(&b, tmp, n);
+	assert_int_equal(zc_buf_read(&b, f), ZC_OK);
 	fclose(f);
 	*len = b.len;
 	return zc_buf_take(&b);
