@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,72 +28,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
 sys.path.insert(0, os.path.join(ROOT, "tests", "mirror"))
 from render import quote_path  # noqa: E402
-
-
-PEAK_ANON = {}
-
-
-def run_measured(cmd, env=None, cwd=None):
-    """Runs cmd; returns (wall s, cpu s, peak RSS MB, (status, stdout, stderr)).  Peak RSS is the
-    process's own high-water mark (VmHWM, sampled every 10 ms): ru_maxrss would not do, as a
-    child started by vfork carries its parent's (this Python's) high-water mark over exec.  Also
-    samples the process's anonymous memory (heap, not the mapped database file) into PEAK_ANON."""
-    import tempfile
-    import threading
-    out_f, err_f = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-    t = time.time()
-    p = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env, cwd=cwd, text=True)
-    peak = [0, 0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            try:
-                for line in open("/proc/%d/status" % p.pid):
-                    if line.startswith("RssAnon:"):
-                        peak[0] = max(peak[0], int(line.split()[1]))
-                    elif line.startswith("VmHWM:"):
-                        peak[1] = max(peak[1], int(line.split()[1]))
-            except (OSError, ValueError, IndexError):
-                pass
-            done.wait(0.01)
-
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    pid, status, ru = os.wait4(p.pid, 0)
-    done.set()
-    th.join()
-    wall = time.time() - t
-    out_f.seek(0)
-    err_f.seek(0)
-    PEAK_ANON["last"] = peak[0] / 1024.0
-    return wall, ru.ru_utime + ru.ru_stime, peak[1] / 1024.0, (status, out_f.read(), err_f.read())
-
-
-class Mirror:
-    def __init__(self, root, log):
-        self.p = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", root, "--port", "0", "--tls-port", "0",
-                                   "--log", log], stdout=subprocess.PIPE, text=True)
-        line = self.p.stdout.readline()
-        self.http = int(line.split("127.0.0.1:")[1].split()[0])
-        self.tls = int(line.split("tls 127.0.0.1:")[1])
-        self.root, self.log = root, log
-
-    def stop(self):
-        self.p.terminate()
-        self.p.wait()
+from harness import Mirror, run_measured  # noqa: E402
 
 
 def generate(out, scale):
     if not os.path.exists(out + "/truth.jsonl"):
         subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", out, "--scale", str(scale)], check=True,
                        stdout=subprocess.DEVNULL)
-
-
-def crawl_cmd(zc, corpus, m, delay="0", extra=()):
-    return [zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (m.http, m.tls), "--cacert",
-            m.root + "/tls/ca.pem", "--cookies", m.root + "/cookies.txt", "--delay", delay, "--max-crawl-delay", "0",
-            "--quiet", *extra]
 
 
 def main():
@@ -135,22 +75,21 @@ def main():
     mb = sum(os.path.getsize(p) for p in files) / 1e6
     ours, ref = [], []
     for _ in range(a.runs):
-        w, cpu, rss, (st, out, err) = run_measured([os.path.join(a.build, "bench", "bench_parse"), lst])
+        w, cpu, *_ = run_measured([os.path.join(a.build, "bench", "bench_parse"), lst])
         ours.append(cpu)
-        w, cpu, rss, _ = run_measured(["xmllint", "--html", "--noout", "--nowarning", "--recover"] + files)
+        w, cpu, *_ = run_measured(["xmllint", "--html", "--noout", "--nowarning", "--recover"] + files)
         ref.append(cpu)
     o, r = statistics.median(ours), statistics.median(ref)
     row("parse + extraction (%d pages)" % len(files), "%.1f MB/s" % (mb / o), "%.1f MB/s" % (mb / r),
         "xmllint --html --noout", "%.2fx" % (r / o), ">= 0.5x", "yes" if r / o >= 0.5 else "NO")
 
     # -- crawl, unthrottled -------------------------------------------------------------------
-    m = Mirror(m1, a.work + "/m1.log")
+    m = Mirror(m1, log=a.work + "/m1.log")
     try:
         corpus = a.work + "/corpus-1"
         shutil.rmtree(corpus, ignore_errors=True)
         before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
-        w1, cpu1, rss1, (st, out, err) = run_measured(crawl_cmd(zc, corpus, m))
-        anon1 = PEAK_ANON["last"]
+        w1, cpu1, rss1, anon1, _ = run_measured(m.crawl_cmd(zc, corpus))
         reqs1 = sum(1 for _ in open(m.log)) - before
         zc_pps = reqs1 / cpu1
         urls = a.work + "/urls.txt"
@@ -160,13 +99,13 @@ def main():
         env = dict(os.environ, http_proxy="http://127.0.0.1:%d" % m.http, HTTP_PROXY="http://127.0.0.1:%d" % m.http)
         dl = a.work + "/wget2"
         shutil.rmtree(dl, ignore_errors=True)
-        ww, wcpu, wrss, (wst, wout, werr) = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
+        ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
                                                            "--http-proxy", "127.0.0.1:%d" % m.http, "--tries", "2"], env=env)
         wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
         row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (wget_pages / wcpu),
             "wget2 (%d pages)" % wget_pages, "%.2fx" % (zc_pps / (wget_pages / wcpu)), ">= 3x",
             "yes" if zc_pps / (wget_pages / wcpu) >= 3 else "NO")
-        sw, scpu, srss, (sst, sout, serr) = run_measured(
+        sw, scpu, srss, _, _ = run_measured(
             ["scrapy", "runspider", os.path.join(ROOT, "bench", "spider.py"), "-a", "urls=" + urls, "-o",
              a.work + "/scrapy.jsonl:jsonlines", "-s", "LOG_LEVEL=ERROR"], env=env, cwd=a.work)
         scrapy_pages = sum(1 for _ in open(a.work + "/scrapy.jsonl")) if os.path.exists(a.work + "/scrapy.jsonl") else 0
@@ -183,7 +122,7 @@ def main():
 
         # -- re-crawl of the unchanged mirror
         before = sum(1 for _ in open(m.log))
-        w2, cpu2, rss2, (st2, out2, err2) = run_measured(crawl_cmd(zc, corpus, m))
+        w2, *_ = run_measured(m.crawl_cmd(zc, corpus))
         second = [l.split("\t") for l in open(m.log).read().splitlines()[before:]]
         arts = {t["url"].split("://", 1)[1] for t in truth}
         bodies = sum(1 for f in second if f[4] == "200" and (f[1] + f[3]) in arts)
@@ -194,7 +133,7 @@ def main():
         subset = "www.gov.cn,www.zj.gov.cn,wjw.beijing.gov.cn,wsjk.gansu.gov.cn,www.hebei.gov.cn"
         d = 0.1
         before = sum(1 for _ in open(m.log))
-        pw, pcpu, prss, _ = run_measured(crawl_cmd(zc, a.work + "/corpus-polite", m, str(d), ("--site", subset)))
+        pw, *_ = run_measured(m.crawl_cmd(zc, a.work + "/corpus-polite", delay=d, extra=("--site", subset)))
         polite = [l.split("\t") for l in open(m.log).read().splitlines()[before:]]
         per = {}
         for f in polite:
@@ -211,18 +150,18 @@ def main():
         t = time.time()
         generate(mk, k)
         gen = time.time() - t
-        m = Mirror(mk, a.work + "/mk.log")
+        m = Mirror(mk, log=a.work + "/mk.log")
         try:
             corpus = a.work + "/corpus-%d" % k
             shutil.rmtree(corpus, ignore_errors=True)
             before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
-            wk, cpuk, rssk, (st, out, err) = run_measured(crawl_cmd(zc, corpus, m))
-            if st != 0:
-                sys.exit("bench: the scale-%d crawl failed:\n%s" % (k, err))
+            wk, cpuk, rssk, anonk, r = run_measured(m.crawl_cmd(zc, corpus))
+            if r.returncode != 0:
+                sys.exit("bench: the scale-%d crawl failed:\n%s" % (k, r.stderr))
             nk = sum(1 for _ in open(m.log)) - before
         finally:
             m.stop()
-        return corpus, gen, wk, cpuk, rssk, PEAK_ANON["last"], nk
+        return corpus, gen, wk, cpuk, rssk, anonk, nk
 
     corpus, gen, wk, cpuk, rssk, anonk, nk = crawl_scale(a.scale)
     row("peak RSS, scale %d (%d req) vs 1" % (a.scale, nk), "%.1f MB" % rssk, "%.1f MB" % rss1, "scale 1 crawl",
@@ -255,9 +194,9 @@ def main():
     live = lambda t: t + ".1" if "generation" in gen_live and gen_live[gen_live.index("generation") + 1] == "1" else t
     ex, ref = [], []
     for _ in range(a.runs):
-        w, cpu, rss, (st, out, err) = run_measured([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus, "-o", a.work + "/export.jsonl"])
+        w, *_ = run_measured([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus, "-o", a.work + "/export.jsonl"])
         ex.append(w)
-        w, cpu, rss, _ = run_measured(["mdb_dump", "-s", "pages", db])
+        w, *_ = run_measured(["mdb_dump", "-s", "pages", db])
         ref.append(w)
     pages = sum(1 for _ in open(a.work + "/export.jsonl"))
     row("export jsonl, %d documents" % pages, "%.2f s" % statistics.median(ex), "%.2f s" % statistics.median(ref),

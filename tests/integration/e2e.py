@@ -28,6 +28,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
+sys.path.insert(0, os.path.join(ROOT, "tests", "mirror"))
+from harness import Mirror  # noqa: E402
 DELAY = 0.05
 
 
@@ -44,15 +46,9 @@ def main():
     os.makedirs(work)
     mirror, corpus, log = work + "/mirror", work + "/corpus", work + "/requests.log"
     subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True)
-    srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0",
-                            "--log", log], stdout=subprocess.PIPE, text=True)
+    srv = Mirror(mirror, log=log)
     try:
-        line = srv.stdout.readline()
-        http = int(line.split("127.0.0.1:")[1].split()[0])
-        tls = int(line.split("tls 127.0.0.1:")[1])
-        base = [zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls), "--cacert",
-                mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", str(DELAY),
-                "--max-crawl-delay", "1", "--quiet"]
+        base = srv.crawl_cmd(zc, corpus, delay=DELAY, max_crawl_delay="1")
         t0 = time.time()
         r = subprocess.run(base, capture_output=True, text=True)
         print(r.stdout + r.stderr)
@@ -217,12 +213,9 @@ def main():
         check(r.returncode == 0, "the interrupted crawl resumes and completes")
 
         # 8. the sites publish three new documents: exactly those are added
-        srv.terminate()
-        srv.wait()
+        srv.stop()
         subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror, "--add", "3"], check=True)
-        srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", str(http),
-                                "--tls-port", str(tls), "--log", log], stdout=subprocess.PIPE, text=True)
-        srv.stdout.readline()
+        srv = Mirror(mirror, log=log, port=srv.http, tls_port=srv.tls)
         r = subprocess.run(base, capture_output=True, text=True)
         print(r.stdout + r.stderr)
         new = {json.loads(l)["url"] for l in open(mirror + "/truth.jsonl") if '"new": true' in l}
@@ -236,8 +229,7 @@ def main():
         want_codes = {json.loads(l)["url"]: json.loads(l)["file_code"] for l in open(mirror + "/truth.jsonl") if '"new": true' in l}
         check(all(x["code"] == want_codes[x["url"]] for x in rows if x["url"] in new), "new documents got the next codes")
     finally:
-        srv.terminate()
-        srv.wait()
+        srv.stop()
     print("e2e: all checks passed")
 
 

@@ -16,10 +16,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
+from harness import Mirror, run_measured  # noqa: E402
 SITES = ["www.gov.cn", "www.zj.gov.cn", "wsjkw.zj.gov.cn", "www.beijing.gov.cn", "wjw.beijing.gov.cn",
          "wjw.nmg.gov.cn", "wsjk.gansu.gov.cn", "wsjkw.gxzf.gov.cn", "www.hebei.gov.cn", "wjw.hubei.gov.cn"]
 RSS = {}
@@ -42,33 +43,15 @@ def main():
 
     def crawl(name, faults, extra=(), sites=None, mirror_opt=True):
         corpus, log = a.work + "/" + name, a.work + "/" + name + ".log"
-        srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0",
-                                "--log", log, "--faults", faults], stdout=subprocess.PIPE, text=True)
-        try:
-            line = srv.stdout.readline()
-            http = int(line.split("127.0.0.1:")[1].split()[0])
-            tls = int(line.split("tls 127.0.0.1:")[1])
-            t = time.time()
-            mapping = ["--mirror", "127.0.0.1:%d:%d" % (http, tls)] if mirror_opt else \
-                [x.replace("TLS", str(tls)) for x in extra]
+        with Mirror(mirror, log=log, faults=faults) as srv:
+            mapping = ["--mirror", srv.mapping()] if mirror_opt else [x.replace("TLS", str(srv.tls)) for x in extra]
             cmd = [a.zhengce, "crawl", "--corpus", corpus, *mapping,
                    "--cacert", mirror + "/tls/ca.pem", "--site", ",".join(sites or SITES), "--delay", "0",
                    "--tries", "8", "--backoff", "0.05", "--timeout", "10", "--quiet"]
-            import tempfile
-            with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
-                # under AddressSanitizer, freed buffers wait in a 256 MB quarantine: keep it small so
-                # that peak RSS says what the crawl holds
-                env = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=16")
-                p = subprocess.Popen(cmd, stdout=fo, stderr=fe, text=True, env=env)
-                _, status, ru = os.wait4(p.pid, 0)
-                RSS["last"] = ru.ru_maxrss / 1024.0
-                fo.seek(0)
-                fe.seek(0)
-                r = subprocess.CompletedProcess(cmd, os.waitstatus_to_exitcode(status), fo.read(), fe.read())
-            secs = time.time() - t
-        finally:
-            srv.terminate()
-            srv.wait()
+            # under AddressSanitizer, freed buffers wait in a 256 MB quarantine: keep it small so
+            # that peak RSS says what the crawl holds
+            env = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=16")
+            secs, _, RSS["last"], _, r = run_measured(cmd, env=env)
         ex = subprocess.run([a.zhengce, "export", "--all", "--format", "jsonl", "--corpus", corpus],
                             capture_output=True, text=True)
         rows = {}

@@ -7,7 +7,6 @@ The crawl must stop with a message that says the disk is full and a non-zero exi
 must stay readable and consistent (`zhengce check`); moved to a filesystem with room, the next
 crawl resumes and the corpus ends equal to the truth.
 """
-import json
 import os
 import shutil
 import subprocess
@@ -15,6 +14,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
+from harness import Mirror  # noqa: E402
 fails = []
 
 
@@ -37,18 +38,10 @@ def main():
         sys.exit(77)
     mirror = work + "/mirror"
     subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True, stdout=subprocess.DEVNULL)
-    srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0"],
-                           stdout=subprocess.PIPE, text=True)
+    srv = Mirror(mirror)
     try:
-        line = srv.stdout.readline()
-        http = int(line.split("127.0.0.1:")[1].split()[0])
-        tls = int(line.split("tls 127.0.0.1:")[1])
-
         def crawl(corpus):
-            return subprocess.run([zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls),
-                                   "--cacert", mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt",
-                                   "--delay", "0", "--max-crawl-delay", "0", "--quiet"], capture_output=True, text=True,
-                                  timeout=600)
+            return subprocess.run(srv.crawl_cmd(zc, corpus), capture_output=True, text=True, timeout=600)
 
         r = crawl(small + "/corpus")
         print(r.stdout + r.stderr)
@@ -69,8 +62,7 @@ def main():
                               work + "/all.jsonl", "--strict-decisions"], capture_output=True, text=True)
         check(cmp.returncode == 0, "the resumed corpus equals the truth")
     finally:
-        srv.terminate()
-        srv.wait()
+        srv.stop()
         subprocess.run(["umount", small], stderr=subprocess.DEVNULL)
     print("%d passed, %d failed" % (5 - len(fails), len(fails)))
     sys.exit(1 if fails else 0)

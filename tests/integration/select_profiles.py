@@ -25,6 +25,8 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
+sys.path.insert(0, os.path.join(ROOT, "tests", "mirror"))
+from harness import Mirror  # noqa: E402
 fails = []
 checks = []
 
@@ -43,18 +45,8 @@ def main():
     os.makedirs(work)
     mirror, corpus = work + "/mirror", work + "/corpus"
     subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror, "--seed", "2"], check=True)
-    srv = subprocess.Popen([sys.executable, MIRROR_PY, "serve", "--root", mirror, "--port", "0", "--tls-port", "0"],
-                           stdout=subprocess.PIPE, text=True)
-    try:
-        line = srv.stdout.readline()
-        http = int(line.split("127.0.0.1:")[1].split()[0])
-        tls = int(line.split("tls 127.0.0.1:")[1])
-        r = subprocess.run([zc, "crawl", "--corpus", corpus, "--mirror", "127.0.0.1:%d:%d" % (http, tls), "--cacert",
-                            mirror + "/tls/ca.pem", "--cookies", mirror + "/cookies.txt", "--delay", "0",
-                            "--max-crawl-delay", "0", "--quiet"], capture_output=True, text=True)
-    finally:
-        srv.terminate()
-        srv.wait()
+    with Mirror(mirror) as srv:
+        r = subprocess.run(srv.crawl_cmd(zc, corpus), capture_output=True, text=True)
     print(r.stdout + r.stderr)
     check(r.returncode == 0, "seed 2: crawl exits 0")
 

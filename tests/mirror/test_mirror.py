@@ -13,6 +13,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from harness import Mirror  # noqa: E402
+sys.path.insert(0, HERE)
 
 
 def generate(out, seed=1, scale=1):
@@ -63,13 +65,10 @@ def main():
     elif mode == "serve":
         generate(d)
         log = d + "/requests.log"
-        p = subprocess.Popen([sys.executable, os.path.join(HERE, "mirror.py"), "serve", "--root", d, "--port", "0",
-                              "--tls-port", "0", "--log", log], stdout=subprocess.PIPE, text=True)
+        p = Mirror(d, log=log)
         try:
-            line = p.stdout.readline()
-            check("listening on 127.0.0.1:" in line, "server says: " + line.strip())
-            http = int(line.split("127.0.0.1:")[1].split()[0])
-            tls = int(line.split("tls 127.0.0.1:")[1])
+            check("listening on 127.0.0.1:" in p.line, "server says: " + p.line.strip())
+            http, tls = p.http, p.tls
 
             def curl(host, path, scheme="https", extra=()):
                 port = tls if scheme == "https" else http
@@ -105,8 +104,7 @@ def main():
             lines = open(log).read().splitlines()
             check(len(lines) >= 7, "every request is logged (%d lines)" % len(lines))
         finally:
-            p.terminate()
-            p.wait()
+            p.stop()
     else:
         sys.exit("unknown mode " + mode)
 
