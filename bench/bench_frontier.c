@@ -18,6 +18,7 @@
 #define BATCH 64
 
 typedef struct fill {
+	zc_index *idx;
 	long from, to;
 } fill;
 
@@ -40,11 +41,16 @@ static int fill_txn(zc_txn *t, void *arg)
 					"tries", 0);
 		rc = zc_tx_frontier_push(t, host, req, seen, &added);
 		json_decref(req);
+		/* as the crawler drops mapped pages after each result (a search answer carries
+		   some twenty requests) */
+		if (i % 16 == 15)
+			zc_index_trim(f->idx);
 	}
 	return rc;
 }
 
 typedef struct drain {
+	zc_index *idx;
 	long n;		/* drained so far */
 	int empty[HOSTS];
 } drain;
@@ -67,7 +73,10 @@ static int drain_txn(zc_txn *t, void *arg)
 		json_decref(req);
 		rc = zc_tx_frontier_del(t, host, seq);
 		d->n++;
-		took++;
+		/* the crawler peeks in short read transactions, dropping mapped pages every 16, and
+		   deletes a request with its result, dropping them after each */
+		if (++took % 16 == 0)
+			zc_index_trim(d->idx);
 	}
 	return rc;
 }
@@ -94,12 +103,12 @@ int main(int argc, char **argv)
 	}
 	double t0 = seconds();
 	for (long i = 0; i < n && rc == ZC_OK; i += BATCH) {
-		fill f = {i, i + BATCH < n ? i + BATCH : n};
+		fill f = {idx, i, i + BATCH < n ? i + BATCH : n};
 		rc = zc_index_write(idx, fill_txn, &f);
 		zc_index_trim(idx);
 	}
 	double t1 = seconds();
-	drain d = {0};
+	drain d = {.idx = idx};
 	for (;;) {
 		long before = d.n;
 		if (rc == ZC_OK)

@@ -267,9 +267,14 @@ static int cmd_crawl(int argc, char **argv)
 	rc = zc_crawl_run(idx, &seeds, &o, on_article, &cc, &sum);
 	if (rc == ZC_OK || rc == ZC_EIO) {
 		zc_select_stats st;
-		int src = zc_select_finalize(idx, profile, &st);
+		const char *step = "indexing the new pages' text";
+		int src = zc_index_merge_pairs(idx);
+		if (src == ZC_OK) {
+			step = "selection";
+			src = zc_select_finalize(idx, profile, &st);
+		}
 		if (src != ZC_OK) {
-			fprintf(stderr, "zhengce crawl: selection failed: %s\n", zc_strerror(src));
+			fprintf(stderr, "zhengce crawl: %s failed: %s\n", step, zc_strerror(src));
 			rc = src;
 		} else {
 			printf("%s%ld requests; added %ld, changed %ld, unchanged %ld; %ld failed, %ld not allowed by robots.txt\n",

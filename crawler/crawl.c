@@ -16,6 +16,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,7 +187,7 @@ typedef struct push_ctx {
    BATCH_MAX finished requests, and none waits longer than BATCH_AGE.  A request whose result
    is still in the batch stays in the frontier, so a kill before the commit fetches it again
    on the next run; nothing is lost and nothing stored is fetched twice. */
-#define BATCH_MAX 64
+#define BATCH_MAX 32
 #define BATCH_AGE 0.1
 
 /* links found per site in this run, kept in meta ("results:HOST") so that a resumed run still
@@ -244,8 +245,12 @@ static int flush_txn(zc_txn *t, void *arg)
 {
 	crawl *c = arg;
 	int rc = ZC_OK;
-	for (size_t i = 0; i < c->n_batch && rc == ZC_OK; i++)
+	for (size_t i = 0; i < c->n_batch && rc == ZC_OK; i++) {
 		rc = push_txn(t, &c->batch[i]);
+		/* a result's writes reach a few pages all over the index, and each page read maps
+		   its neighbours with it: drop them before the next result (docs/SCHEMA.md) */
+		zc_index_trim(c->idx);
+	}
 	return rc;
 }
 
@@ -256,6 +261,7 @@ static int flush(crawl *c)
 		return ZC_OK;
 	int rc = zc_index_write(c->idx, flush_txn, c);
 	zc_index_trim(c->idx);	/* the pages the transaction walked need not stay resident */
+	malloc_trim(0);		/* and the heap the batch freed goes back to the system */
 	if (rc != ZC_OK && !c->fatal) {
 		c->fatal = rc;
 		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the corpus in %s: %s", c->o->dir, zc_strerror(rc));
@@ -327,7 +333,7 @@ static char *seen_key(const char *kind, const char *url, const char *body)
 }
 
 static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_search, long k,
-			      const char *kw, long page, long pages)
+			      const char *kw, long page, long pages, long last)
 {
 	const zc_endpoint *ep = is_search ? &site->search[k] : &site->lists[k];
 	const char *tpl = (page > 1 && ep->next) ? ep->next : ep->url;
@@ -337,12 +343,50 @@ static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int i
 	int port;
 	if (url_host(url, host, sizeof host, &port)) {
 		char *seen = seen_key(is_search ? "search" : "list", url, body);
-		queue_req(reqs, host, request(is_search ? "search" : "list", site, url, ep->method, body, k, kw, page), seen);
+		json_t *r = request(is_search ? "search" : "list", site, url, ep->method, body, k, kw, page);
+		if (page > 1) {
+			json_object_set_new(r, "pages", json_integer(pages));
+			json_object_set_new(r, "last", json_integer(last));
+		}
+		queue_req(reqs, host, r, seen);
 		free(seen);
 	}
 	(void)c;
 	free(url);
 	free(body);
+}
+
+/*
+ * Pagination runs PAGE_AHEAD pages ahead of the answers: page 1 (which announces the page
+ * count) queues pages 2 to 1 + PAGE_AHEAD, and page p, answered or given up on, queues page
+ * p + PAGE_AHEAD.  Every page is queued once, and a search of thousands of pages never sits
+ * whole in one transaction or in memory.
+ */
+#define PAGE_AHEAD 8
+
+static void paginate(crawl *c, json_t *reqs, json_t *req, long announced)
+{
+	const char *kind = jstr(req, "kind");
+	const zc_site *s = zc_seeds_find(c->seeds, jstr(req, "site"));
+	int is_search = !strcmp(kind, "search");
+	long k = (long)json_integer_value(json_object_get(req, "ep"));
+	long page = (long)json_integer_value(json_object_get(req, "page"));
+	if (!s || (!is_search && strcmp(kind, "list")) || k >= (long)(is_search ? s->n_search : s->n_lists))
+		return;
+	const zc_endpoint *ep = is_search ? &s->search[k] : &s->lists[k];
+	long pages, last, from, to;
+	if (page == 1) {
+		pages = announced;
+		last = pages < ep->max_pages ? pages : ep->max_pages;
+		from = 2;
+		to = 1 + PAGE_AHEAD;
+	} else {
+		pages = (long)json_integer_value(json_object_get(req, "pages"));
+		last = (long)json_integer_value(json_object_get(req, "last"));
+		from = to = page + PAGE_AHEAD;
+	}
+	for (long pg = from; pg <= to && pg <= last; pg++)
+		add_endpoint_page(c, reqs, s, is_search, k, jstr(req, "kw"), pg, pages, last);
 }
 
 static int site_selected(const zc_crawl_opts *o, const zc_site *s)
@@ -413,9 +457,9 @@ static int seed_frontier(crawl *c)
 			continue;
 		for (size_t k = 0; k < s->n_search; k++)
 			for (size_t w = 0; w < c->o->n_keywords; w++)
-				add_endpoint_page(c, reqs, s, 1, (long)k, c->o->keywords[w], 1, 1);
+				add_endpoint_page(c, reqs, s, 1, (long)k, c->o->keywords[w], 1, 1, 1);
 		for (size_t k = 0; k < s->n_lists; k++)
-			add_endpoint_page(c, reqs, s, 0, (long)k, NULL, 1, 1);
+			add_endpoint_page(c, reqs, s, 0, (long)k, NULL, 1, 1, 1);
 	}
 	push_ctx p = {.c = c, .reqs = reqs};
 	int rc = commit(c, &p);
@@ -653,6 +697,7 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 		if (c->o->verbose)
 			fprintf(stderr, "zhengce: giving up on %s after %d tries: %s\n", x->url, tries, why);
 		report_problem(h, "%s: %s after %d tries", x->url, why, tries);
+		paginate(c, p.reqs, req, 0);
 	} else {
 		double wait = c->o->backoff * pow(2.0, tries - 1);
 		if (retry_after > wait)
@@ -714,19 +759,16 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 		h->rep->errors++;
 		c->sum->failed++;
 		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+		paginate(c, p.reqs, req, 0);
 		commit(c, &p);
 		json_decref(p.reqs);
 		return;
 	}
 	json_t *reqs = json_array();
 	enqueue_links(c, reqs, &l);
-	if (page == 1 && l.pages > 1) {
-		long last = l.pages < endp->max_pages ? l.pages : endp->max_pages;
-		if (l.pages > endp->max_pages)
-			report_problem(h, "%s announces %ld pages; stopped at max_pages %d", x->url, l.pages, endp->max_pages);
-		for (long pg = 2; pg <= last; pg++)
-			add_endpoint_page(c, reqs, s, is_search, ep, jstr(req, "kw"), pg, l.pages);
-	}
+	if (page == 1 && l.pages > endp->max_pages)
+		report_problem(h, "%s announces %ld pages; stopped at max_pages %d", x->url, l.pages, endp->max_pages);
+	paginate(c, reqs, req, l.pages);
 	push_ctx p = {.c = c, .reqs = reqs, .del_host = h->host, .del_seq = x->seq, .results_site = s->host,
 		      .results_n = (long)l.n};
 	commit(c, &p);
@@ -921,6 +963,7 @@ static void done(crawl *c, CURLMsg *m)
 		h->rep->errors++;
 		report_problem(h, "%s is larger than --max-body (%zu bytes, decompressed); skipped", x->url, c->o->max_body);
 		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+		paginate(c, p.reqs, x->req, 0);
 		commit(c, &p);
 		json_decref(p.reqs);
 		goto out;
@@ -964,6 +1007,7 @@ static void done(crawl *c, CURLMsg *m)
 			h->rep->errors++;
 			if (c->o->verbose)
 				fprintf(stderr, "zhengce: %s: %s\n", x->url, redirects >= 5 ? "too many redirects (a loop?)" : "redirect out of scope");
+			paginate(c, p.reqs, x->req, 0);
 		}
 		commit(c, &p);
 		json_decref(p.reqs);
@@ -988,6 +1032,7 @@ static void done(crawl *c, CURLMsg *m)
 		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
 		p.page_url = x->url;
 		p.fetch = json_pack("{s:i}", "status", (int)status);
+		paginate(c, p.reqs, x->req, 0);
 		commit(c, &p);
 		json_decref(p.fetch);
 		json_decref(p.reqs);
@@ -1267,6 +1312,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				else
 					sum->skipped_scope++;
 				push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = pk.seq};
+				paginate(c, p.reqs, pk.req, 0);
 				commit(c, &p);
 				json_decref(p.reqs);
 				json_decref(pk.req);

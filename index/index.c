@@ -15,7 +15,7 @@
 
 static const char *const TABLE_NAMES[ZC_T_COUNT] = {
 	"meta", "pages", "urls", "fetch", "frontier", "seen", "dupkey", "abolished", "jy",
-	"filecode", "entries", "grams", "decisions", "near",
+	"filecode", "entries", "grams", "decisions", "near", "pairq",
 };
 
 /* Tables rebuilt by every selection exist twice: generation 0 under the names above,
@@ -32,9 +32,11 @@ struct zc_index {
 	MDB_dbi dbi[ZC_T_COUNT];
 	MDB_dbi dbi1[ZC_T_COUNT];	/* generation 1 of the rebuilt tables */
 	int have1;			/* generation 1 exists (a read-only open of an older corpus: no) */
+	int have_pairq;			/* likewise for the queue of character pairs */
 	void *map;			/* where data.mdb is mapped (found by zc_index_trim) */
 	size_t map_len;
 	size_t map_for;			/* the map size it was found for */
+	unsigned reads;			/* read transactions since the last trim */
 	char *dir;
 	unsigned flags;
 	size_t mapsize;
@@ -61,6 +63,9 @@ static void read_generation(zc_txn *t)
 }
 
 #define INITIAL_MAP ((size_t)1 << 30)
+/* Short read transactions (a crawl's frontier peeks, fetch states) between two drops of the
+   mapped pages: each maps its neighbours with every page it reads (see zc_index_trim). */
+#define TRIM_READS 16
 
 static int db_err(int rc)
 {
@@ -152,6 +157,10 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	for (int i = 0; i < ZC_T_COUNT; i++) {
 		unsigned dflags = i == ZC_T_GRAMS ? MDB_DUPSORT | MDB_DUPFIXED : 0;
 		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], ((flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE) | dflags, &idx->dbi[i]);
+		if (i == ZC_T_PAIRQ)
+			idx->have_pairq = mrc == 0;
+		if (mrc == MDB_NOTFOUND && i == ZC_T_PAIRQ && (flags & ZC_INDEX_RDONLY))
+			continue;	/* a corpus written before the queue: every pair is in grams */
 		if (mrc != 0) {
 			rc = db_err(mrc);
 			goto out;
@@ -310,6 +319,8 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 	read_generation(&t);
 	int rc = fn(&t, arg);
 	mdb_txn_abort(t.txn);
+	if (++idx->reads >= TRIM_READS)
+		zc_index_trim(idx);
 	return rc;
 }
 
@@ -586,31 +597,66 @@ static size_t pair_key(uint64_t pr, unsigned char out[8])
 	return n + utf8_put((unsigned)(pr & 0xFFFFFFFFu), out + n);
 }
 
-static int grams_put(zc_txn *t, json_t *page, uint64_t id)
+/* the distinct character pairs of a page's title and body, sorted */
+static uint64_t *page_pairs(json_t *page, size_t *n)
 {
 	json_t *doc = json_object_get(page, "doc");
 	const char *title = json_string_value(json_object_get(doc, "title"));
 	const char *body = json_string_value(json_object_get(doc, "body"));
 	char *text = zc_asprintf("%s\n%s", title ? title : "", body ? body : "");
-	size_t n;
-	uint64_t *v = pairs_of(text, &n);
+	uint64_t *v = pairs_of(text, n);
 	free(text);
-	if (n)
-		qsort(v, n, sizeof *v, cmp_u64);
+	if (*n)
+		qsort(v, *n, sizeof *v, cmp_u64);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (!k || v[i] != v[k - 1])
+			v[k++] = v[i];
+	*n = k;
+	return v;
+}
+
+/* queued, not inserted: one write at the end of pairq per page (see zc_index_merge_pairs) */
+static int pairs_queue(zc_txn *t, json_t *page, uint64_t id)
+{
+	size_t n;
+	uint64_t *v = page_pairs(page, &n);
 	unsigned char idk[8];
 	zc_u64_key(id, idk);
-	int rc = ZC_OK;
-	for (size_t i = 0; i < n && rc == ZC_OK; i++) {
-		if (i && v[i] == v[i - 1])
-			continue;
-		unsigned char key[8];
-		MDB_val k = {pair_key(v[i], key), key}, val = {8, idk};
-		int mrc = mdb_put(t->txn, dbi(t, ZC_T_GRAMS), &k, &val, MDB_NODUPDATA);
-		if (mrc != 0 && mrc != MDB_KEYEXIST)
-			rc = db_err(mrc);
-	}
+	MDB_val k = {8, idk}, val = {n * sizeof *v, v};
+	int rc = db_err(mdb_put(t->txn, dbi(t, ZC_T_PAIRQ), &k, &val, 0));
 	free(v);
 	return rc;
+}
+
+/* whether a queued record (sorted pairs, unaligned) holds pair */
+static int queued_has(const MDB_val *rec, uint64_t pair)
+{
+	size_t lo = 0, hi = rec->mv_size / 8;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t x;
+		memcpy(&x, (const char *)rec->mv_data + mid * 8, 8);
+		if (x == pair)
+			return 1;
+		if (x < pair)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* whether grams holds every pair of v for id */
+static int grams_have_all(MDB_cursor *c, const uint64_t *v, size_t n, const void *idk)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char kb[8];
+		MDB_val k = {pair_key(v[i], kb), kb}, val = {8, (void *)idk};
+		if (mdb_cursor_get(c, &k, &val, MDB_GET_BOTH) != 0)
+			return 0;
+	}
+	return 1;
 }
 
 int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg)
@@ -621,8 +667,8 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 		free(v);
 		return ZC_EUSAGE;
 	}
-	MDB_cursor *c, *c2;
-	int rc = ZC_OK;
+	MDB_cursor *c, *c2, *q = NULL;
+	int stop = 0;
 	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_GRAMS), &c) != 0) {
 		free(v);
 		return ZC_EDB;
@@ -631,21 +677,152 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 	unsigned char key[8];
 	MDB_val k = {pair_key(v[0], key), key}, val;
 	int mrc = mdb_cursor_get(c, &k, &val, MDB_SET_KEY);
-	while (mrc == 0) {
-		uint64_t id = zc_key_u64(val.mv_data);
-		int all = 1;
-		for (size_t i = 1; i < n && all; i++) {
-			unsigned char k2b[8];
-			MDB_val k2 = {pair_key(v[i], k2b), k2b}, v2 = {8, val.mv_data};
-			all = mdb_cursor_get(c2, &k2, &v2, MDB_GET_BOTH) == 0;
-		}
-		if (all && fn(id, arg))
-			break;
+	while (mrc == 0 && !stop) {
+		stop = grams_have_all(c2, v + 1, n - 1, val.mv_data) && fn(zc_key_u64(val.mv_data), arg);
 		mrc = mdb_cursor_get(c, &k, &val, MDB_NEXT_DUP);
+	}
+	/* pages whose pairs are still queued; those found above already (a kill during a merge,
+	   a changed page) are not reported twice */
+	if (!stop && t->idx->have_pairq && mdb_cursor_open(t->txn, dbi(t, ZC_T_PAIRQ), &q) == 0) {
+		mrc = mdb_cursor_get(q, &k, &val, MDB_FIRST);
+		while (mrc == 0 && !stop) {
+			int all = 1;
+			for (size_t i = 0; i < n && all; i++)
+				all = queued_has(&val, v[i]);
+			if (all && !grams_have_all(c2, v, n, k.mv_data))
+				stop = fn(zc_key_u64(k.mv_data), arg);
+			mrc = mdb_cursor_get(q, &k, &val, MDB_NEXT);
+		}
+		mdb_cursor_close(q);
 	}
 	mdb_cursor_close(c2);
 	mdb_cursor_close(c);
 	free(v);
+	return ZC_OK;
+}
+
+/*
+ * The merge.  Up to MERGE_POSTINGS (pair, page id) postings are read from the head of the
+ * queue and sorted; they go into grams MERGE_PAIRS distinct pairs per transaction, so that a
+ * transaction copies a bounded number of index pages (its dirty pages are heap) and maps a
+ * bounded number (trimmed every TRIM_PAIRS pairs); the last transaction of a batch removes its
+ * records from the queue.  Inserting a posting twice is harmless (MDB_NODUPDATA), so a kill
+ * anywhere costs at most redoing one batch.
+ */
+#define MERGE_POSTINGS 65536
+#define MERGE_PAIRS 256
+#define TRIM_PAIRS 8
+
+typedef struct posting {
+	uint64_t pair, id;
+} posting;
+
+typedef struct merge {
+	zc_index *idx;
+	posting *v;
+	size_t n, cap;
+	size_t pages;		/* queued pages in this batch */
+	uint64_t last;		/* the last of them */
+	size_t at, end;		/* postings merged; the end of this transaction's share */
+} merge;
+
+static int cmp_posting(const void *a, const void *b)
+{
+	const posting *x = a, *y = b;
+	if (x->pair != y->pair)
+		return x->pair < y->pair ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int merge_load(zc_txn *t, void *arg)
+{
+	merge *m = arg;
+	MDB_cursor *q;
+	MDB_val k, val;
+	m->n = m->pages = 0;
+	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_PAIRQ), &q) != 0)
+		return ZC_EDB;
+	int mrc = mdb_cursor_get(q, &k, &val, MDB_FIRST);
+	while (mrc == 0) {
+		size_t np = val.mv_size / 8;
+		if (m->n && m->n + np > MERGE_POSTINGS)
+			break;
+		if (m->n + np > m->cap) {
+			m->cap = m->n + np > MERGE_POSTINGS ? m->n + np : MERGE_POSTINGS;
+			m->v = zc_realloc(m->v, m->cap * sizeof *m->v);
+		}
+		m->last = zc_key_u64(k.mv_data);
+		if (++m->pages % TRIM_PAIRS == 0)
+			zc_index_trim(m->idx);
+		for (size_t i = 0; i < np; i++) {
+			memcpy(&m->v[m->n].pair, (const char *)val.mv_data + i * 8, 8);
+			m->v[m->n++].id = m->last;
+		}
+		mrc = mdb_cursor_get(q, &k, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(q);
+	return mrc == 0 || mrc == MDB_NOTFOUND ? ZC_OK : db_err(mrc);
+}
+
+static int merge_step(zc_txn *t, void *arg)
+{
+	merge *m = arg;
+	size_t i = m->at, pairs = 0;
+	int rc = ZC_OK;
+	while (i < m->n && rc == ZC_OK) {
+		if (i == m->at || m->v[i].pair != m->v[i - 1].pair) {
+			if (pairs == MERGE_PAIRS)
+				break;
+			if (++pairs % TRIM_PAIRS == 0)
+				zc_index_trim(m->idx);
+		}
+		unsigned char kb[8], idk[8];
+		zc_u64_key(m->v[i].id, idk);
+		MDB_val k = {pair_key(m->v[i].pair, kb), kb}, val = {8, idk};
+		int mrc = mdb_put(t->txn, dbi(t, ZC_T_GRAMS), &k, &val, MDB_NODUPDATA);
+		if (mrc != 0 && mrc != MDB_KEYEXIST)
+			rc = db_err(mrc);
+		i++;
+	}
+	m->end = i;
+	if (rc == ZC_OK && i == m->n) {
+		/* the batch is in grams: its pages leave the queue */
+		MDB_cursor *q;
+		MDB_val k, val;
+		if (mdb_cursor_open(t->txn, dbi(t, ZC_T_PAIRQ), &q) != 0)
+			return ZC_EDB;
+		int mrc;
+		for (size_t d = 1; (mrc = mdb_cursor_get(q, &k, &val, MDB_FIRST)) == 0 && zc_key_u64(k.mv_data) <= m->last; d++) {
+			if ((mrc = mdb_cursor_del(q, 0)) != 0)
+				break;
+			if (d % TRIM_PAIRS == 0)
+				zc_index_trim(m->idx);
+		}
+		mdb_cursor_close(q);
+		if (mrc != 0 && mrc != MDB_NOTFOUND)
+			rc = db_err(mrc);
+	}
+	return rc;
+}
+
+int zc_index_merge_pairs(zc_index *idx)
+{
+	merge m = {.idx = idx};
+	int rc;
+	for (;;) {
+		if ((rc = zc_index_read(idx, merge_load, &m)) != ZC_OK || m.pages == 0)
+			break;
+		qsort(m.v, m.n, sizeof *m.v, cmp_posting);
+		m.at = 0;
+		do {
+			rc = zc_index_write(idx, merge_step, &m);
+			zc_index_trim(idx);
+			m.at = m.end;
+		} while (rc == ZC_OK && m.at < m.n);
+		if (rc != ZC_OK)
+			break;
+	}
+	free(m.v);
 	return rc;
 }
 
@@ -664,9 +841,9 @@ int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int
 		return rc;
 	json_object_set_new(page, "id", json_integer((json_int_t)*id));
 	rc = zc_tx_page_put(t, *id, page);
-	/* a changed page keeps the pairs of its old text too: queries confirm on the text */
+	/* a changed page keeps the pairs of its old text in grams: queries confirm on the text */
 	if (rc == ZC_OK)
-		rc = grams_put(t, page, *id);
+		rc = pairs_queue(t, page, *id);
 	return rc;
 }
 
@@ -847,6 +1024,7 @@ void zc_index_trim(zc_index *idx)
 	if (!idx->map || idx->map_for != info.me_mapsize)
 		find_map(idx, info.me_mapsize);
 	size_t used = (size_t)(info.me_last_pgno + 1) * st.ms_psize;
+	idx->reads = 0;
 	if (idx->map)
 		madvise(idx->map, used < idx->map_len ? used : idx->map_len, MADV_DONTNEED);
 }

@@ -53,6 +53,7 @@ enum zc_table {
 	ZC_T_GRAMS,	/* two characters of folded text -> page ids (sorted duplicates, u64) */
 	ZC_T_DECISIONS,	/* page id (u64) -> decision record (what the profile made of the page) */
 	ZC_T_NEAR,	/* jurisdiction|date -> [[page id, simhash, dedup key], …] (rebuilt) */
+	ZC_T_PAIRQ,	/* page id (u64 BE) -> its distinct character pairs, not yet in grams */
 	ZC_T_COUNT
 };
 
@@ -125,6 +126,15 @@ uint64_t zc_tx_page_max(zc_txn *t);
  * ZC_EUSAGE when word has fewer than two characters (scan instead).
  */
 int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg);
+
+/*
+ * Storing a page queues its character pairs (pairq, one append per page) instead of inserting
+ * them into grams, whose inserts would reach pages all over the index for every stored page.
+ * zc_index_merge_pairs() moves the queue into grams in pair order, a bounded number of pairs
+ * per transaction (the crawl calls it at its end); each step is idempotent, so a kill at any
+ * moment leaves pairs queued or merged, never lost.  Searches read both.
+ */
+int zc_index_merge_pairs(zc_index *idx);
 
 /* Meta values (strings). */
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val);

@@ -215,6 +215,8 @@ typedef struct handover {
 
 /* Ids per transaction of passes 1-3: the dirty pages a transaction keeps in memory. */
 #define CHUNK 1024
+/* Ids between two drops of the mapped database pages (zc_index_trim), within a transaction. */
+#define TRIM_PAGES 8
 
 typedef struct fin {
 	zc_index *idx;
@@ -500,8 +502,11 @@ static int chunk_txn(zc_txn *t, void *arg)
 	int rc = ZC_OK;
 	zc_tx_stage(t, 1);
 	rewind_state(f);
-	for (uint64_t id = f->from; id < f->to && rc == ZC_OK; id++)
+	for (uint64_t id = f->from; id < f->to && rc == ZC_OK; id++) {
 		rc = pass[f->pass](t, f, id);
+		if (id % TRIM_PAGES == 0)
+			zc_index_trim(f->idx);
+	}
 	return rc;
 }
 
@@ -542,12 +547,14 @@ static int final_txn(zc_txn *t, void *arg)
 			rc = zc_tx_decision_put(t, n->id, dec);
 		json_decref(dec);
 		st->new_codes++;
+		if (k % TRIM_PAGES == TRIM_PAGES - 1)
+			zc_index_trim(f->idx);
 	}
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "profile", zc_profile_name(f->p));
 	for (uint64_t id = 1; id <= f->max && rc == ZC_OK; id++) {
 		rc = pass5(t, f, id);
-		if (id % CHUNK == 0)
+		if (id % TRIM_PAGES == 0)
 			zc_index_trim(f->idx);
 	}
 	if (rc == ZC_OK)

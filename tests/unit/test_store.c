@@ -110,6 +110,92 @@ static void test_index(void **state)
 	zc_index_close(&idx);
 }
 
+/* keyword search finds a page whose pairs are queued, merged, or both, and reports it once */
+typedef struct kw_ctx {
+	const char *url, *title, *body, *word;
+	uint64_t ids[8];
+	size_t n;
+} kw_ctx;
+
+static int store_doc(zc_txn *t, void *arg)
+{
+	kw_ctx *k = arg;
+	json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", k->title, "body", k->body);
+	uint64_t id;
+	int is_new;
+	int rc = zc_tx_page_store(t, k->url, p, &id, &is_new);
+	json_decref(p);
+	return rc;
+}
+
+static int found(uint64_t id, void *arg)
+{
+	kw_ctx *k = arg;
+	if (k->n < 8)
+		k->ids[k->n++] = id;
+	return 0;
+}
+
+static int find_txn(zc_txn *t, void *arg)
+{
+	kw_ctx *k = arg;
+	k->n = 0;
+	return zc_tx_grams_find(t, k->word, found, k);
+}
+
+static int queued(zc_txn *t, void *arg)
+{
+	return zc_tx_count(t, ZC_T_PAIRQ, arg);
+}
+
+static void test_pairs(void **state)
+{
+	(void)state;
+	zc_index *idx;
+	uint64_t q;
+	assert_int_equal(zc_index_open(dir, 0, &idx), 0);
+	kw_ctx a = {"https://b.gov.cn/a.html", "关于推进医联体建设的通知", "各地要推动优质医疗资源下沉。", NULL, {0}, 0};
+	kw_ctx b = {"https://b.gov.cn/b.html", "关于印发专科联盟方案的通知", "建设区域医疗中心。", NULL, {0}, 0};
+	assert_int_equal(zc_index_write(idx, store_doc, &a), 0);
+	assert_int_equal(zc_index_write(idx, store_doc, &b), 0);
+	kw_ctx f = {.word = "医联体"};
+	/* queued only */
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 1);
+	f.word = "医疗";	/* both pages */
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 2);
+	/* merged: the queue is empty and the answers are the same */
+	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	assert_int_equal(zc_index_read(idx, queued, &q), 0);
+	assert_int_equal(q, 0);
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 2);
+	f.word = "医联体";
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 1);
+	uint64_t id_a = f.ids[0];
+	/* page a changes: its new text is queued, its old pairs stay in grams; found once */
+	a.body = "医联体内检查结果互认。";
+	assert_int_equal(zc_index_write(idx, store_doc, &a), 0);
+	assert_int_equal(zc_index_read(idx, queued, &q), 0);
+	assert_int_equal(q, 1);
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.ids[0], id_a);
+	f.word = "互认";	/* only in the queued text */
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.ids[0], id_a);
+	f.word = "不存在的词";
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 0);
+	zc_index_close(&idx);
+}
+
 static void test_lock(void **state)
 {
 	(void)state;
@@ -169,8 +255,8 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index), cmocka_unit_test(test_lock), cmocka_unit_test(test_csv),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_index), cmocka_unit_test(test_pairs), cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
