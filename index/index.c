@@ -809,6 +809,9 @@ int zc_index_merge_pairs(zc_index *idx)
 {
 	merge m = {.idx = idx};
 	int rc;
+	/* the merge's transactions need not reach the disk one by one: a system crash may undo
+	   the last of them, which the next merge does again; LMDB stays consistent (ACI) */
+	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 1);
 	for (;;) {
 		if ((rc = zc_index_read(idx, merge_load, &m)) != ZC_OK || m.pages == 0)
 			break;
@@ -822,6 +825,7 @@ int zc_index_merge_pairs(zc_index *idx)
 		if (rc != ZC_OK)
 			break;
 	}
+	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 0);
 	free(m.v);
 	return rc;
 }

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -196,6 +198,144 @@ static void test_pairs(void **state)
 	zc_index_close(&idx);
 }
 
+/* A merge killed at random moments (SIGKILL) leaves every page findable exactly once, and the
+   next merge finishes the queue.  Each page has a word of two characters no other page has. */
+#define KP_PAGES 2000
+#define KP_KILLS 12
+
+static size_t put_cjk(unsigned cp, char *o)
+{
+	o[0] = (char)(0xE0 | (cp >> 12));
+	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+static void marker(long i, char out[7])
+{
+	put_cjk(0x7000 + (unsigned)(i / 64), out);
+	put_cjk(0x7800 + (unsigned)(i % 64), out + 3);
+	out[6] = '\0';
+}
+
+typedef struct kp_ctx {
+	long from, to;
+	unsigned seed;
+} kp_ctx;
+
+static int kp_store(zc_txn *t, void *arg)
+{
+	kp_ctx *k = arg;
+	int rc = ZC_OK;
+	for (long i = k->from; i < k->to && rc == ZC_OK; i++) {
+		char body[400 * 3 + 8], url[64], title[16];
+		size_t n = 0;
+		for (int c = 0; c < 400; c++) {
+			k->seed = k->seed * 1103515245u + 12345u;
+			n += put_cjk(0x4E00 + (k->seed >> 8) % 3584, body + n);
+		}
+		body[n] = '\0';
+		marker(i, title);
+		snprintf(url, sizeof url, "https://c.gov.cn/%ld.html", i);
+		json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", title, "body", body);
+		uint64_t id;
+		int is_new;
+		rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		json_decref(p);
+	}
+	return rc;
+}
+
+/* how many pages each sampled marker finds (should be 1, and the page of that marker) */
+typedef struct kp_check {
+	long bad;
+} kp_check;
+
+static int kp_check_txn(zc_txn *t, void *arg)
+{
+	kp_check *c = arg;
+	for (long i = 0; i < KP_PAGES; i += 7) {
+		kw_ctx f = {0};
+		char w[7];
+		marker(i, w);
+		f.word = w;
+		int rc = zc_tx_grams_find(t, w, found, &f);
+		if (rc != ZC_OK || f.n != 1 || f.ids[0] != (uint64_t)i + 1)
+			c->bad++;
+	}
+	return ZC_OK;
+}
+
+static double secs(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_pairs_killed(void **state)
+{
+	(void)state;
+	char d1[96], d2[96], cmd[256];
+	snprintf(d1, sizeof d1, "%s/killed", dir);
+	snprintf(d2, sizeof d2, "%s/timed", dir);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
+	kp_ctx k = {0, 0, 7};
+	for (long i = 0; i < KP_PAGES; i += 100) {
+		k.from = i;
+		k.to = i + 100;
+		assert_int_equal(zc_index_write(idx, kp_store, &k), 0);
+	}
+	uint64_t queued0, q;
+	assert_int_equal(zc_index_read(idx, queued, &queued0), 0);
+	assert_int_equal(queued0, KP_PAGES);
+	zc_index_close(&idx);
+	/* how long an uninterrupted merge takes here, on a copy */
+	snprintf(cmd, sizeof cmd, "cp -r %s %s", d1, d2);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(zc_index_open(d2, 0, &idx), 0);
+	double t0 = secs();
+	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	double took = secs() - t0;
+	zc_index_close(&idx);
+	int partial = 0;
+	srand(11);
+	for (int kill_no = 0; kill_no < KP_KILLS; kill_no++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			zc_index *ci;
+			if (zc_index_open(d1, 0, &ci) != ZC_OK)
+				_exit(1);
+			_exit(zc_index_merge_pairs(ci) == ZC_OK ? 0 : 1);
+		}
+		usleep((useconds_t)(took * 1e6 * (rand() % 1000) / 1000.0));
+		kill(pid, SIGKILL);
+		int st;
+		waitpid(pid, &st, 0);
+		assert_int_equal(zc_index_open(d1, ZC_INDEX_RDONLY, &idx), 0);
+		kp_check c = {0};
+		assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
+		assert_int_equal(c.bad, 0);
+		assert_int_equal(zc_index_read(idx, queued, &q), 0);
+		if (q > 0 && q < queued0)
+			partial++;
+		zc_index_close(&idx);
+	}
+	/* the kills must have landed inside merges, or this tested nothing */
+	print_message("merge of %d pages: %.2f s; %d of %d kills left it half done\n", KP_PAGES, took, partial, KP_KILLS);
+	assert_true(partial >= 2);
+	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
+	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	assert_int_equal(zc_index_read(idx, queued, &q), 0);
+	assert_int_equal(q, 0);
+	kp_check c = {0};
+	assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
+	assert_int_equal(c.bad, 0);
+	zc_index_close(&idx);
+}
+
 static void test_lock(void **state)
 {
 	(void)state;
@@ -255,7 +395,8 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index), cmocka_unit_test(test_pairs), cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_index), cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
+		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
