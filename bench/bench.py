@@ -87,10 +87,13 @@ def main():
     m = Mirror(m1, log=a.work + "/m1.log")
     try:
         corpus = a.work + "/corpus-1"
-        shutil.rmtree(corpus, ignore_errors=True)
-        before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
-        w1, cpu1, rss1, anon1, _ = run_measured(m.crawl_cmd(zc, corpus))
-        reqs1 = sum(1 for _ in open(m.log)) - before
+        runs = []
+        for _ in range(a.runs):
+            shutil.rmtree(corpus, ignore_errors=True)
+            before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
+            w1, cpu1, rss1, anon1, _ = run_measured(m.crawl_cmd(zc, corpus))
+            runs.append((w1, cpu1, rss1, anon1, sum(1 for _ in open(m.log)) - before))
+        w1, cpu1, rss1, anon1, reqs1 = (statistics.median(r[i] for r in runs) for i in range(5))
         zc_pps = reqs1 / cpu1
         urls = a.work + "/urls.txt"
         with open(urls, "w") as f:
@@ -98,19 +101,27 @@ def main():
                 f.write("http://" + t["url"].split("://", 1)[1] + "\n")
         env = dict(os.environ, http_proxy="http://127.0.0.1:%d" % m.http, HTTP_PROXY="http://127.0.0.1:%d" % m.http)
         dl = a.work + "/wget2"
-        shutil.rmtree(dl, ignore_errors=True)
-        ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
-                                                           "--http-proxy", "127.0.0.1:%d" % m.http, "--tries", "2"], env=env)
+        runs = []
+        for _ in range(a.runs):
+            shutil.rmtree(dl, ignore_errors=True)
+            ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
+                                         "--http-proxy", "127.0.0.1:%d" % m.http, "--tries", "2"], env=env)
+            runs.append((ww, wcpu))
+        ww, wcpu = (statistics.median(r[i] for r in runs) for i in range(2))
         wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
         row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (wget_pages / wcpu),
             "wget2 (%d pages)" % wget_pages, "%.2fx" % (zc_pps / (wget_pages / wcpu)), ">= 3x",
             "yes" if zc_pps / (wget_pages / wcpu) >= 3 else "NO")
-        sw, scpu, srss, _, _ = run_measured(
-            ["scrapy", "runspider", os.path.join(ROOT, "bench", "spider.py"), "-a", "urls=" + urls, "-o",
-             a.work + "/scrapy.jsonl:jsonlines", "-s", "LOG_LEVEL=ERROR"], env=env, cwd=a.work)
-        scrapy_pages = sum(1 for _ in open(a.work + "/scrapy.jsonl")) if os.path.exists(a.work + "/scrapy.jsonl") else 0
-        if os.path.exists(a.work + "/scrapy.jsonl"):
-            os.remove(a.work + "/scrapy.jsonl")
+        runs = []
+        for _ in range(a.runs):
+            sw, scpu, srss, _, _ = run_measured(
+                ["scrapy", "runspider", os.path.join(ROOT, "bench", "spider.py"), "-a", "urls=" + urls, "-o",
+                 a.work + "/scrapy.jsonl:jsonlines", "-s", "LOG_LEVEL=ERROR"], env=env, cwd=a.work)
+            scrapy_pages = sum(1 for _ in open(a.work + "/scrapy.jsonl")) if os.path.exists(a.work + "/scrapy.jsonl") else 0
+            if os.path.exists(a.work + "/scrapy.jsonl"):
+                os.remove(a.work + "/scrapy.jsonl")
+            runs.append((sw, scpu, srss))
+        sw, scpu, srss = (statistics.median(r[i] for r in runs) for i in range(3))
         ratio = zc_pps / (scrapy_pages / scpu) if scrapy_pages else float("inf")
         row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (scrapy_pages / scpu if scrapy_pages else 0),
             "Scrapy spider (%d pages)" % scrapy_pages, "%.2fx" % ratio, ">= 10x", "yes" if ratio >= 10 else "NO")
@@ -132,13 +143,17 @@ def main():
         # -- polite crawl on a few sites
         subset = "www.gov.cn,www.zj.gov.cn,wjw.beijing.gov.cn,wsjk.gansu.gov.cn,www.hebei.gov.cn"
         d = 0.1
-        before = sum(1 for _ in open(m.log))
-        pw, *_ = run_measured(m.crawl_cmd(zc, a.work + "/corpus-polite", delay=d, extra=("--site", subset)))
-        polite = [l.split("\t") for l in open(m.log).read().splitlines()[before:]]
-        per = {}
-        for f in polite:
-            per[f[1]] = per.get(f[1], 0) + 1
-        bound = max(per.values()) * d
+        runs = []
+        for _ in range(a.runs):
+            shutil.rmtree(a.work + "/corpus-polite", ignore_errors=True)
+            before = sum(1 for _ in open(m.log))
+            pw, *_ = run_measured(m.crawl_cmd(zc, a.work + "/corpus-polite", delay=d, extra=("--site", subset)))
+            polite = [l.split("\t") for l in open(m.log).read().splitlines()[before:]]
+            per = {}
+            for f in polite:
+                per[f[1]] = per.get(f[1], 0) + 1
+            runs.append((pw, max(per.values()) * d))
+        pw, bound = (statistics.median(r[i] for r in runs) for i in range(2))
         row("polite crawl (delay %.1f s, 5 sites)" % d, "%.1f s" % pw, "%.1f s" % bound, "largest host x delay",
             "%.2fx" % (pw / bound), "<= 1.1x", "yes" if pw / bound <= 1.1 else "NO")
     finally:

@@ -72,6 +72,7 @@ typedef struct crawl {
 	struct push_ctx *batch;	/* finished results waiting for their transaction */
 	size_t n_batch;
 	double batch_since;
+	size_t batch_reqs;	/* requests found by the results in the batch */
 	double last_progress;
 	int progress_lines;	/* lines of the progress display now on the terminal */
 	int inflight;		/* transfers added to the multi handle and not yet freed */
@@ -188,6 +189,7 @@ typedef struct push_ctx {
    is still in the batch stays in the frontier, so a kill before the commit fetches it again
    on the next run; nothing is lost and nothing stored is fetched twice. */
 #define BATCH_MAX 32
+#define BATCH_REQS 256	/* ... or as soon as they carry this many requests found */
 #define BATCH_AGE 0.1
 
 /* links found per site in this run, kept in meta ("results:HOST") so that a resumed run still
@@ -298,8 +300,11 @@ static int commit(crawl *c, push_ctx *p)
 		return c->fatal;
 	if (!c->batch)
 		c->batch = zc_calloc(BATCH_MAX, sizeof *c->batch);
-	if (!c->n_batch)
+	if (!c->n_batch) {
 		c->batch_since = now();
+		c->batch_reqs = 0;
+	}
+	c->batch_reqs += json_array_size(p->reqs);
 	push_ctx *q = &c->batch[c->n_batch++];
 	*q = *p;
 	json_incref(q->reqs);
@@ -307,7 +312,7 @@ static int commit(crawl *c, push_ctx *p)
 	json_incref(q->fetch);
 	json_incref(q->replace);
 	q->page_url = p->page_url ? zc_strdup(p->page_url) : NULL;
-	return c->n_batch == BATCH_MAX ? flush(c) : ZC_OK;
+	return c->n_batch == BATCH_MAX || c->batch_reqs >= BATCH_REQS ? flush(c) : ZC_OK;
 }
 
 /* is this request's result waiting in the batch? (then the frontier still holds it) */
@@ -1388,6 +1393,7 @@ out:
 		zc_robots_free(&c->hosts[i].robots);
 	free(c->hosts);
 	free(c->batch);
+	malloc_trim(0);		/* connections and TLS state go back to the system before selection */
 	return rc;
 }
 

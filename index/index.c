@@ -65,7 +65,7 @@ static void read_generation(zc_txn *t)
 #define INITIAL_MAP ((size_t)1 << 30)
 /* Short read transactions (a crawl's frontier peeks, fetch states) between two drops of the
    mapped pages: each maps its neighbours with every page it reads (see zc_index_trim). */
-#define TRIM_READS 16
+#define TRIM_READS 8
 
 static int db_err(int rc)
 {
@@ -437,10 +437,16 @@ static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
 
 int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
 {
-	int rc;
-	*page = load_u64(t, ZC_T_PAGES, id, &rc);
+	int rc = zc_tx_page_record(t, id, page);
 	if (*page)
 		merge_decision(t, id, *page);
+	return rc;
+}
+
+int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page)
+{
+	int rc;
+	*page = load_u64(t, ZC_T_PAGES, id, &rc);
 	return rc;
 }
 

@@ -265,7 +265,7 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	const zc_profile *p = f->p;
 	int rc = ZC_OK;
 	json_t *page;
-	if (zc_tx_page_get(t, id, &page) != ZC_OK)
+	if (zc_tx_page_record(t, id, &page) != ZC_OK)
 		return ZC_OK;
 	json_t *doc = json_object_get(page, "doc");
 	json_t *dec = json_object();
@@ -349,7 +349,7 @@ static int pass2(zc_txn *t, fin *f, uint64_t id)
 			decision = "excluded";
 			reason = "invalid";
 			free(evidence);
-			if (zc_tx_page_get(t, ab, &ap) == ZC_OK) {
+			if (zc_tx_page_record(t, ab, &ap) == ZC_OK) {
 				evidence = zc_asprintf("abolished by \"%s\" (%s)", str(json_object_get(ap, "doc"), "title"), str(ap, "url"));
 				json_decref(ap);
 			} else {
@@ -448,7 +448,7 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 		return ZC_OK;
 	}
 	json_t *page;
-	if (zc_tx_page_get(t, id, &page) != ZC_OK) {
+	if (zc_tx_page_record(t, id, &page) != ZC_OK) {
 		json_decref(dec);
 		return ZC_OK;
 	}
