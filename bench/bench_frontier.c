@@ -73,9 +73,9 @@ static int drain_txn(zc_txn *t, void *arg)
 		json_decref(req);
 		rc = zc_tx_frontier_del(t, host, seq);
 		d->n++;
-		/* the crawler peeks in short read transactions, dropping mapped pages every 16, and
+		/* the crawler peeks in short read transactions, dropping mapped pages every 8, and
 		   deletes a request with its result, dropping them after each */
-		if (++took % 16 == 0)
+		if (++took % 8 == 0)
 			zc_index_trim(d->idx);
 	}
 	return rc;
