@@ -8,13 +8,16 @@ usage: bench.py BUILD WORK [--runs N] [--scale K] [--big B] [--write-docs FILE]
              wget2 and a minimal Scrapy spider fetching the same article URLs from the same mirror
   polite     wall time of a polite crawl vs the politeness bound (largest per-host count x delay)
   memory     peak RSS of a crawl at scale 1 vs scale K (100), and of a million-URL frontier
-             vs a 10,000-URL one (bench_frontier)
+             vs a 10,000-URL one (bench_frontier); the scale-K and scale-B corpora are checked
+             against their truth.jsonl (the included documents)
   recrawl    an unchanged re-crawl vs the first crawl: requests, article bodies, wall time
   export     queries and export of the scale-B corpus (about 100,000 documents) vs a bare LMDB
              scan (mdb_dump) of the same table
 Medians of --runs runs where a run is cheap; all figures from this machine, this invocation.
+Mirrors are generated into WORK once per version of the generator (WORK/mirror-K/.generator).
 """
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -32,9 +35,30 @@ from harness import Mirror, run_measured  # noqa: E402
 
 
 def generate(out, scale):
-    if not os.path.exists(out + "/truth.jsonl"):
-        subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", out, "--scale", str(scale)], check=True,
-                       stdout=subprocess.DEVNULL)
+    """Generates the mirror, or keeps the one generated before by the same generator code."""
+    h = hashlib.sha1()
+    mdir = os.path.dirname(MIRROR_PY)
+    for name in sorted(os.listdir(mdir)):
+        if name.endswith(".py"):
+            h.update(open(os.path.join(mdir, name), "rb").read())
+    stamp = out + "/.generator"
+    if os.path.exists(out + "/truth.jsonl") and os.path.exists(stamp) and open(stamp).read() == h.hexdigest():
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", out, "--scale", str(scale)], check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(stamp, "w") as f:
+        f.write(h.hexdigest())
+
+
+def included_vs_truth(zc, corpus, mirror, out):
+    """(included in truth.jsonl, of those in the corpus, in the corpus but not in truth)"""
+    subprocess.run([zc, "export", "--format", "jsonl", "--corpus", corpus, "-o", out], check=True,
+                   stdout=subprocess.DEVNULL)
+    want = {json.loads(l)["url"] for l in open(mirror + "/truth.jsonl", encoding="utf-8") if '"decision": "included"' in l}
+    got = {json.loads(l)["url"] for l in open(out, encoding="utf-8")}
+    os.remove(out)
+    return len(want), len(want & got), len(got - want)
 
 
 def main():
@@ -176,6 +200,9 @@ def main():
             nk = sum(1 for _ in open(m.log)) - before
         finally:
             m.stop()
+        want, found, extra = included_vs_truth(zc, corpus, mk, a.work + "/included-%d.jsonl" % k)
+        row("scale %d corpus vs truth.jsonl" % k, "%d of %d included, %d more" % (found, want, extra), "%d" % want,
+            "included in truth.jsonl", "-", "equal", "yes" if found == want and not extra else "NO")
         return corpus, gen, wk, cpuk, rssk, anonk, nk
 
     corpus, gen, wk, cpuk, rssk, anonk, nk = crawl_scale(a.scale)

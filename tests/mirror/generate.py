@@ -525,9 +525,16 @@ class Universe:
                     if t2 in self.used_titles:
                         t2 = t2.replace("部分", "一批")
                     self.used_titles.add(t2)
+                    # the study's keyword search must be able to find the decision, or no tool
+                    # following it could know the victim is invalid: when the victim's title
+                    # holds no search keyword, the decision lists an older document that does
+                    # (from 1998, before any document of the mirror, so it abolishes nothing else)
+                    other = "关于做好卫生统计工作的通知"
+                    if not any(k in victim["title"] for k in SEARCH_KEYWORDS):
+                        other = "关于印发卫生对口支援工作管理办法（1998年修订）的通知"
                     paras = ["经清理，决定对以下规范性文件予以废止或宣布失效：",
                              "1.《%s》（%s）" % (victim["title"], victim["docno"]),
-                             "2.《关于做好卫生统计工作的通知》"]
+                             "2.《%s》" % other]
                     ab = self.new_doc(juris=j, title=t2, type="废止", docno=self.next_docno(prefix_of(j, False), int(d2[:4])),
                                       issuers=[hc_issuer(j, d2)], written=d2, published=d2, paras=paras,
                                       home=hc_host, decision="excluded", reason="type")
