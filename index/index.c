@@ -775,6 +775,10 @@ static int merge_step(zc_txn *t, void *arg)
 	merge *m = arg;
 	size_t i = m->at, pairs = 0;
 	int rc = ZC_OK;
+	MDB_cursor *g;
+	/* one cursor for the sorted inserts: LMDB looks on the page it is on before descending */
+	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_GRAMS), &g) != 0)
+		return ZC_EDB;
 	while (i < m->n && rc == ZC_OK) {
 		if (i == m->at || m->v[i].pair != m->v[i - 1].pair) {
 			if (pairs == MERGE_PAIRS)
@@ -785,11 +789,12 @@ static int merge_step(zc_txn *t, void *arg)
 		unsigned char kb[8], idk[8];
 		zc_u64_key(m->v[i].id, idk);
 		MDB_val k = {pair_key(m->v[i].pair, kb), kb}, val = {8, idk};
-		int mrc = mdb_put(t->txn, dbi(t, ZC_T_GRAMS), &k, &val, MDB_NODUPDATA);
+		int mrc = mdb_cursor_put(g, &k, &val, MDB_NODUPDATA);
 		if (mrc != 0 && mrc != MDB_KEYEXIST)
 			rc = db_err(mrc);
 		i++;
 	}
+	mdb_cursor_close(g);
 	m->end = i;
 	if (rc == ZC_OK && i == m->n) {
 		/* the batch is in grams: its pages leave the queue */
