@@ -31,6 +31,7 @@ struct zc_warc {
 	int serial;
 	struct libdeflate_compressor *small;	/* records up to SMALL_RECORD, whole */
 	unsigned char *rec, *gz;		/* such a record and its gzip member */
+	size_t gz_cap;
 	z_stream z;		/* larger records, streamed: one deflate state, reset for each */
 	int z_ready;
 };
@@ -130,14 +131,15 @@ static int gzip_whole(zc_warc *w, const char *const parts[3], const size_t lens[
 		if (!(w->small = libdeflate_alloc_compressor(1)))
 			return ZC_EIO;
 		w->rec = zc_malloc(SMALL_RECORD);
-		w->gz = zc_malloc(libdeflate_gzip_compress_bound(NULL, SMALL_RECORD));
+		w->gz_cap = libdeflate_gzip_compress_bound(w->small, SMALL_RECORD);
+		w->gz = zc_malloc(w->gz_cap);
 	}
 	size_t n = 0;
 	for (int p = 0; p < 3; p++) {
 		memcpy(w->rec + n, parts[p], lens[p]);
 		n += lens[p];
 	}
-	size_t z = libdeflate_gzip_compress(w->small, w->rec, n, w->gz, libdeflate_gzip_compress_bound(NULL, SMALL_RECORD));
+	size_t z = libdeflate_gzip_compress(w->small, w->rec, n, w->gz, w->gz_cap);
 	return z ? put_bytes(w, w->gz, z) : ZC_EIO;
 }
 

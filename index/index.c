@@ -36,6 +36,7 @@ struct zc_index {
 	void *map;			/* where data.mdb is mapped (found by zc_index_trim) */
 	size_t map_len;
 	size_t map_for;			/* the map size it was found for */
+	size_t psize;			/* LMDB's page size */
 	unsigned reads;			/* read transactions since the last trim */
 	char *dir;
 	unsigned flags;
@@ -1029,8 +1030,10 @@ static void find_map(zc_index *idx, size_t mapsize)
 	idx->map = NULL;
 	idx->map_len = 0;
 	idx->map_for = mapsize;
-	if (mdb_env_get_fd(idx->env, &fd) != 0 || fstat(fd, &st) != 0)
+	MDB_stat ms;
+	if (mdb_env_stat(idx->env, &ms) != 0 || mdb_env_get_fd(idx->env, &fd) != 0 || fstat(fd, &st) != 0)
 		return;
+	idx->psize = ms.ms_psize;
 	FILE *maps = fopen("/proc/self/maps", "r");
 	if (!maps)
 		return;
@@ -1049,12 +1052,11 @@ static void find_map(zc_index *idx, size_t mapsize)
 void zc_index_trim(zc_index *idx)
 {
 	MDB_envinfo info;
-	MDB_stat st;
-	if (mdb_env_info(idx->env, &info) != 0 || mdb_env_stat(idx->env, &st) != 0)
+	if (mdb_env_info(idx->env, &info) != 0)
 		return;
 	if (!idx->map || idx->map_for != info.me_mapsize)
 		find_map(idx, info.me_mapsize);
-	size_t used = (size_t)(info.me_last_pgno + 1) * st.ms_psize;
+	size_t used = (size_t)(info.me_last_pgno + 1) * idx->psize;
 	idx->reads = 0;
 	if (idx->map)
 		madvise(idx->map, used < idx->map_len ? used : idx->map_len, MADV_DONTNEED);
