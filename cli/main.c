@@ -134,13 +134,8 @@ static int on_article(void *arg, const zc_site *site, const char *url, const cha
 		zc_doc_free(&d);
 		return rc;
 	}
-	char *js = zc_doc_to_json(d, 0);
-	json_t *doc = json_loads(js, 0, NULL);
-	free(js);
+	*page = json_pack("{s:o}", "doc", zc_doc_json(d));
 	zc_doc_free(&d);
-	if (!doc)
-		doc = json_object();
-	*page = json_pack("{s:o}", "doc", doc);
 	return ZC_OK;
 }
 

@@ -79,9 +79,10 @@ int zc_tx_stage_reset(zc_txn *t);
 int zc_tx_publish(zc_txn *t);
 
 /*
- * Drops the pages of the database file mapped into this process from its resident set: they
- * stay in the page cache and come back on the next access.  Long walks call it now and then so
- * that the process's RSS does not grow with the corpus.
+ * Keeps the pages of the database file mapped into this process from growing its resident set:
+ * once the process's file-backed pages exceed by 1 MB what they were after the last drop, the
+ * mapped database pages are dropped (they stay in the page cache and come back on the next
+ * access).  Long walks call it every few records; a call that drops nothing costs one pread.
  */
 void zc_index_trim(zc_index *idx);
 

@@ -711,7 +711,7 @@ void zc_doc_free(zc_doc **dp)
 	*dp = NULL;
 }
 
-char *zc_doc_to_json(const zc_doc *d, int pretty)
+json_t *zc_doc_json(const zc_doc *d)
 {
 	json_t *o = json_object();
 	json_t *iss = json_array(), *att = json_array();
@@ -734,6 +734,12 @@ char *zc_doc_to_json(const zc_doc *d, int pretty)
 	json_object_set_new(o, "challenge", json_boolean(d->challenge));
 	json_object_set_new(o, "attachments", att);
 	json_object_set_new(o, "body", json_string(d->body));
+	return o;
+}
+
+char *zc_doc_to_json(const zc_doc *d, int pretty)
+{
+	json_t *o = zc_doc_json(d);
 	char *s = json_dumps(o, (pretty ? JSON_INDENT(2) : 0) | JSON_ENSURE_ASCII * 0 | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	return s;

@@ -9,6 +9,7 @@
 #ifndef ZC_PARSER_H
 #define ZC_PARSER_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 typedef struct zc_attachment {
@@ -47,7 +48,9 @@ void zc_doc_free(zc_doc **doc);
 /* Whether a page (NUL-terminated) carries the script of a JavaScript cookie challenge or a
    WAF page; the crawler asks before parsing, the parser before reading a page as a document. */
 int zc_challenge_marker(const char *html);
-/* The document as one JSON object (the keys of docs/CSV.md); free() the result. */
+/* The document as one JSON object (the keys of docs/CSV.md): a new reference the caller
+   json_decref()s; as text, which the caller free()s. */
+json_t *zc_doc_json(const zc_doc *doc);
 char *zc_doc_to_json(const zc_doc *doc, int pretty);
 
 /* Charset: decodes bytes to UTF-8 (see docs/DESIGN.md for the order of evidence).  *utf8 is
