@@ -71,6 +71,7 @@ def main():
     ap.add_argument("--frontier", type=int, default=1000000)
     ap.add_argument("--write-docs")
     a = ap.parse_args()
+    a.work = os.path.abspath(a.work)
     zc = os.path.join(a.build, "zhengce")
     os.makedirs(a.work, exist_ok=True)
     rows = []
@@ -104,6 +105,7 @@ def main():
         w, cpu, *_ = run_measured(["xmllint", "--html", "--noout", "--nowarning", "--recover"] + files)
         ref.append(cpu)
     o, r = statistics.median(ours), statistics.median(ref)
+    bare_parse_cpu = r
     row("parse + extraction (%d pages)" % len(files), "%.1f MB/s" % (mb / o), "%.1f MB/s" % (mb / r),
         "xmllint --html --noout", "%.2fx" % (r / o), ">= 0.5x", "yes" if r / o >= 0.5 else "NO")
 
@@ -133,27 +135,37 @@ def main():
             runs.append((ww, wcpu))
         ww, wcpu = (statistics.median(r[i] for r in runs) for i in range(2))
         wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
+        if not wget_pages:
+            sys.exit("bench: wget2 fetched nothing")
         row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (wget_pages / wcpu),
             "wget2 (%d pages)" % wget_pages, "%.2fx" % (zc_pps / (wget_pages / wcpu)), ">= 3x",
             "yes" if zc_pps / (wget_pages / wcpu) >= 3 else "NO")
         runs = []
         for _ in range(a.runs):
-            sw, scpu, srss, _, _ = run_measured(
+            sw, scpu, srss, _, sr = run_measured(
                 ["scrapy", "runspider", os.path.join(ROOT, "bench", "spider.py"), "-a", "urls=" + urls, "-o",
                  a.work + "/scrapy.jsonl:jsonlines", "-s", "LOG_LEVEL=ERROR"], env=env, cwd=a.work)
             scrapy_pages = sum(1 for _ in open(a.work + "/scrapy.jsonl")) if os.path.exists(a.work + "/scrapy.jsonl") else 0
             if os.path.exists(a.work + "/scrapy.jsonl"):
                 os.remove(a.work + "/scrapy.jsonl")
+            if not scrapy_pages:
+                sys.exit("bench: the Scrapy spider fetched nothing (exit %d):\n%s" % (sr.returncode, sr.stderr[-2000:]))
             runs.append((sw, scpu, srss))
         sw, scpu, srss = (statistics.median(r[i] for r in runs) for i in range(3))
-        ratio = zc_pps / (scrapy_pages / scpu) if scrapy_pages else float("inf")
-        row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (scrapy_pages / scpu if scrapy_pages else 0),
+        ratio = zc_pps / (scrapy_pages / scpu)
+        # what the 3x-wget2 target asks, against what parsing alone allows: a crawler that did
+        # nothing with a page but the bare libxml2 parse (xmllint, the parse row above) could
+        # fetch no more pages per CPU second than this, whatever its fetching cost
+        parse_only = len(files) / bare_parse_cpu
+        row("ceiling: bare libxml2 parse alone", "%.0f pages/CPU-s" % parse_only, "%.0f req/CPU-s" % (wget_pages / wcpu),
+            "wget2 (fetch and save)", "%.2fx" % (parse_only / (wget_pages / wcpu)), "-", "-")
+        row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (scrapy_pages / scpu),
             "Scrapy spider (%d pages)" % scrapy_pages, "%.2fx" % ratio, ">= 10x", "yes" if ratio >= 10 else "NO")
         row("crawl: peak RSS", "%.1f MB" % rss1, "%.1f MB" % srss, "Scrapy spider", "%.2fx" % (rss1 / srss), "<= 0.25x",
             "yes" if rss1 / srss <= 0.25 else "NO")
         row("crawl: wall time, %d requests" % reqs1, "%.1f s" % w1, "%.1f s" % ww, "wget2 (articles only)", "-", "-", "-")
         row("mirror keeps up: req/s it served", "%.0f req/s (zhengce)" % (reqs1 / w1), "%.0f req/s" % (wget_pages / ww),
-            "wget2 through it", "%.2fx" % ((reqs1 / w1) / (wget_pages / ww)), "< 1x", "yes" if reqs1 / w1 < wget_pages / ww else "NO")
+            "wget2 through it", "%.2fx" % ((reqs1 / w1) / (wget_pages / ww)), "-", "-")
 
         # -- re-crawl of the unchanged mirror
         before = sum(1 for _ in open(m.log))
