@@ -153,15 +153,17 @@ def main():
             runs.append((sw, scpu, srss))
         sw, scpu, srss = (statistics.median(r[i] for r in runs) for i in range(3))
         ratio = zc_pps / (scrapy_pages / scpu)
-        # what the 3x-wget2 target asks, against what parsing alone allows: a crawler that did
-        # nothing with a page but the bare libxml2 parse (xmllint, the parse row above) could
-        # fetch no more pages per CPU second than this, whatever its fetching cost
-        parse_only = len(files) / bare_parse_cpu
-        row("ceiling: bare libxml2 parse alone", "%.0f pages/CPU-s" % parse_only, "%.0f req/CPU-s" % (wget_pages / wcpu),
-            "wget2 (fetch and save)", "%.2fx" % (parse_only / (wget_pages / wcpu)), "-", "-")
+        # what the 3x-wget2 target asks: a crawler that fetched each page as cheaply as wget2
+        # and did nothing with it but the bare libxml2 parse (xmllint, the parse row above)
+        # would reach this many pages per CPU second; 3x wget2 needs fetching far cheaper than
+        # wget2's, over TLS where wget2 reads plain HTTP through the mirror as a proxy
+        wget_pps = wget_pages / wcpu
+        fetch_parse = 1.0 / (1.0 / wget_pps + bare_parse_cpu / len(files))
+        row("ceiling: wget2's fetch + bare parse", "%.0f pages/CPU-s" % fetch_parse, "%.0f req/CPU-s" % wget_pps,
+            "wget2 (fetch and save)", "%.2fx" % (fetch_parse / wget_pps), "-", "-")
         row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (scrapy_pages / scpu),
             "Scrapy spider (%d pages)" % scrapy_pages, "%.2fx" % ratio, ">= 10x", "yes" if ratio >= 10 else "NO")
-        row("crawl: peak RSS", "%.1f MB" % rss1, "%.1f MB" % srss, "Scrapy spider", "%.2fx" % (rss1 / srss), "<= 0.25x",
+        row("crawl: peak RSS", "%.1f MB" % rss1, "%.1f MB" % srss, "Scrapy spider", "%.3fx" % (rss1 / srss), "<= 0.25x",
             "yes" if rss1 / srss <= 0.25 else "NO")
         row("crawl: wall time, %d requests" % reqs1, "%.1f s" % w1, "%.1f s" % ww, "wget2 (articles only)", "-", "-", "-")
         row("mirror keeps up: req/s it served", "%.0f req/s (zhengce)" % (reqs1 / w1), "%.0f req/s" % (wget_pages / ww),
