@@ -276,6 +276,13 @@ static int flush(crawl *c)
 				if (h)
 					h->empty = 0;
 			}
+			/* a retry replaced its request: a peek made while it waited in the batch found
+			   the host empty, and the host would never be asked again */
+			if (p->replace) {
+				host_state *h = host_of(c, p->del_host);
+				if (h)
+					h->empty = 0;
+			}
 			if (p->count_page) {
 				if (p->is_new)
 					c->sum->added++;
