@@ -38,8 +38,7 @@ struct zc_index {
 	size_t map_for;			/* the map size it was found for */
 	size_t psize;			/* LMDB's page size */
 	unsigned reads;			/* read transactions since the last trim */
-	int statm;			/* /proc/self/statm of statm_pid, or -1 */
-	pid_t statm_pid;
+	int statm;			/* /proc/self/statm, or -1 */
 	long file_base;			/* file pages resident after the last drop, or -1 */
 	long os_page;			/* the system's page size */
 	char *dir;
@@ -71,8 +70,8 @@ static void read_generation(zc_txn *t)
 /* Short read transactions (a crawl's frontier peeks, fetch states) between two looks at the
    mapped pages: each maps its neighbours with every page it reads (see zc_index_trim). */
 #define TRIM_READS 8
-/* How much of the database file may stay mapped into the process before zc_index_trim drops
-   it.  Dropping at every call kept the resident set lowest but cost a third of a crawl's CPU
+/* How much the process's file-backed pages may grow before zc_index_trim drops the mapped
+   database pages.  Dropping at every call kept the resident set lowest but cost a third of a crawl's CPU
    in page faults and TLB flushes (the pages every walk needs, the root and branches, came
    back each time); with this budget they stay, and the resident set is still bounded. */
 #define MAP_BUDGET ((long)1 << 20)
@@ -121,7 +120,8 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	*out = NULL;
 	idx->dir = zc_strdup(dir);
 	idx->flags = flags;
-	idx->statm = -1;
+	/* an environment is used only in the process that opened it (LMDB's rule): so is this */
+	idx->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	idx->file_base = -1;
 	idx->os_page = sysconf(_SC_PAGESIZE);
 	if (!(flags & ZC_INDEX_RDONLY)) {
@@ -226,10 +226,7 @@ out:
 		mdb_txn_abort(txn);
 	free(path);
 	if (rc != ZC_OK) {
-		if (idx->env)
-			mdb_env_close(idx->env);
-		free(idx->dir);
-		free(idx);
+		zc_index_close(&idx);
 		return rc;
 	}
 	*out = idx;
@@ -241,7 +238,8 @@ void zc_index_close(zc_index **pidx)
 	zc_index *idx = *pidx;
 	if (!idx)
 		return;
-	mdb_env_close(idx->env);
+	if (idx->env)
+		mdb_env_close(idx->env);
 	if (idx->statm >= 0)
 		close(idx->statm);
 	free(idx->dir);
@@ -1064,23 +1062,16 @@ static void find_map(zc_index *idx, size_t mapsize)
 }
 
 /* pages of files resident in this process (the database's and the libraries'), or -1 when
-   the system does not say; a child after fork() opens its own /proc/self */
-static long file_pages(zc_index *idx)
+   the system does not say */
+static long file_pages(const zc_index *idx)
 {
-	pid_t pid = getpid();
-	if (idx->statm < 0 || idx->statm_pid != pid) {
-		if (idx->statm >= 0)
-			close(idx->statm);
-		idx->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-		idx->statm_pid = pid;
-	}
 	char buf[128];
 	ssize_t n = idx->statm >= 0 ? pread(idx->statm, buf, sizeof buf - 1, 0) : -1;
-	unsigned long size, resident, shared;
+	long shared;
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return sscanf(buf, "%lu %lu %lu", &size, &resident, &shared) == 3 ? (long)shared : -1;
+	return sscanf(buf, "%*u %*u %ld", &shared) == 1 ? shared : -1;
 }
 
 void zc_index_trim(zc_index *idx)
