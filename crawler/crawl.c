@@ -1261,8 +1261,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				active++;
 				continue;
 			}
-			if (h->blocked || (h->empty && h->robots_state != ROBOTS_NONE))
-				continue;
+			if (h->blocked || h->empty)
+				continue;	/* a commit that queues work for an empty host clears the mark (flush) */
 			if (h->next_at > t) {
 				pending++;
 				if (h->next_at < wake)
@@ -1328,6 +1328,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				commit(c, &p);
 				json_decref(p.reqs);
 				json_decref(pk.req);
+				i--;	/* the host's next request, now: nothing else would wake the loop for it */
 				continue;
 			}
 			start(c, h, pk.seq, pk.req, NULL);
@@ -1365,7 +1366,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			to = 0;
 		if (to > 0.25)
 			to = 0.25;
-		curl_multi_poll(c->multi, NULL, 0, (int)(to * 1000), NULL);
+		curl_multi_poll(c->multi, NULL, 0, (int)ceil(to * 1000), NULL);	/* never 0 ms short of a wake: no spinning */
 	}
 	progress(c, 1);
 	sigaction(SIGINT, &old_int, NULL);
