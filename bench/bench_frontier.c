@@ -41,8 +41,8 @@ static int fill_txn(zc_txn *t, void *arg)
 					"tries", 0);
 		rc = zc_tx_frontier_push(t, host, req, seen, &added);
 		json_decref(req);
-		/* as the crawler drops mapped pages after each result (a search answer carries
-		   some twenty requests) */
+		/* as the crawler looks at the mapped pages after each result (a search answer
+		   carries some twenty requests; the index looks after every push too) */
 		if (i % 16 == 15)
 			zc_index_trim(f->idx);
 	}
@@ -73,10 +73,10 @@ static int drain_txn(zc_txn *t, void *arg)
 		json_decref(req);
 		rc = zc_tx_frontier_del(t, host, seq);
 		d->n++;
-		/* the crawler peeks in short read transactions, dropping mapped pages every 8, and
-		   deletes a request with its result, dropping them after each */
-		if (++took % 8 == 0)
-			zc_index_trim(d->idx);
+		/* the crawler peeks in short read transactions, looking at the mapped pages every 8,
+		   and deletes a request with its result, looking after each (crawl.c, flush_txn) */
+		took++;
+		zc_index_trim(d->idx);
 	}
 	return rc;
 }

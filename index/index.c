@@ -945,6 +945,9 @@ int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *se
 	free(s);
 	if (rc == ZC_OK)
 		*added = 1;
+	/* a push walks three trees (seen, meta, frontier), each page read mapping its neighbours,
+	   and one search answer pushes some twenty requests: look at the mapped pages after each */
+	zc_index_trim(t->idx);
 	return rc;
 }
 
