@@ -53,6 +53,7 @@ typedef struct xfer {
 	char *post;
 	int overflow;
 	double started;
+	json_t *fetch;		/* an article's fetch state when it was asked for, or NULL */
 } xfer;
 
 typedef struct crawl {
@@ -595,7 +596,9 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 			x->hdrs = curl_slist_append(x->hdrs, "X-Requested-With: XMLHttpRequest");
 		}
 		if (!strcmp(kind, "article")) {
-			json_t *fs = read_json(c, ZC_T_FETCH, x->url);
+			/* kept for the answer too (done): one request per host at a time, so nothing
+			   else changes it in between */
+			json_t *fs = x->fetch = read_json(c, ZC_T_FETCH, x->url);
 			if (fs) {
 				char *hdr;
 				if (*jstr(fs, "etag")) {
@@ -608,7 +611,6 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 					x->hdrs = curl_slist_append(x->hdrs, hdr);
 					free(hdr);
 				}
-				json_decref(fs);
 			}
 		}
 		if (x->hdrs)
@@ -633,6 +635,7 @@ static void xfer_free(crawl *c, xfer *x)
 	zc_buf_free(&x->head);
 	zc_buf_free(&x->reqhead);
 	json_decref(x->req);
+	json_decref(x->fetch);
 	free(x->post);
 	free(x->url);
 	free(x);
@@ -933,7 +936,7 @@ static void done(crawl *c, CURLMsg *m)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	char *ctype = ct ? zc_strdup(ct) : NULL;
-	json_t *old = NULL;
+	json_t *old = x->fetch;	/* the fetch state before this answer: the WARC revisit digest and the article's history */
 	h->busy = 0;
 	h->backing_off = 0;
 	h->done++;
@@ -944,9 +947,6 @@ static void done(crawl *c, CURLMsg *m)
 		h->next_at = now() + h->delay;	/* the Crawl-delay counts from robots.txt on */
 		goto out;
 	}
-	/* the fetch state before this answer: the WARC revisit digest and the article's history */
-	if (!strcmp(jstr(x->req, "kind"), "article"))
-		old = read_json(c, ZC_T_FETCH, x->url);
 	/* archive whatever came back */
 	zc_warc_ref ref = {0};
 	char digest[48] = "";
@@ -1050,7 +1050,6 @@ static void done(crawl *c, CURLMsg *m)
 		json_decref(p.reqs);
 	}
 out:
-	json_decref(old);
 	free(ctype);
 	xfer_free(c, x);
 }
