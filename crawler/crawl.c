@@ -64,6 +64,7 @@ typedef struct crawl {
 	void *arg;
 	zc_crawl_summary *sum;
 	CURLM *multi;
+	CURLSH *cookies;	/* the cookie jar of every transfer (--cookies), or NULL */
 	struct curl_slist *connect_to;
 	zc_warc *warc;
 	host_state *hosts;
@@ -538,6 +539,35 @@ static json_t *read_json(crawl *c, enum zc_table tb, const char *key)
 	return g.out;
 }
 
+/* One jar for the whole run, filled from the file once: a transfer given the file itself reads
+   it again at every request.  Cookies the sites set are kept in it for the run, as a browser
+   keeps them.  NULL when the file cannot be read or libcurl cannot share cookies. */
+static CURLSH *cookie_jar(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	CURLSH *sh = curl_share_init();
+	CURL *e = curl_easy_init();
+	if (!f || !sh || !e || curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE) != CURLSHE_OK ||
+	    curl_easy_setopt(e, CURLOPT_SHARE, sh) != CURLE_OK) {
+		curl_share_cleanup(sh);
+		sh = NULL;
+		goto out;
+	}
+	/* the lines of a Netscape cookies.txt, as libcurl's own reader takes them: comments
+	   skipped but for #HttpOnly_ */
+	char line[8192];
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] && (line[0] != '#' || !strncmp(line, "#HttpOnly_", 10)))
+			curl_easy_setopt(e, CURLOPT_COOKIELIST, line);
+	}
+out:
+	curl_easy_cleanup(e);	/* the jar stays with the share */
+	if (f)
+		fclose(f);
+	return sh;
+}
+
 static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url)
 {
 	xfer *x = zc_calloc(1, sizeof *x);
@@ -572,8 +602,11 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 #endif
 	if (o->cacert)
 		curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
-	if (o->cookies)
-		curl_easy_setopt(e, CURLOPT_COOKIEFILE, o->cookies);
+	if (c->cookies) {
+		curl_easy_setopt(e, CURLOPT_SHARE, c->cookies);
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");	/* the engine on, no file to read */
+	} else if (o->cookies)
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, o->cookies);	/* no jar: the file at every request */
 	if (c->connect_to)
 		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
 	if (req) {
@@ -1245,6 +1278,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	/* keep one idle connection per host: the default cache (4 x transfers in flight) is
 	   far smaller than the number of hosts and would make every request a new TLS handshake */
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->n_hosts + 4);
+	if (o->cookies)
+		c->cookies = cookie_jar(o->cookies);
 	interrupted = 0;
 	struct sigaction sa = {0}, old_int, old_term;
 	sa.sa_handler = on_signal;
@@ -1394,6 +1429,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 out:
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
+	if (c->cookies)
+		curl_share_cleanup(c->cookies);	/* after the last transfer that used it */
 	curl_slist_free_all(c->connect_to);
 	zc_warc_close(&c->warc);
 	for (size_t i = 0; i < c->n_hosts; i++)
