@@ -165,7 +165,7 @@ static int cmd_crawl(int argc, char **argv)
 	char *ua = NULL;
 	char **ct = NULL;
 	size_t nct = 0;
-	int progress = isatty(2), c, ret = 1;
+	int progress = isatty(2), c, ret = 1, done = -1;	/* done: exit now with this code */
 	o.delay = 1;
 	o.max_crawl_delay = 30;
 	o.tries = 4;
@@ -174,7 +174,7 @@ static int cmd_crawl(int argc, char **argv)
 	o.max_body = 16u << 20;
 	o.warc_max = 1u << 30;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while (done < 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		char *end = NULL;
 		switch (c) {
 		case 'C': corpus = optarg; break;
@@ -198,8 +198,10 @@ static int cmd_crawl(int argc, char **argv)
 		case 'M': {
 			char addr[64];
 			int p1, p2;
-			if (sscanf(optarg, "%63[^:]:%d:%d", addr, &p1, &p2) != 3)
-				return usage_error("crawl", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
+			if (sscanf(optarg, "%63[^:]:%d:%d", addr, &p1, &p2) != 3) {
+				done = usage_error("crawl", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
+				break;
+			}
 			ct = zc_realloc(ct, (nct + 2) * sizeof *ct);
 			ct[nct++] = zc_asprintf(":80:%s:%d", addr, p1);
 			ct[nct++] = zc_asprintf(":443:%s:%d", addr, p2);
@@ -208,16 +210,30 @@ static int cmd_crawl(int argc, char **argv)
 		case 'p': progress = 1; break;
 		case 'q': progress = 0; break;
 		case 'v': o.verbose = 1; break;
-		case 'h': fputs(CRAWL_HELP, stdout); return 0;
-		default: return usage_error("crawl", "unknown option");
+		case 'h': fputs(CRAWL_HELP, stdout); done = 0; break;
+		default: done = usage_error("crawl", "unknown option"); break;
 		}
-		if (end && (*end || end == optarg))
-			return usage_error("crawl", "%s is not a number", optarg);
+		if (done < 0 && end && (*end || end == optarg))
+			done = usage_error("crawl", "%s is not a number", optarg);
 	}
-	if (optind < argc)
-		return usage_error("crawl", "unexpected argument %s", argv[optind]);
-	if (o.delay < 0 || o.tries < 1 || o.timeout < 1 || o.max_body < 1024)
-		return usage_error("crawl", "--delay >= 0, --tries >= 1, --timeout >= 1 and --max-body >= 1024");
+	if (done < 0) {
+		if (optind < argc)
+			done = usage_error("crawl", "unexpected argument %s", argv[optind]);
+		else if (o.delay < 0 || o.tries < 1 || o.timeout < 1 || o.max_body < 1024)
+			done = usage_error("crawl", "--delay >= 0, --tries >= 1, --timeout >= 1 and --max-body >= 1024");
+		/* a file libcurl cannot read would fail every site (TLS) or every challenge, far from here */
+		else if (o.cookies && access(o.cookies, R_OK) != 0)
+			done = usage_error("crawl", "cannot read --cookies %s: %s", o.cookies, strerror(errno));
+		else if (o.cacert && access(o.cacert, R_OK) != 0)
+			done = usage_error("crawl", "cannot read --cacert %s: %s", o.cacert, strerror(errno));
+	}
+	if (done >= 0) {	/* the strings the options took, freed on the way out */
+		for (size_t i = 0; i < nct; i++)
+			free(ct[i]);
+		free(ct);
+		free(ua);
+		return done;
+	}
 	corpus = corpus_dir(corpus);
 	char *seeds_path = data_file(seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
 	char *profile_path = data_file(profile_opt, "ZHENGCE_PROFILE", "profiles/reference.json");

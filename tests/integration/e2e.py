@@ -193,6 +193,11 @@ def main():
         st2 = json.loads(run("stats", "--format", "json").stdout)
         check(st2["documents"] == 609, "second crawl: still 609 documents, codes kept")
 
+        # a cookies file that is not there is a usage error, before anything is asked
+        nocookies = subprocess.run(base[:-1] + ["--cookies", work + "/no-such-cookies.txt"], capture_output=True, text=True)
+        check(nocookies.returncode == 2 and "cannot read --cookies" in nocookies.stderr,
+              "a missing --cookies file exits 2: " + (nocookies.stderr.strip().splitlines() or [""])[0])
+
         # 7. the crawl lock
         slow = subprocess.Popen(base[:-1] + ["--delay", "0.3"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)

@@ -556,7 +556,10 @@ def render_universe(u, out):
     with open(os.path.join(out, "cookies.txt"), "w") as f:
         f.write("# Netscape HTTP Cookie File\n# exported from a browser that passed www.nhc.gov.cn's check\n")
         for name in CHALLENGE_COOKIE:
-            f.write("www.nhc.gov.cn\tFALSE\t/\tTRUE\t0\t%s\t%s\n" % (name, challenge_value(u.seed, name)))
+            # the site sets the first one HttpOnly (serve.py), and a browser exports such a
+            # cookie on a line of its own kind, which readers must not take for a comment
+            prefix = "#HttpOnly_" if name == CHALLENGE_COOKIE[0] else ""
+            f.write("%swww.nhc.gov.cn\tFALSE\t/\tTRUE\t0\t%s\t%s\n" % (prefix, name, challenge_value(u.seed, name)))
 
 
 def challenge_value(seed, name):
