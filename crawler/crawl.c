@@ -539,32 +539,22 @@ static json_t *read_json(crawl *c, enum zc_table tb, const char *key)
 	return g.out;
 }
 
-/* One jar for the whole run, filled from the file once: a transfer given the file itself reads
-   it again at every request.  Cookies the sites set are kept in it for the run, as a browser
-   keeps them.  NULL when the file cannot be read or libcurl cannot share cookies. */
+/* One jar for the whole run, filled from the file once by libcurl's own reader: a transfer
+   given the file itself reads it again at every request.  Cookies the sites set are kept in it
+   for the run, as a browser keeps them.  NULL when libcurl cannot share cookies. */
 static CURLSH *cookie_jar(const char *file)
 {
-	FILE *f = fopen(file, "r");
 	CURLSH *sh = curl_share_init();
 	CURL *e = curl_easy_init();
-	if (!f || !sh || !e || curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE) != CURLSHE_OK ||
+	if (!sh || !e || curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE) != CURLSHE_OK ||
 	    curl_easy_setopt(e, CURLOPT_SHARE, sh) != CURLE_OK) {
 		curl_share_cleanup(sh);
 		sh = NULL;
-		goto out;
+	} else {
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, file);
+		curl_easy_setopt(e, CURLOPT_COOKIELIST, "RELOAD");
 	}
-	/* the lines of a Netscape cookies.txt, as libcurl's own reader takes them: comments
-	   skipped but for #HttpOnly_ */
-	char line[8192];
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] && (line[0] != '#' || !strncmp(line, "#HttpOnly_", 10)))
-			curl_easy_setopt(e, CURLOPT_COOKIELIST, line);
-	}
-out:
 	curl_easy_cleanup(e);	/* the jar stays with the share */
-	if (f)
-		fclose(f);
 	return sh;
 }
 
