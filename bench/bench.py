@@ -288,9 +288,16 @@ def main():
         a.scale, gen, a.big, gen_big, os.path.getsize(a.work + "/corpus-1/corpus/data.mdb") / 1e6,
         os.path.getsize(db + "/data.mdb") / 1e6, a.big))
     if a.write_docs:
-        with open(a.write_docs, "w") as f:
+        # the sections a person wrote under the table ("## Reading the table", ...) stay
+        kept = ""
+        if os.path.exists(a.write_docs):
+            old = open(a.write_docs, encoding="utf-8").read()
+            at = old.find("\n## ")
+            kept = old[at:] if at >= 0 else ""
+        with open(a.write_docs, "w", encoding="utf-8") as f:
             f.write("# Performance\n\n`scripts/bench` measures zhengce against named references in the same run and "
-                    "reports ratios (docs/PERFORMANCE.md is rewritten by `scripts/bench --write-docs`).\n\n")
+                    "reports ratios (`scripts/bench --write-docs` rewrites the table and its notes; the sections under them are "
+                    "written by hand and kept).\n\n")
             f.write("Last run: %s, %s, %d cores, Python %s; medians of %d runs where a run is cheap.\n\n" % (
                 time.strftime("%Y-%m-%d"), platform.platform(), os.cpu_count(), platform.python_version(), a.runs))
             f.write("| measure | zhengce | reference | reference is | ratio | target | met |\n|---|---|---|---|---|---|---|\n")
@@ -303,6 +310,7 @@ def main():
                     "HTTP proxy. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
                     "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "
                     "Generation of the scale-%d mirror took %.1f s, of the scale-%d one %.1f s.\n" % (a.scale, gen, a.big, gen_big))
+            f.write(kept)
 
 
 if __name__ == "__main__":

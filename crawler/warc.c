@@ -34,6 +34,8 @@ struct zc_warc {
 	size_t gz_cap;
 	z_stream z;		/* larger records, streamed: one deflate state, reset for each */
 	int z_ready;
+	unsigned char rnd[512];	/* random bytes for record ids, 32 ids per system call */
+	size_t rnd_used;
 };
 
 /*
@@ -53,17 +55,21 @@ static void now_iso(char *out, size_t n)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void uuid(char *out, size_t n)
+static void uuid(zc_warc *w, char *out, size_t n)
 {
-	unsigned char b[16];
-	/* one system call (two records per request: opening /dev/urandom each time was a third
-	   of a crawl's system calls) */
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		for (int i = 0; i < 16; i++)
-			b[i] = (unsigned char)((ts.tv_nsec >> (i % 8)) ^ (getpid() << i) ^ rand());
+	/* one system call for 32 ids (two records per request: opening /dev/urandom for each was
+	   a third of a crawl's system calls, one getrandom each still a tenth) */
+	if (w->rnd_used + 16 > sizeof w->rnd) {
+		if (getrandom(w->rnd, sizeof w->rnd, 0) != (ssize_t)sizeof w->rnd) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			for (size_t i = 0; i < sizeof w->rnd; i++)
+				w->rnd[i] = (unsigned char)((ts.tv_nsec >> (i % 8)) ^ (getpid() << (i % 16)) ^ rand());
+		}
+		w->rnd_used = 0;
 	}
+	unsigned char *b = w->rnd + w->rnd_used;
+	w->rnd_used += 16;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	snprintf(out, n, "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x>",
@@ -218,6 +224,7 @@ int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out)
 	zc_warc *w = zc_calloc(1, sizeof *w);
 	*out = NULL;
 	w->dir = zc_asprintf("%s/warc", dir);
+	w->rnd_used = sizeof w->rnd;	/* none drawn yet */
 	w->max = max_bytes ? max_bytes : (size_t)1 << 30;
 	if (mkdir(w->dir, 0755) != 0 && errno != EEXIST) {
 		int rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
@@ -228,7 +235,7 @@ int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out)
 	int rc = open_next(w);
 	if (rc == ZC_OK) {
 		char id[64];
-		uuid(id, sizeof id);
+		uuid(w, id, sizeof id);
 		const char *info = "software: zhengce/" ZC_VERSION "\r\nformat: WARC File Format 1.1\r\n"
 				   "conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n";
 		char extra[200];
@@ -269,8 +276,8 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 	if (w->size > 0 && (size_t)w->size >= w->max && (rc = open_next(w)) != ZC_OK)
 		return rc;
 	char req_id[64], resp_id[64], pdigest[48];
-	uuid(req_id, sizeof req_id);
-	uuid(resp_id, sizeof resp_id);
+	uuid(w, req_id, sizeof req_id);
+	uuid(w, resp_id, sizeof resp_id);
 	if ((rc = record(w, "request", url, req_id, NULL, "application/http;msgtype=request", NULL, request, reqlen)))
 		return rc;
 	snprintf(ref->file, sizeof ref->file, "%s", w->name);

@@ -1,4 +1,5 @@
 /* index.c - the LMDB environment, its tables and transactions (see index.h). */
+#define _GNU_SOURCE	/* memmem */
 #include "index.h"
 #include "../common/zc.h"
 
@@ -423,7 +424,7 @@ int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val)
 	return rc;
 }
 
-static json_t *load_u64(zc_txn *t, enum zc_table tb, uint64_t id, int *rc)
+static json_t *load_u64_if(zc_txn *t, enum zc_table tb, uint64_t id, const char *text, int *rc)
 {
 	unsigned char k[8];
 	MDB_val key = {8, k}, v;
@@ -433,9 +434,18 @@ static json_t *load_u64(zc_txn *t, enum zc_table tb, uint64_t id, int *rc)
 		*rc = db_err(mrc);
 		return NULL;
 	}
+	if (text && !memmem(v.mv_data, v.mv_size, text, strlen(text))) {
+		*rc = ZC_ENOTFOUND;
+		return NULL;
+	}
 	json_t *j = json_loadb(v.mv_data, v.mv_size, 0, NULL);
 	*rc = j ? ZC_OK : ZC_EPARSE;
 	return j;
+}
+
+static json_t *load_u64(zc_txn *t, enum zc_table tb, uint64_t id, int *rc)
+{
+	return load_u64_if(t, tb, id, NULL, rc);
 }
 
 static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
@@ -480,6 +490,13 @@ static int put_u64_json(zc_txn *t, enum zc_table tb, uint64_t id, json_t *val)
 		return ZC_EPARSE;
 	int rc = zc_tx_put(t, tb, k, 8, s, strlen(s));
 	free(s);
+	return rc;
+}
+
+int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *text, json_t **decision)
+{
+	int rc;
+	*decision = load_u64_if(t, ZC_T_DECISIONS, id, text, &rc);
 	return rc;
 }
 
