@@ -38,7 +38,8 @@ PARSE_ROUNDS = 10
 
 
 def generate(out, scale):
-    """Generates the mirror, or keeps the one generated before by the same generator code."""
+    """Generates the mirror, or keeps the one generated before by the same generator code
+    (returns False then)."""
     h = hashlib.sha1()
     mdir = os.path.dirname(MIRROR_PY)
     for name in sorted(os.listdir(mdir)):
@@ -46,12 +47,13 @@ def generate(out, scale):
             h.update(open(os.path.join(mdir, name), "rb").read())
     stamp = out + "/.generator"
     if os.path.exists(out + "/truth.jsonl") and os.path.exists(stamp) and open(stamp).read() == h.hexdigest():
-        return
+        return False
     shutil.rmtree(out, ignore_errors=True)
     subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", out, "--scale", str(scale)], check=True,
                    stdout=subprocess.DEVNULL)
     with open(stamp, "w") as f:
         f.write(h.hexdigest())
+    return True
 
 
 def included_vs_truth(zc, corpus, mirror, out):
@@ -206,8 +208,7 @@ def main():
     def crawl_scale(k):
         mk = a.work + "/mirror-%d" % k
         t = time.time()
-        generate(mk, k)
-        gen = time.time() - t
+        gen = "%.1f s" % (time.time() - t) if generate(mk, k) else "reused (same generator)"
         m = Mirror(mk, log=a.work + "/mk.log")
         try:
             corpus = a.work + "/corpus-%d" % k
@@ -284,7 +285,7 @@ def main():
         ref.append(w)
     row("query keyword (character pairs)", "%.3f s" % statistics.median(q), "%.3f s" % statistics.median(ref),
         "mdb_dump -s pages (a scan)", "%.2fx" % (statistics.median(q) / statistics.median(ref)), "-", "-")
-    print("generation: scale %d %.1f s, scale %d %.1f s; corpus %.1f MB at scale 1, %.1f MB at scale %d" % (
+    print("generation: scale %d %s, scale %d %s; corpus %.1f MB at scale 1, %.1f MB at scale %d" % (
         a.scale, gen, a.big, gen_big, os.path.getsize(a.work + "/corpus-1/corpus/data.mdb") / 1e6,
         os.path.getsize(db + "/data.mdb") / 1e6, a.big))
     if a.write_docs:
@@ -309,7 +310,7 @@ def main():
                     "WARC, where the references fetch the article URLs only and save them, through the mirror as an "
                     "HTTP proxy. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
                     "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "
-                    "Generation of the scale-%d mirror took %.1f s, of the scale-%d one %.1f s.\n" % (a.scale, gen, a.big, gen_big))
+                    "Generation of the scale-%d mirror: %s; of the scale-%d one: %s.\n" % (a.scale, gen, a.big, gen_big))
             f.write(kept)
 
 
