@@ -1,5 +1,5 @@
 """The Scrapy spider a researcher would write: fetch every URL in a list, keep the page.
-Run: scrapy runspider bench/spider.py -a urls=FILE -s HTTPPROXY_ENABLED=1 (http_proxy in env)."""
+Run: scrapy runspider bench/spider.py -a urls=FILE (http_proxy and https_proxy in the environment)."""
 import scrapy
 
 

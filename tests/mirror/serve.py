@@ -9,6 +9,7 @@ politeness and robots.txt from the server's side.
 import gzip
 import hashlib
 import html
+import io
 import re
 import json
 import os
@@ -100,12 +101,27 @@ def matches(item, kw, title_only):
     return not title_only and kw in item["content"]
 
 
+class SocketWriter(io.BufferedIOBase):
+    """Unbuffered writes to a socket, each whole (what the handler's own wfile does)."""
+
+    def __init__(self, sock):
+        self._sock = sock
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self._sock.sendall(b)
+        return len(b)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server_version = "Apache"
     sys_version = ""
     mirror = None
+    tls_ctx = None      # the TLS port's context, for tunnels (do_CONNECT)
 
     def log_message(self, fmt, *args):
         pass
@@ -152,6 +168,30 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.dispatch(b"")
+
+    def do_CONNECT(self):
+        """A client using the mirror as its proxy for https:// URLs (the benchmarks' wget2 and
+        Scrapy): the tunnel ends here, in TLS with the mirror's certificate, and the requests
+        that come through it are served as on the TLS port.  Only the mirror's own hosts."""
+        host = self.path.rsplit(":", 1)[0].lower()
+        if self.tls_ctx is None or host not in self.mirror.sites:
+            self.send_response(403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.close_connection = True
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            conn = self.tls_ctx.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
+            return
+        self.connection = self.request = conn
+        self.rfile = conn.makefile("rb", self.rbufsize)
+        self.wfile = SocketWriter(conn)
+        self.close_connection = False
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -420,6 +460,7 @@ def serve(root, port, tls_port, faults, log):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(os.path.join(root, "tls", "server.pem"), os.path.join(root, "tls", "server.key"))
         tls.socket = ctx.wrap_socket(tls.socket, server_side=True, do_handshake_on_connect=False)
+        Handler.tls_ctx = ctx
         servers.append(tls)
     ports = [s.server_address[1] for s in servers]
     for s in servers[1:]:

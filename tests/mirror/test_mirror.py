@@ -100,6 +100,23 @@ def main():
             check(code == 200 and b"Crawl-delay: 1" in body, "robots.txt with Crawl-delay")
             code, body = curl("www.zj.gov.cn", "/jsearchfront/interfaces/cateSearch.do", extra=("-d", "websiteid=330000000000098&q=%E5%8C%BB%E8%81%94%E4%BD%93&p=1&pg=10"))
             check(code == 200 and b'"result"' in body, "Hanweb search answers a POST with JSON snippets")
+
+            def via_proxy(url):
+                """curl using the mirror as its proxy, as the benchmarks' wget2 and Scrapy do"""
+                r = subprocess.run(["curl", "-s", "-o", "-", "-w", "\n%{http_connect} %{http_code}", "--max-time", "10",
+                                    "-x", "http://127.0.0.1:%d" % http, "--cacert", d + "/tls/ca.pem", url],
+                                   capture_output=True)
+                body, _, codes = r.stdout.rpartition(b"\n")
+                connect, code = (int(x) for x in codes.split())
+                return connect, code, body
+
+            connect, code, body = via_proxy("https://www.zj.gov.cn/robots.txt")
+            check(connect == 200 and code == 200 and b"Disallow: /internal/" in body,
+                  "https:// through the mirror as a proxy: a CONNECT tunnel ending in TLS")
+            connect, code, body = via_proxy("http://www.zj.gov.cn/robots.txt")
+            check(code == 200 and b"Disallow: /internal/" in body, "http:// through the mirror as a proxy")
+            connect, code, body = via_proxy("https://example.com/")
+            check(connect == 403 and code != 200, "no tunnel to a host the mirror does not serve")
             time.sleep(0.2)
             lines = open(log).read().splitlines()
             check(len(lines) >= 7, "every request is logged (%d lines)" % len(lines))
