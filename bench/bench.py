@@ -128,8 +128,9 @@ def main():
             runs.append((w1, cpu1, rss1, anon1, sum(1 for _ in open(m.log)) - before))
         w1, cpu1, rss1, anon1, reqs1 = (statistics.median(r[i] for r in runs) for i in range(5))
         zc_pps = reqs1 / cpu1
-        # the same URLs zhengce fetched, https:// ones over TLS as zhengce does: the references use
-        # the mirror as their proxy, which ends a CONNECT tunnel in TLS with its own certificate
+        # the same URLs zhengce fetched, https:// ones over TLS as zhengce reads them: the references
+        # use the mirror as their proxy; Scrapy tunnels through its HTTP port (CONNECT, which the
+        # mirror ends in TLS), wget2 speaks TLS to its TLS port and asks for the absolute URL
         urls = a.work + "/urls.txt"
         with open(urls, "w") as f:
             for t in truth:
@@ -141,7 +142,7 @@ def main():
         for _ in range(a.runs):
             shutil.rmtree(dl, ignore_errors=True)
             ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
-                                         "--http-proxy", "127.0.0.1:%d" % m.http, "--https-proxy", "127.0.0.1:%d" % m.http,
+                                         "--http-proxy", "127.0.0.1:%d" % m.http, "--https-proxy", "127.0.0.1:%d" % m.tls,
                                          "--ca-certificate", m1 + "/tls/ca.pem", "--tries", "2"], env=env)
             runs.append((ww, wcpu))
         ww, wcpu = (statistics.median(r[i] for r in runs) for i in range(2))
@@ -312,7 +313,7 @@ def main():
                     "(see the row 'mirror keeps up': when zhengce asks as fast as the mirror serves wget2, wall times measure the mirror too; CPU figures do not); zhengce's requests include robots.txt, searches "
                     "and lists, and each one is parsed, selected, stored (results committed in groups of up to 32 per LMDB transaction) and archived as "
                     "WARC, where the references fetch the article URLs only and save them, through the mirror as their "
-                    "proxy (https:// URLs, nine in ten, in TLS through a CONNECT tunnel, as zhengce reads them). Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
+                    "proxy, https:// URLs (nine in ten) in TLS as zhengce reads them. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
                     "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "
                     "Generation of the scale-%d mirror: %s; of the scale-%d one: %s.\n" % (a.scale, gen, a.big, gen_big))
             f.write(kept)

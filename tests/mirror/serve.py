@@ -128,8 +128,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing -----------------------------------------------------------------------
     def host(self):
-        if self.path.startswith("http://"):
-            # absolute form: a client using the mirror as its HTTP proxy (benchmarks)
+        if self.path.startswith(("http://", "https://")):
+            # absolute form: a client using the mirror as its proxy (benchmarks; wget2 speaks
+            # TLS to its proxy for https:// URLs and asks for them in this form)
             return urllib.parse.urlsplit(self.path).hostname or ""
         h = (self.headers.get("Host") or "").lower()
         return h.split(":")[0]

@@ -7,6 +7,8 @@
 import hashlib
 import os
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -115,6 +117,20 @@ def main():
                   "https:// through the mirror as a proxy: a CONNECT tunnel ending in TLS")
             connect, code, body = via_proxy("http://www.zj.gov.cn/robots.txt")
             check(code == 200 and b"Disallow: /internal/" in body, "http:// through the mirror as a proxy")
+            # wget2's way: TLS to the TLS port (the site's name in SNI), the absolute URL inside
+            ctx = ssl.create_default_context(cafile=d + "/tls/ca.pem")
+            with socket.create_connection(("127.0.0.1", tls), timeout=10) as raw:
+                with ctx.wrap_socket(raw, server_hostname="www.zj.gov.cn") as t:
+                    t.sendall(b"GET https://www.zj.gov.cn/robots.txt HTTP/1.1\r\nHost: www.zj.gov.cn\r\n"
+                              b"Connection: close\r\n\r\n")
+                    answer = b""
+                    while True:
+                        chunk = t.recv(65536)
+                        if not chunk:
+                            break
+                        answer += chunk
+            check(answer.startswith(b"HTTP/1.1 200") and b"Disallow: /internal/" in answer,
+                  "an absolute https:// URL asked on the TLS port (a client treating it as its proxy)")
             connect, code, body = via_proxy("https://example.com/")
             check(connect == 403 and code != 200, "no tunnel to a host the mirror does not serve")
             time.sleep(0.2)
