@@ -145,6 +145,9 @@ class Handler(BaseHTTPRequestHandler):
         if ctype:
             self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        if not truncate and not self.close_connection:
+            # as Apache and nginx say it; wget2 closes a connection whose answer does not
+            self.send_header("Connection", "keep-alive")
         for k, v in headers:
             self.send_header(k, v)
         self.end_headers()

@@ -98,6 +98,8 @@ def main():
             check(ok, "a GB-encoded list page (gb2312 declared, not UTF-8)")
             code, body = curl("www.zj.gov.cn", "/robots.txt")
             check(code == 200 and b"Disallow: /internal/" in body, "robots.txt with Disallow")
+            code, body = curl("www.zj.gov.cn", "/robots.txt", extra=("-i",))
+            check(b"\r\nConnection: keep-alive\r\n" in body, "answers say the connection stays open, as Apache does")
             code, body = curl("wjw.xinjiang.gov.cn", "/robots.txt")
             check(code == 200 and b"Crawl-delay: 1" in body, "robots.txt with Crawl-delay")
             code, body = curl("www.zj.gov.cn", "/jsearchfront/interfaces/cateSearch.do", extra=("-d", "websiteid=330000000000098&q=%E5%8C%BB%E8%81%94%E4%BD%93&p=1&pg=10"))
