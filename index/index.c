@@ -473,11 +473,16 @@ int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page)
 	return rc;
 }
 
-int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision)
+int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *text, json_t **decision)
 {
 	int rc;
-	*decision = load_u64(t, ZC_T_DECISIONS, id, &rc);
+	*decision = load_u64_if(t, ZC_T_DECISIONS, id, text, &rc);
 	return rc;
+}
+
+int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision)
+{
+	return zc_tx_decision_get_if(t, id, NULL, decision);
 }
 
 /* a JSON record under a u64 key */
@@ -490,13 +495,6 @@ static int put_u64_json(zc_txn *t, enum zc_table tb, uint64_t id, json_t *val)
 		return ZC_EPARSE;
 	int rc = zc_tx_put(t, tb, k, 8, s, strlen(s));
 	free(s);
-	return rc;
-}
-
-int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *text, json_t **decision)
-{
-	int rc;
-	*decision = load_u64_if(t, ZC_T_DECISIONS, id, text, &rc);
 	return rc;
 }
 

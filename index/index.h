@@ -117,7 +117,8 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg);
 int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision);
 /* The decision only when its JSON text holds text (e.g. "\"reason\":\"duplicate\"": records
    are compact JSON, see docs/SCHEMA.md), else ZC_ENOTFOUND: a pass that needs a few of the
-   records skips parsing the others, and checks the field itself in those it gets. */
+   records skips parsing the others, and checks the field itself in those it gets.  A NULL
+   text reads any record (zc_tx_decision_get). */
 int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *text, json_t **decision);
 int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision);
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page);

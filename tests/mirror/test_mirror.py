@@ -96,9 +96,8 @@ def main():
             except UnicodeDecodeError:
                 ok = ok and "卫生".encode("gb18030") in body or b"gb2312" in body
             check(ok, "a GB-encoded list page (gb2312 declared, not UTF-8)")
-            code, body = curl("www.zj.gov.cn", "/robots.txt")
-            check(code == 200 and b"Disallow: /internal/" in body, "robots.txt with Disallow")
             code, body = curl("www.zj.gov.cn", "/robots.txt", extra=("-i",))
+            check(code == 200 and b"Disallow: /internal/" in body, "robots.txt with Disallow")
             check(b"\r\nConnection: keep-alive\r\n" in body, "answers say the connection stays open, as Apache does")
             code, body = curl("wjw.xinjiang.gov.cn", "/robots.txt")
             check(code == 200 and b"Crawl-delay: 1" in body, "robots.txt with Crawl-delay")
