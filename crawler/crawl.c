@@ -12,6 +12,7 @@
 #include "../common/zc.h"
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -65,6 +66,7 @@ typedef struct crawl {
 	zc_crawl_summary *sum;
 	CURLM *multi;
 	CURLSH *cookies;	/* the cookie jar of every transfer (--cookies), or NULL */
+	int openssl;		/* libcurl's TLS is OpenSSL's (on_ssl_ctx) */
 	struct curl_slist *connect_to;
 	zc_warc *warc;
 	host_state *hosts;
@@ -558,6 +560,26 @@ static CURLSH *cookie_jar(const char *file)
 	return sh;
 }
 
+/* libcurl's receive buffer for each transfer (see start) */
+#define RECV_BUFFER 4096L
+
+/* A kept connection waits between its host's requests with OpenSSL's record buffers (17 KB
+   each way) allocated, 64 hosts at a time; this mode gives them back while it waits.  Only for
+   a libcurl whose TLS is OpenSSL's: the context handed over is of its TLS library's type. */
+static int tls_is_openssl(void)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	return v->ssl_version && !strncmp(v->ssl_version, "OpenSSL/", 8);
+}
+
+static CURLcode on_ssl_ctx(CURL *e, void *ctx, void *arg)
+{
+	(void)e;
+	(void)arg;
+	SSL_CTX_set_mode((SSL_CTX *)ctx, SSL_MODE_RELEASE_BUFFERS);
+	return CURLE_OK;
+}
+
 static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url)
 {
 	xfer *x = zc_calloc(1, sizeof *x);
@@ -587,11 +609,17 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->timeout < 15 ? o->timeout : 15L);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	/* each transfer in flight (one a host, 64 at a time) holds a receive buffer, 16 KB unless
+	   told; the body is copied out of it anyway (on_body), so a smaller one only means a few
+	   more calls per page */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, RECV_BUFFER);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
 	if (o->cacert)
 		curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
+	if (c->openssl)
+		curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
 	if (c->cookies) {
 		curl_easy_setopt(e, CURLOPT_SHARE, c->cookies);
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");	/* the engine on, no file to read */
@@ -1268,6 +1296,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	/* keep one idle connection per host: the default cache (4 x transfers in flight) is
 	   far smaller than the number of hosts and would make every request a new TLS handshake */
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->n_hosts + 4);
+	c->openssl = tls_is_openssl();
 	if (o->cookies)
 		c->cookies = cookie_jar(o->cookies);
 	interrupted = 0;
