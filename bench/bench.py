@@ -311,7 +311,7 @@ def main():
                 f.write("| %s |\n" % " | ".join(r))
             f.write("\nNotes: crawl figures are per CPU second of the client, against the same mirror on loopback "
                     "(see the row 'mirror keeps up': when zhengce asks as fast as the mirror serves wget2, wall times measure the mirror too; CPU figures do not); zhengce's requests include robots.txt, searches "
-                    "and lists, and each one is parsed, selected, stored (results committed in groups of up to 32 per LMDB transaction) and archived as "
+                    "and lists, and each one is parsed, selected, stored (results committed in groups of up to 16 per LMDB transaction) and archived as "
                     "WARC, where the references fetch the article URLs only and save them, through the mirror as their "
                     "proxy, https:// URLs (nine in ten) in TLS as zhengce reads them. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
                     "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "

@@ -956,10 +956,15 @@ static void check_warc(check_ctx *c)
 		if (!zc_str_ends(e->d_name, ".warc.gz"))
 			continue;
 		char *path = zc_asprintf("%s/%s", dir, e->d_name);
-		int rc = zc_warc_read(path, check_record, c);
+		long long cut;
+		int rc = zc_warc_read(path, check_record, c, &cut);
 		if (rc != ZC_OK) {
 			printf("%s: not a readable WARC file (%s)\n", path, zc_strerror(rc));
 			c->problems++;
+		} else if (cut) {
+			/* not a problem: no stored page points past the records before it */
+			printf("%s: ends in part of a record (%lld bytes) from a crawl that was killed while "
+			       "writing it (or is writing it now); the next crawl cuts it\n", path, cut);
 		}
 		free(path);
 	}
@@ -1025,6 +1030,8 @@ static int cmd_check(int argc, char **argv)
 	const cli_opt opts[] = {{"corpus", &corpus}};
 	int r = simple_options("check", "usage: zhengce check [--corpus DIR]\n\nVerifies the corpus: every page record readable, the URL index agrees with the pages,\n"
 			       "every page's WARC record exists, every included document's file code points at it.\n"
+			       "A WARC file whose crawl was killed while writing a record ends in part of it: the records\n"
+			       "before it are read, it is reported, and the next crawl cuts it.\n"
 			       "Exit 0 when all is well.\n", argc, argv, opts, 1);
 	if (r >= 0)
 		return r;

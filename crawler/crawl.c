@@ -191,8 +191,11 @@ typedef struct push_ctx {
 /* Results are committed in groups: one LMDB transaction (and one fsync) settles up to
    BATCH_MAX finished requests, and none waits longer than BATCH_AGE.  A request whose result
    is still in the batch stays in the frontier, so a kill before the commit fetches it again
-   on the next run; nothing is lost and nothing stored is fetched twice. */
-#define BATCH_MAX 32
+   on the next run; nothing is lost and nothing stored is fetched twice.  A group holds its
+   pages' records in memory until it is committed: 16 rather than 32 keeps half a megabyte less
+   resident in an unthrottled crawl for no CPU measured (docs/PERFORMANCE.md); a polite crawl
+   closes its groups by their age long before they fill. */
+#define BATCH_MAX 16
 #define BATCH_REQS 256	/* ... or as soon as they carry this many requests found */
 #define BATCH_AGE 0.1
 
@@ -1238,6 +1241,13 @@ static void progress(crawl *c, int force)
 	free(shown);
 }
 
+static void note_cut(const char *file, long long cut, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "zhengce: %s ended in part of a record (%lld bytes), left by a crawl that was "
+		"killed while writing it; cut (the records before it are kept)\n", file, cut);
+}
+
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, zc_article_fn article,
 		 void *arg, zc_crawl_summary *sum)
 {
@@ -1274,6 +1284,10 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			h->rep = rep;
 			h->delay = o->delay;
 		}
+	}
+	if ((rc = zc_warc_repair(o->dir, note_cut, NULL)) != ZC_OK) {
+		fprintf(stderr, "zhengce: cannot repair the archive in %s/warc: %s\n", o->dir, zc_strerror(rc));
+		goto out;
 	}
 	if ((rc = zc_warc_open(o->dir, o->warc_max, &c->warc)) != ZC_OK) {
 		fprintf(stderr, "zhengce: cannot open the archive in %s/warc: %s\n", o->dir, zc_strerror(rc));

@@ -9,7 +9,9 @@
 #include "crawler.h"
 #include "../common/zc.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,11 +78,18 @@ static void uuid(zc_warc *w, char *out, size_t n)
 		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-static void sha1_base32(const char *data, size_t len, char *out)
+/* the SHA-1 of data followed by data2 (len2 may be 0), as WARC writes it */
+static void sha1_base32(const char *data, size_t len, const char *data2, size_t len2, char *out)
 {
 	unsigned char md[20];
 	unsigned int mdlen = 0;
-	EVP_Digest(data, len, md, &mdlen, EVP_sha1(), NULL);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) || !EVP_DigestUpdate(ctx, data, len) ||
+	    (len2 && !EVP_DigestUpdate(ctx, data2, len2)) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
+		fprintf(stderr, "zhengce: OpenSSL cannot compute SHA-1\n");
+		abort();
+	}
+	EVP_MD_CTX_free(ctx);
 	static const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 	int o = 0;
 	memcpy(out, "sha1:", 5);
@@ -97,7 +106,28 @@ static void sha1_base32(const char *data, size_t len, char *out)
 
 void zc_warc_digest(const char *body, size_t len, char *out)
 {
-	sha1_base32(body, len, out);
+	sha1_base32(body, len, NULL, 0, out);
+}
+
+/*
+ * A file being written has a marker beside it (NAME.warc.gz.open), made before the file and
+ * removed once the file is closed.  A marker left behind means its crawl was killed, perhaps in
+ * the middle of a record: a record is one write(), but the kernel gives up a write to a file page
+ * by page when the process is killed, so the file may end in part of a gzip member.  The next
+ * crawl cuts such a part (zc_warc_repair); zhengce check reads the records before it.
+ */
+#define OPEN_MARK ".open"
+
+static int close_file(zc_warc *w)
+{
+	int rc = fclose(w->f) == 0 ? ZC_OK : ZC_EIO;
+	w->f = NULL;
+	if (rc == ZC_OK) {
+		char *mark = zc_asprintf("%s/%s" OPEN_MARK, w->dir, w->name);
+		unlink(mark);
+		free(mark);
+	}
+	return rc;
 }
 
 static int open_next(zc_warc *w)
@@ -107,17 +137,21 @@ static int open_next(zc_warc *w)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-	if (w->f) {
-		if (fclose(w->f) != 0)
-			return ZC_EIO;
-		w->f = NULL;
-	}
+	if (w->f && close_file(w) != ZC_OK)
+		return ZC_EIO;
 	snprintf(w->name, sizeof w->name, "zhengce-%s-%ld-%05d.warc.gz", stamp, (long)getpid(), w->serial++);
 	char *path = zc_asprintf("%s/%s", w->dir, w->name);
-	w->f = fopen(path, "wbx");
+	char *mark = zc_asprintf("%s" OPEN_MARK, path);
+	int fd = open(mark, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0) {
+		close(fd);
+		w->f = fopen(path, "wbx");
+	}
+	int err = errno;
+	free(mark);
 	free(path);
 	if (!w->f)
-		return errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+		return err == ENOSPC ? ZC_EFULL : ZC_EIO;
 	w->size = 0;
 	return ZC_OK;
 }
@@ -130,7 +164,11 @@ static int put_bytes(zc_warc *w, const void *p, size_t n)
 	return ZC_OK;
 }
 
-static int gzip_whole(zc_warc *w, const char *const parts[3], const size_t lens[3])
+/* a record is written as its parts: the WARC header, the block in one or two pieces (an answer's
+   header and its body, not copied together) and the closing blank lines */
+#define PARTS 4
+
+static int gzip_whole(zc_warc *w, const char *const parts[PARTS], const size_t lens[PARTS])
 {
 	if (!w->small) {
 		if (!(w->small = libdeflate_alloc_compressor(1)))
@@ -140,15 +178,16 @@ static int gzip_whole(zc_warc *w, const char *const parts[3], const size_t lens[
 		w->gz = zc_malloc(w->gz_cap);
 	}
 	size_t n = 0;
-	for (int p = 0; p < 3; p++) {
-		memcpy(w->rec + n, parts[p], lens[p]);
+	for (int p = 0; p < PARTS; p++) {
+		if (lens[p])
+			memcpy(w->rec + n, parts[p], lens[p]);
 		n += lens[p];
 	}
 	size_t z = libdeflate_gzip_compress(w->small, w->rec, n, w->gz, w->gz_cap);
 	return z ? put_bytes(w, w->gz, z) : ZC_EIO;
 }
 
-static int gzip_streamed(zc_warc *w, const char *const parts[3], const size_t lens[3])
+static int gzip_streamed(zc_warc *w, const char *const parts[PARTS], const size_t lens[PARTS])
 {
 	if (!w->z_ready) {
 		memset(&w->z, 0, sizeof w->z);
@@ -161,10 +200,10 @@ static int gzip_streamed(zc_warc *w, const char *const parts[3], const size_t le
 	z_stream *z = &w->z;
 	unsigned char out[16384];
 	int rc = ZC_OK;
-	for (int p = 0; p < 3 && rc == ZC_OK; p++) {
+	for (int p = 0; p < PARTS && rc == ZC_OK; p++) {
 		z->next_in = (unsigned char *)parts[p];
 		z->avail_in = (uInt)lens[p];
-		int flush = p == 2 ? Z_FINISH : Z_NO_FLUSH;
+		int flush = p == PARTS - 1 ? Z_FINISH : Z_NO_FLUSH;
 		do {
 			z->next_out = out;
 			z->avail_out = sizeof out;
@@ -178,13 +217,14 @@ static int gzip_streamed(zc_warc *w, const char *const parts[3], const size_t le
 	return rc;
 }
 
-/* one gzip member holding one record */
-static int write_record(zc_warc *w, const char *head, size_t hlen, const char *block, size_t blen)
+/* one gzip member holding one record, its block being block and block2 one after the other */
+static int write_record(zc_warc *w, const char *head, size_t hlen, const char *block, size_t blen,
+			const char *block2, size_t blen2)
 {
 	long long start = w->size;
-	const char *const parts[3] = {head, block, "\r\n\r\n"};
-	const size_t lens[3] = {hlen, blen, 4};
-	int rc = hlen + blen + 4 <= SMALL_RECORD ? gzip_whole(w, parts, lens) : gzip_streamed(w, parts, lens);
+	const char *const parts[PARTS] = {head, block, block2, "\r\n\r\n"};
+	const size_t lens[PARTS] = {hlen, blen, blen2, 4};
+	int rc = hlen + blen + blen2 + 4 <= SMALL_RECORD ? gzip_whole(w, parts, lens) : gzip_streamed(w, parts, lens);
 	if (rc == ZC_OK && fflush(w->f) != 0)
 		rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
 	if (rc != ZC_OK) {
@@ -197,12 +237,14 @@ static int write_record(zc_warc *w, const char *head, size_t hlen, const char *b
 	return rc;
 }
 
+/* a record whose block is block followed by block2 (blen2 may be 0) */
 static int record(zc_warc *w, const char *type, const char *url, const char *id, const char *concurrent,
-		  const char *ctype, const char *extra, const char *block, size_t blen)
+		  const char *ctype, const char *extra, const char *block, size_t blen, const char *block2,
+		  size_t blen2)
 {
 	char date[32], bdigest[48];
 	now_iso(date, sizeof date);
-	sha1_base32(block, blen, bdigest);
+	sha1_base32(block, blen, block2, blen2, bdigest);
 	zc_buf h;
 	zc_buf_init(&h, ZC_BUF_UNLIMITED);
 	zc_buf_printf(&h, "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: %s\r\nWARC-Date: %s\r\n", type, id, date);
@@ -213,8 +255,8 @@ static int record(zc_warc *w, const char *type, const char *url, const char *id,
 	zc_buf_printf(&h, "WARC-Block-Digest: %s\r\n", bdigest);
 	if (extra)
 		zc_buf_addstr(&h, extra);
-	zc_buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", ctype, blen);
-	int rc = write_record(w, h.data, h.len, block, blen);
+	zc_buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", ctype, blen + blen2);
+	int rc = write_record(w, h.data, h.len, block, blen, block2, blen2);
 	zc_buf_free(&h);
 	return rc;
 }
@@ -240,7 +282,7 @@ int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out)
 				   "conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n";
 		char extra[200];
 		snprintf(extra, sizeof extra, "WARC-Filename: %s\r\n", w->name);
-		rc = record(w, "warcinfo", NULL, id, NULL, "application/warc-fields", extra, info, strlen(info));
+		rc = record(w, "warcinfo", NULL, id, NULL, "application/warc-fields", extra, info, strlen(info), NULL, 0);
 	}
 	if (rc != ZC_OK) {
 		zc_warc_close(&w);
@@ -256,7 +298,7 @@ void zc_warc_close(zc_warc **pw)
 	if (!w)
 		return;
 	if (w->f)
-		fclose(w->f);
+		close_file(w);
 	if (w->z_ready)
 		deflateEnd(&w->z);
 	if (w->small)
@@ -278,51 +320,144 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 	char req_id[64], resp_id[64], pdigest[48];
 	uuid(w, req_id, sizeof req_id);
 	uuid(w, resp_id, sizeof resp_id);
-	if ((rc = record(w, "request", url, req_id, NULL, "application/http;msgtype=request", NULL, request, reqlen)))
+	if ((rc = record(w, "request", url, req_id, NULL, "application/http;msgtype=request", NULL, request, reqlen,
+			 NULL, 0)))
 		return rc;
 	snprintf(ref->file, sizeof ref->file, "%s", w->name);
 	ref->offset = w->size;
 	snprintf(ref->record_id, sizeof ref->record_id, "%s", resp_id);
-	sha1_base32(body, bodylen, pdigest);
+	sha1_base32(body, bodylen, NULL, 0, pdigest);
 	char extra[400];
 	if (status == 304) {
 		snprintf(extra, sizeof extra, "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n");
-		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen);
+		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen,
+			      NULL, 0);
 	}
 	if (revisit_of_digest && !strcmp(revisit_of_digest, pdigest)) {
 		snprintf(extra, sizeof extra,
 			 "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/identical-payload-digest\r\n"
 			 "WARC-Refers-To-Target-URI: %s\r\nWARC-Payload-Digest: %s\r\n", url, pdigest);
-		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen);
+		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen,
+			      NULL, 0);
 	}
 	snprintf(extra, sizeof extra, "WARC-Payload-Digest: %s\r\n", pdigest);
-	zc_buf block;
-	zc_buf_init(&block, ZC_BUF_UNLIMITED);
-	zc_buf_add(&block, resp_head, headlen);
-	zc_buf_add(&block, body, bodylen);
-	rc = record(w, "response", url, resp_id, req_id, "application/http;msgtype=response", extra, block.data, block.len);
-	zc_buf_free(&block);
+	return record(w, "response", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen,
+		      body, bodylen);
+}
+
+/*
+ * The gzip members of the file at path, one after another from its start, inflated into out (or
+ * only walked, out NULL).  *complete is where the last whole member ends, *size the file's size.
+ * ZC_OK when members fill the file; ZC_EPARSE when what follows *complete is not a whole member:
+ * one cut short, or damage.
+ */
+static int members(const char *path, zc_buf *out, long long *complete, long long *size)
+{
+	*complete = *size = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno == ENOENT ? ZC_ENOTFOUND : ZC_EIO;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 15 + 16) != Z_OK) {
+		fclose(f);
+		return ZC_EIO;
+	}
+	enum { CHUNK = 65536 };
+	unsigned char *in = zc_malloc(CHUNK), *buf = zc_malloc(CHUNK);
+	long long at = 0;	/* the file offset of in[0] */
+	size_t whole = out ? out->len : 0;	/* what the whole members inflate to */
+	int rc = ZC_OK;
+	size_t n;
+	while (rc == ZC_OK && (n = fread(in, 1, CHUNK, f)) > 0) {
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		do {
+			z.next_out = buf;
+			z.avail_out = CHUNK;
+			int zr = inflate(&z, Z_NO_FLUSH);
+			size_t got = CHUNK - z.avail_out;
+			if (out && got)
+				zc_buf_add(out, buf, got);
+			if (zr == Z_STREAM_END) {
+				*complete = at + (long long)(z.next_in - in);
+				whole = out ? out->len : 0;
+				inflateReset(&z);
+			} else if (zr != Z_OK && !(zr == Z_BUF_ERROR && got)) {
+				rc = ZC_EPARSE;	/* not gzip, or damaged */
+				break;
+			}
+		} while (z.avail_in > 0 || z.avail_out == 0);
+		at += (long long)n;
+	}
+	if (ferror(f))
+		rc = ZC_EIO;
+	inflateEnd(&z);
+	fclose(f);
+	free(in);
+	free(buf);
+	*size = at;
+	if (rc == ZC_OK && *complete != at)
+		rc = ZC_EPARSE;
+	if (out && out->len > whole) {
+		out->len = whole;	/* a member cut short: none of it */
+		out->data[whole] = '\0';
+	}
 	return rc;
 }
 
-/* reader: gzip members one after another; each holds a record */
-int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg)
+int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
 {
-	gzFile g = gzopen(path, "rb");
-	if (!g)
-		return ZC_EIO;
+	char *wdir = zc_asprintf("%s/warc", dir);
+	DIR *d = opendir(wdir);
+	int rc = ZC_OK;
+	struct dirent *e;
+	while (d && rc == ZC_OK && (e = readdir(d))) {
+		if (!zc_str_ends(e->d_name, ".warc.gz" OPEN_MARK))
+			continue;
+		char *mark = zc_asprintf("%s/%s", wdir, e->d_name);
+		char *path = zc_strndup(mark, strlen(mark) - strlen(OPEN_MARK));
+		long long complete, size;
+		int mrc = members(path, NULL, &complete, &size);
+		if (mrc == ZC_EPARSE) {
+			if (truncate(path, (off_t)complete) != 0)
+				rc = ZC_EIO;
+			else if (note)
+				note(path + strlen(wdir) + 1, size - complete, arg);
+		} else if (mrc == ZC_EIO) {
+			rc = ZC_EIO;
+		}
+		if (rc == ZC_OK && unlink(mark) != 0)
+			rc = ZC_EIO;
+		free(path);
+		free(mark);
+	}
+	if (d)
+		closedir(d);
+	free(wdir);
+	return rc;
+}
+
+int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
+{
 	zc_buf all;
 	zc_buf_init(&all, ZC_BUF_UNLIMITED);
-	char tmp[65536];
-	int n;
-	while ((n = gzread(g, tmp, sizeof tmp)) > 0)
-		zc_buf_add(&all, tmp, (size_t)n);
-	int err;
-	gzerror(g, &err);
-	gzclose(g);
-	if (err != Z_OK && err != Z_STREAM_END) {
+	long long complete, size;
+	int mrc = members(path, &all, &complete, &size);
+	if (cut)
+		*cut = 0;
+	if (mrc == ZC_EPARSE && cut) {
+		/* a file whose crawl was killed: the records before the cut */
+		char *mark = zc_asprintf("%s" OPEN_MARK, path);
+		if (access(mark, F_OK) == 0) {
+			*cut = size - complete;
+			mrc = ZC_OK;
+		}
+		free(mark);
+	}
+	if (mrc != ZC_OK) {
 		zc_buf_free(&all);
-		return ZC_EPARSE;
+		return mrc;
 	}
 	int rc = ZC_OK;
 	size_t pos = 0;

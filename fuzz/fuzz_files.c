@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zc_profile_load(path, &p, &err);
 	zc_profile_free(&p);
 	free(err);
-	zc_warc_read(path, on_record, NULL);
+	zc_warc_read(path, on_record, NULL, NULL);
 	unlink(path);
 	return 0;
 }

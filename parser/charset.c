@@ -123,27 +123,24 @@ int zc_charset_convert(const char *bytes, size_t len, const char *charset, char 
 	zc_buf_init(&out, ZC_BUF_UNLIMITED);
 	*bad_bytes = 0;
 	if (strcmp(charset, "UTF-8") == 0) {
-		/* copy, replacing invalid sequences */
-		size_t i = 0;
+		/* copy, replacing invalid sequences and dropping NULs: the valid runs between them
+		   in one piece each (a whole page, mostly) */
+		size_t i = 0, run = 0;
 		while (i < len) {
-			size_t n = 1;
 			unsigned char c = (unsigned char)bytes[i];
-			if (c >= 0x80) {
-				n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-				if (n == 0 || i + n > len || !valid_utf8(bytes + i, n)) {
-					zc_buf_addstr(&out, "\xEF\xBF\xBD");
-					(*bad_bytes)++;
-					i++;
-					continue;
-				}
-			}
-			if (c == 0) {
-				i++;
+			size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+			if (c != 0 && n != 0 && i + n <= len && (n == 1 || valid_utf8(bytes + i, n))) {
+				i += n;
 				continue;
 			}
-			zc_buf_add(&out, bytes + i, n);
-			i += n;
+			zc_buf_add(&out, bytes + run, i - run);
+			if (c != 0) {
+				zc_buf_addstr(&out, "\xEF\xBF\xBD");
+				(*bad_bytes)++;
+			}
+			run = ++i;
 		}
+		zc_buf_add(&out, bytes + run, len - run);
 		*utf8_len = out.len;
 		*utf8 = zc_buf_take(&out);
 		return ZC_OK;

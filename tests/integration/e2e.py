@@ -16,7 +16,9 @@ usage: e2e.py ZHENGCE WORKDIR
 """
 import collections
 import csv
+import base64
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -37,6 +39,11 @@ def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what, flush=True)
     if not cond:
         sys.exit(1)
+
+
+def sha1_b32(data):
+    """a WARC digest as zhengce and other archivers write it: sha1: and the base32 of the SHA-1"""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
 
 
 def main():
@@ -128,7 +135,7 @@ def main():
         allrows = [json.loads(l) for l in open(work + "/all.jsonl")]
         check(all(r.get("warc", {}).get("record_id", "").startswith("<urn:uuid:") for r in allrows),
               "every stored document names its WARC record")
-        ids, records = set(), 0
+        ids, records, bad_digests = set(), 0, []
         for f in sorted(os.listdir(corpus + "/warc")):
             data = gzip.open(os.path.join(corpus, "warc", f)).read()
             pos = 0
@@ -139,10 +146,18 @@ def main():
                 hdr = dict(l.split(": ", 1) for l in head.split("\r\n")[1:])
                 n = int(hdr["Content-Length"])
                 ids.add(hdr["WARC-Record-ID"])
+                block = data[head_end + 4:head_end + 4 + n]
+                if sha1_b32(block) != hdr.get("WARC-Block-Digest"):
+                    bad_digests.append(hdr["WARC-Record-ID"])
+                if hdr["WARC-Type"] == "response" and \
+                        sha1_b32(block[block.index(b"\r\n\r\n") + 4:]) != hdr.get("WARC-Payload-Digest"):
+                    bad_digests.append(hdr["WARC-Record-ID"])
                 pos = head_end + 4 + n + 4
                 records += 1
         check(all(r["warc"]["record_id"] in ids for r in allrows),
               "the WARC files read back (%d records) and hold every document's record" % records)
+        check(not bad_digests, "every WARC record's block digest, and every response's payload digest, is the SHA-1 "
+              "of what it holds (%d wrong)" % len(bad_digests))
 
         # 5a. the same WARC files through warcio.js, an independent reader from the npm registry
         npm = work + "/npm"

@@ -50,6 +50,7 @@ def main():
         crawl = srv.crawl_cmd(zc, corpus, delay=a.delay, max_crawl_delay="0.1")
         stored_at = {}      # url -> log line count when it was first seen stored
         kills = 0
+        cut_records = 0     # WARC records a kill left in part, as zhengce check reports them
         while kills < a.kills:
             # kill at a random point of the crawl's progress (counted in requests the mirror
             # saw), so that every run gets somewhere and the kills spread over the whole crawl
@@ -76,6 +77,7 @@ def main():
             if ck.returncode != 0 and "no corpus" not in ck.stderr:
                 print("FAIL check after kill %d: %s %s" % (kills, ck.stdout, ck.stderr))
                 fails += 1
+            cut_records += ck.stdout.count("ends in part of a record")
             ex = subprocess.run([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus], capture_output=True, text=True)
             n = sum(1 for _ in open(log))
             for l in ex.stdout.splitlines():
@@ -94,6 +96,15 @@ def main():
         print(r.stdout + r.stderr)
         if r.returncode != 0:
             print("FAIL the final crawl exits %d" % r.returncode)
+            fails += 1
+        # a kill in the middle of a WARC record leaves part of it (check said so above); the
+        # next crawl cut it: no file is left marked as being written, every one reads whole
+        marks = [f for f in os.listdir(corpus + "/warc") if f.endswith(".open")]
+        ck = subprocess.run([zc, "check", "--corpus", corpus], capture_output=True, text=True)
+        print("WARC records left in part by a kill: %d; files still marked as being written after the final crawl: %d"
+              % (cut_records, len(marks)))
+        if marks or ck.returncode != 0 or "ends in part" in ck.stdout:
+            print("FAIL after the final crawl: %s %s" % (marks[:3], ck.stdout[-500:]))
             fails += 1
         ex = subprocess.run([zc, "export", "--all", "--format", "jsonl", "--corpus", corpus], capture_output=True, text=True)
         open(work + "/all.jsonl", "w").write(ex.stdout)
@@ -120,7 +131,7 @@ def main():
             fails += 1
     finally:
         srv.stop()
-    print("%d passed, %d failed" % (5 - min(fails, 5), fails))
+    print("%d passed, %d failed" % (6 - min(fails, 6), fails))
     sys.exit(1 if fails else 0)
 
 

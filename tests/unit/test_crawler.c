@@ -4,9 +4,14 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "crawler.h"
+#include "zc.h"
 
 static void test_robots(void **state)
 {
@@ -86,10 +91,105 @@ static void test_answers(void **state)
 	assert_int_not_equal(zc_answer_parse(&ep, "https://x/", "<html>redesigned</html>", 23, NULL, &l), 0);
 }
 
+static int count_record(json_t *h, const char *block, size_t len, void *arg)
+{
+	(void)h;
+	(void)block;
+	(void)len;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static long long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+static void on_cut(const char *file, long long cut, void *arg)
+{
+	(void)file;
+	*(long long *)arg += cut;
+}
+
+/* A crawl killed in the middle of a record: the file ends in part of a gzip member and its
+   marker stays.  zhengce check reads the records before the part, the next crawl cuts it; with
+   no marker such an end is damage. */
+static void test_warc_cut(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/zc-warc-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	zc_warc *w;
+	assert_int_equal(zc_warc_open(dir, 0, &w), 0);
+	zc_warc_ref ref;
+	const char *req = "GET / HTTP/1.1\r\nHost: www.gov.cn\r\n\r\n";
+	const char *head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n";
+	const char *body = "<html><body><h1>关于推进医疗联合体建设和发展的指导意见</h1></body></html>";
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(zc_warc_exchange(w, "https://www.gov.cn/", req, strlen(req), head, strlen(head), body,
+						  strlen(body), 200, NULL, &ref), 0);
+	char path[256], mark[300];
+	snprintf(path, sizeof path, "%s/warc/%s", dir, ref.file);
+	snprintf(mark, sizeof mark, "%s.open", path);
+	assert_int_equal(access(mark, F_OK), 0);	/* being written */
+	zc_warc_close(&w);
+	assert_int_not_equal(access(mark, F_OK), 0);	/* closed: no marker */
+	long long whole = file_size(path);
+	int n = 0;
+	assert_int_equal(zc_warc_read(path, count_record, &n, NULL), 0);
+	assert_int_equal(n, 7);	/* warcinfo, then a request and a response per exchange */
+
+	/* the kill: the first 100 bytes of the last record's member once more, and the marker */
+	FILE *f = fopen(path, "rb");
+	char part[100];
+	assert_int_equal(fseeko(f, ref.offset, SEEK_SET), 0);
+	assert_int_equal(fread(part, 1, sizeof part, f), sizeof part);
+	fclose(f);
+	f = fopen(path, "ab");
+	fwrite(part, 1, sizeof part, f);
+	fclose(f);
+	long long cut = -1;
+	n = 0;
+	assert_int_equal(zc_warc_read(path, count_record, &n, &cut), ZC_EPARSE);	/* no marker: damage */
+	fclose(fopen(mark, "w"));
+	n = 0;
+	assert_int_equal(zc_warc_read(path, count_record, &n, NULL), ZC_EPARSE);
+	n = 0;
+	assert_int_equal(zc_warc_read(path, count_record, &n, &cut), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(cut, 100);
+
+	/* the next crawl */
+	long long noted = 0;
+	assert_int_equal(zc_warc_repair(dir, on_cut, &noted), 0);
+	assert_int_equal(noted, 100);
+	assert_int_equal(file_size(path), whole);
+	assert_int_not_equal(access(mark, F_OK), 0);
+	n = 0;
+	assert_int_equal(zc_warc_read(path, count_record, &n, NULL), 0);
+	assert_int_equal(n, 7);
+
+	/* a marker whose file was never made (killed in between) goes quietly */
+	char gone[300];
+	snprintf(gone, sizeof gone, "%s/warc/zhengce-never-made.warc.gz.open", dir);
+	fclose(fopen(gone, "w"));
+	noted = 0;
+	assert_int_equal(zc_warc_repair(dir, on_cut, &noted), 0);
+	assert_int_equal(noted, 0);
+	assert_int_not_equal(access(gone, F_OK), 0);
+
+	unlink(path);
+	char wdir[256];
+	snprintf(wdir, sizeof wdir, "%s/warc", dir);
+	rmdir(wdir);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_warc_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "parser.h"
@@ -101,11 +102,38 @@ static void test_urls(void **state)
 	assert_null(zc_url_resolve("https://a.gov.cn/", "javascript:void(0)"));
 }
 
+/* UTF-8 as it comes: valid runs kept byte for byte, NULs dropped, each byte of a broken
+   sequence one U+FFFD, counted */
+static void test_utf8_repair(void **state)
+{
+	(void)state;
+	static const char in[] = "\xE5\x8C\xBB" "\0" "a" "\xE5\x8C" "b" "\x80" "\xE4\xBD\x93" "\xE5";
+	char *out;
+	size_t n;
+	int bad;
+	assert_int_equal(zc_charset_convert(in, sizeof in - 1, "UTF-8", &out, &n, &bad), 0);
+	assert_string_equal(out, "医a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD体\xEF\xBF\xBD");
+	assert_int_equal(n, strlen(out));
+	assert_int_equal(bad, 4);
+	free(out);
+	static const char page[] = "<p>关于推进医疗联合体建设和发展的指导意见</p>";
+	const char *cs;
+	assert_int_equal(zc_charset_decode(page, sizeof page - 1, "text/html", &out, &n, &cs, &bad), 0);
+	assert_string_equal(cs, "UTF-8");
+	assert_string_equal(out, page);
+	assert_int_equal(bad, 0);
+	free(out);
+	assert_int_equal(zc_charset_convert("", 0, "UTF-8", &out, &n, &bad), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(n, 0);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_docno), cmocka_unit_test(test_numerals),
-		cmocka_unit_test(test_types), cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_types), cmocka_unit_test(test_urls), cmocka_unit_test(test_utf8_repair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
