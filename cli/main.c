@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libxml/parser.h>
 #include <stdio.h>
@@ -539,13 +540,15 @@ typedef struct exp_ctx {
 	zc_exporter *e;
 	filter f;
 	long n;
+	int rc;			/* why a row could not be written (a full disk) */
 } exp_ctx;
 
 static int export_one(json_t *page, void *arg)
 {
 	exp_ctx *x = arg;
 	x->n++;
-	return zc_export_doc(x->e, page) == ZC_OK ? 0 : 1;
+	x->rc = zc_export_doc(x->e, page);
+	return x->rc != ZC_OK;
 }
 
 /* query's table: code, date, province, type, title */
@@ -610,6 +613,39 @@ static int entries_txn(zc_txn *t, void *arg)
 	x->t = t;
 	int rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_one, x);
 	return rc != ZC_OK ? rc : x->rc;
+}
+
+/*
+ * An output file (-o) is written beside its name, as NAME.part-PID, and renamed over it once it
+ * is whole and on disk: an export that fails (a full disk) or is killed never leaves a file cut
+ * short under the name, nor destroys the one an earlier run wrote there.
+ */
+static char *part_name(const char *out)
+{
+	return zc_asprintf("%s.part-%ld", out, (long)getpid());
+}
+
+/* closes f (when not NULL) and, rc being ZC_OK, puts the part in place of out; else removes it */
+static int part_finish(FILE *f, const char *part, const char *out, int rc)
+{
+	if (f) {
+		if (rc == ZC_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+			rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+		if (fclose(f) != 0 && rc == ZC_OK)
+			rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+	} else if (rc == ZC_OK) {
+		/* written by a library (XLSX): its bytes to disk before the rename */
+		int fd = open(part, O_RDONLY);
+		if (fd < 0 || fsync(fd) != 0)
+			rc = ZC_EIO;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (rc == ZC_OK && rename(part, out) != 0)
+		rc = ZC_EIO;
+	if (rc != ZC_OK)
+		unlink(part);
+	return rc;
 }
 
 static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const filter *flt)
@@ -684,30 +720,39 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	if (open_corpus(cmd, corpus_dir(corpus), &idx))
 		return 1;
 	FILE *f = stdout;
-	if (out && fmt != ZC_FMT_XLSX && !(f = fopen(out, "w"))) {
+	char *part = out ? part_name(out) : NULL;
+	if (out && fmt != ZC_FMT_XLSX && !(f = fopen(part, "w"))) {
 		fprintf(stderr, "zhengce %s: cannot write %s: %s\n", cmd, out, strerror(errno));
+		free(part);
 		zc_index_close(&idx);
 		return 1;
 	}
 	int rc;
 	if (is_entries) {
-		rc = entries_write(idx, f, out, fmt, bom, &x.f);
+		rc = entries_write(idx, f, part, fmt, bom, &x.f);
 	} else if (fmt == ZC_FMT_TABLE) {
 		rc = table_write(idx, f, &x.f);
 	} else {
-		rc = zc_export_begin(f, out, fmt, "documents", x.f.excluded != 0, bom, &x.e);
+		rc = zc_export_begin(f, part, fmt, "documents", x.f.excluded != 0, bom, &x.e);
 		if (rc == ZC_OK) {
 			rc = for_matching_pages(idx, &x.f, export_one, &x);
+			if (rc != ZC_OK && x.rc != ZC_OK)
+				rc = x.rc;
 			int erc = zc_export_end(&x.e);
 			if (rc == ZC_OK)
 				rc = erc;
 		}
 	}
-	if (f != stdout && fclose(f) != 0)
-		rc = ZC_EIO;
+	if (out)
+		rc = part_finish(f != stdout ? f : NULL, part, out, rc);
+	free(part);
 	zc_index_close(&idx);
 	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce %s: %s\n", cmd, zc_strerror(rc));
+		if (out)
+			fprintf(stderr, "zhengce %s: cannot write %s: %s%s\n", cmd, out, zc_strerror(rc),
+				access(out, F_OK) == 0 ? " (the file there is as it was)" : "");
+		else
+			fprintf(stderr, "zhengce %s: %s\n", cmd, zc_strerror(rc));
 		return 1;
 	}
 	return 0;
@@ -1085,23 +1130,25 @@ static int cmd_report(int argc, char **argv)
 	if (rc == ZC_OK)
 		rc = zc_index_read(idx, meta_txn, &m);
 	zc_index_close(&idx);
-	FILE *f = fopen(out, "w");
-	if (!f) {
+	char *part = part_name(out);
+	FILE *f = rc == ZC_OK ? fopen(part, "w") : NULL;
+	if (rc == ZC_OK && !f) {
 		fprintf(stderr, "zhengce report: cannot write %s: %s\n", out, strerror(errno));
 		rc = ZC_EIO;
+	} else if (f) {
+		rc = part_finish(f, part, out, zc_report_write(f, s, m.profile, m.crawled));
+		if (rc != ZC_OK)
+			fprintf(stderr, "zhengce report: cannot write %s: %s%s\n", out, zc_strerror(rc),
+				access(out, F_OK) == 0 ? " (the file there is as it was)" : "");
 	} else {
-		if (rc == ZC_OK)
-			rc = zc_report_write(f, s, m.profile, m.crawled);
-		if (fclose(f) != 0)
-			rc = ZC_EIO;
+		fprintf(stderr, "zhengce report: %s\n", zc_strerror(rc));
 	}
+	free(part);
 	free(m.profile);
 	free(m.crawled);
 	zc_stats_free(&s);
-	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce report: %s\n", zc_strerror(rc));
+	if (rc != ZC_OK)
 		return 1;
-	}
 	printf("wrote %s\n", out);
 	return 0;
 }

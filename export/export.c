@@ -9,6 +9,7 @@
 #include "export.h"
 #include "../common/zc.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -167,6 +168,12 @@ static void columns(const zc_exporter *e, const char *const **cols, size_t *n, s
 	}
 }
 
+/* the error of a failed write: a full disk said as such */
+static int write_error(void)
+{
+	return errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+}
+
 static int write_row(zc_exporter *e, json_t *r, int header)
 {
 	const char *const *cols;
@@ -176,7 +183,7 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 		char *s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		int ok = fputs(s, e->out) >= 0 && fputc('\n', e->out) != EOF;
 		free(s);
-		return ok ? ZC_OK : ZC_EIO;
+		return ok ? ZC_OK : write_error();
 	}
 	for (size_t i = 0; i < n + nx; i++) {
 		const char *col = i < n ? cols[i] : EXCL_COLS[i - n];
@@ -199,7 +206,7 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 		zc_buf_addstr(&e->line, "\r\n");
 		int ok = fwrite(e->line.data, 1, e->line.len, e->out) == e->line.len;
 		zc_buf_reset(&e->line);
-		return ok ? ZC_OK : ZC_EIO;
+		return ok ? ZC_OK : write_error();
 	}
 	return ZC_OK;
 }
@@ -263,9 +270,9 @@ int zc_export_end(zc_exporter **pe)
 	if (!e)
 		return ZC_OK;
 	if (e->wb && workbook_close(e->wb) != LXW_NO_ERROR)
-		rc = ZC_EIO;
+		rc = write_error();
 	if (e->out && fflush(e->out) != 0)
-		rc = ZC_EIO;
+		rc = write_error();
 	zc_buf_free(&e->line);
 	free(e);
 	*pe = NULL;

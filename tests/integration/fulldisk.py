@@ -7,6 +7,7 @@ The crawl must stop with a message that says the disk is full and a non-zero exi
 must stay readable and consistent (`zhengce check`); moved to a filesystem with room, the next
 crawl resumes and the corpus ends equal to the truth.
 """
+import csv
 import os
 import shutil
 import subprocess
@@ -61,10 +62,34 @@ def main():
         cmp = subprocess.run([sys.executable, os.path.join(HERE, "compare_truth.py"), mirror + "/truth.jsonl",
                               work + "/all.jsonl", "--strict-decisions"], capture_output=True, text=True)
         check(cmp.returncode == 0, "the resumed corpus equals the truth")
+
+        # an export that runs out of room fails, says so, and leaves the file an earlier export
+        # wrote where it was, whole; with room it replaces it
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small], check=True)
+        for fmt in ("csv", "xlsx"):
+            out = small + "/corpus." + fmt
+            earlier = b"an earlier export\n"
+            open(out, "wb").write(earlier)
+            ex = subprocess.run([zc, "export", "--format", fmt, "--corpus", big, "-o", out], capture_output=True, text=True)
+            print(ex.stderr.strip())
+            check(ex.returncode == 1 and "cannot write" in ex.stderr and "as it was" in ex.stderr and
+                  ("no space left" in ex.stderr or fmt == "xlsx"),
+                  "%s export to a full 64 KB filesystem exits 1, says %sthe file there is as it was" %
+                  (fmt, "the disk is full and " if fmt == "csv" else ""))
+            check(open(out, "rb").read() == earlier and os.listdir(small) == ["corpus." + fmt],
+                  "%s: the earlier file is untouched and no part of the new one is left" % fmt)
+            os.remove(out)
+        subprocess.run(["umount", small])
+        out = work + "/corpus.csv"
+        open(out, "w").write("an earlier export\n")
+        ex = subprocess.run([zc, "export", "--corpus", big, "-o", out], capture_output=True, text=True)
+        rows = list(csv.reader(open(out, encoding="utf-8-sig")))
+        check(ex.returncode == 0 and len(rows) == 1 + 609 and [f for f in os.listdir(work) if ".part-" in f] == [],
+              "with room, the export replaces it: %d rows of documents" % (len(rows) - 1))
     finally:
         srv.stop()
         subprocess.run(["umount", small], stderr=subprocess.DEVNULL)
-    print("%d passed, %d failed" % (5 - len(fails), len(fails)))
+    print("%d passed, %d failed" % (10 - len(fails), len(fails)))
     sys.exit(1 if fails else 0)
 
 
