@@ -6,6 +6,7 @@
  * is flushed to the file before zc_warc_exchange() returns, so the page that names it is
  * stored after it exists.
  */
+#define _GNU_SOURCE	/* memmem */
 #include "crawler.h"
 #include "../common/zc.h"
 
@@ -383,7 +384,9 @@ static int members(const char *path, zc_buf *out, long long *complete, long long
 				*complete = at + (long long)(z.next_in - in);
 				whole = out ? out->len : 0;
 				inflateReset(&z);
-			} else if (zr != Z_OK && !(zr == Z_BUF_ERROR && got)) {
+			} else if (zr == Z_BUF_ERROR && z.avail_in == 0) {
+				break;	/* the output was full and nothing more is pending: more input */
+			} else if (zr != Z_OK) {
 				rc = ZC_EPARSE;	/* not gzip, or damaged */
 				break;
 			}
@@ -466,17 +469,19 @@ int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *c
 			rc = ZC_EPARSE;
 			break;
 		}
-		char *end = strstr(all.data + pos, "\r\n\r\n");
+		/* searches bounded by what is there (strstr would scan to the end of the file's text for
+		   every record, and stop at a NUL) */
+		char *end = memmem(all.data + pos, all.len - pos, "\r\n\r\n", 4);
 		if (!end) {
 			rc = ZC_EPARSE;
 			break;
 		}
 		json_t *h = json_object();
 		long long clen = -1;
-		char *line = strstr(all.data + pos, "\r\n") + 2;
+		char *line = (char *)memmem(all.data + pos, (size_t)(end + 2 - (all.data + pos)), "\r\n", 2) + 2;
 		json_object_set_new(h, "version", json_stringn(all.data + pos, (size_t)(line - 2 - (all.data + pos))));
 		while (line < end) {
-			char *e = strstr(line, "\r\n");
+			char *e = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
 			char *colon = memchr(line, ':', (size_t)(e - line));
 			if (colon) {
 				char *k = zc_strndup(line, (size_t)(colon - line));
