@@ -625,14 +625,15 @@ static char *part_name(const char *out)
 	return zc_asprintf("%s.part-%ld", out, (long)getpid());
 }
 
-/* closes f (when not NULL) and, rc being ZC_OK, puts the part in place of out; else removes it */
-static int part_finish(FILE *f, const char *part, const char *out, int rc)
+/* closes f (when not NULL) and, rc being ZC_OK, puts the part in place of out; else removes it
+   and says why, and whether out is still the file an earlier run wrote */
+static int part_finish(const char *cmd, FILE *f, const char *part, const char *out, int rc)
 {
 	if (f) {
 		if (rc == ZC_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-			rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+			rc = zc_write_error(errno);
 		if (fclose(f) != 0 && rc == ZC_OK)
-			rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+			rc = zc_write_error(errno);
 	} else if (rc == ZC_OK) {
 		/* written by a library (XLSX): its bytes to disk before the rename */
 		int fd = open(part, O_RDONLY);
@@ -643,8 +644,11 @@ static int part_finish(FILE *f, const char *part, const char *out, int rc)
 	}
 	if (rc == ZC_OK && rename(part, out) != 0)
 		rc = ZC_EIO;
-	if (rc != ZC_OK)
+	if (rc != ZC_OK) {
 		unlink(part);
+		fprintf(stderr, "zhengce %s: cannot write %s: %s%s\n", cmd, out, zc_strerror(rc),
+			access(out, F_OK) == 0 ? " (the file there is as it was)" : "");
+	}
 	return rc;
 }
 
@@ -744,18 +748,12 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 		}
 	}
 	if (out)
-		rc = part_finish(f != stdout ? f : NULL, part, out, rc);
+		rc = part_finish(cmd, f != stdout ? f : NULL, part, out, rc);
+	else if (rc != ZC_OK)
+		fprintf(stderr, "zhengce %s: %s\n", cmd, zc_strerror(rc));
 	free(part);
 	zc_index_close(&idx);
-	if (rc != ZC_OK) {
-		if (out)
-			fprintf(stderr, "zhengce %s: cannot write %s: %s%s\n", cmd, out, zc_strerror(rc),
-				access(out, F_OK) == 0 ? " (the file there is as it was)" : "");
-		else
-			fprintf(stderr, "zhengce %s: %s\n", cmd, zc_strerror(rc));
-		return 1;
-	}
-	return 0;
+	return rc != ZC_OK;
 }
 
 /*
@@ -1131,17 +1129,14 @@ static int cmd_report(int argc, char **argv)
 		rc = zc_index_read(idx, meta_txn, &m);
 	zc_index_close(&idx);
 	char *part = part_name(out);
-	FILE *f = rc == ZC_OK ? fopen(part, "w") : NULL;
-	if (rc == ZC_OK && !f) {
+	FILE *f;
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce report: %s\n", zc_strerror(rc));
+	} else if (!(f = fopen(part, "w"))) {
 		fprintf(stderr, "zhengce report: cannot write %s: %s\n", out, strerror(errno));
 		rc = ZC_EIO;
-	} else if (f) {
-		rc = part_finish(f, part, out, zc_report_write(f, s, m.profile, m.crawled));
-		if (rc != ZC_OK)
-			fprintf(stderr, "zhengce report: cannot write %s: %s%s\n", out, zc_strerror(rc),
-				access(out, F_OK) == 0 ? " (the file there is as it was)" : "");
 	} else {
-		fprintf(stderr, "zhengce report: %s\n", zc_strerror(rc));
+		rc = part_finish("report", f, part, out, zc_report_write(f, s, m.profile, m.crawled));
 	}
 	free(part);
 	free(m.profile);

@@ -1,6 +1,7 @@
 /* zc.c - errors, allocation, zc_buf and string helpers (see zc.h). */
 #include "zc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,11 @@ const char *zc_strerror(int err)
 	case ZC_ESCOPE: return "URL outside the crawl scope";
 	}
 	return "unknown error";
+}
+
+int zc_write_error(int errnum)
+{
+	return errnum == ENOSPC ? ZC_EFULL : ZC_EIO;
 }
 
 static void oom(size_t n)

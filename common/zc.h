@@ -37,6 +37,8 @@ enum zc_err {
 };
 
 const char *zc_strerror(int err);
+/* The code of a failed write or create from its errno: ZC_EFULL for a full disk, else ZC_EIO. */
+int zc_write_error(int errnum);
 
 /* Allocation: never returns NULL (aborts on exhaustion, see above). */
 void *zc_malloc(size_t n);

@@ -152,7 +152,7 @@ static int open_next(zc_warc *w)
 	free(mark);
 	free(path);
 	if (!w->f)
-		return err == ENOSPC ? ZC_EFULL : ZC_EIO;
+		return zc_write_error(err);
 	w->size = 0;
 	return ZC_OK;
 }
@@ -160,7 +160,7 @@ static int open_next(zc_warc *w)
 static int put_bytes(zc_warc *w, const void *p, size_t n)
 {
 	if (n && fwrite(p, 1, n, w->f) != n)
-		return errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+		return zc_write_error(errno);
 	w->size += (long long)n;
 	return ZC_OK;
 }
@@ -227,7 +227,7 @@ static int write_record(zc_warc *w, const char *head, size_t hlen, const char *b
 	const size_t lens[PARTS] = {hlen, blen, blen2, 4};
 	int rc = hlen + blen + blen2 + 4 <= SMALL_RECORD ? gzip_whole(w, parts, lens) : gzip_streamed(w, parts, lens);
 	if (rc == ZC_OK && fflush(w->f) != 0)
-		rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+		rc = zc_write_error(errno);
 	if (rc != ZC_OK) {
 		/* leave no partial record behind (a full disk): cut the file back to the last
 		   complete record, so the archive stays valid WARC */
@@ -270,7 +270,7 @@ int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out)
 	w->rnd_used = sizeof w->rnd;	/* none drawn yet */
 	w->max = max_bytes ? max_bytes : (size_t)1 << 30;
 	if (mkdir(w->dir, 0755) != 0 && errno != EEXIST) {
-		int rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+		int rc = zc_write_error(errno);
 		free(w->dir);
 		free(w);
 		return rc;

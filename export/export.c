@@ -168,12 +168,6 @@ static void columns(const zc_exporter *e, const char *const **cols, size_t *n, s
 	}
 }
 
-/* the error of a failed write: a full disk said as such */
-static int write_error(void)
-{
-	return errno == ENOSPC ? ZC_EFULL : ZC_EIO;
-}
-
 static int write_row(zc_exporter *e, json_t *r, int header)
 {
 	const char *const *cols;
@@ -183,7 +177,7 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 		char *s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		int ok = fputs(s, e->out) >= 0 && fputc('\n', e->out) != EOF;
 		free(s);
-		return ok ? ZC_OK : write_error();
+		return ok ? ZC_OK : zc_write_error(errno);
 	}
 	for (size_t i = 0; i < n + nx; i++) {
 		const char *col = i < n ? cols[i] : EXCL_COLS[i - n];
@@ -206,7 +200,7 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 		zc_buf_addstr(&e->line, "\r\n");
 		int ok = fwrite(e->line.data, 1, e->line.len, e->out) == e->line.len;
 		zc_buf_reset(&e->line);
-		return ok ? ZC_OK : write_error();
+		return ok ? ZC_OK : zc_write_error(errno);
 	}
 	return ZC_OK;
 }
@@ -270,9 +264,9 @@ int zc_export_end(zc_exporter **pe)
 	if (!e)
 		return ZC_OK;
 	if (e->wb && workbook_close(e->wb) != LXW_NO_ERROR)
-		rc = write_error();
+		rc = zc_write_error(errno);
 	if (e->out && fflush(e->out) != 0)
-		rc = write_error();
+		rc = zc_write_error(errno);
 	zc_buf_free(&e->line);
 	free(e);
 	*pe = NULL;

@@ -128,7 +128,7 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	if (!(flags & ZC_INDEX_RDONLY)) {
 		mkdir(dir, 0755);
 		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-			rc = errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+			rc = zc_write_error(errno);
 			goto out;
 		}
 	} else {
@@ -257,7 +257,7 @@ int zc_index_lock_crawl(const char *dir, int *fd, long *holder)
 	*fd = -1;
 	*holder = 0;
 	if (f < 0)
-		return errno == ENOSPC ? ZC_EFULL : ZC_EIO;
+		return zc_write_error(errno);
 	if (flock(f, LOCK_EX | LOCK_NB) != 0) {
 		char buf[32] = "";
 		ssize_t n = pread(f, buf, sizeof buf - 1, 0);
