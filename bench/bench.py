@@ -13,7 +13,9 @@ usage: bench.py BUILD WORK [--runs N] [--scale K] [--big B] [--write-docs FILE]
   recrawl    an unchanged re-crawl vs the first crawl: requests, article bodies, wall time
   export     queries and export of the scale-B corpus (about 100,000 documents) vs a bare LMDB
              scan (mdb_dump) of the same table
-Medians of --runs runs where a run is cheap; all figures from this machine, this invocation.
+Medians of --runs runs where a run is cheap; the unthrottled crawls of zhengce, wget2 and Scrapy
+take turns round by round, and their ratios are medians of the rounds' ratios (with the range).
+All figures from this machine, this invocation.
 Mirrors are generated into WORK once per version of the generator (WORK/mirror-K/.generator).
 """
 import argparse
@@ -120,14 +122,6 @@ def main():
     m = Mirror(m1, log=a.work + "/m1.log")
     try:
         corpus = a.work + "/corpus-1"
-        runs = []
-        for _ in range(a.runs):
-            shutil.rmtree(corpus, ignore_errors=True)
-            before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
-            w1, cpu1, rss1, anon1, _ = run_measured(m.crawl_cmd(zc, corpus))
-            runs.append((w1, cpu1, rss1, anon1, sum(1 for _ in open(m.log)) - before))
-        w1, cpu1, rss1, anon1, reqs1 = (statistics.median(r[i] for r in runs) for i in range(5))
-        zc_pps = reqs1 / cpu1
         # the same URLs zhengce fetched, https:// ones over TLS as zhengce reads them: the references
         # use the mirror as their proxy; Scrapy tunnels through its HTTP port (CONNECT, which the
         # mirror ends in TLS), wget2 speaks TLS to its TLS port and asks for the absolute URL
@@ -138,45 +132,65 @@ def main():
         proxy = "http://127.0.0.1:%d" % m.http
         env = dict(os.environ, http_proxy=proxy, HTTP_PROXY=proxy, https_proxy=proxy, HTTPS_PROXY=proxy)
         dl = a.work + "/wget2"
-        runs = []
+        # the three crawlers take turns, round after round: a shared machine's speed drifts over
+        # minutes, and a ratio of runs made side by side drifts far less than a ratio of medians
+        # taken minutes apart; each ratio below is the median of the rounds' ratios
+        zr, wr, sr_ = [], [], []
         for _ in range(a.runs):
+            shutil.rmtree(corpus, ignore_errors=True)
+            before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
+            w1, cpu1, rss1, anon1, r = run_measured(m.crawl_cmd(zc, corpus))
+            if r.returncode != 0:
+                sys.exit("bench: the scale-1 crawl failed:\n%s" % r.stderr)
+            zr.append((w1, cpu1, rss1, anon1, sum(1 for _ in open(m.log)) - before))
             shutil.rmtree(dl, ignore_errors=True)
             ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
                                          "--http-proxy", "127.0.0.1:%d" % m.http, "--https-proxy", "127.0.0.1:%d" % m.tls,
                                          "--ca-certificate", m1 + "/tls/ca.pem", "--tries", "2"], env=env)
-            runs.append((ww, wcpu))
-        ww, wcpu = (statistics.median(r[i] for r in runs) for i in range(2))
-        wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
-        if not wget_pages:
-            sys.exit("bench: wget2 fetched nothing")
-        row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (wget_pages / wcpu),
-            "wget2 (%d pages)" % wget_pages, "%.2fx" % (zc_pps / (wget_pages / wcpu)), ">= 3x",
-            "yes" if zc_pps / (wget_pages / wcpu) >= 3 else "NO")
-        runs = []
-        for _ in range(a.runs):
-            sw, scpu, srss, _, sr = run_measured(
+            wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
+            if not wget_pages:
+                sys.exit("bench: wget2 fetched nothing")
+            wr.append((ww, wcpu, wget_pages))
+            sw, scpu, srss, _, r = run_measured(
                 ["scrapy", "runspider", os.path.join(ROOT, "bench", "spider.py"), "-a", "urls=" + urls, "-o",
                  a.work + "/scrapy.jsonl:jsonlines", "-s", "LOG_LEVEL=ERROR"], env=env, cwd=a.work)
             scrapy_pages = sum(1 for _ in open(a.work + "/scrapy.jsonl")) if os.path.exists(a.work + "/scrapy.jsonl") else 0
             if os.path.exists(a.work + "/scrapy.jsonl"):
                 os.remove(a.work + "/scrapy.jsonl")
             if not scrapy_pages:
-                sys.exit("bench: the Scrapy spider fetched nothing (exit %d):\n%s" % (sr.returncode, sr.stderr[-2000:]))
-            runs.append((sw, scpu, srss))
-        sw, scpu, srss = (statistics.median(r[i] for r in runs) for i in range(3))
-        ratio = zc_pps / (scrapy_pages / scpu)
+                sys.exit("bench: the Scrapy spider fetched nothing (exit %d):\n%s" % (r.returncode, r.stderr[-2000:]))
+            sr_.append((sw, scpu, srss, scrapy_pages))
+        med = lambda rs, i: statistics.median(x[i] for x in rs)
+        w1, cpu1, rss1, anon1, reqs1 = (med(zr, i) for i in range(5))
+        ww, wcpu, wget_pages = (med(wr, i) for i in range(3))
+        sw, scpu, srss, scrapy_pages = (med(sr_, i) for i in range(4))
+        zc_pps = reqs1 / cpu1
+        wget_pps = wget_pages / wcpu
+
+        def paired(f):
+            """the median of the rounds' ratios, and their range"""
+            v = [f(z, w, s) for z, w, s in zip(zr, wr, sr_)]
+            return statistics.median(v), min(v), max(v)
+
+        def shown(p, fmt="%.2f"):
+            return (fmt + "x") % p[0] if len(zr) < 2 else (fmt + "x (" + fmt + "-" + fmt + ")") % p
+
+        r_wget = paired(lambda z, w, s: (z[4] / z[1]) / (w[2] / w[1]))
+        row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % wget_pps,
+            "wget2 (%d pages)" % wget_pages, shown(r_wget), ">= 3x", "yes" if r_wget[0] >= 3 else "NO")
         # what the 3x-wget2 target asks: a crawler that fetched each page as cheaply as wget2
         # and did nothing with it but the bare libxml2 parse (xmllint, the parse row above)
         # would reach this many pages per CPU second; 3x wget2 needs fetching far cheaper than
         # wget2's
-        wget_pps = wget_pages / wcpu
         fetch_parse = 1.0 / (1.0 / wget_pps + bare_parse_cpu / len(files))
         row("ceiling: wget2's fetch + bare parse", "%.0f pages/CPU-s" % fetch_parse, "%.0f req/CPU-s" % wget_pps,
             "wget2 (fetch and save)", "%.2fx" % (fetch_parse / wget_pps), "-", "-")
+        r_scrapy = paired(lambda z, w, s: (z[4] / z[1]) / (s[3] / s[1]))
         row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % (scrapy_pages / scpu),
-            "Scrapy spider (%d pages)" % scrapy_pages, "%.2fx" % ratio, ">= 10x", "yes" if ratio >= 10 else "NO")
-        row("crawl: peak RSS", "%.1f MB" % rss1, "%.1f MB" % srss, "Scrapy spider", "%.3fx" % (rss1 / srss), "<= 0.25x",
-            "yes" if rss1 / srss <= 0.25 else "NO")
+            "Scrapy spider (%d pages)" % scrapy_pages, shown(r_scrapy), ">= 10x", "yes" if r_scrapy[0] >= 10 else "NO")
+        r_rss = paired(lambda z, w, s: z[2] / s[2])
+        row("crawl: peak RSS", "%.1f MB" % rss1, "%.1f MB" % srss, "Scrapy spider", shown(r_rss, "%.3f"), "<= 0.25x",
+            "yes" if r_rss[0] <= 0.25 else "NO")
         row("crawl: wall time, %d requests" % reqs1, "%.1f s" % w1, "%.1f s" % ww, "wget2 (articles only)", "-", "-", "-")
         row("mirror keeps up: req/s it served", "%.0f req/s (zhengce)" % (reqs1 / w1), "%.0f req/s" % (wget_pages / ww),
             "wget2 through it", "%.2fx" % ((reqs1 / w1) / (wget_pages / ww)), "-", "-")
@@ -256,6 +270,8 @@ def main():
     corpus, gen_big, wb, cpub, rssb, anonb, nb = crawl_scale(a.big)
     row("peak RSS, scale %d (%d req) vs 1" % (a.big, nb), "%.1f MB" % rssb, "%.1f MB" % rss1, "scale 1 crawl",
         "%.2fx" % (rssb / rss1), "-", "-")
+    row("peak heap (RssAnon), scale %d vs 1" % a.big, "%.1f MB" % anonb, "%.1f MB" % anon1, "scale 1 crawl",
+        "%.2fx" % (anonb / anon1), "-", "-")
     db = corpus + "/corpus"
     gen_live = subprocess.run(["mdb_dump", "-p", "-s", "meta", db], capture_output=True, text=True).stdout.split()
     live = lambda t: t + ".1" if "generation" in gen_live and gen_live[gen_live.index("generation") + 1] == "1" else t
@@ -304,8 +320,8 @@ def main():
             f.write("# Performance\n\n`scripts/bench` measures zhengce against named references in the same run and "
                     "reports ratios (`scripts/bench --write-docs` rewrites the table and its notes; the sections under them are "
                     "written by hand and kept).\n\n")
-            f.write("Last run: %s, %s, %d cores, Python %s; medians of %d runs where a run is cheap.\n\n" % (
-                time.strftime("%Y-%m-%d"), platform.platform(), os.cpu_count(), platform.python_version(), a.runs))
+            f.write("Last run: %s, %s, %d cores, Python %s; medians of %d runs where a run is cheap; crawl ratios are medians of the ratios of %d rounds in which zhengce, wget2 and Scrapy took turns (their range in brackets).\n\n" % (
+                time.strftime("%Y-%m-%d"), platform.platform(), os.cpu_count(), platform.python_version(), a.runs, a.runs))
             f.write("| measure | zhengce | reference | reference is | ratio | target | met |\n|---|---|---|---|---|---|---|\n")
             for r in rows:
                 f.write("| %s |\n" % " | ".join(r))
