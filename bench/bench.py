@@ -135,14 +135,14 @@ def main():
         # the three crawlers take turns, round after round: a shared machine's speed drifts over
         # minutes, and a ratio of runs made side by side drifts far less than a ratio of medians
         # taken minutes apart; each ratio below is the median of the rounds' ratios
-        zr, wr, sr_ = [], [], []
+        zc_runs, wget_runs, scrapy_runs = [], [], []
         for _ in range(a.runs):
             shutil.rmtree(corpus, ignore_errors=True)
             before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
             w1, cpu1, rss1, anon1, r = run_measured(m.crawl_cmd(zc, corpus))
             if r.returncode != 0:
                 sys.exit("bench: the scale-1 crawl failed:\n%s" % r.stderr)
-            zr.append((w1, cpu1, rss1, anon1, sum(1 for _ in open(m.log)) - before))
+            zc_runs.append((w1, cpu1, rss1, anon1, sum(1 for _ in open(m.log)) - before))
             shutil.rmtree(dl, ignore_errors=True)
             ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
                                          "--http-proxy", "127.0.0.1:%d" % m.http, "--https-proxy", "127.0.0.1:%d" % m.tls,
@@ -150,7 +150,7 @@ def main():
             wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
             if not wget_pages:
                 sys.exit("bench: wget2 fetched nothing")
-            wr.append((ww, wcpu, wget_pages))
+            wget_runs.append((ww, wcpu, wget_pages))
             sw, scpu, srss, _, r = run_measured(
                 ["scrapy", "runspider", os.path.join(ROOT, "bench", "spider.py"), "-a", "urls=" + urls, "-o",
                  a.work + "/scrapy.jsonl:jsonlines", "-s", "LOG_LEVEL=ERROR"], env=env, cwd=a.work)
@@ -159,21 +159,21 @@ def main():
                 os.remove(a.work + "/scrapy.jsonl")
             if not scrapy_pages:
                 sys.exit("bench: the Scrapy spider fetched nothing (exit %d):\n%s" % (r.returncode, r.stderr[-2000:]))
-            sr_.append((sw, scpu, srss, scrapy_pages))
+            scrapy_runs.append((sw, scpu, srss, scrapy_pages))
         med = lambda rs, i: statistics.median(x[i] for x in rs)
-        w1, cpu1, rss1, anon1, reqs1 = (med(zr, i) for i in range(5))
-        ww, wcpu, wget_pages = (med(wr, i) for i in range(3))
-        sw, scpu, srss, scrapy_pages = (med(sr_, i) for i in range(4))
+        w1, cpu1, rss1, anon1, reqs1 = (med(zc_runs, i) for i in range(5))
+        ww, wcpu, wget_pages = (med(wget_runs, i) for i in range(3))
+        sw, scpu, srss, scrapy_pages = (med(scrapy_runs, i) for i in range(4))
         zc_pps = reqs1 / cpu1
         wget_pps = wget_pages / wcpu
 
         def paired(f):
             """the median of the rounds' ratios, and their range"""
-            v = [f(z, w, s) for z, w, s in zip(zr, wr, sr_)]
+            v = [f(z, w, s) for z, w, s in zip(zc_runs, wget_runs, scrapy_runs)]
             return statistics.median(v), min(v), max(v)
 
         def shown(p, fmt="%.2f"):
-            return (fmt + "x") % p[0] if len(zr) < 2 else (fmt + "x (" + fmt + "-" + fmt + ")") % p
+            return (fmt + "x") % p[0] if len(zc_runs) < 2 else (fmt + "x (" + fmt + "-" + fmt + ")") % p
 
         r_wget = paired(lambda z, w, s: (z[4] / z[1]) / (w[2] / w[1]))
         row("crawl: zhengce pages per CPU second", "%.0f req/CPU-s" % zc_pps, "%.0f req/CPU-s" % wget_pps,
