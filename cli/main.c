@@ -1064,6 +1064,11 @@ static int check_txn(zc_txn *t, void *arg)
 {
 	check_ctx *c = arg;
 	c->t = t;
+	/* the archive is read inside the snapshot: a crawl running beside the check flushes a
+	   page's WARC record before it commits the page, so every page this snapshot holds has its
+	   record in the files by now (read before the snapshot, a page committed in between would
+	   seem to have none) */
+	check_warc(c);
 	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, check_page, c);
 }
 
@@ -1083,7 +1088,6 @@ static int cmd_check(int argc, char **argv)
 	if (open_corpus("check", corpus, &idx))
 		return 1;
 	check_ctx cc = {corpus, 0, 0, 0, 0, NULL, json_object()};
-	check_warc(&cc);
 	int rc = zc_index_read(idx, check_txn, &cc);
 	zc_index_close(&idx);
 	json_decref(cc.ids);

@@ -57,9 +57,22 @@ def main():
     try:
         base = srv.crawl_cmd(zc, corpus, delay=DELAY, max_crawl_delay="1")
         t0 = time.time()
-        r = subprocess.run(base, capture_output=True, text=True)
+        # zhengce check beside the crawl, again and again: a reader must see a consistent
+        # corpus at every instant (every page it sees has its WARC record)
+        with open(work + "/crawl1.out", "w") as o, open(work + "/crawl1.err", "w") as e:
+            first = subprocess.Popen(base, stdout=o, stderr=e)
+        checks, bad = 0, []
+        while first.poll() is None:
+            ck = subprocess.run([zc, "check", "--corpus", corpus], capture_output=True, text=True)
+            if "no corpus" not in ck.stderr:
+                checks += 1
+                if ck.returncode != 0:
+                    bad.append(ck.stdout.strip().splitlines()[:2])
+        r = subprocess.CompletedProcess(base, first.wait(), open(work + "/crawl1.out").read(), open(work + "/crawl1.err").read())
         print(r.stdout + r.stderr)
         check(r.returncode == 0, "crawl of the 64 sites exits 0 (%.0f s)" % (time.time() - t0))
+        check(checks >= 3 and not bad, "zhengce check beside the crawl: %d runs, %d found problems %s" % (
+            checks, len(bad), bad[:1]))
         first_run_lines = len(open(log).read().splitlines())
 
         def run(*args):
