@@ -61,18 +61,27 @@ def main():
         # corpus at every instant (every page it sees has its WARC record)
         with open(work + "/crawl1.out", "w") as o, open(work + "/crawl1.err", "w") as e:
             first = subprocess.Popen(base, stdout=o, stderr=e)
-        checks, bad = 0, []
+        checks, bad, seen = 0, [], set()
         while first.poll() is None:
             ck = subprocess.run([zc, "check", "--corpus", corpus], capture_output=True, text=True)
             if "no corpus" not in ck.stderr:
                 checks += 1
                 if ck.returncode != 0:
                     bad.append(ck.stdout.strip().splitlines()[:2])
+            # and a researcher's query: the selection is published whole or not at all
+            st = subprocess.run([zc, "stats", "--format", "json", "--corpus", corpus], capture_output=True, text=True)
+            if st.returncode == 0:
+                d = json.loads(st.stdout)
+                seen.add((d["documents"], d["entries"]))
         r = subprocess.CompletedProcess(base, first.wait(), open(work + "/crawl1.out").read(), open(work + "/crawl1.err").read())
         print(r.stdout + r.stderr)
         check(r.returncode == 0, "crawl of the 64 sites exits 0 (%.0f s)" % (time.time() - t0))
         check(checks >= 3 and not bad, "zhengce check beside the crawl: %d runs, %d found problems %s" % (
             checks, len(bad), bad[:1]))
+        inc = [t for t in map(json.loads, open(mirror + "/truth.jsonl")) if t.get("decision") == "included"]
+        whole = (len(inc), sum(len(t["entries"]) for t in inc))
+        check(seen and seen <= {(0, 0), whole}, "zhengce stats beside the crawl saw no selection or all of it (%s): %s" % (
+            whole, sorted(seen)))
         first_run_lines = len(open(log).read().splitlines())
 
         def run(*args):
