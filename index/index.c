@@ -132,8 +132,13 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 			goto out;
 		}
 	} else {
+		/* no corpus yet, also while the first crawl creates it: its directory made, its file
+		   not there or shorter than LMDB's two meta pages (read, it would seem damaged) */
 		struct stat st;
-		if (stat(path, &st) != 0) {
+		char *data = zc_asprintf("%s/data.mdb", path);
+		int absent = stat(path, &st) != 0 || stat(data, &st) != 0 || st.st_size < 2 * idx->os_page;
+		free(data);
+		if (absent) {
 			rc = ZC_ENOTFOUND;
 			goto out;
 		}

@@ -67,7 +67,7 @@ def main():
             if "no corpus" not in ck.stderr:
                 checks += 1
                 if ck.returncode != 0:
-                    bad.append(ck.stdout.strip().splitlines()[:2])
+                    bad.append((ck.returncode, ck.stdout.strip().splitlines()[:2], ck.stderr.strip()[:300]))
             # and a researcher's query: the selection is published whole or not at all
             st = subprocess.run([zc, "stats", "--format", "json", "--corpus", corpus], capture_output=True, text=True)
             if st.returncode == 0:

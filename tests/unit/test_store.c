@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -407,6 +408,34 @@ static void test_lock(void **state)
 	zc_index_unlock_crawl(&fd2);
 }
 
+/* a reader that comes while the first crawl creates the corpus finds no corpus yet: the
+   directory made, the database file not there or shorter than its two meta pages */
+static void test_open_while_created(void **state)
+{
+	(void)state;
+	char d[96], path[160];
+	zc_index *idx = NULL;
+	snprintf(d, sizeof d, "%s/being-created", dir);
+	snprintf(path, sizeof path, "%s/corpus", d);
+	assert_int_equal(zc_index_open(d, ZC_INDEX_RDONLY, &idx), ZC_ENOTFOUND);	/* nothing */
+	mkdir(d, 0755);
+	mkdir(path, 0755);
+	assert_int_equal(zc_index_open(d, ZC_INDEX_RDONLY, &idx), ZC_ENOTFOUND);	/* no file */
+	snprintf(path, sizeof path, "%s/corpus/data.mdb", d);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite("\0\0\0\0", 1, 4, f), 4);	/* part of the first meta page */
+	fclose(f);
+	assert_int_equal(zc_index_open(d, ZC_INDEX_RDONLY, &idx), ZC_ENOTFOUND);
+	assert_null(idx);
+	/* once the writer has made it, it opens (the part above was only this test's) */
+	unlink(path);
+	assert_int_equal(zc_index_open(d, 0, &idx), 0);
+	zc_index_close(&idx);
+	assert_int_equal(zc_index_open(d, ZC_INDEX_RDONLY, &idx), 0);
+	zc_index_close(&idx);
+}
+
 static char *cell(const char *s)
 {
 	static char out[256];
@@ -449,7 +478,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
-		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
 		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
