@@ -125,23 +125,21 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	idx->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	idx->file_base = -1;
 	idx->os_page = sysconf(_SC_PAGESIZE);
+	char *data = zc_asprintf("%s/data.mdb", path);
+	struct stat st;
+	int have = stat(data, &st) == 0;
+	free(data);
 	if (!(flags & ZC_INDEX_RDONLY)) {
 		mkdir(dir, 0755);
 		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
 			rc = zc_write_error(errno);
 			goto out;
 		}
-	} else {
+	} else if (!have || st.st_size < 2 * idx->os_page) {
 		/* no corpus yet, also while the first crawl creates it: its directory made, its file
 		   not there or shorter than LMDB's two meta pages (read, it would seem damaged) */
-		struct stat st;
-		char *data = zc_asprintf("%s/data.mdb", path);
-		int absent = stat(path, &st) != 0 || stat(data, &st) != 0 || st.st_size < 2 * idx->os_page;
-		free(data);
-		if (absent) {
-			rc = ZC_ENOTFOUND;
-			goto out;
-		}
+		rc = ZC_ENOTFOUND;
+		goto out;
 	}
 	if ((mrc = mdb_env_create(&idx->env)) != 0) {
 		rc = db_err(mrc);
@@ -151,13 +149,8 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	mdb_env_set_maxreaders(idx->env, 126);
 	/* the map is at least the file's size; start at 1 GiB and double on demand */
 	idx->mapsize = INITIAL_MAP;
-	{
-		char *data = zc_asprintf("%s/data.mdb", path);
-		struct stat st;
-		if (stat(data, &st) == 0 && (size_t)st.st_size > idx->mapsize)
-			idx->mapsize = (size_t)st.st_size;
-		free(data);
-	}
+	if (have && (size_t)st.st_size > idx->mapsize)
+		idx->mapsize = (size_t)st.st_size;
 	mdb_env_set_mapsize(idx->env, idx->mapsize);
 	mrc = mdb_env_open(idx->env, path, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, 0644);
 	if (mrc != 0) {

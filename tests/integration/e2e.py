@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MIRROR_PY = os.path.join(ROOT, "tests", "mirror", "mirror.py")
 sys.path.insert(0, os.path.join(ROOT, "tests", "mirror"))
-from harness import Mirror  # noqa: E402
+from harness import Mirror, fresh_work  # noqa: E402
 DELAY = 0.05
 
 
@@ -48,11 +48,7 @@ def sha1_b32(data):
 
 def main():
     zc, work = sys.argv[1], sys.argv[2]
-    if os.path.exists(work):
-        shutil.rmtree(work)
-    os.makedirs(work)
-    mirror, corpus, log = work + "/mirror", work + "/corpus", work + "/requests.log"
-    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True)
+    mirror, corpus, log = fresh_work(work, quiet=False)
     srv = Mirror(mirror, log=log)
     try:
         base = srv.crawl_cmd(zc, corpus, delay=DELAY, max_crawl_delay="1")

@@ -13,14 +13,12 @@ no error page, and keep every other site's corpus intact.
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
-from harness import Mirror, run_measured  # noqa: E402
+from harness import Mirror, fresh_work, run_measured  # noqa: E402
 SITES = ["www.gov.cn", "www.zj.gov.cn", "wsjkw.zj.gov.cn", "www.beijing.gov.cn", "wjw.beijing.gov.cn",
          "wjw.nmg.gov.cn", "wsjk.gansu.gov.cn", "wsjkw.gxzf.gov.cn", "www.hebei.gov.cn", "wjw.hubei.gov.cn"]
 RSS = {}
@@ -34,11 +32,7 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--rate", type=float, default=0.08)
     a = ap.parse_args()
-    if os.path.exists(a.work):
-        shutil.rmtree(a.work)
-    os.makedirs(a.work)
-    mirror = a.work + "/mirror"
-    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True, stdout=subprocess.DEVNULL)
+    mirror = fresh_work(a.work)[0]
     results = []
 
     def crawl(name, faults, extra=(), sites=None, mirror_opt=True):

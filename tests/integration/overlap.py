@@ -20,15 +20,13 @@ scripts/torture runs it (six minutes); the suite's e2e_crawl does the same in se
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
-from harness import Mirror  # noqa: E402
+from harness import Mirror, fresh_work  # noqa: E402
 
 fails = 0
 
@@ -54,11 +52,7 @@ def main():
     ap.add_argument("--delay", default="2", help="crawl delay: about 50 requests to the busiest host")
     a = ap.parse_args()
     zc, work = a.zhengce, a.work
-    if os.path.exists(work):
-        shutil.rmtree(work)
-    os.makedirs(work)
-    mirror, corpus, log = work + "/mirror", work + "/corpus", work + "/requests.log"
-    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True, stdout=subprocess.DEVNULL)
+    mirror, corpus, log = fresh_work(work)
     srv = Mirror(mirror, log=log)
     try:
         crawl = srv.crawl_cmd(zc, corpus, delay=a.delay, max_crawl_delay=a.delay)

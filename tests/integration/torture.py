@@ -22,9 +22,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MIRROR_PY = os.path.join(os.path.dirname(HERE), "mirror", "mirror.py")
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
-from harness import Mirror  # noqa: E402
+from harness import Mirror, fresh_work  # noqa: E402
 
 
 def kill_in_selection(zc, srv, work, delay, pages):
@@ -34,9 +33,16 @@ def kill_in_selection(zc, srv, work, delay, pages):
     corpus, log = work + "/corpus-select", srv.log
     crawl = srv.crawl_cmd(zc, corpus, delay=delay, max_crawl_delay="0.1")
 
+    seen = {"at": 0, "lines": 0}
+
     def log_lines():
+        """lines in the mirror's log, reading only what was added since the last call"""
         with open(log, "rb") as f:
-            return f.read().count(b"\n")
+            f.seek(seen["at"])
+            more = f.read()
+        seen["at"] += len(more)
+        seen["lines"] += more.count(b"\n")
+        return seen["lines"]
 
     # how many requests a fresh crawl makes: after the last one it only selects
     shutil.rmtree(corpus, ignore_errors=True)
@@ -104,11 +110,7 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     zc, work = a.zhengce, a.work
-    if os.path.exists(work):
-        shutil.rmtree(work)
-    os.makedirs(work)
-    mirror, corpus, log = work + "/mirror", work + "/corpus", work + "/requests.log"
-    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True, stdout=subprocess.DEVNULL)
+    mirror, corpus, log = fresh_work(work)
     srv = Mirror(mirror, log=log)
     fails = 0
     try:

@@ -1,14 +1,16 @@
 """What the tests and the benchmarks share around the mirror: starting its server, the crawl
 command line that reaches it, and measuring a run.
 
-    from harness import Mirror, run_measured
-    with Mirror(root, log=path) as m:
+    from harness import Mirror, fresh_work, run_measured
+    mirror, corpus, log = fresh_work(work)
+    with Mirror(mirror, log=log) as m:
         subprocess.run(m.crawl_cmd(zhengce, corpus))
 
 The server prints "listening on 127.0.0.1:HTTP tls 127.0.0.1:HTTPS" once it is ready (serve.py);
 Mirror reads the ports from that line.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +57,18 @@ class Mirror:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def fresh_work(work, quiet=True):
+    """Empties the directory work, generates the scale-1 mirror in work/mirror and returns the
+    paths a test uses under work: (mirror, corpus, the mirror's request log)."""
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    mirror = work + "/mirror"
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror], check=True,
+                   stdout=subprocess.DEVNULL if quiet else None)
+    return mirror, work + "/corpus", work + "/requests.log"
 
 
 def run_measured(cmd, env=None, cwd=None):
