@@ -324,116 +324,10 @@ out:
 
 /* ---- reading the corpus ------------------------------------------------------------------ */
 
-typedef struct filter {
-	const char *province;	/* code */
-	int y1, y2;
-	const char *issuer, *type, *keyword;
-	int excluded;		/* 0 included only; 1 excluded only; 2 all */
-} filter;
-
 static const char *jstr(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "";
-}
-
-static int matches(const filter *f, json_t *page)
-{
-	json_t *doc = json_object_get(page, "doc");
-	int inc = !strcmp(jstr(page, "decision"), "included");
-	if ((f->excluded == 0 && !inc) || (f->excluded == 1 && inc))
-		return 0;
-	if (f->province && strcmp(jstr(page, "jurisdiction"), f->province))
-		return 0;
-	const char *w = *jstr(doc, "written_date") ? jstr(doc, "written_date") : jstr(doc, "published_date");
-	int y = atoi(w);
-	if (f->y1 && (y < f->y1 || y > f->y2))
-		return 0;
-	if (f->type && strcmp(jstr(doc, "type"), f->type))
-		return 0;
-	if (f->issuer) {
-		int hit = 0;
-		json_t *iss = json_object_get(doc, "issuers");
-		for (size_t i = 0; i < json_array_size(iss); i++)
-			if (strstr(json_string_value(json_array_get(iss, i)), f->issuer))
-				hit = 1;
-		if (!hit)
-			return 0;
-	}
-	if (f->keyword && !strstr(jstr(doc, "title"), f->keyword) && !strstr(jstr(doc, "body"), f->keyword))
-		return 0;
-	return 1;
-}
-
-typedef int (*page_fn)(json_t *page, void *arg);
-typedef struct scan_ctx {
-	page_fn fn;
-	void *arg;
-	int rc;
-} scan_ctx;
-
-static int scan_pages_txn(zc_txn *t, void *arg)
-{
-	scan_ctx *s = arg;
-	int rc = zc_tx_pages_each(t, s->fn, s->arg);
-	return rc > 0 ? ZC_EIO : rc;	/* a callback stops the walk only when it failed */
-}
-
-/*
- * The pages a filter can match, through an index where there is one: the character-pair index
- * for a keyword, the jurisdiction-year index for a province of included documents; else every
- * page.  fn gets each candidate; matches() confirms.
- */
-typedef struct cand_ctx {
-	const filter *f;
-	page_fn fn;
-	void *arg;
-	zc_txn *t;
-	int rc;
-} cand_ctx;
-
-static int cand_id(uint64_t id, void *arg)
-{
-	cand_ctx *c = arg;
-	json_t *page;
-	if (zc_tx_page_get(c->t, id, &page) != ZC_OK)
-		return 0;
-	if (matches(c->f, page))
-		c->rc = c->fn(page, c->arg);
-	json_decref(page);
-	return c->rc != 0;
-}
-
-static int cand_jy(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	(void)v;
-	(void)vl;
-	cand_ctx *c = arg;
-	if (kl != 14)
-		return 0;
-	char y[5];
-	memcpy(y, (const char *)k + 2, 4);
-	y[4] = '\0';
-	int year = atoi(y);
-	if (c->f->y1 && (year < c->f->y1 || year > c->f->y2))
-		return 0;
-	return cand_id(zc_key_u64((const char *)k + 6), arg);
-}
-
-static int filtered_txn(zc_txn *t, void *arg)
-{
-	cand_ctx *c = arg;
-	c->t = t;
-	if (c->f->keyword) {
-		int rc = zc_tx_grams_find(t, c->f->keyword, cand_id, c);
-		if (rc != ZC_EUSAGE)
-			return rc != ZC_OK ? rc : c->rc;
-	}
-	if (c->f->province && c->f->excluded == 0) {
-		int rc = zc_tx_scan(t, ZC_T_JY, c->f->province, 2, cand_jy, c);
-		return rc != ZC_OK ? rc : c->rc;
-	}
-	return -1;	/* no index applies */
 }
 
 static int open_corpus(const char *cmd, const char *corpus, zc_index **idx)
@@ -458,29 +352,6 @@ static int parse_years(const char *s, int *y1, int *y2)
 	if (*end == '-')
 		*y2 = (int)strtol(end + 1, &end, 10);
 	return *end == '\0' && *y1 > 1900 && *y2 >= *y1;
-}
-
-typedef struct match_all {
-	const filter *f;
-	page_fn fn;
-	void *arg;
-} match_all;
-
-static int match_one(json_t *page, void *arg)
-{
-	match_all *m = arg;
-	return matches(m->f, page) ? m->fn(page, m->arg) : 0;
-}
-
-static int for_matching_pages(zc_index *idx, const filter *f, page_fn fn, void *arg)
-{
-	cand_ctx c = {f, fn, arg, NULL, 0};
-	int rc = zc_index_read(idx, filtered_txn, &c);
-	if (rc != -1)
-		return rc;
-	match_all m = {f, fn, arg};
-	scan_ctx sc = {match_one, &m, 0};
-	return zc_index_read(idx, scan_pages_txn, &sc);
 }
 
 /* ---- stats ---------------------------------------------------------------------------------- */
@@ -525,8 +396,8 @@ static int cmd_stats(int argc, char **argv)
 	if (open_corpus("stats", corpus_dir(corpus), &idx))
 		return 1;
 	zc_stats *s = zc_stats_new();
-	scan_ctx sc = {stats_add, s, 0};
-	int rc = zc_index_read(idx, scan_pages_txn, &sc);
+	zc_query all = {.which = ZC_Q_ALL};
+	int rc = zc_index_query(idx, &all, stats_add, s);
 	if (rc == ZC_OK)
 		zc_stats_print(s, stdout, by, fmt);
 	zc_stats_free(&s);
@@ -538,7 +409,7 @@ static int cmd_stats(int argc, char **argv)
 
 typedef struct exp_ctx {
 	zc_exporter *e;
-	filter f;
+	zc_query f;
 	long n;
 	int rc;			/* why a row could not be written (a full disk) */
 } exp_ctx;
@@ -553,7 +424,7 @@ static int export_one(json_t *page, void *arg)
 
 /* query's table: code, date, province, type, title */
 typedef struct tbl_ctx {
-	filter f;
+	zc_query f;
 	FILE *out;
 	long n;
 } tbl_ctx;
@@ -568,7 +439,7 @@ static int table_one(json_t *page, void *arg)
 		snprintf(code, sizeof code, "%s-%lld", jstr(page, "jurisdiction"), (long long)fc);
 	const char *prov = zc_province_name(jstr(page, "jurisdiction"));
 	const char *w = *jstr(doc, "written_date") ? jstr(doc, "written_date") : jstr(doc, "published_date");
-	if (t->f.excluded)
+	if (t->f.which != ZC_Q_INCLUDED)
 		fprintf(t->out, "%-7s %-10s %-6s %-4s %s  [%s]\n", code, w, prov ? prov : "", jstr(doc, "type"),
 			jstr(doc, "title"), *jstr(page, "reason") ? jstr(page, "reason") : "included");
 	else
@@ -577,10 +448,10 @@ static int table_one(json_t *page, void *arg)
 	return 0;
 }
 
-static int table_write(zc_index *idx, FILE *f, const filter *flt)
+static int table_write(zc_index *idx, FILE *f, const zc_query *flt)
 {
 	tbl_ctx t = {*flt, f, 0};
-	int rc = for_matching_pages(idx, flt, table_one, &t);
+	int rc = zc_index_query(idx, flt, table_one, &t);
 	fprintf(f, "%ld document%s\n", t.n, t.n == 1 ? "" : "s");
 	return rc;
 }
@@ -588,7 +459,7 @@ static int table_write(zc_index *idx, FILE *f, const filter *flt)
 /* entries: scan the entries table, join each with its page */
 typedef struct ent_ctx {
 	zc_exporter *e;
-	const filter *f;
+	const zc_query *f;
 	zc_txn *t;
 	int rc;
 } ent_ctx;
@@ -600,7 +471,7 @@ static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *a
 	ent_ctx *x = arg;
 	json_t *ent = json_loadb(v, vl, 0, NULL), *page = NULL;
 	if (ent && zc_tx_page_get(x->t, (uint64_t)json_integer_value(json_object_get(ent, "page")), &page) == ZC_OK &&
-	    matches(x->f, page))
+	    zc_query_matches(x->f, page))
 		x->rc = zc_export_entry(x->e, ent, page);
 	json_decref(ent);
 	json_decref(page);
@@ -652,7 +523,7 @@ static int part_finish(const char *cmd, FILE *f, const char *part, const char *o
 	return rc;
 }
 
-static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const filter *flt)
+static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const zc_query *flt)
 {
 	ent_ctx x = {NULL, flt, NULL, ZC_OK};
 	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, &x.e);
@@ -682,13 +553,13 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_JSON || (fmt == ZC_FMT_TABLE && !is_query))
 				return usage_error(cmd, "--format is %s", is_query ? "table, csv or jsonl" : "csv, jsonl or xlsx");
 			break;
-		case 'x': x.f.excluded = 1; break;
-		case 'a': x.f.excluded = 2; break;
+		case 'x': x.f.which = ZC_Q_EXCLUDED; break;
+		case 'a': x.f.which = ZC_Q_ALL; break;
 		case 'o': out = optarg; break;
 		case 'n': bom = 0; break;
 		case 'p':
-			x.f.province = zc_province_code(optarg);
-			if (!x.f.province)
+			x.f.jurisdiction = zc_province_code(optarg);
+			if (!x.f.jurisdiction)
 				return usage_error(cmd, "unknown province %s (use 浙江, 浙江省, Zhejiang or 33)", optarg);
 			break;
 		case 'y':
@@ -700,18 +571,22 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 		case 'k': x.f.keyword = optarg; break;
 		case 'h':
 			if (is_entries)
-				fputs("usage: zhengce entries [--corpus DIR] [--province P] [--year Y|Y1-Y2] [--format csv|jsonl|xlsx] [-o FILE] [--no-bom]\n"
+				fputs("usage: zhengce entries [--corpus DIR] [--format csv|jsonl|xlsx] [-o FILE] [--no-bom]\n"
+				      "                       [--province P] [--year Y|Y1-Y2] [--issuer S] [--type T] [--keyword K]\n"
 				      "\nOne row per entry: code (00-29-6-2 = national, file 29, section 六, item （二）), the\n"
-				      "document's code, jurisdiction, province, year, title, section, item and the entry's text.\n", stdout);
+				      "document's code, jurisdiction, province, year, title, section, item and the entry's text.\n"
+				      "The filters, as for query, keep the entries of the documents they match.\n", stdout);
 			else if (is_query)
 				fputs("usage: zhengce query [--corpus DIR] [--province 浙江|浙江省|Zhejiang|33] [--year Y|Y1-Y2]\n"
 				      "                     [--issuer S] [--type T] [--keyword K] [--excluded|--all]\n"
 				      "                     [--format table|csv|jsonl]\n", stdout);
 			else
 				fputs("usage: zhengce export [--corpus DIR] [--format csv|jsonl|xlsx] [--excluded|--all] [-o FILE] [--no-bom]\n"
+				      "                      [--province P] [--year Y|Y1-Y2] [--issuer S] [--type T] [--keyword K]\n"
 				      "\nThe corpus, one row per document (docs/CSV.md lists the columns).  CSV is UTF-8 with a BOM\n"
-				      "so Excel shows Chinese correctly; --no-bom for tools that dislike it.  --excluded adds the\n"
-				      "excluded documents' decision, reason and evidence; XLSX needs -o FILE.\n", stdout);
+				      "so Excel shows Chinese correctly; --no-bom for tools that dislike it.  --excluded gives the\n"
+				      "excluded documents instead, --all every page, with their decision, reason and evidence;\n"
+				      "the filters, as for query, narrow it.  XLSX needs -o FILE.\n", stdout);
 			return 0;
 		default: return usage_error(cmd, "unknown option");
 		}
@@ -737,9 +612,9 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	} else if (fmt == ZC_FMT_TABLE) {
 		rc = table_write(idx, f, &x.f);
 	} else {
-		rc = zc_export_begin(f, part, fmt, "documents", x.f.excluded != 0, bom, &x.e);
+		rc = zc_export_begin(f, part, fmt, "documents", x.f.which != ZC_Q_INCLUDED, bom, &x.e);
 		if (rc == ZC_OK) {
-			rc = for_matching_pages(idx, &x.f, export_one, &x);
+			rc = zc_index_query(idx, &x.f, export_one, &x);
 			if (rc != ZC_OK && x.rc != ZC_OK)
 				rc = x.rc;
 			int erc = zc_export_end(&x.e);
@@ -1126,9 +1001,9 @@ static int cmd_report(int argc, char **argv)
 	if (open_corpus("report", corpus_dir(corpus), &idx))
 		return 1;
 	zc_stats *s = zc_stats_new();
-	scan_ctx sc = {stats_add, s, 0};
+	zc_query all = {.which = ZC_Q_ALL};
 	meta_ctx m = {NULL, NULL};
-	int rc = zc_index_read(idx, scan_pages_txn, &sc);
+	int rc = zc_index_query(idx, &all, stats_add, s);
 	if (rc == ZC_OK)
 		rc = zc_index_read(idx, meta_txn, &m);
 	zc_index_close(&idx);

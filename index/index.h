@@ -144,6 +144,30 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
  */
 int zc_index_merge_pairs(zc_index *idx);
 
+/*
+ * Queries (query, export, entries, stats).  A zc_query names what a researcher filters on;
+ * fields left NULL or 0 match anything.
+ */
+enum zc_query_which { ZC_Q_INCLUDED, ZC_Q_EXCLUDED, ZC_Q_ALL };
+typedef struct zc_query {
+	const char *jurisdiction;	/* code ("33" for Zhejiang, "00" national) */
+	int y1, y2;			/* years, inclusive: the written date's, else the published date's */
+	const char *issuer;		/* a substring of one of the issuers */
+	const char *type;		/* the document type, exactly (通知, 意见, …) */
+	const char *keyword;		/* a substring of the title or the body */
+	enum zc_query_which which;	/* included documents (the default), excluded ones, or all */
+} zc_query;
+/* Whether a page (merged with its decision, as zc_tx_page_get() gives it) matches. */
+int zc_query_matches(const zc_query *q, json_t *page);
+/*
+ * Calls fn, in one read transaction, with every page that matches (merged with its decision).
+ * Candidates come from an index where one applies: the character-pair index for a keyword of
+ * two characters or more, the jurisdiction-year index for a jurisdiction's included documents;
+ * else every page is read.  Each candidate is confirmed with zc_query_matches().  fn returns
+ * non-zero to stop the walk, and zc_index_query() then returns that value.
+ */
+int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg);
+
 /* Meta values (strings). */
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val);
 int zc_tx_meta_put(zc_txn *t, const char *name, const char *val);

@@ -436,6 +436,122 @@ static void test_open_while_created(void **state)
 	zc_index_close(&idx);
 }
 
+/*
+ * Queries: five documents, their decisions and the jurisdiction-year index as a selection
+ * writes them; each filter must give exactly the documents a researcher would pick by hand,
+ * whether it reaches them through an index (keyword, jurisdiction) or by reading every page.
+ */
+static const struct qdoc {
+	const char *url, *juris, *date, *type, *issuer, *title, *body, *decision;
+} QDOCS[] = {
+	{"https://a/1", "33", "2017-05-02", "意见", "浙江省人民政府办公厅", "关于推进医疗联合体建设的意见", "组建城市医疗集团。", "included"},
+	{"https://a/2", "33", "2019-03-11", "通知", "浙江省卫生健康委员会", "关于开展对口支援的通知", "城乡医院对口帮扶。", "included"},
+	{"https://a/3", "33", "2017-08-20", "通知", "浙江省卫生健康委员会", "关于医疗集团的解读", "医疗集团是什么。", "excluded"},
+	{"https://a/4", "00", "2017-04-23", "意见", "国务院办公厅", "关于推进医疗联合体建设和发展的指导意见", "医联体。", "included"},
+	{"https://a/5", "62", "2021-01-05", "方案", "甘肃省卫生健康委员会", "专科联盟建设方案", "组建专科联盟。", "included"},
+};
+#define NQ (sizeof QDOCS / sizeof QDOCS[0])
+
+static int put_qdocs(zc_txn *t, void *arg)
+{
+	(void)arg;
+	for (size_t i = 0; i < NQ; i++) {
+		const struct qdoc *d = &QDOCS[i];
+		json_t *p = json_pack("{s:s,s:{s:s,s:s,s:s,s:[s],s:s}}", "jurisdiction", d->juris, "doc", "title", d->title,
+				      "written_date", d->date, "type", d->type, "issuers", d->issuer, "body", d->body);
+		uint64_t id;
+		int is_new, rc = zc_tx_page_store(t, d->url, p, &id, &is_new);
+		json_decref(p);
+		json_t *dec = json_pack("{s:s,s:s}", "decision", d->decision, "reason",
+					strcmp(d->decision, "included") ? "interpretation" : "");
+		if (rc == ZC_OK)
+			rc = zc_tx_decision_put(t, id, dec);
+		json_decref(dec);
+		if (rc == ZC_OK && !strcmp(d->decision, "included")) {
+			unsigned char k[14];
+			memcpy(k, d->juris, 2);
+			memcpy(k + 2, d->date, 4);
+			zc_u64_key(id, k + 6);
+			rc = zc_tx_put(t, ZC_T_JY, k, sizeof k, "", 0);
+		}
+		if (rc != ZC_OK)
+			return rc;
+	}
+	return ZC_OK;
+}
+
+static int collect(json_t *page, void *arg)
+{
+	char *got = arg;
+	json_int_t id = json_integer_value(json_object_get(page, "id"));
+	size_t n = strlen(got);
+	got[n] = (char)('0' + id);
+	got[n + 1] = '\0';
+	return 0;
+}
+
+/* the ids (1-5, in the order the walk gave them, sorted) a query gives */
+static const char *run_query(zc_index *idx, zc_query q)
+{
+	static char got[16];
+	got[0] = '\0';
+	assert_int_equal(zc_index_query(idx, &q, collect, got), ZC_OK);
+	size_t n = strlen(got);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && got[j - 1] > got[j]; j--) {
+			char c = got[j];
+			got[j] = got[j - 1];
+			got[j - 1] = c;
+		}
+	return got;
+}
+
+static int stop_at_first(json_t *page, void *arg)
+{
+	(void)page;
+	++*(int *)arg;
+	return 42;
+}
+
+static void test_query(void **state)
+{
+	(void)state;
+	char sub[96];
+	snprintf(sub, sizeof sub, "%s/query", dir);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	assert_int_equal(zc_index_write(idx, put_qdocs, NULL), 0);
+	assert_string_equal(run_query(idx, (zc_query){0}), "1245");
+	assert_string_equal(run_query(idx, (zc_query){.which = ZC_Q_ALL}), "12345");
+	assert_string_equal(run_query(idx, (zc_query){.which = ZC_Q_EXCLUDED}), "3");
+	/* through the jurisdiction-year index */
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "33"}), "12");
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "33", .y1 = 2017, .y2 = 2017}), "1");
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "33", .y1 = 2018, .y2 = 2021}), "2");
+	/* a jurisdiction's excluded documents are not in that index: every page is read */
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "33", .which = ZC_Q_ALL}), "123");
+	/* years without a jurisdiction */
+	assert_string_equal(run_query(idx, (zc_query){.y1 = 2017, .y2 = 2017}), "14");
+	/* through the character-pair index; the pairs of the title and of the body */
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "医疗集团"}), "1");
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "医疗集团", .which = ZC_Q_ALL}), "13");
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "联盟"}), "5");
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "医疗联合体", .jurisdiction = "00"}), "4");
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "卫生院"}), "");
+	/* one character has no pair: every page is read */
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "盟"}), "5");
+	assert_string_equal(run_query(idx, (zc_query){.issuer = "卫生健康委员会"}), "25");
+	assert_string_equal(run_query(idx, (zc_query){.type = "意见"}), "14");
+	assert_string_equal(run_query(idx, (zc_query){.type = "意", .which = ZC_Q_ALL}), "");	/* exactly */
+	/* the callback stops each kind of walk, and its value comes back */
+	int calls = 0;
+	assert_int_equal(zc_index_query(idx, &(zc_query){0}, stop_at_first, &calls), 42);
+	assert_int_equal(zc_index_query(idx, &(zc_query){.jurisdiction = "33"}, stop_at_first, &calls), 42);
+	assert_int_equal(zc_index_query(idx, &(zc_query){.keyword = "医疗"}, stop_at_first, &calls), 42);
+	assert_int_equal(calls, 3);
+	zc_index_close(&idx);
+}
+
 static char *cell(const char *s)
 {
 	static char out[256];
@@ -479,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_index), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
 		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
+		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

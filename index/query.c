@@ -1,0 +1,111 @@
+/* query.c - the pages a query matches, reached through an index where one applies (see index.h). */
+#include "index.h"
+#include "../common/zc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+int zc_query_matches(const zc_query *q, json_t *page)
+{
+	json_t *doc = json_object_get(page, "doc");
+	int inc = !strcmp(str(page, "decision"), "included");
+	if ((q->which == ZC_Q_INCLUDED && !inc) || (q->which == ZC_Q_EXCLUDED && inc))
+		return 0;
+	if (q->jurisdiction && strcmp(str(page, "jurisdiction"), q->jurisdiction))
+		return 0;
+	if (q->y1) {
+		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
+		int y = atoi(w);
+		if (y < q->y1 || y > q->y2)
+			return 0;
+	}
+	if (q->type && strcmp(str(doc, "type"), q->type))
+		return 0;
+	if (q->issuer) {
+		json_t *iss = json_object_get(doc, "issuers");
+		size_t i;
+		for (i = 0; i < json_array_size(iss); i++) {
+			const char *s = json_string_value(json_array_get(iss, i));
+			if (s && strstr(s, q->issuer))
+				break;
+		}
+		if (i == json_array_size(iss))
+			return 0;
+	}
+	if (q->keyword && !strstr(str(doc, "title"), q->keyword) && !strstr(str(doc, "body"), q->keyword))
+		return 0;
+	return 1;
+}
+
+typedef struct qctx {
+	const zc_query *q;
+	zc_page_each_fn fn;
+	void *arg;
+	zc_txn *t;
+	int rc;			/* what fn returned when it stopped the walk */
+} qctx;
+
+/* one candidate of an index: read it, confirm it, hand it on */
+static int candidate(uint64_t id, void *arg)
+{
+	qctx *c = arg;
+	json_t *page;
+	if (zc_tx_page_get(c->t, id, &page) != ZC_OK)
+		return 0;
+	if (zc_query_matches(c->q, page))
+		c->rc = c->fn(page, c->arg);
+	json_decref(page);
+	return c->rc != 0;
+}
+
+/* a key of jy: jurisdiction(2) year(4) page id (u64 BE) */
+static int candidate_jy(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)v;
+	(void)vl;
+	qctx *c = arg;
+	if (kl != 14)
+		return 0;
+	char y[5];
+	memcpy(y, (const char *)k + 2, 4);
+	y[4] = '\0';
+	int year = atoi(y);
+	if (c->q->y1 && (year < c->q->y1 || year > c->q->y2))
+		return 0;
+	return candidate(zc_key_u64((const char *)k + 6), arg);
+}
+
+static int each_match(json_t *page, void *arg)
+{
+	qctx *c = arg;
+	return zc_query_matches(c->q, page) ? c->fn(page, c->arg) : 0;
+}
+
+static int query_txn(zc_txn *t, void *arg)
+{
+	qctx *c = arg;
+	c->t = t;
+	int rc;
+	if (c->q->keyword) {
+		rc = zc_tx_grams_find(t, c->q->keyword, candidate, c);
+		if (rc != ZC_EUSAGE)	/* a keyword of one character has no pair: walk */
+			return rc != ZC_OK ? rc : c->rc;
+	}
+	if (c->q->jurisdiction && c->q->which == ZC_Q_INCLUDED) {
+		rc = zc_tx_scan(t, ZC_T_JY, c->q->jurisdiction, 2, candidate_jy, c);
+		return rc != ZC_OK ? rc : c->rc;
+	}
+	return zc_tx_pages_each(t, each_match, c);
+}
+
+int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg)
+{
+	qctx c = {q, fn, arg, NULL, 0};
+	return zc_index_read(idx, query_txn, &c);
+}
