@@ -96,8 +96,9 @@ static const char CRAWL_HELP[] =
 	"\n"
 	"Searches every seed site for every keyword of the profile, follows lists and pagination,\n"
 	"fetches new or changed articles (conditional GET), archives every exchange as WARC in\n"
-	"CORPUS/warc, stores documents in CORPUS/corpus and applies the profile.  A killed crawl\n"
-	"resumes where it stopped; a second crawl while one runs exits 75.\n"
+	"CORPUS/warc, stores documents in CORPUS/corpus and applies the profile (when neither a\n"
+	"page nor the profile changed since the last selection, that selection stands).  A killed\n"
+	"crawl resumes where it stopped; a second crawl while one runs exits 75.\n"
 	"\n"
 	"  --corpus DIR          corpus directory (default ./corpus)\n"
 	"  --seeds FILE          sites (default seeds/sites.json)\n"
@@ -119,10 +120,7 @@ static const char CRAWL_HELP[] =
 	"  --progress / --quiet  progress on stderr, a line per busy host (default: on a terminal)\n"
 	"  --verbose             say every retry and give-up\n";
 
-typedef struct cli_ctx {
-	const zc_profile *profile;
-} cli_ctx;
-
+/* the crawl's article callback: the parser reads the page, the crawler stores its record */
 static int on_article(void *arg, const zc_site *site, const char *url, const char *ctype,
 		      const char *body, size_t len, json_t **page)
 {
@@ -150,7 +148,8 @@ static void print_selection(const zc_select_stats *st, FILE *out)
 			fprintf(out, "%s %s %zu", any ? "," : "", ZC_REASONS[i], st->by_reason[i]);
 			any = 1;
 		}
-	fprintf(out, "%s\n", any ? "" : " none");
+	fprintf(out, "%s%s\n", any ? "" : " none",
+		st->reused ? "; the last selection stands (no page and no profile changed since)" : "");
 }
 
 static int cmd_crawl(int argc, char **argv)
@@ -275,15 +274,14 @@ static int cmd_crawl(int argc, char **argv)
 	o.n_connect_to = nct;
 	o.keywords = zc_profile_search(profile, &o.n_keywords);
 	o.progress = progress;
-	cli_ctx cc = {profile};
-	rc = zc_crawl_run(idx, &seeds, &o, on_article, &cc, &sum);
+	rc = zc_crawl_run(idx, &seeds, &o, on_article, NULL, &sum);
 	if (rc == ZC_OK || rc == ZC_EIO) {
 		zc_select_stats st;
 		const char *step = "indexing the new pages' text";
 		int src = zc_index_merge_pairs(idx);
 		if (src == ZC_OK) {
 			step = "selection";
-			src = zc_select_finalize(idx, profile, &st);
+			src = zc_select_finalize(idx, profile, 0, &st);
 		}
 		if (src != ZC_OK) {
 			fprintf(stderr, "zhengce crawl: %s failed: %s\n", step, zc_strerror(src));
@@ -779,7 +777,7 @@ static int cmd_reselect(int argc, char **argv)
 		goto out;
 	}
 	zc_select_stats st;
-	rc = zc_select_finalize(idx, p, &st);
+	rc = zc_select_finalize(idx, p, ZC_SELECT_FORCE, &st);
 	if (rc != ZC_OK) {
 		fprintf(stderr, "zhengce reselect: %s\n", zc_strerror(rc));
 		goto out;

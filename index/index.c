@@ -52,6 +52,7 @@ struct zc_txn {
 	MDB_txn *txn;
 	int gen;	/* the published generation */
 	int staging;	/* rebuilt tables resolve to the other generation */
+	int pages_put;	/* a page record was written: meta pages_rev moves at commit */
 };
 
 static MDB_dbi dbi(const zc_txn *t, int tb)
@@ -285,12 +286,28 @@ void zc_index_unlock_crawl(int *fd)
 	*fd = -1;
 }
 
+uint64_t zc_tx_pages_rev(zc_txn *t)
+{
+	MDB_val k = {9, "pages_rev"}, v;
+	if (mdb_get(t->txn, dbi(t, ZC_T_META), &k, &v) != 0 || v.mv_size != 8)
+		return 0;
+	return zc_key_u64(v.mv_data);
+}
+
+static int bump_pages_rev(zc_txn *t)
+{
+	unsigned char n[8];
+	zc_u64_key(zc_tx_pages_rev(t) + 1, n);
+	MDB_val k = {9, "pages_rev"}, v = {8, n};
+	return db_err(mdb_put(t->txn, dbi(t, ZC_T_META), &k, &v, 0));
+}
+
 int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 {
 	if (idx->flags & ZC_INDEX_RDONLY)
 		return ZC_EUSAGE;
 	for (int attempt = 0; attempt < 8; attempt++) {
-		zc_txn t = {idx, NULL, 0, 0};
+		zc_txn t = {idx, NULL, 0, 0, 0};
 		int mrc = mdb_txn_begin(idx->env, NULL, 0, &t.txn);
 		if (mrc == MDB_MAP_RESIZED) {
 			mdb_env_set_mapsize(idx->env, 0);
@@ -300,6 +317,8 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 			return db_err(mrc);
 		read_generation(&t);
 		int rc = fn(&t, arg);
+		if (rc == ZC_OK && t.pages_put)
+			rc = bump_pages_rev(&t);
 		if (rc == ZC_OK) {
 			mrc = mdb_txn_commit(t.txn);
 			rc = db_err(mrc);
@@ -320,7 +339,7 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 
 int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 {
-	zc_txn t = {idx, NULL, 0, 0};
+	zc_txn t = {idx, NULL, 0, 0, 0};
 	int mrc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t.txn);
 	if (mrc == MDB_MAP_RESIZED) {
 		mdb_env_set_mapsize(idx->env, 0);
@@ -529,6 +548,7 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
 {
+	t->pages_put = 1;
 	return put_u64_json(t, ZC_T_PAGES, id, page);
 }
 

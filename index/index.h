@@ -127,6 +127,9 @@ int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id);
 int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int *is_new);
 /* Highest page id assigned (0 when empty). */
 uint64_t zc_tx_page_max(zc_txn *t);
+/* A number that moves with every transaction that writes a page record (0 before the first):
+   a selection that records it can tell, later, whether any page changed since. */
+uint64_t zc_tx_pages_rev(zc_txn *t);
 
 /*
  * Keyword search: calls fn with the id of every page whose title or body held all the

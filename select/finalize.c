@@ -13,6 +13,9 @@
  *   4. included documents get a file code per jurisdiction, once: new ones in written-date
  *      order after the highest code ever given (codes are never reused or renumbered);
  *   5. entries are split from each included document's body.
+ * The selection records what it was made from (meta "selection_of": the zhengce version, the
+ * pages' revision, the profile) and what it counted (meta "selection"); a run that finds both
+ * as they are now reuses it.
  */
 #include "select.h"
 #include "parser.h"
@@ -222,6 +225,7 @@ typedef struct fin {
 	zc_index *idx;
 	const zc_profile *p;
 	zc_select_stats *st;
+	uint64_t rev;		/* the pages' revision when the selection began */
 	uint64_t max, from, to;
 	int pass;
 	newcode *nc;		/* documents included for the first time (pass 2 -> 4) */
@@ -493,6 +497,7 @@ static int begin_txn(zc_txn *t, void *arg)
 	fin *f = arg;
 	rewind_state(f);
 	f->max = zc_tx_page_max(t);
+	f->rev = zc_tx_pages_rev(t);
 	return zc_tx_stage_reset(t);
 }
 
@@ -508,6 +513,65 @@ static int chunk_txn(zc_txn *t, void *arg)
 		if (id % TRIM_PAGES == 0)
 			zc_index_trim(f->idx);
 	}
+	return rc;
+}
+
+/* what a selection is made from: NULL when the profile could not be written out (no reuse) */
+static char *made_from(const zc_profile *p, uint64_t rev)
+{
+	const char *canon = zc_profile_canonical(p);
+	return canon ? zc_asprintf("zhengce %s|pages %llu|%s", ZC_VERSION, (unsigned long long)rev, canon) : NULL;
+}
+
+static int put_counts(zc_txn *t, const zc_select_stats *st)
+{
+	json_t *ex = json_object();
+	for (int i = 0; i < 9; i++)
+		json_object_set_new(ex, ZC_REASONS[i], json_integer((json_int_t)st->by_reason[i]));
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "pages", (json_int_t)st->pages, "included",
+			      (json_int_t)st->included, "national", (json_int_t)st->national, "provincial",
+			      (json_int_t)st->provincial, "entries", (json_int_t)st->entries, "excluded", ex);
+	int rc = j ? zc_tx_put_json(t, ZC_T_META, "selection", j) : ZC_EPARSE;
+	json_decref(j);
+	return rc;
+}
+
+static size_t count_of(json_t *o, const char *k)
+{
+	json_int_t v = json_integer_value(json_object_get(o, k));
+	return v > 0 ? (size_t)v : 0;
+}
+
+typedef struct reuse {
+	const zc_profile *p;
+	zc_select_stats *st;
+} reuse;
+
+/* the published selection's counts when it was made from what is here now, else ZC_ENOTFOUND */
+static int reuse_txn(zc_txn *t, void *arg)
+{
+	reuse *r = arg;
+	char *want = made_from(r->p, zc_tx_pages_rev(t)), *have = NULL;
+	json_t *j = NULL;
+	int rc = want ? zc_tx_meta_get(t, "selection_of", &have) : ZC_ENOTFOUND;
+	if (rc == ZC_OK && strcmp(have, want))
+		rc = ZC_ENOTFOUND;
+	if (rc == ZC_OK)
+		rc = zc_tx_get_json(t, ZC_T_META, "selection", &j);
+	if (rc == ZC_OK) {
+		zc_select_stats *st = r->st;
+		st->pages = count_of(j, "pages");
+		st->included = count_of(j, "included");
+		st->national = count_of(j, "national");
+		st->provincial = count_of(j, "provincial");
+		st->entries = count_of(j, "entries");
+		for (int i = 0; i < 9; i++)
+			st->by_reason[i] = count_of(json_object_get(j, "excluded"), ZC_REASONS[i]);
+		st->reused = 1;
+	}
+	json_decref(j);
+	free(want);
+	free(have);
 	return rc;
 }
 
@@ -558,6 +622,14 @@ static int final_txn(zc_txn *t, void *arg)
 		if (id % TRIM_PAGES == 0)
 			zc_index_trim(f->idx);
 	}
+	char *from = rc == ZC_OK ? made_from(f->p, f->rev) : NULL;
+	if (rc == ZC_OK)
+		rc = from ? zc_tx_meta_put(t, "selection_of", from) : zc_tx_del(t, ZC_T_META, "selection_of", 12);
+	if (rc == ZC_ENOTFOUND)	/* nothing to delete */
+		rc = ZC_OK;
+	free(from);
+	if (rc == ZC_OK)
+		rc = put_counts(t, st);
 	if (rc == ZC_OK)
 		rc = zc_tx_publish(t);
 	return rc;
@@ -573,10 +645,17 @@ static int run(fin *f, zc_txn_fn fn)
 	return rc;
 }
 
-int zc_select_finalize(zc_index *idx, const zc_profile *p, zc_select_stats *st)
+int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, zc_select_stats *st)
 {
 	fin f = {.idx = idx, .p = p, .st = st};
 	memset(st, 0, sizeof *st);
+	if (!(flags & ZC_SELECT_FORCE)) {
+		reuse r = {p, st};
+		int rc = zc_index_read(idx, reuse_txn, &r);
+		if (rc != ZC_ENOTFOUND)
+			return rc;
+		memset(st, 0, sizeof *st);
+	}
 	int rc = run(&f, begin_txn);
 	for (f.pass = 1; f.pass <= 3 && rc == ZC_OK; f.pass++)
 		for (uint64_t id = 1; id <= f.max && rc == ZC_OK; id += CHUNK) {

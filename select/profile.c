@@ -7,6 +7,7 @@
 
 struct zc_profile {
 	char *path, *name;
+	char *canon;		/* the file as compact JSON, keys sorted */
 	char **topic, **generic, **context, **search, **issuers, **types;
 	size_t n_topic, n_generic, n_context, n_search, n_issuers, n_types;
 	char range_from[11], range_to[11];
@@ -96,6 +97,7 @@ int zc_profile_load(const char *path, zc_profile **out, char **err)
 		memcpy(p->range_from, a, 11);
 		memcpy(p->range_to, b, 11);
 	}
+	p->canon = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);	/* NULL only out of memory */
 out:
 	json_decref(j);
 	if (rc != ZC_OK) {
@@ -113,6 +115,7 @@ void zc_profile_free(zc_profile **pp)
 		return;
 	free(p->path);
 	free(p->name);
+	free(p->canon);
 	free_strings(p->topic, p->n_topic);
 	free_strings(p->generic, p->n_generic);
 	free_strings(p->context, p->n_context);
@@ -125,6 +128,7 @@ void zc_profile_free(zc_profile **pp)
 
 const char *zc_profile_name(const zc_profile *p) { return p->name; }
 const char *zc_profile_path(const zc_profile *p) { return p->path; }
+const char *zc_profile_canonical(const zc_profile *p) { return p->canon; }
 
 const char *const *zc_profile_topic(const zc_profile *p, size_t *n)
 {

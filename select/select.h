@@ -23,6 +23,9 @@ int zc_profile_load(const char *path, zc_profile **out, char **err);
 void zc_profile_free(zc_profile **p);
 const char *zc_profile_name(const zc_profile *p);
 const char *zc_profile_path(const zc_profile *p);
+/* The profile as compact JSON with its keys sorted (what a selection records of its profile);
+   NULL when there was no memory to write it. */
+const char *zc_profile_canonical(const zc_profile *p);
 /* The topic keywords (entries, matching) and the keywords sent to search engines. */
 const char *const *zc_profile_topic(const zc_profile *p, size_t *n);
 const char *const *zc_profile_search(const zc_profile *p, size_t *n);
@@ -51,11 +54,20 @@ typedef struct zc_select_stats {
 	size_t pages, included, national, provincial, entries;
 	size_t by_reason[9];
 	size_t new_codes;
+	int reused;		/* the published selection was current: nothing was decided again */
 } zc_select_stats;
 
 extern const char *const ZC_REASONS[9];
 
-/* Decides every stored page, then dedup, abolition, file codes and entries (one txn). */
-int zc_select_finalize(zc_index *idx, const zc_profile *p, zc_select_stats *st);
+/*
+ * Decides every stored page, then dedup, abolition, file codes and entries, and publishes the
+ * result in one transaction (docs/SCHEMA.md).  The published selection records the profile,
+ * the zhengce version and the pages' revision it was made from (meta "selection"); when all
+ * three are still those of now, nothing is decided again and *st is what that selection
+ * counted, with st->reused set: a cron re-crawl that found nothing new does no selection.
+ * ZC_SELECT_FORCE selects again all the same.
+ */
+enum { ZC_SELECT_FORCE = 1 };
+int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, zc_select_stats *st);
 
 #endif

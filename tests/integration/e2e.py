@@ -9,7 +9,8 @@ researcher would check, against the generator's truth.jsonl and the mirror's req
   4. politeness from the server's side: robots.txt Disallow never fetched, Crawl-delay honoured,
      no two requests to one host closer than --delay;
   5. zhengce check passes; every document names its WARC record and the WARC reads back;
-  6. a second crawl of the unchanged mirror fetches no article body again and adds nothing;
+  6. a second crawl of the unchanged mirror fetches no article body again, adds nothing and
+     selects nothing again (the first selection stands);
   7. a crawl while another runs exits 75.
 
 usage: e2e.py ZHENGCE WORKDIR
@@ -225,6 +226,11 @@ def main():
         check(not [s for s in second if s[3] == "/robots.txt"], "second crawl: robots.txt taken from the day's cache")
         st2 = json.loads(run("stats", "--format", "json").stdout)
         check(st2["documents"] == 609, "second crawl: still 609 documents, codes kept")
+        # no page changed: the published selection stands, and it counts what the truth does
+        sel = [l for l in r2.stdout.splitlines() if l.startswith("selected:")]
+        check(sel and "the last selection stands" in sel[0] and
+              ("selected: %d included" % whole[0]) in sel[0] and (" %d entries" % whole[1]) in sel[0],
+              "second crawl: the first crawl's selection stands, nothing decided again: " + (sel or [""])[0][:90])
 
         # a cookies file that is not there is a usage error, before anything is asked
         nocookies = subprocess.run(base[:-1] + ["--cookies", work + "/no-such-cookies.txt"], capture_output=True, text=True)
@@ -258,6 +264,7 @@ def main():
         print(r.stdout + r.stderr)
         new = {json.loads(l)["url"] for l in open(mirror + "/truth.jsonl") if '"new": true' in l}
         check(r.returncode == 0 and "added 3, changed 0" in r.stdout, "after the sites add 3 documents: added 3, changed 0")
+        check("the last selection stands" not in r.stdout, "new pages: selected again")
         rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
         got_new = {x["url"] for x in rows} - {x["url"] for x in allrows if x["decision"] == "included"}
         check(got_new == new, "exactly the new documents joined the corpus")

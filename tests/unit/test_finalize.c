@@ -85,7 +85,7 @@ static char *decide(const page *pages, size_t n, const char *url)
 	store_ctx s = {pages, n};
 	assert_int_equal(zc_index_write(idx, store, &s), 0);
 	zc_select_stats st;
-	assert_int_equal(zc_select_finalize(idx, P, &st), 0);
+	assert_int_equal(zc_select_finalize(idx, P, 0, &st), 0);
 	get_ctx g = {url, NULL};
 	zc_index_read(idx, get, &g);
 	assert_non_null(g.page);
@@ -158,11 +158,96 @@ static void test_simhash(void **state)
 	assert_true(__builtin_popcountll(a ^ c) > 12);
 }
 
+/* a copy of the reference profile whose date range starts in 2020 */
+static zc_profile *narrower(const char *dir)
+{
+	json_t *j = json_load_file(ZC_SOURCE_DIR "/profiles/reference.json", 0, NULL);
+	assert_non_null(j);
+	json_object_set_new(j, "date_range", json_pack("[s,s]", "2020-01-01", "2024-10-31"));
+	char path[128], *err = NULL;
+	snprintf(path, sizeof path, "%s/narrower.json", dir);
+	assert_int_equal(json_dump_file(j, path, JSON_INDENT(2)), 0);
+	json_decref(j);
+	zc_profile *p = NULL;
+	assert_int_equal(zc_profile_load(path, &p, &err), 0);
+	return p;
+}
+
+static size_t select_once(zc_index *idx, const zc_profile *p, unsigned flags, zc_select_stats *st)
+{
+	assert_int_equal(zc_select_finalize(idx, p, flags, st), 0);
+	return st->included;
+}
+
+/*
+ * A selection is made again only when a page, the profile or zhengce changed since the
+ * published one: a re-crawl that found nothing new reuses it, counts included.
+ */
+static void test_reuse(void **state)
+{
+	(void)state;
+	const page pages[] = {
+		{"https://wsjkw.zj.gov.cn/1.html", "hc", "关于推进医联体建设的通知", "", "浙江省卫生健康委员会", "2019-05-06", "通知", BODY},
+		{"https://www.zj.gov.cn/1.html", "gov", "浙江省卫生健康委员会关于推进医联体建设的通知", "", "浙江省卫生健康委员会",
+		 "2019-05-06", "通知", BODY "\n（来源：省卫生健康委）"},
+		{"https://wsjkw.zj.gov.cn/3.html", "hc", "关于开展专科联盟建设的通知", "", "浙江省卫生健康委员会", "2021-03-02", "通知",
+		 "一、工作目标\n组建儿科专科联盟，提升重大疾病救治能力。\n二、实施步骤\n分三个阶段推进，年底完成评估。"},
+	};
+	char dir[] = "/tmp/zc-test-reuse-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	zc_index *idx;
+	assert_int_equal(zc_index_open(dir, 0, &idx), 0);
+	store_ctx s = {pages, 2};
+	assert_int_equal(zc_index_write(idx, store, &s), 0);
+	zc_select_stats st, again;
+	/* the first selection: one document, its copy a duplicate */
+	assert_int_equal(select_once(idx, P, 0, &st), 1);
+	assert_false(st.reused);
+	assert_int_equal(st.by_reason[6], 1);	/* duplicate */
+	assert_true(st.entries > 0);
+	/* nothing changed: the same counts, nothing decided */
+	assert_int_equal(select_once(idx, P, 0, &again), 1);
+	assert_true(again.reused);
+	assert_int_equal(again.pages, st.pages);
+	assert_int_equal(again.entries, st.entries);
+	assert_memory_equal(again.by_reason, st.by_reason, sizeof st.by_reason);
+	/* unless asked (reselect) */
+	select_once(idx, P, ZC_SELECT_FORCE, &again);
+	assert_false(again.reused);
+	assert_int_equal(again.entries, st.entries);
+	/* a new page */
+	store_ctx s3 = {pages + 2, 1};
+	assert_int_equal(zc_index_write(idx, store, &s3), 0);
+	assert_int_equal(select_once(idx, P, 0, &st), 2);
+	assert_false(st.reused);
+	assert_int_equal(select_once(idx, P, 0, &st), 2);
+	assert_true(st.reused);
+	/* a page stored again (changed) */
+	assert_int_equal(zc_index_write(idx, store, &s3), 0);
+	select_once(idx, P, 0, &st);
+	assert_false(st.reused);
+	/* another profile, then the first one again */
+	zc_profile *n = narrower(dir);
+	assert_int_equal(select_once(idx, n, 0, &st), 1);	/* the 2019 document is out of range */
+	assert_false(st.reused);
+	assert_true(st.by_reason[7] >= 1);	/* out-of-range */
+	assert_int_equal(select_once(idx, n, 0, &st), 1);
+	assert_true(st.reused);
+	assert_int_equal(select_once(idx, P, 0, &st), 2);
+	assert_false(st.reused);
+	zc_profile_free(&n);
+	zc_index_close(&idx);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_under_another_title), cmocka_unit_test(test_same_day_different_documents),
 		cmocka_unit_test(test_abolition_before_or_after), cmocka_unit_test(test_simhash),
+		cmocka_unit_test(test_reuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
