@@ -106,10 +106,13 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 		     int status, const char *revisit_of_digest, zc_warc_ref *ref);
 /* sha1:BASE32 of a payload, into out (at least 38 bytes). */
 void zc_warc_digest(const char *body, size_t len, char *out);
-/* Reads a WARC file; calls fn per record with its headers (JSON object) and block.  A file
- * whose crawl was killed while writing it may end in part of a record: with cut not NULL, the
- * records before that part are read and *cut is its size (0 when there is none); otherwise, and
- * for a file that is not being written or left so, such an end is ZC_EPARSE. */
+/* Reads a WARC file; calls fn per record, as it is read, with its headers (JSON object) and
+ * block; fn returns non-zero to stop, and that is then the result.  Memory holds one gzip member
+ * at a time (zhengce writes a record per member), not the file.  A file whose crawl was killed
+ * while writing it may end in part of a record: with cut not NULL, the records before that
+ * part are read and *cut is its size (0 when there is none); otherwise, and for a file that is
+ * not being written or left so, such an end is ZC_EPARSE, as is damage anywhere (after fn has
+ * had the records before it). */
 typedef int (*zc_warc_record_fn)(json_t *headers, const char *block, size_t len, void *arg);
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut);
 /* Cuts what a killed crawl left of a record at the end of its WARC files under dir/warc (call

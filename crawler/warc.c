@@ -347,12 +347,16 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 }
 
 /*
- * The gzip members of the file at path, one after another from its start, inflated into out (or
- * only walked, out NULL).  *complete is where the last whole member ends, *size the file's size.
- * ZC_OK when members fill the file; ZC_EPARSE when what follows *complete is not a whole member:
- * one cut short, or damage.
+ * The gzip members of the file at path, one after another from its start.  With member not
+ * NULL, each whole member is inflated onto the end of text and member(text, arg) takes what it
+ * can from its front: memory holds one member (a record, as zhengce writes them) and not the
+ * file.  *complete is where the last whole member ends, *size the file's size.  ZC_OK when
+ * members fill the file; ZC_EPARSE when what follows *complete is not a whole member: one cut
+ * short, or damage; else what member returned when it stopped the walk.
  */
-static int members(const char *path, zc_buf *out, long long *complete, long long *size)
+typedef int (*member_fn)(zc_buf *text, void *arg);
+
+static int members(const char *path, member_fn member, void *arg, long long *complete, long long *size)
 {
 	*complete = *size = 0;
 	FILE *f = fopen(path, "rb");
@@ -366,8 +370,10 @@ static int members(const char *path, zc_buf *out, long long *complete, long long
 	}
 	enum { CHUNK = 65536 };
 	unsigned char *in = zc_malloc(CHUNK), *buf = zc_malloc(CHUNK);
+	zc_buf text;
+	zc_buf_init(&text, ZC_BUF_UNLIMITED);
+	size_t whole = 0;	/* what of text the whole members inflated to */
 	long long at = 0;	/* the file offset of in[0] */
-	size_t whole = out ? out->len : 0;	/* what the whole members inflate to */
 	int rc = ZC_OK;
 	size_t n;
 	while (rc == ZC_OK && (n = fread(in, 1, CHUNK, f)) > 0) {
@@ -378,19 +384,20 @@ static int members(const char *path, zc_buf *out, long long *complete, long long
 			z.avail_out = CHUNK;
 			int zr = inflate(&z, Z_NO_FLUSH);
 			size_t got = CHUNK - z.avail_out;
-			if (out && got)
-				zc_buf_add(out, buf, got);
+			if (member && got)
+				zc_buf_add(&text, buf, got);
 			if (zr == Z_STREAM_END) {
 				*complete = at + (long long)(z.next_in - in);
-				whole = out ? out->len : 0;
 				inflateReset(&z);
+				if (member)
+					rc = member(&text, arg);
+				whole = text.len;
 			} else if (zr == Z_BUF_ERROR && z.avail_in == 0) {
 				break;	/* the output was full and nothing more is pending: more input */
 			} else if (zr != Z_OK) {
 				rc = ZC_EPARSE;	/* not gzip, or damaged */
-				break;
 			}
-		} while (z.avail_in > 0 || z.avail_out == 0);
+		} while (rc == ZC_OK && (z.avail_in > 0 || z.avail_out == 0));
 		at += (long long)n;
 	}
 	if (ferror(f))
@@ -400,12 +407,10 @@ static int members(const char *path, zc_buf *out, long long *complete, long long
 	free(in);
 	free(buf);
 	*size = at;
-	if (rc == ZC_OK && *complete != at)
+	/* whole members that did not end in a whole record are damage too */
+	if (rc == ZC_OK && (*complete != at || whole > 0))
 		rc = ZC_EPARSE;
-	if (out && out->len > whole) {
-		out->len = whole;	/* a member cut short: none of it */
-		out->data[whole] = '\0';
-	}
+	zc_buf_free(&text);
 	return rc;
 }
 
@@ -421,7 +426,7 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
 		char *mark = zc_asprintf("%s/%s", wdir, e->d_name);
 		char *path = zc_strndup(mark, strlen(mark) - strlen(OPEN_MARK));
 		long long complete, size;
-		int mrc = members(path, NULL, &complete, &size);
+		int mrc = members(path, NULL, NULL, &complete, &size);
 		if (mrc == ZC_EPARSE) {
 			if (truncate(path, (off_t)complete) != 0)
 				rc = ZC_EIO;
@@ -441,45 +446,32 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
 	return rc;
 }
 
-int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
+typedef struct reader {
+	zc_warc_record_fn fn;
+	void *arg;
+} reader;
+
+/* the whole records at the front of text, each handed to the reader's fn and taken away */
+static int records(zc_buf *text, void *arg)
 {
-	zc_buf all;
-	zc_buf_init(&all, ZC_BUF_UNLIMITED);
-	long long complete, size;
-	int mrc = members(path, &all, &complete, &size);
-	if (cut)
-		*cut = 0;
-	if (mrc == ZC_EPARSE && cut) {
-		/* a file whose crawl was killed: the records before the cut */
-		char *mark = zc_asprintf("%s" OPEN_MARK, path);
-		if (access(mark, F_OK) == 0) {
-			*cut = size - complete;
-			mrc = ZC_OK;
-		}
-		free(mark);
-	}
-	if (mrc != ZC_OK) {
-		zc_buf_free(&all);
-		return mrc;
-	}
-	int rc = ZC_OK;
+	reader *r = arg;
 	size_t pos = 0;
-	while (pos < all.len && rc == ZC_OK) {
-		if (all.len - pos < 9 || memcmp(all.data + pos, "WARC/1.", 7) != 0) {
-			rc = ZC_EPARSE;
+	int rc = ZC_OK;
+	while (pos < text->len && rc == ZC_OK) {
+		char *at = text->data + pos;
+		size_t left = text->len - pos;
+		if (left < 7)
+			break;	/* the rest of the record is in the next member */
+		if (memcmp(at, "WARC/1.", 7) != 0)
+			return ZC_EPARSE;
+		/* searches bounded by what is there (strstr would stop at a NUL) */
+		char *end = memmem(at, left, "\r\n\r\n", 4);
+		if (!end)
 			break;
-		}
-		/* searches bounded by what is there (strstr would scan to the end of the file's text for
-		   every record, and stop at a NUL) */
-		char *end = memmem(all.data + pos, all.len - pos, "\r\n\r\n", 4);
-		if (!end) {
-			rc = ZC_EPARSE;
-			break;
-		}
 		json_t *h = json_object();
 		long long clen = -1;
-		char *line = (char *)memmem(all.data + pos, (size_t)(end + 2 - (all.data + pos)), "\r\n", 2) + 2;
-		json_object_set_new(h, "version", json_stringn(all.data + pos, (size_t)(line - 2 - (all.data + pos))));
+		char *line = (char *)memmem(at, (size_t)(end + 2 - at), "\r\n", 2) + 2;
+		json_object_set_new(h, "version", json_stringn(at, (size_t)(line - 2 - at)));
 		while (line < end) {
 			char *e = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
 			char *colon = memchr(line, ':', (size_t)(e - line));
@@ -495,16 +487,41 @@ int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *c
 			}
 			line = e + 2;
 		}
-		size_t bstart = (size_t)(end + 4 - all.data);
-		if (clen < 0 || bstart + (size_t)clen + 4 > all.len) {
+		size_t bstart = (size_t)(end + 4 - text->data);
+		if (clen < 0) {
 			json_decref(h);
-			rc = ZC_EPARSE;
-			break;
+			return ZC_EPARSE;
 		}
-		rc = fn(h, all.data + bstart, (size_t)clen, arg);
+		if (bstart + (size_t)clen + 4 > text->len) {
+			json_decref(h);
+			break;	/* its block goes on in the next member */
+		}
+		rc = r->fn(h, text->data + bstart, (size_t)clen, r->arg);
 		json_decref(h);
 		pos = bstart + (size_t)clen + 4;
 	}
-	zc_buf_free(&all);
+	memmove(text->data, text->data + pos, text->len - pos);
+	text->len -= pos;
+	if (text->data)
+		text->data[text->len] = '\0';
+	return rc;
+}
+
+int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
+{
+	reader r = {fn, arg};
+	long long complete, size;
+	int rc = members(path, records, &r, &complete, &size);
+	if (cut)
+		*cut = 0;
+	if (rc == ZC_EPARSE && cut && size > complete) {
+		/* a file whose crawl was killed: the records before the cut */
+		char *mark = zc_asprintf("%s" OPEN_MARK, path);
+		if (access(mark, F_OK) == 0) {
+			*cut = size - complete;
+			rc = ZC_OK;
+		}
+		free(mark);
+	}
 	return rc;
 }

@@ -80,9 +80,11 @@ int zc_tx_publish(zc_txn *t);
 
 /*
  * Keeps the pages of the database file mapped into this process from growing its resident set:
- * once the process's file-backed pages exceed by 1 MB what they were after the last drop, the
- * mapped database pages are dropped (they stay in the page cache and come back on the next
- * access).  Long walks call it every few records; a call that drops nothing costs one pread.
+ * once the process's file-backed pages exceed by 1 MB (8 MB for a read-only index) what they
+ * were after the last drop, the mapped database pages are dropped (they stay in the page cache
+ * and come back on the next access).  Long walks call it every few records (zc_tx_scan,
+ * zc_tx_pages_each, zc_tx_grams_find and zc_index_query do so themselves); a call that drops
+ * nothing costs one pread.
  */
 void zc_index_trim(zc_index *idx);
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "crawler.h"
 #include "zc.h"
@@ -186,10 +187,70 @@ static void test_warc_cut(void **state)
 	rmdir(dir);
 }
 
+/* the records' target URIs and blocks, as read */
+static int note_record(json_t *h, const char *block, size_t len, void *arg)
+{
+	char *got = arg;
+	size_t n = strlen(got);
+	snprintf(got + n, 512 - n, "%s=%.*s;", json_string_value(json_object_get(h, "WARC-Target-URI")), (int)len, block);
+	return 0;
+}
+
+/* one gzip member of the given text appended to path */
+static void add_member(const char *path, const char *text, size_t len)
+{
+	gzFile g = gzopen(path, "ab");
+	assert_non_null(g);
+	assert_int_equal(gzwrite(g, text, (unsigned)len), (int)len);
+	assert_int_equal(gzclose(g), Z_OK);
+}
+
+/*
+ * Other tools' WARC files: several records in one gzip member, one record over two; the reader
+ * goes member by member, so a record is whole only when its last member is; damage after some
+ * records gives those records, then the error.
+ */
+static void test_warc_members(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/zc-warc-members-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	const char *a = "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: https://a/1\r\nContent-Length: 6\r\n\r\n医联\r\n\r\n";
+	const char *b = "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: https://a/2\r\nContent-Length: 9\r\n\r\n医共体\r\n\r\n";
+	const char *c = "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: https://a/3\r\nContent-Length: 3\r\n\r\n盟\r\n\r\n";
+	char both[512];
+	snprintf(both, sizeof both, "%s%.40s", a, b);	/* a, and the start of b */
+	add_member(path, both, strlen(both));
+	add_member(path, b + 40, strlen(b) - 40);	/* the rest of b (its headers end in here) */
+	add_member(path, c, 60);			/* c's headers and */
+	add_member(path, c + 60, strlen(c) - 60);	/* its block in the next member */
+	char got[512] = "";
+	assert_int_equal(zc_warc_read(path, note_record, got, NULL), 0);
+	assert_string_equal(got, "https://a/1=医联;https://a/2=医共体;https://a/3=盟;");
+	/* bytes that are no gzip after them: the three records, then the error */
+	FILE *f = fopen(path, "ab");
+	fputs("not a gzip member", f);
+	fclose(f);
+	got[0] = '\0';
+	assert_int_equal(zc_warc_read(path, note_record, got, NULL), ZC_EPARSE);
+	assert_string_equal(got, "https://a/1=医联;https://a/2=医共体;https://a/3=盟;");
+	unlink(path);
+	/* a whole member whose text is not a whole record: damage */
+	add_member(path, a, strlen(a) - 5);
+	got[0] = '\0';
+	assert_int_equal(zc_warc_read(path, note_record, got, NULL), ZC_EPARSE);
+	assert_string_equal(got, "");
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_warc_cut),
+		cmocka_unit_test(test_warc_members),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -552,6 +552,86 @@ static void test_query(void **state)
 	zc_index_close(&idx);
 }
 
+/* pages of files resident in this process (/proc/self/statm, third field) */
+static long resident_file_pages(void)
+{
+	long size, res, shared = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%ld %ld %ld", &size, &res, &shared) != 3)
+			shared = -1;
+		fclose(f);
+	}
+	return shared;
+}
+
+static int put_many(zc_txn *t, void *arg)
+{
+	int *from = arg;
+	char body[4200];
+	for (int i = *from; i < *from + 500; i++) {
+		size_t n = 0;
+		while (n < 4000)	/* a text of its own for every page: nothing shared */
+			n += (size_t)snprintf(body + n, sizeof body - n, "第%d条医联体%d；", i, (int)n);
+		char url[64];
+		snprintf(url, sizeof url, "https://a/%d", i);
+		json_t *p = json_pack("{s:s,s:{s:s,s:s}}", "jurisdiction", "33", "doc", "title", url, "body", body);
+		uint64_t id;
+		int is_new, rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		json_decref(p);
+		if (rc != ZC_OK)
+			return rc;
+	}
+	return ZC_OK;
+}
+
+typedef struct walk_mem {
+	long base, most;
+	int n;
+} walk_mem;
+
+static int note_mem(json_t *page, void *arg)
+{
+	(void)page;
+	walk_mem *w = arg;
+	long now = resident_file_pages() - w->base;
+	if (now > w->most)
+		w->most = now;
+	w->n++;
+	return 0;
+}
+
+/*
+ * A reader walking the whole corpus (export, stats, a query that scans) keeps the mapped
+ * database pages it has read from piling up in its resident set: 3,000 pages of 4 KB of text
+ * (some 20 MB of database) are walked in at most its budget more than at the start.
+ */
+static void test_walk_memory(void **state)
+{
+	(void)state;
+	char sub[96], path[160];
+	snprintf(sub, sizeof sub, "%s/walk", dir);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	for (int from = 0; from < 3000; from += 500)
+		assert_int_equal(zc_index_write(idx, put_many, &from), 0);
+	zc_index_close(&idx);
+	struct stat st;
+	snprintf(path, sizeof path, "%s/corpus/data.mdb", sub);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 15 << 20);
+	assert_int_equal(zc_index_open(sub, ZC_INDEX_RDONLY, &idx), 0);
+	long page = sysconf(_SC_PAGESIZE);
+	walk_mem w = {resident_file_pages(), 0, 0};
+	assert_true(w.base > 0);
+	assert_int_equal(zc_index_query(idx, &(zc_query){.which = ZC_Q_ALL}, note_mem, &w), 0);
+	assert_int_equal(w.n, 3000);
+	print_message("walk of %d pages (%lld MB of database): resident file pages grew by at most %.1f MB\n", w.n,
+		      (long long)st.st_size >> 20, w.most * page / 1048576.0);
+	assert_true(w.most * page < 10 << 20);	/* a reader's budget is 8 MB (index.h) */
+	zc_index_close(&idx);
+}
+
 static char *cell(const char *s)
 {
 	static char out[256];
@@ -595,7 +675,7 @@ int main(void)
 		cmocka_unit_test(test_index), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
 		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
-		cmocka_unit_test(test_query),
+		cmocka_unit_test(test_query), cmocka_unit_test(test_walk_memory),
 		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
