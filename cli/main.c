@@ -354,13 +354,15 @@ static int parse_years(const char *s, int *y1, int *y2)
 
 /* ---- stats ---------------------------------------------------------------------------------- */
 
-static int stats_add(json_t *page, void *arg)
+/* counts from the decision records alone (they carry jurisdiction, date and entries) */
+static int stats_add(json_t *dec, void *arg)
 {
 	zc_stats *s = arg;
-	if (!strcmp(jstr(page, "decision"), "included"))
-		zc_stats_add(s, page);
-	else if (*jstr(page, "reason"))
-		zc_stats_excluded(s, jstr(page, "reason"));
+	if (!strcmp(jstr(dec, "decision"), "included"))
+		zc_stats_add(s, jstr(dec, "jurisdiction"), jstr(dec, "date"),
+			     (long)json_integer_value(json_object_get(dec, "entries")));
+	else if (*jstr(dec, "reason"))
+		zc_stats_excluded(s, jstr(dec, "reason"));
 	return 0;
 }
 
@@ -394,8 +396,7 @@ static int cmd_stats(int argc, char **argv)
 	if (open_corpus("stats", corpus_dir(corpus), &idx))
 		return 1;
 	zc_stats *s = zc_stats_new();
-	zc_query all = {.which = ZC_Q_ALL};
-	int rc = zc_index_query(idx, &all, stats_add, s);
+	int rc = zc_index_decisions_each(idx, stats_add, s);
 	if (rc == ZC_OK)
 		zc_stats_print(s, stdout, by, fmt);
 	zc_stats_free(&s);
@@ -847,7 +848,11 @@ typedef struct check_ctx {
 	const char *corpus;
 	long pages, problems, included, records;
 	zc_txn *t;
-	json_t *ids;		/* WARC-Record-ID of every response and revisit record read back */
+	/* the WARC-Record-ID of every response and revisit record read back, one after another
+	   (NUL-terminated), then sorted for lookups: some 50 bytes a record */
+	zc_buf idtext;
+	char **ids;
+	size_t nids;
 } check_ctx;
 
 static int check_record(json_t *h, const char *block, size_t len, void *arg)
@@ -858,8 +863,29 @@ static int check_record(json_t *h, const char *block, size_t len, void *arg)
 	const char *type = jstr(h, "WARC-Type"), *id = jstr(h, "WARC-Record-ID");
 	c->records++;
 	if (*id && (!strcmp(type, "response") || !strcmp(type, "revisit")))
-		json_object_set_new(c->ids, id, json_true());
+		zc_buf_add(&c->idtext, id, strlen(id) + 1);
 	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sort_ids(check_ctx *c)
+{
+	for (size_t at = 0; at < c->idtext.len; at += strlen(c->idtext.data + at) + 1)
+		c->nids++;
+	c->ids = zc_calloc(c->nids, sizeof *c->ids);
+	size_t k = 0;
+	for (size_t at = 0; at < c->idtext.len; at += strlen(c->idtext.data + at) + 1)
+		c->ids[k++] = c->idtext.data + at;
+	qsort(c->ids, c->nids, sizeof *c->ids, cmp_id);
+}
+
+static int have_id(const check_ctx *c, const char *id)
+{
+	return bsearch(&id, c->ids, c->nids, sizeof *c->ids, cmp_id) != NULL;
 }
 
 /* reads every WARC file of the corpus back with zhengce's own reader */
@@ -909,7 +935,7 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 	char *path = zc_asprintf("%s/warc/%s", c->corpus, jstr(w, "file"));
 	struct stat st;
 	if (!w || stat(path, &st) != 0 || (long long)st.st_size <= json_integer_value(json_object_get(w, "offset")) ||
-	    !json_object_get(c->ids, jstr(w, "record_id"))) {
+	    !have_id(c, jstr(w, "record_id"))) {
 		printf("%s: its WARC record %s (%s) is missing\n", jstr(p, "url"), jstr(w, "record_id"), path);
 		c->problems++;
 	}
@@ -942,6 +968,7 @@ static int check_txn(zc_txn *t, void *arg)
 	   record in the files by now (read before the snapshot, a page committed in between would
 	   seem to have none) */
 	check_warc(c);
+	sort_ids(c);
 	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, check_page, c);
 }
 
@@ -960,10 +987,12 @@ static int cmd_check(int argc, char **argv)
 	zc_index *idx;
 	if (open_corpus("check", corpus, &idx))
 		return 1;
-	check_ctx cc = {corpus, 0, 0, 0, 0, NULL, json_object()};
+	check_ctx cc = {.corpus = corpus};
+	zc_buf_init(&cc.idtext, ZC_BUF_UNLIMITED);
 	int rc = zc_index_read(idx, check_txn, &cc);
 	zc_index_close(&idx);
-	json_decref(cc.ids);
+	free(cc.ids);
+	zc_buf_free(&cc.idtext);
 	printf("%ld pages, %ld included, %ld WARC records read back; %ld problem%s\n", cc.pages, cc.included, cc.records,
 	       cc.problems, cc.problems == 1 ? "" : "s");
 	return rc == ZC_OK && cc.problems == 0 ? 0 : 1;
@@ -999,9 +1028,8 @@ static int cmd_report(int argc, char **argv)
 	if (open_corpus("report", corpus_dir(corpus), &idx))
 		return 1;
 	zc_stats *s = zc_stats_new();
-	zc_query all = {.which = ZC_Q_ALL};
 	meta_ctx m = {NULL, NULL};
-	int rc = zc_index_query(idx, &all, stats_add, s);
+	int rc = zc_index_decisions_each(idx, stats_add, s);
 	if (rc == ZC_OK)
 		rc = zc_index_read(idx, meta_txn, &m);
 	zc_index_close(&idx);

@@ -38,7 +38,8 @@ void zc_csv_cell(zc_buf *b, const char *s);
 /* Statistics: documents and entries by jurisdiction and year. */
 typedef struct zc_stats zc_stats;
 zc_stats *zc_stats_new(void);
-void zc_stats_add(zc_stats *s, json_t *page);
+/* An included document: its jurisdiction code, its date (written, else published) and entries. */
+void zc_stats_add(zc_stats *s, const char *jurisdiction, const char *date, long entries);
 void zc_stats_excluded(zc_stats *s, const char *reason);
 /* by: province, year, province-year, issuer, type, summary (the default) */
 int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format fmt);

@@ -37,24 +37,19 @@ void zc_stats_free(zc_stats **s)
 	*s = NULL;
 }
 
-void zc_stats_add(zc_stats *s, json_t *page)
+void zc_stats_add(zc_stats *s, const char *jurisdiction, const char *date, long entries)
 {
-	json_t *doc = json_object_get(page, "doc");
-	const char *w = json_string_value(json_object_get(doc, "written_date"));
-	if (!w || !*w)
-		w = json_string_value(json_object_get(doc, "published_date"));
-	const char *j = json_string_value(json_object_get(page, "jurisdiction"));
-	if (!w || !*w || !j)
+	if (!date || !*date || !jurisdiction)
 		return;
-	int ji = jindex(j), y = atoi(w) - Y0;
+	int ji = jindex(jurisdiction), y = atoi(date) - Y0;
 	if (ji < 0 || y < 0 || y >= NY)
 		return;
 	s->docs[ji][y]++;
-	s->entries[ji][y] += (long)json_integer_value(json_object_get(page, "entries"));
-	if (!s->first[0] || strcmp(w, s->first) < 0)
-		snprintf(s->first, sizeof s->first, "%s", w);
-	if (strcmp(w, s->last) > 0)
-		snprintf(s->last, sizeof s->last, "%s", w);
+	s->entries[ji][y] += entries;
+	if (!s->first[0] || strcmp(date, s->first) < 0)
+		snprintf(s->first, sizeof s->first, "%s", date);
+	if (strcmp(date, s->last) > 0)
+		snprintf(s->last, sizeof s->last, "%s", date);
 }
 
 void zc_stats_excluded(zc_stats *s, const char *reason)

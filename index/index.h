@@ -172,6 +172,12 @@ int zc_query_matches(const zc_query *q, json_t *page);
  * non-zero to stop the walk, and zc_index_query() then returns that value.
  */
 int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg);
+/*
+ * Calls fn, in one read transaction, with the decision record of every page in the published
+ * selection (docs/SCHEMA.md: decision, reason, jurisdiction, date, entries, file code), in page
+ * id order: what counts need, without reading the pages' text.  fn returns non-zero to stop.
+ */
+int zc_index_decisions_each(zc_index *idx, zc_page_each_fn fn, void *arg);
 
 /* Meta values (strings). */
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val);

@@ -109,3 +109,34 @@ int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *a
 	qctx c = {q, fn, arg, NULL, 0};
 	return zc_index_read(idx, query_txn, &c);
 }
+
+typedef struct dctx {
+	zc_page_each_fn fn;
+	void *arg;
+	int rc;
+} dctx;
+
+static int each_decision(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)k;
+	(void)kl;
+	dctx *d = arg;
+	json_t *dec = json_loadb(v, vl, 0, NULL);
+	if (dec)
+		d->rc = d->fn(dec, d->arg);
+	json_decref(dec);
+	return d->rc != 0;
+}
+
+static int decisions_txn(zc_txn *t, void *arg)
+{
+	dctx *d = arg;
+	int rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, each_decision, d);
+	return rc != ZC_OK ? rc : d->rc;
+}
+
+int zc_index_decisions_each(zc_index *idx, zc_page_each_fn fn, void *arg)
+{
+	dctx d = {fn, arg, 0};
+	return zc_index_read(idx, decisions_txn, &d);
+}

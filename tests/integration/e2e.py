@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -154,6 +155,30 @@ def main():
         allrows = [json.loads(l) for l in open(work + "/all.jsonl")]
         check(all(r.get("warc", {}).get("record_id", "").startswith("<urn:uuid:") for r in allrows),
               "every stored document names its WARC record")
+        # and check finds what is wrong: in a copy, one document's response record loses its id
+        broken = work + "/corpus-broken"
+        shutil.rmtree(broken, ignore_errors=True)
+        shutil.copytree(corpus, broken, ignore=shutil.ignore_patterns("crawl.lock", "lock.mdb"))
+        victim = next(r for r in allrows if r["decision"] == "included")
+        wpath = os.path.join(broken, "warc", victim["warc"]["file"])
+        line = b"WARC-Record-ID: " + victim["warc"]["record_id"].encode()
+        other = b"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000000>"
+        raw, out, found = open(wpath, "rb").read(), [], 0
+        while raw:	# member by member (a record each), so that the other records stay where they were
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            text = d.decompress(raw)
+            member, raw = raw[:len(raw) - len(d.unused_data)], d.unused_data
+            if line in text:
+                found += 1
+                member = gzip.compress(text.replace(line, other))
+            out.append(member)
+        check(found == 1, "the victim's response record is in %s" % victim["warc"]["file"])
+        open(wpath, "wb").write(b"".join(out))
+        ckb = subprocess.run([zc, "check", "--corpus", broken], capture_output=True, text=True)
+        check(ckb.returncode == 1 and victim["url"] in ckb.stdout and "is missing" in ckb.stdout and
+              "; 1 problem\n" in ckb.stdout, "check on a copy whose archive lost one record names that document: " +
+              ckb.stdout.strip().splitlines()[0][:100])
+        shutil.rmtree(broken)
         ids, records, bad_digests = set(), 0, []
         for f in sorted(os.listdir(corpus + "/warc")):
             data = gzip.open(os.path.join(corpus, "warc", f)).read()
