@@ -38,6 +38,34 @@ def check(cond, what):
         fails.append(what)
 
 
+def xlsx_rows(z):
+    """The first sheet's rows as lists of cell texts: shared strings, inline strings or values."""
+    import xml.etree.ElementTree as ET
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        shared = ["".join(t.text or "" for t in si.iter("{%s}t" % ns["m"]))
+                  for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+    rows = []
+    for row in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}row" % ns["m"]):
+        cells = {}
+        for c in row.findall("m:c", ns):
+            letters = "".join(ch for ch in c.get("r") if ch.isalpha())
+            index = 0
+            for ch in letters:
+                index = index * 26 + ord(ch) - 64
+            kind, v = c.get("t"), c.find("m:v", ns)
+            if kind == "s":
+                text = shared[int(v.text)]
+            elif kind == "inlineStr":
+                text = "".join(t.text or "" for t in c.iter("{%s}t" % ns["m"]))
+            else:
+                text = v.text if v is not None else ""
+            cells[index - 1] = text
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1)] if cells else [])
+    return rows
+
+
 def main():
     zc, work = sys.argv[1], sys.argv[2]
     if os.path.exists(work):
@@ -129,10 +157,16 @@ def main():
     z = zipfile.ZipFile(work + "/corpus.xlsx")
     names = z.namelist()
     check("xl/worksheets/sheet1.xml" in names and "[Content_Types].xml" in names, "xlsx: a valid package: " + ", ".join(sorted(names)[:4]) + " ...")
-    sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
-    strings = z.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in names else ""
-    check(sheet.count("<row ") == 610, "xlsx: 610 rows (header + 609 documents)")
-    check(inc[0]["title"].replace("&", "&amp;") in strings and "浙江" in strings, "xlsx: Chinese titles and provinces intact")
+    table = xlsx_rows(z)
+    check(len(table) == 610, "xlsx: 610 rows (header + 609 documents)")
+    head = table[0]
+    csv_head = run("export", "--format", "csv").stdout.lstrip("\ufeff").splitlines()[0].split(",")
+    check(head == csv_head, "xlsx: the CSV's columns (%s ...)" % ", ".join(head[:4]))
+    col = {name: i for i, name in enumerate(head)}
+    titles = {r[col["title"]] for r in table[1:] if len(r) > col["title"]}
+    check(titles == {t["title"] for t in inc}, "xlsx: every included document's title, in Chinese, as truth.jsonl has it")
+    check(sum(1 for r in table[1:] if r[col["province"]] == "浙江") == sum(1 for t in inc if t["jurisdiction"] == "33"),
+          "xlsx: provinces by name (浙江 as often as truth.jsonl has Zhejiang)")
     print("%d passed, %d failed" % (len(checks) - len(fails), len(fails)))
     sys.exit(1 if fails else 0)
 
