@@ -500,10 +500,11 @@ static int records(zc_buf *text, void *arg)
 		json_decref(h);
 		pos = bstart + (size_t)clen + 4;
 	}
-	memmove(text->data, text->data + pos, text->len - pos);
-	text->len -= pos;
-	if (text->data)
+	if (pos) {
+		memmove(text->data, text->data + pos, text->len - pos);
+		text->len -= pos;
 		text->data[text->len] = '\0';
+	}
 	return rc;
 }
 
