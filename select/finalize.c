@@ -516,7 +516,9 @@ static int chunk_txn(zc_txn *t, void *arg)
 	return rc;
 }
 
-/* what a selection is made from: NULL when the profile could not be written out (no reuse) */
+/* what a selection is made from: NULL when the profile could not be written out (no reuse).
+   A change to how pages are selected must come with a new ZC_VERSION, or corpora keep the
+   selections of the old code until someone runs reselect. */
 static char *made_from(const zc_profile *p, uint64_t rev)
 {
 	const char *canon = zc_profile_canonical(p);
@@ -547,7 +549,7 @@ typedef struct reuse {
 	zc_select_stats *st;
 } reuse;
 
-/* the published selection's counts when it was made from what is here now, else ZC_ENOTFOUND */
+/* the published selection's counts when it was made from what is here now, else an error */
 static int reuse_txn(zc_txn *t, void *arg)
 {
 	reuse *r = arg;
@@ -651,10 +653,9 @@ int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, zc_se
 	memset(st, 0, sizeof *st);
 	if (!(flags & ZC_SELECT_FORCE)) {
 		reuse r = {p, st};
-		int rc = zc_index_read(idx, reuse_txn, &r);
-		if (rc != ZC_ENOTFOUND)
-			return rc;
-		memset(st, 0, sizeof *st);
+		if (zc_index_read(idx, reuse_txn, &r) == ZC_OK)
+			return ZC_OK;
+		memset(st, 0, sizeof *st);	/* anything else: select anew */
 	}
 	int rc = run(&f, begin_txn);
 	for (f.pass = 1; f.pass <= 3 && rc == ZC_OK; f.pass++)
