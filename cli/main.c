@@ -366,6 +366,20 @@ static int stats_add(json_t *dec, void *arg)
 	return 0;
 }
 
+/* the counts, and for the report the profile and crawl date, from one snapshot */
+typedef struct count_ctx {
+	zc_stats *s;
+	char *profile, *crawled;
+} count_ctx;
+
+static int count_txn(zc_txn *t, void *arg)
+{
+	count_ctx *c = arg;
+	zc_tx_meta_get(t, "profile", &c->profile);
+	zc_tx_meta_get(t, "last_crawl", &c->crawled);
+	return zc_tx_decisions_each(t, stats_add, c->s);
+}
+
 static int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"by", 1, 0, 'b'}, {"format", 1, 0, 'f'},
@@ -395,11 +409,13 @@ static int cmd_stats(int argc, char **argv)
 	zc_index *idx;
 	if (open_corpus("stats", corpus_dir(corpus), &idx))
 		return 1;
-	zc_stats *s = zc_stats_new();
-	int rc = zc_index_decisions_each(idx, stats_add, s);
+	count_ctx n = {zc_stats_new(), NULL, NULL};
+	int rc = zc_index_read(idx, count_txn, &n);
 	if (rc == ZC_OK)
-		zc_stats_print(s, stdout, by, fmt);
-	zc_stats_free(&s);
+		zc_stats_print(n.s, stdout, by, fmt);
+	zc_stats_free(&n.s);
+	free(n.profile);
+	free(n.crawled);
 	zc_index_close(&idx);
 	return rc == ZC_OK ? 0 : 1;
 }
@@ -1000,18 +1016,6 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- report -------------------------------------------------------------------------------------- */
 
-typedef struct meta_ctx {
-	char *profile, *crawled;
-} meta_ctx;
-
-static int meta_txn(zc_txn *t, void *arg)
-{
-	meta_ctx *m = arg;
-	zc_tx_meta_get(t, "profile", &m->profile);
-	zc_tx_meta_get(t, "last_crawl", &m->crawled);
-	return ZC_OK;
-}
-
 static int cmd_report(int argc, char **argv)
 {
 	const char *corpus = NULL, *out = NULL;
@@ -1027,11 +1031,8 @@ static int cmd_report(int argc, char **argv)
 	zc_index *idx;
 	if (open_corpus("report", corpus_dir(corpus), &idx))
 		return 1;
-	zc_stats *s = zc_stats_new();
-	meta_ctx m = {NULL, NULL};
-	int rc = zc_index_decisions_each(idx, stats_add, s);
-	if (rc == ZC_OK)
-		rc = zc_index_read(idx, meta_txn, &m);
+	count_ctx c = {zc_stats_new(), NULL, NULL};
+	int rc = zc_index_read(idx, count_txn, &c);
 	zc_index_close(&idx);
 	char *part = part_name(out);
 	FILE *f;
@@ -1041,12 +1042,12 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "zhengce report: cannot write %s: %s\n", out, strerror(errno));
 		rc = ZC_EIO;
 	} else {
-		rc = part_finish("report", f, part, out, zc_report_write(f, s, m.profile, m.crawled));
+		rc = part_finish("report", f, part, out, zc_report_write(f, c.s, c.profile, c.crawled));
 	}
 	free(part);
-	free(m.profile);
-	free(m.crawled);
-	zc_stats_free(&s);
+	free(c.profile);
+	free(c.crawled);
+	zc_stats_free(&c.s);
 	if (rc != ZC_OK)
 		return 1;
 	printf("wrote %s\n", out);

@@ -173,11 +173,12 @@ int zc_query_matches(const zc_query *q, json_t *page);
  */
 int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg);
 /*
- * Calls fn, in one read transaction, with the decision record of every page in the published
- * selection (docs/SCHEMA.md: decision, reason, jurisdiction, date, entries, file code), in page
- * id order: what counts need, without reading the pages' text.  fn returns non-zero to stop.
+ * Calls fn with the decision record of every page in the selection this transaction sees
+ * (docs/SCHEMA.md: decision, reason, jurisdiction, date, entries, file code), in page id
+ * order: what counts need, without reading the pages' text.  fn returns non-zero to stop, and
+ * that is then the result.
  */
-int zc_index_decisions_each(zc_index *idx, zc_page_each_fn fn, void *arg);
+int zc_tx_decisions_each(zc_txn *t, zc_page_each_fn fn, void *arg);
 
 /* Meta values (strings). */
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val);

@@ -128,15 +128,9 @@ static int each_decision(const void *k, size_t kl, const void *v, size_t vl, voi
 	return d->rc != 0;
 }
 
-static int decisions_txn(zc_txn *t, void *arg)
-{
-	dctx *d = arg;
-	int rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, each_decision, d);
-	return rc != ZC_OK ? rc : d->rc;
-}
-
-int zc_index_decisions_each(zc_index *idx, zc_page_each_fn fn, void *arg)
+int zc_tx_decisions_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 {
 	dctx d = {fn, arg, 0};
-	return zc_index_read(idx, decisions_txn, &d);
+	int rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, each_decision, &d);
+	return rc != ZC_OK ? rc : d.rc;
 }
