@@ -69,8 +69,9 @@ static void read_generation(zc_txn *t)
 }
 
 #define INITIAL_MAP ((size_t)1 << 30)
-/* Short read transactions (a crawl's frontier peeks, fetch states) between two looks at the
-   mapped pages: each maps its neighbours with every page it reads (see zc_index_trim). */
+/* Short read transactions (a crawl's frontier peeks, fetch states), or records of a walk,
+   between two looks at the mapped pages: each maps its neighbours with every page it reads
+   (see zc_index_trim). */
 #define TRIM_READS 8
 /* How much the process's file-backed pages may grow before zc_index_trim drops the mapped
    database pages.  Dropping at every call kept the resident set lowest but cost a third of a crawl's CPU
@@ -290,9 +291,11 @@ void zc_index_unlock_crawl(int *fd)
 	*fd = -1;
 }
 
+static const char PAGES_REV[] = "pages_rev";
+
 uint64_t zc_tx_pages_rev(zc_txn *t)
 {
-	MDB_val k = {9, "pages_rev"}, v;
+	MDB_val k = {sizeof PAGES_REV - 1, (void *)PAGES_REV}, v;
 	if (mdb_get(t->txn, dbi(t, ZC_T_META), &k, &v) != 0 || v.mv_size != 8)
 		return 0;
 	return zc_key_u64(v.mv_data);
@@ -302,7 +305,7 @@ static int bump_pages_rev(zc_txn *t)
 {
 	unsigned char n[8];
 	zc_u64_key(zc_tx_pages_rev(t) + 1, n);
-	MDB_val k = {9, "pages_rev"}, v = {8, n};
+	MDB_val k = {sizeof PAGES_REV - 1, (void *)PAGES_REV}, v = {8, n};
 	return db_err(mdb_put(t->txn, dbi(t, ZC_T_META), &k, &v, 0));
 }
 
@@ -341,6 +344,15 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 	return ZC_EFULL;
 }
 
+/* One more read: a read transaction, or a record of a walk (a walk over the corpus would
+   otherwise map the whole file into the reader's resident set: 700 MB for an export of
+   100,000 documents).  Every TRIM_READS, a look at the mapped pages. */
+static void counted_read(zc_index *idx)
+{
+	if (++idx->reads >= TRIM_READS)
+		zc_index_trim(idx);
+}
+
 int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 {
 	zc_txn t = {idx, NULL, 0, 0, 0};
@@ -354,8 +366,7 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 	read_generation(&t);
 	int rc = fn(&t, arg);
 	mdb_txn_abort(t.txn);
-	if (++idx->reads >= TRIM_READS)
-		zc_index_trim(idx);
+	counted_read(idx);
 	return rc;
 }
 
@@ -392,14 +403,6 @@ int zc_tx_clear(zc_txn *t, enum zc_table tb)
 	return db_err(mdb_drop(t->txn, dbi(t, tb), 0));
 }
 
-/* One more record read by a walk: a walk over the corpus would otherwise map the whole file
-   into the reader's resident set (700 MB for an export of 100,000 documents). */
-static void walked(zc_txn *t)
-{
-	if (++t->idx->reads >= TRIM_READS)
-		zc_index_trim(t->idx);
-}
-
 int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_scan_fn fn, void *arg)
 {
 	MDB_cursor *c;
@@ -414,7 +417,7 @@ int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_
 			break;
 		if (fn(k.mv_data, k.mv_size, v.mv_data, v.mv_size, arg))
 			break;
-		walked(t);
+		counted_read(t->idx);
 		mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 	}
 	if (mrc != 0 && mrc != MDB_NOTFOUND)
@@ -554,7 +557,7 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 			rc = stop;
 			break;
 		}
-		walked(t);
+		counted_read(t->idx);
 	}
 	mdb_cursor_close(c);
 	return rc;
@@ -769,7 +772,7 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 	int mrc = mdb_cursor_get(c, &k, &val, MDB_SET_KEY);
 	while (mrc == 0 && !stop) {
 		stop = grams_have_all(c2, v + 1, n - 1, val.mv_data) && fn(zc_key_u64(val.mv_data), arg);
-		walked(t);
+		counted_read(t->idx);
 		mrc = mdb_cursor_get(c, &k, &val, MDB_NEXT_DUP);
 	}
 	/* pages whose pairs are still queued; those found above already (a kill during a merge,
@@ -782,7 +785,7 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 				all = queued_has(&val, v[i]);
 			if (all && !grams_have_all(c2, v, n, k.mv_data))
 				stop = fn(zc_key_u64(k.mv_data), arg);
-			walked(t);
+			counted_read(t->idx);
 			mrc = mdb_cursor_get(q, &k, &val, MDB_NEXT);
 		}
 		mdb_cursor_close(q);

@@ -626,7 +626,7 @@ static int final_txn(zc_txn *t, void *arg)
 	}
 	char *from = rc == ZC_OK ? made_from(f->p, f->rev) : NULL;
 	if (rc == ZC_OK)
-		rc = from ? zc_tx_meta_put(t, "selection_of", from) : zc_tx_del(t, ZC_T_META, "selection_of", 12);
+		rc = from ? zc_tx_meta_put(t, "selection_of", from) : zc_tx_del(t, ZC_T_META, "selection_of", strlen("selection_of"));
 	if (rc == ZC_ENOTFOUND)	/* nothing to delete */
 		rc = ZC_OK;
 	free(from);
