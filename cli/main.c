@@ -934,10 +934,10 @@ static void check_warc(check_ctx *c)
 static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
 	check_ctx *c = arg;
-	json_t *p = json_loadb(v, vl, 0, NULL);
+	json_t *p = zc_page_parse(v, vl);
 	c->pages++;
 	if (!p || kl != 8) {
-		printf("page record %ld is not valid JSON\n", c->pages);
+		printf("page record %ld does not read (neither JSON nor JSON and a UTF-8 body)\n", c->pages);
 		c->problems++;
 		json_decref(p);
 		return 0;

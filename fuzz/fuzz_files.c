@@ -1,5 +1,5 @@
-/* libFuzzer: the files a user edits or keeps (seed file, profile) and the WARC reader (the input
-   as a file, and as the text of one). */
+/* libFuzzer: the files a user edits or keeps (seed file, profile), the WARC reader (the input
+   as a file, and as the text of one) and a stored page record (the input as its bytes). */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "crawler.h"
+#include "index.h"
 #include "select.h"
 
 static int on_record(json_t *h, const char *block, size_t len, void *arg)
@@ -68,5 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zc_warc_read(path, on_record, NULL, NULL);
 	unlink(path);
 	warc_text(data, size);
+	json_t *page = zc_page_parse(data, size);
+	if (page)
+		free(json_dumps(page, JSON_COMPACT));
+	json_decref(page);
 	return 0;
 }

@@ -457,6 +457,55 @@ int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val)
 	return rc;
 }
 
+/*
+ * A page record is its JSON with the document's body left empty (""), a NUL, then the body's
+ * UTF-8.  The body is most of a record, and jansson reads a string a character at a time and
+ * escapes it on the way out: 45 of the 75 ms it took to read the scale-1 mirror's 1,164 page
+ * records went on their bodies.  Records written before this are JSON alone (the body inside);
+ * both read back the same object, the body in its place.  A body with a NUL in it (the parser
+ * gives none) stays inside the JSON.
+ */
+static char *page_encode(json_t *page, size_t *len)
+{
+	json_t *doc = json_object_get(page, "doc");
+	json_t *body = json_object_get(doc, "body");
+	const char *b = json_string_value(body);
+	size_t bl = json_string_length(body);
+	if (!b || memchr(b, '\0', bl)) {
+		char *s = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		*len = s ? strlen(s) : 0;
+		return s;
+	}
+	json_incref(body);
+	json_object_set_new(doc, "body", json_string(""));
+	char *s = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_object_set_new(doc, "body", body);
+	if (!s)
+		return NULL;
+	size_t jl = strlen(s);
+	s = zc_realloc(s, jl + 1 + bl);
+	memcpy(s + jl + 1, b, bl);
+	*len = jl + 1 + bl;
+	return s;
+}
+
+json_t *zc_page_parse(const void *v, size_t n)
+{
+	const char *nul = memchr(v, '\0', n);
+	if (!nul)
+		return json_loadb(v, n, 0, NULL);
+	json_t *page = json_loadb(v, (size_t)(nul - (const char *)v), 0, NULL);
+	json_t *doc = json_object_get(page, "doc");
+	json_t *body = json_is_object(doc) ? json_stringn(nul + 1, n - (size_t)(nul - (const char *)v) - 1) : NULL;
+	if (!body) {
+		/* the body is not UTF-8 (or the record has no doc): damaged, as a JSON record would be */
+		json_decref(page);
+		return NULL;
+	}
+	json_object_set_new(doc, "body", body);
+	return page;
+}
+
 static json_t *load_u64_if(zc_txn *t, enum zc_table tb, uint64_t id, const char *text, int *rc)
 {
 	unsigned char k[8];
@@ -471,7 +520,7 @@ static json_t *load_u64_if(zc_txn *t, enum zc_table tb, uint64_t id, const char 
 		*rc = ZC_ENOTFOUND;
 		return NULL;
 	}
-	json_t *j = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+	json_t *j = tb == ZC_T_PAGES ? zc_page_parse(v.mv_data, v.mv_size) : json_loadb(v.mv_data, v.mv_size, 0, NULL);
 	*rc = j ? ZC_OK : ZC_EPARSE;
 	return j;
 }
@@ -545,7 +594,7 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 		return db_err(mrc);
 	int rc = ZC_OK;
 	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		json_t *page = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		json_t *page = zc_page_parse(v.mv_data, v.mv_size);
 		if (!page || k.mv_size != 8) {
 			json_decref(page);
 			continue;
@@ -565,8 +614,16 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
 {
+	unsigned char k[8];
+	size_t n;
+	char *s = page_encode(page, &n);
+	if (!s)
+		return ZC_EPARSE;
 	t->pages_put = 1;
-	return put_u64_json(t, ZC_T_PAGES, id, page);
+	zc_u64_key(id, k);
+	int rc = zc_tx_put(t, ZC_T_PAGES, k, 8, s, n);
+	free(s);
+	return rc;
 }
 
 int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id)

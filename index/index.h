@@ -113,6 +113,9 @@ int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
 int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page);
 /* The page record alone, as the crawl stored it (selection, which has the decision at hand). */
 int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page);
+/* A page record's stored bytes as the page (see SCHEMA.md: the record's JSON, then its body),
+   for a caller reading the pages table itself (zc_tx_scan); NULL when it does not read. */
+json_t *zc_page_parse(const void *v, size_t n);
 typedef int (*zc_page_each_fn)(json_t *page, void *arg);
 /* Every page, merged with its decision, in id order; fn returns non-zero to stop. */
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg);

@@ -113,6 +113,84 @@ static void test_index(void **state)
 	zc_index_close(&idx);
 }
 
+/* a page record as stored (the JSON, a NUL, the body) and as records were stored before (JSON
+   alone): both read back as the page, the body in its place among the document's fields */
+#define BODY "一、总体要求\n（一）推进\"医联体\"建设\\ 资源下沉。\t"
+
+typedef struct rec_ctx {
+	json_t *page, *old, *bad;
+	char *raw;
+	size_t rawlen;
+	int rc_bad;
+} rec_ctx;
+
+static int records(zc_txn *t, void *arg)
+{
+	rec_ctx *r = arg;
+	json_t *p = json_pack("{s:s,s:{s:s,s:s,s:s},s:s}", "url", "https://a.gov.cn/r.html", "doc", "title", "关于推进医联体建设的通知",
+			      "body", BODY, "type", "通知", "jurisdiction", "33");
+	uint64_t id;
+	int is_new, rc = zc_tx_page_store(t, "https://a.gov.cn/r.html", p, &id, &is_new);
+	json_decref(p);
+	if (rc != ZC_OK || (rc = zc_tx_page_get(t, id, &r->page)) != ZC_OK)
+		return rc;
+	unsigned char k[8];
+	zc_u64_key(id, k);
+	if ((rc = zc_tx_get(t, ZC_T_PAGES, k, 8, &r->raw, &r->rawlen)) != ZC_OK)
+		return rc;
+	/* a record of an earlier zhengce: the same page, all JSON */
+	const char *old = "{\"url\":\"https://a.gov.cn/o.html\",\"doc\":{\"title\":\"旧\",\"body\":\"正文\\n第二行\",\"type\":\"意见\"}}";
+	zc_u64_key(900, k);
+	if ((rc = zc_tx_put(t, ZC_T_PAGES, k, 8, old, strlen(old))) != ZC_OK || (rc = zc_tx_page_get(t, 900, &r->old)) != ZC_OK)
+		return rc;
+	/* a damaged record: its body is not UTF-8 */
+	static const char bad[] = "{\"url\":\"https://a.gov.cn/b.html\",\"doc\":{\"body\":\"\"}}\0\xff\xfe";
+	zc_u64_key(901, k);
+	if ((rc = zc_tx_put(t, ZC_T_PAGES, k, 8, bad, sizeof bad - 1)) != ZC_OK)
+		return rc;
+	r->rc_bad = zc_tx_page_get(t, 901, &r->bad);
+	return ZC_OK;
+}
+
+static void test_page_record(void **state)
+{
+	(void)state;
+	zc_index *idx;
+	rec_ctx r = {0};
+	char sub[96];
+	snprintf(sub, sizeof sub, "%s/records", dir);	/* the other tests' pages are not these */
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	assert_int_equal(zc_index_write(idx, records, &r), 0);
+	/* the body after the NUL, as it is: no escapes */
+	const char *nul = memchr(r.raw, '\0', r.rawlen);
+	assert_non_null(nul);
+	assert_int_equal(r.rawlen - (size_t)(nul + 1 - r.raw), strlen(BODY));
+	assert_memory_equal(nul + 1, BODY, strlen(BODY));
+	assert_non_null(strstr(r.raw, "\"body\":\"\""));
+	/* read back: the same body, in its place between title and type */
+	json_t *doc = json_object_get(r.page, "doc");
+	assert_string_equal(json_string_value(json_object_get(doc, "body")), BODY);
+	assert_string_equal(json_string_value(json_object_get(doc, "title")), "关于推进医联体建设的通知");
+	const char *order[3], *key;
+	json_t *v;
+	size_t n = 0;
+	json_object_foreach(doc, key, v) if (n < 3) order[n++] = key;
+	assert_int_equal(n, 3);
+	assert_string_equal(order[1], "body");
+	assert_string_equal(json_string_value(json_object_get(r.page, "jurisdiction")), "33");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.old, "doc"), "body")), "正文\n第二行");
+	assert_int_equal(r.rc_bad, ZC_EPARSE);
+	assert_null(r.bad);
+	assert_null(zc_page_parse("{\"doc\":{}}\0\xc3", 13));
+	json_t *plain = zc_page_parse("{\"doc\":{}}\0正文", 11 + 6);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(plain, "doc"), "body")), "正文");
+	json_decref(plain);
+	json_decref(r.page);
+	json_decref(r.old);
+	free(r.raw);
+	zc_index_close(&idx);
+}
+
 /* a filtered decision read: the record when its text holds the words, else not found */
 static int decisions_rw(zc_txn *t, void *arg)
 {
@@ -672,7 +750,7 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index), cmocka_unit_test(test_decision_get_if),
+		cmocka_unit_test(test_index), cmocka_unit_test(test_page_record), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
 		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
 		cmocka_unit_test(test_query), cmocka_unit_test(test_walk_memory),
