@@ -864,44 +864,32 @@ typedef struct check_ctx {
 	const char *corpus;
 	long pages, problems, included, records;
 	zc_txn *t;
-	/* the WARC-Record-ID of every response and revisit record read back, one after another
-	   (NUL-terminated), then sorted for lookups: some 50 bytes a record */
-	zc_buf idtext;
-	char **ids;
-	size_t nids;
 } check_ctx;
 
 static int check_record(json_t *h, const char *block, size_t len, void *arg)
 {
+	(void)h;
 	(void)block;
 	(void)len;
-	check_ctx *c = arg;
-	const char *type = jstr(h, "WARC-Type"), *id = jstr(h, "WARC-Record-ID");
-	c->records++;
-	if (*id && (!strcmp(type, "response") || !strcmp(type, "revisit")))
-		zc_buf_add(&c->idtext, id, strlen(id) + 1);
+	((check_ctx *)arg)->records++;
 	return 0;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+/* whether the record at a page's offset is the page's response (or revisit) record */
+typedef struct at_page {
+	const char *id, *url;
+	int same;
+} at_page;
 
-static void sort_ids(check_ctx *c)
+static int page_record(json_t *h, const char *block, size_t len, void *arg)
 {
-	for (size_t at = 0; at < c->idtext.len; at += strlen(c->idtext.data + at) + 1)
-		c->nids++;
-	c->ids = zc_calloc(c->nids, sizeof *c->ids);
-	size_t k = 0;
-	for (size_t at = 0; at < c->idtext.len; at += strlen(c->idtext.data + at) + 1)
-		c->ids[k++] = c->idtext.data + at;
-	qsort(c->ids, c->nids, sizeof *c->ids, cmp_id);
-}
-
-static int have_id(const check_ctx *c, const char *id)
-{
-	return bsearch(&id, c->ids, c->nids, sizeof *c->ids, cmp_id) != NULL;
+	(void)block;
+	(void)len;
+	at_page *a = arg;
+	const char *type = jstr(h, "WARC-Type");
+	a->same = (!strcmp(type, "response") || !strcmp(type, "revisit")) && !strcmp(jstr(h, "WARC-Record-ID"), a->id) &&
+		  !strcmp(jstr(h, "WARC-Target-URI"), a->url);
+	return 0;
 }
 
 /* reads every WARC file of the corpus back with zhengce's own reader */
@@ -947,12 +935,14 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 		printf("%s: the URL index does not point at its page\n", jstr(p, "url"));
 		c->problems++;
 	}
+	/* the record is where the page says: read there, not looked up among all the archive's ids,
+	   so that memory does not grow with the corpus */
 	json_t *w = json_object_get(p, "warc");
 	char *path = zc_asprintf("%s/warc/%s", c->corpus, jstr(w, "file"));
-	struct stat st;
-	if (!w || stat(path, &st) != 0 || (long long)st.st_size <= json_integer_value(json_object_get(w, "offset")) ||
-	    !have_id(c, jstr(w, "record_id"))) {
-		printf("%s: its WARC record %s (%s) is missing\n", jstr(p, "url"), jstr(w, "record_id"), path);
+	long long off = json_integer_value(json_object_get(w, "offset"));
+	at_page a = {jstr(w, "record_id"), jstr(p, "url"), 0};
+	if (!w || !*jstr(w, "file") || zc_warc_read_at(path, off, page_record, &a) != ZC_OK || !a.same) {
+		printf("%s: its WARC record %s is missing (not at offset %lld of %s)\n", jstr(p, "url"), a.id, off, path);
 		c->problems++;
 	}
 	free(path);
@@ -984,7 +974,6 @@ static int check_txn(zc_txn *t, void *arg)
 	   record in the files by now (read before the snapshot, a page committed in between would
 	   seem to have none) */
 	check_warc(c);
-	sort_ids(c);
 	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, check_page, c);
 }
 
@@ -993,7 +982,8 @@ static int cmd_check(int argc, char **argv)
 	const char *corpus = NULL;
 	const cli_opt opts[] = {{"corpus", &corpus}};
 	int r = simple_options("check", "usage: zhengce check [--corpus DIR]\n\nVerifies the corpus: every page record readable, the URL index agrees with the pages,\n"
-			       "every page's WARC record exists, every included document's file code points at it.\n"
+			       "every page's WARC record is where the page says (file and offset), every included\n"
+			       "document's file code points at it, every WARC file reads back.\n"
 			       "A WARC file whose crawl was killed while writing a record ends in part of it: the records\n"
 			       "before it are read, it is reported, and the next crawl cuts it.\n"
 			       "Exit 0 when all is well.\n", argc, argv, opts, 1);
@@ -1004,11 +994,8 @@ static int cmd_check(int argc, char **argv)
 	if (open_corpus("check", corpus, &idx))
 		return 1;
 	check_ctx cc = {.corpus = corpus};
-	zc_buf_init(&cc.idtext, ZC_BUF_UNLIMITED);
 	int rc = zc_index_read(idx, check_txn, &cc);
 	zc_index_close(&idx);
-	free(cc.ids);
-	zc_buf_free(&cc.idtext);
 	printf("%ld pages, %ld included, %ld WARC records read back; %ld problem%s\n", cc.pages, cc.included, cc.records,
 	       cc.problems, cc.problems == 1 ? "" : "s");
 	return rc == ZC_OK && cc.problems == 0 ? 0 : 1;

@@ -115,6 +115,10 @@ void zc_warc_digest(const char *body, size_t len, char *out);
  * had the records before it). */
 typedef int (*zc_warc_record_fn)(json_t *headers, const char *block, size_t len, void *arg);
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut);
+/* The one record whose gzip member starts at offset (a zc_warc_ref's): fn is called with it and
+ * its result is the result.  ZC_EPARSE when no whole record starts there (an offset inside a
+ * member, or past the end), ZC_ENOTFOUND when there is no such file.  Memory holds the record. */
+int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg);
 /* Cuts what a killed crawl left of a record at the end of its WARC files under dir/warc (call
  * it holding the crawl lock, before zc_warc_open); note is told of each file cut and how many
  * bytes went. */

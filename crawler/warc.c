@@ -347,7 +347,7 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 }
 
 /*
- * The gzip members of the file at path, one after another from its start.  With member not
+ * The gzip members of the file at path, one after another from offset from (0: its start).  With member not
  * NULL, each whole member is inflated onto the end of text and member(text, arg) takes what it
  * can from its front: memory holds one member (a record, as zhengce writes them) and not the
  * file.  *complete is where the last whole member ends, *size the file's size.  ZC_OK when
@@ -356,12 +356,16 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
  */
 typedef int (*member_fn)(zc_buf *text, void *arg);
 
-static int members(const char *path, member_fn member, void *arg, long long *complete, long long *size)
+static int members(const char *path, long long from, member_fn member, void *arg, long long *complete, long long *size)
 {
-	*complete = *size = 0;
+	*complete = *size = from;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return errno == ENOENT ? ZC_ENOTFOUND : ZC_EIO;
+	if (from && fseeko(f, (off_t)from, SEEK_SET) != 0) {
+		fclose(f);
+		return ZC_EIO;
+	}
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, 15 + 16) != Z_OK) {
@@ -373,7 +377,7 @@ static int members(const char *path, member_fn member, void *arg, long long *com
 	zc_buf text;
 	zc_buf_init(&text, ZC_BUF_UNLIMITED);
 	size_t whole = 0;	/* what of text the whole members inflated to */
-	long long at = 0;	/* the file offset of in[0] */
+	long long at = from;	/* the file offset of in[0] */
 	int rc = ZC_OK;
 	size_t n;
 	while (rc == ZC_OK && (n = fread(in, 1, CHUNK, f)) > 0) {
@@ -426,7 +430,7 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
 		char *mark = zc_asprintf("%s/%s", wdir, e->d_name);
 		char *path = zc_strndup(mark, strlen(mark) - strlen(OPEN_MARK));
 		long long complete, size;
-		int mrc = members(path, NULL, NULL, &complete, &size);
+		int mrc = members(path, 0, NULL, NULL, &complete, &size);
 		if (mrc == ZC_EPARSE) {
 			if (truncate(path, (off_t)complete) != 0)
 				rc = ZC_EIO;
@@ -449,7 +453,12 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
 typedef struct reader {
 	zc_warc_record_fn fn;
 	void *arg;
+	int one;		/* stop after the first record (zc_warc_read_at) */
+	long records;		/* handed to fn */
 } reader;
+
+/* what records() returns when it stops after one record: no ZC_ code */
+#define READ_ONE 1
 
 /* the whole records at the front of text, each handed to the reader's fn and taken away */
 static int records(zc_buf *text, void *arg)
@@ -499,6 +508,9 @@ static int records(zc_buf *text, void *arg)
 		rc = r->fn(h, text->data + bstart, (size_t)clen, r->arg);
 		json_decref(h);
 		pos = bstart + (size_t)clen + 4;
+		r->records++;
+		if (rc == ZC_OK && r->one)
+			rc = READ_ONE;
 	}
 	if (pos) {
 		memmove(text->data, text->data + pos, text->len - pos);
@@ -510,9 +522,9 @@ static int records(zc_buf *text, void *arg)
 
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
 {
-	reader r = {fn, arg};
+	reader r = {fn, arg, 0, 0};
 	long long complete, size;
-	int rc = members(path, records, &r, &complete, &size);
+	int rc = members(path, 0, records, &r, &complete, &size);
 	if (cut)
 		*cut = 0;
 	if (rc == ZC_EPARSE && cut && size > complete) {
@@ -525,4 +537,14 @@ int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *c
 		free(mark);
 	}
 	return rc;
+}
+
+int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg)
+{
+	reader r = {fn, arg, 1, 0};
+	long long complete, size;
+	int rc = members(path, offset, records, &r, &complete, &size);
+	if (rc == READ_ONE)
+		return ZC_OK;
+	return rc != ZC_OK || r.records ? rc : ZC_EPARSE;	/* nothing there but the file's end */
 }

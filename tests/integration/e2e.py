@@ -37,6 +37,20 @@ from harness import Mirror, fresh_work  # noqa: E402
 DELAY = 0.05
 
 
+def member_of_size(text, size):
+    """text as one gzip member of exactly size bytes (padded with a gzip extra field), so that
+    the members after it stay at the offsets the corpus holds for them"""
+    for level in (9, 6, 1):
+        z = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        m = z.compress(text) + z.flush()
+        pad = size - len(m)
+        if pad == 0:
+            return m
+        if pad >= 2:	# FEXTRA: the flag, then XLEN and XLEN bytes after the 10-byte header
+            return m[:3] + bytes([m[3] | 4]) + m[4:10] + (pad - 2).to_bytes(2, "little") + bytes(pad - 2) + m[10:]
+    sys.exit("e2e: cannot fit the changed record in %d bytes" % size)
+
+
 def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what, flush=True)
     if not cond:
@@ -155,29 +169,34 @@ def main():
         allrows = [json.loads(l) for l in open(work + "/all.jsonl")]
         check(all(r.get("warc", {}).get("record_id", "").startswith("<urn:uuid:") for r in allrows),
               "every stored document names its WARC record")
-        # and check finds what is wrong: in a copy, one document's response record loses its id
-        broken = work + "/corpus-broken"
-        shutil.rmtree(broken, ignore_errors=True)
-        shutil.copytree(corpus, broken, ignore=shutil.ignore_patterns("crawl.lock", "lock.mdb"))
+        # and check finds what is wrong, in a copy of the corpus: one document's response record
+        # loses its id; or it moves (its request and it trade places: every id is still there)
         victim = next(r for r in allrows if r["decision"] == "included")
-        wpath = os.path.join(broken, "warc", victim["warc"]["file"])
         line = b"WARC-Record-ID: " + victim["warc"]["record_id"].encode()
         other = b"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000000>"
-        raw, out, found = open(wpath, "rb").read(), [], 0
-        while raw:	# member by member (a record each), so that the other records stay where they were
-            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            text = d.decompress(raw)
-            member, raw = raw[:len(raw) - len(d.unused_data)], d.unused_data
-            if line in text:
-                found += 1
-                member = gzip.compress(text.replace(line, other))
-            out.append(member)
-        check(found == 1, "the victim's response record is in %s" % victim["warc"]["file"])
-        open(wpath, "wb").write(b"".join(out))
-        ckb = subprocess.run([zc, "check", "--corpus", broken], capture_output=True, text=True)
-        check(ckb.returncode == 1 and victim["url"] in ckb.stdout and "is missing" in ckb.stdout and
-              "; 1 problem\n" in ckb.stdout, "check on a copy whose archive lost one record names that document: " +
-              ckb.stdout.strip().splitlines()[0][:100])
+        broken = work + "/corpus-broken"
+        for how in ("loses its id", "moves"):
+            shutil.rmtree(broken, ignore_errors=True)
+            shutil.copytree(corpus, broken, ignore=shutil.ignore_patterns("crawl.lock", "lock.mdb"))
+            wpath = os.path.join(broken, "warc", victim["warc"]["file"])
+            raw, out, found = open(wpath, "rb").read(), [], 0
+            while raw:	# member by member (a record each), so that the other records stay where they were
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                text = d.decompress(raw)
+                member, raw = raw[:len(raw) - len(d.unused_data)], d.unused_data
+                if line in text:
+                    found += 1
+                    if how == "moves":
+                        out.insert(len(out) - 1, member)
+                        continue
+                    member = member_of_size(text.replace(line, other), len(member))
+                out.append(member)
+            check(found == 1, "the victim's response record is in %s" % victim["warc"]["file"])
+            open(wpath, "wb").write(b"".join(out))
+            ckb = subprocess.run([zc, "check", "--corpus", broken], capture_output=True, text=True)
+            check(ckb.returncode == 1 and victim["url"] in ckb.stdout and "is missing" in ckb.stdout and
+                  "; 1 problem\n" in ckb.stdout, "check on a copy where one document's WARC record %s names that "
+                  "document: %s" % (how, ckb.stdout.strip().splitlines()[0][:100]))
         shutil.rmtree(broken)
         ids, records, bad_digests = set(), 0, []
         for f in sorted(os.listdir(corpus + "/warc")):

@@ -101,6 +101,15 @@ static int count_record(json_t *h, const char *block, size_t len, void *arg)
 	return 0;
 }
 
+/* the WARC-Record-ID of the record read; fails unless it is a response */
+static int record_id(json_t *h, const char *block, size_t len, void *arg)
+{
+	(void)block;
+	(void)len;
+	snprintf(arg, 80, "%s", json_string_value(json_object_get(h, "WARC-Record-ID")));
+	return strcmp(json_string_value(json_object_get(h, "WARC-Type")), "response") ? -100 : 0;
+}
+
 static long long file_size(const char *path)
 {
 	struct stat st;
@@ -140,6 +149,10 @@ static void test_warc_cut(void **state)
 	int n = 0;
 	assert_int_equal(zc_warc_read(path, count_record, &n, NULL), 0);
 	assert_int_equal(n, 7);	/* warcinfo, then a request and a response per exchange */
+	/* the reference the crawl keeps leads to its response record, and to nothing else */
+	char id[80] = "";
+	assert_int_equal(zc_warc_read_at(path, ref.offset, record_id, id), 0);
+	assert_string_equal(id, ref.record_id);
 
 	/* the kill: the first 100 bytes of the last record's member once more, and the marker */
 	FILE *f = fopen(path, "rb");
@@ -224,12 +237,29 @@ static void test_warc_members(void **state)
 	char both[512];
 	snprintf(both, sizeof both, "%s%.40s", a, b);	/* a, and the start of b */
 	add_member(path, both, strlen(both));
+	long long second = file_size(path);
 	add_member(path, b + 40, strlen(b) - 40);	/* the rest of b (its headers end in here) */
+	long long third = file_size(path);
 	add_member(path, c, 60);			/* c's headers and */
 	add_member(path, c + 60, strlen(c) - 60);	/* its block in the next member */
 	char got[512] = "";
 	assert_int_equal(zc_warc_read(path, note_record, got, NULL), 0);
 	assert_string_equal(got, "https://a/1=医联;https://a/2=医共体;https://a/3=盟;");
+	/* one record from where its member starts: the first of a member holding more, one whose
+	   block is in the next member; none from inside a member, from a member that continues a
+	   record, or from the end */
+	got[0] = '\0';
+	assert_int_equal(zc_warc_read_at(path, 0, note_record, got), 0);
+	assert_string_equal(got, "https://a/1=医联;");
+	got[0] = '\0';
+	assert_int_equal(zc_warc_read_at(path, third, note_record, got), 0);
+	assert_string_equal(got, "https://a/3=盟;");
+	got[0] = '\0';
+	assert_int_equal(zc_warc_read_at(path, 5, note_record, got), ZC_EPARSE);
+	assert_int_equal(zc_warc_read_at(path, second, note_record, got), ZC_EPARSE);
+	assert_int_equal(zc_warc_read_at(path, file_size(path), note_record, got), ZC_EPARSE);
+	assert_string_equal(got, "");
+	assert_int_equal(zc_warc_read_at("/tmp/zc-no-such.warc.gz", 0, note_record, got), ZC_ENOTFOUND);
 	/* bytes that are no gzip after them: the three records, then the error */
 	FILE *f = fopen(path, "ab");
 	fputs("not a gzip member", f);
