@@ -347,12 +347,12 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 }
 
 /*
- * The gzip members of the file at path, one after another from offset from (0: its start).  With member not
- * NULL, each whole member is inflated onto the end of text and member(text, arg) takes what it
- * can from its front: memory holds one member (a record, as zhengce writes them) and not the
- * file.  *complete is where the last whole member ends, *size the file's size.  ZC_OK when
- * members fill the file; ZC_EPARSE when what follows *complete is not a whole member: one cut
- * short, or damage; else what member returned when it stopped the walk.
+ * The gzip members of the file at path, one after another from offset from (0: its start).
+ * With member not NULL, each whole member is inflated onto the end of text and member(text,
+ * arg) takes what it can from its front: memory holds one member (a record, as zhengce writes
+ * them) and not the file.  *complete is where the last whole member ends, *size the file's
+ * size.  ZC_OK when members fill the file; ZC_EPARSE when what follows *complete is not a whole
+ * member: one cut short, or damage; else what member returned when it stopped the walk.
  */
 typedef int (*member_fn)(zc_buf *text, void *arg);
 

@@ -1,5 +1,6 @@
 /* libFuzzer: the files a user edits or keeps (seed file, profile), the WARC reader (the input
-   as a file, and as the text of one) and a stored page record (the input as its bytes). */
+   as a file, read whole and from an offset, and as the text of one) and a stored page record
+   (the input as its bytes). */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ static void warc_text(const uint8_t *data, size_t size)
 		gzclose(g);
 	}
 	zc_warc_read(path, on_record, NULL, NULL);
+	zc_warc_read_at(path, 0, on_record, NULL);
 	unlink(path);
 }
 
@@ -67,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zc_profile_free(&p);
 	free(err);
 	zc_warc_read(path, on_record, NULL, NULL);
+	zc_warc_read_at(path, size ? data[size - 1] % (long long)size : 0, on_record, NULL);
 	unlink(path);
 	warc_text(data, size);
 	json_t *page = zc_page_parse(data, size);
