@@ -200,8 +200,22 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	}
 	{
 		MDB_val k = {6, "schema"}, v;
+		int version = 0;	/* the corpus's; 0 when new */
 		mrc = mdb_get(txn, idx->dbi[ZC_T_META], &k, &v);
-		if (mrc == MDB_NOTFOUND && !(flags & ZC_INDEX_RDONLY)) {
+		if (mrc == 0) {
+			char ver[16] = "";
+			memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
+			version = atoi(ver);
+			if (version > ZC_SCHEMA_VERSION) {
+				fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
+					dir, ver, ZC_SCHEMA_VERSION);
+				rc = ZC_EDB;
+				goto out;
+			}
+		}
+		/* a new corpus, or an older one this zhengce may now write records of its own version
+		   into (1 -> 2 changes no record: see ZC_SCHEMA_VERSION) */
+		if ((mrc == 0 || mrc == MDB_NOTFOUND) && version < ZC_SCHEMA_VERSION && !(flags & ZC_INDEX_RDONLY)) {
 			char ver[16];
 			snprintf(ver, sizeof ver, "%d", ZC_SCHEMA_VERSION);
 			v.mv_size = strlen(ver);
@@ -209,15 +223,6 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 			mrc = mdb_put(txn, idx->dbi[ZC_T_META], &k, &v, 0);
 			if (mrc != 0) {
 				rc = db_err(mrc);
-				goto out;
-			}
-		} else if (mrc == 0) {
-			char ver[16] = "";
-			memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
-			if (atoi(ver) > ZC_SCHEMA_VERSION) {
-				fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
-					dir, ver, ZC_SCHEMA_VERSION);
-				rc = ZC_EDB;
 				goto out;
 			}
 		}

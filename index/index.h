@@ -17,7 +17,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define ZC_SCHEMA_VERSION 1
+/* The corpus's format (meta "schema", docs/SCHEMA.md).  2: a page record keeps its body after
+   the JSON (zc_page_parse); version 2 reads the records of version 1 as they are, and a
+   writable open of a version-1 corpus marks it 2, so that an older zhengce refuses it instead
+   of misreading the records it cannot read. */
+#define ZC_SCHEMA_VERSION 2
 
 typedef struct zc_index zc_index;
 typedef struct zc_txn zc_txn;

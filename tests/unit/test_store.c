@@ -191,6 +191,58 @@ static void test_page_record(void **state)
 	zc_index_close(&idx);
 }
 
+/* meta "schema": a new corpus gets this zhengce's version; an older corpus is marked with it
+   by a writable open only (version 2 reads version 1's records); a newer one is refused */
+static int schema_get(zc_txn *t, void *arg)
+{
+	char *v = NULL;
+	int rc = zc_tx_meta_get(t, "schema", &v);
+	snprintf(arg, 16, "%s", v ? v : "");
+	free(v);
+	return rc;
+}
+
+static int schema_put(zc_txn *t, void *arg)
+{
+	return zc_tx_meta_put(t, "schema", arg);
+}
+
+static void schema_of(const char *path, unsigned flags, char out[16])
+{
+	zc_index *idx;
+	assert_int_equal(zc_index_open(path, flags, &idx), 0);
+	assert_int_equal(zc_index_read(idx, schema_get, out), 0);
+	zc_index_close(&idx);
+}
+
+static void schema_set(const char *path, const char *v)
+{
+	zc_index *idx;
+	assert_int_equal(zc_index_open(path, 0, &idx), 0);
+	assert_int_equal(zc_index_write(idx, schema_put, (void *)v), 0);
+	zc_index_close(&idx);
+}
+
+static void test_schema(void **state)
+{
+	(void)state;
+	char sub[96], v[16];
+	snprintf(sub, sizeof sub, "%s/schema", dir);
+	schema_of(sub, 0, v);
+	assert_string_equal(v, "2");
+	schema_set(sub, "1");
+	schema_of(sub, ZC_INDEX_RDONLY, v);	/* a reader changes nothing */
+	assert_string_equal(v, "1");
+	schema_of(sub, 0, v);
+	assert_string_equal(v, "2");
+	schema_set(sub, "3");
+	zc_index *idx = NULL;
+	assert_int_equal(zc_index_open(sub, 0, &idx), ZC_EDB);
+	assert_null(idx);
+	assert_int_equal(zc_index_open(sub, ZC_INDEX_RDONLY, &idx), ZC_EDB);
+	assert_null(idx);
+}
+
 /* a filtered decision read: the record when its text holds the words, else not found */
 static int decisions_rw(zc_txn *t, void *arg)
 {
@@ -750,7 +802,7 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index), cmocka_unit_test(test_page_record), cmocka_unit_test(test_decision_get_if),
+		cmocka_unit_test(test_index), cmocka_unit_test(test_page_record), cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
 		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
 		cmocka_unit_test(test_query), cmocka_unit_test(test_walk_memory),
