@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@ static const char MAIN_HELP[] =
 	"\n"
 	"common options:\n"
 	"  --corpus DIR   the corpus directory (default $ZHENGCE_CORPUS, else ./corpus)\n"
+	"  --progress     a progress line on stderr for long work (default: on a terminal); --quiet: none\n"
 	"  -h, --help     help for a command: zhengce COMMAND --help\n"
 	"  --version      print the version\n"
 	"\n"
@@ -117,7 +119,8 @@ static const char CRAWL_HELP[] =
 	"  --connect-to H:P:A:P  connect to A:P for host H port P (curl's syntax; repeatable).  With\n"
 	"                        any mapping in force, unmapped hosts are refused before DNS.\n"
 	"  --mirror ADDR:P1:P2   shorthand: every host's port 80 to ADDR:P1 and 443 to ADDR:P2\n"
-	"  --progress / --quiet  progress on stderr, a line per busy host (default: on a terminal)\n"
+	"  --progress / --quiet  progress on stderr, a line per busy host, then the selection's steps\n"
+	"                        (default: on a terminal)\n"
 	"  --verbose             say every retry and give-up\n";
 
 /* the crawl's article callback: the parser reads the page, the crawler stores its record */
@@ -278,10 +281,11 @@ static int cmd_crawl(int argc, char **argv)
 	if (rc == ZC_OK || rc == ZC_EIO) {
 		zc_select_stats st;
 		const char *step = "indexing the new pages' text";
-		int src = zc_index_merge_pairs(idx);
+		zc_progress prog = {.on = progress};
+		int src = zc_index_merge_pairs(idx, &prog);
 		if (src == ZC_OK) {
 			step = "selection";
-			src = zc_select_finalize(idx, profile, 0, &st);
+			src = zc_select_finalize(idx, profile, 0, &prog, &st);
 		}
 		if (src != ZC_OK) {
 			fprintf(stderr, "zhengce crawl: %s failed: %s\n", step, zc_strerror(src));
@@ -422,11 +426,25 @@ static int cmd_stats(int argc, char **argv)
 
 /* ---- export, query, entries ------------------------------------------------------------------ */
 
+/*
+ * Progress lines (zc_progress) for long work: --progress and --quiet say; by default on when
+ * stderr is a terminal, unless the command's output goes to that terminal too.
+ */
+static int progress_opt = -1;
+
+static int progress_wanted(int to_stdout)
+{
+	if (progress_opt >= 0)
+		return progress_opt;
+	return isatty(2) && !(to_stdout && isatty(1));
+}
+
 typedef struct exp_ctx {
 	zc_exporter *e;
 	zc_query f;
 	long n;
 	int rc;			/* why a row could not be written (a full disk) */
+	zc_progress prog;
 } exp_ctx;
 
 static int export_one(json_t *page, void *arg)
@@ -434,6 +452,7 @@ static int export_one(json_t *page, void *arg)
 	exp_ctx *x = arg;
 	x->n++;
 	x->rc = zc_export_doc(x->e, page);
+	zc_progress_show(&x->prog, "export: %ld documents written", x->n);
 	return x->rc != ZC_OK;
 }
 
@@ -477,6 +496,8 @@ typedef struct ent_ctx {
 	const zc_query *f;
 	zc_txn *t;
 	int rc;
+	long n;
+	zc_progress prog;
 } ent_ctx;
 
 static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *arg)
@@ -486,8 +507,10 @@ static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *a
 	ent_ctx *x = arg;
 	json_t *ent = json_loadb(v, vl, 0, NULL), *page = NULL;
 	if (ent && zc_tx_page_get(x->t, (uint64_t)json_integer_value(json_object_get(ent, "page")), &page) == ZC_OK &&
-	    zc_query_matches(x->f, page))
+	    zc_query_matches(x->f, page)) {
 		x->rc = zc_export_entry(x->e, ent, page);
+		zc_progress_show(&x->prog, "entries: %ld written", ++x->n);
+	}
 	json_decref(ent);
 	json_decref(page);
 	return x->rc != ZC_OK;
@@ -538,13 +561,15 @@ static int part_finish(const char *cmd, FILE *f, const char *part, const char *o
 	return rc;
 }
 
-static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const zc_query *flt)
+static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const zc_query *flt,
+			 int progress)
 {
-	ent_ctx x = {NULL, flt, NULL, ZC_OK};
+	ent_ctx x = {NULL, flt, NULL, ZC_OK, 0, {.on = progress}};
 	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, &x.e);
 	if (rc != ZC_OK)
 		return rc;
 	rc = zc_index_read(idx, entries_txn, &x);
+	zc_progress_end(&x.prog);
 	int erc = zc_export_end(&x.e);
 	return rc != ZC_OK ? rc : erc;
 }
@@ -554,7 +579,8 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{"corpus", 1, 0, 'C'}, {"format", 1, 0, 'f'}, {"excluded", 0, 0, 'x'}, {"all", 0, 0, 'a'},
 		{"output", 1, 0, 'o'}, {"no-bom", 0, 0, 'n'}, {"province", 1, 0, 'p'}, {"year", 1, 0, 'y'},
-		{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+		{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"progress", 0, 0, 'P'},
+		{"quiet", 0, 0, 'Q'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	int is_query = !strcmp(cmd, "query"), is_entries = !strcmp(cmd, "entries");
 	const char *corpus = NULL, *out = NULL;
 	enum zc_format fmt = is_query ? ZC_FMT_TABLE : ZC_FMT_CSV;
@@ -584,6 +610,8 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 		case 'i': x.f.issuer = optarg; break;
 		case 't': x.f.type = optarg; break;
 		case 'k': x.f.keyword = optarg; break;
+		case 'P': progress_opt = 1; break;
+		case 'Q': progress_opt = 0; break;
 		case 'h':
 			if (is_entries)
 				fputs("usage: zhengce entries [--corpus DIR] [--format csv|jsonl|xlsx] [-o FILE] [--no-bom]\n"
@@ -622,14 +650,17 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 		return 1;
 	}
 	int rc;
+	int progress = !is_query && progress_wanted(!out);
 	if (is_entries) {
-		rc = entries_write(idx, f, part, fmt, bom, &x.f);
+		rc = entries_write(idx, f, part, fmt, bom, &x.f, progress);
 	} else if (fmt == ZC_FMT_TABLE) {
 		rc = table_write(idx, f, &x.f);
 	} else {
 		rc = zc_export_begin(f, part, fmt, "documents", x.f.which != ZC_Q_INCLUDED, bom, &x.e);
 		if (rc == ZC_OK) {
+			x.prog.on = progress;
 			rc = zc_index_query(idx, &x.f, export_one, &x);
+			zc_progress_end(&x.prog);
 			if (rc != ZC_OK && x.rc != ZC_OK)
 				rc = x.rc;
 			int erc = zc_export_end(&x.e);
@@ -657,10 +688,12 @@ typedef struct cli_opt {
 
 static int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n)
 {
-	struct option *lo = zc_calloc(n + 2, sizeof *lo);
+	struct option *lo = zc_calloc(n + 4, sizeof *lo);
 	for (size_t i = 0; i < n; i++)
 		lo[i] = (struct option){o[i].name, 1, 0, (int)(i + 1)};
 	lo[n] = (struct option){"help", 0, 0, 'h'};
+	lo[n + 1] = (struct option){"progress", 0, 0, 'P'};
+	lo[n + 2] = (struct option){"quiet", 0, 0, 'Q'};
 	int c, ret = -1;
 	optind = 1;
 	while (ret < 0 && (c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
@@ -671,6 +704,8 @@ static int simple_options(const char *cmd, const char *help, int argc, char **ar
 			for (size_t i = 0; i < n; i++)
 				if (!strcmp(o[i].name, "output"))
 					*o[i].target = optarg;
+		} else if (c == 'P' || c == 'Q') {
+			progress_opt = c == 'P';
 		} else if (c >= 1 && (size_t)c <= n) {
 			*o[c - 1].target = optarg;
 		} else {
@@ -794,7 +829,8 @@ static int cmd_reselect(int argc, char **argv)
 		goto out;
 	}
 	zc_select_stats st;
-	rc = zc_select_finalize(idx, p, ZC_SELECT_FORCE, &st);
+	zc_progress prog = {.on = progress_wanted(0)};
+	rc = zc_select_finalize(idx, p, ZC_SELECT_FORCE, &prog, &st);
 	if (rc != ZC_OK) {
 		fprintf(stderr, "zhengce reselect: %s\n", zc_strerror(rc));
 		goto out;
@@ -863,15 +899,31 @@ static int cmd_parse(int argc, char **argv)
 typedef struct check_ctx {
 	const char *corpus;
 	long pages, problems, included, records;
+	uint64_t total;		/* pages in the snapshot */
 	zc_txn *t;
+	zc_progress prog;
 } check_ctx;
+
+/* a problem or a note, on stdout: the progress line (stderr, the same terminal) goes first */
+static void check_say(check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void check_say(check_ctx *c, const char *fmt, ...)
+{
+	zc_progress_end(&c->prog);
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
 
 static int check_record(json_t *h, const char *block, size_t len, void *arg)
 {
 	(void)h;
 	(void)block;
 	(void)len;
-	((check_ctx *)arg)->records++;
+	check_ctx *c = arg;
+	c->records++;
+	zc_progress_show(&c->prog, "check: reading the WARC files: %ld records", c->records);
 	return 0;
 }
 
@@ -905,11 +957,11 @@ static void check_warc(check_ctx *c)
 		long long cut;
 		int rc = zc_warc_read(path, check_record, c, &cut);
 		if (rc != ZC_OK) {
-			printf("%s: not a readable WARC file (%s)\n", path, zc_strerror(rc));
+			check_say(c, "%s: not a readable WARC file (%s)\n", path, zc_strerror(rc));
 			c->problems++;
 		} else if (cut) {
 			/* not a problem: no stored page points past the records before it */
-			printf("%s: ends in part of a record (%lld bytes) from a crawl that was killed while "
+			check_say(c, "%s: ends in part of a record (%lld bytes) from a crawl that was killed while "
 			       "writing it (or is writing it now); the next crawl cuts it\n", path, cut);
 		}
 		free(path);
@@ -924,15 +976,16 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 	check_ctx *c = arg;
 	json_t *p = zc_page_parse(v, vl);
 	c->pages++;
+	zc_progress_show(&c->prog, "check: %ld of %llu pages", c->pages, (unsigned long long)c->total);
 	if (!p || kl != 8) {
-		printf("page record %ld does not read (neither JSON nor JSON and a UTF-8 body)\n", c->pages);
+		check_say(c, "page record %ld does not read (neither JSON nor JSON and a UTF-8 body)\n", c->pages);
 		c->problems++;
 		json_decref(p);
 		return 0;
 	}
 	uint64_t id;
 	if (zc_tx_page_id(c->t, jstr(p, "url"), &id) != ZC_OK || id != zc_key_u64(k)) {
-		printf("%s: the URL index does not point at its page\n", jstr(p, "url"));
+		check_say(c, "%s: the URL index does not point at its page\n", jstr(p, "url"));
 		c->problems++;
 	}
 	/* the record is where the page says: read there, not looked up among all the archive's ids,
@@ -942,7 +995,7 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 	long long off = json_integer_value(json_object_get(w, "offset"));
 	at_page a = {jstr(w, "record_id"), jstr(p, "url"), 0};
 	if (!w || !*jstr(w, "file") || zc_warc_read_at(path, off, page_record, &a) != ZC_OK || !a.same) {
-		printf("%s: its WARC record %s is missing (not at offset %lld of %s)\n", jstr(p, "url"), a.id, off, path);
+		check_say(c, "%s: its WARC record %s is missing (not at offset %lld of %s)\n", jstr(p, "url"), a.id, off, path);
 		c->problems++;
 	}
 	free(path);
@@ -954,7 +1007,7 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 		char *fv = NULL;
 		size_t n;
 		if (zc_tx_get(c->t, ZC_T_FILECODE, code, strlen(code), &fv, &n) != ZC_OK || n != 8 || zc_key_u64(fv) != zc_key_u64(k)) {
-			printf("%s: file code %s does not point at it\n", jstr(p, "url"), code);
+			check_say(c, "%s: file code %s does not point at it\n", jstr(p, "url"), code);
 			c->problems++;
 		}
 		free(fv);
@@ -974,7 +1027,11 @@ static int check_txn(zc_txn *t, void *arg)
 	   record in the files by now (read before the snapshot, a page committed in between would
 	   seem to have none) */
 	check_warc(c);
-	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, check_page, c);
+	zc_progress_end(&c->prog);	/* the pages' line comes at once */
+	zc_tx_count(t, ZC_T_PAGES, &c->total);
+	int rc = zc_tx_scan(t, ZC_T_PAGES, NULL, 0, check_page, c);
+	zc_progress_end(&c->prog);
+	return rc;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -993,7 +1050,7 @@ static int cmd_check(int argc, char **argv)
 	zc_index *idx;
 	if (open_corpus("check", corpus, &idx))
 		return 1;
-	check_ctx cc = {.corpus = corpus};
+	check_ctx cc = {.corpus = corpus, .prog = {.on = progress_wanted(0)}};
 	int rc = zc_index_read(idx, check_txn, &cc);
 	zc_index_close(&idx);
 	printf("%ld pages, %ld included, %ld WARC records read back; %ld problem%s\n", cc.pages, cc.included, cc.records,

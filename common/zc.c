@@ -2,9 +2,11 @@
 #include "zc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *zc_strerror(int err)
 {
@@ -270,4 +272,31 @@ char *zc_str_replace(const char *s, const char *from, const char *to)
 	}
 	zc_buf_addstr(&b, s);
 	return zc_buf_take(&b);
+}
+
+void zc_progress_show(zc_progress *p, const char *fmt, ...)
+{
+	if (!p || !p->on)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (p->shown && t - p->last < 0.5)
+		return;
+	p->last = t;
+	p->shown = 1;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("\r\033[K", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+void zc_progress_end(zc_progress *p)
+{
+	if (p && p->shown)
+		fputs("\r\033[K", stderr);
+	if (p)
+		p->shown = 0;
 }

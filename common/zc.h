@@ -88,4 +88,18 @@ char *zc_str_replace(const char *s, const char *from, const char *to);
 /* Decodes one UTF-8 code point at s; returns its length (1 for invalid bytes). */
 int zc_utf8_next(const char *s, unsigned *cp);
 
+/*
+ * A progress line on stderr for long work other than the crawl's own display (the pair merge,
+ * selection, check, export): zc_progress_show() redraws it in place, the first time at once
+ * and then at most twice a second, so that it can be called for every item; zc_progress_end()
+ * wipes it.  Nothing is written unless on is set (commands set it when stderr is a terminal,
+ * or with --progress).
+ */
+typedef struct zc_progress {
+	int on, shown;
+	double last;
+} zc_progress;
+void zc_progress_show(zc_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void zc_progress_end(zc_progress *p);
+
 #endif

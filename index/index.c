@@ -959,10 +959,18 @@ static int merge_step(zc_txn *t, void *arg)
 	return rc;
 }
 
-int zc_index_merge_pairs(zc_index *idx)
+static int queued_count(zc_txn *t, void *arg)
+{
+	return zc_tx_count(t, ZC_T_PAIRQ, arg);
+}
+
+int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog)
 {
 	merge m = {.idx = idx};
 	int rc;
+	uint64_t queued = 0, merged = 0;
+	if (prog && prog->on)
+		zc_index_read(idx, queued_count, &queued);
 	/* the merge's transactions need not reach the disk one by one: a system crash may undo
 	   the last of them, which the next merge does again; LMDB stays consistent (ACI) */
 	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 1);
@@ -972,13 +980,17 @@ int zc_index_merge_pairs(zc_index *idx)
 		sort_by_pair(m.v, m.n, sizeof *m.v);	/* stable: ids stay in order within a pair */
 		m.at = 0;
 		do {
+			zc_progress_show(prog, "indexing the new pages' text: %llu of %llu pages",
+					 (unsigned long long)merged + m.pages * m.at / m.n, (unsigned long long)queued);
 			rc = zc_index_write(idx, merge_step, &m);
 			zc_index_trim(idx);
 			m.at = m.end;
 		} while (rc == ZC_OK && m.at < m.n);
 		if (rc != ZC_OK)
 			break;
+		merged += m.pages;
 	}
+	zc_progress_end(prog);
 	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 0);
 	free(m.v);
 	return rc;

@@ -152,9 +152,11 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
  * them into grams, whose inserts would reach pages all over the index for every stored page.
  * zc_index_merge_pairs() moves the queue into grams in pair order, a bounded number of pairs
  * per transaction (the crawl calls it at its end); each step is idempotent, so a kill at any
- * moment leaves pairs queued or merged, never lost.  Searches read both.
+ * moment leaves pairs queued or merged, never lost.  Searches read both.  prog (may be NULL)
+ * shows how many queued pages are merged.
  */
-int zc_index_merge_pairs(zc_index *idx);
+struct zc_progress;
+int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog);
 
 /*
  * Queries (query, export, entries, stats).  A zc_query names what a researcher filters on;

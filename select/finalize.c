@@ -225,6 +225,8 @@ typedef struct fin {
 	zc_index *idx;
 	const zc_profile *p;
 	zc_select_stats *st;
+	zc_progress *prog;
+	int step;		/* the step the progress line shows */
 	uint64_t rev;		/* the pages' revision when the selection began */
 	uint64_t max, from, to;
 	int pass;
@@ -577,6 +579,18 @@ static int reuse_txn(zc_txn *t, void *arg)
 	return rc;
 }
 
+/* the selection's progress: step 1-3 are the passes over all pages, 4 the last transaction */
+static void show(fin *f, int step, uint64_t id)
+{
+	static const char *const what[] = {"", "deciding each page", "abolished documents and copies",
+					   "copies' sources", "file codes and entries"};
+	if (step != f->step)
+		zc_progress_end(f->prog);	/* a new step is shown at once */
+	f->step = step;
+	zc_progress_show(f->prog, "selection, step %d of 4 (%s): %llu of %llu pages", step, what[step],
+			 (unsigned long long)id, (unsigned long long)f->max);
+}
+
 /* pass 4, file codes for documents included for the first time, then pass 5 and the switch to
    the new generation: one transaction, whose size grows with the included documents only */
 static int final_txn(zc_txn *t, void *arg)
@@ -621,8 +635,10 @@ static int final_txn(zc_txn *t, void *arg)
 		rc = zc_tx_meta_put(t, "profile", zc_profile_name(f->p));
 	for (uint64_t id = 1; id <= f->max && rc == ZC_OK; id++) {
 		rc = pass5(t, f, id);
-		if (id % TRIM_PAGES == 0)
+		if (id % TRIM_PAGES == 0) {
 			zc_index_trim(f->idx);
+			show(f, 4, id);
+		}
 	}
 	char *from = rc == ZC_OK ? made_from(f->p, f->rev) : NULL;
 	if (rc == ZC_OK)
@@ -647,9 +663,10 @@ static int run(fin *f, zc_txn_fn fn)
 	return rc;
 }
 
-int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, zc_select_stats *st)
+int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_progress *prog,
+		       zc_select_stats *st)
 {
-	fin f = {.idx = idx, .p = p, .st = st};
+	fin f = {.idx = idx, .p = p, .st = st, .prog = prog};
 	memset(st, 0, sizeof *st);
 	if (!(flags & ZC_SELECT_FORCE)) {
 		reuse r = {p, st};
@@ -662,6 +679,7 @@ int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, zc_se
 		for (uint64_t id = 1; id <= f.max && rc == ZC_OK; id += CHUNK) {
 			f.from = id;
 			f.to = id + CHUNK <= f.max + 1 ? id + CHUNK : f.max + 1;
+			show(&f, f.pass, id - 1);
 			rc = run(&f, chunk_txn);
 		}
 	if (rc == ZC_OK) {
@@ -669,6 +687,7 @@ int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, zc_se
 			qsort(f.nc, f.nnc, sizeof *f.nc, cmp_newcode);
 		rc = run(&f, final_txn);
 	}
+	zc_progress_end(prog);
 	for (size_t k = 0; k < f.nnc; k++)
 		free(f.nc[k].url);
 	free(f.nc);

@@ -65,9 +65,10 @@ extern const char *const ZC_REASONS[9];
  * the zhengce version and the pages' revision it was made from (meta "selection"); when all
  * three are still those of now, nothing is decided again and *st is what that selection
  * counted, with st->reused set: a cron re-crawl that found nothing new does no selection.
- * ZC_SELECT_FORCE selects again all the same.
+ * ZC_SELECT_FORCE selects again all the same.  prog (may be NULL) shows the steps and pages.
  */
 enum { ZC_SELECT_FORCE = 1 };
-int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, zc_select_stats *st);
+int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_progress *prog,
+		       zc_select_stats *st);
 
 #endif

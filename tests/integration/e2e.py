@@ -100,6 +100,7 @@ def main():
             return subprocess.run([zc, *args, "--corpus", corpus], capture_output=True, text=True)
 
         # 1. the corpus against the truth
+        ck0 = run("check")
         exp = run("export", "--all", "--format", "jsonl")
         open(work + "/all.jsonl", "w").write(exp.stdout)
         ent = run("entries", "--format", "jsonl")
@@ -146,6 +147,18 @@ def main():
         check(raw.startswith(b"\xef\xbb\xbf"), "export csv starts with a UTF-8 BOM (Excel)")
         table = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
         check(len(table) == 610 and table[0][0] == "code", "export csv: a header and 609 rows, RFC 4180")
+        # progress lines, asked for (as on a terminal): on stderr, redrawn in place, wiped at the end
+        # (each begins with a carriage return, which text mode reads as a newline, then ESC [K)
+        pe = run("export", "--progress", "-o", work + "/progress.csv")
+        pc = run("check", "--progress")
+        npages = sum(1 for _ in open(work + "/all.jsonl"))
+        check(pe.returncode == 0 and "\x1b[Kexport: " in pe.stderr and pe.stderr.endswith("\x1b[K") and
+              open(work + "/progress.csv", "rb").read() == raw,
+              "export --progress: a progress line on stderr, wiped at the end; the same file")
+        check(pc.returncode == 0 and "check: reading the WARC files" in pc.stderr and
+              ("of %d pages" % npages) in pc.stderr and pc.stderr.endswith("\x1b[K") and pc.stdout == ck0.stdout,
+              "check --progress: the WARC files, then the %d pages, on stderr; stdout as without" % npages)
+        check(not run("export", "--quiet", "-o", work + "/progress.csv").stderr, "export --quiet: nothing on stderr")
 
         # 4. politeness, from the server's log
         reqs = [l.split("\t") for l in open(log).read().splitlines()[:first_run_lines]]
@@ -304,9 +317,12 @@ def main():
         srv.stop()
         subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", mirror, "--add", "3"], check=True)
         srv = Mirror(mirror, log=log, port=srv.http, tls_port=srv.tls)
-        r = subprocess.run(base, capture_output=True, text=True)
+        r = subprocess.run(base + ["--progress"], capture_output=True, text=True)
         print(r.stdout + r.stderr)
         new = {json.loads(l)["url"] for l in open(mirror + "/truth.jsonl") if '"new": true' in l}
+        check("indexing the new pages' text: " in r.stderr and "selection, step 1 of 4 (deciding each page): " in r.stderr
+              and "selection, step 4 of 4" in r.stderr and r.stderr.endswith("\x1b[K"),
+              "crawl --progress: the pair merge and the four steps of selection shown, the line wiped at the end")
         check(r.returncode == 0 and "added 3, changed 0" in r.stdout, "after the sites add 3 documents: added 3, changed 0")
         check("the last selection stands" not in r.stdout, "new pages: selected again")
         rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]

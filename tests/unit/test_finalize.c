@@ -85,7 +85,7 @@ static char *decide(const page *pages, size_t n, const char *url)
 	store_ctx s = {pages, n};
 	assert_int_equal(zc_index_write(idx, store, &s), 0);
 	zc_select_stats st;
-	assert_int_equal(zc_select_finalize(idx, P, 0, &st), 0);
+	assert_int_equal(zc_select_finalize(idx, P, 0, NULL, &st), 0);
 	get_ctx g = {url, NULL};
 	zc_index_read(idx, get, &g);
 	assert_non_null(g.page);
@@ -181,7 +181,7 @@ static int spoil_counts(zc_txn *t, void *arg)
 
 static size_t select_once(zc_index *idx, const zc_profile *p, unsigned flags, zc_select_stats *st)
 {
-	assert_int_equal(zc_select_finalize(idx, p, flags, st), 0);
+	assert_int_equal(zc_select_finalize(idx, p, flags, NULL, st), 0);
 	return st->included;
 }
 

@@ -344,7 +344,7 @@ static void test_pairs(void **state)
 	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
 	assert_int_equal(f.n, 2);
 	/* merged: the queue is empty and the answers are the same */
-	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
 	assert_int_equal(zc_index_read(idx, queued, &q), 0);
 	assert_int_equal(q, 0);
 	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
@@ -364,7 +364,7 @@ static void test_pairs(void **state)
 	f.word = "互认";	/* only in the queued text */
 	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
 	assert_int_equal(f.n, 1);
-	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
 	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
 	assert_int_equal(f.n, 1);
 	assert_int_equal(f.ids[0], id_a);
@@ -475,7 +475,7 @@ static void test_pairs_killed(void **state)
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(zc_index_open(d2, 0, &idx), 0);
 	double t0 = secs();
-	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
 	double took = secs() - t0;
 	zc_index_close(&idx);
 	int partial = 0;
@@ -487,7 +487,7 @@ static void test_pairs_killed(void **state)
 			zc_index *ci;
 			if (zc_index_open(d1, 0, &ci) != ZC_OK)
 				_exit(1);
-			_exit(zc_index_merge_pairs(ci) == ZC_OK ? 0 : 1);
+			_exit(zc_index_merge_pairs(ci, NULL) == ZC_OK ? 0 : 1);
 		}
 		usleep((useconds_t)(took * 1e6 * (rand() % 1000) / 1000.0));
 		kill(pid, SIGKILL);
@@ -510,7 +510,7 @@ static void test_pairs_killed(void **state)
 	print_message("merge of %d pages: %.2f s; %d of %d kills left it half done\n", KP_PAGES, took, partial, KP_KILLS);
 	assert_true(partial >= 2);
 	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	assert_int_equal(zc_index_merge_pairs(idx), 0);
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
 	assert_int_equal(zc_index_read(idx, queued, &q), 0);
 	assert_int_equal(q, 0);
 	kp_check c = {0};
