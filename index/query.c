@@ -1,4 +1,5 @@
 /* query.c - the pages a query matches, reached through an index where one applies (see index.h). */
+#define _GNU_SOURCE	/* memmem */
 #include "index.h"
 #include "../common/zc.h"
 
@@ -81,6 +82,17 @@ static int candidate_jy(const void *k, size_t kl, const void *v, size_t vl, void
 	return candidate(zc_key_u64((const char *)k + 6), arg);
 }
 
+/* a decision record, under its page's id: a candidate when it says included.  The text is
+   looked at first (records are compact JSON, docs/SCHEMA.md); "included" there may be only the
+   criteria's word, and the candidate's merged decision is what zc_query_matches() confirms. */
+static int candidate_decision(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	static const char inc[] = "\"decision\":\"included\"";
+	if (kl != 8 || !memmem(v, vl, inc, sizeof inc - 1))
+		return 0;
+	return candidate(zc_key_u64(k), arg);
+}
+
 static int each_match(json_t *page, void *arg)
 {
 	qctx *c = arg;
@@ -99,6 +111,11 @@ static int query_txn(zc_txn *t, void *arg)
 	}
 	if (c->q->jurisdiction && c->q->which == ZC_Q_INCLUDED) {
 		rc = zc_tx_scan(t, ZC_T_JY, c->q->jurisdiction, 2, candidate_jy, c);
+		return rc != ZC_OK ? rc : c->rc;
+	}
+	if (c->q->which == ZC_Q_INCLUDED) {
+		/* the included documents, in page order, from the decisions: not every page's text */
+		rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, candidate_decision, c);
 		return rc != ZC_OK ? rc : c->rc;
 	}
 	return zc_tx_pages_each(t, each_match, c);

@@ -643,6 +643,32 @@ static int stop_at_first(json_t *page, void *arg)
 	return 42;
 }
 
+/* page 6: a copy, which the criteria included and deduplication excluded; page 7: stored
+   after the last selection, not decided */
+static int put_undecided(zc_txn *t, void *arg)
+{
+	(void)arg;
+	const char *urls[2] = {"https://a/6", "https://a/7"};
+	for (int i = 0; i < 2; i++) {
+		json_t *p = json_pack("{s:s,s:{s:s,s:s,s:s,s:[s],s:s}}", "jurisdiction", "33", "doc", "title", "关于推进医疗联合体建设的意见",
+				      "written_date", "2017-05-02", "type", "意见", "issuers", "浙江省人民政府办公厅", "body", "组建城市医疗集团。");
+		uint64_t id;
+		int is_new, rc = zc_tx_page_store(t, urls[i], p, &id, &is_new);
+		json_decref(p);
+		if (rc != ZC_OK)
+			return rc;
+		if (i == 0) {
+			json_t *dec = json_pack("{s:{s:s},s:s,s:s}", "criteria", "decision", "included", "decision", "excluded",
+						"reason", "duplicate");
+			rc = zc_tx_decision_put(t, id, dec);
+			json_decref(dec);
+			if (rc != ZC_OK)
+				return rc;
+		}
+	}
+	return ZC_OK;
+}
+
 static void test_query(void **state)
 {
 	(void)state;
@@ -679,6 +705,13 @@ static void test_query(void **state)
 	assert_int_equal(zc_index_query(idx, &(zc_query){.jurisdiction = "33"}, stop_at_first, &calls), 42);
 	assert_int_equal(zc_index_query(idx, &(zc_query){.keyword = "医疗"}, stop_at_first, &calls), 42);
 	assert_int_equal(calls, 3);
+	/* the included documents, found from the decision records: not a copy whose criteria said
+	   included, nor a page no selection has decided */
+	assert_int_equal(zc_index_write(idx, put_undecided, NULL), 0);
+	assert_string_equal(run_query(idx, (zc_query){0}), "1245");
+	assert_string_equal(run_query(idx, (zc_query){.type = "意见"}), "14");
+	assert_string_equal(run_query(idx, (zc_query){.which = ZC_Q_ALL, .type = "意见"}), "1467");
+	assert_string_equal(run_query(idx, (zc_query){.which = ZC_Q_EXCLUDED, .type = "意见"}), "67");
 	zc_index_close(&idx);
 }
 
