@@ -295,8 +295,9 @@ void zc_progress_show(zc_progress *p, const char *fmt, ...)
 
 void zc_progress_end(zc_progress *p)
 {
-	if (p && p->shown)
+	if (!p)
+		return;
+	if (p->shown)
 		fputs("\r\033[K", stderr);
-	if (p)
-		p->shown = 0;
+	p->shown = 0;
 }
