@@ -123,6 +123,19 @@ static const char CRAWL_HELP[] =
 	"                        (default: on a terminal)\n"
 	"  --verbose             say every retry and give-up\n";
 
+/*
+ * Progress lines (zc_progress) for long work: --progress and --quiet say; by default on when
+ * stderr is a terminal, unless the command's output goes to that terminal too.
+ */
+static int progress_opt = -1;
+
+static int progress_wanted(int to_stdout)
+{
+	if (progress_opt >= 0)
+		return progress_opt;
+	return isatty(2) && !(to_stdout && isatty(1));
+}
+
 /* the crawl's article callback: the parser reads the page, the crawler stores its record */
 static int on_article(void *arg, const zc_site *site, const char *url, const char *ctype,
 		      const char *body, size_t len, json_t **page)
@@ -168,7 +181,7 @@ static int cmd_crawl(int argc, char **argv)
 	char *ua = NULL;
 	char **ct = NULL;
 	size_t nct = 0;
-	int progress = isatty(2), c, ret = 1, done = -1;	/* done: exit now with this code */
+	int c, ret = 1, done = -1;	/* done: exit now with this code */
 	o.delay = 1;
 	o.max_crawl_delay = 30;
 	o.tries = 4;
@@ -210,8 +223,8 @@ static int cmd_crawl(int argc, char **argv)
 			ct[nct++] = zc_asprintf(":443:%s:%d", addr, p2);
 			break;
 		}
-		case 'p': progress = 1; break;
-		case 'q': progress = 0; break;
+		case 'p': progress_opt = 1; break;
+		case 'q': progress_opt = 0; break;
 		case 'v': o.verbose = 1; break;
 		case 'h': fputs(CRAWL_HELP, stdout); done = 0; break;
 		default: done = usage_error("crawl", "unknown option"); break;
@@ -276,6 +289,7 @@ static int cmd_crawl(int argc, char **argv)
 	o.connect_to = ct;
 	o.n_connect_to = nct;
 	o.keywords = zc_profile_search(profile, &o.n_keywords);
+	int progress = progress_wanted(0);
 	o.progress = progress;
 	rc = zc_crawl_run(idx, &seeds, &o, on_article, NULL, &sum);
 	if (rc == ZC_OK || rc == ZC_EIO) {
@@ -425,19 +439,6 @@ static int cmd_stats(int argc, char **argv)
 }
 
 /* ---- export, query, entries ------------------------------------------------------------------ */
-
-/*
- * Progress lines (zc_progress) for long work: --progress and --quiet say; by default on when
- * stderr is a terminal, unless the command's output goes to that terminal too.
- */
-static int progress_opt = -1;
-
-static int progress_wanted(int to_stdout)
-{
-	if (progress_opt >= 0)
-		return progress_opt;
-	return isatty(2) && !(to_stdout && isatty(1));
-}
 
 typedef struct exp_ctx {
 	zc_exporter *e;

@@ -454,7 +454,6 @@ typedef struct reader {
 	zc_warc_record_fn fn;
 	void *arg;
 	int one;		/* stop after the first record (zc_warc_read_at) */
-	long records;		/* handed to fn */
 } reader;
 
 /* what records() returns when it stops after one record: no ZC_ code */
@@ -508,7 +507,6 @@ static int records(zc_buf *text, void *arg)
 		rc = r->fn(h, text->data + bstart, (size_t)clen, r->arg);
 		json_decref(h);
 		pos = bstart + (size_t)clen + 4;
-		r->records++;
 		if (rc == ZC_OK && r->one)
 			rc = READ_ONE;
 	}
@@ -522,7 +520,7 @@ static int records(zc_buf *text, void *arg)
 
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
 {
-	reader r = {fn, arg, 0, 0};
+	reader r = {fn, arg, 0};
 	long long complete, size;
 	int rc = members(path, 0, records, &r, &complete, &size);
 	if (cut)
@@ -541,10 +539,9 @@ int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *c
 
 int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg)
 {
-	reader r = {fn, arg, 1, 0};
+	reader r = {fn, arg, 1};
 	long long complete, size;
 	int rc = members(path, offset, records, &r, &complete, &size);
-	if (rc == READ_ONE)
-		return ZC_OK;
-	return rc != ZC_OK || r.records ? rc : ZC_EPARSE;	/* nothing there but the file's end */
+	/* the walk stops after the first record: ZC_OK means it found none before the file's end */
+	return rc == READ_ONE ? ZC_OK : rc == ZC_OK ? ZC_EPARSE : rc;
 }

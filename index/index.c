@@ -499,9 +499,10 @@ json_t *zc_page_parse(const void *v, size_t n)
 	const char *nul = memchr(v, '\0', n);
 	if (!nul)
 		return json_loadb(v, n, 0, NULL);
-	json_t *page = json_loadb(v, (size_t)(nul - (const char *)v), 0, NULL);
+	size_t jl = (size_t)(nul - (const char *)v);
+	json_t *page = json_loadb(v, jl, 0, NULL);
 	json_t *doc = json_object_get(page, "doc");
-	json_t *body = json_is_object(doc) ? json_stringn(nul + 1, n - (size_t)(nul - (const char *)v) - 1) : NULL;
+	json_t *body = json_is_object(doc) ? json_stringn(nul + 1, n - jl - 1) : NULL;
 	if (!body) {
 		/* the body is not UTF-8 (or the record has no doc): damaged, as a JSON record would be */
 		json_decref(page);
@@ -572,15 +573,21 @@ int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision)
 	return zc_tx_decision_get_if(t, id, NULL, decision);
 }
 
-/* a JSON record under a u64 key */
-static int put_u64_json(zc_txn *t, enum zc_table tb, uint64_t id, json_t *val)
+/* a record under a u64 key; s is the caller's to free */
+static int put_u64(zc_txn *t, enum zc_table tb, uint64_t id, const char *s, size_t n)
 {
 	unsigned char k[8];
 	zc_u64_key(id, k);
+	return zc_tx_put(t, tb, k, 8, s, n);
+}
+
+/* a JSON record under a u64 key */
+static int put_u64_json(zc_txn *t, enum zc_table tb, uint64_t id, json_t *val)
+{
 	char *s = json_dumps(val, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!s)
 		return ZC_EPARSE;
-	int rc = zc_tx_put(t, tb, k, 8, s, strlen(s));
+	int rc = put_u64(t, tb, id, s, strlen(s));
 	free(s);
 	return rc;
 }
@@ -619,14 +626,12 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
 {
-	unsigned char k[8];
 	size_t n;
 	char *s = page_encode(page, &n);
 	if (!s)
 		return ZC_EPARSE;
 	t->pages_put = 1;
-	zc_u64_key(id, k);
-	int rc = zc_tx_put(t, ZC_T_PAGES, k, 8, s, n);
+	int rc = put_u64(t, ZC_T_PAGES, id, s, n);
 	free(s);
 	return rc;
 }

@@ -178,8 +178,9 @@ int zc_query_matches(const zc_query *q, json_t *page);
  * Candidates come from an index where one applies: the character-pair index for a keyword of
  * two characters or more, the jurisdiction-year index for a jurisdiction's included documents,
  * the decision records (a few hundred bytes a page) for included documents otherwise; only
- * excluded or all pages without a keyword read every page.  Each candidate is confirmed with zc_query_matches().  fn returns
- * non-zero to stop the walk, and zc_index_query() then returns that value.
+ * excluded or all pages without a keyword read every page.  Each candidate is confirmed with
+ * zc_query_matches().  fn returns non-zero to stop the walk, and zc_index_query() then returns
+ * that value.
  */
 int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg);
 /*
