@@ -241,22 +241,41 @@ char *zc_str_trim(char *s)
 	return s;
 }
 
+char *zc_str_join(const char *a, const char *sep, const char *b)
+{
+	size_t al = strlen(a), sl = strlen(sep), bl = strlen(b);
+	char *out = zc_malloc(al + sl + bl + 1);
+	memcpy(out, a, al);
+	memcpy(out + al, sep, sl);
+	memcpy(out + al + sl, b, bl + 1);
+	return out;
+}
+
 char *zc_str_fold(const char *s)
 {
-	zc_buf b;
-	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	while (*s) {
-		unsigned cp;
-		int n = zc_utf8_next(s, &cp);
-		if (cp >= 0xFF01 && cp <= 0xFF5E)
-			zc_buf_addch(&b, (char)(cp - 0xFEE0));
-		else if (cp == 0x3000 || cp == 0xA0)
-			zc_buf_addch(&b, ' ');
-		else
-			zc_buf_add(&b, s, (size_t)n);
-		s += n;
+	/* byte by byte, copying what needs no change as it is: every page's text is folded for
+	   the criteria and the pair index, and a call per character was most of the work.  Each
+	   folded form is shorter than what it replaces, so the input's length is enough. */
+	size_t n = strlen(s);
+	char *out = zc_malloc(n + 1), *o = out;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (p[0] == 0xEF && ((p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF) || (p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E))) {
+			/* U+FF01..U+FF5E: the ASCII character 0xFEE0 below */
+			*o++ = (char)((0xF000u | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu)) - 0xFEE0u);
+			p += 3;
+		} else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {	/* U+3000 */
+			*o++ = ' ';
+			p += 3;
+		} else if (p[0] == 0xC2 && p[1] == 0xA0) {			/* U+00A0 */
+			*o++ = ' ';
+			p += 2;
+		} else {
+			*o++ = (char)*p++;
+		}
 	}
-	return zc_buf_take(&b);
+	*o = '\0';
+	return out;
 }
 
 char *zc_str_replace(const char *s, const char *from, const char *to)

@@ -81,6 +81,9 @@ int zc_str_starts(const char *s, const char *prefix);
 int zc_str_ends(const char *s, const char *suffix);
 /* Trims ASCII space, NBSP (U+00A0) and ideographic space (U+3000) in place; returns s. */
 char *zc_str_trim(char *s);
+/* a, then sep, then b; new string (what zc_asprintf("%s%s%s") gives, without printf's cost
+   on a page's body) */
+char *zc_str_join(const char *a, const char *sep, const char *b);
 /* Folds full-width ASCII (U+FF01-U+FF5E) to half-width and U+3000 to a space; new string. */
 char *zc_str_fold(const char *s);
 /* Replaces every occurrence of from by to; new string. */

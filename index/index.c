@@ -531,6 +531,32 @@ static json_t *load_u64_if(zc_txn *t, enum zc_table tb, uint64_t id, const char 
 	return j;
 }
 
+int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
+{
+	unsigned char k[8];
+	MDB_val key = {8, k}, v;
+	zc_u64_key(id, k);
+	*body = NULL;
+	int mrc = mdb_get(t->txn, dbi(t, ZC_T_PAGES), &key, &v);
+	if (mrc != 0)
+		return db_err(mrc);
+	const char *nul = memchr(v.mv_data, '\0', v.mv_size);
+	if (nul) {
+		/* checked as zc_page_parse checks it */
+		*body = json_stringn(nul + 1, v.mv_size - (size_t)(nul + 1 - (const char *)v.mv_data));
+	} else {
+		json_t *page = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		*body = json_incref(json_object_get(json_object_get(page, "doc"), "body"));
+		json_decref(page);
+	}
+	if (!json_is_string(*body)) {
+		json_decref(*body);
+		*body = NULL;
+		return ZC_EPARSE;
+	}
+	return ZC_OK;
+}
+
 static json_t *load_u64(zc_txn *t, enum zc_table tb, uint64_t id, int *rc)
 {
 	return load_u64_if(t, tb, id, NULL, rc);
@@ -764,7 +790,7 @@ static uint64_t *page_pairs(json_t *page, size_t *n)
 	json_t *doc = json_object_get(page, "doc");
 	const char *title = json_string_value(json_object_get(doc, "title"));
 	const char *body = json_string_value(json_object_get(doc, "body"));
-	char *text = zc_asprintf("%s\n%s", title ? title : "", body ? body : "");
+	char *text = zc_str_join(title ? title : "", "\n", body ? body : "");
 	uint64_t *v = pairs_of(text, n);
 	free(text);
 	sort_by_pair(v, *n, sizeof *v);
@@ -937,7 +963,10 @@ static int merge_step(zc_txn *t, void *arg)
 		unsigned char kb[8], idk[8];
 		zc_u64_key(m->v[i].id, idk);
 		MDB_val k = {pair_key(m->v[i].pair, kb), kb}, val = {8, idk};
-		int mrc = mdb_cursor_put(g, &k, &val, MDB_NODUPDATA);
+		/* a new page's id is the pair's highest: appended without a search among the ids */
+		int mrc = mdb_cursor_put(g, &k, &val, MDB_APPENDDUP);
+		if (mrc == MDB_KEYEXIST)	/* a changed page's, or one merged before a kill */
+			mrc = mdb_cursor_put(g, &k, &val, MDB_NODUPDATA);
 		if (mrc != 0 && mrc != MDB_KEYEXIST)
 			rc = db_err(mrc);
 		i++;

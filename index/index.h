@@ -117,6 +117,9 @@ int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
 int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page);
 /* The page record alone, as the crawl stored it (selection, which has the decision at hand). */
 int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page);
+/* The page's body (doc.body) as a JSON string, read from behind the record's JSON without
+   parsing that (a record of version 1 is parsed); ZC_EPARSE when it is not UTF-8. */
+int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body);
 /* A page record's stored bytes as the page (see SCHEMA.md: the record's JSON, then its body),
    for a caller reading the pages table itself (zc_tx_scan); NULL when it does not read. */
 json_t *zc_page_parse(const void *v, size_t n);

@@ -12,7 +12,8 @@
  *      duplicates pointing at it, and it lists every copy among its sources;
  *   4. included documents get a file code per jurisdiction, once: new ones in written-date
  *      order after the highest code ever given (codes are never reused or renumbered);
- *   5. entries are split from each included document's body.
+ *   5. each included document's decision takes the code pass 4 gave it (one write per
+ *      decision for both), and entries are split from its body, read without the page's JSON.
  * The selection records what it was made from (meta "selection_of": the zhengce version, the
  * pages' revision, the profile) and what it counted (meta "selection"); a run that finds both
  * as they are now reuses it.
@@ -197,7 +198,14 @@ typedef struct newcode {
 	char date[11];
 	char *url;
 	uint64_t id;
+	long code;	/* given in pass 4, written with the decision in pass 5 */
 } newcode;
+
+static int cmp_newcode_id(const void *a, const void *b)
+{
+	uint64_t x = (*(newcode *const *)a)->id, y = (*(newcode *const *)b)->id;
+	return x < y ? -1 : x > y;
+}
 
 static int cmp_newcode(const void *a, const void *b)
 {
@@ -232,6 +240,8 @@ typedef struct fin {
 	int pass;
 	newcode *nc;		/* documents included for the first time (pass 2 -> 4) */
 	size_t nnc;
+	newcode **nc_byid;	/* those given a code in pass 4, by page id (pass 4 -> 5) */
+	size_t nnc_byid;
 	handover *ho;		/* file codes a duplicate hands to its canonical copy (pass 3 -> 4) */
 	size_t nho;
 	/* the state when the transaction began: one run again (the map grew) starts from it */
@@ -443,7 +453,15 @@ static int pass3(zc_txn *t, fin *f, uint64_t id)
 	return rc;
 }
 
-/* pass 5 (included pages): the province-year index and the entries */
+/* the file code pass 4 gave page id, or 0 */
+static long new_code(const fin *f, uint64_t id)
+{
+	newcode key = {.id = id}, *kp = &key;
+	newcode **hit = f->nnc_byid ? bsearch(&kp, f->nc_byid, f->nnc_byid, sizeof *f->nc_byid, cmp_newcode_id) : NULL;
+	return hit ? (*hit)->code : 0;
+}
+
+/* pass 5 (included pages): the file code pass 4 gave, the province-year index and the entries */
 static int pass5(zc_txn *t, fin *f, uint64_t id)
 {
 	int rc;
@@ -454,14 +472,19 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 		json_decref(dec);
 		return ZC_OK;
 	}
-	json_t *page;
-	if (zc_tx_page_record(t, id, &page) != ZC_OK) {
+	long fc = new_code(f, id);
+	if (fc)
+		json_object_set_new(dec, "file_code", json_integer(fc));
+	else
+		fc = (long)json_integer_value(json_object_get(dec, "file_code"));
+	json_t *body;
+	if (zc_tx_page_body(t, id, &body) != ZC_OK) {
+		rc = fc ? zc_tx_decision_put(t, id, dec) : ZC_OK;	/* the code is given all the same */
 		json_decref(dec);
-		return ZC_OK;
+		return rc;
 	}
 	size_t nkw;
 	const char *const *kw = zc_profile_topic(f->p, &nkw);
-	json_t *doc = json_object_get(page, "doc");
 	const char *j = str(dec, "jurisdiction");
 	const char *w = str(dec, "date");
 	unsigned char key[14];
@@ -469,10 +492,9 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 	memcpy(key + 2, w, 4);
 	zc_u64_key(id, key + 6);
 	rc = zc_tx_put(t, ZC_T_JY, key, 14, "", 0);
-	long fc = (long)json_integer_value(json_object_get(dec, "file_code"));
 	zc_entry *e;
 	size_t ne;
-	zc_entries_split(str(doc, "body"), kw, nkw, &e, &ne);
+	zc_entries_split(json_string_value(body), kw, nkw, &e, &ne);
 	json_object_set_new(dec, "entries", json_integer((json_int_t)ne));
 	char *dc = zc_asprintf("%s-%ld", j, fc);
 	for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
@@ -489,7 +511,7 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 	if (rc == ZC_OK)
 		rc = zc_tx_decision_put(t, id, dec);
 	json_decref(dec);
-	json_decref(page);
+	json_decref(body);
 	return rc;
 }
 
@@ -605,6 +627,9 @@ static int final_txn(zc_txn *t, void *arg)
 		rc = put_id(t, ZC_T_FILECODE, fk, f->ho[k].canon);
 		free(fk);
 	}
+	free(f->nc_byid);
+	f->nc_byid = zc_calloc(f->nnc + 1, sizeof *f->nc_byid);
+	f->nnc_byid = 0;
 	for (size_t k = 0; k < f->nnc && rc == ZC_OK; k++) {
 		newcode *n = &f->nc[k];
 		if (!n->id)
@@ -618,19 +643,18 @@ static int final_txn(zc_txn *t, void *arg)
 		snprintf(num, sizeof num, "%ld", next);
 		rc = zc_tx_meta_put(t, mk, num);
 		free(mk);
-		json_t *dec = decision_of(t, n->id);
-		json_object_set_new(dec, "file_code", json_integer(next));
+		n->code = next;
+		f->nc_byid[f->nnc_byid++] = n;
 		char *fk = zc_asprintf("%s-%ld", n->juris, next);
 		if (rc == ZC_OK)
 			rc = put_id(t, ZC_T_FILECODE, fk, n->id);
 		free(fk);
-		if (rc == ZC_OK)
-			rc = zc_tx_decision_put(t, n->id, dec);
-		json_decref(dec);
 		st->new_codes++;
 		if (k % TRIM_PAGES == TRIM_PAGES - 1)
 			zc_index_trim(f->idx);
 	}
+	if (f->nnc_byid)
+		qsort(f->nc_byid, f->nnc_byid, sizeof *f->nc_byid, cmp_newcode_id);
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "profile", zc_profile_name(f->p));
 	for (uint64_t id = 1; id <= f->max && rc == ZC_OK; id++) {
@@ -691,6 +715,7 @@ int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struc
 	for (size_t k = 0; k < f.nnc; k++)
 		free(f.nc[k].url);
 	free(f.nc);
+	free(f.nc_byid);
 	free(f.ho);
 	return rc;
 }

@@ -211,7 +211,7 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 		return ZC_OK;
 	}
 	/* topic: a keyword, in a health context, in the title or the body */
-	char *text = zc_asprintf("%s\n%s", title, str(doc, "body"));
+	char *text = zc_str_join(title, "\n", str(doc, "body"));
 	char *folded = zc_str_fold(text);
 	free(text);
 	/* a specific keyword (医联体) is enough; a generic one (支援, 联盟) needs a health context */

@@ -354,7 +354,7 @@ static void test_pairs(void **state)
 	assert_int_equal(f.n, 1);
 	uint64_t id_a = f.ids[0];
 	/* page a changes: its new text is queued, its old pairs stay in grams; found once */
-	a.body = "医联体内检查结果互认。";
+	a.body = "医联体内检查结果互认，专科共建。";	/* 专科: b's, whose id is higher */
 	assert_int_equal(zc_index_write(idx, store_doc, &a), 0);
 	assert_int_equal(zc_index_read(idx, queued, &q), 0);
 	assert_int_equal(q, 1);
@@ -368,6 +368,10 @@ static void test_pairs(void **state)
 	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
 	assert_int_equal(f.n, 1);
 	assert_int_equal(f.ids[0], id_a);
+	/* merged among b's postings, below b's id: found on both pages */
+	f.word = "专科";
+	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
+	assert_int_equal(f.n, 2);
 	f.word = "不存在的词";
 	assert_int_equal(zc_index_read(idx, find_txn, &f), 0);
 	assert_int_equal(f.n, 0);

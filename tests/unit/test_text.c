@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "parser.h"
+#include "zc.h"
 
 static void date_is(const char *in, const char *want)
 {
@@ -129,11 +130,38 @@ static void test_utf8_repair(void **state)
 	free(out);
 }
 
+/* full-width ASCII and the two wide spaces fold to what researchers type; the rest stays as
+   it is, byte for byte: the characters either side of the folded ranges, CJK text, and bytes
+   that are not UTF-8 */
+static void test_fold(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"\xEF\xBC\x81\xEF\xBD\x9E", "!~"},	/* U+FF01 and U+FF5E, the range's ends */
+		{"\xEF\xBC\x88\xEF\xBC\x92\xEF\xBC\x89", "(2)"},	/* （２） */
+		{"\xEF\xBC\xA1\xEF\xBD\x81", "Aa"},		/* Ａａ */
+		{"\xEF\xBC\x80\xEF\xBD\x9F", "\xEF\xBC\x80\xEF\xBD\x9F"},	/* U+FF00, U+FF5F: not folded */
+		{"医联体\xE3\x80\x80建设\xC2\xA0方案", "医联体 建设 方案"},
+		{"\xE3\x80\x81\xC2\xA1", "\xE3\x80\x81\xC2\xA1"},	/* 、 and ¡ stay */
+		{"\xEF\xBC", "\xEF\xBC"},				/* cut short */
+		{"a\x80\xFF" "b", "a\x80\xFF" "b"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = zc_str_fold(cases[i].in);
+		assert_string_equal(out, cases[i].want);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_docno), cmocka_unit_test(test_numerals),
 		cmocka_unit_test(test_types), cmocka_unit_test(test_urls), cmocka_unit_test(test_utf8_repair),
+		cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
