@@ -1014,7 +1014,7 @@ static void done(crawl *c, CURLMsg *m)
 		if (x->post)
 			zc_buf_addstr(&rq, x->post);
 		int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
-					   x->body.data ? x->body.data : "", x->body.len, (int)status,
+					   x->body.data ? x->body.data : "", x->body.len, digest, (int)status,
 					   old ? jstr(old, "digest") : NULL, &ref);
 		zc_buf_free(&rq);
 		free(head);

@@ -100,10 +100,11 @@ typedef struct zc_warc_ref {
 	long long offset;
 	char record_id[64];	/* <urn:uuid:…> of the response or revisit record */
 } zc_warc_ref;
-/* Writes request + response (or revisit for 304 / identical payload) records. */
+/* Writes request + response (or revisit for 304 / identical payload) records.  digest is the
+   body's zc_warc_digest() when the caller has it already, or NULL. */
 int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t reqlen,
 		     const char *resp_head, size_t headlen, const char *body, size_t bodylen,
-		     int status, const char *revisit_of_digest, zc_warc_ref *ref);
+		     const char *digest, int status, const char *revisit_of_digest, zc_warc_ref *ref);
 /* sha1:BASE32 of a payload, into out (at least 38 bytes). */
 void zc_warc_digest(const char *body, size_t len, char *out);
 /* Reads a WARC file; calls fn per record, as it is read, with its headers (JSON object) and

@@ -211,25 +211,41 @@ static char *link_param(const char *href)
 	return zc_buf_take(&b);
 }
 
-static void snippet_links(const char *html, size_t len, const char *base, zc_links *l)
+/* the links under n that resolve against base (not javascript:), in document order, into l;
+   with first, only the first of them.  Returns 1 once that one is found. */
+static int links_under(xmlNode *n, const char *base, zc_links *l, int first)
 {
-	htmlDocPtr doc = htmlReadMemory(html, (int)len, base, "UTF-8",
-					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	if (!doc)
-		return;
-	xmlXPathContext *ctx = xmlXPathNewContext(doc);
-	xmlXPathObject *o = xmlXPathEvalExpression((const xmlChar *)"//a/@href", ctx);
-	for (int i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
-		xmlChar *href = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *href = xmlStrcasecmp(n->name, (const xmlChar *)"a") ? NULL : xmlGetProp(n, (const xmlChar *)"href");
 		if (href) {
 			char *real = link_param((const char *)href);
-			add_link(l, zc_url_resolve(base, real ? real : (const char *)href));
+			char *url = zc_url_resolve(base, real ? real : (const char *)href);
 			free(real);
 			xmlFree(href);
+			if (url) {
+				add_link(l, url);
+				if (first)
+					return 1;
+			}
 		}
+		if (links_under(n->children, base, l, first))
+			return 1;
 	}
-	xmlXPathFreeObject(o);
-	xmlXPathFreeContext(ctx);
+	return 0;
+}
+
+/* the links of an HTML snippet (with first, the first only: a search result's own) into l.
+   One parser context serves every snippet of an answer: making one per snippet cost more
+   than the parse, and XPath more than a walk to the links. */
+static void snippet_links(htmlParserCtxtPtr pc, const char *html, size_t len, const char *base, zc_links *l, int first)
+{
+	htmlDocPtr doc = htmlCtxtReadMemory(pc, html, (int)len, base, "UTF-8",
+					    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (!doc)
+		return;
+	links_under(xmlDocGetRootElement(doc), base, l, first);
 	xmlFreeDoc(doc);
 }
 
@@ -241,21 +257,14 @@ static int hanweb(const zc_endpoint *ep, const char *base, const char *bytes, si
 		json_decref(j);
 		return ZC_EPARSE;
 	}
-	for (size_t i = 0; i < json_array_size(res); i++) {
+	htmlParserCtxtPtr pc = htmlNewParserCtxt();
+	for (size_t i = 0; pc && i < json_array_size(res); i++) {
 		const char *s = json_string_value(json_array_get(res, i));
-		if (s) {
-			/* the first link of a snippet is the result's own */
-			zc_links one = {0};
-			snippet_links(s, strlen(s), base, &one);
-			if (one.n) {
-				add_link(l, one.urls[0]);
-				one.urls[0] = NULL;
-			}
-			for (size_t k = 1; k < one.n; k++)
-				free(one.urls[k]);
-			free(one.urls);
-		}
+		if (s)
+			snippet_links(pc, s, strlen(s), base, l, 1);
 	}
+	if (pc)
+		htmlFreeParserCtxt(pc);
 	l->total = json_num(json_object_get(j, "total"));
 	l->pages = pages_of(l->total, ep->page_size);
 	json_decref(j);
@@ -291,7 +300,8 @@ static int jpage(const zc_endpoint *ep, const char *base, const char *bytes, siz
 	}
 	l->total = strtol(tr + strlen("<totalrecord>"), NULL, 10);
 	l->pages = pages_of(l->total, ep->page_size);
-	for (char *p = s; (p = strstr(p, "<record>")) != NULL;) {
+	htmlParserCtxtPtr pc = htmlNewParserCtxt();
+	for (char *p = s; pc && (p = strstr(p, "<record>")) != NULL;) {
 		char *e = strstr(p, "</record>");
 		if (!e)
 			break;
@@ -300,10 +310,12 @@ static int jpage(const zc_endpoint *ep, const char *base, const char *bytes, siz
 			cd += 9;
 			char *ce = strstr(cd, "]]>");
 			if (ce && ce < e)
-				snippet_links(cd, (size_t)(ce - cd), base, l);
+				snippet_links(pc, cd, (size_t)(ce - cd), base, l, 0);
 		}
 		p = e;
 	}
+	if (pc)
+		htmlFreeParserCtxt(pc);
 	free(s);
 	return ZC_OK;
 }

@@ -313,7 +313,7 @@ void zc_warc_close(zc_warc **pw)
 
 int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t reqlen,
 		     const char *resp_head, size_t headlen, const char *body, size_t bodylen,
-		     int status, const char *revisit_of_digest, zc_warc_ref *ref)
+		     const char *digest, int status, const char *revisit_of_digest, zc_warc_ref *ref)
 {
 	int rc;
 	if (w->size > 0 && (size_t)w->size >= w->max && (rc = open_next(w)) != ZC_OK)
@@ -327,7 +327,10 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 	snprintf(ref->file, sizeof ref->file, "%s", w->name);
 	ref->offset = w->size;
 	snprintf(ref->record_id, sizeof ref->record_id, "%s", resp_id);
-	sha1_base32(body, bodylen, NULL, 0, pdigest);
+	if (digest)
+		snprintf(pdigest, sizeof pdigest, "%s", digest);
+	else
+		sha1_base32(body, bodylen, NULL, 0, pdigest);
 	char extra[400];
 	if (status == 304) {
 		snprintf(extra, sizeof extra, "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n");

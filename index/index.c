@@ -756,8 +756,10 @@ static size_t pair_key(uint64_t pr, unsigned char out[8])
 /*
  * A stable LSD radix sort of n records of sz bytes (8 or 16) on the uint64_t each starts with,
  * a character pair (first << 32 | second): code points are below 2^21, so the pairs differ in
- * bytes 0-2 and 4-6 only, six passes.  Against qsort(): 3% less CPU for a scale-1 crawl, 5%
- * at scale 100 (every stored page sorts its pairs, the merge sorts its postings).
+ * bytes 0-2 and 4-6 only, six passes at most; a pass whose byte is the same in every record
+ * (the third byte of characters in the Basic Multilingual Plane, where Chinese text is) moves
+ * nothing and is skipped.  Against qsort(): 3% less CPU for a scale-1 crawl, 5% at scale 100
+ * (every stored page sorts its pairs, the merge sorts its postings).
  */
 static void sort_by_pair(void *base, size_t n, size_t sz)
 {
@@ -771,6 +773,11 @@ static void sort_by_pair(void *base, size_t n, size_t sz)
 			memcpy(&k, a + i * sz, 8);
 			count[((k >> sh) & 0xff) + 1]++;
 		}
+		int same = 0;
+		for (int c = 1; c <= 256 && !same; c++)
+			same = count[c] == n;
+		if (same)
+			continue;
 		for (int c = 0; c < 256; c++)
 			count[c + 1] += count[c];
 		for (size_t i = 0; i < n; i++) {
@@ -781,7 +788,9 @@ static void sort_by_pair(void *base, size_t n, size_t sz)
 		a = b;
 		b = t;
 	}
-	free(tmp);	/* six passes: the sorted records are back in base */
+	if (a != base)	/* an odd number of passes moved the records */
+		memcpy(base, a, n * sz);
+	free(tmp);
 }
 
 /* the distinct character pairs of a page's title and body, sorted */

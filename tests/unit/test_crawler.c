@@ -138,7 +138,7 @@ static void test_warc_cut(void **state)
 	const char *body = "<html><body><h1>关于推进医疗联合体建设和发展的指导意见</h1></body></html>";
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(zc_warc_exchange(w, "https://www.gov.cn/", req, strlen(req), head, strlen(head), body,
-						  strlen(body), 200, NULL, &ref), 0);
+						  strlen(body), NULL, 200, NULL, &ref), 0);
 	char path[256], mark[300];
 	snprintf(path, sizeof path, "%s/warc/%s", dir, ref.file);
 	snprintf(mark, sizeof mark, "%s.open", path);
