@@ -71,25 +71,39 @@ static int is_ws(unsigned cp)
  */
 static char *tidy(const char *s)
 {
-	zc_buf b;
-	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	/* the result is never longer than s: each space it writes stands for white space */
+	char *out = zc_malloc(strlen(s) + 1), *o = out;
 	unsigned prev = 0;
 	int pending = 0;
 	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x80) {
+			if (is_ws(c)) {
+				pending = 1;
+			} else {
+				if (pending && o > out && prev < 0x80)
+					*o++ = ' ';
+				pending = 0;
+				*o++ = (char)c;
+				prev = c;
+			}
+			s++;
+			continue;
+		}
 		unsigned cp;
 		int n = zc_utf8_next(s, &cp);
 		if (is_ws(cp)) {
 			pending = 1;
 		} else {
-			if (pending && b.len && prev < 0x80 && cp < 0x80)
-				zc_buf_addch(&b, ' ');
-			pending = 0;
-			zc_buf_add(&b, s, (size_t)n);
+			pending = 0;	/* no space beside a character that is not ASCII */
+			memcpy(o, s, (size_t)n);
+			o += n;
 			prev = cp;
 		}
 		s += n;
 	}
-	return zc_buf_take(&b);
+	*o = '\0';
+	return out;
 }
 
 static int is_block(const char *name)

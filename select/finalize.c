@@ -3,7 +3,8 @@
  * rebuilt tables (index.h), passes 1-3 a thousand pages per transaction so that memory does not
  * grow with the corpus, and published together with file codes and entries in one last
  * transaction: readers, and a run after a kill, see the old decisions or the new, never a mix.
- *   1. every page gets the criteria's decision (zc_select_decide);
+ *   1. every page gets the criteria's decision (zc_select_decide); one they exclude is final
+ *      there, and the passes after it read only the decisions they change;
  *   2. abolition decisions list earlier documents (《title》 and number): those become invalid,
  *      whichever was crawled first;
  *   3. copies of one document (same number, else same title and date) are one document: the
@@ -275,6 +276,39 @@ static void rewind_state(fin *f)
 	f->nho = f->mark_nho;
 }
 
+/* the final word on a page: its decision's last fields, and the counts */
+static void settle(fin *f, uint64_t id, json_t *dec, const char *decision, const char *reason, const char *evidence,
+		   const char *canonical)
+{
+	zc_select_stats *st = f->st;
+	json_object_set_new(dec, "decision", json_string(decision));
+	json_object_set_new(dec, "reason", json_string(reason));
+	json_object_set_new(dec, "evidence", json_string(evidence));
+	json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
+	json_object_set_new(dec, "sources", json_pack("[s]", str(dec, "url")));
+	json_object_set_new(dec, "entries", json_integer(0));
+	st->pages++;
+	if (!strcmp(decision, "included")) {
+		st->included++;
+		if (!strcmp(str(dec, "jurisdiction"), "00"))
+			st->national++;
+		else
+			st->provincial++;
+		if (!json_integer_value(json_object_get(dec, "file_code"))) {
+			f->nc = zc_realloc(f->nc, (f->nnc + 1) * sizeof *f->nc);
+			newcode *n = &f->nc[f->nnc++];
+			snprintf(n->juris, sizeof n->juris, "%s", str(dec, "jurisdiction"));
+			snprintf(n->date, sizeof n->date, "%s", str(dec, "date"));
+			n->url = zc_strdup(str(dec, "url"));
+			n->id = id;
+		}
+	} else {
+		int ri = reason_index(reason);
+		if (ri >= 0)
+			st->by_reason[ri]++;
+	}
+}
+
 /* pass 1 (pages): criteria, keys, abolition lists, candidate canonical copies */
 static int pass1(zc_txn *t, fin *f, uint64_t id)
 {
@@ -338,6 +372,11 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 		}
 	}
 	free(key);
+	/* nothing later changes what the criteria excluded: settled now, pass 2 passes it by */
+	if (strcmp(d.decision, "included") != 0) {
+		json_t *crit = json_object_get(dec, "criteria");
+		settle(f, id, dec, str(crit, "decision"), str(crit, "reason"), str(crit, "evidence"), NULL);
+	}
 	if (rc == ZC_OK)
 		rc = zc_tx_decision_put(t, id, dec);
 	json_decref(dec);
@@ -345,14 +384,17 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	return rc;
 }
 
-/* pass 2 (decisions): abolished documents, duplicates, the final word */
+/* pass 2 (decisions the criteria included): abolished documents, duplicates, the final word */
 static int pass2(zc_txn *t, fin *f, uint64_t id)
 {
-	zc_select_stats *st = f->st;
 	json_t *dec;
-	if (zc_tx_decision_get(t, id, &dec) != ZC_OK)
+	if (zc_tx_decision_get_if(t, id, "\"criteria\":{\"decision\":\"included\"", &dec) != ZC_OK)
 		return ZC_OK;
 	json_t *crit = json_object_get(dec, "criteria");
+	if (strcmp(str(crit, "decision"), "included") != 0) {	/* settled in pass 1 */
+		json_decref(dec);
+		return ZC_OK;
+	}
 	const char *decision = str(crit, "decision"), *reason = str(crit, "reason");
 	char *evidence = zc_strdup(str(crit, "evidence"));
 	char *canonical = NULL;
@@ -386,32 +428,7 @@ static int pass2(zc_txn *t, fin *f, uint64_t id)
 			}
 		}
 	}
-	json_object_set_new(dec, "decision", json_string(decision));
-	json_object_set_new(dec, "reason", json_string(reason));
-	json_object_set_new(dec, "evidence", json_string(evidence));
-	json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
-	json_object_set_new(dec, "sources", json_pack("[s]", str(dec, "url")));
-	json_object_set_new(dec, "entries", json_integer(0));
-	st->pages++;
-	if (!strcmp(decision, "included")) {
-		st->included++;
-		if (!strcmp(str(dec, "jurisdiction"), "00"))
-			st->national++;
-		else
-			st->provincial++;
-		if (!json_integer_value(json_object_get(dec, "file_code"))) {
-			f->nc = zc_realloc(f->nc, (f->nnc + 1) * sizeof *f->nc);
-			newcode *n = &f->nc[f->nnc++];
-			snprintf(n->juris, sizeof n->juris, "%s", str(dec, "jurisdiction"));
-			snprintf(n->date, sizeof n->date, "%s", str(dec, "date"));
-			n->url = zc_strdup(str(dec, "url"));
-			n->id = id;
-		}
-	} else {
-		int ri = reason_index(reason);
-		if (ri >= 0)
-			st->by_reason[ri]++;
-	}
+	settle(f, id, dec, decision, reason, evidence, canonical);
 	free(evidence);
 	free(canonical);
 	int rc = zc_tx_decision_put(t, id, dec);
