@@ -494,7 +494,9 @@ static char *page_encode(json_t *page, size_t *len)
 	return s;
 }
 
-json_t *zc_page_parse(const void *v, size_t n)
+/* a stored page record as the page; without body, doc.body is "" (version 2) or as it was
+   (a version-1 record, whose body is in its JSON) */
+static json_t *page_parse(const void *v, size_t n, int with_body)
 {
 	const char *nul = memchr(v, '\0', n);
 	if (!nul)
@@ -502,6 +504,8 @@ json_t *zc_page_parse(const void *v, size_t n)
 	size_t jl = (size_t)(nul - (const char *)v);
 	json_t *page = json_loadb(v, jl, 0, NULL);
 	json_t *doc = json_object_get(page, "doc");
+	if (!with_body && json_is_object(doc))
+		return page;
 	json_t *body = json_is_object(doc) ? json_stringn(nul + 1, n - jl - 1) : NULL;
 	if (!body) {
 		/* the body is not UTF-8 (or the record has no doc): damaged, as a JSON record would be */
@@ -510,6 +514,11 @@ json_t *zc_page_parse(const void *v, size_t n)
 	}
 	json_object_set_new(doc, "body", body);
 	return page;
+}
+
+json_t *zc_page_parse(const void *v, size_t n)
+{
+	return page_parse(v, n, 1);
 }
 
 static json_t *load_u64_if(zc_txn *t, enum zc_table tb, uint64_t id, const char *text, int *rc)
@@ -572,12 +581,25 @@ static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
 	}
 }
 
+int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, json_t **page)
+{
+	unsigned char k[8];
+	MDB_val key = {8, k}, v;
+	zc_u64_key(id, k);
+	*page = NULL;
+	int mrc = mdb_get(t->txn, dbi(t, ZC_T_PAGES), &key, &v);
+	if (mrc != 0)
+		return db_err(mrc);
+	*page = page_parse(v.mv_data, v.mv_size, flags & ZC_PAGE_BODY);
+	if (!*page)
+		return ZC_EPARSE;
+	merge_decision(t, id, *page);
+	return ZC_OK;
+}
+
 int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
 {
-	int rc = zc_tx_page_record(t, id, page);
-	if (*page)
-		merge_decision(t, id, *page);
-	return rc;
+	return zc_tx_page_read(t, id, ZC_PAGE_BODY, page);
 }
 
 int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page)
@@ -625,6 +647,11 @@ int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision)
 
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 {
+	return zc_tx_pages_walk(t, ZC_PAGE_BODY, fn, arg);
+}
+
+int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg)
+{
 	MDB_cursor *c;
 	MDB_val k, v;
 	int mrc = mdb_cursor_open(t->txn, dbi(t, ZC_T_PAGES), &c);
@@ -632,7 +659,7 @@ int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 		return db_err(mrc);
 	int rc = ZC_OK;
 	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		json_t *page = zc_page_parse(v.mv_data, v.mv_size);
+		json_t *page = page_parse(v.mv_data, v.mv_size, flags & ZC_PAGE_BODY);
 		if (!page || k.mv_size != 8) {
 			json_decref(page);
 			continue;

@@ -50,6 +50,7 @@ typedef struct qctx {
 	void *arg;
 	zc_txn *t;
 	int rc;			/* what fn returned when it stopped the walk */
+	unsigned flags;		/* ZC_PAGE_BODY when fn or the keyword reads the text */
 } qctx;
 
 /* one candidate of an index: read it, confirm it, hand it on */
@@ -57,7 +58,7 @@ static int candidate(uint64_t id, void *arg)
 {
 	qctx *c = arg;
 	json_t *page;
-	if (zc_tx_page_get(c->t, id, &page) != ZC_OK)
+	if (zc_tx_page_read(c->t, id, c->flags, &page) != ZC_OK)
 		return 0;
 	if (zc_query_matches(c->q, page))
 		c->rc = c->fn(page, c->arg);
@@ -118,12 +119,12 @@ static int query_txn(zc_txn *t, void *arg)
 		rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, candidate_decision, c);
 		return rc != ZC_OK ? rc : c->rc;
 	}
-	return zc_tx_pages_each(t, each_match, c);
+	return zc_tx_pages_walk(t, c->flags, each_match, c);
 }
 
 int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg)
 {
-	qctx c = {q, fn, arg, NULL, 0};
+	qctx c = {q, fn, arg, NULL, 0, q->body || q->keyword ? ZC_PAGE_BODY : 0};
 	return zc_index_read(idx, query_txn, &c);
 }
 
