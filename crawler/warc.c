@@ -457,9 +457,10 @@ typedef struct reader {
 	zc_warc_record_fn fn;
 	void *arg;
 	int one;		/* stop after the first record (zc_warc_read_at) */
+	int got;		/* ... and it has been read: the walk's result is READ_ONE, not fn's */
 } reader;
 
-/* what records() returns when it stops after one record: no ZC_ code */
+/* what records() returns when it stops after one record (r->got says so, whatever fn returns) */
 #define READ_ONE 1
 
 /* the whole records at the front of text, each handed to the reader's fn and taken away */
@@ -510,8 +511,10 @@ static int records(zc_buf *text, void *arg)
 		rc = r->fn(h, text->data + bstart, (size_t)clen, r->arg);
 		json_decref(h);
 		pos = bstart + (size_t)clen + 4;
-		if (rc == ZC_OK && r->one)
+		if (rc == ZC_OK && r->one) {
+			r->got = 1;
 			rc = READ_ONE;
+		}
 	}
 	if (pos) {
 		memmove(text->data, text->data + pos, text->len - pos);
@@ -523,7 +526,7 @@ static int records(zc_buf *text, void *arg)
 
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
 {
-	reader r = {fn, arg, 0};
+	reader r = {fn, arg, 0, 0};
 	long long complete, size;
 	int rc = members(path, 0, records, &r, &complete, &size);
 	if (cut)
@@ -542,9 +545,12 @@ int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *c
 
 int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg)
 {
-	reader r = {fn, arg, 1};
+	reader r = {fn, arg, 1, 0};
 	long long complete, size;
 	int rc = members(path, offset, records, &r, &complete, &size);
-	/* the walk stops after the first record: ZC_OK means it found none before the file's end */
-	return rc == READ_ONE ? ZC_OK : rc == ZC_OK ? ZC_EPARSE : rc;
+	/* the walk stops after the first record; fn's own result, 1 included, comes back as it is;
+	   ZC_OK without a record means none before the file's end */
+	if (r.got)
+		return ZC_OK;
+	return rc == ZC_OK ? ZC_EPARSE : rc;
 }

@@ -218,6 +218,16 @@ static void add_member(const char *path, const char *text, size_t len)
 	assert_int_equal(gzclose(g), Z_OK);
 }
 
+/* a callback that stops a walk with its own value, 1 */
+static int stop_with_one(json_t *headers, const char *block, size_t len, void *arg)
+{
+	(void)headers;
+	(void)block;
+	(void)len;
+	++*(int *)arg;
+	return 1;
+}
+
 /*
  * Other tools' WARC files: several records in one gzip member, one record over two; the reader
  * goes member by member, so a record is whole only when its last member is; damage after some
@@ -260,6 +270,11 @@ static void test_warc_members(void **state)
 	assert_int_equal(zc_warc_read_at(path, file_size(path), note_record, got), ZC_EPARSE);
 	assert_string_equal(got, "");
 	assert_int_equal(zc_warc_read_at("/tmp/zc-no-such.warc.gz", 0, note_record, got), ZC_ENOTFOUND);
+	/* a callback's own result comes back, 1 too (the reader's stop after one record is not it) */
+	int calls = 0;
+	assert_int_equal(zc_warc_read_at(path, 0, stop_with_one, &calls), 1);
+	assert_int_equal(zc_warc_read(path, stop_with_one, &calls, NULL), 1);
+	assert_int_equal(calls, 2);
 	/* bytes that are no gzip after them: the three records, then the error */
 	FILE *f = fopen(path, "ab");
 	fputs("not a gzip member", f);
