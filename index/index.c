@@ -722,31 +722,38 @@ static int word_char(unsigned cp)
 	       (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp >= 0x20000;
 }
 
-/* the distinct pairs of adjacent word characters of s, as (first << 32 | second) */
-static uint64_t *pairs_of(const char *s, size_t *n)
+/* the pairs of adjacent word characters of s, as (first << 32 | second), appended to *v; folded
+   as zc_str_fold() folds (full-width ASCII to ASCII, wide spaces to spaces), without a copy */
+static void pairs_add(const char *s, uint64_t **v, size_t *n, size_t *cap)
 {
-	char *f = zc_str_fold(s);
-	size_t cap = 64;
-	uint64_t *v = zc_malloc(cap * sizeof *v);
 	unsigned prev = 0;
-	*n = 0;
-	for (const char *p = f; *p;) {
+	for (const char *p = s; *p;) {
 		unsigned cp;
 		p += zc_utf8_next(p, &cp);
+		if (cp >= 0xFF01 && cp <= 0xFF5E)
+			cp -= 0xFEE0;
 		if (!word_char(cp)) {
 			prev = 0;
 			continue;
 		}
 		if (prev) {
-			if (*n == cap) {
-				cap *= 2;
-				v = zc_realloc(v, cap * sizeof *v);
+			if (*n == *cap) {
+				*cap *= 2;
+				*v = zc_realloc(*v, *cap * sizeof **v);
 			}
-			v[(*n)++] = ((uint64_t)prev << 32) | cp;
+			(*v)[(*n)++] = ((uint64_t)prev << 32) | cp;
 		}
 		prev = cp;
 	}
-	free(f);
+}
+
+/* the pairs of adjacent word characters of s (with repeats, unsorted) */
+static uint64_t *pairs_of(const char *s, size_t *n)
+{
+	size_t cap = 64;
+	uint64_t *v = zc_malloc(cap * sizeof *v);
+	*n = 0;
+	pairs_add(s, &v, n, &cap);
 	return v;
 }
 
@@ -826,9 +833,12 @@ static uint64_t *page_pairs(json_t *page, size_t *n)
 	json_t *doc = json_object_get(page, "doc");
 	const char *title = json_string_value(json_object_get(doc, "title"));
 	const char *body = json_string_value(json_object_get(doc, "body"));
-	char *text = zc_str_join(title ? title : "", "\n", body ? body : "");
-	uint64_t *v = pairs_of(text, n);
-	free(text);
+	/* the title and the body, as one text with a line between them: no pair across the two */
+	size_t cap = 64;
+	uint64_t *v = zc_malloc(cap * sizeof *v);
+	*n = 0;
+	pairs_add(title ? title : "", &v, n, &cap);
+	pairs_add(body ? body : "", &v, n, &cap);
 	sort_by_pair(v, *n, sizeof *v);
 	size_t k = 0;
 	for (size_t i = 0; i < *n; i++)

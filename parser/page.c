@@ -241,6 +241,24 @@ typedef struct marks {
 
 static const char *const DATE_LABELS[3] = {"发布时间", "发布日期", "日期："};
 
+/* an attribute's value as xmlGetProp() gives it, without a copy when it is one text node (as
+   the HTML parser makes them); *own is what the caller frees (xmlFree), or NULL */
+static const char *prop(xmlNode *n, const char *name, xmlChar **own)
+{
+	*own = NULL;
+	for (xmlAttr *a = n->properties; a; a = a->next) {
+		if (xmlStrcmp(a->name, (const xmlChar *)name) != 0)
+			continue;
+		if (!a->children)
+			return "";
+		if (a->children->type == XML_TEXT_NODE && !a->children->next)
+			return a->children->content ? (const char *)a->children->content : "";
+		*own = xmlGetProp(n, (const xmlChar *)name);
+		return (const char *)*own;
+	}
+	return NULL;
+}
+
 static void marks_walk(xmlNode *n, marks *m)
 {
 	for (; n; n = n->next) {
@@ -253,16 +271,16 @@ static void marks_walk(xmlNode *n, marks *m)
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		const char *name = (const char *)n->name;
-		xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
-		xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+		xmlChar *own_id, *own_cls;
+		const char *id = prop(n, "id", &own_id), *cls = prop(n, "class", &own_cls);
 		for (size_t i = 0; i < m->container_rank; i++)
-			if ((BODY[i].by_id && id && !strcmp((const char *)id, BODY[i].name)) ||
-			    (!BODY[i].by_id && cls && has_class((const char *)cls, BODY[i].name))) {
+			if ((BODY[i].by_id && id && !strcmp(id, BODY[i].name)) ||
+			    (!BODY[i].by_id && cls && has_class(cls, BODY[i].name))) {
 				m->container = n;
 				m->container_rank = i;
 				break;
 			}
-		xmlFree(id);
+		xmlFree(own_id);
 		if (!strcmp(name, "meta")) {
 			m->metas = zc_realloc(m->metas, (m->n_metas + 1) * sizeof *m->metas);
 			m->metas[m->n_metas++] = n;
@@ -275,14 +293,14 @@ static void marks_walk(xmlNode *n, marks *m)
 		else if (!m->article && !strcasecmp(name, "article"))
 			m->article = n;
 		if (cls) {
-			if (!m->tit_class && has_class((const char *)cls, "tit"))
+			if (!m->tit_class && has_class(cls, "tit"))
 				m->tit_class = n;
-			if (!m->article_title && !strcmp(name, "div") && strstr((const char *)cls, "article-title"))
+			if (!m->article_title && !strcmp(name, "div") && strstr(cls, "article-title"))
 				m->article_title = n;
-			if (!m->yxx && strstr((const char *)cls, "yxx"))
+			if (!m->yxx && strstr(cls, "yxx"))
 				m->yxx = n;
-			xmlFree(cls);
 		}
+		xmlFree(own_cls);
 		if (strcmp(name, "script") && strcmp(name, "style"))
 			marks_walk(n->children, m);
 	}
