@@ -251,6 +251,13 @@ char *zc_str_join(const char *a, const char *sep, const char *b)
 	return out;
 }
 
+unsigned zc_fold_cp(unsigned cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return cp - 0xFEE0;
+	return cp == 0x3000 || cp == 0xA0 ? ' ' : cp;
+}
+
 char *zc_str_fold(const char *s)
 {
 	/* byte by byte, copying what needs no change as it is: every page's text is folded for
@@ -262,7 +269,7 @@ char *zc_str_fold(const char *s)
 	while (*p) {
 		if (p[0] == 0xEF && ((p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF) || (p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E))) {
 			/* U+FF01..U+FF5E: the ASCII character 0xFEE0 below */
-			*o++ = (char)((0xF000u | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu)) - 0xFEE0u);
+			*o++ = (char)zc_fold_cp(0xF000u | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu));
 			p += 3;
 		} else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {	/* U+3000 */
 			*o++ = ' ';

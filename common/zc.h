@@ -86,6 +86,8 @@ char *zc_str_trim(char *s);
 char *zc_str_join(const char *a, const char *sep, const char *b);
 /* Folds full-width ASCII (U+FF01-U+FF5E) to half-width and U+3000 to a space; new string. */
 char *zc_str_fold(const char *s);
+/* What zc_str_fold() makes of one code point. */
+unsigned zc_fold_cp(unsigned cp);
 /* Replaces every occurrence of from by to; new string. */
 char *zc_str_replace(const char *s, const char *from, const char *to);
 /* Decodes one UTF-8 code point at s; returns its length (1 for invalid bytes). */

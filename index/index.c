@@ -521,40 +521,55 @@ json_t *zc_page_parse(const void *v, size_t n)
 	return page_parse(v, n, 1);
 }
 
-static json_t *load_u64_if(zc_txn *t, enum zc_table tb, uint64_t id, const char *text, int *rc)
+/* the record under a u64 key, in place (valid while the transaction lasts) */
+static int get_u64(zc_txn *t, enum zc_table tb, uint64_t id, MDB_val *v)
 {
 	unsigned char k[8];
-	MDB_val key = {8, k}, v;
+	MDB_val key = {8, k};
 	zc_u64_key(id, k);
-	int mrc = mdb_get(t->txn, dbi(t, tb), &key, &v);
-	if (mrc != 0) {
-		*rc = db_err(mrc);
+	return db_err(mdb_get(t->txn, dbi(t, tb), &key, v));
+}
+
+/* a decision record, only when its text holds text (NULL: any) */
+static json_t *load_decision(zc_txn *t, uint64_t id, const char *text, int *rc)
+{
+	MDB_val v;
+	if ((*rc = get_u64(t, ZC_T_DECISIONS, id, &v)) != ZC_OK)
 		return NULL;
-	}
 	if (text && !memmem(v.mv_data, v.mv_size, text, strlen(text))) {
 		*rc = ZC_ENOTFOUND;
 		return NULL;
 	}
-	json_t *j = tb == ZC_T_PAGES ? zc_page_parse(v.mv_data, v.mv_size) : json_loadb(v.mv_data, v.mv_size, 0, NULL);
+	json_t *j = json_loadb(v.mv_data, v.mv_size, 0, NULL);
 	*rc = j ? ZC_OK : ZC_EPARSE;
 	return j;
 }
 
+/* a page record as the page, with its body or without (page_parse) */
+static int load_page(zc_txn *t, uint64_t id, int with_body, json_t **page)
+{
+	MDB_val v;
+	*page = NULL;
+	int rc = get_u64(t, ZC_T_PAGES, id, &v);
+	if (rc != ZC_OK)
+		return rc;
+	*page = page_parse(v.mv_data, v.mv_size, with_body);
+	return *page ? ZC_OK : ZC_EPARSE;
+}
+
 int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
 {
-	unsigned char k[8];
-	MDB_val key = {8, k}, v;
-	zc_u64_key(id, k);
+	MDB_val v;
 	*body = NULL;
-	int mrc = mdb_get(t->txn, dbi(t, ZC_T_PAGES), &key, &v);
-	if (mrc != 0)
-		return db_err(mrc);
+	int rc = get_u64(t, ZC_T_PAGES, id, &v);
+	if (rc != ZC_OK)
+		return rc;
 	const char *nul = memchr(v.mv_data, '\0', v.mv_size);
 	if (nul) {
 		/* checked as zc_page_parse checks it */
 		*body = json_stringn(nul + 1, v.mv_size - (size_t)(nul + 1 - (const char *)v.mv_data));
 	} else {
-		json_t *page = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		json_t *page = page_parse(v.mv_data, v.mv_size, 1);
 		*body = json_incref(json_object_get(json_object_get(page, "doc"), "body"));
 		json_decref(page);
 	}
@@ -566,15 +581,10 @@ int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
 	return ZC_OK;
 }
 
-static json_t *load_u64(zc_txn *t, enum zc_table tb, uint64_t id, int *rc)
-{
-	return load_u64_if(t, tb, id, NULL, rc);
-}
-
 static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
 {
 	int rc;
-	json_t *d = load_u64(t, ZC_T_DECISIONS, id, &rc);
+	json_t *d = load_decision(t, id, NULL, &rc);
 	if (d) {
 		json_object_update(page, d);
 		json_decref(d);
@@ -583,18 +593,10 @@ static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
 
 int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, json_t **page)
 {
-	unsigned char k[8];
-	MDB_val key = {8, k}, v;
-	zc_u64_key(id, k);
-	*page = NULL;
-	int mrc = mdb_get(t->txn, dbi(t, ZC_T_PAGES), &key, &v);
-	if (mrc != 0)
-		return db_err(mrc);
-	*page = page_parse(v.mv_data, v.mv_size, flags & ZC_PAGE_BODY);
-	if (!*page)
-		return ZC_EPARSE;
-	merge_decision(t, id, *page);
-	return ZC_OK;
+	int rc = load_page(t, id, flags & ZC_PAGE_BODY, page);
+	if (rc == ZC_OK)
+		merge_decision(t, id, *page);
+	return rc;
 }
 
 int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
@@ -604,15 +606,13 @@ int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
 
 int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page)
 {
-	int rc;
-	*page = load_u64(t, ZC_T_PAGES, id, &rc);
-	return rc;
+	return load_page(t, id, 1, page);
 }
 
 int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *text, json_t **decision)
 {
 	int rc;
-	*decision = load_u64_if(t, ZC_T_DECISIONS, id, text, &rc);
+	*decision = load_decision(t, id, text, &rc);
 	return rc;
 }
 
@@ -730,8 +730,7 @@ static void pairs_add(const char *s, uint64_t **v, size_t *n, size_t *cap)
 	for (const char *p = s; *p;) {
 		unsigned cp;
 		p += zc_utf8_next(p, &cp);
-		if (cp >= 0xFF01 && cp <= 0xFF5E)
-			cp -= 0xFEE0;
+		cp = zc_fold_cp(cp);
 		if (!word_char(cp)) {
 			prev = 0;
 			continue;

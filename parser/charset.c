@@ -122,22 +122,24 @@ static const char *from_meta(const char *bytes, size_t len, char *buf, size_t bu
 	return NULL;
 }
 
-int zc_charset_convert(const char *bytes, size_t len, const char *charset, char **utf8,
-		       size_t *utf8_len, int *bad_bytes)
+/* zc_charset_convert; valid: what valid_utf8() said of bytes when the caller has asked it (0 or
+   1), else -1 */
+static int convert(const char *bytes, size_t len, const char *charset, int valid, char **utf8, size_t *utf8_len,
+		   int *bad_bytes)
 {
-	zc_buf out;
-	zc_buf_init(&out, ZC_BUF_UNLIMITED);
 	*bad_bytes = 0;
-	if (strcmp(charset, "UTF-8") == 0 && !memchr(bytes, 0, len) && valid_utf8(bytes, len)) {
+	int is_utf8 = strcmp(charset, "UTF-8") == 0;
+	if (is_utf8 && (valid < 0 ? valid_utf8(bytes, len) : valid) && !memchr(bytes, 0, len)) {
 		/* as it is: most pages */
 		*utf8 = zc_malloc(len + 1);
 		memcpy(*utf8, bytes, len);
 		(*utf8)[len] = '\0';
 		*utf8_len = len;
-		zc_buf_free(&out);
 		return ZC_OK;
 	}
-	if (strcmp(charset, "UTF-8") == 0) {
+	zc_buf out;
+	zc_buf_init(&out, ZC_BUF_UNLIMITED);
+	if (is_utf8) {
 		/* copy, replacing invalid sequences and dropping NULs: the valid runs between them
 		   in one piece each (a whole page, mostly) */
 		size_t i = 0, run = 0;
@@ -196,6 +198,12 @@ int zc_charset_convert(const char *bytes, size_t len, const char *charset, char 
 	return ZC_OK;
 }
 
+int zc_charset_convert(const char *bytes, size_t len, const char *charset, char **utf8,
+		       size_t *utf8_len, int *bad_bytes)
+{
+	return convert(bytes, len, charset, -1, utf8, utf8_len, bad_bytes);
+}
+
 static const char *detect(const char *bytes, size_t len)
 {
 	uchardet_t ud = uchardet_new();
@@ -233,7 +241,7 @@ int zc_charset_decode(const char *bytes, size_t len, const char *content_type, c
 	   claims: legacy encodings of Chinese are practically never valid UTF-8 */
 	if (is_utf8 && non_ascii) {
 		*charset = "UTF-8";
-		return zc_charset_convert(bytes, len, "UTF-8", utf8, utf8_len, bad_bytes);
+		return convert(bytes, len, "UTF-8", 1, utf8, utf8_len, bad_bytes);
 	}
 	if (header && !(strcmp(header, "UTF-8") == 0 && !is_utf8))
 		cs = header;
@@ -246,10 +254,10 @@ int zc_charset_decode(const char *bytes, size_t len, const char *content_type, c
 	if (strcmp(cs, "GB18030") != 0 && strcmp(cs, "UTF-8") != 0 && !is_utf8 && meta)
 		cs = meta;
 	*charset = cs;
-	int rc = zc_charset_convert(bytes, len, cs, utf8, utf8_len, bad_bytes);
+	int rc = convert(bytes, len, cs, is_utf8, utf8, utf8_len, bad_bytes);
 	if (rc != ZC_OK) {
 		*charset = "UTF-8";
-		rc = zc_charset_convert(bytes, len, "UTF-8", utf8, utf8_len, bad_bytes);
+		rc = convert(bytes, len, "UTF-8", is_utf8, utf8, utf8_len, bad_bytes);
 	}
 	return rc;
 }
