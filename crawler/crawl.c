@@ -67,6 +67,7 @@ typedef struct crawl {
 	CURLM *multi;
 	CURLSH *cookies;	/* the cookie jar of every transfer (--cookies), or NULL */
 	int openssl;		/* libcurl's TLS is OpenSSL's (on_ssl_ctx) */
+	int ca_file_only;	/* trust one CA file and no CA directory (see ca_file_only) */
 	struct curl_slist *connect_to;
 	zc_warc *warc;
 	host_state *hosts;
@@ -575,6 +576,19 @@ static int tls_is_openssl(void)
 	return v->ssl_version && !strncmp(v->ssl_version, "OpenSSL/", 8);
 }
 
+/* libcurl (7.87 and later) builds the certificate store of the trusted CAs once a run and
+   keeps it in the multi handle, but only when the CAs come from a file alone; with a CA
+   directory too (Debian's libcurl has /etc/ssl/certs as its default) it reads and decodes the
+   whole file again at every new connection: more CPU than the rest of the TLS handshake.  The
+   directory holds the same certificates as Debian's bundle, so with a bundle to read (--cacert
+   or libcurl's default) the directory is left out. */
+static int ca_file_only(const char *cacert)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	const char *file = cacert ? cacert : v->cainfo;
+	return file && access(file, R_OK) == 0;
+}
+
 static CURLcode on_ssl_ctx(CURL *e, void *ctx, void *arg)
 {
 	(void)e;
@@ -621,6 +635,8 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 #endif
 	if (o->cacert)
 		curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
+	if (c->ca_file_only)
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
 	if (c->openssl)
 		curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
 	if (c->cookies) {
@@ -1311,6 +1327,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	   far smaller than the number of hosts and would make every request a new TLS handshake */
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->n_hosts + 4);
 	c->openssl = tls_is_openssl();
+	c->ca_file_only = ca_file_only(o->cacert);
 	if (o->cookies)
 		c->cookies = cookie_jar(o->cookies);
 	interrupted = 0;
