@@ -506,7 +506,7 @@ static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *a
 	(void)k;
 	(void)kl;
 	ent_ctx *x = arg;
-	json_t *ent = json_loadb(v, vl, 0, NULL), *page = NULL;
+	json_t *ent = zc_record_parse(v, vl), *page = NULL;
 	if (ent && zc_tx_page_get(x->t, (uint64_t)json_integer_value(json_object_get(ent, "page")), &page) == ZC_OK &&
 	    zc_query_matches(x->f, page)) {
 		x->rc = zc_export_entry(x->e, ent, page);

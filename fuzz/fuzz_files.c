@@ -1,6 +1,6 @@
 /* libFuzzer: the files a user edits or keeps (seed file, profile), the WARC reader (the input
    as a file, read whole and from an offset, and as the text of one) and a stored page record
-   (the input as its bytes). */
+   or any other record (the input as its bytes: MessagePack or JSON). */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,5 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (page)
 		free(json_dumps(page, JSON_COMPACT));
 	json_decref(page);
+	json_t *rec = zc_record_parse(data, size);	/* decisions, frontier requests, entries */
+	if (rec)
+		free(json_dumps(rec, JSON_COMPACT));
+	json_decref(rec);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* index.c - the LMDB environment, its tables and transactions (see index.h). */
 #define _GNU_SOURCE	/* memmem */
 #include "index.h"
+#include "record.h"
 #include "../common/zc.h"
 
 #include <errno.h>
@@ -447,56 +448,52 @@ int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out)
 	int rc = zc_tx_get(t, tb, key, strlen(key), &v, &n);
 	if (rc != ZC_OK)
 		return rc;
-	*out = json_loadb(v, n, 0, NULL);
+	*out = zc_record_parse(v, n);
 	free(v);
 	return *out ? ZC_OK : ZC_EPARSE;
 }
 
-int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val)
+/* a record: val as MessagePack (record.c) */
+static int put_record(zc_txn *t, enum zc_table tb, const void *key, size_t klen, json_t *val)
 {
-	char *s = json_dumps(val, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!s)
-		return ZC_EPARSE;
-	int rc = zc_tx_put(t, tb, key, strlen(key), s, strlen(s));
-	free(s);
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	int rc = zc_rec_encode(val, &b);
+	if (rc == ZC_OK)
+		rc = zc_tx_put(t, tb, key, klen, b.data, b.len);
+	zc_buf_free(&b);
 	return rc;
 }
 
+int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val)
+{
+	return put_record(t, tb, key, strlen(key), val);
+}
+
 /*
- * A page record is its JSON with the document's body left empty (""), a NUL, then the body's
- * UTF-8.  The body is most of a record, and jansson reads a string a character at a time and
- * escapes it on the way out: 45 of the 75 ms it took to read the scale-1 mirror's 1,164 page
- * records went on their bodies.  Records written before this are JSON alone (the body inside);
- * both read back the same object, the body in its place.  A body with a NUL in it (the parser
- * gives none) stays inside the JSON.
+ * A page record (schema 3) is two MessagePack values: the document's body as a string, then
+ * the page with doc.body left empty ("").  The body is most of a record; first, it is read
+ * without the rest (zc_tx_page_body) and the rest without it (export, the query table).
+ * Schema 2 stored the page's JSON (body "") a NUL and the body; schema 1 the JSON alone, the
+ * body inside.  All three read back the same object, the body in its place.
  */
-static char *page_encode(json_t *page, size_t *len)
+static int page_encode(json_t *page, zc_buf *out)
 {
 	json_t *doc = json_object_get(page, "doc");
 	json_t *body = json_object_get(doc, "body");
-	const char *b = json_string_value(body);
-	size_t bl = json_string_length(body);
-	if (!b || memchr(b, '\0', bl)) {
-		char *s = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		*len = s ? strlen(s) : 0;
-		return s;
-	}
+	if (!json_is_string(body))
+		return zc_rec_encode_str("", 0, out) == ZC_OK ? zc_rec_encode(page, out) : ZC_EPARSE;
+	int rc = zc_rec_encode_str(json_string_value(body), json_string_length(body), out);
 	json_incref(body);
 	json_object_set_new(doc, "body", json_string(""));
-	char *s = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (rc == ZC_OK)
+		rc = zc_rec_encode(page, out);
 	json_object_set_new(doc, "body", body);
-	if (!s)
-		return NULL;
-	size_t jl = strlen(s);
-	s = zc_realloc(s, jl + 1 + bl);
-	memcpy(s + jl + 1, b, bl);
-	*len = jl + 1 + bl;
-	return s;
+	return rc;
 }
 
-/* a stored page record as the page; without body, doc.body is "" (version 2) or as it was
-   (a version-1 record, whose body is in its JSON) */
-static json_t *page_parse(const void *v, size_t n, int with_body)
+/* a stored page record (schema 1 or 2: JSON) as the page */
+static json_t *page_parse_json(const void *v, size_t n, int with_body)
 {
 	const char *nul = memchr(v, '\0', n);
 	if (!nul)
@@ -516,6 +513,33 @@ static json_t *page_parse(const void *v, size_t n, int with_body)
 	return page;
 }
 
+/* a stored page record as the page; without body, doc.body is "" (version 2 and 3) or as it
+   was (a version-1 record, whose body is in its JSON) */
+static json_t *page_parse(const void *v, size_t n, int with_body)
+{
+	if (n && *(const char *)v == '{')
+		return page_parse_json(v, n, with_body);
+	const char *b;
+	size_t bl, off = 0;
+	if (zc_rec_str(v, n, &off, &b, &bl) != ZC_OK)
+		return NULL;
+	json_t *page = zc_rec_decode(v, n, &off);
+	json_t *doc = json_object_get(page, "doc");
+	if (!json_is_object(doc) || off != n) {
+		json_decref(page);	/* damaged, or not a page */
+		return NULL;
+	}
+	if (with_body) {
+		json_t *body = json_stringn(b, bl);
+		if (!body) {
+			json_decref(page);	/* the body is not UTF-8 */
+			return NULL;
+		}
+		json_object_set_new(doc, "body", body);
+	}
+	return page;
+}
+
 json_t *zc_page_parse(const void *v, size_t n)
 {
 	return page_parse(v, n, 1);
@@ -530,17 +554,17 @@ static int get_u64(zc_txn *t, enum zc_table tb, uint64_t id, MDB_val *v)
 	return db_err(mdb_get(t->txn, dbi(t, tb), &key, v));
 }
 
-/* a decision record, only when its text holds text (NULL: any) */
-static json_t *load_decision(zc_txn *t, uint64_t id, const char *text, int *rc)
+/* a decision record, only when it holds the field key (with value, unless NULL; NULL key: any) */
+static json_t *load_decision(zc_txn *t, uint64_t id, const char *key, const char *value, int *rc)
 {
 	MDB_val v;
 	if ((*rc = get_u64(t, ZC_T_DECISIONS, id, &v)) != ZC_OK)
 		return NULL;
-	if (text && !memmem(v.mv_data, v.mv_size, text, strlen(text))) {
+	if (key && !zc_rec_has(v.mv_data, v.mv_size, key, value)) {
 		*rc = ZC_ENOTFOUND;
 		return NULL;
 	}
-	json_t *j = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+	json_t *j = zc_record_parse(v.mv_data, v.mv_size);
 	*rc = j ? ZC_OK : ZC_EPARSE;
 	return j;
 }
@@ -564,9 +588,14 @@ int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
 	int rc = get_u64(t, ZC_T_PAGES, id, &v);
 	if (rc != ZC_OK)
 		return rc;
-	const char *nul = memchr(v.mv_data, '\0', v.mv_size);
-	if (nul) {
-		/* checked as zc_page_parse checks it */
+	const char *b, *nul;
+	size_t bl, off = 0;
+	if (v.mv_size && *(const char *)v.mv_data != '{') {
+		/* schema 3: the body first, checked as zc_page_parse checks it */
+		if (zc_rec_str(v.mv_data, v.mv_size, &off, &b, &bl) == ZC_OK)
+			*body = json_stringn(b, bl);
+	} else if ((nul = memchr(v.mv_data, '\0', v.mv_size))) {
+		/* schema 2: the body after the JSON */
 		*body = json_stringn(nul + 1, v.mv_size - (size_t)(nul + 1 - (const char *)v.mv_data));
 	} else {
 		json_t *page = page_parse(v.mv_data, v.mv_size, 1);
@@ -584,7 +613,7 @@ int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
 static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
 {
 	int rc;
-	json_t *d = load_decision(t, id, NULL, &rc);
+	json_t *d = load_decision(t, id, NULL, NULL, &rc);
 	if (d) {
 		json_object_update(page, d);
 		json_decref(d);
@@ -609,40 +638,23 @@ int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page)
 	return load_page(t, id, 1, page);
 }
 
-int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *text, json_t **decision)
+int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *key, const char *value, json_t **decision)
 {
 	int rc;
-	*decision = load_decision(t, id, text, &rc);
+	*decision = load_decision(t, id, key, value, &rc);
 	return rc;
 }
 
 int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision)
 {
-	return zc_tx_decision_get_if(t, id, NULL, decision);
-}
-
-/* a record under a u64 key; s is the caller's to free */
-static int put_u64(zc_txn *t, enum zc_table tb, uint64_t id, const char *s, size_t n)
-{
-	unsigned char k[8];
-	zc_u64_key(id, k);
-	return zc_tx_put(t, tb, k, 8, s, n);
-}
-
-/* a JSON record under a u64 key */
-static int put_u64_json(zc_txn *t, enum zc_table tb, uint64_t id, json_t *val)
-{
-	char *s = json_dumps(val, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!s)
-		return ZC_EPARSE;
-	int rc = put_u64(t, tb, id, s, strlen(s));
-	free(s);
-	return rc;
+	return zc_tx_decision_get_if(t, id, NULL, NULL, decision);
 }
 
 int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision)
 {
-	return put_u64_json(t, ZC_T_DECISIONS, id, decision);
+	unsigned char k[8];
+	zc_u64_key(id, k);
+	return put_record(t, ZC_T_DECISIONS, k, 8, decision);
 }
 
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
@@ -679,13 +691,16 @@ int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg)
 
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
 {
-	size_t n;
-	char *s = page_encode(page, &n);
-	if (!s)
-		return ZC_EPARSE;
-	t->pages_put = 1;
-	int rc = put_u64(t, ZC_T_PAGES, id, s, n);
-	free(s);
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	int rc = page_encode(page, &b);
+	if (rc == ZC_OK) {
+		unsigned char k[8];
+		zc_u64_key(id, k);
+		t->pages_put = 1;
+		rc = zc_tx_put(t, ZC_T_PAGES, k, 8, b.data, b.len);
+	}
+	zc_buf_free(&b);
 	return rc;
 }
 
@@ -1145,9 +1160,7 @@ int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *se
 		return rc;
 	unsigned char key[300];
 	size_t kl = frontier_key(host, seq, key, sizeof key);
-	char *s = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	rc = zc_tx_put(t, ZC_T_FRONTIER, key, kl, s, strlen(s));
-	free(s);
+	rc = put_record(t, ZC_T_FRONTIER, key, kl, req);
 	if (rc == ZC_OK)
 		*added = 1;
 	/* a push walks three trees (seen, meta, frontier), each page read mapping its neighbours,
@@ -1171,7 +1184,7 @@ int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *s
 	int rc = ZC_ENOTFOUND;
 	if (mrc == 0 && k.mv_size == kl && memcmp(k.mv_data, key, plen) == 0) {
 		*seq = zc_key_u64((const char *)k.mv_data + plen);
-		*req = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		*req = zc_record_parse(v.mv_data, v.mv_size);
 		rc = *req ? ZC_OK : ZC_EPARSE;
 	}
 	mdb_cursor_close(c);
@@ -1209,10 +1222,7 @@ int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *re
 {
 	unsigned char key[300];
 	size_t kl = frontier_key(host, seq, key, sizeof key);
-	char *s = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	int rc = zc_tx_put(t, ZC_T_FRONTIER, key, kl, s, strlen(s));
-	free(s);
-	return rc;
+	return put_record(t, ZC_T_FRONTIER, key, kl, req);
 }
 
 void zc_tx_stage(zc_txn *t, int on)

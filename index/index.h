@@ -18,10 +18,11 @@
 #include <stdint.h>
 
 /* The corpus's format (meta "schema", docs/SCHEMA.md).  2: a page record keeps its body after
-   the JSON (zc_page_parse); version 2 reads the records of version 1 as they are, and a
-   writable open of a version-1 corpus marks it 2, so that an older zhengce refuses it instead
-   of misreading the records it cannot read. */
-#define ZC_SCHEMA_VERSION 2
+   the JSON (zc_page_parse).  3: records are MessagePack, not JSON text (index/record.c).  Each
+   version reads the records of the earlier ones as they are, and a writable open of an older
+   corpus marks it with this version, so that an older zhengce refuses it instead of misreading
+   the records it cannot read. */
+#define ZC_SCHEMA_VERSION 3
 
 typedef struct zc_index zc_index;
 typedef struct zc_txn zc_txn;
@@ -103,7 +104,7 @@ int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_
 /* Entries in a table. */
 int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n);
 
-/* JSON records */
+/* Records: JSON values, stored as MessagePack (schema 3) or JSON text (1 and 2) */
 int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
 int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
 
@@ -122,22 +123,26 @@ enum { ZC_PAGE_BODY = 1 };
 int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, json_t **page);
 /* The page record alone, as the crawl stored it (selection, which has the decision at hand). */
 int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page);
-/* The page's body (doc.body) as a JSON string, read from behind the record's JSON without
-   parsing that (a record of version 1 is parsed); ZC_EPARSE when it is not UTF-8. */
+/* The page's body (doc.body) as a JSON string, read from the record without parsing the rest
+   (a record of version 1 is parsed); ZC_EPARSE when it is not UTF-8. */
 int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body);
-/* A page record's stored bytes as the page (see SCHEMA.md: the record's JSON, then its body),
+/* A page record's stored bytes as the page (see SCHEMA.md: the body, then the rest),
    for a caller reading the pages table itself (zc_tx_scan); NULL when it does not read. */
 json_t *zc_page_parse(const void *v, size_t n);
+/* Any other record's stored bytes (MessagePack, or the JSON of schema 1 and 2) as the value,
+   for a caller reading a table itself; NULL when it does not read. */
+json_t *zc_record_parse(const void *v, size_t n);
 typedef int (*zc_page_each_fn)(json_t *page, void *arg);
 /* Every page, merged with its decision, in id order; fn returns non-zero to stop. */
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg);
 int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg);
 int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision);
-/* The decision only when its JSON text holds text (e.g. "\"reason\":\"duplicate\"": records
-   are compact JSON, see docs/SCHEMA.md), else ZC_ENOTFOUND: a pass that needs a few of the
-   records skips parsing the others, and checks the field itself in those it gets.  A NULL
-   text reads any record (zc_tx_decision_get). */
-int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *text, json_t **decision);
+/* The decision only when its stored bytes hold the field key with the string value, or the
+   field key at all when value is NULL (e.g. "reason", "duplicate"), else ZC_ENOTFOUND: a pass
+   that needs a few of the records skips parsing the others, and checks the field itself in
+   those it gets, since the bytes may also stand elsewhere in the record (the criteria's
+   "decision" beside the final one).  A NULL key reads any record (zc_tx_decision_get). */
+int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *key, const char *value, json_t **decision);
 int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision);
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page);
 int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id);
@@ -206,7 +211,7 @@ int zc_tx_decisions_each(zc_txn *t, zc_page_each_fn fn, void *arg);
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val);
 int zc_tx_meta_put(zc_txn *t, const char *name, const char *val);
 
-/* Frontier: per-host FIFO queues of requests (JSON). */
+/* Frontier: per-host FIFO queues of requests (records, as above). */
 int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *seen_key, int *added);
 /* The first request of host with seq > after; ZC_ENOTFOUND when none. */
 int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *seq, json_t **req);

@@ -1,6 +1,6 @@
 /* query.c - the pages a query matches, reached through an index where one applies (see index.h). */
-#define _GNU_SOURCE	/* memmem */
 #include "index.h"
+#include "record.h"
 #include "../common/zc.h"
 
 #include <stdlib.h>
@@ -83,13 +83,12 @@ static int candidate_jy(const void *k, size_t kl, const void *v, size_t vl, void
 	return candidate(zc_key_u64((const char *)k + 6), arg);
 }
 
-/* a decision record, under its page's id: a candidate when it says included.  The text is
-   looked at first (records are compact JSON, docs/SCHEMA.md); "included" there may be only the
-   criteria's word, and the candidate's merged decision is what zc_query_matches() confirms. */
+/* a decision record, under its page's id: a candidate when it says included.  The bytes are
+   looked at first (zc_rec_has); "included" there may be only the criteria's word, and the
+   candidate's merged decision is what zc_query_matches() confirms. */
 static int candidate_decision(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
-	static const char inc[] = "\"decision\":\"included\"";
-	if (kl != 8 || !memmem(v, vl, inc, sizeof inc - 1))
+	if (kl != 8 || !zc_rec_has(v, vl, "decision", "included"))
 		return 0;
 	return candidate(zc_key_u64(k), arg);
 }
@@ -139,7 +138,7 @@ static int each_decision(const void *k, size_t kl, const void *v, size_t vl, voi
 	(void)k;
 	(void)kl;
 	dctx *d = arg;
-	json_t *dec = json_loadb(v, vl, 0, NULL);
+	json_t *dec = zc_record_parse(v, vl);
 	if (dec)
 		d->rc = d->fn(dec, d->arg);
 	json_decref(dec);

@@ -323,7 +323,7 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 		/* the file code is the document's for good: carried over from the published decision */
 		json_t *live = NULL;
 		zc_tx_stage(t, 0);
-		if (zc_tx_decision_get_if(t, id, "\"file_code\":", &live) == ZC_OK &&
+		if (zc_tx_decision_get_if(t, id, "file_code", NULL, &live) == ZC_OK &&
 		    json_integer_value(json_object_get(live, "file_code")))
 			json_object_set(dec, "file_code", json_object_get(live, "file_code"));
 		zc_tx_stage(t, 1);
@@ -388,7 +388,9 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 static int pass2(zc_txn *t, fin *f, uint64_t id)
 {
 	json_t *dec;
-	if (zc_tx_decision_get_if(t, id, "\"criteria\":{\"decision\":\"included\"", &dec) != ZC_OK)
+	/* the only "decision":"included" a record holds after pass 1 is its criteria's: pass 1
+	   settles the others, as excluded */
+	if (zc_tx_decision_get_if(t, id, "decision", "included", &dec) != ZC_OK)
 		return ZC_OK;
 	json_t *crit = json_object_get(dec, "criteria");
 	if (strcmp(str(crit, "decision"), "included") != 0) {	/* settled in pass 1 */
@@ -442,7 +444,7 @@ static int pass3(zc_txn *t, fin *f, uint64_t id)
 {
 	json_t *dec;
 	int rc = ZC_OK;
-	if (zc_tx_decision_get_if(t, id, "\"reason\":\"duplicate\"", &dec) != ZC_OK)
+	if (zc_tx_decision_get_if(t, id, "reason", "duplicate", &dec) != ZC_OK)
 		return ZC_OK;
 	uint64_t canon;
 	if (!strcmp(str(dec, "reason"), "duplicate") && get_id(t, ZC_T_DUPKEY, str(dec, "key"), &canon) == ZC_OK) {
@@ -483,7 +485,7 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 {
 	int rc;
 	json_t *dec;
-	if (zc_tx_decision_get_if(t, id, "\"decision\":\"included\"", &dec) != ZC_OK)
+	if (zc_tx_decision_get_if(t, id, "decision", "included", &dec) != ZC_OK)
 		return ZC_OK;
 	if (strcmp(str(dec, "decision"), "included") != 0) {
 		json_decref(dec);

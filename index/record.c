@@ -1,0 +1,300 @@
+/*
+ * record.c - how a JSON value is stored in an LMDB table (see docs/SCHEMA.md, "Records").
+ *
+ * zhengce keeps its values in jansson's objects, and stored them as JSON text until schema
+ * version 3.  jansson reads JSON a character at a time through a callback and builds a
+ * hashtable entry and a string copy for every field: reading and writing records took a fifth
+ * of a crawl's instructions (decision records 100,000 instructions each, for 700 bytes).
+ * Since version 3 a record is the same value in MessagePack (msgpack-c, Debian's libmsgpack):
+ * lengths before bytes, no escapes, read five times and written six times as fast on the
+ * mirror's decision records.  jansson stays the in-memory model and the JSON at the edges
+ * (exports, search answers, seeds, profiles, `parse`).
+ *
+ * A record whose first byte is '{' is JSON (schema 1 and 2: a JSON object starts so; in
+ * MessagePack 0x7b would be the number 123, which no record starts with); anything else is
+ * MessagePack.  Both read back as the same value, so a corpus written by an older zhengce is
+ * read as it is and its records are rewritten in the new form as they change.
+ */
+#define _GNU_SOURCE	/* memmem */
+#include "record.h"
+#include "../common/zc.h"
+
+#include <msgpack.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static int to_buf(void *data, const char *p, size_t n)
+{
+	return zc_buf_add(data, p, n) == ZC_OK ? 0 : -1;
+}
+
+static int encode(msgpack_packer *pk, json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *k;
+		size_t kl;
+		json_t *x;
+		if (msgpack_pack_map(pk, json_object_size(v)))
+			return -1;
+		json_object_keylen_foreach(v, k, kl, x)
+		{
+			if (msgpack_pack_str_with_body(pk, k, kl) || encode(pk, x))
+				return -1;
+		}
+		return 0;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *x;
+		if (msgpack_pack_array(pk, json_array_size(v)))
+			return -1;
+		json_array_foreach(v, i, x)
+		{
+			if (encode(pk, x))
+				return -1;
+		}
+		return 0;
+	}
+	case JSON_STRING:
+		return msgpack_pack_str_with_body(pk, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return msgpack_pack_int64(pk, json_integer_value(v));
+	case JSON_REAL:
+		return msgpack_pack_double(pk, json_real_value(v));
+	case JSON_TRUE:
+		return msgpack_pack_true(pk);
+	case JSON_FALSE:
+		return msgpack_pack_false(pk);
+	default:
+		return msgpack_pack_nil(pk);
+	}
+}
+
+int zc_rec_encode(json_t *v, zc_buf *out)
+{
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, out, to_buf);
+	return v && encode(&pk, v) == 0 ? ZC_OK : ZC_EPARSE;
+}
+
+int zc_rec_encode_str(const char *s, size_t n, zc_buf *out)
+{
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, out, to_buf);
+	return msgpack_pack_str_with_body(&pk, s, n) == 0 ? ZC_OK : ZC_EPARSE;
+}
+
+/* msgpack-c's value as jansson's; NULL for what JSON cannot hold (binary, extensions, keys
+   that are not text) and for text that is not UTF-8 */
+static json_t *decode(const msgpack_object *o)
+{
+	switch (o->type) {
+	case MSGPACK_OBJECT_MAP: {
+		json_t *j = json_object();
+		for (uint32_t i = 0; i < o->via.map.size; i++) {
+			const msgpack_object_kv *kv = &o->via.map.ptr[i];
+			json_t *x = kv->key.type == MSGPACK_OBJECT_STR ? decode(&kv->val) : NULL;
+			if (!x || json_object_setn_new(j, kv->key.via.str.ptr, kv->key.via.str.size, x) != 0) {
+				json_decref(j);
+				return NULL;
+			}
+		}
+		return j;
+	}
+	case MSGPACK_OBJECT_ARRAY: {
+		json_t *j = json_array();
+		for (uint32_t i = 0; i < o->via.array.size; i++) {
+			json_t *x = decode(&o->via.array.ptr[i]);
+			if (!x || json_array_append_new(j, x) != 0) {
+				json_decref(j);
+				return NULL;
+			}
+		}
+		return j;
+	}
+	case MSGPACK_OBJECT_STR:
+		return json_stringn(o->via.str.ptr, o->via.str.size);
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		return o->via.u64 > (uint64_t)INT64_MAX ? NULL : json_integer((json_int_t)o->via.u64);
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		return json_integer((json_int_t)o->via.i64);
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		return json_real(o->via.f64);
+	case MSGPACK_OBJECT_BOOLEAN:
+		return json_boolean(o->via.boolean);
+	case MSGPACK_OBJECT_NIL:
+		return json_null();
+	default:
+		return NULL;
+	}
+}
+
+static uint64_t be(const unsigned char *p, size_t k)
+{
+	uint64_t x = 0;
+	while (k--)
+		x = x << 8 | *p++;
+	return x;
+}
+
+/*
+ * Whether the MessagePack value at the start of p (n bytes) can be whole: each header fits,
+ * each string fits, and the values a container announces are no more than the bytes left
+ * (each takes one at least).  msgpack-c allocates a container's items before it reads them, so
+ * a damaged count would ask for up to 64 GB (found by fuzz_files); after this walk, which reads
+ * headers only, what it allocates is bounded by n.
+ */
+static int plausible(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t need = 1;	/* values still to read */
+	while (need) {
+		if (i >= n)
+			return 0;
+		unsigned b = p[i];
+		size_t head = 1, k = 0;	/* header bytes; of them, the length or count's */
+		uint64_t len = 0, items = 0;
+		if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
+			/* a small integer, nil, false, true */
+		} else if ((b & 0xf0) == 0x80) {
+			items = 2 * (uint64_t)(b & 0x0f);
+		} else if ((b & 0xf0) == 0x90) {
+			items = b & 0x0f;
+		} else if ((b & 0xe0) == 0xa0) {
+			len = b & 0x1f;
+		} else {
+			switch (b) {
+			case 0xc4: case 0xd9: k = 1; break;	/* bin 8, str 8 */
+			case 0xc5: case 0xda: k = 2; break;
+			case 0xc6: case 0xdb: k = 4; break;
+			case 0xc7: k = 1; head = 2; break;	/* ext 8: length, type */
+			case 0xc8: k = 2; head = 2; break;
+			case 0xc9: k = 4; head = 2; break;
+			case 0xcc: case 0xd0: head = 2; break;	/* 8-bit integers */
+			case 0xcd: case 0xd1: head = 3; break;
+			case 0xca: case 0xce: case 0xd2: head = 5; break;
+			case 0xcb: case 0xcf: case 0xd3: head = 9; break;
+			case 0xd4: head = 3; break;	/* fixext 1: type, 1 byte */
+			case 0xd5: head = 4; break;
+			case 0xd6: head = 6; break;
+			case 0xd7: head = 10; break;
+			case 0xd8: head = 18; break;
+			case 0xdc: k = 2; break;	/* array 16 */
+			case 0xdd: k = 4; break;
+			case 0xde: k = 2; break;	/* map 16 */
+			case 0xdf: k = 4; break;
+			default: return 0;	/* 0xc1, never used */
+			}
+			if (k && (head + k > n - i))
+				return 0;
+			if (b == 0xdc || b == 0xdd)
+				items = be(p + i + 1, k);
+			else if (b == 0xde || b == 0xdf)
+				items = 2 * be(p + i + 1, k);
+			else if (k)
+				len = be(p + i + 1, k);
+			head += k;
+		}
+		if (head > n - i || len > n - i - head)
+			return 0;
+		i += head + (size_t)len;
+		need = need - 1 + items;
+		if (need > n - i)
+			return 0;
+	}
+	return 1;
+}
+
+json_t *zc_rec_decode(const void *v, size_t n, size_t *off)
+{
+	if (*off > n || !plausible((const unsigned char *)v + *off, n - *off))
+		return NULL;
+	msgpack_unpacked u;
+	msgpack_unpacked_init(&u);
+	json_t *j = NULL;
+	if (msgpack_unpack_next(&u, v, n, off) == MSGPACK_UNPACK_SUCCESS)
+		j = decode(&u.data);
+	msgpack_unpacked_destroy(&u);
+	return j;
+}
+
+int zc_rec_str(const void *v, size_t n, size_t *off, const char **s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)v + *off;
+	size_t left = n - *off, head, l;
+	if (left < 1)
+		return ZC_EPARSE;
+	if ((p[0] & 0xe0) == 0xa0) {
+		head = 1;
+		l = p[0] & 0x1f;
+	} else if (p[0] == 0xd9 && left >= 2) {
+		head = 2;
+		l = p[1];
+	} else if (p[0] == 0xda && left >= 3) {
+		head = 3;
+		l = (size_t)p[1] << 8 | p[2];
+	} else if (p[0] == 0xdb && left >= 5) {
+		head = 5;
+		l = (size_t)p[1] << 24 | (size_t)p[2] << 16 | (size_t)p[3] << 8 | p[4];
+	} else {
+		return ZC_EPARSE;
+	}
+	if (l > left - head)
+		return ZC_EPARSE;
+	*s = (const char *)p + head;
+	*len = l;
+	*off += head + l;
+	return ZC_OK;
+}
+
+json_t *zc_record_parse(const void *v, size_t n)
+{
+	if (n && *(const char *)v == '{')
+		return json_loadb(v, n, 0, NULL);
+	size_t off = 0;
+	json_t *j = zc_rec_decode(v, n, &off);
+	if (j && off != n) {
+		json_decref(j);	/* bytes after the value: damaged */
+		j = NULL;
+	}
+	return j;
+}
+
+/* a pattern of a few bytes, on the stack: zc_rec_has runs once per record of a table scan */
+typedef struct pattern {
+	char b[256];
+	size_t n;
+	int over;
+} pattern;
+
+static int to_pattern(void *data, const char *p, size_t n)
+{
+	pattern *pt = data;
+	if (n > sizeof pt->b - pt->n) {
+		pt->over = 1;
+		return -1;
+	}
+	memcpy(pt->b + pt->n, p, n);
+	pt->n += n;
+	return 0;
+}
+
+int zc_rec_has(const void *v, size_t n, const char *key, const char *value)
+{
+	pattern pt = {.n = 0};
+	if (n && *(const char *)v == '{') {
+		int l = snprintf(pt.b, sizeof pt.b, value ? "\"%s\":\"%s\"" : "\"%s\":", key, value);
+		pt.over = l < 0 || (size_t)l >= sizeof pt.b;
+		pt.n = pt.over ? 0 : (size_t)l;
+	} else {
+		msgpack_packer pk;
+		msgpack_packer_init(&pk, &pt, to_pattern);
+		msgpack_pack_str_with_body(&pk, key, strlen(key));
+		if (value)
+			msgpack_pack_str_with_body(&pk, value, strlen(value));
+	}
+	return pt.over || memmem(v, n, pt.b, pt.n) != NULL;	/* too long to look for: say yes */
+}

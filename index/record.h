@@ -1,0 +1,25 @@
+/* record.h - the stored form of a record (record.c); inside index/ only.  zc_record_parse,
+   the one reader others need, is in index.h. */
+#ifndef ZC_RECORD_H
+#define ZC_RECORD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "index.h"
+#include "../common/zc.h"
+
+/* Appends v in MessagePack to out: ZC_OK, or ZC_EPARSE (out of the buffer's cap). */
+int zc_rec_encode(json_t *v, zc_buf *out);
+/* Appends a MessagePack string. */
+int zc_rec_encode_str(const char *s, size_t n, zc_buf *out);
+/* The MessagePack value at *off in v (n bytes), *off moved past it; NULL when damaged. */
+json_t *zc_rec_decode(const void *v, size_t n, size_t *off);
+/* The MessagePack string at *off, in place: ZC_OK and *off moved past it, or ZC_EPARSE. */
+int zc_rec_str(const void *v, size_t n, size_t *off, const char **s, size_t *len);
+/* Whether a record (either form) holds the field key with the string value (any value when
+   value is NULL), as a byte search: a filter before parsing, which may say yes wrongly (the
+   same bytes elsewhere) but never no wrongly for a record this zhengce wrote. */
+int zc_rec_has(const void *v, size_t n, const char *key, const char *value);
+
+#endif
