@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,55 @@ int zc_utf8_next(const char *s, unsigned *cp)
 	}
 	*cp = 0xFFFD;
 	return 1;
+}
+
+int zc_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = u[i];
+		if (c < 0x80) {
+			/* markup and most of a record are ASCII: eight bytes at a time while it lasts */
+			uint64_t w;
+			while (i + 8 <= len && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ull) == 0))
+				i += 8;
+			if (i < len && u[i] < 0x80)
+				i++;
+			continue;
+		}
+		/* the lead byte gives the length and the range of the second byte */
+		size_t n;
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 2;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			if (c == 0xE0)
+				lo = 0xA0;	/* overlong */
+			else if (c == 0xED)
+				hi = 0x9F;	/* surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			if (c == 0xF0)
+				lo = 0x90;	/* overlong */
+			else if (c == 0xF4)
+				hi = 0x8F;	/* past U+10FFFF */
+		} else
+			return 0;
+		if (n > len - i || u[i + 1] < lo || u[i + 1] > hi)
+			return 0;
+		for (size_t k = 2; k < n; k++)
+			if ((u[i + k] & 0xC0) != 0x80)
+				return 0;
+		i += n;
+	}
+	return 1;
+}
+
+json_t *zc_json_string(const char *s, size_t len)
+{
+	return s && zc_utf8_valid(s, len) ? json_stringn_nocheck(s, len) : NULL;
 }
 
 static int space_at(const char *s, int *len)

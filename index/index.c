@@ -503,7 +503,7 @@ static json_t *page_parse_json(const void *v, size_t n, int with_body)
 	json_t *doc = json_object_get(page, "doc");
 	if (!with_body && json_is_object(doc))
 		return page;
-	json_t *body = json_is_object(doc) ? json_stringn(nul + 1, n - jl - 1) : NULL;
+	json_t *body = json_is_object(doc) ? zc_json_string(nul + 1, n - jl - 1) : NULL;
 	if (!body) {
 		/* the body is not UTF-8 (or the record has no doc): damaged, as a JSON record would be */
 		json_decref(page);
@@ -530,7 +530,7 @@ static json_t *page_parse(const void *v, size_t n, int with_body)
 		return NULL;
 	}
 	if (with_body) {
-		json_t *body = json_stringn(b, bl);
+		json_t *body = zc_json_string(b, bl);
 		if (!body) {
 			json_decref(page);	/* the body is not UTF-8 */
 			return NULL;
@@ -593,10 +593,10 @@ int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
 	if (v.mv_size && *(const char *)v.mv_data != '{') {
 		/* schema 3: the body first, checked as zc_page_parse checks it */
 		if (zc_rec_str(v.mv_data, v.mv_size, &off, &b, &bl) == ZC_OK)
-			*body = json_stringn(b, bl);
+			*body = zc_json_string(b, bl);
 	} else if ((nul = memchr(v.mv_data, '\0', v.mv_size))) {
 		/* schema 2: the body after the JSON */
-		*body = json_stringn(nul + 1, v.mv_size - (size_t)(nul + 1 - (const char *)v.mv_data));
+		*body = zc_json_string(nul + 1, v.mv_size - (size_t)(nul + 1 - (const char *)v.mv_data));
 	} else {
 		json_t *page = page_parse(v.mv_data, v.mv_size, 1);
 		*body = json_incref(json_object_get(json_object_get(page, "doc"), "body"));

@@ -95,8 +95,9 @@ static json_t *decode(const msgpack_object *o)
 		json_t *j = json_object();
 		for (uint32_t i = 0; i < o->via.map.size; i++) {
 			const msgpack_object_kv *kv = &o->via.map.ptr[i];
-			json_t *x = kv->key.type == MSGPACK_OBJECT_STR ? decode(&kv->val) : NULL;
-			if (!x || json_object_setn_new(j, kv->key.via.str.ptr, kv->key.via.str.size, x) != 0) {
+			const msgpack_object_str *k = &kv->key.via.str;
+			json_t *x = kv->key.type == MSGPACK_OBJECT_STR && zc_utf8_valid(k->ptr, k->size) ? decode(&kv->val) : NULL;
+			if (!x || json_object_setn_new_nocheck(j, k->ptr, k->size, x) != 0) {
 				json_decref(j);
 				return NULL;
 			}
@@ -115,7 +116,7 @@ static json_t *decode(const msgpack_object *o)
 		return j;
 	}
 	case MSGPACK_OBJECT_STR:
-		return json_stringn(o->via.str.ptr, o->via.str.size);
+		return zc_json_string(o->via.str.ptr, o->via.str.size);
 	case MSGPACK_OBJECT_POSITIVE_INTEGER:
 		return o->via.u64 > (uint64_t)INT64_MAX ? NULL : json_integer((json_int_t)o->via.u64);
 	case MSGPACK_OBJECT_NEGATIVE_INTEGER:

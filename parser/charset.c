@@ -21,39 +21,6 @@
 #include <strings.h>
 #include <uchardet.h>
 
-static int valid_utf8(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = u[i];
-		size_t n;
-		if (c < 0x80) {
-			/* markup is ASCII: eight bytes at a time while it lasts */
-			uint64_t w;
-			while (i + 8 <= len && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ull) == 0))
-				i += 8;
-			if (i < len && u[i] < 0x80)
-				i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
-			n = 2;
-		else if ((c & 0xF0) == 0xE0)
-			n = 3;
-		else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
-			n = 4;
-		else
-			return 0;
-		if (i + n > len)
-			return 0;
-		for (size_t k = 1; k < n; k++)
-			if ((u[i + k] & 0xC0) != 0x80)
-				return 0;
-		i += n;
-	}
-	return 1;
-}
-
 /* Maps a label to the name iconv gets; NULL for labels we do not know. */
 static const char *canonical(const char *label)
 {
@@ -122,14 +89,14 @@ static const char *from_meta(const char *bytes, size_t len, char *buf, size_t bu
 	return NULL;
 }
 
-/* zc_charset_convert; valid: what valid_utf8() said of bytes when the caller has asked it (0 or
-   1), else -1 */
+/* zc_charset_convert; valid: what zc_utf8_valid() said of bytes when the caller has asked it
+   (0 or 1), else -1 */
 static int convert(const char *bytes, size_t len, const char *charset, int valid, char **utf8, size_t *utf8_len,
 		   int *bad_bytes)
 {
 	*bad_bytes = 0;
 	int is_utf8 = strcmp(charset, "UTF-8") == 0;
-	if (is_utf8 && (valid < 0 ? valid_utf8(bytes, len) : valid) && !memchr(bytes, 0, len)) {
+	if (is_utf8 && (valid < 0 ? zc_utf8_valid(bytes, len) : valid) && !memchr(bytes, 0, len)) {
 		/* as it is: most pages */
 		*utf8 = zc_malloc(len + 1);
 		memcpy(*utf8, bytes, len);
@@ -146,7 +113,7 @@ static int convert(const char *bytes, size_t len, const char *charset, int valid
 		while (i < len) {
 			unsigned char c = (unsigned char)bytes[i];
 			size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			if (c != 0 && n != 0 && i + n <= len && (n == 1 || valid_utf8(bytes + i, n))) {
+			if (c != 0 && n != 0 && i + n <= len && (n == 1 || zc_utf8_valid(bytes + i, n))) {
 				i += n;
 				continue;
 			}
@@ -233,7 +200,7 @@ int zc_charset_decode(const char *bytes, size_t len, const char *content_type, c
 	}
 	const char *header = from_content_type(content_type, b1, sizeof b1);
 	const char *meta = from_meta(bytes, len, b2, sizeof b2);
-	int is_utf8 = valid_utf8(bytes, len);
+	int is_utf8 = zc_utf8_valid(bytes, len);
 	int non_ascii = 0;
 	for (size_t i = 0; i < len && !non_ascii; i++)
 		non_ascii = (unsigned char)bytes[i] >= 0x80;

@@ -765,7 +765,7 @@ json_t *zc_doc_json(const zc_doc *d)
 	json_object_set_new(o, "bad_bytes", json_integer(d->bad_bytes));
 	json_object_set_new(o, "challenge", json_boolean(d->challenge));
 	json_object_set_new(o, "attachments", att);
-	json_object_set_new(o, "body", json_string(d->body));
+	json_object_set_new(o, "body", zc_json_string(d->body, d->body ? strlen(d->body) : 0));
 	return o;
 }
 

@@ -130,6 +130,43 @@ static void test_utf8_repair(void **state)
 	free(out);
 }
 
+/* UTF-8 as RFC 3629 defines it (what jansson takes for a string): overlong forms, surrogates
+   and code points past U+10FFFF are not; a page holding them gets U+FFFD for each byte, its
+   text is kept, and the document's body reads back */
+static void test_utf8_strict(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int ok;
+	} cases[] = {
+		{"", 1}, {"plain ASCII, longer than eight bytes", 1}, {"医联体", 1}, {"\xC2\x80", 1},
+		{"\xDF\xBF", 1}, {"\xE0\xA0\x80", 1}, {"\xED\x9F\xBF", 1}, {"\xEE\x80\x80", 1},
+		{"\xF0\x90\x80\x80", 1}, {"\xF4\x8F\xBF\xBF", 1}, {"12345678\xF0\x9F\x98\x80", 1},
+		{"\xC0\x80", 0}, {"\xC1\xBF", 0}, {"\xE0\x80\x80", 0}, {"\xE0\x9F\xBF", 0},
+		{"\xED\xA0\x80", 0}, {"\xED\xBF\xBF", 0}, {"\xF0\x80\x80\x80", 0}, {"\xF0\x8F\xBF\xBF", 0},
+		{"\xF4\x90\x80\x80", 0}, {"\xF5\x80\x80\x80", 0}, {"\xFF", 0}, {"\x80", 0},
+		{"\xE5\x8C", 0}, {"12345678\xE5", 0}, {"\xE5\x8C\x41", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (zc_utf8_valid(cases[i].s, strlen(cases[i].s)) != cases[i].ok)
+			fail_msg("case %zu: expected %s", i, cases[i].ok ? "valid" : "invalid");
+	}
+	assert_true(zc_utf8_valid("a\0b", 3));	/* NUL is a character */
+	/* a surrogate in a page declared UTF-8: three bytes, three replacements */
+	static const char page[] = "<html><head><meta charset=\"utf-8\"><title>关于推进医联体建设的通知</title></head>"
+				   "<body><p>各地要推进\xED\xA0\x80医联体建设。</p></body></html>";
+	zc_doc *d;
+	assert_int_equal(zc_parse_page(page, sizeof page - 1, "https://www.gov.cn/a.htm", "text/html", &d), 0);
+	assert_int_equal(d->bad_bytes, 3);
+	assert_non_null(strstr(d->body, "推进\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD医联体"));
+	json_t *j = zc_doc_json(d);
+	assert_string_equal(json_string_value(json_object_get(j, "body")), d->body);
+	assert_null(zc_json_string("\xED\xA0\x80", 3));
+	json_decref(j);
+	zc_doc_free(&d);
+}
+
 /* full-width ASCII and the two wide spaces fold to what researchers type; the rest stays as
    it is, byte for byte: the characters either side of the folded ranges, CJK text, and bytes
    that are not UTF-8 */
@@ -161,6 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_docno), cmocka_unit_test(test_numerals),
 		cmocka_unit_test(test_types), cmocka_unit_test(test_urls), cmocka_unit_test(test_utf8_repair),
+		cmocka_unit_test(test_utf8_strict),
 		cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
