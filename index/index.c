@@ -472,8 +472,9 @@ int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val)
 
 /*
  * A page record (schema 3) is two MessagePack values: the document's body as a string, then
- * the page with doc.body left empty ("").  The body is most of a record; first, it is read
- * without the rest (zc_tx_page_body) and the rest without it (export, the query table).
+ * the page with doc.body left empty ("").  The body is most of a record; stored first, with
+ * its length before it, it is read without the rest (zc_tx_page_body) and skipped by a reader
+ * that needs only the rest (export, the query table).
  * Schema 2 stored the page's JSON (body "") a NUL and the body; schema 1 the JSON alone, the
  * body inside.  All three read back the same object, the body in its place.
  */
