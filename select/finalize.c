@@ -23,6 +23,7 @@
 #include "parser.h"
 #include "../common/zc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,11 +62,28 @@ char *zc_select_dedup_key(json_t *doc)
 	return k;
 }
 
+/* BITS[b]: byte j is bit j of b, so that adding BITS[byte] to a word counts eight bits at once */
+static uint64_t BITS[256];
+
+static void bits_init(void)
+{
+	for (unsigned b = 0; b < 256; b++)
+		for (int j = 0; j < 8; j++)
+			BITS[b] |= (uint64_t)((b >> j) & 1) << (8 * j);
+}
+
 unsigned long long zc_select_simhash(const char *body)
 {
-	int v[64] = {0};
+	if (!BITS[255])
+		bits_init();
+	/* each bit's vote is its count of ones against the 4-grams' count: +1 for a one, -1 for a
+	   zero.  The ones are counted eight bits to a word (acc[k] holds bits 8k..8k+7 in its
+	   bytes), which a byte holds up to 255 4-grams, then moved to ones[]: a branch-free loop
+	   of 8 adds instead of 64 compares per 4-gram (a third of selection's pass 1 before). */
+	uint64_t acc[8] = {0};
+	long ones[64] = {0}, grams = 0;
 	unsigned cp[4] = {0};
-	int n = 0;
+	int n = 0, in_acc = 0;
 	for (const char *p = body; *p;) {
 		unsigned c;
 		p += zc_utf8_next(p, &c);
@@ -83,12 +101,21 @@ unsigned long long zc_select_simhash(const char *body)
 				h ^= (cp[i] >> (8 * b)) & 0xff;
 				h *= 1099511628211ULL;
 			}
-		for (int i = 0; i < 64; i++)
-			v[i] += (h >> i) & 1 ? 1 : -1;
+		for (int k = 0; k < 8; k++)
+			acc[k] += BITS[(h >> (8 * k)) & 0xff];
+		grams++;
+		if (++in_acc == 255) {
+			for (int i = 0; i < 64; i++)
+				ones[i] += (long)((acc[i / 8] >> (8 * (i % 8))) & 0xff);
+			memset(acc, 0, sizeof acc);
+			in_acc = 0;
+		}
 	}
+	for (int i = 0; i < 64; i++)
+		ones[i] += (long)((acc[i / 8] >> (8 * (i % 8))) & 0xff);
 	unsigned long long s = 0;
 	for (int i = 0; i < 64; i++)
-		if (v[i] > 0)
+		if (2 * ones[i] > grams)
 			s |= 1ULL << i;
 	return s;
 }

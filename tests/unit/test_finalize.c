@@ -149,6 +149,77 @@ static void test_abolition_before_or_after(void **state)
 	assert_string_equal(decide(after, 2, abolition.url), "excluded/type/");
 }
 
+/* SimHash as docs/SCHEMA.md and select.h define it, written plainly: the 4-grams of the text's
+   characters (spaces, newlines and U+3000 left out), each hashed with 64-bit FNV-1a over its
+   four code points as 4 little-endian bytes each; a bit is set when more 4-grams have it one
+   than zero */
+static unsigned long long simhash_plain(const char *text)
+{
+	int vote[64] = {0};
+	unsigned g[4];
+	int n = 0;
+	const unsigned char *u = (const unsigned char *)text;
+	while (*u) {
+		unsigned c;
+		if (u[0] < 0x80)
+			c = *u++;
+		else if (u[0] < 0xE0)
+			c = (u[0] & 0x1Fu) << 6 | (u[1] & 0x3Fu), u += 2;
+		else if (u[0] < 0xF0)
+			c = (u[0] & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu), u += 3;
+		else
+			c = (u[0] & 0x07u) << 18 | (u[1] & 0x3Fu) << 12 | (u[2] & 0x3Fu) << 6 | (u[3] & 0x3Fu), u += 4;
+		if (c == ' ' || c == '\n' || c == 0x3000)
+			continue;
+		memmove(g, g + 1, 3 * sizeof *g);
+		g[3] = c;
+		if (++n < 4)
+			continue;
+		unsigned long long h = 0xcbf29ce484222325ULL;
+		for (int i = 0; i < 16; i++) {
+			h ^= (g[i / 4] >> (8 * (i % 4))) & 0xff;
+			h *= 0x100000001b3ULL;
+		}
+		for (int i = 0; i < 64; i++)
+			vote[i] += (h >> i & 1) ? 1 : -1;
+	}
+	unsigned long long s = 0;
+	for (int i = 0; i < 64; i++)
+		if (vote[i] > 0)
+			s |= 1ULL << i;
+	return s;
+}
+
+/* the counting behind zc_select_simhash gives the plain definition's bits: short texts, texts
+   with left-out characters, and long ones (past the 255 4-grams a counter byte holds) */
+static void test_simhash_definition(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"", "医联体", "医联体建", "a b\nc\xE3\x80\x80" "d e", BODY,
+					    BODY "\n（来源：省卫生健康委）"};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		assert_true(zc_select_simhash(texts[i]) == simhash_plain(texts[i]));
+	/* 3,000 characters of pseudo-random CJK text and ASCII, seeded for a fixed text */
+	char *big = malloc(3000 * 3 + 1);
+	size_t len = 0;
+	unsigned x = 12345;
+	for (int i = 0; i < 3000; i++) {
+		x = x * 1103515245u + 12345u;
+		unsigned c = (x >> 16) % 7 == 0 ? 'a' + (x >> 8) % 26 : 0x4E00 + (x >> 12) % 2000;
+		if (c < 0x80) {
+			big[len++] = (char)c;
+		} else {
+			big[len++] = (char)(0xE0 | c >> 12);
+			big[len++] = (char)(0x80 | (c >> 6 & 0x3F));
+			big[len++] = (char)(0x80 | (c & 0x3F));
+		}
+		big[len] = '\0';
+		if (i == 254 || i == 258 || i == 1000 || i == 2999)
+			assert_true(zc_select_simhash(big) == simhash_plain(big));
+	}
+	free(big);
+}
+
 static void test_simhash(void **state)
 {
 	(void)state;
@@ -258,7 +329,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_under_another_title), cmocka_unit_test(test_same_day_different_documents),
-		cmocka_unit_test(test_abolition_before_or_after), cmocka_unit_test(test_simhash),
+		cmocka_unit_test(test_abolition_before_or_after), cmocka_unit_test(test_simhash), cmocka_unit_test(test_simhash_definition),
 		cmocka_unit_test(test_reuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
