@@ -230,6 +230,11 @@ int zc_utf8_valid(const char *s, size_t len)
 				i++;
 			continue;
 		}
+		if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && len - i > 2 && (u[i + 1] & 0xC0) == 0x80 &&
+		    (u[i + 2] & 0xC0) == 0x80) {
+			i += 3;	/* Chinese text: three bytes whose second may be any continuation byte */
+			continue;
+		}
 		/* the lead byte gives the length and the range of the second byte */
 		size_t n;
 		unsigned char lo = 0x80, hi = 0xBF;
