@@ -90,6 +90,17 @@ static char *tidy(const char *s)
 			s++;
 			continue;
 		}
+		if (c >= 0xE4 && c <= 0xE9 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+			/* a Chinese character (U+4000-U+9FFF), never white space: copied as it is */
+			pending = 0;
+			o[0] = s[0];
+			o[1] = s[1];
+			o[2] = s[2];
+			o += 3;
+			s += 3;
+			prev = 0x4000;
+			continue;
+		}
 		unsigned cp;
 		int n = zc_utf8_next(s, &cp);
 		if (is_ws(cp)) {
