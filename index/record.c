@@ -224,10 +224,10 @@ json_t *zc_rec_decode(const void *v, size_t n, size_t *off)
 
 int zc_rec_str(const void *v, size_t n, size_t *off, const char **s, size_t *len)
 {
+	if (*off >= n)
+		return ZC_EPARSE;
 	const unsigned char *p = (const unsigned char *)v + *off;
 	size_t left = n - *off, head, l;
-	if (left < 1)
-		return ZC_EPARSE;
 	if ((p[0] & 0xe0) == 0xa0) {
 		head = 1;
 		l = p[0] & 0x1f;
