@@ -82,15 +82,21 @@ static void uuid(zc_warc *w, char *out, size_t n)
 /* the SHA-1 of data followed by data2 (len2 may be 0), as WARC writes it */
 static void sha1_base32(const char *data, size_t len, const char *data2, size_t len2, char *out)
 {
+	/* the algorithm fetched and the context made once: OpenSSL 3 looks the algorithm up again
+	   at every EVP_sha1() init, which cost more than the digest of a request record */
+	static EVP_MD *sha1;
+	static EVP_MD_CTX *ctx;
 	unsigned char md[20];
 	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) || !EVP_DigestUpdate(ctx, data, len) ||
+	if (!sha1)
+		sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (!ctx)
+		ctx = EVP_MD_CTX_new();
+	if (!sha1 || !ctx || !EVP_DigestInit_ex(ctx, sha1, NULL) || !EVP_DigestUpdate(ctx, data, len) ||
 	    (len2 && !EVP_DigestUpdate(ctx, data2, len2)) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
 		fprintf(stderr, "zhengce: OpenSSL cannot compute SHA-1\n");
 		abort();
 	}
-	EVP_MD_CTX_free(ctx);
 	static const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 	int o = 0;
 	memcpy(out, "sha1:", 5);
