@@ -274,6 +274,13 @@ static void marks_walk(xmlNode *n, marks *m)
 {
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE && n->content && n->parent) {
+			/* the labels are Chinese: most text nodes, the white space between elements,
+			   are ASCII and cannot hold one */
+			const unsigned char *u = n->content;
+			while (*u && *u < 0x80)
+				u++;
+			if (!*u)
+				continue;
 			for (int k = 0; k < 3; k++)
 				if (!m->date_label[k] && strstr((const char *)n->content, DATE_LABELS[k]))
 					m->date_label[k] = n->parent;
