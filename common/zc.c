@@ -230,7 +230,7 @@ int zc_utf8_valid(const char *s, size_t len)
 				i++;
 			continue;
 		}
-		if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && len - i > 2 && (u[i + 1] & 0xC0) == 0x80 &&
+		if (c >= 0xE1 && c <= 0xEF && c != 0xED && len - i > 2 && (u[i + 1] & 0xC0) == 0x80 &&
 		    (u[i + 2] & 0xC0) == 0x80) {
 			i += 3;	/* Chinese text: three bytes whose second may be any continuation byte */
 			continue;

@@ -762,13 +762,16 @@ static void pairs_add(const char *s, uint64_t **v, size_t *n, size_t *cap)
 	}
 }
 
-/* the pairs of adjacent word characters of s (with repeats, unsorted) */
-static uint64_t *pairs_of(const char *s, size_t *n)
+/* the pairs of adjacent word characters of a and of b (NULL: none), with repeats, unsorted; no
+   pair across the two, as if a line stood between them */
+static uint64_t *pairs_of(const char *a, const char *b, size_t *n)
 {
 	size_t cap = 64;
 	uint64_t *v = zc_malloc(cap * sizeof *v);
 	*n = 0;
-	pairs_add(s, &v, n, &cap);
+	pairs_add(a, &v, n, &cap);
+	if (b)
+		pairs_add(b, &v, n, &cap);
 	return v;
 }
 
@@ -848,12 +851,7 @@ static uint64_t *page_pairs(json_t *page, size_t *n)
 	json_t *doc = json_object_get(page, "doc");
 	const char *title = json_string_value(json_object_get(doc, "title"));
 	const char *body = json_string_value(json_object_get(doc, "body"));
-	/* the title and the body, as one text with a line between them: no pair across the two */
-	size_t cap = 64;
-	uint64_t *v = zc_malloc(cap * sizeof *v);
-	*n = 0;
-	pairs_add(title ? title : "", &v, n, &cap);
-	pairs_add(body ? body : "", &v, n, &cap);
+	uint64_t *v = pairs_of(title ? title : "", body ? body : "", n);
 	sort_by_pair(v, *n, sizeof *v);
 	size_t k = 0;
 	for (size_t i = 0; i < *n; i++)
@@ -909,7 +907,7 @@ static int grams_have_all(MDB_cursor *c, const uint64_t *v, size_t n, const void
 int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg)
 {
 	size_t n;
-	uint64_t *v = pairs_of(word, &n);
+	uint64_t *v = pairs_of(word, NULL, &n);
 	if (n == 0) {
 		free(v);
 		return ZC_EUSAGE;

@@ -142,6 +142,64 @@ static uint64_t be(const unsigned char *p, size_t k)
 }
 
 /*
+ * The header of the MessagePack value at p (left bytes): its size (*head), the bytes of string,
+ * binary or extension data after it (*len), the values a container holds after it (*items);
+ * 0 when the header is cut short or its byte is the one MessagePack never uses (0xc1).
+ */
+static int header(const unsigned char *p, size_t left, size_t *head, uint64_t *len, uint64_t *items)
+{
+	unsigned b = p[0];
+	size_t k = 0;	/* of the header's bytes, the length or count's */
+	*head = 1;
+	*len = *items = 0;
+	if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
+		return 1;	/* a small integer, nil, false, true */
+	if ((b & 0xf0) == 0x80) {
+		*items = 2 * (uint64_t)(b & 0x0f);
+		return 1;
+	}
+	if ((b & 0xf0) == 0x90) {
+		*items = b & 0x0f;
+		return 1;
+	}
+	if ((b & 0xe0) == 0xa0) {
+		*len = b & 0x1f;
+		return 1;
+	}
+	switch (b) {
+	case 0xc4: case 0xd9: k = 1; break;	/* bin 8, str 8 */
+	case 0xc5: case 0xda: k = 2; break;
+	case 0xc6: case 0xdb: k = 4; break;
+	case 0xc7: k = 1; *head = 2; break;	/* ext 8: length, type */
+	case 0xc8: k = 2; *head = 2; break;
+	case 0xc9: k = 4; *head = 2; break;
+	case 0xcc: case 0xd0: *head = 2; break;	/* 8-bit integers */
+	case 0xcd: case 0xd1: *head = 3; break;
+	case 0xca: case 0xce: case 0xd2: *head = 5; break;
+	case 0xcb: case 0xcf: case 0xd3: *head = 9; break;
+	case 0xd4: *head = 3; break;	/* fixext 1: type, 1 byte */
+	case 0xd5: *head = 4; break;
+	case 0xd6: *head = 6; break;
+	case 0xd7: *head = 10; break;
+	case 0xd8: *head = 18; break;
+	case 0xdc: case 0xde: k = 2; break;	/* array 16, map 16 */
+	case 0xdd: case 0xdf: k = 4; break;
+	default: return 0;
+	}
+	*head += k;
+	if (*head > left)
+		return 0;
+	uint64_t x = be(p + 1, k);	/* right after the type byte */
+	if (b == 0xdc || b == 0xdd)
+		*items = x;
+	else if (b == 0xde || b == 0xdf)
+		*items = 2 * x;
+	else
+		*len = x;	/* 0 for the numbers and fixext, whose k is 0 */
+	return 1;
+}
+
+/*
  * Whether the MessagePack value at the start of p (n bytes) can be whole: each header fits,
  * each string fits, and the values a container announces are no more than the bytes left
  * (each takes one at least).  msgpack-c allocates a container's items before it reads them, so
@@ -153,53 +211,9 @@ static int plausible(const unsigned char *p, size_t n)
 	size_t i = 0;
 	uint64_t need = 1;	/* values still to read */
 	while (need) {
-		if (i >= n)
-			return 0;
-		unsigned b = p[i];
-		size_t head = 1, k = 0;	/* header bytes; of them, the length or count's */
-		uint64_t len = 0, items = 0;
-		if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
-			/* a small integer, nil, false, true */
-		} else if ((b & 0xf0) == 0x80) {
-			items = 2 * (uint64_t)(b & 0x0f);
-		} else if ((b & 0xf0) == 0x90) {
-			items = b & 0x0f;
-		} else if ((b & 0xe0) == 0xa0) {
-			len = b & 0x1f;
-		} else {
-			switch (b) {
-			case 0xc4: case 0xd9: k = 1; break;	/* bin 8, str 8 */
-			case 0xc5: case 0xda: k = 2; break;
-			case 0xc6: case 0xdb: k = 4; break;
-			case 0xc7: k = 1; head = 2; break;	/* ext 8: length, type */
-			case 0xc8: k = 2; head = 2; break;
-			case 0xc9: k = 4; head = 2; break;
-			case 0xcc: case 0xd0: head = 2; break;	/* 8-bit integers */
-			case 0xcd: case 0xd1: head = 3; break;
-			case 0xca: case 0xce: case 0xd2: head = 5; break;
-			case 0xcb: case 0xcf: case 0xd3: head = 9; break;
-			case 0xd4: head = 3; break;	/* fixext 1: type, 1 byte */
-			case 0xd5: head = 4; break;
-			case 0xd6: head = 6; break;
-			case 0xd7: head = 10; break;
-			case 0xd8: head = 18; break;
-			case 0xdc: k = 2; break;	/* array 16 */
-			case 0xdd: k = 4; break;
-			case 0xde: k = 2; break;	/* map 16 */
-			case 0xdf: k = 4; break;
-			default: return 0;	/* 0xc1, never used */
-			}
-			if (k && (head + k > n - i))
-				return 0;
-			if (b == 0xdc || b == 0xdd)
-				items = be(p + i + 1, k);
-			else if (b == 0xde || b == 0xdf)
-				items = 2 * be(p + i + 1, k);
-			else if (k)
-				len = be(p + i + 1, k);
-			head += k;
-		}
-		if (head > n - i || len > n - i - head)
+		size_t head;
+		uint64_t len, items;
+		if (i >= n || !header(p + i, n - i, &head, &len, &items) || len > n - i - head)
 			return 0;
 		i += head + (size_t)len;
 		need = need - 1 + items;
@@ -227,27 +241,14 @@ int zc_rec_str(const void *v, size_t n, size_t *off, const char **s, size_t *len
 	if (*off >= n)
 		return ZC_EPARSE;
 	const unsigned char *p = (const unsigned char *)v + *off;
-	size_t left = n - *off, head, l;
-	if ((p[0] & 0xe0) == 0xa0) {
-		head = 1;
-		l = p[0] & 0x1f;
-	} else if (p[0] == 0xd9 && left >= 2) {
-		head = 2;
-		l = p[1];
-	} else if (p[0] == 0xda && left >= 3) {
-		head = 3;
-		l = (size_t)p[1] << 8 | p[2];
-	} else if (p[0] == 0xdb && left >= 5) {
-		head = 5;
-		l = (size_t)p[1] << 24 | (size_t)p[2] << 16 | (size_t)p[3] << 8 | p[4];
-	} else {
-		return ZC_EPARSE;
-	}
-	if (l > left - head)
+	size_t head;
+	uint64_t l, items;
+	int str = (p[0] & 0xe0) == 0xa0 || (p[0] >= 0xd9 && p[0] <= 0xdb);
+	if (!str || !header(p, n - *off, &head, &l, &items) || l > n - *off - head)
 		return ZC_EPARSE;
 	*s = (const char *)p + head;
-	*len = l;
-	*off += head + l;
+	*len = (size_t)l;
+	*off += head + (size_t)l;
 	return ZC_OK;
 }
 

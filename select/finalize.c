@@ -72,6 +72,14 @@ static void bits_init(void)
 			BITS[b] |= (uint64_t)((b >> j) & 1) << (8 * j);
 }
 
+/* the byte counters of acc (bits 8k..8k+7 in acc[k]) added to ones, and emptied */
+static void count_ones(uint64_t acc[8], long ones[64])
+{
+	for (int i = 0; i < 64; i++)
+		ones[i] += (long)((acc[i / 8] >> (8 * (i % 8))) & 0xff);
+	memset(acc, 0, 8 * sizeof *acc);
+}
+
 unsigned long long zc_select_simhash(const char *body)
 {
 	if (!BITS[255])
@@ -83,7 +91,7 @@ unsigned long long zc_select_simhash(const char *body)
 	uint64_t acc[8] = {0};
 	long ones[64] = {0}, grams = 0;
 	unsigned cp[4] = {0};
-	int n = 0, in_acc = 0;
+	int n = 0;
 	for (const char *p = body; *p;) {
 		unsigned c;
 		p += zc_utf8_next(p, &c);
@@ -103,16 +111,10 @@ unsigned long long zc_select_simhash(const char *body)
 			}
 		for (int k = 0; k < 8; k++)
 			acc[k] += BITS[(h >> (8 * k)) & 0xff];
-		grams++;
-		if (++in_acc == 255) {
-			for (int i = 0; i < 64; i++)
-				ones[i] += (long)((acc[i / 8] >> (8 * (i % 8))) & 0xff);
-			memset(acc, 0, sizeof acc);
-			in_acc = 0;
-		}
+		if (++grams % 255 == 0)
+			count_ones(acc, ones);
 	}
-	for (int i = 0; i < 64; i++)
-		ones[i] += (long)((acc[i / 8] >> (8 * (i % 8))) & 0xff);
+	count_ones(acc, ones);
 	unsigned long long s = 0;
 	for (int i = 0; i < 64; i++)
 		if (2 * ones[i] > grams)
@@ -427,34 +429,32 @@ static int pass2(zc_txn *t, fin *f, uint64_t id)
 	const char *decision = str(crit, "decision"), *reason = str(crit, "reason");
 	char *evidence = zc_strdup(str(crit, "evidence"));
 	char *canonical = NULL;
-	if (!strcmp(decision, "included")) {
-		uint64_t ab = 0, canon = 0;
-		json_t *ak = json_object_get(dec, "abolition_keys");
-		const char *kd = json_string_value(json_array_get(ak, 0)), *kt = json_string_value(json_array_get(ak, 1));
-		if ((kd && *kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) ||
-		    (kt && get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK)) {
-			json_t *ap;
-			decision = "excluded";
-			reason = "invalid";
-			free(evidence);
-			if (zc_tx_page_record(t, ab, &ap) == ZC_OK) {
-				evidence = zc_asprintf("abolished by \"%s\" (%s)", str(json_object_get(ap, "doc"), "title"), str(ap, "url"));
-				json_decref(ap);
-			} else {
-				evidence = zc_strdup("abolished by a later decision");
-			}
+	uint64_t ab = 0, canon = 0;
+	json_t *ak = json_object_get(dec, "abolition_keys");
+	const char *kd = json_string_value(json_array_get(ak, 0)), *kt = json_string_value(json_array_get(ak, 1));
+	if ((kd && *kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) ||
+	    (kt && get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK)) {
+		json_t *ap;
+		decision = "excluded";
+		reason = "invalid";
+		free(evidence);
+		if (zc_tx_page_record(t, ab, &ap) == ZC_OK) {
+			evidence = zc_asprintf("abolished by \"%s\" (%s)", str(json_object_get(ap, "doc"), "title"), str(ap, "url"));
+			json_decref(ap);
 		} else {
-			const char *key = str(dec, "key");
-			if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK && canon != id) {
-				json_t *cd = decision_of(t, canon);
-				canonical = zc_strdup(str(cd, "url"));
-				json_decref(cd);
-				decision = "excluded";
-				reason = "duplicate";
-				free(evidence);
-				evidence = zc_asprintf("a copy of %s (same %s)", canonical,
-						       key[0] == 'D' ? "document number" : "date and the same or a nearly identical text");
-			}
+			evidence = zc_strdup("abolished by a later decision");
+		}
+	} else {
+		const char *key = str(dec, "key");
+		if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK && canon != id) {
+			json_t *cd = decision_of(t, canon);
+			canonical = zc_strdup(str(cd, "url"));
+			json_decref(cd);
+			decision = "excluded";
+			reason = "duplicate";
+			free(evidence);
+			evidence = zc_asprintf("a copy of %s (same %s)", canonical,
+					       key[0] == 'D' ? "document number" : "date and the same or a nearly identical text");
 		}
 	}
 	settle(f, id, dec, decision, reason, evidence, canonical);
