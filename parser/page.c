@@ -8,6 +8,7 @@
  * the document number line and the signature block closing the body), then text heuristics.
  */
 #include "parser.h"
+#include "xmlmem.h"
 #include "../common/zc.h"
 
 #include <jansson.h>
@@ -564,6 +565,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		rc = ZC_EPARSE;
 		goto out;
 	}
+	zc_xmlmem_begin();
 	doc = htmlReadMemory(html, (int)(hlen > 0x7fffffff ? 0x7fffffff : hlen), url, "UTF-8",
 			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 				     HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
@@ -731,6 +733,7 @@ out:
 	free(t.colname);
 	free(t.firstpub);
 	xmlFreeDoc(doc);
+	zc_xmlmem_end();
 	free(html);
 	*out = d;
 	return rc;

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* memmem */
 /*
  * Hand-made pages (tests/fixtures/pages/NAME.html) against hand-written expectations
  * (NAME.json: the fields a careful reader takes from the page, plus _url and _content_type).
@@ -105,8 +106,75 @@ static void test_hostile(void **state)
 	}
 }
 
+/* (memmem with the length left: AddressSanitizer's strstr measures the whole string each call) */
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0, wl = strlen(what);
+	const char *end = s + strlen(s);
+	for (const char *p = s; (p = memmem(p, (size_t)(end - p), what, wl)); p += wl)
+		n++;
+	return n;
+}
+
+/* Pages whose parse outgrows libxml2's memory region (parser/xmlmem.c) in each of its ways -
+   many blocks, one text grown by a thousand reallocations past the single-allocation bound,
+   past the region's cap - read whole, and a small page parsed before and after them reads the
+   same (nothing left over from the large ones). */
+static void test_large(void **state)
+{
+	(void)state;
+	const char *small = "<html><head><title>关于开展紧密型县域医共体建设的通知</title></head><body>"
+			    "<div id=\"zoom\"><p>各省、自治区、直辖市卫生健康委：</p><p>现将有关事项通知如下。</p></div>"
+			    "</body></html>";
+	zc_doc *d;
+	zc_parse_page(small, strlen(small), "https://www.nhc.gov.cn/a.shtml", "text/html", &d);
+	char *before = zc_doc_to_json(d, 0);
+	zc_doc_free(&d);
+
+	const int counts[] = {3000, 200000};	/* paragraphs: a few blocks; past the cap */
+	for (size_t k = 0; k < 2; k++) {
+		zc_buf b;
+		zc_buf_init(&b, ZC_BUF_UNLIMITED);
+		zc_buf_addstr(&b, "<html><head><title>大页面</title></head><body><div id=\"zoom\">");
+		for (int i = 1; i <= counts[k]; i++)
+			zc_buf_printf(&b, "<p>第%d段医疗资源下沉。</p>", i);
+		zc_buf_addstr(&b, "</div></body></html>");
+		zc_parse_page(b.data, b.len, "https://www.nhc.gov.cn/big.shtml", "text/html", &d);
+		assert_string_equal(d->title, "大页面");
+		assert_int_equal(count_of(d->body, "医疗资源下沉。"), counts[k]);
+		char last[32];
+		snprintf(last, sizeof last, "第%d段", counts[k]);
+		assert_non_null(strstr(d->body, "第1段医疗资源下沉。"));
+		assert_non_null(strstr(d->body, last));
+		zc_doc_free(&d);
+		zc_buf_free(&b);
+	}
+
+	/* one text node of 3 MB: libxml2 grows it by reallocations as the parser hands it over */
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	zc_buf_addstr(&b, "<html><head><title>长文本</title></head><body><div id=\"zoom\"><p>");
+	const int reps = 100000;	/* 10 characters, 30 bytes each time */
+	for (int i = 0; i < reps; i++)
+		zc_buf_addstr(&b, "推动优质医疗资源扩容下沉");
+	zc_buf_addstr(&b, "</p></div></body></html>");
+	zc_parse_page(b.data, b.len, "https://www.nhc.gov.cn/long.shtml", "text/html", &d);
+	assert_int_equal(count_of(d->body, "推动优质医疗资源扩容下沉"), reps);
+	zc_doc_free(&d);
+	zc_buf_free(&b);
+
+	zc_parse_page(small, strlen(small), "https://www.nhc.gov.cn/a.shtml", "text/html", &d);
+	char *after = zc_doc_to_json(d, 0);
+	assert_string_equal(before, after);
+	assert_non_null(strstr(after, "现将有关事项通知如下。"));
+	zc_doc_free(&d);
+	free(before);
+	free(after);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_fixtures), cmocka_unit_test(test_hostile)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_fixtures), cmocka_unit_test(test_hostile),
+					   cmocka_unit_test(test_large)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
