@@ -314,7 +314,9 @@ static void settle(fin *f, uint64_t id, json_t *dec, const char *decision, const
 	json_object_set_new(dec, "reason", json_string(reason));
 	json_object_set_new(dec, "evidence", json_string(evidence));
 	json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
-	json_object_set_new(dec, "sources", json_pack("[s]", str(dec, "url")));
+	json_t *src = json_array();
+	json_array_append_new(src, json_string(str(dec, "url")));
+	json_object_set_new(dec, "sources", src);
 	json_object_set_new(dec, "entries", json_integer(0));
 	st->pages++;
 	if (!strcmp(decision, "included")) {
@@ -360,8 +362,11 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	}
 	zc_decision d;
 	zc_select_decide(p, page, &d);
-	json_object_set_new(dec, "criteria", json_pack("{s:s,s:s,s:s}", "decision", d.decision, "reason", d.reason,
-						       "evidence", d.evidence ? d.evidence : ""));
+	json_t *cr = json_object();
+	json_object_set_new(cr, "decision", json_string(d.decision));
+	json_object_set_new(cr, "reason", json_string(d.reason));
+	json_object_set_new(cr, "evidence", json_string(d.evidence ? d.evidence : ""));
+	json_object_set_new(dec, "criteria", cr);
 	free(d.evidence);
 	const char *j = str(page, "jurisdiction");
 	const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
@@ -379,7 +384,10 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	char *kt = zc_asprintf("%s|T|%s", j, nt);
 	char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", j, str(doc, "docno")) : zc_strdup("");
 	json_object_set_new(dec, "key", json_string(key));
-	json_object_set_new(dec, "abolition_keys", json_pack("[s,s]", kd, kt));
+	json_t *ak = json_array();
+	json_array_append_new(ak, json_string(kd));
+	json_array_append_new(ak, json_string(kt));
+	json_object_set_new(dec, "abolition_keys", ak);
 	json_object_set_new(dec, "rank", json_integer(rank(page)));
 	json_object_set_new(dec, "jurisdiction", json_string(j));
 	json_object_set_new(dec, "url", json_string(str(page, "url")));
@@ -545,8 +553,13 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 	char *dc = zc_asprintf("%s-%ld", j, fc);
 	for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
 		char *code = zc_asprintf("%s-%d-%d", dc, e[k].section, e[k].item);
-		json_t *ent = json_pack("{s:s,s:s,s:I,s:i,s:i,s:s}", "code", code, "doc_code", dc, "page", (json_int_t)id,
-					"section", e[k].section, "item", e[k].item, "text", e[k].text);
+		json_t *ent = json_object();
+		json_object_set_new(ent, "code", json_string(code));
+		json_object_set_new(ent, "doc_code", json_string(dc));
+		json_object_set_new(ent, "page", json_integer((json_int_t)id));
+		json_object_set_new(ent, "section", json_integer(e[k].section));
+		json_object_set_new(ent, "item", json_integer(e[k].item));
+		json_object_set_new(ent, "text", json_string(e[k].text));
 		rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
 		json_decref(ent);
 		free(code);
