@@ -511,8 +511,19 @@ static void split_issuers(const char *s, zc_doc *d)
 
 int zc_challenge_marker(const char *html)
 {
-	return strstr(html, "$_ts") || strstr(html, "__jsl_clearance") || strstr(html, "r='m'") ||
-	       strstr(html, "acw_sc__v2");
+	/* one pass over the page instead of one per marker: each marker has a '_' or a '\'', and
+	   the page is searched for those, each found compared with the markers around it */
+	for (const char *p = html; (p = strpbrk(p, "_'")) != NULL; p++) {
+		size_t at = (size_t)(p - html);
+		if (*p == '_') {
+			if ((at >= 1 && !strncmp(p - 1, "$_ts", 4)) || !strncmp(p, "__jsl_clearance", 15) ||
+			    (at >= 3 && !strncmp(p - 3, "acw_sc__v2", 10)))
+				return 1;
+		} else if (at >= 2 && !strncmp(p - 2, "r='m'", 5)) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static void join_body(const plist *l, zc_doc *d)

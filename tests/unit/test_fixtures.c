@@ -172,9 +172,29 @@ static void test_large(void **state)
 	free(after);
 }
 
+/* the challenge scripts' markers (sites.md) wherever they stand, and near misses */
+static void test_challenge_markers(void **state)
+{
+	(void)state;
+	const char *yes[] = {"$_ts", "__jsl_clearance", "r='m'", "acw_sc__v2"};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		char *mid = zc_asprintf("<script>var a_b='x';%s=1</script>", yes[i]);
+		char *end = zc_asprintf("<p class='a_b'>政策</p>%s", yes[i]);
+		assert_true(zc_challenge_marker(yes[i]));
+		assert_true(zc_challenge_marker(mid));
+		assert_true(zc_challenge_marker(end));
+		free(mid);
+		free(end);
+	}
+	const char *no[] = {"", "$_t", "_ts", "$ _ts", "_jsl_clearance", "__jsl_clearanc", "r='n'", "r=\"m\"",
+			    "acw_sc_v2", "cw_sc__v2", "<a href='t20240101_123.html' title='r'>m</a>"};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_false(zc_challenge_marker(no[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_fixtures), cmocka_unit_test(test_hostile),
-					   cmocka_unit_test(test_large)};
+					   cmocka_unit_test(test_large), cmocka_unit_test(test_challenge_markers)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
