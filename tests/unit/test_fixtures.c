@@ -117,7 +117,7 @@ static size_t count_of(const char *s, const char *what)
 }
 
 /* Pages whose parse outgrows libxml2's memory region (parser/xmlmem.c) in each of its ways -
-   many blocks, one text grown by a thousand reallocations past the single-allocation bound,
+   many blocks, one text grown by thousands of reallocations past the single-allocation bound,
    past the region's cap - read whole, and a small page parsed before and after them reads the
    same (nothing left over from the large ones). */
 static void test_large(void **state)
@@ -150,11 +150,11 @@ static void test_large(void **state)
 		zc_buf_free(&b);
 	}
 
-	/* one text node of 3 MB: libxml2 grows it by reallocations as the parser hands it over */
+	/* one text node of 3.6 MB: libxml2 grows it by reallocations as the parser hands it over */
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	zc_buf_addstr(&b, "<html><head><title>长文本</title></head><body><div id=\"zoom\"><p>");
-	const int reps = 100000;	/* 10 characters, 30 bytes each time */
+	const int reps = 100000;	/* 12 characters, 36 bytes each time */
 	for (int i = 0; i < reps; i++)
 		zc_buf_addstr(&b, "推动优质医疗资源扩容下沉");
 	zc_buf_addstr(&b, "</p></div></body></html>");
