@@ -493,52 +493,61 @@ static int page_encode(json_t *page, zc_buf *out)
 	return rc;
 }
 
-/* a stored page record (schema 1 or 2: JSON) as the page */
-static json_t *page_parse_json(const void *v, size_t n, int with_body)
+/* where a page record keeps its body: schema 3, the MessagePack string first and the page
+   after it; schema 2, the page's JSON, a NUL, the body.  0 for schema 1 (the body inside the
+   JSON, no NUL) and for a record whose first value is not a string. */
+typedef struct page_parts {
+	const char *body;
+	size_t body_len;
+	size_t rest, rest_len;	/* the page without its body: offset and length */
+	int json;		/* the rest is JSON text (schema 2) */
+} page_parts;
+
+static int page_split(const void *v, size_t n, page_parts *p)
 {
-	const char *nul = memchr(v, '\0', n);
-	if (!nul)
-		return json_loadb(v, n, 0, NULL);
-	size_t jl = (size_t)(nul - (const char *)v);
-	json_t *page = json_loadb(v, jl, 0, NULL);
-	json_t *doc = json_object_get(page, "doc");
-	if (!with_body && json_is_object(doc))
-		return page;
-	json_t *body = json_is_object(doc) ? zc_json_string(nul + 1, n - jl - 1) : NULL;
-	if (!body) {
-		/* the body is not UTF-8 (or the record has no doc): damaged, as a JSON record would be */
-		json_decref(page);
-		return NULL;
+	if (zc_rec_is_json(v, n)) {
+		const char *nul = memchr(v, '\0', n);
+		if (!nul)
+			return 0;
+		p->json = 1;
+		p->rest = 0;
+		p->rest_len = (size_t)(nul - (const char *)v);
+		p->body = nul + 1;
+		p->body_len = n - p->rest_len - 1;
+		return 1;
 	}
-	json_object_set_new(doc, "body", body);
-	return page;
+	size_t off = 0;
+	if (zc_rec_str(v, n, &off, &p->body, &p->body_len) != ZC_OK)
+		return 0;
+	p->json = 0;
+	p->rest = off;
+	p->rest_len = n - off;
+	return 1;
 }
 
-/* a stored page record as the page; without body, doc.body is "" (version 2 and 3) or as it
-   was (a version-1 record, whose body is in its JSON) */
+/* a stored page record as the page; without body, doc.body is "" (schema 2 and 3) or as it
+   was (a schema-1 record, whose body is in its JSON) */
 static json_t *page_parse(const void *v, size_t n, int with_body)
 {
-	if (n && *(const char *)v == '{')
-		return page_parse_json(v, n, with_body);
-	const char *b;
-	size_t bl, off = 0;
-	if (zc_rec_str(v, n, &off, &b, &bl) != ZC_OK)
-		return NULL;
-	json_t *page = zc_rec_decode(v, n, &off);
-	json_t *doc = json_object_get(page, "doc");
-	if (!json_is_object(doc) || off != n) {
-		json_decref(page);	/* damaged, or not a page */
-		return NULL;
+	page_parts p;
+	if (!page_split(v, n, &p))
+		return zc_rec_is_json(v, n) ? json_loadb(v, n, 0, NULL) : NULL;
+	json_t *page;
+	size_t off = p.rest;
+	if (p.json) {
+		page = json_loadb((const char *)v + p.rest, p.rest_len, 0, NULL);
+	} else if ((page = zc_rec_decode(v, n, &off)) && off != n) {
+		json_decref(page);	/* bytes after the page: damaged */
+		page = NULL;
 	}
-	if (with_body) {
-		json_t *body = zc_json_string(b, bl);
-		if (!body) {
-			json_decref(page);	/* the body is not UTF-8 */
-			return NULL;
-		}
-		json_object_set_new(doc, "body", body);
+	json_t *doc = json_object_get(page, "doc"), *body = NULL;
+	if (json_is_object(doc) && (!with_body || (body = zc_json_string(p.body, p.body_len)))) {
+		if (body)
+			json_object_set_new(doc, "body", body);
+		return page;
 	}
-	return page;
+	json_decref(page);	/* not a page, or its body is not UTF-8: damaged */
+	return NULL;
 }
 
 json_t *zc_page_parse(const void *v, size_t n)
@@ -589,15 +598,10 @@ int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
 	int rc = get_u64(t, ZC_T_PAGES, id, &v);
 	if (rc != ZC_OK)
 		return rc;
-	const char *b, *nul;
-	size_t bl, off = 0;
-	if (v.mv_size && *(const char *)v.mv_data != '{') {
-		/* schema 3: the body first, checked as zc_page_parse checks it */
-		if (zc_rec_str(v.mv_data, v.mv_size, &off, &b, &bl) == ZC_OK)
-			*body = zc_json_string(b, bl);
-	} else if ((nul = memchr(v.mv_data, '\0', v.mv_size))) {
-		/* schema 2: the body after the JSON */
-		*body = zc_json_string(nul + 1, v.mv_size - (size_t)(nul + 1 - (const char *)v.mv_data));
+	page_parts p;
+	if (page_split(v.mv_data, v.mv_size, &p)) {
+		/* the body alone, checked as zc_page_parse checks it */
+		*body = zc_json_string(p.body, p.body_len);
 	} else {
 		json_t *page = page_parse(v.mv_data, v.mv_size, 1);
 		*body = json_incref(json_object_get(json_object_get(page, "doc"), "body"));

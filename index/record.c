@@ -24,6 +24,11 @@
 #include <stdio.h>
 #include <string.h>
 
+int zc_rec_is_json(const void *v, size_t n)
+{
+	return n && *(const char *)v == '{';
+}
+
 static int to_buf(void *data, const char *p, size_t n)
 {
 	return zc_buf_add(data, p, n) == ZC_OK ? 0 : -1;
@@ -254,7 +259,7 @@ int zc_rec_str(const void *v, size_t n, size_t *off, const char **s, size_t *len
 
 json_t *zc_record_parse(const void *v, size_t n)
 {
-	if (n && *(const char *)v == '{')
+	if (zc_rec_is_json(v, n))
 		return json_loadb(v, n, 0, NULL);
 	size_t off = 0;
 	json_t *j = zc_rec_decode(v, n, &off);
@@ -287,7 +292,7 @@ static int to_pattern(void *data, const char *p, size_t n)
 int zc_rec_has(const void *v, size_t n, const char *key, const char *value)
 {
 	pattern pt = {.n = 0};
-	if (n && *(const char *)v == '{') {
+	if (zc_rec_is_json(v, n)) {
 		int l = snprintf(pt.b, sizeof pt.b, value ? "\"%s\":\"%s\"" : "\"%s\":", key, value);
 		pt.over = l < 0 || (size_t)l >= sizeof pt.b;
 		pt.n = pt.over ? 0 : (size_t)l;

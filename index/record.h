@@ -9,6 +9,9 @@
 #include "index.h"
 #include "../common/zc.h"
 
+/* Whether a stored record is the JSON text of schema 1 and 2 (it starts with '{'), else
+   MessagePack. */
+int zc_rec_is_json(const void *v, size_t n);
 /* Appends v in MessagePack to out: ZC_OK, or ZC_EPARSE (out of the buffer's cap). */
 int zc_rec_encode(json_t *v, zc_buf *out);
 /* Appends a MessagePack string. */
