@@ -160,6 +160,13 @@ def main():
             if not scrapy_pages:
                 sys.exit("bench: the Scrapy spider fetched nothing (exit %d):\n%s" % (r.returncode, r.stderr[-2000:]))
             scrapy_runs.append((sw, scpu, srss, scrapy_pages))
+        # each round as measured, for a reader who wants to see which crawler moved in a round
+        with open(a.work + "/rounds.tsv", "w") as f:
+            f.write("round\tzhengce_req\tzhengce_cpu_s\tzhengce_rss_mb\twget2_pages\twget2_cpu_s"
+                    "\tscrapy_pages\tscrapy_cpu_s\tscrapy_rss_mb\n")
+            for i, (z, w, sc) in enumerate(zip(zc_runs, wget_runs, scrapy_runs), 1):
+                f.write("%d\t%d\t%.3f\t%.2f\t%d\t%.3f\t%d\t%.3f\t%.2f\n"
+                        % (i, z[4], z[1], z[2], w[2], w[1], sc[3], sc[1], sc[2]))
         med = lambda rs, i: statistics.median(x[i] for x in rs)
         w1, cpu1, rss1, anon1, reqs1 = (med(zc_runs, i) for i in range(5))
         ww, wcpu, wget_pages = (med(wget_runs, i) for i in range(3))
