@@ -235,8 +235,9 @@ json_t *zc_rec_decode(const void *v, size_t n, size_t *off)
 	/* One zone for every decode, emptied after each: msgpack_unpack_next makes and frees a
 	   zone of 8 KB per value, and a malloc that size first sorts glibc's small free chunks
 	   (malloc_consolidate); a crawl decodes some 6,000 records.  The zone's first chunk is
-	   kept; larger values take more chunks, which the clearing frees.  zhengce decodes on
-	   one thread. */
+	   kept; larger values take more chunks, which the clearing frees.  msgpack_unpack is
+	   the call that takes a caller's zone (msgpack-c's header files it under "obsolete" and
+	   keeps exporting it).  zhengce decodes on one thread. */
 	static msgpack_zone zone;
 	static int zone_ready;
 	if (!zone_ready) {

@@ -251,6 +251,43 @@ static void test_record_parse(void **state)
 	assert_null(zc_record_parse("", 0));
 }
 
+/* records read one after another, as a crawl reads them: a value far larger than the first
+   block of the decoder's memory (3,000 strings), a small one, damaged ones, the large one
+   again; each reads whole, whatever the one before it left behind */
+static void test_record_parse_sequence(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	unsigned char big[3 + N * 5 + 1];	/* + the NUL of the last snprintf */
+	size_t n = 0;
+	big[n++] = 0xdc;	/* array 16: N items */
+	big[n++] = N >> 8;
+	big[n++] = N & 0xff;
+	for (int i = 0; i < N; i++) {
+		big[n++] = 0xa4;	/* fixstr of 4 */
+		snprintf((char *)big + n, 5, "%04d", i);
+		n += 4;
+	}
+	static const char small[] = "\x82\xa4" "code" "\xa9" "00-29-6-2" "\xa4" "page" "\xcd\x01\x2c";
+	for (int round = 0; round < 2; round++) {
+		json_t *a = zc_record_parse(big, n);
+		assert_non_null(a);
+		assert_int_equal(json_array_size(a), N);
+		assert_string_equal(json_string_value(json_array_get(a, 0)), "0000");
+		assert_string_equal(json_string_value(json_array_get(a, 1234)), "1234");
+		assert_string_equal(json_string_value(json_array_get(a, N - 1)), "2999");
+		json_t *b = zc_record_parse(small, sizeof small - 1);
+		assert_non_null(b);
+		assert_string_equal(json_string_value(json_object_get(b, "code")), "00-29-6-2");
+		assert_int_equal(json_integer_value(json_object_get(b, "page")), 300);
+		/* the large value cut in the middle of its last string, and a bad byte in a small one */
+		assert_null(zc_record_parse(big, n - 2));
+		assert_null(zc_record_parse("\x81\xa1k\xc1", 4));
+		json_decref(a);
+		json_decref(b);
+	}
+}
+
 /* meta "schema": a new corpus gets this zhengce's version; an older corpus is marked with it
    by a writable open only (version 3 reads the records of 1 and 2); a newer one is refused */
 static int schema_get(zc_txn *t, void *arg)
@@ -964,7 +1001,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index), cmocka_unit_test(test_page_record),
-		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
+		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence),
+		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
 		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
 		cmocka_unit_test(test_query), cmocka_unit_test(test_walk_memory),
