@@ -840,11 +840,7 @@ static inline __attribute__((always_inline)) void sort_by_pair(void *base, size_
 			count[c + 1] += count[c];
 		for (size_t i = 0; i < n; i++) {
 			memcpy(&k, a + i * sz, 8);
-			unsigned char *to = b + count[(k >> sh) & 0xff]++ * sz;
-			if (sz == 8)	/* copies of a known size, without a call to memcpy */
-				memcpy(to, a + i * sz, 8);
-			else
-				memcpy(to, a + i * sz, 16);
+			memcpy(b + count[(k >> sh) & 0xff]++ * sz, a + i * sz, sz);	/* sz is known: inlined */
 		}
 		unsigned char *t = a;
 		a = b;
