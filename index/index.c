@@ -17,7 +17,7 @@
 
 static const char *const TABLE_NAMES[ZC_T_COUNT] = {
 	"meta", "pages", "urls", "fetch", "frontier", "seen", "dupkey", "abolished", "jy",
-	"filecode", "entries", "grams", "decisions", "near", "pairq",
+	"filecode", "entries", "postings", "decisions", "near", "pairq",
 };
 
 /* Tables rebuilt by every selection exist twice: generation 0 under the names above,
@@ -35,6 +35,9 @@ struct zc_index {
 	MDB_dbi dbi1[ZC_T_COUNT];	/* generation 1 of the rebuilt tables */
 	int have1;			/* generation 1 exists (a read-only open of an older corpus: no) */
 	int have_pairq;			/* likewise for the queue of character pairs */
+	int have_postings;		/* likewise for the character-pair index (schema 4) */
+	MDB_dbi grams;			/* schema 3's character-pair index, while it lasts */
+	int have_grams;
 	void *map;			/* where data.mdb is mapped (found by zc_index_trim) */
 	size_t map_len;
 	size_t map_for;			/* the map size it was found for */
@@ -173,17 +176,51 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		rc = db_err(mrc);
 		goto out;
 	}
-	for (int i = 0; i < ZC_T_COUNT; i++) {
-		unsigned dflags = i == ZC_T_GRAMS ? MDB_DUPSORT | MDB_DUPFIXED : 0;
-		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], ((flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE) | dflags, &idx->dbi[i]);
+	/* meta first: a corpus of a newer schema is refused before its tables are looked for */
+	int version = 0;	/* the corpus's; 0 when new */
+	MDB_val schema_k = {6, "schema"}, v;
+	mrc = mdb_dbi_open(txn, TABLE_NAMES[ZC_T_META], (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi[ZC_T_META]);
+	if (mrc != 0) {
+		rc = db_err(mrc);
+		goto out;
+	}
+	if ((mrc = mdb_get(txn, idx->dbi[ZC_T_META], &schema_k, &v)) == 0) {
+		char ver[16] = "";
+		memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
+		version = atoi(ver);
+		if (version > ZC_SCHEMA_VERSION) {
+			fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
+				dir, ver, ZC_SCHEMA_VERSION);
+			rc = ZC_EDB;
+			goto out;
+		}
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND) {
+		rc = db_err(mrc);
+		goto out;
+	}
+	for (int i = ZC_T_META + 1; i < ZC_T_COUNT; i++) {
+		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi[i]);
 		if (i == ZC_T_PAIRQ)
 			idx->have_pairq = mrc == 0;
-		if (mrc == MDB_NOTFOUND && i == ZC_T_PAIRQ && (flags & ZC_INDEX_RDONLY))
-			continue;	/* a corpus written before the queue: every pair is in grams */
+		if (i == ZC_T_POSTINGS)
+			idx->have_postings = mrc == 0;
+		/* read-only, a corpus written before the queue (every pair is in grams) or before
+		   postings (schema 3: every merged pair is in grams) */
+		if (mrc == MDB_NOTFOUND && (i == ZC_T_PAIRQ || i == ZC_T_POSTINGS) && (flags & ZC_INDEX_RDONLY))
+			continue;
 		if (mrc != 0) {
 			rc = db_err(mrc);
 			goto out;
 		}
+	}
+	/* schema 3's character-pair index, one LMDB duplicate an id: read while it lasts, moved
+	   into postings by the next merge (zc_index_merge_pairs) */
+	mrc = mdb_dbi_open(txn, "grams", MDB_DUPSORT | MDB_DUPFIXED, &idx->grams);
+	idx->have_grams = mrc == 0;
+	if (mrc != 0 && mrc != MDB_NOTFOUND) {
+		rc = db_err(mrc);
+		goto out;
 	}
 	idx->have1 = 1;
 	for (int i = 0; i < ZC_T_COUNT; i++) {
@@ -199,33 +236,17 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 			goto out;
 		}
 	}
-	{
-		MDB_val k = {6, "schema"}, v;
-		int version = 0;	/* the corpus's; 0 when new */
-		mrc = mdb_get(txn, idx->dbi[ZC_T_META], &k, &v);
-		if (mrc == 0) {
-			char ver[16] = "";
-			memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
-			version = atoi(ver);
-			if (version > ZC_SCHEMA_VERSION) {
-				fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
-					dir, ver, ZC_SCHEMA_VERSION);
-				rc = ZC_EDB;
-				goto out;
-			}
-		}
-		/* a new corpus, or an older one this zhengce may now write records of its own version
-		   into (1 -> 2 changes no record: see ZC_SCHEMA_VERSION) */
-		if ((mrc == 0 || mrc == MDB_NOTFOUND) && version < ZC_SCHEMA_VERSION && !(flags & ZC_INDEX_RDONLY)) {
-			char ver[16];
-			snprintf(ver, sizeof ver, "%d", ZC_SCHEMA_VERSION);
-			v.mv_size = strlen(ver);
-			v.mv_data = ver;
-			mrc = mdb_put(txn, idx->dbi[ZC_T_META], &k, &v, 0);
-			if (mrc != 0) {
-				rc = db_err(mrc);
-				goto out;
-			}
+	/* a new corpus, or an older one this zhengce may now write records of its own version into
+	   (1 -> 2 changes no record: see ZC_SCHEMA_VERSION) */
+	if (version < ZC_SCHEMA_VERSION && !(flags & ZC_INDEX_RDONLY)) {
+		char ver[16];
+		snprintf(ver, sizeof ver, "%d", ZC_SCHEMA_VERSION);
+		v.mv_size = strlen(ver);
+		v.mv_data = ver;
+		mrc = mdb_put(txn, idx->dbi[ZC_T_META], &schema_k, &v, 0);
+		if (mrc != 0) {
+			rc = db_err(mrc);
+			goto out;
 		}
 	}
 	mrc = mdb_txn_commit(txn);
@@ -898,19 +919,131 @@ static int queued_has(const MDB_val *rec, uint64_t pair)
 	return 0;
 }
 
-/* whether grams holds every pair of v for id */
-static int grams_have_all(MDB_cursor *c, const uint64_t *v, size_t n, const void *idk)
+/*
+ * The character-pair index, table postings: a pair's page ids, ascending, in chunks of up to
+ * CHUNK ids, each chunk under the key (pair, its first id), both u64 big-endian, so that a
+ * pair's chunks lie side by side in id order and one seek finds the chunk an id belongs in.
+ * Schema 3 kept one LMDB duplicate per (pair, page) in grams; LMDB inserts duplicates one at a
+ * time, each growing the pair's sub-page by a copy of it: some 800 instructions a posting, 5% of
+ * a scale-1 crawl, where a chunk written whole costs a fifth of that (docs/PERFORMANCE.md).
+ */
+#define CHUNK 120	/* 960 bytes: four chunks to an LMDB page, never an overflow page */
+
+static void chunk_key(uint64_t pair, uint64_t first, unsigned char k[16])
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char kb[8];
-		MDB_val k = {pair_key(v[i], kb), kb}, val = {8, (void *)idk};
-		if (mdb_cursor_get(c, &k, &val, MDB_GET_BOTH) != 0)
-			return 0;
+	zc_u64_key(pair, k);
+	zc_u64_key(first, k + 8);
+}
+
+static int chunk_of(const MDB_val *k, uint64_t pair)
+{
+	return k->mv_size == 16 && zc_key_u64(k->mv_data) == pair;
+}
+
+static uint64_t chunk_first(const MDB_val *k)
+{
+	return zc_key_u64((const char *)k->mv_data + 8);
+}
+
+/* c on the chunk of pair that would hold id, the last whose first id is at most id: 1; else,
+   id being below all of the pair's chunks, c on its first chunk: 2; 0 when the pair has none */
+static int chunk_find(MDB_cursor *c, uint64_t pair, uint64_t id, MDB_val *k, MDB_val *v)
+{
+	unsigned char kb[16];
+	chunk_key(pair, id, kb);
+	k->mv_size = 16;
+	k->mv_data = kb;
+	int mrc = mdb_cursor_get(c, k, v, MDB_SET_RANGE);
+	int above = mrc == 0 && chunk_of(k, pair);
+	if (above && chunk_first(k) == id)
+		return 1;
+	if (mdb_cursor_get(c, k, v, mrc == 0 ? MDB_PREV : MDB_LAST) == 0 && chunk_of(k, pair))
+		return 1;
+	return above && mdb_cursor_get(c, k, v, MDB_NEXT) == 0 ? 2 : 0;
+}
+
+/* whether a chunk's ids (ascending, u64 BE) hold id */
+static int chunk_has(const MDB_val *v, uint64_t id)
+{
+	size_t lo = 0, hi = v->mv_size / 8;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t x = zc_key_u64((const char *)v->mv_data + mid * 8);
+		if (x == id)
+			return 1;
+		if (x < id)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return 0;
+}
+
+/* the pair a key of grams (schema 3: its two characters in UTF-8) stands for; 0 if damaged */
+static uint64_t grams_pair(const MDB_val *k)
+{
+	char s[9];
+	unsigned a, b;
+	if (k->mv_size < 2 || k->mv_size > 8)
+		return 0;
+	memcpy(s, k->mv_data, k->mv_size);
+	s[k->mv_size] = '\0';
+	size_t n = (size_t)zc_utf8_next(s, &a);
+	if (!a || n >= k->mv_size)
+		return 0;
+	n += (size_t)zc_utf8_next(s + n, &b);
+	return b && n == k->mv_size ? ((uint64_t)a << 32) | b : 0;
+}
+
+/* Where a search looks a posting up: postings, and grams while a corpus of schema 3 has it
+   (each pair is in one of the two: the merge moves a pair whole). */
+typedef struct pair_look {
+	MDB_cursor *post, *grams;
+} pair_look;
+
+static void look_open(zc_txn *t, pair_look *l)
+{
+	l->post = l->grams = NULL;
+	if (t->idx->have_postings && mdb_cursor_open(t->txn, dbi(t, ZC_T_POSTINGS), &l->post) != 0)
+		l->post = NULL;
+	if (t->idx->have_grams && mdb_cursor_open(t->txn, t->idx->grams, &l->grams) != 0)
+		l->grams = NULL;
+}
+
+static void look_close(pair_look *l)
+{
+	if (l->post)
+		mdb_cursor_close(l->post);
+	if (l->grams)
+		mdb_cursor_close(l->grams);
+}
+
+static int look_has(pair_look *l, uint64_t pair, uint64_t id)
+{
+	MDB_val k, v;
+	if (l->post && chunk_find(l->post, pair, id, &k, &v) == 1 && chunk_has(&v, id))
+		return 1;
+	if (!l->grams)
+		return 0;
+	unsigned char kb[8], idk[8];
+	zc_u64_key(id, idk);
+	k.mv_size = pair_key(pair, kb);
+	k.mv_data = kb;
+	v.mv_size = 8;
+	v.mv_data = idk;
+	return mdb_cursor_get(l->grams, &k, &v, MDB_GET_BOTH) == 0;
+}
+
+/* whether the index holds every pair of v for id */
+static int look_has_all(pair_look *l, const uint64_t *v, size_t n, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!look_has(l, v[i], id))
+			return 0;
 	return 1;
 }
 
-int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg)
+int zc_tx_pairs_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg)
 {
 	size_t n;
 	uint64_t *v = pairs_of(word, NULL, &n);
@@ -918,20 +1051,40 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 		free(v);
 		return ZC_EUSAGE;
 	}
-	MDB_cursor *c, *c2, *q = NULL;
-	int stop = 0;
-	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_GRAMS), &c) != 0) {
-		free(v);
-		return ZC_EDB;
+	pair_look look;
+	MDB_cursor *walk = NULL, *q = NULL;
+	MDB_val k, val;
+	int stop = 0, mrc;
+	look_open(t, &look);
+	/* the pages of the first pair, chunk after chunk, each checked for the other pairs */
+	if (t->idx->have_postings && mdb_cursor_open(t->txn, dbi(t, ZC_T_POSTINGS), &walk) == 0) {
+		unsigned char kb[16];
+		chunk_key(v[0], 0, kb);
+		k.mv_size = 16;
+		k.mv_data = kb;
+		mrc = mdb_cursor_get(walk, &k, &val, MDB_SET_RANGE);
+		while (mrc == 0 && chunk_of(&k, v[0]) && !stop) {
+			for (size_t i = 0; i < val.mv_size / 8 && !stop; i++) {
+				uint64_t id = zc_key_u64((const char *)val.mv_data + i * 8);
+				stop = look_has_all(&look, v + 1, n - 1, id) && fn(id, arg);
+			}
+			counted_read(t->idx);
+			mrc = mdb_cursor_get(walk, &k, &val, MDB_NEXT);
+		}
+		mdb_cursor_close(walk);
 	}
-	mdb_cursor_open(t->txn, dbi(t, ZC_T_GRAMS), &c2);
-	unsigned char key[8];
-	MDB_val k = {pair_key(v[0], key), key}, val;
-	int mrc = mdb_cursor_get(c, &k, &val, MDB_SET_KEY);
-	while (mrc == 0 && !stop) {
-		stop = grams_have_all(c2, v + 1, n - 1, val.mv_data) && fn(zc_key_u64(val.mv_data), arg);
-		counted_read(t->idx);
-		mrc = mdb_cursor_get(c, &k, &val, MDB_NEXT_DUP);
+	if (!stop && t->idx->have_grams && mdb_cursor_open(t->txn, t->idx->grams, &walk) == 0) {
+		unsigned char kb[8];
+		k.mv_size = pair_key(v[0], kb);
+		k.mv_data = kb;
+		mrc = mdb_cursor_get(walk, &k, &val, MDB_SET_KEY);
+		while (mrc == 0 && !stop) {
+			uint64_t id = zc_key_u64(val.mv_data);
+			stop = look_has_all(&look, v + 1, n - 1, id) && fn(id, arg);
+			counted_read(t->idx);
+			mrc = mdb_cursor_get(walk, &k, &val, MDB_NEXT_DUP);
+		}
+		mdb_cursor_close(walk);
 	}
 	/* pages whose pairs are still queued; those found above already (a kill during a merge,
 	   a changed page) are not reported twice */
@@ -941,26 +1094,96 @@ int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 			int all = 1;
 			for (size_t i = 0; i < n && all; i++)
 				all = queued_has(&val, v[i]);
-			if (all && !grams_have_all(c2, v, n, k.mv_data))
+			if (all && !look_has_all(&look, v, n, zc_key_u64(k.mv_data)))
 				stop = fn(zc_key_u64(k.mv_data), arg);
 			counted_read(t->idx);
 			mrc = mdb_cursor_get(q, &k, &val, MDB_NEXT);
 		}
 		mdb_cursor_close(q);
 	}
-	mdb_cursor_close(c2);
-	mdb_cursor_close(c);
+	look_close(&look);
 	free(v);
 	return ZC_OK;
 }
 
 /*
+ * ids (ascending, distinct) into the chunks of pair.  Each goes into the chunk that would hold
+ * it (the pair's first chunk for an id below all of its chunks); one already there is skipped.  A
+ * chunk written back with more than CHUNK ids is split: the pair's last chunk into full ones
+ * (a new page's id is the pair's highest, so its chunks fill up from the end), any other into
+ * even parts.  A chunk whose first id changes moves to its new key.
+ */
+static int postings_add(MDB_cursor *c, MDB_txn *txn, MDB_dbi d, uint64_t pair, const uint64_t *ids, size_t n,
+			uint64_t **buf, size_t *cap)
+{
+	size_t i = 0;
+	while (i < n) {
+		MDB_val k, v, nk, nv;
+		uint64_t first = 0, limit = UINT64_MAX;
+		size_t have = 0;
+		int found = chunk_find(c, pair, ids[i], &k, &v) != 0;
+		if (found) {
+			first = chunk_first(&k);
+			have = v.mv_size / 8;
+			if (mdb_cursor_get(c, &nk, &nv, MDB_NEXT) == 0 && chunk_of(&nk, pair))
+				limit = chunk_first(&nk);
+		}
+		size_t j = i;
+		while (j < n && ids[j] < limit)
+			j++;
+		/* the chunk's ids and the new ones, merged: in the buffer's second half */
+		if (2 * (have + j - i) > *cap) {
+			*cap = 2 * (have + j - i);
+			*buf = zc_realloc(*buf, *cap * sizeof **buf);
+		}
+		uint64_t *old = *buf, *out = *buf + have;
+		for (size_t x = 0; x < have; x++)
+			old[x] = zc_key_u64((const char *)v.mv_data + x * 8);
+		size_t a = 0, b = i, total = 0;
+		while (a < have || b < j) {
+			if (b == j || (a < have && old[a] < ids[b]))
+				out[total++] = old[a++];
+			else if (a == have || ids[b] < old[a])
+				out[total++] = ids[b++];
+			else {
+				out[total++] = old[a++];	/* there already */
+				b++;
+			}
+		}
+		i = j;
+		if (total == have)
+			continue;
+		int mrc;
+		if (found && first != out[0]) {
+			unsigned char kb[16];
+			chunk_key(pair, first, kb);
+			MDB_val ok = {16, kb};
+			if ((mrc = mdb_del(txn, d, &ok, NULL)) != 0)
+				return db_err(mrc);
+		}
+		size_t pieces = (total + CHUNK - 1) / CHUNK;
+		size_t per = limit == UINT64_MAX ? CHUNK : (total + pieces - 1) / pieces;
+		for (size_t s = 0; s < total; s += per) {
+			size_t m = total - s < per ? total - s : per;
+			unsigned char kb[16];
+			chunk_key(pair, out[s], kb);
+			MDB_val pk = {16, kb}, pv = {m * 8, NULL};
+			if ((mrc = mdb_put(txn, d, &pk, &pv, MDB_RESERVE)) != 0)
+				return db_err(mrc);
+			for (size_t x = 0; x < m; x++)
+				zc_u64_key(out[s + x], (unsigned char *)pv.mv_data + x * 8);
+		}
+	}
+	return ZC_OK;
+}
+
+/*
  * The merge.  Up to MERGE_POSTINGS (pair, page id) postings are read from the head of the
- * queue and sorted; they go into grams MERGE_PAIRS distinct pairs per transaction, so that a
+ * queue and sorted; they go into postings MERGE_PAIRS distinct pairs per transaction, so that a
  * transaction copies a bounded number of index pages (its dirty pages are heap) and maps a
  * bounded number (trimmed every TRIM_PAIRS pairs); the last transaction of a batch removes its
- * records from the queue.  Inserting a posting twice is harmless (MDB_NODUPDATA), so a kill
- * anywhere costs at most redoing one batch.
+ * records from the queue.  Adding a posting twice is harmless (postings_add skips it), so a
+ * kill anywhere costs at most redoing one batch.
  */
 #define MERGE_POSTINGS 65536
 #define MERGE_PAIRS 256
@@ -977,6 +1200,8 @@ typedef struct merge {
 	size_t pages;		/* queued pages in this batch */
 	uint64_t last;		/* the last of them */
 	size_t at, end;		/* postings merged; the end of this transaction's share */
+	uint64_t *ids, *buf;	/* one pair's ids; postings_add's room */
+	size_t ids_cap, buf_cap;
 } merge;
 
 static int merge_load(zc_txn *t, void *arg)
@@ -1009,32 +1234,12 @@ static int merge_load(zc_txn *t, void *arg)
 	return mrc == 0 || mrc == MDB_NOTFOUND ? ZC_OK : db_err(mrc);
 }
 
-/*
- * A pair's ids into grams in one call (MDB_MULTIPLE: LMDB finds the pair once, not once an id;
- * a third of the merge's instructions were those searches).  A new page's id is the pair's
- * highest, so the ids are appended (MDB_APPENDDUP); where one is not (a changed page's, or one
- * merged before a kill), LMDB stops there and says how many went in: that one is inserted in
- * its place, or found there already, and the rest go on.
- */
-static int put_ids(MDB_cursor *g, MDB_val *k, unsigned char *ids, size_t n)
+static void ids_room(merge *m, size_t n)
 {
-	while (n) {
-		MDB_val d[2] = {{8, ids}, {n, NULL}};
-		int mrc = mdb_cursor_put(g, k, d, MDB_MULTIPLE | MDB_APPENDDUP);
-		if (mrc == 0)
-			return ZC_OK;
-		if (mrc != MDB_KEYEXIST || d[1].mv_size >= n)
-			return db_err(mrc);
-		ids += d[1].mv_size * 8;
-		n -= d[1].mv_size;
-		MDB_val one = {8, ids};
-		mrc = mdb_cursor_put(g, k, &one, MDB_NODUPDATA);
-		if (mrc != 0 && mrc != MDB_KEYEXIST)
-			return db_err(mrc);
-		ids += 8;
-		n--;
+	if (n > m->ids_cap) {
+		m->ids_cap = n;
+		m->ids = zc_realloc(m->ids, n * sizeof *m->ids);
 	}
-	return ZC_OK;
 }
 
 static int merge_step(zc_txn *t, void *arg)
@@ -1042,35 +1247,27 @@ static int merge_step(zc_txn *t, void *arg)
 	merge *m = arg;
 	size_t i = m->at, pairs = 0;
 	int rc = ZC_OK;
-	MDB_cursor *g;
-	/* one cursor for the sorted inserts: LMDB looks on the page it is on before descending */
-	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_GRAMS), &g) != 0)
+	MDB_cursor *c;
+	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_POSTINGS), &c) != 0)
 		return ZC_EDB;
-	unsigned char *ids = NULL;
-	size_t cap = 0;
 	while (i < m->n && rc == ZC_OK && pairs < MERGE_PAIRS) {
 		if (++pairs % TRIM_PAIRS == 0)
 			zc_index_trim(m->idx);
-		/* one pair: its pages' ids, in page order, as keys side by side */
+		/* one pair: its pages' ids, ascending (the queue is read in page order and the sort
+		   is stable) */
 		size_t j = i + 1;
 		while (j < m->n && m->v[j].pair == m->v[i].pair)
 			j++;
-		if ((j - i) * 8 > cap) {
-			cap = (j - i) * 8;
-			ids = zc_realloc(ids, cap);
-		}
+		ids_room(m, j - i);
 		for (size_t x = i; x < j; x++)
-			zc_u64_key(m->v[x].id, ids + (x - i) * 8);
-		unsigned char kb[8];
-		MDB_val k = {pair_key(m->v[i].pair, kb), kb};
-		rc = put_ids(g, &k, ids, j - i);
+			m->ids[x - i] = m->v[x].id;
+		rc = postings_add(c, t->txn, dbi(t, ZC_T_POSTINGS), m->v[i].pair, m->ids, j - i, &m->buf, &m->buf_cap);
 		i = j;
 	}
-	free(ids);
-	mdb_cursor_close(g);
+	mdb_cursor_close(c);
 	m->end = i;
 	if (rc == ZC_OK && i == m->n) {
-		/* the batch is in grams: its pages leave the queue */
+		/* the batch is in postings: its pages leave the queue */
 		MDB_cursor *q;
 		MDB_val k, val;
 		if (mdb_cursor_open(t->txn, dbi(t, ZC_T_PAIRQ), &q) != 0)
@@ -1089,6 +1286,57 @@ static int merge_step(zc_txn *t, void *arg)
 	return rc;
 }
 
+/* Schema 3's grams into postings, MERGE_PAIRS pairs a transaction, each pair's ids added and
+   its key deleted in the same one; the transaction that finds grams empty drops the table. */
+static int grams_step(zc_txn *t, void *arg)
+{
+	merge *m = arg;
+	MDB_cursor *g, *c;
+	MDB_val k, v;
+	int rc = ZC_OK, mrc = 0;
+	if (mdb_cursor_open(t->txn, t->idx->grams, &g) != 0)
+		return ZC_EDB;
+	if (mdb_cursor_open(t->txn, dbi(t, ZC_T_POSTINGS), &c) != 0) {
+		mdb_cursor_close(g);
+		return ZC_EDB;
+	}
+	for (size_t pairs = 0; rc == ZC_OK && pairs < MERGE_PAIRS; pairs++) {
+		if ((mrc = mdb_cursor_get(g, &k, &v, MDB_FIRST)) != 0)
+			break;
+		unsigned char key[8];
+		size_t kl = k.mv_size <= 8 ? k.mv_size : 8;
+		memcpy(key, k.mv_data, kl);
+		uint64_t pair = grams_pair(&k);
+		size_t n = 0;
+		for (mrc = mdb_cursor_get(g, &k, &v, MDB_GET_MULTIPLE); mrc == 0;
+		     mrc = mdb_cursor_get(g, &k, &v, MDB_NEXT_MULTIPLE)) {
+			ids_room(m, n + v.mv_size / 8);
+			for (size_t x = 0; x < v.mv_size / 8; x++)
+				m->ids[n++] = zc_key_u64((const char *)v.mv_data + x * 8);
+		}
+		if (mrc != MDB_NOTFOUND)
+			break;
+		/* a damaged key has no pair to move its ids to: it goes */
+		if (pair)
+			rc = postings_add(c, t->txn, dbi(t, ZC_T_POSTINGS), pair, m->ids, n, &m->buf, &m->buf_cap);
+		MDB_val dk = {kl, key};
+		if (rc == ZC_OK && (mrc = mdb_del(t->txn, t->idx->grams, &dk, NULL)) != 0)
+			break;
+		mrc = 0;
+		if (pairs % TRIM_PAIRS == 0)
+			zc_index_trim(m->idx);
+	}
+	mdb_cursor_close(c);
+	mdb_cursor_close(g);
+	if (rc == ZC_OK && mrc == MDB_NOTFOUND) {
+		/* empty: the table goes, and with it this handle (whatever the commit says, the next
+		   open finds the table or not) */
+		t->idx->have_grams = 0;
+		mrc = mdb_drop(t->txn, t->idx->grams, 1);
+	}
+	return rc != ZC_OK ? rc : db_err(mrc == MDB_NOTFOUND ? 0 : mrc);
+}
+
 static int queued_count(zc_txn *t, void *arg)
 {
 	return zc_tx_count(t, ZC_T_PAIRQ, arg);
@@ -1097,14 +1345,19 @@ static int queued_count(zc_txn *t, void *arg)
 int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog)
 {
 	merge m = {.idx = idx};
-	int rc;
+	int rc = ZC_OK;
 	uint64_t queued = 0, merged = 0;
 	if (prog && prog->on)
 		zc_index_read(idx, queued_count, &queued);
 	/* the merge's transactions need not reach the disk one by one: a system crash may undo
 	   the last of them, which the next merge does again; LMDB stays consistent (ACI) */
 	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 1);
-	for (;;) {
+	for (size_t moved = 0; idx->have_grams && rc == ZC_OK; moved += MERGE_PAIRS) {
+		zc_progress_show(prog, "moving the character-pair index to its new layout: %zu pairs", moved);
+		rc = zc_index_write(idx, grams_step, &m);
+		zc_index_trim(idx);
+	}
+	while (rc == ZC_OK) {
 		if ((rc = zc_index_read(idx, merge_load, &m)) != ZC_OK || m.pages == 0)
 			break;
 		sort_by_pair(m.v, m.n, sizeof *m.v);	/* stable: ids stay in order within a pair */
@@ -1123,6 +1376,8 @@ int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog)
 	zc_progress_end(prog);
 	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 0);
 	free(m.v);
+	free(m.ids);
+	free(m.buf);
 	return rc;
 }
 
@@ -1141,7 +1396,7 @@ int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int
 		return rc;
 	json_object_set_new(page, "id", json_integer((json_int_t)*id));
 	rc = zc_tx_page_put(t, *id, page);
-	/* a changed page keeps the pairs of its old text in grams: queries confirm on the text */
+	/* a changed page keeps the pairs of its old text in postings: queries confirm on the text */
 	if (rc == ZC_OK)
 		rc = pairs_queue(t, page, *id);
 	return rc;

@@ -21,8 +21,10 @@
    the JSON (zc_page_parse).  3: records are MessagePack, not JSON text (index/record.c).  Each
    version reads the records of the earlier ones as they are, and a writable open of an older
    corpus marks it with this version, so that an older zhengce refuses it instead of misreading
-   the records it cannot read. */
-#define ZC_SCHEMA_VERSION 3
+   the records it cannot read.  4: the character-pair index is postings, chunks of ids; the
+   grams of 3 (one LMDB duplicate an id) are read while they last and moved into postings by
+   the next zc_index_merge_pairs. */
+#define ZC_SCHEMA_VERSION 4
 
 typedef struct zc_index zc_index;
 typedef struct zc_txn zc_txn;
@@ -55,10 +57,10 @@ enum zc_table {
 	ZC_T_JY,	/* jurisdiction(2) year(4) page id (u64 BE) -> "" (included) */
 	ZC_T_FILECODE,	/* "JJ-N" -> page id; never deleted, so codes are never reused */
 	ZC_T_ENTRIES,	/* entry code -> entry record */
-	ZC_T_GRAMS,	/* two characters of folded text -> page ids (sorted duplicates, u64) */
+	ZC_T_POSTINGS,	/* character pair (u64 BE) first id (u64 BE) -> up to 120 page ids (u64 BE) */
 	ZC_T_DECISIONS,	/* page id (u64) -> decision record (what the profile made of the page) */
 	ZC_T_NEAR,	/* jurisdiction|date -> [[page id, simhash, dedup key], …] (rebuilt) */
-	ZC_T_PAIRQ,	/* page id (u64 BE) -> its distinct character pairs, not yet in grams */
+	ZC_T_PAIRQ,	/* page id (u64 BE) -> its distinct character pairs, not yet in postings */
 	ZC_T_COUNT
 };
 
@@ -88,7 +90,7 @@ int zc_tx_publish(zc_txn *t);
  * once the process's file-backed pages exceed by 1 MB (8 MB for a read-only index) what they
  * were after the last drop, the mapped database pages are dropped (they stay in the page cache
  * and come back on the next access).  Long walks call it every few records (zc_tx_scan,
- * zc_tx_pages_each, zc_tx_grams_find and zc_index_query do so themselves); a call that drops
+ * zc_tx_pages_each, zc_tx_pairs_find and zc_index_query do so themselves); a call that drops
  * nothing costs one pread.
  */
 void zc_index_trim(zc_index *idx);
@@ -159,15 +161,16 @@ uint64_t zc_tx_pages_rev(zc_txn *t);
  * character pairs of word when it was stored (candidates: the caller confirms on the text).
  * ZC_EUSAGE when word has fewer than two characters (scan instead).
  */
-int zc_tx_grams_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg);
+int zc_tx_pairs_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg);
 
 /*
  * Storing a page queues its character pairs (pairq, one append per page) instead of inserting
- * them into grams, whose inserts would reach pages all over the index for every stored page.
- * zc_index_merge_pairs() moves the queue into grams in pair order, a bounded number of pairs
+ * them into postings, whose inserts would reach pages all over the index for every stored page.
+ * zc_index_merge_pairs() moves the queue into postings in pair order, a bounded number of pairs
  * per transaction (the crawl calls it at its end); each step is idempotent, so a kill at any
- * moment leaves pairs queued or merged, never lost.  Searches read both.  prog (may be NULL)
- * shows how many queued pages are merged.
+ * moment leaves pairs queued or merged, never lost.  Searches read both.  A corpus of schema 3
+ * has its grams moved into postings first, the same way.  prog (may be NULL) shows how many
+ * queued pages are merged.
  */
 struct zc_progress;
 int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog);

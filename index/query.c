@@ -105,7 +105,7 @@ static int query_txn(zc_txn *t, void *arg)
 	c->t = t;
 	int rc;
 	if (c->q->keyword) {
-		rc = zc_tx_grams_find(t, c->q->keyword, candidate, c);
+		rc = zc_tx_pairs_find(t, c->q->keyword, candidate, c);
 		if (rc != ZC_EUSAGE)	/* a keyword of one character has no pair: walk */
 			return rc != ZC_OK ? rc : c->rc;
 	}

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <lmdb.h>
 
 #include "export.h"
 #include "index.h"
@@ -289,7 +290,7 @@ static void test_record_parse_sequence(void **state)
 }
 
 /* meta "schema": a new corpus gets this zhengce's version; an older corpus is marked with it
-   by a writable open only (version 3 reads the records of 1 and 2); a newer one is refused */
+   by a writable open only (version 4 reads the records of 1 to 3); a newer one is refused */
 static int schema_get(zc_txn *t, void *arg)
 {
 	char *v = NULL;
@@ -326,16 +327,16 @@ static void test_schema(void **state)
 	char sub[96], v[16];
 	snprintf(sub, sizeof sub, "%s/schema", dir);
 	schema_of(sub, 0, v);
-	assert_string_equal(v, "3");
+	assert_string_equal(v, "4");
 	schema_set(sub, "2");
 	schema_of(sub, ZC_INDEX_RDONLY, v);	/* a reader changes nothing */
 	assert_string_equal(v, "2");
 	schema_of(sub, 0, v);
-	assert_string_equal(v, "3");
+	assert_string_equal(v, "4");
 	schema_set(sub, "1");
 	schema_of(sub, 0, v);
-	assert_string_equal(v, "3");
-	schema_set(sub, "4");
+	assert_string_equal(v, "4");
+	schema_set(sub, "5");
 	zc_index *idx = NULL;
 	assert_int_equal(zc_index_open(sub, 0, &idx), ZC_EDB);
 	assert_null(idx);
@@ -437,7 +438,7 @@ static int find_txn(zc_txn *t, void *arg)
 {
 	kw_ctx *k = arg;
 	k->n = 0;
-	return zc_tx_grams_find(t, k->word, found, k);
+	return zc_tx_pairs_find(t, k->word, found, k);
 }
 
 static int queued(zc_txn *t, void *arg)
@@ -558,7 +559,7 @@ static int kp_check_txn(zc_txn *t, void *arg)
 		char w[7];
 		marker(i, w);
 		f.word = w;
-		int rc = zc_tx_grams_find(t, w, found, &f);
+		int rc = zc_tx_pairs_find(t, w, found, &f);
 		if (rc != ZC_OK || f.n != 1 || f.ids[0] != (uint64_t)i + 1)
 			c->bad++;
 	}
@@ -640,6 +641,187 @@ static void test_pairs_killed(void **state)
 	assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
 	assert_int_equal(c.bad, 0);
 	zc_index_close(&idx);
+}
+
+/* every id keyword search reports, in the order it reports them */
+typedef struct all_ctx {
+	const char *word;
+	uint64_t ids[512];
+	size_t n;
+} all_ctx;
+
+static int found_all(uint64_t id, void *arg)
+{
+	all_ctx *a = arg;
+	if (a->n < 512)
+		a->ids[a->n++] = id;
+	return 0;
+}
+
+static int find_all_txn(zc_txn *t, void *arg)
+{
+	all_ctx *a = arg;
+	a->n = 0;
+	return zc_tx_pairs_find(t, a->word, found_all, a);
+}
+
+typedef struct many_ctx {
+	long from, to, step;	/* pages from..to-1; every step-th one (0: none) without the word */
+} many_ctx;
+
+static int many_store(zc_txn *t, void *arg)
+{
+	many_ctx *m = arg;
+	int rc = ZC_OK;
+	for (long i = m->from; i < m->to && rc == ZC_OK; i++) {
+		char url[64], title[16], body[64];
+		marker(i, title);
+		snprintf(url, sizeof url, "https://d.gov.cn/%ld.html", i);
+		snprintf(body, sizeof body, "%s", m->step && i % m->step == 0 ? "检查结果互认。" : "推动优质医疗资源下沉。");
+		json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", title, "body", body);
+		uint64_t id;
+		int is_new;
+		rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		json_decref(p);
+	}
+	return rc;
+}
+
+/* One pair on 300 pages: more ids than a chunk holds.  A third of them get the pair later
+   (changed pages: their ids fall inside chunks already written, which overflow and split);
+   each page is found once, in page order, and merging again changes nothing. */
+static void test_pairs_chunks(void **state)
+{
+	(void)state;
+	char sub[96];
+	snprintf(sub, sizeof sub, "%s/chunks", dir);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	many_ctx m = {0, 300, 3};
+	assert_int_equal(zc_index_write(idx, many_store, &m), 0);
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+	all_ctx a = {.word = "医疗资源"};
+	assert_int_equal(zc_index_read(idx, find_all_txn, &a), 0);
+	assert_int_equal(a.n, 200);
+	for (size_t i = 0; i < a.n; i++)	/* pages 1, 2, 4, 5, 7, ... (ids are 1 + i) */
+		assert_int_equal(a.ids[i], i / 2 * 3 + i % 2 + 2);
+	m.step = 0;	/* every page has the word now */
+	assert_int_equal(zc_index_write(idx, many_store, &m), 0);
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(zc_index_read(idx, find_all_txn, &a), 0);
+		assert_int_equal(a.n, 300);
+		for (size_t i = 0; i < a.n; i++)
+			assert_int_equal(a.ids[i], i + 1);
+		/* the same pages queued and merged again: nothing added twice */
+		assert_int_equal(zc_index_write(idx, many_store, &m), 0);
+		assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+	}
+	a.word = "互认";	/* the old text's pairs stay: the query confirms on the text */
+	assert_int_equal(zc_index_read(idx, find_all_txn, &a), 0);
+	assert_int_equal(a.n, 100);
+	zc_index_close(&idx);
+}
+
+static size_t utf8_of(unsigned cp, unsigned char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	o[0] = (unsigned char)(0xE0 | (cp >> 12));
+	o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/* A corpus of schema 3, made here as that version left it: its merged pairs in grams, one
+   LMDB duplicate (page id, u64 big-endian) under the pair's two characters in UTF-8, and no
+   postings table.  Searches read grams; the next merge moves it into postings and drops it. */
+static void test_pairs_schema3(void **state)
+{
+	(void)state;
+	char sub[96], path[128];
+	snprintf(sub, sizeof sub, "%s/schema3", dir);
+	snprintf(path, sizeof path, "%s/corpus", sub);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	kw_ctx a = {"https://e.gov.cn/a.html", "关于推进医联体建设的通知", "各地要推动优质医疗资源下沉。", NULL, {0}, 0};
+	kw_ctx b = {"https://e.gov.cn/b.html", "关于印发专科联盟方案的通知", "建设区域医疗中心。", NULL, {0}, 0};
+	assert_int_equal(zc_index_write(idx, store_doc, &a), 0);
+	assert_int_equal(zc_index_write(idx, store_doc, &b), 0);
+	zc_index_close(&idx);
+	/* the queue's pairs (first << 32 | second, docs/SCHEMA.md) become grams, as schema 3's
+	   merge left them, and a key that is no pair at all */
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi q, g, post, meta;
+	MDB_cursor *c;
+	MDB_val k, v;
+	assert_int_equal(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 64);
+	assert_int_equal(mdb_env_open(env, path, 0, 0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "pairq", 0, &q), 0);
+	assert_int_equal(mdb_dbi_open(txn, "grams", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED, &g), 0);
+	assert_int_equal(mdb_cursor_open(txn, q, &c), 0);
+	size_t postings = 0;
+	while (mdb_cursor_get(c, &k, &v, postings ? MDB_NEXT : MDB_FIRST) == 0) {
+		for (size_t i = 0; i < v.mv_size / 8; i++, postings++) {
+			uint64_t pair;
+			unsigned char kb[8];
+			memcpy(&pair, (char *)v.mv_data + i * 8, 8);
+			size_t n = utf8_of((unsigned)(pair >> 32), kb);
+			n += utf8_of((unsigned)(pair & 0xFFFFFFFFu), kb + n);
+			MDB_val gk = {n, kb}, gv = {8, k.mv_data};	/* the page id, as pairq's key has it */
+			assert_int_equal(mdb_put(txn, g, &gk, &gv, MDB_NODUPDATA), 0);
+		}
+	}
+	mdb_cursor_close(c);
+	assert_true(postings > 20);
+	MDB_val bad = {2, "\xff\xfe"}, one = {8, "\0\0\0\0\0\0\0\1"};
+	assert_int_equal(mdb_put(txn, g, &bad, &one, 0), 0);
+	assert_int_equal(mdb_drop(txn, q, 0), 0);
+	assert_int_equal(mdb_dbi_open(txn, "postings", 0, &post), 0);
+	assert_int_equal(mdb_drop(txn, post, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	MDB_val sk = {6, "schema"}, sv = {1, "3"};
+	assert_int_equal(mdb_put(txn, meta, &sk, &sv, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	const char *words[] = {"医联体", "医疗", "区域医疗", "不存在的词"};
+	const size_t hits[] = {1, 2, 1, 0};
+	for (int pass = 0; pass < 2; pass++) {
+		/* pass 0: read-only, as schema 3 left it; pass 1: after a merge */
+		assert_int_equal(zc_index_open(sub, pass ? 0 : ZC_INDEX_RDONLY, &idx), 0);
+		if (pass)
+			assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+		for (int w = 0; w < 4; w++) {
+			all_ctx f = {.word = words[w]};
+			assert_int_equal(zc_index_read(idx, find_all_txn, &f), 0);
+			assert_int_equal(f.n, hits[w]);
+			if (w == 1)
+				assert_true(f.ids[0] == 1 && f.ids[1] == 2);
+		}
+		zc_index_close(&idx);
+	}
+	/* grams is gone, and the corpus says schema 4 */
+	assert_int_equal(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 64);
+	assert_int_equal(mdb_env_open(env, path, MDB_RDONLY, 0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "grams", 0, &g), MDB_NOTFOUND);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	assert_int_equal(mdb_get(txn, meta, &sk, &sv), 0);
+	assert_true(sv.mv_size == 1 && *(char *)sv.mv_data == '4');
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
 }
 
 static void test_lock(void **state)
@@ -1004,6 +1186,7 @@ int main(void)
 		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence),
 		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
+		cmocka_unit_test(test_pairs_chunks), cmocka_unit_test(test_pairs_schema3),
 		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
 		cmocka_unit_test(test_query), cmocka_unit_test(test_walk_memory),
 		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
