@@ -969,29 +969,22 @@ static void apply_robots(crawl *c, host_state *h, long status, const char *text,
 	}
 }
 
-typedef struct robots_put {
-	const char *url;
-	json_t *rec;
-} robots_put;
-
-static int robots_put_txn(zc_txn *t, void *arg)
-{
-	robots_put *r = arg;
-	return zc_tx_put_json(t, ZC_T_FETCH, r->url, r->rec);
-}
-
 static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
 {
 	host_state *h = x->h;
 	const char *text = x->body.data ? x->body.data : "";
 	if (cc == CURLE_OK && status >= 200 && status < 500) {
 		apply_robots(c, h, status, text, x->body.len);
-		/* kept for a resumed or repeated crawl within the day (not when it is not UTF-8) */
+		/* kept for a resumed or repeated crawl within the day (not when it is not UTF-8), with
+		   the next group of results: a transaction of its own made a sync of every host's
+		   robots.txt, a third of a first crawl's, and a kill before the group only costs the
+		   next run this request again */
 		json_t *body = json_stringn(text, x->body.len);
 		if (body) {
-			robots_put r = {x->url, json_pack("{s:i,s:o,s:f}", "status", (int)status, "robots", body, "at", wall())};
-			zc_index_write(c->idx, robots_put_txn, &r);
-			json_decref(r.rec);
+			push_ctx p = {.c = c, .page_url = x->url,
+				      .fetch = json_pack("{s:i,s:o,s:f}", "status", (int)status, "robots", body, "at", wall())};
+			commit(c, &p);
+			json_decref(p.fetch);
 		}
 	} else {
 		/* unreachable (RFC 9309 2.3.1.4): assume complete disallow for this run */
