@@ -901,17 +901,22 @@ static int pairs_queue(zc_txn *t, json_t *page, uint64_t id)
 	return rc;
 }
 
-/* whether a queued record (sorted pairs, unaligned) holds pair */
-static int queued_has(const MDB_val *rec, uint64_t pair)
+/* whether v's u64s, ascending and unaligned, hold x: big-endian (a chunk of postings) when
+   be, else in the machine's order (a queued record's pairs) */
+static int sorted_has(const MDB_val *v, uint64_t x, int be)
 {
-	size_t lo = 0, hi = rec->mv_size / 8;
+	size_t lo = 0, hi = v->mv_size / 8;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		uint64_t x;
-		memcpy(&x, (const char *)rec->mv_data + mid * 8, 8);
-		if (x == pair)
+		const char *p = (const char *)v->mv_data + mid * 8;
+		uint64_t y;
+		if (be)
+			y = zc_key_u64(p);
+		else
+			memcpy(&y, p, 8);
+		if (y == x)
 			return 1;
-		if (x < pair)
+		if (y < x)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -962,23 +967,6 @@ static int chunk_find(MDB_cursor *c, uint64_t pair, uint64_t id, MDB_val *k, MDB
 	return above && mdb_cursor_get(c, k, v, MDB_NEXT) == 0 ? 2 : 0;
 }
 
-/* whether a chunk's ids (ascending, u64 BE) hold id */
-static int chunk_has(const MDB_val *v, uint64_t id)
-{
-	size_t lo = 0, hi = v->mv_size / 8;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t x = zc_key_u64((const char *)v->mv_data + mid * 8);
-		if (x == id)
-			return 1;
-		if (x < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /* the pair a key of grams (schema 3: its two characters in UTF-8) stands for; 0 if damaged */
 static uint64_t grams_pair(const MDB_val *k)
 {
@@ -1021,7 +1009,7 @@ static void look_close(pair_look *l)
 static int look_has(pair_look *l, uint64_t pair, uint64_t id)
 {
 	MDB_val k, v;
-	if (l->post && chunk_find(l->post, pair, id, &k, &v) == 1 && chunk_has(&v, id))
+	if (l->post && chunk_find(l->post, pair, id, &k, &v) == 1 && sorted_has(&v, id, 1))
 		return 1;
 	if (!l->grams)
 		return 0;
@@ -1093,7 +1081,7 @@ int zc_tx_pairs_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 		while (mrc == 0 && !stop) {
 			int all = 1;
 			for (size_t i = 0; i < n && all; i++)
-				all = queued_has(&val, v[i]);
+				all = sorted_has(&val, v[i], 0);
 			if (all && !look_has_all(&look, v, n, zc_key_u64(k.mv_data)))
 				stop = fn(zc_key_u64(k.mv_data), arg);
 			counted_read(t->idx);
@@ -1103,77 +1091,6 @@ int zc_tx_pairs_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 	}
 	look_close(&look);
 	free(v);
-	return ZC_OK;
-}
-
-/*
- * ids (ascending, distinct) into the chunks of pair.  Each goes into the chunk that would hold
- * it (the pair's first chunk for an id below all of its chunks); one already there is skipped.  A
- * chunk written back with more than CHUNK ids is split: the pair's last chunk into full ones
- * (a new page's id is the pair's highest, so its chunks fill up from the end), any other into
- * even parts.  A chunk whose first id changes moves to its new key.
- */
-static int postings_add(MDB_cursor *c, MDB_txn *txn, MDB_dbi d, uint64_t pair, const uint64_t *ids, size_t n,
-			uint64_t **buf, size_t *cap)
-{
-	size_t i = 0;
-	while (i < n) {
-		MDB_val k, v, nk, nv;
-		uint64_t first = 0, limit = UINT64_MAX;
-		size_t have = 0;
-		int found = chunk_find(c, pair, ids[i], &k, &v) != 0;
-		if (found) {
-			first = chunk_first(&k);
-			have = v.mv_size / 8;
-			if (mdb_cursor_get(c, &nk, &nv, MDB_NEXT) == 0 && chunk_of(&nk, pair))
-				limit = chunk_first(&nk);
-		}
-		size_t j = i;
-		while (j < n && ids[j] < limit)
-			j++;
-		/* the chunk's ids and the new ones, merged: in the buffer's second half */
-		if (2 * (have + j - i) > *cap) {
-			*cap = 2 * (have + j - i);
-			*buf = zc_realloc(*buf, *cap * sizeof **buf);
-		}
-		uint64_t *old = *buf, *out = *buf + have;
-		for (size_t x = 0; x < have; x++)
-			old[x] = zc_key_u64((const char *)v.mv_data + x * 8);
-		size_t a = 0, b = i, total = 0;
-		while (a < have || b < j) {
-			if (b == j || (a < have && old[a] < ids[b]))
-				out[total++] = old[a++];
-			else if (a == have || ids[b] < old[a])
-				out[total++] = ids[b++];
-			else {
-				out[total++] = old[a++];	/* there already */
-				b++;
-			}
-		}
-		i = j;
-		if (total == have)
-			continue;
-		int mrc;
-		if (found && first != out[0]) {
-			unsigned char kb[16];
-			chunk_key(pair, first, kb);
-			MDB_val ok = {16, kb};
-			if ((mrc = mdb_del(txn, d, &ok, NULL)) != 0)
-				return db_err(mrc);
-		}
-		size_t pieces = (total + CHUNK - 1) / CHUNK;
-		size_t per = limit == UINT64_MAX ? CHUNK : (total + pieces - 1) / pieces;
-		for (size_t s = 0; s < total; s += per) {
-			size_t m = total - s < per ? total - s : per;
-			unsigned char kb[16];
-			chunk_key(pair, out[s], kb);
-			MDB_val pk = {16, kb}, pv = {m * 8, NULL};
-			if ((mrc = mdb_put(txn, d, &pk, &pv, MDB_RESERVE)) != 0)
-				return db_err(mrc);
-			for (size_t x = 0; x < m; x++)
-				zc_u64_key(out[s + x], (unsigned char *)pv.mv_data + x * 8);
-		}
-	}
 	return ZC_OK;
 }
 
@@ -1203,6 +1120,78 @@ typedef struct merge {
 	uint64_t *ids, *buf;	/* one pair's ids; postings_add's room */
 	size_t ids_cap, buf_cap;
 } merge;
+
+/*
+ * ids (ascending, distinct) into the chunks of pair.  Each goes into the chunk that would hold
+ * it (the pair's first chunk for an id below all of its chunks); one already there is skipped.  A
+ * chunk written back with more than CHUNK ids is split: the pair's last chunk into full ones
+ * (a new page's id is the pair's highest, so its chunks fill up from the end), any other into
+ * even parts.  A chunk whose first id changes moves to its new key.
+ */
+static int postings_add(MDB_cursor *c, merge *m, uint64_t pair, const uint64_t *ids, size_t n)
+{
+	MDB_txn *txn = mdb_cursor_txn(c);
+	MDB_dbi d = mdb_cursor_dbi(c);
+	size_t i = 0;
+	while (i < n) {
+		MDB_val k, v, nk, nv;
+		uint64_t first = 0, limit = UINT64_MAX;
+		size_t have = 0;
+		int found = chunk_find(c, pair, ids[i], &k, &v) != 0;
+		if (found) {
+			first = chunk_first(&k);
+			have = v.mv_size / 8;
+			if (mdb_cursor_get(c, &nk, &nv, MDB_NEXT) == 0 && chunk_of(&nk, pair))
+				limit = chunk_first(&nk);
+		}
+		size_t j = i;
+		while (j < n && ids[j] < limit)
+			j++;
+		/* the chunk's ids and the new ones, merged: in the buffer's second half */
+		if (2 * (have + j - i) > m->buf_cap) {
+			m->buf_cap = 2 * (have + j - i);
+			m->buf = zc_realloc(m->buf, m->buf_cap * sizeof *m->buf);
+		}
+		uint64_t *old = m->buf, *out = m->buf + have;
+		for (size_t x = 0; x < have; x++)
+			old[x] = zc_key_u64((const char *)v.mv_data + x * 8);
+		size_t a = 0, b = i, total = 0;
+		while (a < have || b < j) {
+			if (b == j || (a < have && old[a] < ids[b]))
+				out[total++] = old[a++];
+			else if (a == have || ids[b] < old[a])
+				out[total++] = ids[b++];
+			else {
+				out[total++] = old[a++];	/* there already */
+				b++;
+			}
+		}
+		i = j;
+		if (total == have)
+			continue;
+		int mrc;
+		if (found && first != out[0]) {
+			unsigned char kb[16];
+			chunk_key(pair, first, kb);
+			MDB_val ok = {16, kb};
+			if ((mrc = mdb_del(txn, d, &ok, NULL)) != 0)
+				return db_err(mrc);
+		}
+		size_t pieces = (total + CHUNK - 1) / CHUNK;
+		size_t per = limit == UINT64_MAX ? CHUNK : (total + pieces - 1) / pieces;
+		for (size_t s = 0; s < total; s += per) {
+			size_t cnt = total - s < per ? total - s : per;
+			unsigned char kb[16];
+			chunk_key(pair, out[s], kb);
+			MDB_val pk = {16, kb}, pv = {cnt * 8, NULL};
+			if ((mrc = mdb_put(txn, d, &pk, &pv, MDB_RESERVE)) != 0)
+				return db_err(mrc);
+			for (size_t x = 0; x < cnt; x++)
+				zc_u64_key(out[s + x], (unsigned char *)pv.mv_data + x * 8);
+		}
+	}
+	return ZC_OK;
+}
 
 static int merge_load(zc_txn *t, void *arg)
 {
@@ -1261,7 +1250,7 @@ static int merge_step(zc_txn *t, void *arg)
 		ids_room(m, j - i);
 		for (size_t x = i; x < j; x++)
 			m->ids[x - i] = m->v[x].id;
-		rc = postings_add(c, t->txn, dbi(t, ZC_T_POSTINGS), m->v[i].pair, m->ids, j - i, &m->buf, &m->buf_cap);
+		rc = postings_add(c, m, m->v[i].pair, m->ids, j - i);
 		i = j;
 	}
 	mdb_cursor_close(c);
@@ -1300,12 +1289,11 @@ static int grams_step(zc_txn *t, void *arg)
 		mdb_cursor_close(g);
 		return ZC_EDB;
 	}
-	for (size_t pairs = 0; rc == ZC_OK && pairs < MERGE_PAIRS; pairs++) {
+	for (size_t pairs = 0; pairs < MERGE_PAIRS; pairs++) {
+		if (pairs % TRIM_PAIRS == TRIM_PAIRS - 1)
+			zc_index_trim(m->idx);
 		if ((mrc = mdb_cursor_get(g, &k, &v, MDB_FIRST)) != 0)
 			break;
-		unsigned char key[8];
-		size_t kl = k.mv_size <= 8 ? k.mv_size : 8;
-		memcpy(key, k.mv_data, kl);
 		uint64_t pair = grams_pair(&k);
 		size_t n = 0;
 		for (mrc = mdb_cursor_get(g, &k, &v, MDB_GET_MULTIPLE); mrc == 0;
@@ -1317,14 +1305,11 @@ static int grams_step(zc_txn *t, void *arg)
 		if (mrc != MDB_NOTFOUND)
 			break;
 		/* a damaged key has no pair to move its ids to: it goes */
-		if (pair)
-			rc = postings_add(c, t->txn, dbi(t, ZC_T_POSTINGS), pair, m->ids, n, &m->buf, &m->buf_cap);
-		MDB_val dk = {kl, key};
-		if (rc == ZC_OK && (mrc = mdb_del(t->txn, t->idx->grams, &dk, NULL)) != 0)
+		if (pair && (rc = postings_add(c, m, pair, m->ids, n)) != ZC_OK)
 			break;
-		mrc = 0;
-		if (pairs % TRIM_PAIRS == 0)
-			zc_index_trim(m->idx);
+		/* the key and all its ids, the cursor put back on it first */
+		if ((mrc = mdb_cursor_get(g, &k, &v, MDB_FIRST)) != 0 || (mrc = mdb_cursor_del(g, MDB_NODUPDATA)) != 0)
+			break;
 	}
 	mdb_cursor_close(c);
 	mdb_cursor_close(g);
