@@ -573,6 +573,60 @@ static double secs(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* KP_PAGES pages as kp_store writes them, in transactions of 100 */
+static void kp_fill(zc_index *idx)
+{
+	kp_ctx k = {0, 0, 7};
+	for (long i = 0; i < KP_PAGES; i += 100) {
+		k.from = i;
+		k.to = i + 100;
+		assert_int_equal(zc_index_write(idx, kp_store, &k), 0);
+	}
+}
+
+/* a merge of the corpus in d by a child process, killed at a random moment within the time
+   an uninterrupted merge took */
+static void merge_killed(const char *d, double took)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		zc_index *ci;
+		if (zc_index_open(d, 0, &ci) != ZC_OK)
+			_exit(1);
+		_exit(zc_index_merge_pairs(ci, NULL) == ZC_OK ? 0 : 1);
+	}
+	usleep((useconds_t)(took * 1e6 * (rand() % 1000) / 1000.0));
+	kill(pid, SIGKILL);
+	int st;
+	waitpid(pid, &st, 0);
+}
+
+/* every page of kp_fill is found by its word exactly once; with merge, after a merge run to
+   its end */
+static void kp_assert_found(const char *d, int merge)
+{
+	zc_index *idx;
+	assert_int_equal(zc_index_open(d, merge ? 0 : ZC_INDEX_RDONLY, &idx), 0);
+	if (merge)
+		assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+	kp_check c = {0};
+	assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
+	assert_int_equal(c.bad, 0);
+	zc_index_close(&idx);
+}
+
+/* how many pages wait in the queue of the corpus in d */
+static uint64_t queued_in(const char *d)
+{
+	zc_index *idx;
+	uint64_t q;
+	assert_int_equal(zc_index_open(d, ZC_INDEX_RDONLY, &idx), 0);
+	assert_int_equal(zc_index_read(idx, queued, &q), 0);
+	zc_index_close(&idx);
+	return q;
+}
+
 static void test_pairs_killed(void **state)
 {
 	(void)state;
@@ -582,16 +636,10 @@ static void test_pairs_killed(void **state)
 	snprintf(d2, sizeof d2, "%s/timed", dir);
 	zc_index *idx;
 	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	kp_ctx k = {0, 0, 7};
-	for (long i = 0; i < KP_PAGES; i += 100) {
-		k.from = i;
-		k.to = i + 100;
-		assert_int_equal(zc_index_write(idx, kp_store, &k), 0);
-	}
-	uint64_t queued0, q;
-	assert_int_equal(zc_index_read(idx, queued, &queued0), 0);
-	assert_int_equal(queued0, KP_PAGES);
+	kp_fill(idx);
 	zc_index_close(&idx);
+	uint64_t queued0 = queued_in(d1);
+	assert_int_equal(queued0, KP_PAGES);
 	/* how long an uninterrupted merge takes here, on a copy; another copy keeps the whole
 	   queue, to start again from when a merge got to the end between two kills (the kills
 	   would otherwise land on an empty queue from then on and test nothing) */
@@ -605,26 +653,11 @@ static void test_pairs_killed(void **state)
 	int partial = 0;
 	srand(11);
 	for (int kill_no = 0; kill_no < KP_KILLS; kill_no++) {
-		pid_t pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			zc_index *ci;
-			if (zc_index_open(d1, 0, &ci) != ZC_OK)
-				_exit(1);
-			_exit(zc_index_merge_pairs(ci, NULL) == ZC_OK ? 0 : 1);
-		}
-		usleep((useconds_t)(took * 1e6 * (rand() % 1000) / 1000.0));
-		kill(pid, SIGKILL);
-		int st;
-		waitpid(pid, &st, 0);
-		assert_int_equal(zc_index_open(d1, ZC_INDEX_RDONLY, &idx), 0);
-		kp_check c = {0};
-		assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
-		assert_int_equal(c.bad, 0);
-		assert_int_equal(zc_index_read(idx, queued, &q), 0);
+		merge_killed(d1, took);
+		kp_assert_found(d1, 0);
+		uint64_t q = queued_in(d1);
 		if (q > 0 && q < queued0)
 			partial++;
-		zc_index_close(&idx);
 		if (q == 0) {
 			snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r %s %s", d1, d0, d1);
 			assert_int_equal(system(cmd), 0);
@@ -633,14 +666,8 @@ static void test_pairs_killed(void **state)
 	/* the kills must have landed inside merges, or this tested nothing */
 	print_message("merge of %d pages: %.2f s; %d of %d kills left it half done\n", KP_PAGES, took, partial, KP_KILLS);
 	assert_true(partial >= 2);
-	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
-	assert_int_equal(zc_index_read(idx, queued, &q), 0);
-	assert_int_equal(q, 0);
-	kp_check c = {0};
-	assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
-	assert_int_equal(c.bad, 0);
-	zc_index_close(&idx);
+	kp_assert_found(d1, 1);
+	assert_int_equal(queued_in(d1), 0);
 }
 
 typedef struct many_ctx {
@@ -832,12 +859,7 @@ static void test_pairs_schema3_killed(void **state)
 	snprintf(p1, sizeof p1, "%s/corpus", d1);
 	zc_index *idx;
 	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	kp_ctx k = {0, 0, 7};
-	for (long i = 0; i < KP_PAGES; i += 100) {
-		k.from = i;
-		k.to = i + 100;
-		assert_int_equal(zc_index_write(idx, kp_store, &k), 0);
-	}
+	kp_fill(idx);
 	zc_index_close(&idx);
 	make_schema3(p1);
 	long whole = grams_left(p1, &schema);
@@ -855,35 +877,15 @@ static void test_pairs_schema3_killed(void **state)
 	for (int kill_no = 0; kill_no < KP_KILLS; kill_no++) {
 		snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r %s %s", d1, d0, d1);
 		assert_int_equal(system(cmd), 0);
-		pid_t pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			zc_index *ci;
-			if (zc_index_open(d1, 0, &ci) != ZC_OK)
-				_exit(1);
-			_exit(zc_index_merge_pairs(ci, NULL) == ZC_OK ? 0 : 1);
-		}
-		usleep((useconds_t)(took * 1e6 * (rand() % 1000) / 1000.0));
-		kill(pid, SIGKILL);
-		int st;
-		waitpid(pid, &st, 0);
+		merge_killed(d1, took);
 		long left = grams_left(p1, &schema);
 		if (left > 0 && left < whole)
 			partial++;
-		assert_int_equal(zc_index_open(d1, ZC_INDEX_RDONLY, &idx), 0);
-		kp_check c = {0};
-		assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
-		assert_int_equal(c.bad, 0);
-		zc_index_close(&idx);
+		kp_assert_found(d1, 0);
 	}
 	print_message("move of %ld grams: %.2f s; %d of %d kills left it half done\n", whole, took, partial, KP_KILLS);
 	assert_true(partial >= 2);
-	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
-	kp_check c = {0};
-	assert_int_equal(zc_index_read(idx, kp_check_txn, &c), 0);
-	assert_int_equal(c.bad, 0);
-	zc_index_close(&idx);
+	kp_assert_found(d1, 1);
 	assert_int_equal(grams_left(p1, &schema), -1);
 	assert_int_equal(schema, '4');
 }
