@@ -159,7 +159,7 @@ static long pages_of(long total, long size)
 {
 	if (total <= 0 || size <= 0)
 		return total == 0 ? 1 : 0;
-	return (total + size - 1) / size;
+	return total / size + (total % size != 0);	/* a total near LONG_MAX must not overflow */
 }
 
 /* every listVO array under searchVO, and the largest totalCount beside one */

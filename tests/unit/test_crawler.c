@@ -86,6 +86,11 @@ static void test_answers(void **state)
 		 "</recordset><totalrecord>50</totalrecord></datastore>", 1, 3, "https://s.gov.cn/art/2020/1/2/art_1_3.html");
 	parse_ok("html-list", "<ul class='l'><li><a href='./1.html'>a</a></li><li><a href='/2.html'>b</a></li></ul>"
 		 "<script>createPageHTML(7, 0, \"index\", \"html\");</script>", 2, 7, "https://s.gov.cn/a/1.html");
+	/* a total past what a long holds (strtol gives LONG_MAX): the page count is still exact
+	   (the crawl stops at the endpoint's max_pages and says how many were announced) */
+	parse_ok("jpage-xml", "<?xml version=\"1.0\"?><datastore><recordset></recordset>"
+		 "<totalrecord>311111111111111111111111111111</totalrecord></datastore>", 0, 461168601842738791L, NULL);
+	parse_ok("trs-was5", "{\"count\":\"99999999999999999999999\",\"docs\":[]}", 0, 461168601842738791L, NULL);
 	zc_endpoint ep = {0};
 	ep.answer = "govcn-json";
 	zc_links l;
