@@ -573,15 +573,30 @@ static double secs(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* KP_PAGES pages as kp_store writes them, in transactions of 100 */
-static void kp_fill(zc_index *idx)
+/* a new corpus in d: KP_PAGES pages as kp_store writes them, in transactions of 100 */
+static void kp_fill(const char *d)
 {
+	zc_index *idx;
+	assert_int_equal(zc_index_open(d, 0, &idx), 0);
 	kp_ctx k = {0, 0, 7};
 	for (long i = 0; i < KP_PAGES; i += 100) {
 		k.from = i;
 		k.to = i + 100;
 		assert_int_equal(zc_index_write(idx, kp_store, &k), 0);
 	}
+	zc_index_close(&idx);
+}
+
+/* seconds an uninterrupted merge of the corpus in d takes, from its open (as a killed
+   merge's child does) to its close */
+static double merge_timed(const char *d)
+{
+	zc_index *idx;
+	double t0 = secs();
+	assert_int_equal(zc_index_open(d, 0, &idx), 0);
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+	zc_index_close(&idx);
+	return secs() - t0;
 }
 
 /* a merge of the corpus in d by a child process, killed at a random moment within the time
@@ -634,10 +649,7 @@ static void test_pairs_killed(void **state)
 	snprintf(d0, sizeof d0, "%s/queued", dir);
 	snprintf(d1, sizeof d1, "%s/killed", dir);
 	snprintf(d2, sizeof d2, "%s/timed", dir);
-	zc_index *idx;
-	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	kp_fill(idx);
-	zc_index_close(&idx);
+	kp_fill(d1);
 	uint64_t queued0 = queued_in(d1);
 	assert_int_equal(queued0, KP_PAGES);
 	/* how long an uninterrupted merge takes here, on a copy; another copy keeps the whole
@@ -645,11 +657,7 @@ static void test_pairs_killed(void **state)
 	   would otherwise land on an empty queue from then on and test nothing) */
 	snprintf(cmd, sizeof cmd, "cp -r %s %s && cp -r %s %s", d1, d2, d1, d0);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(zc_index_open(d2, 0, &idx), 0);
-	double t0 = secs();
-	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
-	double took = secs() - t0;
-	zc_index_close(&idx);
+	double took = merge_timed(d2);
 	int partial = 0;
 	srand(11);
 	for (int kill_no = 0; kill_no < KP_KILLS; kill_no++) {
@@ -857,20 +865,13 @@ static void test_pairs_schema3_killed(void **state)
 	snprintf(d0, sizeof d0, "%s/s3whole", dir);
 	snprintf(d1, sizeof d1, "%s/s3killed", dir);
 	snprintf(p1, sizeof p1, "%s/corpus", d1);
-	zc_index *idx;
-	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	kp_fill(idx);
-	zc_index_close(&idx);
+	kp_fill(d1);
 	make_schema3(p1);
 	long whole = grams_left(p1, &schema);
 	assert_true(whole > 100000 && schema == '3');
 	snprintf(cmd, sizeof cmd, "cp -r %s %s", d1, d0);
 	assert_int_equal(system(cmd), 0);
-	double t0 = secs();
-	assert_int_equal(zc_index_open(d1, 0, &idx), 0);
-	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
-	zc_index_close(&idx);
-	double took = secs() - t0;
+	double took = merge_timed(d1);
 	assert_int_equal(grams_left(p1, &schema), -1);
 	int partial = 0;
 	srand(13);
