@@ -11,25 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "select.h"
-
-static zc_profile *P;
-
-static int setup(void **state)
-{
-	(void)state;
-	char *err = NULL;
-	int rc = zc_profile_load(ZC_SOURCE_DIR "/profiles/reference.json", &P, &err);
-	free(err);
-	return rc;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	zc_profile_free(&P);
-	return 0;
-}
+#include "reference_profile.h"
 
 typedef struct page {
 	const char *url, *kind, *title, *docno, *issuer, *date, *type, *body;
@@ -332,5 +314,5 @@ int main(void)
 		cmocka_unit_test(test_abolition_before_or_after), cmocka_unit_test(test_simhash), cmocka_unit_test(test_simhash_definition),
 		cmocka_unit_test(test_reuse),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, load_reference, free_reference);
 }

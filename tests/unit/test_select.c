@@ -6,25 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "select.h"
-
-static zc_profile *P;
-
-static int setup(void **state)
-{
-	(void)state;
-	char *err = NULL;
-	int rc = zc_profile_load(ZC_SOURCE_DIR "/profiles/reference.json", &P, &err);
-	free(err);
-	return rc;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	zc_profile_free(&P);
-	return 0;
-}
+#include "reference_profile.h"
 
 /* decide on a document given as JSON text; returns the reason ("" when included) */
 static const char *reason(const char *doc)
@@ -102,5 +84,5 @@ int main(void)
 		cmocka_unit_test(test_issuers), cmocka_unit_test(test_topic),
 		cmocka_unit_test(test_type_and_exclusions), cmocka_unit_test(test_dedup_key),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
