@@ -68,6 +68,22 @@ def included_vs_truth(zc, corpus, mirror, out):
     return len(want), len(want & got), len(got - want)
 
 
+def processor():
+    """The processor, as /proc/cpuinfo names it, with its family and model: the ratios against
+    the references move with it (docs/PERFORMANCE.md), so the table says which it was."""
+    info = {}
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8", errors="replace"):
+            k, _, v = line.partition(":")
+            info.setdefault(k.strip(), v.strip())
+    except OSError:
+        return platform.machine()
+    name = info.get("model name", platform.machine())
+    if "cpu family" in info and "model" in info:
+        name += " (family %s, model %s)" % (info["cpu family"], info["model"])
+    return name
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -82,6 +98,7 @@ def main():
     zc = os.path.join(a.build, "zhengce")
     os.makedirs(a.work, exist_ok=True)
     rows = []
+    print("machine: %s, %d cores, %s" % (processor(), os.cpu_count(), platform.platform()), flush=True)
 
     def row(what, ours, ref, refname, ratio, target, ok):
         rows.append((what, ours, ref, refname, ratio, target, ok))
@@ -327,8 +344,8 @@ def main():
             f.write("# Performance\n\n`scripts/bench` measures zhengce against named references in the same run and "
                     "reports ratios (`scripts/bench --write-docs` rewrites the table and its notes; the sections under them are "
                     "written by hand and kept).\n\n")
-            f.write("Last run: %s, %s, %d cores, Python %s; medians of %d runs where a run is cheap; crawl ratios are medians of the ratios of %d rounds in which zhengce, wget2 and Scrapy took turns (their range in brackets).\n\n" % (
-                time.strftime("%Y-%m-%d"), platform.platform(), os.cpu_count(), platform.python_version(), a.runs, a.runs))
+            f.write("Last run: %s, %s, %s, %d cores, Python %s; medians of %d runs where a run is cheap; crawl ratios are medians of the ratios of %d rounds in which zhengce, wget2 and Scrapy took turns (their range in brackets).\n\n" % (
+                time.strftime("%Y-%m-%d"), processor(), platform.platform(), os.cpu_count(), platform.python_version(), a.runs, a.runs))
             f.write("| measure | zhengce | reference | reference is | ratio | target | met |\n|---|---|---|---|---|---|---|\n")
             for r in rows:
                 f.write("| %s |\n" % " | ".join(r))
