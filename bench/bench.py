@@ -158,7 +158,7 @@ def main():
         dl = a.work + "/wget2"
         if os.path.exists(dl):
             os.rename(dl, "%s.old.%d" % (dl, os.getpid()))
-        # the three crawlers take turns, round after round: a shared machine's speed drifts over
+        # the four programs take turns, round after round: a shared machine's speed drifts over
         # minutes, and a ratio of runs made side by side drifts far less than a ratio of medians
         # taken minutes apart; each ratio below is the median of the rounds' ratios
         zc_runs, wget_runs, scrapy_runs, fetch_runs = [], [], [], []
