@@ -21,6 +21,7 @@ All figures from this machine, this invocation.
 Mirrors are generated into WORK once per version of the generator (WORK/mirror-K/.generator).
 """
 import argparse
+import glob
 import hashlib
 import json
 import os
@@ -266,7 +267,8 @@ def main():
     finally:
         m.stop()
         shutil.rmtree(dl, ignore_errors=True)
-        shutil.rmtree("%s.old.%d" % (dl, os.getpid()), ignore_errors=True)
+        for old in glob.glob(dl + ".old.*"):  # an interrupted bench's too
+            shutil.rmtree(old, ignore_errors=True)
 
     # -- memory at scale K ------------------------------------------------------------------
     def crawl_scale(k):
@@ -354,6 +356,9 @@ def main():
     print("generation: scale %d %s, scale %d %s; corpus %.1f MB at scale 1, %.1f MB at scale %d" % (
         a.scale, gen, a.big, gen_big, os.path.getsize(a.work + "/corpus-1/corpus/data.mdb") / 1e6,
         os.path.getsize(db + "/data.mdb") / 1e6, a.big))
+    missed = [r[0] + " " + r[5] for r in rows if r[6] == "NO"]
+    print("rows with a target: %d met, %d not%s" % (sum(r[6] == "yes" for r in rows), len(missed),
+                                                   (": " + "; ".join(missed)) if missed else ""))
     if a.write_docs:
         # the sections a person wrote under the table ("## Reading the table", ...) stay
         kept = ""
