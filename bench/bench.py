@@ -357,8 +357,9 @@ def main():
         a.scale, gen, a.big, gen_big, os.path.getsize(a.work + "/corpus-1/corpus/data.mdb") / 1e6,
         os.path.getsize(db + "/data.mdb") / 1e6, a.big))
     missed = [r[0] + " " + r[5] for r in rows if r[6] == "NO"]
-    print("rows with a target: %d met, %d not%s" % (sum(r[6] == "yes" for r in rows), len(missed),
-                                                   (": " + "; ".join(missed)) if missed else ""))
+    tally = "rows with a target: %d met, %d not%s" % (sum(r[6] == "yes" for r in rows), len(missed),
+                                                     (": " + "; ".join(missed)) if missed else "")
+    print(tally)
     if a.write_docs:
         # the sections a person wrote under the table ("## Reading the table", ...) stay
         kept = ""
@@ -375,6 +376,7 @@ def main():
             f.write("| measure | zhengce | reference | reference is | ratio | target | met |\n|---|---|---|---|---|---|---|\n")
             for r in rows:
                 f.write("| %s |\n" % " | ".join(r))
+            f.write("\n%s.\n" % (tally[0].upper() + tally[1:]))
             f.write("\nNotes: crawl figures are per CPU second of the client, against the same mirror on loopback "
                     "(see the row 'mirror keeps up': when zhengce asks as fast as the mirror serves wget2, wall times measure the mirror too; CPU figures do not); zhengce's requests include robots.txt, searches "
                     "and lists, and each one is parsed, selected, stored (results committed in groups of up to 16 per LMDB transaction) and archived as "
