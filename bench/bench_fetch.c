@@ -97,9 +97,17 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct curl_slist *connect_to = curl_slist_append(curl_slist_append(NULL, http), https);
 	CURLM *m = curl_multi_init();
+	if (!connect_to || !m) {
+		fprintf(stderr, "bench_fetch: libcurl could not start\n");
+		return 1;
+	}
 	curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)nh + 4);
 	for (size_t i = 0; i < nh; i++) {
 		CURL *e = hs[i].e = curl_easy_init();
+		if (!e) {
+			fprintf(stderr, "bench_fetch: libcurl could not start\n");
+			return 1;
+		}
 		curl_easy_setopt(e, CURLOPT_URL, hs[i].urls[hs[i].next++]);
 		curl_easy_setopt(e, CURLOPT_PRIVATE, &hs[i]);
 		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, drop);
