@@ -21,7 +21,6 @@ All figures from this machine, this invocation.
 Mirrors are generated into WORK once per version of the generator (WORK/mirror-K/.generator).
 """
 import argparse
-import glob
 import hashlib
 import json
 import os
@@ -30,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -152,30 +152,29 @@ def main():
                 f.write(t["url"] + "\n")
         proxy = "http://127.0.0.1:%d" % m.http
         env = dict(os.environ, http_proxy=proxy, HTTP_PROXY=proxy, https_proxy=proxy, HTTPS_PROXY=proxy)
-        # wget2 saves each round's pages (about 4,500 files and directories) in a directory of the
-        # round's own, and they are all deleted after the rounds: ext4 skips the inodes freed in
-        # the last seconds when it allocates (recently_deleted()), and wget2 started right after
-        # the deletion of the round before took 1.2 CPU s instead of 0.45, nearly all of it in
-        # the kernel; the output of an earlier bench is moved aside, not deleted, for the same reason
-        dl = a.work + "/wget2"
-        if os.path.exists(dl):
-            os.rename(dl, "%s.old.%d" % (dl, os.getpid()))
+        # wget2 saves its pages (some 4,500 files and directories a round) on tmpfs where there is
+        # one: on ext4 as mounted here, inodes freed in the last minutes are not reused, and
+        # creating files then costs a search past them (recently_deleted()); wget2 took 0.6 to
+        # 1.25 CPU s instead of 0.4 after a deletion of its own pages or of any others in the
+        # minutes before (docs/PERFORMANCE.md), which no order of the bench's own steps avoids
+        save_in = "/dev/shm" if os.path.isdir("/dev/shm") else a.work
         # the four programs take turns, round after round: a shared machine's speed drifts over
         # minutes, and a ratio of runs made side by side drifts far less than a ratio of medians
         # taken minutes apart; each ratio below is the median of the rounds' ratios
         zc_runs, wget_runs, scrapy_runs, fetch_runs = [], [], [], []
-        for rnd in range(a.runs):
+        for _ in range(a.runs):
             shutil.rmtree(corpus, ignore_errors=True)
             before = sum(1 for _ in open(m.log)) if os.path.exists(m.log) else 0
             w1, cpu1, rss1, anon1, r = run_measured(m.crawl_cmd(zc, corpus))
             if r.returncode != 0:
                 sys.exit("bench: the scale-1 crawl failed:\n%s" % r.stderr)
             zc_runs.append((w1, cpu1, rss1, anon1, sum(1 for _ in open(m.log)) - before))
-            dl_round = "%s/%d" % (dl, rnd + 1)
-            ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl_round,
+            dl = tempfile.mkdtemp(prefix="zhengce-bench-wget2-", dir=save_in)
+            ww, wcpu, *_ = run_measured(["wget2", "--input-file", urls, "--no-robots", "-q", "-P", dl,
                                          "--http-proxy", "127.0.0.1:%d" % m.http, "--https-proxy", "127.0.0.1:%d" % m.tls,
                                          "--ca-certificate", m1 + "/tls/ca.pem", "--tries", "2"], env=env)
-            wget_pages = sum(len(fs) for _, _, fs in os.walk(dl_round))
+            wget_pages = sum(len(fs) for _, _, fs in os.walk(dl))
+            shutil.rmtree(dl)
             if not wget_pages:
                 sys.exit("bench: wget2 fetched nothing")
             wget_runs.append((ww, wcpu, wget_pages))
@@ -267,9 +266,6 @@ def main():
             "%.2fx" % (pw / bound), "<= 1.1x", "yes" if pw / bound <= 1.1 else "NO")
     finally:
         m.stop()
-        shutil.rmtree(dl, ignore_errors=True)
-        for old in glob.glob(dl + ".old.*"):  # an interrupted bench's too
-            shutil.rmtree(old, ignore_errors=True)
 
     # -- memory at scale K ------------------------------------------------------------------
     def crawl_scale(k):
@@ -382,9 +378,9 @@ def main():
                     "(see the row 'mirror keeps up': when zhengce asks as fast as the mirror serves wget2, wall times measure the mirror too; CPU figures do not); zhengce's requests include robots.txt, searches "
                     "and lists, and each one is parsed, selected, stored (results committed in groups of up to 16 per LMDB transaction) and archived as "
                     "WARC, where the references fetch the article URLs only and save them, through the mirror as their "
-                    "proxy, https:// URLs (nine in ten) in TLS as zhengce reads them. bench_fetch fetches the same URLs with libcurl as the crawl schedules them (one at a time per host, every host at once, mapped to the mirror as zhengce maps them) and keeps nothing; the ceiling row adds zhengce's parse and extraction of each page (the parse row's CPU per page): what a crawl would do per CPU second if searching, selecting, storing and archiving cost nothing. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
+                    "proxy, https:// URLs (nine in ten) in TLS as zhengce reads them; wget2 saves its pages on tmpfs (%s), where deletions do not slow the creation of files as they do on this disk. bench_fetch fetches the same URLs with libcurl as the crawl schedules them (one at a time per host, every host at once, mapped to the mirror as zhengce maps them) and keeps nothing; the ceiling row adds zhengce's parse and extraction of each page (the parse row's CPU per page): what a crawl would do per CPU second if searching, selecting, storing and archiving cost nothing. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
                     "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "
-                    "Generation of the scale-%d mirror: %s; of the scale-%d one: %s.\n" % (a.scale, gen, a.big, gen_big))
+                    "Generation of the scale-%d mirror: %s; of the scale-%d one: %s.\n" % (save_in, a.scale, gen, a.big, gen_big))
             f.write(kept)
 
 
