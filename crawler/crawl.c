@@ -1391,7 +1391,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				}
 				if (robots_cached(c, h, ru)) {
 					free(ru);
-					pending++;
+					i--;	/* its robots.txt is known: its first request, now, not after a wait */
 					continue;
 				}
 				h->robots_state = ROBOTS_FETCHING;
