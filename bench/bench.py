@@ -162,6 +162,10 @@ def main():
         # 1.25 CPU s instead of 0.4 after a deletion of its own pages or of any others in the
         # minutes before (docs/PERFORMANCE.md), which no order of the bench's own steps avoids
         save_in = "/dev/shm" if os.path.isdir("/dev/shm") else a.work
+        saved_where = ("on tmpfs (/dev/shm), where deletions do not slow the creation of files as they do on this disk"
+                       if save_in == "/dev/shm" else
+                       "in the bench's work directory (no /dev/shm here), where the deletions of the minutes before "
+                       "may slow the creation of its files")
         # the four programs take turns, round after round: a shared machine's speed drifts over
         # minutes, and a ratio of runs made side by side drifts far less than a ratio of medians
         # taken minutes apart; each ratio below is the median of the rounds' ratios
@@ -393,9 +397,9 @@ def main():
                     "(see the row 'mirror keeps up': when zhengce asks as fast as the mirror serves wget2, wall times measure the mirror too; CPU figures do not); zhengce's requests include robots.txt, searches "
                     "and lists, and each one is parsed, selected, stored (results committed in groups of up to 16 per LMDB transaction) and archived as "
                     "WARC, where the references fetch the article URLs only and save them, through the mirror as their "
-                    "proxy, https:// URLs (nine in ten) in TLS as zhengce reads them; wget2 saves its pages on tmpfs (%s), where deletions do not slow the creation of files as they do on this disk. bench_fetch fetches the same URLs with libcurl as the crawl schedules them (one at a time per host, every host at once, mapped to the mirror as zhengce maps them) and keeps nothing; the ceiling row adds zhengce's parse and extraction of each page (the parse row's CPU per page): what a crawl would do per CPU second if searching, selecting, storing and archiving cost nothing. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
+                    "proxy, https:// URLs (nine in ten) in TLS as zhengce reads them; wget2 saves its pages %s. bench_fetch fetches the same URLs with libcurl as the crawl schedules them (one at a time per host, every host at once, mapped to the mirror as zhengce maps them) and keeps nothing; the ceiling row adds zhengce's parse and extraction of each page (the parse row's CPU per page): what a crawl would do per CPU second if searching, selecting, storing and archiving cost nothing. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
                     "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "
-                    "Generation of the scale-%d mirror: %s; of the scale-%d one: %s.\n" % (save_in, a.scale, gen, a.big, gen_big))
+                    "Generation of the scale-%d mirror: %s; of the scale-%d one: %s.\n" % (saved_where, a.scale, gen, a.big, gen_big))
             f.write(kept)
 
 
