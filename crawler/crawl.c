@@ -1381,24 +1381,25 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 						       jstr(pk.req, "url"));
 				char rh[256];
 				int port;
-				json_decref(pk.req);
 				if (url_host(ru, rh, sizeof rh, &port) && !mapped(c, rh, port)) {
 					report_problem(h, "%s:%d is not mapped by --connect-to; refused (mirror mode never reaches real hosts)", rh, port);
 					h->blocked = 1;
 					h->rep->failed = 1;
 					free(ru);
+					json_decref(pk.req);
 					continue;
 				}
-				if (robots_cached(c, h, ru)) {
+				/* a robots.txt kept from a crawl within the day makes the host ready: its first
+				   request goes on below, now, not after the loop's wait */
+				if (!robots_cached(c, h, ru)) {
+					h->robots_state = ROBOTS_FETCHING;
+					start(c, h, 0, NULL, ru);
 					free(ru);
-					i--;	/* its robots.txt is known: its first request, now, not after a wait */
+					json_decref(pk.req);
+					active++;
 					continue;
 				}
-				h->robots_state = ROBOTS_FETCHING;
-				start(c, h, 0, NULL, ru);
 				free(ru);
-				active++;
-				continue;
 			}
 			if (h->robots_state != ROBOTS_READY) {
 				json_decref(pk.req);
