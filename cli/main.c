@@ -3,7 +3,7 @@
  * command does lives in the modules (crawler/, parser/, select/, index/, export/).
  *
  * Exit codes (docs/EXIT-CODES.md): 0 success; 1 failure; 2 usage; 75 another crawl holds the
- * lock (EX_TEMPFAIL: cron tries again later).
+ * lock (EX_TEMPFAIL: cron tries again later); 128 + the signal for a crawl SIGINT or SIGTERM stopped.
  */
 #include "zc.h"
 #include "crawler.h"
@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <libxml/parser.h>
 #include <stdio.h>
@@ -88,7 +89,8 @@ static const char MAIN_HELP[] =
 	"  -h, --help     help for a command: zhengce COMMAND --help\n"
 	"  --version      print the version\n"
 	"\n"
-	"exit codes: 0 ok, 1 failure, 2 usage, 75 another crawl holds the lock.\n"
+	"exit codes: 0 ok, 1 failure, 2 usage, 75 another crawl holds the lock, 130/143 crawl stopped\n"
+	"by SIGINT/SIGTERM (nothing selected; the next crawl resumes).\n"
 	"See man zhengce(1) and docs/ for formats.\n";
 
 /* ---- crawl ---------------------------------------------------------------------------------- */
@@ -99,8 +101,10 @@ static const char CRAWL_HELP[] =
 	"Searches every seed site for every keyword of the profile, follows lists and pagination,\n"
 	"fetches new or changed articles (conditional GET), archives every exchange as WARC in\n"
 	"CORPUS/warc, stores documents in CORPUS/corpus and applies the profile (when neither a\n"
-	"page nor the profile changed since the last selection, that selection stands).  A killed\n"
-	"crawl resumes where it stopped; a second crawl while one runs exits 75.\n"
+	"page nor the profile changed since the last selection, that selection stands).  Only a\n"
+	"complete crawl selects: one stopped by a signal (exit 130 or 143) or a failed write (exit 1)\n"
+	"keeps the published selection whole, and the next crawl resumes where it stopped; a second\n"
+	"crawl while one runs exits 75.\n"
 	"\n"
 	"  --corpus DIR          corpus directory (default ./corpus)\n"
 	"  --seeds FILE          sites (default seeds/sites.json)\n"
@@ -166,6 +170,13 @@ static void print_selection(const zc_select_stats *st, FILE *out)
 		}
 	fprintf(out, "%s%s\n", any ? "" : " none",
 		st->reused ? "; the last selection stands (no page and no profile changed since)" : "");
+}
+
+static void print_counts(const zc_crawl_summary *sum, const char *how)
+{
+	printf("%s%s%ld requests; added %ld, changed %ld, unchanged %ld; %ld failed, %ld not allowed by robots.txt\n", how,
+	       sum->resumed ? "resumed: " : "", sum->requests, sum->added, sum->changed, sum->unchanged, sum->failed,
+	       sum->skipped_robots);
 }
 
 static int cmd_crawl(int argc, char **argv)
@@ -292,7 +303,10 @@ static int cmd_crawl(int argc, char **argv)
 	int progress = progress_wanted(0);
 	o.progress = progress;
 	rc = zc_crawl_run(idx, &seeds, &o, on_article, NULL, &sum);
-	if (rc == ZC_OK || rc == ZC_EIO) {
+	/* a selection of part of the universe would give file codes in the order pages happened to
+	   arrive: only a crawl that searched every site to its end (or failed it for a reason it
+	   names) is selected; a stopped one leaves the published selection as it was */
+	if (rc == ZC_OK) {
 		zc_select_stats st;
 		const char *step = "indexing the new pages' text";
 		zc_progress prog = {.on = progress};
@@ -305,14 +319,25 @@ static int cmd_crawl(int argc, char **argv)
 			fprintf(stderr, "zhengce crawl: %s failed: %s\n", step, zc_strerror(src));
 			rc = src;
 		} else {
-			printf("%s%ld requests; added %ld, changed %ld, unchanged %ld; %ld failed, %ld not allowed by robots.txt\n",
-			       sum.resumed ? "resumed: " : "", sum.requests, sum.added, sum.changed, sum.unchanged, sum.failed,
-			       sum.skipped_robots);
+			print_counts(&sum, "");
 			print_selection(&st, stdout);
 		}
+	} else if (rc == ZC_EINTR || sum.requests) {
+		print_counts(&sum, rc == ZC_EINTR ? "interrupted: " : "stopped: ");
+		fflush(stdout);
+		if (rc == ZC_EINTR)
+			fprintf(stderr, "zhengce crawl: interrupted by %s before every site was searched to its end\n",
+				sum.signal == SIGINT ? "SIGINT" : sum.signal == SIGTERM ? "SIGTERM" : "a signal");
+		zc_select_stats prev;
+		if (zc_select_published(idx, &prev) == ZC_OK)
+			fprintf(stderr, "zhengce crawl: nothing selected; the published selection stands whole (%zu included, %zu entries)\n",
+				prev.included, prev.entries);
+		else
+			fprintf(stderr, "zhengce crawl: nothing selected; the corpus has no selection until a crawl completes\n");
+		fprintf(stderr, "zhengce crawl: run the crawl again to resume where it stopped\n");
 	}
 	int failed = 0;
-	for (size_t i = 0; i < sum.n_sites; i++)
+	for (size_t i = 0; i < sum.n_sites && rc != ZC_EINTR; i++)
 		if (sum.sites[i].failed) {
 			if (!failed)
 				fprintf(stderr, "zhengce crawl: these sites were not crawled completely:\n");
@@ -320,6 +345,8 @@ static int cmd_crawl(int argc, char **argv)
 			failed++;
 		}
 	ret = rc == ZC_OK && !failed ? 0 : 1;
+	if (rc == ZC_EINTR)
+		ret = 128 + (sum.signal > 0 ? sum.signal : SIGINT);	/* what a shell reports for a death by it */
 	if (rc == ZC_OK && failed)
 		fprintf(stderr, "zhengce crawl: %d of %zu sites failed\n", failed, sum.n_sites);
 out:

@@ -25,6 +25,7 @@ const char *zc_strerror(int err)
 	case ZC_ECHALLENGE: return "anti-bot challenge page";
 	case ZC_EFULL: return "no space left (disk or database map full)";
 	case ZC_ESCOPE: return "URL outside the crawl scope";
+	case ZC_EINTR: return "interrupted by a signal";
 	}
 	return "unknown error";
 }

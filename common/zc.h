@@ -37,6 +37,7 @@ enum zc_err {
 	ZC_ECHALLENGE = -10,	/* the site answered with an anti-bot challenge */
 	ZC_EFULL = -11,		/* the disk or the LMDB map is full */
 	ZC_ESCOPE = -12,	/* a URL outside the crawl's scope */
+	ZC_EINTR = -13,		/* stopped by a signal (SIGINT, SIGTERM) before the work was done */
 };
 
 const char *zc_strerror(int err);

@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 #include <openssl/ssl.h>
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -83,11 +84,25 @@ typedef struct crawl {
 	int inflight;		/* transfers added to the multi handle and not yet freed */
 } crawl;
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted;	/* the signal that stopped the crawl, or 0 */
 static void on_signal(int sig)
 {
-	(void)sig;
-	interrupted = 1;
+	interrupted = sig;
+}
+
+/* what a failed write says: the file, and the system's own words and number for the error when
+   there is one (a full disk, an I/O error), else ours */
+static void write_failure(crawl *c, int rc, const char *file, int errnum)
+{
+	c->fatal = rc;
+	if (errnum > 0) {
+		char why[128];
+		snprintf(why, sizeof why, "%s", strerror(errnum));
+		why[0] = (char)tolower((unsigned char)why[0]);
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s (errno %d)", file, why, errnum);
+	} else {
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s", file, zc_strerror(rc));
+	}
 }
 
 static double now(void)
@@ -277,8 +292,9 @@ static int flush(crawl *c)
 	zc_index_trim(c->idx);	/* the pages the transaction walked need not stay resident */
 	malloc_trim(0);		/* and the heap the batch freed goes back to the system */
 	if (rc != ZC_OK && !c->fatal) {
-		c->fatal = rc;
-		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the corpus in %s: %s", c->o->dir, zc_strerror(rc));
+		char *file = zc_index_file(c->idx);
+		write_failure(c, rc, file, zc_index_errno(c->idx));
+		free(file);
 	}
 	for (size_t i = 0; i < c->n_batch; i++) {
 		push_ctx *p = &c->batch[i];
@@ -1050,8 +1066,10 @@ static void done(crawl *c, CURLMsg *m)
 		zc_buf_free(&rq);
 		free(head);
 		if (wrc != ZC_OK) {
-			c->fatal = wrc;
-			snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the archive in %s/warc: %s", c->o->dir, zc_strerror(wrc));
+			int err = errno;	/* the failed write's, before anything else can change it */
+			char *file = zc_asprintf("%s/warc/%s", c->o->dir, zc_warc_name(c->warc));
+			write_failure(c, wrc, file, wrc == ZC_EFULL || wrc == ZC_EIO ? err : 0);
+			free(file);
 			goto out;
 		}
 	}
@@ -1476,8 +1494,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			c->fatal_msg);
 		rc = c->fatal;
 	} else if (interrupted) {
-		fprintf(stderr, "zhengce: interrupted; run the crawl again to resume\n");
-		rc = ZC_EIO;
+		sum->signal = interrupted;	/* the caller says what it means for the selection */
+		rc = ZC_EINTR;
 	} else {
 		zc_index_write(idx, finish_run, NULL);
 		for (size_t i = 0; i < sum->n_sites; i++) {

@@ -95,6 +95,8 @@ typedef struct zc_warc zc_warc;
 /* Opens a new file under dir (rolled at max_bytes).  */
 int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out);
 void zc_warc_close(zc_warc **w);
+/* The name of the file being written (under dir/warc), valid while w is open. */
+const char *zc_warc_name(const zc_warc *w);
 typedef struct zc_warc_ref {
 	char file[128];
 	long long offset;
@@ -165,6 +167,7 @@ typedef struct zc_crawl_summary {
 	long requests, added, changed, unchanged, failed, skipped_robots, skipped_scope;
 	long challenged;
 	int resumed;
+	int signal;		/* SIGINT or SIGTERM when one stopped the crawl (then ZC_EINTR), else 0 */
 	zc_site_report *sites;
 	size_t n_sites;
 } zc_crawl_summary;

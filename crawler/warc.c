@@ -576,3 +576,8 @@ int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, vo
 		return ZC_OK;
 	return rc == ZC_OK ? ZC_EPARSE : rc;
 }
+
+const char *zc_warc_name(const zc_warc *w)
+{
+	return w->name;
+}

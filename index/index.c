@@ -49,6 +49,7 @@ struct zc_index {
 	char *dir;
 	unsigned flags;
 	size_t mapsize;
+	int sys_errno;			/* the errno of the last write transaction that failed, or 0 */
 };
 
 struct zc_txn {
@@ -347,8 +348,10 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 			mdb_env_set_mapsize(idx->env, 0);
 			mrc = mdb_txn_begin(idx->env, NULL, 0, &t.txn);
 		}
-		if (mrc != 0)
+		if (mrc != 0) {
+			idx->sys_errno = mrc > 0 ? mrc : 0;
 			return db_err(mrc);
+		}
 		read_generation(&t);
 		int rc = fn(&t, arg);
 		if (rc == ZC_OK && t.pages_put)
@@ -356,6 +359,7 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 		if (rc == ZC_OK) {
 			mrc = mdb_txn_commit(t.txn);
 			rc = db_err(mrc);
+			idx->sys_errno = mrc > 0 ? mrc : 0;
 		} else {
 			mdb_txn_abort(t.txn);
 		}
@@ -1594,4 +1598,14 @@ void zc_index_trim(zc_index *idx)
 	if (idx->map)
 		madvise(idx->map, used < idx->map_len ? used : idx->map_len, MADV_DONTNEED);
 	idx->file_base = file_pages(idx);
+}
+
+int zc_index_errno(const zc_index *idx)
+{
+	return idx->sys_errno;
+}
+
+char *zc_index_file(const zc_index *idx)
+{
+	return zc_asprintf("%s/corpus/data.mdb", idx->dir);
 }

@@ -72,6 +72,11 @@ enum zc_table {
 typedef int (*zc_txn_fn)(zc_txn *txn, void *arg);
 int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg);
 int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg);
+/* The system's error (an errno: ENOSPC, EIO) of the last write transaction that failed to begin
+   or commit, 0 when its failure was LMDB's own or it succeeded; and the file it writes (free()
+   it): what a message about a failed write names. */
+int zc_index_errno(const zc_index *idx);
+char *zc_index_file(const zc_index *idx);
 
 /*
  * Generations.  The tables a selection rebuilds (decisions, dupkey, abolished, jy, entries,

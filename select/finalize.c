@@ -627,6 +627,18 @@ static size_t count_of(json_t *o, const char *k)
 	return v > 0 ? (size_t)v : 0;
 }
 
+/* what meta "selection" counted */
+static void counts_of(json_t *j, zc_select_stats *st)
+{
+	st->pages = count_of(j, "pages");
+	st->included = count_of(j, "included");
+	st->national = count_of(j, "national");
+	st->provincial = count_of(j, "provincial");
+	st->entries = count_of(j, "entries");
+	for (int i = 0; i < 9; i++)
+		st->by_reason[i] = count_of(json_object_get(j, "excluded"), ZC_REASONS[i]);
+}
+
 typedef struct reuse {
 	const zc_profile *p;
 	zc_select_stats *st;
@@ -644,20 +656,29 @@ static int reuse_txn(zc_txn *t, void *arg)
 	if (rc == ZC_OK)
 		rc = zc_tx_get_json(t, ZC_T_META, "selection", &j);
 	if (rc == ZC_OK) {
-		zc_select_stats *st = r->st;
-		st->pages = count_of(j, "pages");
-		st->included = count_of(j, "included");
-		st->national = count_of(j, "national");
-		st->provincial = count_of(j, "provincial");
-		st->entries = count_of(j, "entries");
-		for (int i = 0; i < 9; i++)
-			st->by_reason[i] = count_of(json_object_get(j, "excluded"), ZC_REASONS[i]);
-		st->reused = 1;
+		counts_of(j, r->st);
+		r->st->reused = 1;
 	}
 	json_decref(j);
 	free(want);
 	free(have);
 	return rc;
+}
+
+static int published_txn(zc_txn *t, void *arg)
+{
+	json_t *j = NULL;
+	int rc = zc_tx_get_json(t, ZC_T_META, "selection", &j);
+	if (rc == ZC_OK)
+		counts_of(j, arg);
+	json_decref(j);
+	return rc;
+}
+
+int zc_select_published(zc_index *idx, zc_select_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	return zc_index_read(idx, published_txn, st);
 }
 
 /* the selection's progress: step 1-3 are the passes over all pages, 4 the last transaction */

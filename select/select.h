@@ -70,5 +70,7 @@ extern const char *const ZC_REASONS[9];
 enum { ZC_SELECT_FORCE = 1 };
 int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_progress *prog,
 		       zc_select_stats *st);
+/* What the published selection counted; ZC_ENOTFOUND when none was ever published. */
+int zc_select_published(zc_index *idx, zc_select_stats *st);
 
 #endif

@@ -8,6 +8,7 @@ must stay readable and consistent (`zhengce check`); moved to a filesystem with 
 crawl resumes and the corpus ends equal to the truth.
 """
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -62,6 +63,13 @@ def main():
         cmp = subprocess.run([sys.executable, os.path.join(HERE, "compare_truth.py"), mirror + "/truth.jsonl",
                               work + "/all.jsonl", "--strict-decisions"], capture_output=True, text=True)
         check(cmp.returncode == 0, "the resumed corpus equals the truth")
+        # nothing was selected on the full disk: the codes are those of an uninterrupted crawl,
+        # which are the generator's (tests/integration/signals.py)
+        got = sorted((json.loads(l)["url"], json.loads(l).get("code")) for l in ex.stdout.splitlines()
+                     if json.loads(l)["decision"] == "included")
+        want = sorted((t["url"], t["file_code"]) for t in map(json.loads, open(mirror + "/truth.jsonl"))
+                      if t.get("decision") == "included")
+        check(got == want, "after the full disk, resumed with space: the %d file codes are the generator's" % len(want))
 
         # an export that runs out of room fails, says so, and leaves the file an earlier export
         # wrote where it was, whole; with room it replaces it
