@@ -579,7 +579,8 @@ class Universe:
                     d["hosts"].append(other)
 
 
-def main_generate(out, seed=1, scale=1, extra=0):
+def build_universe(seed=1, scale=1, extra=0):
+    """the documents and where they are published, before any page is rendered"""
     u = Universe(seed, scale)
     nat = u.included_national()
     pro = u.included_provincial()
@@ -589,7 +590,13 @@ def main_generate(out, seed=1, scale=1, extra=0):
     u.n_base = len(u.docs)
     if extra:
         u.add_new_documents(extra)
-    from render import render_universe
+    return u
+
+
+def main_generate(out, seed=1, scale=1, extra=0, variants=None):
+    """variants: the set of presentation variants pages may take (None: render.DEFAULT_VARIANTS)"""
+    from render import render_universe, DEFAULT_VARIANTS
+    u = build_universe(seed, scale, extra)
     if os.path.isdir(out):
         for name in ("www", "truth.jsonl", "search", "sites.json"):
             p = os.path.join(out, name)
@@ -598,7 +605,7 @@ def main_generate(out, seed=1, scale=1, extra=0):
             elif os.path.exists(p):
                 os.remove(p)
     os.makedirs(out, exist_ok=True)
-    render_universe(u, out)
+    render_universe(u, out, DEFAULT_VARIANTS if variants is None else variants)
     make_tls(out)
     return u
 

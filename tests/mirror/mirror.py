@@ -16,6 +16,9 @@ def main():
     g.add_argument("--scale", type=int, default=1, help="multiply the distractors (benchmarks)")
     g.add_argument("--add", type=int, default=0, metavar="N",
                    help="N documents published since (incremental crawls); the rest stays identical")
+    g.add_argument("--variants", default="default", metavar="all|default|none|NAME,...",
+                   help="the presentation variants article pages may take (render.py VARIANTS; "
+                        "default: those in DEFAULT_VARIANTS)")
     s = sub.add_parser("serve", help="serve DIR on 127.0.0.1, every host by its Host header")
     s.add_argument("--root", required=True, metavar="DIR")
     s.add_argument("--port", type=int, default=8080, help="HTTP port (0 picks a free one)")
@@ -27,7 +30,12 @@ def main():
     a = ap.parse_args()
     if a.cmd == "generate":
         from generate import main_generate
-        u = main_generate(a.out, a.seed, a.scale, a.add)
+        from render import parse_variants
+        try:
+            variants = parse_variants(a.variants)
+        except ValueError as e:
+            sys.exit("mirror: %s" % e)
+        u = main_generate(a.out, a.seed, a.scale, a.add, variants)
         pages = sum(len(d["hosts"]) for d in u.docs)
         print("generated %s: seed %d, scale %d, %d documents, %d article pages" % (a.out, a.seed, a.scale, len(u.docs), pages))
     else:

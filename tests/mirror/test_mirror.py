@@ -19,12 +19,12 @@ from harness import Mirror  # noqa: E402
 sys.path.insert(0, HERE)
 
 
-def generate(out, seed=1, scale=1):
+def generate(out, seed=1, scale=1, variants="default"):
     if os.path.exists(out):
         shutil.rmtree(out)
     t = time.time()
     subprocess.run([sys.executable, os.path.join(HERE, "mirror.py"), "generate", "--out", out, "--seed", str(seed),
-                    "--scale", str(scale)], check=True)
+                    "--scale", str(scale), "--variants", variants], check=True)
     return time.time() - t
 
 
@@ -64,6 +64,19 @@ def main():
         subprocess.run([sys.executable, os.path.join(HERE, "check_truth.py"), d + "/c"], check=True,
                        stdout=subprocess.DEVNULL)
         check(True, "seed 2 keeps the study's shape (check_truth.py)")
+        # every presentation variant on: still one tree per seed, the same study, other pages
+        generate(d + "/v1", 1, variants="all")
+        generate(d + "/v2", 1, variants="all")
+        hv1, hv2 = tree_hash(d + "/v1"), tree_hash(d + "/v2")
+        check(hv1 == hv2, "seed 1 with every variant twice: identical trees (%s)" % hv1[:16])
+        check(hv1 != ha, "every variant on: other pages than the default variants'")
+        subprocess.run([sys.executable, os.path.join(HERE, "check_truth.py"), d + "/v1"], check=True,
+                       stdout=subprocess.DEVNULL)
+        check(True, "every variant on keeps the study's shape (check_truth.py)")
+        r = subprocess.run([sys.executable, os.path.join(HERE, "mirror.py"), "generate", "--out", d + "/bad",
+                            "--variants", "meta-dl,no-such-variant"], capture_output=True, text=True)
+        check(r.returncode != 0 and "unknown variant no-such-variant" in r.stderr,
+              "an unknown variant is refused by name")
     elif mode == "serve":
         generate(d)
         log = d + "/requests.log"
