@@ -58,6 +58,7 @@ VARIANTS = {
     "sig-source": ("sigafter", "sig", "来源： line after the date line"),
     "sig-annex": ("sigafter", "sig", "an annex after the signature with its own later signature and date"),
     "sig-date-split": ("sigdate", "sig", "the signature date split across inline elements: 2020年2月<span>26</span>日"),
+    "sig-date-ling": ("sigdate", "sig", "the signature date in Chinese numerals with 零: 二零一七年三月十六日"),
     "sig-issuer-split": ("signame", "sig", "an issuer name split over two paragraphs (…人民政府 / 办公厅)"),
     "sig-joint-line": ("signame", "sig", "joint issuers on one line separated by U+3000 or spaces"),
     # neither table nor signature
@@ -83,7 +84,7 @@ VARIANTS = {
 # renders every variant; e2e compares the crawl of the default mirror with the truth)
 DEFAULT_VARIANTS = ["chrome-counter", "chrome-footer", "chrome-script", "chrome-share", "colon-ascii",
                     "colon-none", "docno-none", "label-ideo", "label-nbsp", "label-space", "meta-pairs",
-                    "sig-date-split", "value-fullwidth"]
+                    "sig-date-ling", "sig-date-split", "value-fullwidth"]
 AXIS_RATE = 0.4     # chance that a page takes one of the enabled variants of an axis
 
 
@@ -307,7 +308,7 @@ class Renderer:
             lines, date = self.signature(d)
             contact = rng.random() < 0.25
             if "title-issuer" not in V:
-                out += self.signature_html(lines, date, V, vr)
+                out += self.signature_html(lines, date, d["written"], V, vr)
                 out += self.after_date(site, d, V, vr)
                 if contact:
                     out.append("<p>（联系人：王镕，电话：0571-8700%04d）</p>" % (d["id"] % 10000))
@@ -440,7 +441,7 @@ class Renderer:
             return '<div class="xxgk">%s</div>' % "".join(f % (l, v) for l, v, _ in cells)
         raise ValueError(layout)
 
-    def signature_html(self, lines, date, V, vr):
+    def signature_html(self, lines, date, written, V, vr):
         right = '<p style="text-align:right">%s</p>'
         out = []
         if "sig-joint-line" in V:
@@ -458,7 +459,9 @@ class Renderer:
                     out.append(right % E(l))
         else:
             out += [right % E(l) for l in lines]
-        if "sig-date-split" in V:
+        if "sig-date-ling" in V:
+            out.append(right % E(cn_date(written, "零")))
+        elif "sig-date-split" in V:
             y, rest = date.split("年", 1)
             m, rest = rest.split("月", 1)
             dd = rest.rstrip("日")
