@@ -9,10 +9,11 @@
  *      whichever was crawled first;
  *   3. copies of one document (same number, else same title and date) are one document: the
  *      copy on the issuer's own site is canonical (a government's portal for 人民政府 and
- *      国务院, the health commission's site otherwise), then the earliest stored; the others are
- *      duplicates pointing at it, and it lists every copy among its sources;
- *   4. included documents get a file code per jurisdiction, once: new ones in written-date
- *      order after the highest code ever given (codes are never reused or renumbered);
+ *      国务院, the health commission's site otherwise), then the one of least URL; the others
+ *      are duplicates pointing at it, and it lists every copy among its sources;
+ *   4. included documents get a file code per jurisdiction, once: new ones after the highest
+ *      code ever given, in the order of cmp_newcode (written date, published date, number,
+ *      URL); codes are never reused, and only `zhengce renumber` gives them afresh;
  *   5. each included document's decision takes the code pass 4 gave it (one write per
  *      decision for both), and entries are split from its body, read without the page's JSON.
  * The selection records what it was made from (meta "selection_of": the zhengce version, the
@@ -225,7 +226,9 @@ static int abolition_refs(zc_txn *t, json_t *doc, const char *juris, uint64_t id
 
 typedef struct newcode {
 	char juris[3];
-	char date[11];
+	char date[11];		/* the written date, else the published date */
+	char published[11];
+	char *docno;
 	char *url;
 	uint64_t id;
 	long code;	/* given in pass 4, written with the decision in pass 5 */
@@ -237,12 +240,19 @@ static int cmp_newcode_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* the order new file codes are given in, per jurisdiction (docs/DESIGN.md): written date (else
+   published date), published date, document number, URL; a function of the documents alone,
+   never of the order their pages arrived in */
 static int cmp_newcode(const void *a, const void *b)
 {
 	const newcode *x = a, *y = b;
 	int c = strcmp(x->juris, y->juris);
 	if (!c)
 		c = strcmp(x->date, y->date);
+	if (!c)
+		c = strcmp(x->published, y->published);
+	if (!c)
+		c = strcmp(x->docno, y->docno);
 	if (!c)
 		c = strcmp(x->url, y->url);
 	return c;
@@ -300,8 +310,11 @@ static json_t *decision_of(zc_txn *t, uint64_t id)
 static void rewind_state(fin *f)
 {
 	*f->st = f->mark;
-	while (f->nnc > f->mark_nnc)
-		free(f->nc[--f->nnc].url);
+	while (f->nnc > f->mark_nnc) {
+		f->nnc--;
+		free(f->nc[f->nnc].url);
+		free(f->nc[f->nnc].docno);
+	}
 	f->nho = f->mark_nho;
 }
 
@@ -330,6 +343,8 @@ static void settle(fin *f, uint64_t id, json_t *dec, const char *decision, const
 			newcode *n = &f->nc[f->nnc++];
 			snprintf(n->juris, sizeof n->juris, "%s", str(dec, "jurisdiction"));
 			snprintf(n->date, sizeof n->date, "%s", str(dec, "date"));
+			snprintf(n->published, sizeof n->published, "%s", str(dec, "published_date"));
+			n->docno = zc_strdup(str(dec, "docno"));
 			n->url = zc_strdup(str(dec, "url"));
 			n->id = id;
 		}
@@ -392,6 +407,8 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	json_object_set_new(dec, "jurisdiction", json_string(j));
 	json_object_set_new(dec, "url", json_string(str(page, "url")));
 	json_object_set_new(dec, "date", json_string(w));
+	json_object_set_new(dec, "published_date", json_string(str(doc, "published_date")));
+	json_object_set_new(dec, "docno", json_string(str(doc, "docno")));
 	free(nt);
 	free(kt);
 	free(kd);
@@ -400,8 +417,12 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	if (rc == ZC_OK && !strcmp(d.decision, "included")) {
 		uint64_t other;
 		if (get_id(t, ZC_T_DUPKEY, key, &other) == ZC_OK) {
+			/* the canonical copy: the issuer's own site, then the least URL (never the first
+			   stored: which copy arrived first is the crawl's history, not the corpus) */
 			json_t *od = decision_of(t, other);
-			if (json_integer_value(json_object_get(dec, "rank")) < json_integer_value(json_object_get(od, "rank")))
+			json_int_t r = json_integer_value(json_object_get(dec, "rank"));
+			json_int_t ro = json_integer_value(json_object_get(od, "rank"));
+			if (r < ro || (r == ro && strcmp(str(page, "url"), str(od, "url")) < 0))
 				rc = put_id(t, ZC_T_DUPKEY, key, id);
 			json_decref(od);
 		} else {
@@ -792,8 +813,10 @@ int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struc
 		rc = run(&f, final_txn);
 	}
 	zc_progress_end(prog);
-	for (size_t k = 0; k < f.nnc; k++)
+	for (size_t k = 0; k < f.nnc; k++) {
 		free(f.nc[k].url);
+		free(f.nc[k].docno);
+	}
 	free(f.nc);
 	free(f.nc_byid);
 	free(f.ho);

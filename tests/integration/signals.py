@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Codes researchers can cite: SIGINT and SIGTERM at random moments of crawls, each followed by a
-resume, give the codes of an uninterrupted crawl, byte for byte.
+"""Codes researchers can cite: the same corpus gives the same codes, whatever the crawl's history.
 
 usage: signals.py ZHENGCE WORKDIR [--signals N] [--seed S] [--most M]
 
 An uninterrupted crawl of the mirror gives the reference: every document's file code and every
 entry (code and text), which must be the mirror generator's own (truth.jsonl, file_codes in
-tests/mirror/render.py).  Then, on fresh corpora, crawls are stopped by SIGINT or SIGTERM after a
+tests/mirror/render.py).  Two complete crawls in other orders (the jurisdictions' list and its
+reverse, each crawled in two halves, at other delays) must give the same codes.  Then, on fresh
+corpora, crawls are stopped by SIGINT or SIGTERM after a
 random number of requests (1..M reach the mirror), one to three times each before a crawl is let
 run to its end.  A stopped crawl must exit 130 (SIGINT) or 143 (SIGTERM), select nothing and
 publish nothing (a first crawl has no selection; a re-crawl keeps the one it had, whole), and say
@@ -96,6 +97,23 @@ def main():
         check(r.returncode == 0 and ref_docs == want_docs,
               "an uninterrupted crawl: exit %d, %d file codes, the generator's own: %s" % (
                   r.returncode, len(ref_docs or []), ref_docs == want_docs))
+
+        # two complete crawls in different orders: the jurisdictions' list and its reverse, each
+        # crawled in two halves (every site of a jurisdiction in one half), at other delays
+        juris = sorted({x["jurisdiction"] for x in json.load(open(mirror + "/sites.json"))["sites"]})
+        for name, order, delays in (("in order", juris, ("0.01", "0.02")), ("reversed", juris[::-1], ("0", "0.03"))):
+            c = "%s/corpus-%s" % (work, name.replace(" ", "-"))
+            half = len(order) // 2
+            rcs = []
+            for part, delay in zip((order[:half], order[half:]), delays):
+                cmd = srv.crawl_cmd(zc, c, delay=delay, max_crawl_delay="0.1", extra=("--site", ",".join(part)))
+                rcs.append(subprocess.run(cmd, capture_output=True, text=True).returncode)
+            d, e = codes(zc, c)
+            check(rcs == [0, 0] and d == ref_docs and e == ref_entries,
+                  "two crawls of halves of the sites, %s (%s first, delays %s s): exits %s, codes of documents and "
+                  "entries identical to one crawl of all: %s" % (name, order[0], " and ".join(delays), rcs,
+                                                                  d == ref_docs and e == ref_entries))
+            shutil.rmtree(c, ignore_errors=True)
 
         # a re-crawl stopped by a signal keeps the published selection whole
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -863,14 +863,17 @@ class Renderer:
         return t
 
     def file_codes(self, truth):
-        """File codes per jurisdiction in written-date order (DESIGN.md section 3); documents
-        published after the first crawl (--add) come after, as codes are never renumbered."""
+        """File codes per jurisdiction in the order docs/DESIGN.md gives: written date (else
+        published date), published date, document number, URL, each as the page shows it;
+        documents published after the first crawl (--add) come after, as codes are never
+        renumbered."""
         inc = [t for t in truth if t.get("decision") == "included"]
         by = {}
         for t in inc:
             by.setdefault(t["jurisdiction"], []).append(t)
         for j, ts in by.items():
-            ts.sort(key=lambda t: (t.get("new", False), t["written_date"] or t["published_date"], t["url"]))
+            ts.sort(key=lambda t: (t.get("new", False), t["written_date"] or t["published_date"], t["published_date"],
+                                   t["docno"], t["url"]))
             for i, t in enumerate(ts, 1):
                 t["file_code"] = "%s-%d" % (j, i)
                 for e in t["entries"]:

@@ -20,6 +20,7 @@ typedef struct page {
 typedef struct store_ctx {
 	const page *pages;
 	size_t n;
+	const char *const *published;	/* the pages' published dates; NULL: their written dates */
 } store_ctx;
 
 static int store(zc_txn *t, void *arg)
@@ -30,7 +31,7 @@ static int store(zc_txn *t, void *arg)
 		json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:[s],s:s,s:s,s:s,s:s,s:s}}", "url", p->url, "site", "x",
 				      "site_kind", p->kind,
 				      "jurisdiction", "33", "doc", "title", p->title, "docno", p->docno, "issuers", p->issuer,
-				      "written_date", p->date, "published_date", p->date, "type", p->type, "validity", "",
+				      "written_date", p->date, "published_date", s->published ? s->published[i] : p->date, "type", p->type, "validity", "",
 				      "body", p->body);
 		uint64_t id;
 		int is_new;
@@ -64,7 +65,7 @@ static char *decide(const page *pages, size_t n, const char *url)
 	assert_non_null(mkdtemp(dir));
 	zc_index *idx;
 	assert_int_equal(zc_index_open(dir, 0, &idx), 0);
-	store_ctx s = {pages, n};
+	store_ctx s = {pages, n, NULL};
 	assert_int_equal(zc_index_write(idx, store, &s), 0);
 	zc_select_stats st;
 	assert_int_equal(zc_select_finalize(idx, P, 0, NULL, &st), 0);
@@ -256,7 +257,7 @@ static void test_reuse(void **state)
 	assert_non_null(mkdtemp(dir));
 	zc_index *idx;
 	assert_int_equal(zc_index_open(dir, 0, &idx), 0);
-	store_ctx s = {pages, 2};
+	store_ctx s = {pages, 2, NULL};
 	assert_int_equal(zc_index_write(idx, store, &s), 0);
 	zc_select_stats st, again;
 	/* the first selection: one document, its copy a duplicate */
@@ -275,7 +276,7 @@ static void test_reuse(void **state)
 	assert_false(again.reused);
 	assert_int_equal(again.entries, st.entries);
 	/* a new page */
-	store_ctx s3 = {pages + 2, 1};
+	store_ctx s3 = {pages + 2, 1, NULL};
 	assert_int_equal(zc_index_write(idx, store, &s3), 0);
 	assert_int_equal(select_once(idx, P, 0, &st), 2);
 	assert_false(st.reused);
@@ -307,12 +308,78 @@ static void test_reuse(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* "url=code ..." of every page, stored in the order given by order[] */
+static char *codes_in_order(const page *pages, const char *const *published, const size_t *order, size_t n)
+{
+	static char out[1024];
+	char dir[] = "/tmp/zc-test-codes-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	zc_index *idx;
+	assert_int_equal(zc_index_open(dir, 0, &idx), 0);
+	for (size_t i = 0; i < n; i++) {
+		store_ctx s = {&pages[order[i]], 1, &published[order[i]]};
+		assert_int_equal(zc_index_write(idx, store, &s), 0);	/* one page id each, in this order */
+	}
+	zc_select_stats st;
+	assert_int_equal(zc_select_finalize(idx, P, 0, NULL, &st), 0);
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		get_ctx g = {pages[i].url, NULL};
+		zc_index_read(idx, get, &g);
+		assert_non_null(g.page);
+		json_int_t fc = json_integer_value(json_object_get(g.page, "file_code"));
+		char code[24] = "-";
+		if (!strcmp(json_string_value(json_object_get(g.page, "decision")), "included"))
+			snprintf(code, sizeof code, "%lld", (long long)fc);
+		len += (size_t)snprintf(out + len, sizeof out - len, "%s%s=%s", i ? " " : "", strrchr(pages[i].url, '/') + 1, code);
+		json_decref(g.page);
+	}
+	zc_index_close(&idx);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	return out;
+}
+
+#define BODY2 "一、工作目标\n组建儿科专科联盟，提升重大疾病救治能力。\n二、实施步骤\n分三个阶段推进，年底完成评估。"
+
+static void test_code_order(void **state)
+{
+	(void)state;
+	/* docs/DESIGN.md: written date, then published date, then number, then URL; copies on
+	   sites of one rank: the least URL is canonical */
+	const page pages[] = {
+		{"https://wsjkw.zj.gov.cn/a", "hc", "关于推进医联体建设的意见", "浙卫发〔2019〕3号", "浙江省卫生健康委员会", "2019-05-06",
+		 "意见", BODY},
+		{"https://wsjkw.zj.gov.cn/b", "hc", "关于医联体绩效考核的通知", "浙卫发〔2019〕9号", "浙江省卫生健康委员会", "2019-05-06",
+		 "通知", BODY},
+		{"https://wsjkw.zj.gov.cn/c", "hc", "关于医联体人才培养的通知", "浙卫发〔2019〕1号", "浙江省卫生健康委员会", "2019-05-06",
+		 "通知", BODY},
+		{"https://wsjkw.zj.gov.cn/d", "hc", "浙江省医疗集团管理办法", "浙卫发〔2018〕5号", "浙江省卫生健康委员会", "2018-01-01",
+		 "办法", BODY},
+		{"https://wsjkw.zj.gov.cn/f", "hc", "关于推进医联体建设的通知", "", "浙江省卫生健康委员会", "2020-01-01", "通知", BODY},
+		{"https://wsjkw.zj.gov.cn/e", "hc", "关于开展专科联盟建设的通知", "", "浙江省卫生健康委员会", "2020-01-01", "通知",
+		 BODY2},
+		/* a copy of d on a site of the same rank: d's URL is the lesser */
+		{"https://wsjkw.zj.gov.cn/x/d", "hc", "浙江省医疗集团管理办法", "浙卫发〔2018〕5号", "浙江省卫生健康委员会", "2018-01-01",
+		 "办法", BODY},
+	};
+	const char *const published[] = {"2019-05-20", "2019-05-10", "2019-05-20", "2018-01-01", "2020-01-01", "2020-01-01",
+					 "2018-01-01"};
+	const char *want = "a=4 b=2 c=3 d=1 f=6 e=5 d=-";
+	const size_t forward[] = {0, 1, 2, 3, 4, 5, 6}, backward[] = {6, 5, 4, 3, 2, 1, 0}, mixed[] = {4, 6, 1, 5, 0, 3, 2};
+	assert_string_equal(codes_in_order(pages, published, forward, 7), want);
+	assert_string_equal(codes_in_order(pages, published, backward, 7), want);
+	assert_string_equal(codes_in_order(pages, published, mixed, 7), want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_under_another_title), cmocka_unit_test(test_same_day_different_documents),
 		cmocka_unit_test(test_abolition_before_or_after), cmocka_unit_test(test_simhash), cmocka_unit_test(test_simhash_definition),
-		cmocka_unit_test(test_reuse),
+		cmocka_unit_test(test_reuse), cmocka_unit_test(test_code_order),
 	};
 	return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
