@@ -286,7 +286,8 @@ static int cmd_crawl(int argc, char **argv)
 		goto out;
 	}
 	if (zc_profile_load(profile_path, &profile, &err) != ZC_OK) {
-		fprintf(stderr, "zhengce crawl: bad profile: %s\n", err);
+		fprintf(stderr, "zhengce crawl: profile refused, nothing crawled: %s\n", err);
+		ret = EXIT_USAGE;
 		goto out;
 	}
 	if ((rc = zc_index_open(corpus, 0, &idx)) != ZC_OK) {
@@ -848,7 +849,8 @@ static int cmd_reselect(int argc, char **argv)
 		goto out;
 	}
 	if (zc_profile_load(ppath, &p, &err) != ZC_OK) {
-		fprintf(stderr, "zhengce reselect: bad profile: %s\n", err);
+		fprintf(stderr, "zhengce reselect: profile refused, nothing selected: %s\n", err);
+		ret = EXIT_USAGE;
 		goto out;
 	}
 	int rc = zc_index_open(corpus, 0, &idx);

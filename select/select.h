@@ -18,7 +18,10 @@
 
 typedef struct zc_profile zc_profile;
 
-/* Loads a profile file; on error *err names the file and the problem (free() it). */
+/* Loads a profile file (docs/PROFILE.md), strictly: an unknown field, a date that is not a
+   day written YYYY-MM-DD, a reversed range, an empty list, a type outside ZC_PROFILE_TYPES or
+   a file that is not UTF-8 (a UTF-8 byte order mark is fine) is ZC_EPARSE, and *err (free()
+   it) names the file, the field and what to do. */
 int zc_profile_load(const char *path, zc_profile **out, char **err);
 void zc_profile_free(zc_profile **p);
 const char *zc_profile_name(const zc_profile *p);
@@ -26,6 +29,10 @@ const char *zc_profile_path(const zc_profile *p);
 /* The profile as compact JSON with its keys sorted (what a selection records of its profile);
    NULL when there was no memory to write it. */
 const char *zc_profile_canonical(const zc_profile *p);
+/* SHA-256 of the canonical JSON, 64 hex digits: the profile's fingerprint in exports and reports. */
+const char *zc_profile_hash(const zc_profile *p);
+/* The document types a profile's "types" may name (NULL-terminated). */
+extern const char *const ZC_PROFILE_TYPES[];
 /* The topic keywords (entries, matching) and the keywords sent to search engines. */
 const char *const *zc_profile_topic(const zc_profile *p, size_t *n);
 const char *const *zc_profile_search(const zc_profile *p, size_t *n);
