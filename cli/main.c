@@ -313,6 +313,10 @@ static int cmd_crawl(int argc, char **argv)
 		zc_progress prog = {.on = progress};
 		int src = zc_index_merge_pairs(idx, &prog);
 		if (src == ZC_OK) {
+			step = "recording the search keywords";
+			src = zc_select_note_search(idx, profile);
+		}
+		if (src == ZC_OK) {
 			step = "selection";
 			src = zc_select_finalize(idx, profile, 0, &prog, &st);
 		}
@@ -829,18 +833,96 @@ static int cmd_why(int argc, char **argv)
 
 /* ---- reselect -------------------------------------------------------------------------------- */
 
+static const char RESELECT_HELP[] =
+	"usage: zhengce reselect [--corpus DIR] [--profile FILE] [--dry-run] [--diff FILE]\n"
+	"\n"
+	"Applies a profile to the stored documents without crawling.  File codes of documents that\n"
+	"stay included never change; newly included ones get the next free codes.  Prints the\n"
+	"selection's counts and how many documents and entries enter and leave it.\n"
+	"\n"
+	"  --dry-run     decide, publish nothing: list each document and entry that would enter or\n"
+	"                leave, with its code, title and reason\n"
+	"  --diff FILE   write that list as CSV (change, kind, code, title, reason, evidence, url)\n"
+	"\n"
+	"Documents that only the profile's new search_keywords would find need a crawl: reselect\n"
+	"says so when the last crawl searched for other words.\n";
+
+static void csv_cell(FILE *f, const char *s, int last)
+{
+	fputc('"', f);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	fputs(last ? "\"\r\n" : "\",", f);
+}
+
+/* the changes as CSV (UTF-8 with a byte order mark, for Excel: docs/CSV.md) */
+static int write_diff(const char *path, json_t *changes)
+{
+	char *part = part_name(path);
+	FILE *f = fopen(part, "wb");
+	int rc = f ? ZC_OK : zc_write_error(errno);
+	if (f) {
+		static const char *const cols[] = {"change", "kind", "code", "title", "reason", "evidence", "url"};
+		fputs("\xEF\xBB\xBF", f);
+		for (int c = 0; c < 7; c++)
+			csv_cell(f, cols[c], c == 6);
+		size_t i;
+		json_t *ch;
+		json_array_foreach(changes, i, ch)
+			for (int c = 0; c < 7; c++)
+				csv_cell(f, jstr(ch, cols[c]), c == 6);
+		if (ferror(f))
+			rc = zc_write_error(errno);
+	}
+	rc = part_finish("reselect", f, part, path, rc);
+	free(part);
+	return rc;
+}
+
+static void print_changes(json_t *changes, int list)
+{
+	size_t n[2][2] = {{0, 0}, {0, 0}}, i;	/* [document, entry][enters, leaves] */
+	json_t *ch;
+	json_array_foreach(changes, i, ch) {
+		int entry = !strcmp(jstr(ch, "kind"), "entry"), leaves = !strcmp(jstr(ch, "change"), "leaves");
+		n[entry][leaves]++;
+		if (list)
+			printf("%-6s  %-8s  %-12s  %s  (%s%s%s)\n", jstr(ch, "change"), jstr(ch, "kind"), jstr(ch, "code"),
+			       jstr(ch, "title"), jstr(ch, "reason"), *jstr(ch, "evidence") ? ": " : "", jstr(ch, "evidence"));
+	}
+	printf("changes: %zu documents enter, %zu leave; %zu entries enter, %zu leave\n", n[0][0], n[0][1], n[1][0], n[1][1]);
+}
+
 static int cmd_reselect(int argc, char **argv)
 {
-	const char *corpus = NULL, *popt = NULL;
-	const cli_opt opts[] = {{"corpus", &corpus}, {"profile", &popt}};
-	int r = simple_options("reselect", "usage: zhengce reselect [--corpus DIR] [--profile FILE]\n\nApplies a profile to the stored documents without crawling.  File codes of documents\n"
-			       "that stay included never change; newly included ones get the next free codes.\n", argc, argv, opts, 2);
-	if (r >= 0)
-		return r;
+	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"profile", 1, 0, 'P'}, {"dry-run", 0, 0, 'n'},
+					     {"diff", 1, 0, 'd'}, {"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'},
+					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *corpus = NULL, *popt = NULL, *diff = NULL;
+	int dry = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': corpus = optarg; break;
+		case 'P': popt = optarg; break;
+		case 'n': dry = 1; break;
+		case 'd': diff = optarg; break;
+		case 'p': progress_opt = 1; break;
+		case 'q': progress_opt = 0; break;
+		case 'h': fputs(RESELECT_HELP, stdout); return 0;
+		default: return usage_error("reselect", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return usage_error("reselect", "unexpected argument %s", argv[optind]);
 	corpus = corpus_dir(corpus);
-	char *ppath = data_file(popt, "ZHENGCE_PROFILE", "profiles/reference.json"), *err = NULL;
+	char *ppath = data_file(popt, "ZHENGCE_PROFILE", "profiles/reference.json"), *err = NULL, *missing = NULL;
 	zc_profile *p = NULL;
 	zc_index *idx = NULL;
+	json_t *changes = NULL;
 	int lockfd = -1, ret = 1;
 	long holder;
 	if (zc_index_lock_crawl(corpus, &lockfd, &holder) == ZC_ELOCKED) {
@@ -860,20 +942,30 @@ static int cmd_reselect(int argc, char **argv)
 	}
 	zc_select_stats st;
 	zc_progress prog = {.on = progress_wanted(0)};
-	rc = zc_select_finalize(idx, p, ZC_SELECT_FORCE, &prog, &st);
+	rc = zc_select_run(idx, p, ZC_SELECT_FORCE | ZC_SELECT_CHANGES | (dry ? ZC_SELECT_DRY_RUN : 0), &prog, &st, &changes);
 	if (rc != ZC_OK) {
 		fprintf(stderr, "zhengce reselect: %s\n", zc_strerror(rc));
 		goto out;
 	}
 	printf("profile: %s\n", zc_profile_name(p));
+	if (dry)
+		printf("dry run: nothing published; the selection would be:\n");
 	print_selection(&st, stdout);
+	print_changes(changes, dry);
+	if ((missing = zc_select_unsearched(idx, p)))
+		fprintf(stderr, "zhengce reselect: the last crawl did not search for %s (search_keywords); only a crawl finds "
+				"the documents those words would: run 'zhengce crawl --profile %s'\n", missing, ppath);
+	if (diff && write_diff(diff, changes) != ZC_OK)
+		goto out;
 	ret = 0;
 out:
+	json_decref(changes);
 	zc_index_close(&idx);
 	zc_profile_free(&p);
 	zc_index_unlock_crawl(&lockfd);
 	free(ppath);
 	free(err);
+	free(missing);
 	return ret;
 }
 

@@ -287,7 +287,12 @@ typedef struct fin {
 	/* the state when the transaction began: one run again (the map grew) starts from it */
 	zc_select_stats mark;
 	size_t mark_nnc, mark_nho;
+	unsigned flags;		/* ZC_SELECT_DRY_RUN, ZC_SELECT_CHANGES */
+	json_t *changes;	/* what enters and leaves the selection (ZC_SELECT_CHANGES) */
 } fin;
+
+/* final_txn's result for a dry run: everything decided, the transaction aborted */
+#define DRY_RUN_DONE 1
 
 static int reason_index(const char *r)
 {
@@ -714,6 +719,111 @@ static void show(fin *f, int step, uint64_t id)
 			 (unsigned long long)id, (unsigned long long)f->max);
 }
 
+/* a document's or an entry's way into or out of the selection */
+static void change(fin *f, const char *kind, const char *how, const char *code, json_t *page, const char *reason,
+		   const char *evidence)
+{
+	json_t *doc = json_object_get(page, "doc");
+	json_array_append_new(f->changes, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "change", how, "kind", kind, "code", code,
+						    "title", str(doc, "title"), "reason", reason, "evidence", evidence,
+						    "url", str(page, "url")));
+}
+
+static int included(json_t *dec)
+{
+	return dec && !strcmp(str(dec, "decision"), "included");
+}
+
+static char *doc_code(json_t *dec)
+{
+	json_int_t fc = json_integer_value(json_object_get(dec, "file_code"));
+	return fc ? zc_asprintf("%s-%lld", str(dec, "jurisdiction"), (long long)fc) : zc_strdup("");
+}
+
+/* the documents whose decision the new generation changes between included and excluded; their
+   page ids (as text) and changes in *moved */
+static int changed_documents(zc_txn *t, fin *f, json_t *moved)
+{
+	for (uint64_t id = 1; id <= f->max; id++) {
+		json_t *was = NULL, *is = NULL, *page = NULL;
+		zc_tx_stage(t, 0);
+		if (zc_tx_decision_get_if(t, id, "decision", "included", &was) != ZC_OK)
+			was = NULL;
+		zc_tx_stage(t, 1);
+		if (zc_tx_decision_get_if(t, id, "decision", "included", &is) != ZC_OK)
+			is = NULL;
+		if (included(was) != included(is) && zc_tx_page_record(t, id, &page) == ZC_OK) {
+			char key[24];
+			snprintf(key, sizeof key, "%llu", (unsigned long long)id);
+			if (included(is)) {
+				char *code = doc_code(is);
+				change(f, "document", "enters", code, page, "included", str(is, "evidence"));
+				json_object_set_new(moved, key, json_string("enters"));
+				free(code);
+			} else {
+				json_t *nd = decision_of(t, id);
+				char *code = doc_code(was);
+				change(f, "document", "leaves", code, page, str(nd, "reason"), str(nd, "evidence"));
+				json_object_set_new(moved, key, json_string("leaves"));
+				free(code);
+				json_decref(nd);
+			}
+		}
+		json_decref(was);
+		json_decref(is);
+		json_decref(page);
+		if (id % TRIM_PAGES == 0)
+			zc_index_trim(f->idx);
+	}
+	return ZC_OK;
+}
+
+static int entry_seen(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	json_t *ent = zc_record_parse(v, vl);
+	char *code = zc_strndup(k, kl);
+	json_object_set_new(arg, code, json_integer(json_integer_value(json_object_get(ent, "page"))));
+	free(code);
+	json_decref(ent);
+	return 0;
+}
+
+static void entry_change(zc_txn *t, fin *f, json_t *moved, const char *code, json_int_t page_id, const char *how)
+{
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)page_id);
+	const char *doc = json_string_value(json_object_get(moved, key));
+	json_t *page = NULL;
+	if (zc_tx_page_record(t, (uint64_t)page_id, &page) != ZC_OK)
+		page = json_object();
+	int enters = !strcmp(how, "enters");
+	change(f, "entry", how, code, page, doc ? (enters ? "its document enters" : "its document leaves")
+					     : (enters ? "its unit mentions a topic keyword" : "its unit mentions no topic keyword"), "");
+	json_decref(page);
+}
+
+/* entries: the published generation's codes against the new one's */
+static int changed_entries(zc_txn *t, fin *f, json_t *moved)
+{
+	json_t *live = json_object(), *next = json_object();
+	zc_tx_stage(t, 0);
+	int rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_seen, live);
+	zc_tx_stage(t, 1);
+	if (rc == ZC_OK)
+		rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_seen, next);
+	const char *code;
+	json_t *v;
+	json_object_foreach(next, code, v)
+		if (!json_object_get(live, code))
+			entry_change(t, f, moved, code, json_integer_value(v), "enters");
+	json_object_foreach(live, code, v)
+		if (!json_object_get(next, code))
+			entry_change(t, f, moved, code, json_integer_value(v), "leaves");
+	json_decref(live);
+	json_decref(next);
+	return rc;
+}
+
 /* pass 4, file codes for documents included for the first time, then pass 5 and the switch to
    the new generation: one transaction, whose size grows with the included documents only */
 static int final_txn(zc_txn *t, void *arg)
@@ -765,6 +875,16 @@ static int final_txn(zc_txn *t, void *arg)
 			show(f, 4, id);
 		}
 	}
+	if (rc == ZC_OK && (f->flags & ZC_SELECT_CHANGES)) {
+		json_t *moved = json_object();
+		json_array_clear(f->changes);
+		rc = changed_documents(t, f, moved);
+		if (rc == ZC_OK)
+			rc = changed_entries(t, f, moved);
+		json_decref(moved);
+	}
+	if (rc == ZC_OK && (f->flags & ZC_SELECT_DRY_RUN))
+		return DRY_RUN_DONE;	/* nothing of it published: no code given, no meta written */
 	char *from = rc == ZC_OK ? made_from(f->p, f->rev) : NULL;
 	if (rc == ZC_OK)
 		rc = from ? zc_tx_meta_put(t, "selection_of", from) : zc_tx_del(t, ZC_T_META, "selection_of", strlen("selection_of"));
@@ -791,7 +911,20 @@ static int run(fin *f, zc_txn_fn fn)
 int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_progress *prog,
 		       zc_select_stats *st)
 {
-	fin f = {.idx = idx, .p = p, .st = st, .prog = prog};
+	return zc_select_run(idx, p, flags & ~(unsigned)(ZC_SELECT_DRY_RUN | ZC_SELECT_CHANGES), prog, st, NULL);
+}
+
+int zc_select_run(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_progress *prog, zc_select_stats *st,
+		  json_t **changes)
+{
+	fin f = {.idx = idx, .p = p, .st = st, .prog = prog, .flags = flags};
+	if (changes)
+		*changes = NULL;
+	if (flags & (ZC_SELECT_DRY_RUN | ZC_SELECT_CHANGES)) {
+		flags |= ZC_SELECT_FORCE;
+		f.flags |= ZC_SELECT_CHANGES;
+		f.changes = json_array();
+	}
 	memset(st, 0, sizeof *st);
 	if (!(flags & ZC_SELECT_FORCE)) {
 		reuse r = {p, st};
@@ -811,8 +944,13 @@ int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struc
 		if (f.nnc)
 			qsort(f.nc, f.nnc, sizeof *f.nc, cmp_newcode);
 		rc = run(&f, final_txn);
+		if (rc == DRY_RUN_DONE)
+			rc = ZC_OK;
 	}
 	zc_progress_end(prog);
+	if (rc == ZC_OK && changes)
+		*changes = json_incref(f.changes);
+	json_decref(f.changes);
 	for (size_t k = 0; k < f.nnc; k++) {
 		free(f.nc[k].url);
 		free(f.nc[k].docno);
@@ -821,4 +959,61 @@ int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struc
 	free(f.nc_byid);
 	free(f.ho);
 	return rc;
+}
+
+/* --- the keywords the last complete crawl searched for (meta "search_keywords") ------------ */
+
+static int note_txn(zc_txn *t, void *arg)
+{
+	size_t n;
+	const char *const *kw = zc_profile_search(arg, &n);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(kw[i]));
+	int rc = zc_tx_put_json(t, ZC_T_META, "search_keywords", a);
+	json_decref(a);
+	return rc;
+}
+
+int zc_select_note_search(zc_index *idx, const zc_profile *p)
+{
+	return zc_index_write(idx, note_txn, (void *)p);
+}
+
+typedef struct unsearched {
+	const zc_profile *p;
+	zc_buf words;
+} unsearched;
+
+static int unsearched_txn(zc_txn *t, void *arg)
+{
+	unsearched *u = arg;
+	json_t *done = NULL;
+	if (zc_tx_get_json(t, ZC_T_META, "search_keywords", &done) != ZC_OK || !json_is_array(done)) {
+		json_decref(done);
+		return ZC_OK;	/* a corpus crawled before zhengce kept them: nothing to say */
+	}
+	size_t n;
+	const char *const *kw = zc_profile_search(u->p, &n);
+	for (size_t i = 0; i < n; i++) {
+		int found = 0;
+		for (size_t k = 0; k < json_array_size(done) && !found; k++)
+			found = !strcmp(kw[i], json_string_value(json_array_get(done, k)) ? json_string_value(json_array_get(done, k)) : "");
+		if (!found)
+			zc_buf_printf(&u->words, "%s%s", u->words.len ? "、" : "", kw[i]);
+	}
+	json_decref(done);
+	return ZC_OK;
+}
+
+char *zc_select_unsearched(zc_index *idx, const zc_profile *p)
+{
+	unsearched u = {p, {0}};
+	zc_buf_init(&u.words, ZC_BUF_UNLIMITED);
+	zc_index_read(idx, unsearched_txn, &u);
+	if (!u.words.len) {
+		zc_buf_free(&u.words);
+		return NULL;
+	}
+	return zc_buf_take(&u.words);
 }

@@ -74,9 +74,27 @@ extern const char *const ZC_REASONS[9];
  * counted, with st->reused set: a cron re-crawl that found nothing new does no selection.
  * ZC_SELECT_FORCE selects again all the same.  prog (may be NULL) shows the steps and pages.
  */
-enum { ZC_SELECT_FORCE = 1 };
+enum { ZC_SELECT_FORCE = 1, ZC_SELECT_DRY_RUN = 2, ZC_SELECT_CHANGES = 4 };
 int zc_select_finalize(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_progress *prog,
 		       zc_select_stats *st);
+/*
+ * The same, and with ZC_SELECT_CHANGES (or ZC_SELECT_DRY_RUN, which implies it and FORCE)
+ * *changes (json_decref() it) lists what the new selection changes against the published one:
+ * [{"change": "enters"|"leaves", "kind": "document"|"entry", "code", "title", "reason",
+ *   "evidence", "url"}], documents in page order, then entries.  A document's code is the one it
+ * has or would get (leaving, the one it keeps); its reason is the new decision's.
+ * ZC_SELECT_DRY_RUN decides everything in the corpus's unpublished generation (which every
+ * selection starts by emptying) and publishes nothing: no file code is given, no meta written,
+ * what readers see is as it was.
+ */
+int zc_select_run(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_progress *prog, zc_select_stats *st,
+		  json_t **changes);
+/* A complete crawl searched for p's search_keywords (meta "search_keywords"). */
+int zc_select_note_search(zc_index *idx, const zc_profile *p);
+/* p's search keywords the last complete crawl did not search for, joined by 、 (free() it), or
+   NULL when there is none (or the corpus does not say): reselect selects among stored pages
+   only, and documents found by those words need a crawl. */
+char *zc_select_unsearched(zc_index *idx, const zc_profile *p);
 /* What the published selection counted; ZC_ENOTFOUND when none was ever published. */
 int zc_select_published(zc_index *idx, zc_select_stats *st);
 

@@ -66,6 +66,40 @@ def xlsx_rows(z):
     return rows
 
 
+def published(run):
+    """what readers see: the documents' codes by URL, the entries' codes and the whole exports"""
+    ex = run("export", "--all", "--format", "jsonl").stdout
+    en = run("entries", "--format", "jsonl").stdout
+    docs = {x["url"]: x["code"] for x in map(json.loads, ex.splitlines()) if x["decision"] == "included"}
+    return docs, {json.loads(l)["code"] for l in en.splitlines()}, ex + en
+
+
+def dry_then_real(run, work, args, what):
+    """reselect --dry-run --diff, then reselect: the dry run publishes nothing, and its list is
+    exactly what the real one changes (documents by code and URL, entries by code)"""
+    import csv
+    docs0, ents0, all0 = published(run)
+    dr = run("reselect", *args, "--dry-run", "--diff", work + "/diff.csv")
+    docs1, ents1, all1 = published(run)
+    check(dr.returncode == 0 and all1 == all0, "%s, --dry-run: exit %d, nothing published (exports as they were)" % (what, dr.returncode))
+    with open(work + "/diff.csv", encoding="utf-8-sig", newline="") as f:
+        listed = list(csv.DictReader(f))
+    dry = {(c["change"], c["kind"], c["code"], c["url"] if c["kind"] == "document" else "") for c in listed}
+    rs = run("reselect", *args)
+    docs2, ents2, _ = published(run)
+    real = {("leaves", "document", docs0[u], u) for u in set(docs0) - set(docs2)} | \
+        {("enters", "document", docs2[u], u) for u in set(docs2) - set(docs0)} | \
+        {("leaves", "entry", e, "") for e in ents0 - ents2} | {("enters", "entry", e, "") for e in ents2 - ents0}
+    summary = [l for l in dr.stdout.splitlines() if l.startswith("changes:")]
+    check(real and dry == real and len(listed) == len(real) and summary and summary[0] in rs.stdout and
+          all(c["title"] and c["reason"] for c in listed),
+          "%s: --dry-run lists %d changes (%s), each with code, title and reason; the reselect after it changes exactly "
+          "those and prints the same summary" % (what, len(listed), (summary or ["?"])[0]))
+    listed_lines = [l for l in dr.stdout.splitlines() if l.startswith(("enters ", "leaves "))]
+    check(len(listed_lines) == len(listed), "%s: --dry-run prints the %d changes too" % (what, len(listed)))
+    return rs
+
+
 def main():
     zc, work = sys.argv[1], sys.argv[2]
     if os.path.exists(work):
@@ -107,8 +141,17 @@ def main():
 
     stay = [t for t in inc if on_topic(t)]
     codes = {x["url"]: x["code"] for x in (json.loads(l) for l in open(work + "/all.jsonl")) if x["decision"] == "included"}
-    rs = run("reselect", "--profile", work + "/narrow.json")
+    rs = dry_then_real(run, work, ["--profile", work + "/narrow.json"], "the narrower profile")
     check(rs.returncode == 0, "reselect with a narrower profile: " + rs.stdout.strip().splitlines()[-1] if rs.stdout else rs.stderr)
+    check("did not search for" not in rs.stderr, "the narrower profile's search keywords are the crawl's: no crawl asked for")
+    more = dict(prof)
+    more["search_keywords"] = prof["search_keywords"] + ["协作"]
+    json.dump(more, open(work + "/more.json", "w"), ensure_ascii=False)
+    for args in (["--dry-run"], []):
+        r = run("reselect", "--profile", work + "/more.json", *args)
+        check(r.returncode == 0 and "the last crawl did not search for 协作" in r.stderr and "run 'zhengce crawl" in r.stderr,
+              "reselect%s with a new search keyword says a crawl is needed: %s" % ("".join(" " + a for a in args), r.stderr.strip()[:110]))
+    run("reselect", "--profile", work + "/narrow.json")
     st = json.loads(run("stats", "--format", "json").stdout)
     check(st["documents"] == len(stay) < 609,
           "narrower profile: %d documents, as computed from truth.jsonl (%d drop out)" % (st["documents"], 609 - len(stay)))
@@ -145,7 +188,7 @@ def main():
             bad.append((i, st["documents"], st["entries"], len(urls), ok))
     check(not bad and mid >= 3, "reselect killed 12 times: %d mid-way left the narrower selection whole, %d had "
           "finished (the new one whole), %d a mix or a failed check %s" % (mid, done, len(bad), bad[:3]))
-    rs = run("reselect")
+    rs = dry_then_real(run, work, [], "the reference profile again")
     st = json.loads(run("stats", "--format", "json").stdout)
     rows = [json.loads(l) for l in run("export", "--format", "jsonl").stdout.splitlines()]
     check(st["documents"] == 609 and all(codes[x["url"]] == x["code"] for x in rows),
