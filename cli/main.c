@@ -595,10 +595,10 @@ static int part_finish(const char *cmd, FILE *f, const char *part, const char *o
 }
 
 static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const zc_query *flt,
-			 int progress)
+			 int progress, json_t *about)
 {
 	ent_ctx x = {NULL, flt, NULL, ZC_OK, 0, {.on = progress}};
-	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, &x.e);
+	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, about, &x.e);
 	if (rc != ZC_OK)
 		return rc;
 	rc = zc_index_read(idx, entries_txn, &x);
@@ -684,12 +684,13 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	}
 	int rc;
 	int progress = !is_query && progress_wanted(!out);
+	json_t *about = zc_select_profile_record(idx);	/* every row names the selection's profile */
 	if (is_entries) {
-		rc = entries_write(idx, f, part, fmt, bom, &x.f, progress);
+		rc = entries_write(idx, f, part, fmt, bom, &x.f, progress, about);
 	} else if (fmt == ZC_FMT_TABLE) {
 		rc = table_write(idx, f, &x.f);
 	} else {
-		rc = zc_export_begin(f, part, fmt, "documents", x.f.which != ZC_Q_INCLUDED, bom, &x.e);
+		rc = zc_export_begin(f, part, fmt, "documents", x.f.which != ZC_Q_INCLUDED, bom, about, &x.e);
 		if (rc == ZC_OK) {
 			x.prog.on = progress;
 			rc = zc_index_query(idx, &x.f, export_one, &x);
@@ -706,6 +707,7 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	else if (rc != ZC_OK)
 		fprintf(stderr, "zhengce %s: %s\n", cmd, zc_strerror(rc));
 	free(part);
+	json_decref(about);
 	zc_index_close(&idx);
 	return rc != ZC_OK;
 }
@@ -1199,6 +1201,9 @@ static int cmd_report(int argc, char **argv)
 		return 1;
 	count_ctx c = {zc_stats_new(), NULL, NULL};
 	int rc = zc_index_read(idx, count_txn, &c);
+	json_t *about = zc_select_profile_record(idx);
+	if (!about)	/* a selection made before zhengce recorded its profile: the name alone */
+		about = json_pack("{s:s}", "name", c.profile ? c.profile : "");
 	zc_index_close(&idx);
 	char *part = part_name(out);
 	FILE *f;
@@ -1208,11 +1213,12 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "zhengce report: cannot write %s: %s\n", out, strerror(errno));
 		rc = ZC_EIO;
 	} else {
-		rc = part_finish("report", f, part, out, zc_report_write(f, c.s, c.profile, c.crawled));
+		rc = part_finish("report", f, part, out, zc_report_write(f, c.s, about, c.crawled));
 	}
 	free(part);
 	free(c.profile);
 	free(c.crawled);
+	json_decref(about);
 	zc_stats_free(&c.s);
 	if (rc != ZC_OK)
 		return 1;

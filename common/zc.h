@@ -21,7 +21,7 @@
 
 /* A crawl reuses a selection only if the same version made it (select/finalize.c): a change to
    the criteria, dedup, codes or entries comes with a new version. */
-#define ZC_VERSION "0.1.0"
+#define ZC_VERSION "0.2.0"
 
 enum zc_err {
 	ZC_OK = 0,

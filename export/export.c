@@ -24,12 +24,15 @@ struct zc_exporter {
 	lxw_format *bold;
 	int row;
 	zc_buf line;
+	json_t *about;		/* the selection's profile record, or NULL */
 };
 
 static const char *const DOC_COLS[] = {"code", "jurisdiction", "province", "title", "docno", "issuers",
 				       "written_date", "published_date", "year", "type", "validity",
 				       "entries", "url", "sources"};
 static const char *const EXCL_COLS[] = {"decision", "reason", "evidence", "canonical_url"};
+/* what every row says of the selection it belongs to (docs/CSV.md) */
+static const char *const ABOUT_COLS[] = {"profile", "profile_sha256", "zhengce"};
 static const char *const ENTRY_COLS[] = {"code", "doc_code", "jurisdiction", "province", "year", "title",
 					 "section", "item", "text", "url"};
 #define N(a) (sizeof a / sizeof a[0])
@@ -168,19 +171,31 @@ static void columns(const zc_exporter *e, const char *const **cols, size_t *n, s
 	}
 }
 
+static void add_about(const zc_exporter *e, json_t *r)
+{
+	if (!e->about)
+		return;
+	json_object_set_new(r, "profile", json_string(str(e->about, "name")));
+	json_object_set_new(r, "profile_sha256", json_string(str(e->about, "sha256")));
+	json_object_set_new(r, "zhengce", json_string(str(e->about, "zhengce")));
+}
+
 static int write_row(zc_exporter *e, json_t *r, int header)
 {
 	const char *const *cols;
 	size_t n, nx;
 	columns(e, &cols, &n, &nx);
+	if (r)
+		add_about(e, r);
+	size_t na = e->about ? N(ABOUT_COLS) : 0;
 	if (e->fmt == ZC_FMT_JSONL) {
 		char *s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		int ok = fputs(s, e->out) >= 0 && fputc('\n', e->out) != EOF;
 		free(s);
 		return ok ? ZC_OK : zc_write_error(errno);
 	}
-	for (size_t i = 0; i < n + nx; i++) {
-		const char *col = i < n ? cols[i] : EXCL_COLS[i - n];
+	for (size_t i = 0; i < n + nx + na; i++) {
+		const char *col = i < n ? cols[i] : i < n + nx ? EXCL_COLS[i - n] : ABOUT_COLS[i - n - nx];
 		char *v = header ? zc_strdup(col) : cell_text(json_object_get(r, col));
 		if (e->fmt == ZC_FMT_XLSX) {
 			if (!header && (!strcmp(col, "year") || !strcmp(col, "entries") || !strcmp(col, "section") ||
@@ -206,10 +221,11 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 }
 
 int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, int excluded,
-		    int bom, zc_exporter **pe)
+		    int bom, json_t *about, zc_exporter **pe)
 {
 	zc_exporter *e = zc_calloc(1, sizeof *e);
 	*pe = NULL;
+	e->about = json_incref(about);
 	e->out = out;
 	e->fmt = fmt;
 	e->excluded = excluded;
@@ -217,6 +233,7 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 	zc_buf_init(&e->line, ZC_BUF_UNLIMITED);
 	if (fmt == ZC_FMT_XLSX) {
 		if (!path) {
+			json_decref(e->about);
 			free(e);
 			return ZC_EUSAGE;
 		}
@@ -225,6 +242,7 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 		lxw_workbook_options o = {.constant_memory = LXW_TRUE};
 		e->wb = workbook_new_opt(path, &o);
 		if (!e->wb) {
+			json_decref(e->about);
 			free(e);
 			return ZC_EIO;
 		}
@@ -237,6 +255,7 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 			fputs("\xEF\xBB\xBF", out);
 		write_row(e, NULL, 1);
 	} else if (fmt != ZC_FMT_JSONL) {
+		json_decref(e->about);
 		free(e);
 		return ZC_EUSAGE;
 	}
@@ -266,11 +285,22 @@ int zc_export_end(zc_exporter **pe)
 	int rc = ZC_OK;
 	if (!e)
 		return ZC_OK;
+	if (e->wb && e->about) {
+		/* the profile in full, the criteria in words, on a sheet of its own */
+		static const char *const rows[][2] = {{"profile", "name"}, {"profile_sha256", "sha256"},
+						      {"zhengce", "zhengce"}, {"criteria", "criteria"}};
+		lxw_worksheet *ws = workbook_add_worksheet(e->wb, "profile");
+		for (lxw_row_t r = 0; ws && r < 4; r++) {
+			worksheet_write_string(ws, r, 0, rows[r][0], e->bold);
+			worksheet_write_string(ws, r, 1, str(e->about, rows[r][1]), NULL);
+		}
+	}
 	if (e->wb && workbook_close(e->wb) != LXW_NO_ERROR)
 		rc = zc_write_error(errno);
 	if (e->out && fflush(e->out) != 0)
 		rc = zc_write_error(errno);
 	zc_buf_free(&e->line);
+	json_decref(e->about);
 	free(e);
 	*pe = NULL;
 	return rc;

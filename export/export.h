@@ -24,9 +24,13 @@ enum zc_format { ZC_FMT_CSV, ZC_FMT_JSONL, ZC_FMT_XLSX, ZC_FMT_TABLE, ZC_FMT_JSO
 int zc_format_parse(const char *s, enum zc_format *f);
 
 typedef struct zc_exporter zc_exporter;
-/* kind: "documents" or "entries".  For XLSX, path names the file (stdout is not possible). */
+/* kind: "documents" or "entries".  For XLSX, path names the file (stdout is not possible).
+   about (may be NULL) is the selection's profile record (select.h zc_select_profile_record):
+   every row then ends with its name, SHA-256 and the zhengce version that selected, and an
+   XLSX file has a sheet "profile" with those and the criteria in words; the exporter keeps its
+   own reference. */
 int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, int excluded,
-		    int bom, zc_exporter **e);
+		    int bom, json_t *about, zc_exporter **e);
 int zc_export_doc(zc_exporter *e, json_t *page);
 int zc_export_entry(zc_exporter *e, json_t *entry, json_t *page);
 int zc_export_end(zc_exporter **e);
@@ -46,7 +50,8 @@ int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format 
 json_t *zc_stats_json(const zc_stats *s);
 void zc_stats_free(zc_stats **s);
 
-/* The HTML report: Figures 1-3 as SVG with their tables, the profile, crawl date, exclusions. */
-int zc_report_write(FILE *f, const zc_stats *s, const char *profile, const char *crawled);
+/* The HTML report: Figures 1-3 as SVG with their tables, the profile (a profile record: name,
+   sha256, criteria in words, zhengce version; or {"name"} alone), crawl date, exclusions. */
+int zc_report_write(FILE *f, const zc_stats *s, json_t *profile, const char *crawled);
 
 #endif

@@ -76,7 +76,7 @@ static int region_of(const char *code)
 	return 2;
 }
 
-int zc_report_write(FILE *f, const zc_stats *s, const char *profile, const char *crawled)
+int zc_report_write(FILE *f, const zc_stats *s, json_t *profile, const char *crawled)
 {
 	json_t *j = zc_stats_json(s);
 	json_t *naty = json_object_get(j, "national_by_year"), *byp = json_object_get(j, "by_province");
@@ -108,7 +108,19 @@ int zc_report_write(FILE *f, const zc_stats *s, const char *profile, const char 
 	      "</style></head><body>\n",
 	      f);
 	fprintf(f, "<h1>政策文件语料 · Policy corpus report</h1>\n<p class=\"meta\">Profile: ");
-	esc(f, profile ? profile : "");
+	const char *pname = json_string_value(json_object_get(profile, "name"));
+	const char *psha = json_string_value(json_object_get(profile, "sha256"));
+	const char *pwords = json_string_value(json_object_get(profile, "criteria"));
+	const char *pver = json_string_value(json_object_get(profile, "zhengce"));
+	esc(f, pname ? pname : "");
+	if (psha) {
+		fprintf(f, " (SHA-256 <code>");
+		esc(f, psha);
+		fprintf(f, "</code>, selected by zhengce ");
+		esc(f, pver ? pver : "");
+		fprintf(f, ")<br>Criteria: ");
+		esc(f, pwords ? pwords : "");
+	}
 	fprintf(f, "<br>Crawled: ");
 	esc(f, crawled ? crawled : "");
 	fprintf(f, "<br>%ld documents (national %ld, provincial %ld), %ld entries; dated %s to %s</p>\n",

@@ -868,6 +868,14 @@ static int final_txn(zc_txn *t, void *arg)
 		qsort(f->nc_byid, f->nnc_byid, sizeof *f->nc_byid, cmp_newcode_id);
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "profile", zc_profile_name(f->p));
+	if (rc == ZC_OK) {
+		char *words = zc_profile_describe(f->p);
+		json_t *rec = json_pack("{s:s,s:s,s:s,s:s}", "name", zc_profile_name(f->p), "sha256", zc_profile_hash(f->p),
+					"criteria", words, "zhengce", ZC_VERSION);
+		rc = rec ? zc_tx_put_json(t, ZC_T_META, "profile_record", rec) : ZC_EPARSE;
+		json_decref(rec);
+		free(words);
+	}
 	for (uint64_t id = 1; id <= f->max && rc == ZC_OK; id++) {
 		rc = pass5(t, f, id);
 		if (id % TRIM_PAGES == 0) {
@@ -1016,4 +1024,21 @@ char *zc_select_unsearched(zc_index *idx, const zc_profile *p)
 		return NULL;
 	}
 	return zc_buf_take(&u.words);
+}
+
+static int record_txn(zc_txn *t, void *arg)
+{
+	json_t **rec = arg;
+	if (zc_tx_get_json(t, ZC_T_META, "profile_record", rec) != ZC_OK || !json_is_object(*rec)) {
+		json_decref(*rec);
+		*rec = NULL;
+	}
+	return ZC_OK;
+}
+
+json_t *zc_select_profile_record(zc_index *idx)
+{
+	json_t *rec = NULL;
+	zc_index_read(idx, record_txn, &rec);
+	return rec;
 }

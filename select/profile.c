@@ -462,6 +462,36 @@ const char *const *zc_profile_search(const zc_profile *p, size_t *n)
 	return (const char *const *)p->search;
 }
 
+static void join(zc_buf *b, char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		zc_buf_printf(b, "%s%s", i ? "、" : "", v[i]);
+}
+
+char *zc_profile_describe(const zc_profile *p)
+{
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	zc_buf_addstr(&b, "issued by a name ending in ");
+	join(&b, p->issuers, p->n_issuers);
+	zc_buf_addstr(&b, " (a joint document: one of its issuers); of type ");
+	join(&b, p->types, p->n_types);
+	zc_buf_addstr(&b, "; title or body mentioning ");
+	join(&b, p->topic, p->n_topic);
+	if (p->n_generic) {
+		zc_buf_addstr(&b, " (");
+		join(&b, p->generic, p->n_generic);
+		zc_buf_addstr(&b, " only beside ");
+		join(&b, p->context, p->n_context);
+		zc_buf_addstr(&b, ")");
+	}
+	if (strcmp(p->range_from, "0000-00-00") || strcmp(p->range_to, "9999-99-99"))
+		zc_buf_printf(&b, "; dated %s to %s (written date, else published date)", p->range_from, p->range_to);
+	zc_buf_addstr(&b, "; interpretations, forwarded, invalid or abolished documents and copies excluded; searched for ");
+	join(&b, p->search, p->n_search);
+	return zc_buf_take(&b);
+}
+
 /* --- the criteria ------------------------------------------------------------------------ */
 
 const char *const ZC_REASONS[9] = {"issuer", "off-topic", "type", "interpretation", "forwarded",

@@ -31,6 +31,12 @@ const char *zc_profile_path(const zc_profile *p);
 const char *zc_profile_canonical(const zc_profile *p);
 /* SHA-256 of the canonical JSON, 64 hex digits: the profile's fingerprint in exports and reports. */
 const char *zc_profile_hash(const zc_profile *p);
+/* The criteria in words, for a reader of an export or the report (free() it). */
+char *zc_profile_describe(const zc_profile *p);
+/* What the published selection records of its profile (meta "profile_record"): {"name",
+   "sha256", "criteria" (in words), "zhengce" (the version that selected)}; NULL when there is
+   no selection, or one made before zhengce recorded it (json_decref() it). */
+json_t *zc_select_profile_record(zc_index *idx);
 /* The document types a profile's "types" may name (NULL-terminated). */
 extern const char *const ZC_PROFILE_TYPES[];
 /* The topic keywords (entries, matching) and the keywords sent to search engines. */

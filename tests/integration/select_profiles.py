@@ -15,6 +15,8 @@ usage: select_profiles.py ZHENGCE WORKDIR
 5. XLSX: the workbook opens as a zip with the sheet XML an independent reader expects, one
    row per document plus the header, Chinese titles intact.
 """
+import csv
+import io
 import json
 import os
 import shutil
@@ -38,8 +40,8 @@ def check(cond, what):
         fails.append(what)
 
 
-def xlsx_rows(z):
-    """The first sheet's rows as lists of cell texts: shared strings, inline strings or values."""
+def xlsx_rows(z, sheet="xl/worksheets/sheet1.xml"):
+    """A sheet's rows (the first's by default) as lists of cell texts: shared strings, inline strings or values."""
     import xml.etree.ElementTree as ET
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     shared = []
@@ -47,7 +49,7 @@ def xlsx_rows(z):
         shared = ["".join(t.text or "" for t in si.iter("{%s}t" % ns["m"]))
                   for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
     rows = []
-    for row in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}row" % ns["m"]):
+    for row in ET.fromstring(z.read(sheet)).iter("{%s}row" % ns["m"]):
         cells = {}
         for c in row.findall("m:c", ns):
             letters = "".join(ch for ch in c.get("r") if ch.isalpha())
@@ -194,6 +196,31 @@ def main():
     check(st["documents"] == 609 and all(codes[x["url"]] == x["code"] for x in rows),
           "reference profile again: 609 documents with their original codes")
 
+    # every export row and the report name the profile: its name, the SHA-256 of its compact JSON
+    # (computed here from the file), the criteria in words, the zhengce version
+    import hashlib
+    sha = {}
+    for name, path in (("reference", ROOT + "/profiles/reference.json"), ("narrow", work + "/narrow.json")):
+        pj = json.load(open(path))
+        sha[name] = (pj["name"], hashlib.sha256(json.dumps(pj, sort_keys=True, separators=(",", ":"),
+                                                           ensure_ascii=False).encode()).hexdigest())
+    version = subprocess.run([zc, "--version"], capture_output=True, text=True).stdout.split()[1]
+    for name, args in (("narrow", ["--profile", work + "/narrow.json"]), ("reference", [])):
+        run("reselect", *args)
+        docs = [json.loads(l) for l in run("export", "--all", "--format", "jsonl").stdout.splitlines()]
+        ents = [json.loads(l) for l in run("entries", "--format", "jsonl").stdout.splitlines()]
+        rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout.lstrip("\ufeff"), newline="")))
+        check(docs and ents and rows and all((r["profile"], r["profile_sha256"], r["zhengce"]) == sha[name] + (version,)
+                                             for r in docs + ents + rows),
+              "%s profile: every row of export (jsonl, csv) and entries names it and its SHA-256 %s…, zhengce %s" % (
+                  name, sha[name][1][:12], version))
+        run("report", "-o", work + "/report.html")
+        html = open(work + "/report.html", encoding="utf-8").read()
+        words = "dated 2009-01-01 to 2024-10-31" in html and "(支援、帮扶、联盟 only beside" not in html if name == "narrow" \
+            else "资源下沉、纵向、流动、支援、帮扶、联盟 only beside 医、卫生、健康" in html
+        check(sha[name][1] in html and words and "selected by zhengce " + version in html,
+              "%s profile: the report gives its SHA-256, its criteria in words and the version" % name)
+
     # XLSX, read as a zip of XML (no zhengce code involved)
     x = run("export", "--format", "xlsx", "-o", work + "/corpus.xlsx")
     check(x.returncode == 0, "export --format xlsx")
@@ -206,6 +233,8 @@ def main():
     csv_head = run("export", "--format", "csv").stdout.lstrip("\ufeff").splitlines()[0].split(",")
     check(head == csv_head, "xlsx: the CSV's columns (%s ...)" % ", ".join(head[:4]))
     col = {name: i for i, name in enumerate(head)}
+    check("xl/worksheets/sheet2.xml" in names and any(sha["reference"][1] in r for r in xlsx_rows(z, "xl/worksheets/sheet2.xml")),
+          "xlsx: a sheet \"profile\" with the profile's SHA-256 and criteria")
     titles = {r[col["title"]] for r in table[1:] if len(r) > col["title"]}
     check(titles == {t["title"] for t in inc}, "xlsx: every included document's title, in Chinese, as truth.jsonl has it")
     check(sum(1 for r in table[1:] if r[col["province"]] == "浙江") == sum(1 for t in inc if t["jurisdiction"] == "33"),
