@@ -1609,3 +1609,19 @@ char *zc_index_file(const zc_index *idx)
 {
 	return zc_asprintf("%s/corpus/data.mdb", idx->dir);
 }
+
+int zc_index_named_entries(zc_index *idx, const char *name, uint64_t *n)
+{
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_stat st;
+	*n = 0;
+	int mrc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &txn);
+	if (mrc != 0)
+		return db_err(mrc);
+	mrc = mdb_dbi_open(txn, name, 0, &dbi);
+	if (mrc == 0 && (mrc = mdb_stat(txn, dbi, &st)) == 0)
+		*n = st.ms_entries;
+	mdb_txn_abort(txn);
+	return mrc == MDB_NOTFOUND ? ZC_OK : db_err(mrc);
+}

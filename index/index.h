@@ -76,6 +76,9 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg);
    or commit, 0 when its failure was LMDB's own or it succeeded; and the file it writes (free()
    it): what a message about a failed write names. */
 int zc_index_errno(const zc_index *idx);
+/* Records in the database named name (0 when there is none): a table of a later schema, as the
+   coding table ("codings", docs/SCHEMA.md) that renumber must not orphan. */
+int zc_index_named_entries(zc_index *idx, const char *name, uint64_t *n);
 char *zc_index_file(const zc_index *idx);
 
 /*

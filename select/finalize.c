@@ -1042,3 +1042,175 @@ json_t *zc_select_profile_record(zc_index *idx)
 	zc_index_read(idx, record_txn, &rec);
 	return rec;
 }
+
+/* --- renumber: every code afresh, in the order of cmp_newcode --------------------------------- */
+
+typedef struct renum {
+	zc_index *idx;
+	newcode *nc;		/* the included documents */
+	size_t nnc;
+	json_t *map;		/* [{old, new, url, title}] */
+	json_t *entries;	/* {old entry code: record} */
+	size_t documents, changed;
+	int (*before_commit)(json_t *map, void *arg);
+	void *arg;
+} renum;
+
+static void renum_reset(renum *r)
+{
+	for (size_t k = 0; k < r->nnc; k++) {
+		free(r->nc[k].url);
+		free(r->nc[k].docno);
+	}
+	free(r->nc);
+	r->nc = NULL;
+	r->nnc = 0;
+	json_decref(r->map);
+	json_decref(r->entries);
+	r->map = json_array();
+	r->entries = json_object();
+	r->documents = r->changed = 0;
+}
+
+static int keep_entry(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	char *code = zc_strndup(k, kl);
+	json_t *ent = zc_record_parse(v, vl);
+	if (ent)
+		json_object_set_new(arg, code, ent);
+	free(code);
+	return 0;
+}
+
+static int meta_code_key(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)v;
+	(void)vl;
+	json_array_append_new(arg, json_stringn(k, kl));
+	return 0;
+}
+
+static int renumber_txn(zc_txn *t, void *arg)
+{
+	renum *r = arg;
+	int rc = ZC_OK;
+	renum_reset(r);
+	zc_tx_stage(t, 0);	/* the published generation: what readers see changes at commit */
+	uint64_t max = zc_tx_page_max(t);
+	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
+		json_t *d = NULL, *page = NULL;
+		if (zc_tx_decision_get_if(t, id, "file_code", NULL, &d) != ZC_OK)
+			continue;
+		json_int_t old = json_integer_value(json_object_get(d, "file_code"));
+		if (old && !included(d)) {
+			/* out of the selection: its code goes (it gets a new one should it return) */
+			char *oc = zc_asprintf("%s-%lld", str(d, "jurisdiction"), (long long)old);
+			if (zc_tx_page_record(t, id, &page) != ZC_OK)
+				page = json_object();
+			json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", oc, "new", "", "url", str(d, "url"),
+								"title", str(json_object_get(page, "doc"), "title")));
+			free(oc);
+			json_object_del(d, "file_code");
+			rc = zc_tx_decision_put(t, id, d);
+			r->changed++;
+		} else if (old && zc_tx_page_record(t, id, &page) == ZC_OK) {
+			json_t *doc = json_object_get(page, "doc");
+			r->nc = zc_realloc(r->nc, (r->nnc + 1) * sizeof *r->nc);
+			newcode *n = &r->nc[r->nnc++];
+			snprintf(n->juris, sizeof n->juris, "%s", str(d, "jurisdiction"));
+			snprintf(n->date, sizeof n->date, "%s", str(d, "date"));
+			snprintf(n->published, sizeof n->published, "%s", str(doc, "published_date"));
+			n->docno = zc_strdup(str(doc, "docno"));
+			n->url = zc_strdup(str(d, "url"));
+			n->id = id;
+			n->code = (long)old;
+		}
+		json_decref(d);
+		json_decref(page);
+		if (id % TRIM_PAGES == 0)
+			zc_index_trim(r->idx);
+	}
+	if (rc != ZC_OK)
+		return rc;
+	qsort(r->nc, r->nnc, sizeof *r->nc, cmp_newcode);
+	/* the codes given so far go: the file-code index and the last code of each jurisdiction */
+	json_t *metas = json_array();
+	if ((rc = zc_tx_clear(t, ZC_T_FILECODE)) == ZC_OK)
+		rc = zc_tx_scan(t, ZC_T_META, "code:", strlen("code:"), meta_code_key, metas);
+	for (size_t i = 0; i < json_array_size(metas) && rc == ZC_OK; i++) {
+		const char *k = json_string_value(json_array_get(metas, i));
+		rc = zc_tx_del(t, ZC_T_META, k, strlen(k));
+	}
+	json_decref(metas);
+	/* entries are keyed by their document's code: read them all before any is rewritten */
+	if (rc == ZC_OK)
+		rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, keep_entry, r->entries);
+	if (rc == ZC_OK)
+		rc = zc_tx_clear(t, ZC_T_ENTRIES);
+	json_t *new_of_page = json_object();	/* page id -> new document code */
+	long next = 0;
+	for (size_t k = 0; k < r->nnc && rc == ZC_OK; k++) {
+		newcode *n = &r->nc[k];
+		next = k && !strcmp(n->juris, r->nc[k - 1].juris) ? next + 1 : 1;
+		char *oc = zc_asprintf("%s-%ld", n->juris, n->code), *nc = zc_asprintf("%s-%ld", n->juris, next);
+		char idk[24], num[24];
+		snprintf(idk, sizeof idk, "%llu", (unsigned long long)n->id);
+		json_object_set_new(new_of_page, idk, json_string(nc));
+		json_t *d = NULL, *page = NULL;
+		if ((rc = zc_tx_decision_get(t, n->id, &d)) == ZC_OK) {
+			json_object_set_new(d, "file_code", json_integer(next));
+			rc = zc_tx_decision_put(t, n->id, d);
+		}
+		if (rc == ZC_OK)
+			rc = put_id(t, ZC_T_FILECODE, nc, n->id);
+		snprintf(num, sizeof num, "%ld", next);
+		char *mk = zc_asprintf("code:%s", n->juris);
+		if (rc == ZC_OK)
+			rc = zc_tx_meta_put(t, mk, num);
+		free(mk);
+		if (zc_tx_page_record(t, n->id, &page) != ZC_OK)
+			page = json_object();
+		json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", oc, "new", nc, "url", n->url, "title",
+							str(json_object_get(page, "doc"), "title")));
+		r->documents++;
+		r->changed += strcmp(oc, nc) != 0;
+		json_decref(d);
+		json_decref(page);
+		free(oc);
+		free(nc);
+		if (k % TRIM_PAGES == 0)
+			zc_index_trim(r->idx);
+	}
+	const char *code;
+	json_t *ent;
+	json_object_foreach(r->entries, code, ent) {
+		char idk[24];
+		snprintf(idk, sizeof idk, "%lld", (long long)json_integer_value(json_object_get(ent, "page")));
+		const char *dc = json_string_value(json_object_get(new_of_page, idk));
+		if (!dc || rc != ZC_OK)
+			continue;	/* an entry of no included document: none are written so */
+		char *ec = zc_asprintf("%s-%lld-%lld", dc, (long long)json_integer_value(json_object_get(ent, "section")),
+				       (long long)json_integer_value(json_object_get(ent, "item")));
+		json_object_set_new(ent, "code", json_string(ec));
+		json_object_set_new(ent, "doc_code", json_string(dc));
+		rc = zc_tx_put_json(t, ZC_T_ENTRIES, ec, ent);
+		free(ec);
+	}
+	json_decref(new_of_page);
+	if (rc == ZC_OK && r->before_commit)
+		rc = r->before_commit(r->map, r->arg);
+	return rc;
+}
+
+int zc_select_renumber(zc_index *idx, int (*before_commit)(json_t *map, void *arg), void *arg, size_t *documents,
+		       size_t *changed)
+{
+	renum r = {.idx = idx, .before_commit = before_commit, .arg = arg};
+	int rc = zc_index_write(idx, renumber_txn, &r);
+	*documents = r.documents;
+	*changed = r.changed;
+	renum_reset(&r);
+	json_decref(r.map);
+	json_decref(r.entries);
+	return rc;
+}

@@ -101,6 +101,17 @@ int zc_select_note_search(zc_index *idx, const zc_profile *p);
    NULL when there is none (or the corpus does not say): reselect selects among stored pages
    only, and documents found by those words need a crawl. */
 char *zc_select_unsearched(zc_index *idx, const zc_profile *p);
+/*
+ * Gives every included document of the published selection its code afresh, per jurisdiction
+ * from 1 in the order new codes are given (written date, published date, number, URL), in one
+ * transaction: decisions, the file-code index, the last code of each jurisdiction and the
+ * entries (whose codes begin with their document's).  Documents out of the selection lose the
+ * code they kept.  before_commit (may be NULL) gets the map, [{"old", "new", "url", "title"}]
+ * ("new" empty for a code that goes), before the commit; a non-zero result aborts everything.
+ * *documents: documents numbered; *changed: codes that changed or went.
+ */
+int zc_select_renumber(zc_index *idx, int (*before_commit)(json_t *map, void *arg), void *arg, size_t *documents,
+		       size_t *changed);
 /* What the published selection counted; ZC_ENOTFOUND when none was ever published. */
 int zc_select_published(zc_index *idx, zc_select_stats *st);
 
