@@ -9,7 +9,8 @@ chronological ones the mirror generator gives (truth.jsonl).  With a record in t
 ("codings", created here with mdb_load, as a later zhengce would) renumber refuses and changes
 nothing; with --force, or once the table is empty, it gives every code afresh: then documents
 and entries have exactly the generator's codes, `zhengce check` passes, and the map CSV says
-old -> new for every code that changed.
+old -> new for every code that changed.  Last, documents out of the selection (a later date
+range) lose their codes when it renumbers, and get new ones after the highest when they return.
 """
 import csv
 import json
@@ -96,6 +97,37 @@ def main():
     with Mirror(mirror, log=log) as srv:
         r = subprocess.run(srv.crawl_cmd(zc, corpus, delay="0.01", max_crawl_delay="0.1"), capture_output=True, text=True)
     check(r.returncode == 0 and codes() == (after, ents_after), "a crawl after it keeps the new codes")
+    # documents out of the selection lose their codes; back in, they get new ones after the highest
+    prof = json.load(open(os.path.join(os.path.dirname(os.path.dirname(HERE)), "profiles", "reference.json")))
+    prof["date_range"] = ["2015-01-01", "2024-10-31"]
+    json.dump(prof, open(work + "/later.json", "w"), ensure_ascii=False)
+    run("reselect", "--profile", work + "/later.json")
+    kept, _ = codes()
+    left = set(after) - set(kept)
+    os.remove(work + "/map.csv")
+    r = run("renumber", "--map", work + "/map.csv")
+    with open(work + "/map.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {x["url"]: (x["old_code"], x["new_code"]) for x in csv.DictReader(f)}
+    renumbered, _ = codes()
+
+    def order(url):
+        t = by_url[url]
+        return (t["written_date"] or t["published_date"], t["published_date"], t["docno"], url)
+    by_url = {t["url"]: t for t in truth if t.get("decision") == "included"}
+    chrono = all(int(renumbered[u].split("-")[1]) == 1 + sum(1 for v in renumbered if v != u and
+                 renumbered[v].split("-")[0] == renumbered[u].split("-")[0] and order(v) < order(u)) for u in renumbered)
+    check(r.returncode == 0 and left and all(rows[u] == (after[u], "") for u in left) and chrono,
+          "%d documents out of the selection: the map says their codes go, the %d others are numbered from 1 "
+          "in order" % (len(left), len(renumbered)))
+    run("reselect")
+    back, _ = codes()
+    top = {}
+    for u, c in renumbered.items():
+        j, n = c.split("-")
+        top[j] = max(top.get(j, 0), int(n))
+    check(all(back[u] == renumbered[u] for u in renumbered) and
+          all(int(back[u].split("-")[1]) > top.get(back[u].split("-")[0], 0) for u in left),
+          "back in the selection, they get codes after the highest, and no other code moves")
     print("%d failed" % len(fails))
     sys.exit(1 if fails else 0)
 
