@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <time.h>
 #include <sys/ioctl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 enum { ROBOTS_NONE, ROBOTS_FETCHING, ROBOTS_READY };
@@ -90,19 +91,31 @@ static void on_signal(int sig)
 	interrupted = sig;
 }
 
-/* what a failed write says: the file, and the system's own words and number for the error when
-   there is one (a full disk, an I/O error), else ours */
+/* what a failed write says: the file, the system's own words and number for the error when
+   there is one (a full disk, an I/O error), else ours; and the room left on the file's
+   filesystem, since LMDB reports a write cut short by a full disk as EIO */
 static void write_failure(crawl *c, int rc, const char *file, int errnum)
 {
+	char why[128], room[96] = "";
 	c->fatal = rc;
 	if (errnum > 0) {
-		char why[128];
 		snprintf(why, sizeof why, "%s", strerror(errnum));
 		why[0] = (char)tolower((unsigned char)why[0]);
-		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s (errno %d)", file, why, errnum);
 	} else {
-		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s", file, zc_strerror(rc));
+		snprintf(why, sizeof why, "%s", zc_strerror(rc));
 	}
+	char *dir = zc_strdup(file), *slash = strrchr(dir, '/');
+	struct statvfs sv;
+	if (slash)
+		*slash = '\0';
+	if (statvfs(slash ? dir : ".", &sv) == 0)
+		snprintf(room, sizeof room, "; %llu KB free on its filesystem",
+			 (unsigned long long)sv.f_bavail * sv.f_frsize / 1024);
+	free(dir);
+	if (errnum > 0)
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s (errno %d)%s", file, why, errnum, room);
+	else
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s%s", file, why, room);
 }
 
 static double now(void)
