@@ -36,7 +36,7 @@ BASE = "(none)"
 
 def pick_sample(u, n, seed):
     """n pages (document, host) spread over the families round robin, then topped up so that
-    every variant applies to at least 3 of them"""
+    every variant applies to at least 5 of them"""
     rng = random.Random(seed)
     by_fam = collections.defaultdict(list)
     for d in u.docs[:u.n_base]:
@@ -55,7 +55,7 @@ def pick_sample(u, n, seed):
     for v in sorted(VARIANTS):
         have = sum(1 for d, h in sample if render_page(u, d, h, v) is not None)
         for d, h in pool:
-            if have >= 3:
+            if have >= 5:
                 break
             if (d, h) not in sample and render_page(u, d, h, v) is not None:
                 sample.append((d, h))

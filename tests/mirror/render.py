@@ -64,6 +64,9 @@ VARIANTS = {
     # neither table nor signature
     "title-issuer": ("layout", "meta", "no table and no signature: the issuer in the title (XX关于…的通知), "
                                        "the date in a parenthetical under the title"),
+    # the column a document is posted in
+    "column-dynamic": ("column", "", "a document posted in a news column (ColumnName 工作动态, the breadcrumb): "
+                                     "its type is still its title's"),
     # body containers
     "body-class-zoom": ("container", "", 'the body in class="zoom" (not id)'),
     "body-other-family": ("container", "", "the body in a container another family uses, or with id and class swapped"),
@@ -334,6 +337,8 @@ class Renderer:
             return any(split_point(i) for i in d["issuers"])
         if name == "sig-joint-line":
             return len(d["issuers"]) > 1
+        if name == "column-dynamic":
+            return ctx["formal"] and d["type"] not in ("转发", "废止") and d["column"] == "政策文件"
         if name == "title-issuer":
             iss = d["issuers"]
             return ctx["formal"] and len(iss) == 1 and d["title"].startswith(iss[0] + "关于")
@@ -666,13 +671,18 @@ class Renderer:
         share = '<div class="fx fr"><span>分享到：</span><a>微信</a><a>微博</a></div>'
         related = self.related(site) if rng.random() < 0.6 else ""
         head_charset = self.charset_decl(site)
-        crumb = '<div class="crumb">当前位置：<a href="/">首页</a> &gt; %s</div>' % E(d["column"])
+        column = d["column"]
+        if "column-dynamic" in V:
+            column = vr.choice(["工作动态", "新闻动态", "要闻动态"])
+            for form in ('content="%s" name="ColumnName"', 'NAME="ColumnName" CONTENT="%s"', 'name="ColumnName" content="%s"'):
+                head_meta = head_meta.replace(form % E(d["column"]), form % column)
+        crumb = '<div class="crumb">当前位置：<a href="/">首页</a> &gt; %s</div>' % E(column)
         show["attachments"] = atts
         show["body"] = "\n".join(d["paras"])
         show["variants"] = V
         if V:
             container, crumb, nav, foot, share, body, title_block = self.chrome(
-                site, d, V, vr, container, crumb, nav, foot, share, body, title_block)
+                site, d, column, V, vr, container, crumb, nav, foot, share, body, title_block)
         page = ("<!DOCTYPE html>\n<html>\n<head>\n%s<title>%s_%s</title>\n%s\n"
                 '<link rel="stylesheet" href="/css/style.css">\n<script src="/js/common.js"></script>\n</head>\n'
                 "<body>\n%s\n<div class=\"main\">\n%s\n%s\n%s\n%s\n%s\n</div>\n%s\n%s\n</body>\n</html>\n") % (
@@ -688,7 +698,7 @@ class Renderer:
         date = vr.choice(["%d年%d月%d日" % (int(y), int(m), int(dd)), cn_date(w)])
         return vr.choice(["（%s）" % date, "（%s印发）" % date, "（%s%s印发）" % (date, d["issuers"][0])])
 
-    def chrome(self, site, d, V, vr, container, crumb, nav, foot, share, body, title_block):
+    def chrome(self, site, d, column, V, vr, container, crumb, nav, foot, share, body, title_block):
         """the page's parts around the body under its variants"""
         if "body-class-zoom" in V:
             container = vr.choice(['<div class="zoom">%s</div>', '<div class="article zoom">%s</div>',
@@ -699,7 +709,7 @@ class Renderer:
             container = vr.choice(BODY_UNKNOWN)
         if "chrome-counter" in V:
             crumb = ('<div class="position">您现在的位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
-                     '<a href="/zwgk/zcwj/">%s</a></div>' % E(d["column"]))
+                     '<a href="/zwgk/zcwj/">%s</a></div>' % E(column))
             counter = ('<div class="tools">【字体：<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
                        '<a href="javascript:doZoom(14)">小</a>】　浏览次数：<span id="hits">%d</span>　'
                        '<a href="javascript:window.print()">打印本页</a>　<a href="javascript:window.close()">关闭窗口</a></div>'
@@ -710,7 +720,7 @@ class Renderer:
                 share = counter + "\n" + share
         if "chrome-hidden-path" in V:
             path = '<div style="display:none">首页>政务公开>%s>%s</div>' % (
-                vr.choice(["政策文件", "规范性文件", "通知公告"]), E(d["column"]))
+                vr.choice(["政策文件", "规范性文件", "通知公告"]), E(column))
             if vr.random() < 0.5:
                 body = path + "\n" + body
             else:
