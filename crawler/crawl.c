@@ -112,10 +112,10 @@ static void write_failure(crawl *c, int rc, const char *file, int errnum)
 		snprintf(room, sizeof room, "; %llu KB free on its filesystem",
 			 (unsigned long long)sv.f_bavail * sv.f_frsize / 1024);
 	free(dir);
-	if (errnum > 0)
-		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s (errno %d)%s", file, why, errnum, room);
-	else
-		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s%s", file, why, room);
+	int n = errnum > 0 ? snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s (errno %d)%s", file, why, errnum, room)
+			   : snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write %s: %s%s", file, why, room);
+	if (n >= (int)sizeof c->fatal_msg)	/* a path too long for the message: its end is cut, the rest stands */
+		memcpy(c->fatal_msg + sizeof c->fatal_msg - 4, "...", 4);
 }
 
 static double now(void)
