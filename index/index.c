@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,9 +402,43 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 	return rc;
 }
 
+/*
+ * LMDB refuses keys over 511 bytes, and a URL from the web has no such limit (a search's
+ * link.do?url=..., tracking parameters, a redirect to a 60 KB path).  A key longer than
+ * KEY_DIRECT is stored as its first KEY_HEAD bytes, a NUL and the SHA-256 of the whole key:
+ * distinct keys stay distinct, keys sharing a long prefix included, and a prefix scan still
+ * finds them.  No text key holds a NUL and binary keys are short, so the form is never
+ * mistaken for another key.  The records of such keys carry the whole text where it matters
+ * (a page's "url", a request's "url").
+ */
+#define KEY_DIRECT 480
+#define KEY_HEAD 440
+typedef struct long_key {
+	unsigned char b[KEY_HEAD + 1 + 32];
+} long_key;
+
+static MDB_val key_of(const void *key, size_t klen, long_key *lk)
+{
+	MDB_val k = {klen, (void *)key};
+	if (klen <= KEY_DIRECT)
+		return k;
+	memcpy(lk->b, key, KEY_HEAD);
+	lk->b[KEY_HEAD] = '\0';
+	unsigned int n = 0;
+	if (!EVP_Digest(key, klen, lk->b + KEY_HEAD + 1, &n, EVP_sha256(), NULL) || n != 32) {
+		/* as for memory (zc.h): nothing can go on without it, and aborting loses nothing */
+		fputs("zhengce: OpenSSL cannot compute SHA-256\n", stderr);
+		abort();
+	}
+	k.mv_size = sizeof lk->b;
+	k.mv_data = lk->b;
+	return k;
+}
+
 int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen)
 {
-	MDB_val k = {klen, (void *)key}, v;
+	long_key lk;
+	MDB_val k = key_of(key, klen, &lk), v;
 	int mrc = mdb_get(t->txn, dbi(t, tb), &k, &v);
 	if (mrc != 0)
 		return db_err(mrc);
@@ -416,15 +451,17 @@ int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **
 
 int zc_tx_put(zc_txn *t, enum zc_table tb, const void *key, size_t klen, const void *val, size_t vlen)
 {
-	MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
-	if (klen == 0 || klen > 511)
+	long_key lk;
+	MDB_val k = key_of(key, klen, &lk), v = {vlen, (void *)val};
+	if (klen == 0)
 		return ZC_EUSAGE;
 	return db_err(mdb_put(t->txn, dbi(t, tb), &k, &v, 0));
 }
 
 int zc_tx_del(zc_txn *t, enum zc_table tb, const void *key, size_t klen)
 {
-	MDB_val k = {klen, (void *)key};
+	long_key lk;
+	MDB_val k = key_of(key, klen, &lk);
 	int mrc = mdb_del(t->txn, dbi(t, tb), &k, NULL);
 	return mrc == MDB_NOTFOUND ? ZC_OK : db_err(mrc);
 }
@@ -1353,7 +1390,8 @@ int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog)
 		m.at = 0;
 		do {
 			zc_progress_show(prog, "indexing the new pages' text: %llu of %llu pages",
-					 (unsigned long long)merged + m.pages * m.at / m.n, (unsigned long long)queued);
+					 (unsigned long long)merged + (m.n ? m.pages * m.at / m.n : 0),
+					 (unsigned long long)queued);
 			rc = zc_index_write(idx, merge_step, &m);
 			zc_index_trim(idx);
 			m.at = m.end;
@@ -1418,8 +1456,6 @@ int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *se
 	*added = 0;
 	if (seen_key) {
 		size_t kl = strlen(seen_key);
-		if (kl > 500)
-			kl = 500;
 		rc = zc_tx_get(t, ZC_T_SEEN, seen_key, kl, NULL, NULL);
 		if (rc == ZC_OK)
 			return ZC_OK;
