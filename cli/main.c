@@ -150,7 +150,9 @@ static int on_article(void *arg, const zc_site *site, const char *url, const cha
 	zc_doc *d;
 	*page = NULL;
 	int rc = zc_parse_page(body, len, url, ctype, &d);
-	if (rc == ZC_ECHALLENGE) {
+	if (rc == ZC_OK && !*d->title && !*d->body)
+		rc = ZC_EPARSE;	/* nothing of a document in it: stored as unparseable */
+	if (rc != ZC_OK) {
 		zc_doc_free(&d);
 		return rc;
 	}

@@ -47,6 +47,7 @@ typedef struct host_state {
 
 typedef struct xfer {
 	CURL *easy;
+	CURLU *cu;		/* the URL as parsed for the scope check: what libcurl connects to */
 	host_state *h;
 	uint64_t seq;
 	json_t *req;		/* NULL for robots.txt */
@@ -83,6 +84,7 @@ typedef struct crawl {
 	double last_progress;
 	int progress_lines;	/* lines of the progress display now on the terminal */
 	int inflight;		/* transfers added to the multi handle and not yet freed */
+	char unparseable_url[512];	/* the first answer that held no document, and why */
 } crawl;
 
 static volatile sig_atomic_t interrupted;	/* the signal that stopped the crawl, or 0 */
@@ -146,28 +148,80 @@ static const char *jstr(json_t *o, const char *k)
 	return s ? s : "";
 }
 
-/* host and port of a URL; host is lower-cased into out */
-static int url_host(const char *url, char *out, size_t n, int *port)
+/*
+ * Where a connection for a URL goes, as libcurl's own URL parser reads it: the transfer is
+ * given the same parsed handle (CURLOPT_CURLU), so scope, robots.txt and the --connect-to
+ * check decide on exactly what libcurl connects to.  A URL is usable only when its scheme is
+ * http or https, it has no user info (http://IN-SCOPE@127.0.0.1/ connects to 127.0.0.1), and
+ * its host is a plain name: IP literals (v4 in any notation libcurl accepts, v6), a trailing
+ * dot or anything but letters, digits, '-' and '.' never equal a seed's host, so they are out
+ * of scope by the same test.
+ */
+typedef struct target {
+	char scheme[8];		/* http or https */
+	char host[256];		/* lower case */
+	int port;
+	char path[1024];	/* path and query, for robots.txt (cut at 1023 bytes) */
+	const char *why;	/* NULL when usable, else why not */
+} target;
+
+static int url_target(const char *url, target *t, CURLU **keep)
 {
-	const char *p = strstr(url, "://");
-	if (!p)
-		return 0;
-	*port = strncmp(url, "https", 5) == 0 ? 443 : 80;
-	p += 3;
-	size_t k = 0;
-	while (*p && *p != '/' && *p != ':' && *p != '?' && *p != '#' && k + 1 < n)
-		out[k++] = (char)((*p >= 'A' && *p <= 'Z') ? *p++ + 32 : *p++);
-	out[k] = '\0';
-	if (*p == ':')
-		*port = atoi(p + 1);
-	return k > 0;
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *pw = NULL, *path = NULL, *query = NULL;
+	memset(t, 0, sizeof *t);
+	t->why = "not a URL libcurl can read";
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
+		goto out;
+	if (strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) {
+		t->why = "not http or https";
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
+		t->why = "it has user info before its host (it would connect to the host after the @)";
+		goto out;
+	}
+	size_t hl = strlen(host);
+	if (!hl || hl >= sizeof t->host || host[hl - 1] == '.' || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != hl) {
+		t->why = "its host is not a plain host name";
+		goto out;
+	}
+	for (size_t i = 0; i <= hl; i++)
+		t->host[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] + 32 : host[i]);
+	for (size_t i = 0; scheme[i] && i + 1 < sizeof t->scheme; i++)
+		t->scheme[i] = (char)((scheme[i] >= 'A' && scheme[i] <= 'Z') ? scheme[i] + 32 : scheme[i]);
+	t->port = (int)strtol(port, NULL, 10);
+	curl_url_get(u, CURLUPART_PATH, &path, 0);
+	curl_url_get(u, CURLUPART_QUERY, &query, 0);
+	snprintf(t->path, sizeof t->path, "%s%s%s", path && *path ? path : "/", query ? "?" : "", query ? query : "");
+	t->why = NULL;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_free(pw);
+	curl_free(path);
+	curl_free(query);
+	if (keep && !t->why)
+		*keep = u;
+	else
+		curl_url_cleanup(u);
+	return t->why == NULL;
 }
 
-static const char *url_path(const char *url)
+/* scheme://host[:port]/robots.txt of a target, the port only when not the scheme's default */
+static char *robots_url(const target *t)
 {
-	const char *p = strstr(url, "://");
-	p = p ? strchr(p + 3, '/') : NULL;
-	return p ? p : "/";
+	int dflt = !strcmp(t->scheme, "https") ? 443 : 80;
+	if (t->port == dflt)
+		return zc_asprintf("%s://%s/robots.txt", t->scheme, t->host);
+	return zc_asprintf("%s://%s:%d/robots.txt", t->scheme, t->host, t->port);
 }
 
 static host_state *host_of(crawl *c, const char *host)
@@ -189,7 +243,7 @@ static int mapped(crawl *c, const char *host, int port)
 		if (!colon)
 			continue;
 		size_t hl = (size_t)(colon - m);
-		int mport = atoi(colon + 1);
+		long mport = strtol(colon + 1, NULL, 10);
 		int host_ok = hl == 0 || (hl == strlen(host) && !strncasecmp(m, host, hl));
 		int port_ok = colon[1] == ':' || mport == port;
 		if (host_ok && port_ok)
@@ -403,16 +457,15 @@ static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int i
 	const char *tpl = (page > 1 && ep->next) ? ep->next : ep->url;
 	char *url = zc_template_expand(tpl, kw, page, pages, ep->page_size);
 	char *body = ep->body ? zc_template_expand(ep->body, kw, page, pages, ep->page_size) : NULL;
-	char host[256];
-	int port;
-	if (url_host(url, host, sizeof host, &port)) {
+	target tg;
+	if (url_target(url, &tg, NULL)) {
 		char *seen = seen_key(is_search ? "search" : "list", url, body);
 		json_t *r = request(is_search ? "search" : "list", site, url, ep->method, body, k, kw, page);
 		if (page > 1) {
 			json_object_set_new(r, "pages", json_integer(pages));
 			json_object_set_new(r, "last", json_integer(last));
 		}
-		queue_req(reqs, host, r, seen);
+		queue_req(reqs, tg.host, r, seen);
 		free(seen);
 	}
 	(void)c;
@@ -470,18 +523,28 @@ static int site_selected(const zc_crawl_opts *o, const zc_site *s)
 	return hit;
 }
 
-static int frontier_any(zc_txn *t, void *arg)
+/* whether the last run stopped before its end (killed, interrupted, a full disk) with
+   requests still queued: then this run resumes it */
+static int unfinished_run(zc_txn *t, void *arg)
 {
 	uint64_t n = 0;
+	char *run = NULL;
 	zc_tx_count(t, ZC_T_FRONTIER, &n);
-	*(uint64_t *)arg = n;
+	int running = zc_tx_meta_get(t, "run", &run) != ZC_OK || !strcmp(run, "running");
+	*(int *)arg = n > 0 && running;
+	free(run);
 	return ZC_OK;
 }
 
+/* A new run searches every site again from the start.  What a finished run left queued (a
+   challenged host's requests, kept while that run lasted) goes: the searches find it again,
+   and a blocked or failed host never keeps the other sites from being searched. */
 static int start_run(zc_txn *t, void *arg)
 {
 	crawl *c = arg;
 	int rc = zc_tx_clear(t, ZC_T_SEEN);
+	if (rc == ZC_OK)
+		rc = zc_tx_clear(t, ZC_T_FRONTIER);
 	for (size_t i = 0; i < c->seeds->n && rc == ZC_OK; i++)
 		rc = results_set(t, c->seeds->sites[i].host, 0);
 	if (rc == ZC_OK)
@@ -654,7 +717,11 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 	zc_buf_init(&x->reqhead, 65536);
 	x->easy = curl_easy_init();
 	CURL *e = x->easy;
-	curl_easy_setopt(e, CURLOPT_URL, x->url);
+	target tg;
+	if (url_target(x->url, &tg, &x->cu))
+		curl_easy_setopt(e, CURLOPT_CURLU, x->cu);
+	else
+		curl_easy_setopt(e, CURLOPT_URL, x->url);	/* the loop checked it: libcurl names the error */
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -744,6 +811,7 @@ static void xfer_free(crawl *c, xfer *x)
 	c->inflight--;
 	curl_multi_remove_handle(c->multi, x->easy);
 	curl_easy_cleanup(x->easy);
+	curl_url_cleanup(x->cu);
 	curl_slist_free_all(x->hdrs);
 	zc_buf_free(&x->body);
 	zc_buf_free(&x->head);
@@ -795,13 +863,6 @@ static char *header_value(const char *head, const char *name)
 	return NULL;
 }
 
-static int is_challenge(long status, const char *body, size_t len)
-{
-	if (status == 412 || status == 521)
-		return 1;
-	return (status == 202 || status == 200) && len < 20000 && body && zc_challenge_marker(body);
-}
-
 static void report_problem(host_state *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void report_problem(host_state *h, const char *fmt, ...)
 {
@@ -811,6 +872,37 @@ static void report_problem(host_state *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(h->rep->problem, sizeof h->rep->problem, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * Anti-bot challenges.  412 and 521 are what the challenge scripts (Ruishu, Jiasule) answer
+ * with; a page answered 200 or 202 is a challenge only by the parser's test (a challenge's
+ * script marker and almost no text, zc_parse_page): an article with a marker in an ordinary
+ * script (pager='m') is a document.  Articles get that test from the article callback;
+ * answers that do not read as their format get it here.
+ */
+static int is_challenge_status(long status)
+{
+	return status == 412 || status == 521;
+}
+
+static int is_challenge_page(const char *body, size_t len, const char *url, const char *ctype)
+{
+	if (!body || !zc_challenge_marker(body))
+		return 0;
+	zc_doc *d = NULL;
+	int rc = zc_parse_page(body, len, url, ctype, &d);
+	zc_doc_free(&d);
+	return rc == ZC_ECHALLENGE;
+}
+
+/* nothing more from this host this run; its requests stay queued until the run ends */
+static void challenged(crawl *c, host_state *h, long status)
+{
+	h->blocked = 1;
+	h->rep->challenged = 1;
+	c->sum->challenged++;
+	report_problem(h, "%s: %ld JavaScript challenge, pass --cookies FILE", h->host, status);
 }
 
 /* schedule a retry or give up */
@@ -849,17 +941,17 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		char host[256];
-		int port;
-		if (!url_host(l->urls[i], host, sizeof host, &port))
-			continue;
-		const zc_site *s = zc_seeds_scope(c->seeds, host);
+		target tg;
+		const zc_site *s = url_target(l->urls[i], &tg, NULL) ? zc_seeds_scope(c->seeds, tg.host) : NULL;
 		if (!s) {
 			c->sum->skipped_scope++;
+			if (c->o->verbose)
+				fprintf(stderr, "zhengce: %s: out of scope (%s); skipped\n", l->urls[i],
+					tg.why ? tg.why : "not a seed's host");
 			continue;
 		}
 		char *seen = seen_key("article", l->urls[i], NULL);
-		queue_req(reqs, host, request("article", s, l->urls[i], "GET", NULL, 0, NULL, 0), seen);
+		queue_req(reqs, tg.host, request("article", s, l->urls[i], "GET", NULL, 0, NULL, 0), seen);
 		free(seen);
 	}
 }
@@ -881,8 +973,11 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 	}
 	const zc_endpoint *endp = is_search ? &s->search[ep] : &s->lists[ep];
 	zc_links l;
-	(void)status;
 	if (zc_answer_parse(endp, x->url, x->body.data ? x->body.data : "", x->body.len, ctype, &l) != ZC_OK) {
+		if (is_challenge_page(x->body.data, x->body.len, x->url, ctype)) {
+			challenged(c, h, status);
+			return;
+		}
 		report_problem(h, "%s answered something that is not a %s answer: the site may have been redesigned; check its seed",
 			       x->url, endp->answer);
 		h->rep->errors++;
@@ -924,16 +1019,32 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 	} else {
 		json_t *page = NULL;
 		int arc = c->article(c->arg, s, x->url, ctype, x->body.data ? x->body.data : "", x->body.len, &page);
-		if (arc == ZC_ECHALLENGE || !page) {
-			h->blocked = 1;
-			h->rep->challenged = 1;
-			c->sum->challenged++;
-			report_problem(h, "%s: the page is an anti-bot challenge, pass --cookies FILE", h->host);
+		if (arc == ZC_ECHALLENGE) {
+			challenged(c, h, status);
 			json_decref(page);
 			json_decref(p.reqs);
 			free(etag);
 			free(lm);
-			return;	/* keep the request for the next run */
+			return;	/* the request stays queued while this run lasts */
+		}
+		if (arc != ZC_OK || !page) {
+			/* no document in it (empty, not HTML, no title and no text): recorded as such in
+			   the fetch state, never stored as a document; a page stored before stays as it
+			   was, and no validator is kept, so the next run fetches it whole again */
+			const char *why = arc == ZC_EPARSE || arc == ZC_OK ? "no document in it (empty, not HTML, or no title and no text)"
+									   : zc_strerror(arc);
+			json_decref(page);
+			c->sum->unparseable++;
+			if (!c->unparseable_url[0])
+				snprintf(c->unparseable_url, sizeof c->unparseable_url, "%s: %s", x->url, why);
+			if (c->o->verbose)
+				fprintf(stderr, "zhengce: %s: %s; not stored as a document\n", x->url, why);
+			p.fetch = json_object();
+			json_object_set_new(p.fetch, "status", json_integer(status));
+			json_object_set_new(p.fetch, "unparseable", json_string(why));
+			json_object_set_new(p.fetch, "fetched_at", json_string(when));
+			json_object_set_new(p.fetch, "tries", json_integer(json_integer_value(json_object_get(x->req, "tries")) + 1));
+			goto done;
 		}
 		int changed = old && strcmp(jstr(old, "digest"), digest) != 0;
 		int same = old && !changed;
@@ -963,6 +1074,7 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 		json_object_set_new(p.fetch, "tries", json_integer(json_integer_value(json_object_get(x->req, "tries")) + 1));
 		p.count_page = p.page != NULL;
 	}
+done:
 	h->rep->articles++;
 	commit(c, &p);
 	json_decref(p.page);
@@ -1100,11 +1212,8 @@ static void done(crawl *c, CURLMsg *m)
 		retry_or_fail(c, x, curl_easy_strerror(cc), 0);
 		goto out;
 	}
-	if (is_challenge(status, x->body.data, x->body.len)) {
-		h->blocked = 1;
-		h->rep->challenged = 1;
-		c->sum->challenged++;
-		report_problem(h, "%s: %ld JavaScript challenge, pass --cookies FILE", h->host, status);
+	if (is_challenge_status(status)) {
+		challenged(c, h, status);
 		goto out;
 	}
 	if (status == 429 || status >= 500) {
@@ -1121,20 +1230,31 @@ static void done(crawl *c, CURLMsg *m)
 		char *to = loc ? zc_url_resolve(x->url, loc) : NULL;
 		int redirects = (int)json_integer_value(json_object_get(x->req, "redirects"));
 		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
-		char host[256];
-		int port;
-		if (to && redirects < 5 && url_host(to, host, sizeof host, &port) && zc_seeds_scope(c->seeds, host)) {
+		target from, tg;
+		const char *refused = NULL;
+		if (!to)
+			refused = "no usable Location";
+		else if (redirects >= 5)
+			refused = "too many redirects (a loop?)";
+		else if (!url_target(to, &tg, NULL))
+			refused = tg.why;
+		else if (!zc_seeds_scope(c->seeds, tg.host))
+			refused = "a host outside the seeds";
+		else if (url_target(x->url, &from, NULL) && !strcmp(from.scheme, "https") && !strcmp(tg.scheme, "http"))
+			refused = "from https down to http";
+		if (!refused) {
 			json_t *r = json_deep_copy(x->req);
 			json_object_set_new(r, "url", json_string(to));
 			json_object_set_new(r, "redirects", json_integer(redirects + 1));
 			char *seen = seen_key(jstr(r, "kind"), to, jstr(r, "body"));
-			queue_req(p.reqs, host, r, seen);
+			queue_req(p.reqs, tg.host, r, seen);
 			free(seen);
 		} else {
 			c->sum->failed++;
 			h->rep->errors++;
 			if (c->o->verbose)
-				fprintf(stderr, "zhengce: %s: %s\n", x->url, redirects >= 5 ? "too many redirects (a loop?)" : "redirect out of scope");
+				fprintf(stderr, "zhengce: %s redirects to %s: %s; not followed\n", x->url, to ? to : "nothing", refused);
+			report_problem(h, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
 			paginate(c, p.reqs, x->req, 0);
 		}
 		commit(c, &p);
@@ -1356,9 +1476,9 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		goto out;
 	}
 	{
-		uint64_t queued = 0;
-		zc_index_read(idx, frontier_any, &queued);
-		if (queued > 0) {
+		int resume = 0;
+		zc_index_read(idx, unfinished_run, &resume);
+		if (resume) {
 			sum->resumed = 1;
 		} else {
 			if ((rc = zc_index_write(idx, start_run, c)) != ZC_OK || (rc = seed_frontier(c)) != ZC_OK)
@@ -1407,13 +1527,14 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			}
 			h->empty = 0;
 			pending++;
-			if (h->robots_state == ROBOTS_NONE) {
-				char *ru = zc_asprintf("%.*s/robots.txt", (int)(strstr(jstr(pk.req, "url"), h->host) - jstr(pk.req, "url") + strlen(h->host)),
-						       jstr(pk.req, "url"));
-				char rh[256];
-				int port;
-				if (url_host(ru, rh, sizeof rh, &port) && !mapped(c, rh, port)) {
-					report_problem(h, "%s:%d is not mapped by --connect-to; refused (mirror mode never reaches real hosts)", rh, port);
+			const char *url = jstr(pk.req, "url");
+			target tg;
+			int usable = url_target(url, &tg, NULL) && !strcmp(tg.host, h->host);
+			if (h->robots_state == ROBOTS_NONE && usable) {
+				/* robots.txt of the host, scheme and port the host's first request uses */
+				char *ru = robots_url(&tg);
+				if (!mapped(c, tg.host, tg.port)) {
+					report_problem(h, "%s:%d is not mapped by --connect-to; refused (mirror mode never reaches real hosts)", tg.host, tg.port);
 					h->blocked = 1;
 					h->rep->failed = 1;
 					free(ru);
@@ -1432,7 +1553,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				}
 				free(ru);
 			}
-			if (h->robots_state != ROBOTS_READY) {
+			if (h->robots_state != ROBOTS_READY && usable) {
 				json_decref(pk.req);
 				continue;
 			}
@@ -1444,13 +1565,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				json_decref(pk.req);
 				continue;
 			}
-			const char *url = jstr(pk.req, "url");
-			char uh[256];
-			int port;
-			if (!url_host(url, uh, sizeof uh, &port) || !mapped(c, uh, port) ||
-			    !zc_robots_allowed(h->robots, url_path(url))) {
-				int robots = url_host(url, uh, sizeof uh, &port) && mapped(c, uh, port);
-				if (robots)
+			if (!usable || !mapped(c, tg.host, tg.port) || !zc_robots_allowed(h->robots, tg.path)) {
+				if (usable && mapped(c, tg.host, tg.port))
 					sum->skipped_robots++;
 				else
 					sum->skipped_scope++;
@@ -1500,6 +1616,9 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		curl_multi_poll(c->multi, NULL, 0, (int)ceil(to * 1000), NULL);	/* never 0 ms short of a wake: no spinning */
 	}
 	progress(c, 1);
+	if (sum->unparseable)
+		fprintf(stderr, "zhengce: %ld answers held no document and were not stored as documents (the fetch state "
+			"says why), e.g. %s\n", sum->unparseable, c->unparseable_url);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (c->fatal) {

@@ -151,7 +151,9 @@ typedef struct zc_crawl_opts {
 	int verbose;
 } zc_crawl_opts;
 
-/* What the caller makes of an article: a page record (see docs/SCHEMA.md) or NULL. */
+/* What the caller makes of an article: ZC_OK and a page record (see docs/SCHEMA.md);
+   ZC_ECHALLENGE for an anti-bot challenge; ZC_EPARSE (*page NULL) when the answer holds no
+   document (empty, not HTML, no title and no text), which is then never stored as one. */
 typedef int (*zc_article_fn)(void *arg, const zc_site *site, const char *url,
 			     const char *content_type, const char *body, size_t len,
 			     json_t **page);
@@ -166,6 +168,7 @@ typedef struct zc_site_report {
 typedef struct zc_crawl_summary {
 	long requests, added, changed, unchanged, failed, skipped_robots, skipped_scope;
 	long challenged;
+	long unparseable;	/* answers that held no document (fetch state "unparseable") */
 	int resumed;
 	int signal;		/* SIGINT or SIGTERM when one stopped the crawl (then ZC_EINTR), else 0 */
 	zc_site_report *sites;

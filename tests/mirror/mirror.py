@@ -25,7 +25,8 @@ def main():
     s.add_argument("--tls-port", type=int, default=None, help="HTTPS port (0 picks a free one)")
     s.add_argument("--faults", default="", metavar="SPEC",
                    help="MODE[=RATE][@HOST+HOST],...; modes: slow 500 503 reset truncate "
-                        "ratelimit redirect-loop waf redesign bomb huge charset endless")
+                        "ratelimit redirect-loop waf redesign bomb huge charset endless longurl "
+                        "authority downgrade pager empty")
     s.add_argument("--log", default=None, metavar="FILE", help="append one line per request")
     a = ap.parse_args()
     if a.cmd == "generate":

@@ -89,6 +89,11 @@ def parse_faults(spec):
     return out
 
 
+def quarter(path):
+    """0 to 3, fixed for a path: which quarter of the articles a fault mode picks."""
+    return int(hashlib.md5(path.encode()).hexdigest(), 16) % 4
+
+
 def em(text, kw):
     return text.replace(kw, "<em>%s</em>" % kw) if kw else text
 
@@ -252,6 +257,13 @@ class Handler(BaseHTTPRequestHandler):
                 query.setdefault(k, v)
         q = lambda k, d="": (query.get(k) or [d])[0]
         site = m.sites.get(host)
+        auth = m.faults.get("authority")
+        if host == "127.0.0.1" and auth and auth[1]:
+            # a client that took http://HOST:80@127.0.0.1:P/... for HOST: it reached us by the
+            # address after the @, as libcurl does; answered with HOST's page so that a crawl
+            # that does so stores it, and logged as such
+            self.note = "authority "
+            return self.static(sorted(auth[1])[0], path, "")
         if host not in m.sites and host != "sousuo.www.gov.cn":
             return self.reply(404, b"unknown host")
         if path != "/robots.txt" and self.faulted(host):
@@ -299,7 +311,59 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(412, body, headers=[("Set-Cookie", "%s=%s; path=/; expires=Thu, 01 Jan 2037 00:00:00 GMT; HttpOnly"
                                         % (name, self.mirror.cookie_ok[name]))])
 
+    def article_path(self, path):
+        return path.endswith((".htm", ".html", ".shtml")) and "list" not in path and "index" not in path and \
+            "channels" not in path and "/col/" not in path
+
+    def url_faults(self, host, path, query):
+        """longurl, authority and downgrade (see README.md): links and redirects that test how
+        a crawler reads URLs.  Returns True when it answered."""
+        m = self.mirror
+        if m.roll("downgrade", host) and isinstance(self.connection, ssl.SSLSocket) and self.article_path(path):
+            self.note = "downgrade "
+            self.reply(302, b"", headers=[("Location", "http://%s%s" % (host, path))])
+            return True
+        if not isinstance(self.connection, ssl.SSLSocket) and "downgrade" in m.faults and \
+                host in (m.faults["downgrade"][1] or ()):
+            self.note = "plain "
+        if m.roll("authority", host) and self.article_path(path) and "a=1" not in query and \
+                self.host() == host and quarter(path) == 1:
+            self.note = "authority-redirect "
+            self.reply(302, b"", headers=[("Location", "http://%s:80@127.0.0.1:%d%s?a=1" % (host, m.http_port, path))])
+            return True
+        if m.roll("longurl", host) and self.article_path(path):
+            if "from=" in query:
+                # a redirect to a 20 KB URL (a path a tracking system made)
+                self.note = "longurl "
+                self.reply(302, b"", headers=[("Location", "%s?to=%s" % (path, "y" * 20000))])
+                return True
+        return False
+
+    def link_faults(self, host, data):
+        """A list page's article links, rewritten by longurl (600 bytes of tracking parameters)
+        and authority (a quarter of the links through http://HOST:80@127.0.0.1:P)."""
+        m = self.mirror
+
+        def rewrite(mo):
+            href = mo.group(1).decode()
+            if not self.article_path(urllib.parse.urlsplit(href).path):
+                return mo.group(0)
+            u = urllib.parse.urlsplit(urllib.parse.urljoin("http://%s/" % host, href))
+            if m.roll("authority", host) and quarter(u.path) == 0:
+                href = "http://%s:80@127.0.0.1:%d%s" % (host, m.http_port, u.path)
+            elif m.roll("longurl", host):
+                href += ("&" if "?" in href else "?") + "from=" + "".join("%02x" % (b % 256) for b in range(300))
+            return b'href="' + href.encode() + b'"'
+
+        return re.sub(rb'href="([^"]+)"', rewrite, data)
+
     def static(self, host, path, query, truncate=False):
+        if self.url_faults(host, path, query):
+            return
+        if "longurl" in self.mirror.faults and ("from=" in query or "to=" in query):
+            query = ""
+        if "authority" in self.mirror.faults and query == "a=1":
+            query = ""
         root = os.path.join(self.mirror.root, "www", host)
         rel = quote_path(path + ("?" + query if query else ""))
         if rel == "" or rel.endswith("/"):
@@ -327,6 +391,16 @@ class Handler(BaseHTTPRequestHandler):
         if m.roll("charset", host):
             self.note = "charset "
             ctype = "text/html; charset=big5"
+        if article and m.roll("empty", host) and quarter(path) == 2:
+            # a page that comes back empty (a CMS between two versions of it)
+            self.note = "empty "
+            return self.reply(200, b"", ctype=ctype, headers=headers)
+        if article and m.roll("pager", host):
+            # an ordinary inline script whose text holds a challenge marker (r='m')
+            self.note = "pager "
+            data = data.replace(b"</head>", b"<script>var pager='m';</script></head>", 1)
+        if not article and (("longurl" in m.faults) or ("authority" in m.faults)):
+            data = self.link_faults(host, data)
         if not article and m.roll("endless", host):
             self.note = "endless "
             data = re.sub(rb"\xe5\x85\xb1(\d+)\xe9\xa1\xb5", "共99999页".encode(), data)
@@ -467,6 +541,7 @@ def serve(root, port, tls_port, faults, log):
         Handler.tls_ctx = ctx
         servers.append(tls)
     ports = [s.server_address[1] for s in servers]
+    Handler.mirror.http_port = ports[0]
     for s in servers[1:]:
         threading.Thread(target=s.serve_forever, daemon=True).start()
     line = "listening on 127.0.0.1:%d" % ports[0]

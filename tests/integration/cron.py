@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""The cron loop on the real web: one bad site, URL or answer never stops the corpus.
+
+usage: cron.py ZHENGCE WORKDIR
+
+Each case crawls one or a few sites of the mirror with one of its fault modes (tests/mirror/
+README.md) and checks what a crawl run from cron must do:
+  challenged  a site that stays challenged (no --cookies) never keeps the other sites from being
+              searched on the next run: documents they publish since are fetched
+  longurl     links with 600 bytes of tracking parameters and a redirect to a 20 KB URL are
+              stored like any other (LMDB's 511-byte key limit stopped every run)
+  authority   http://HOST:80@127.0.0.1:P/ links and Location headers are out of scope: nothing
+              reaches the address after the @, the redirect is named
+  downgrade   an https article redirected to http is not followed, and named
+  pager       an article whose inline script holds a challenge marker is a document
+  empty       articles answered with an empty body are never stored as documents, and named
+  upper       a seed URL written in upper case, with its port, as a host's first request: its
+              robots.txt is asked for first, and the site crawled as written in lower case
+"""
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
+from harness import Mirror, fresh_work, MIRROR_PY  # noqa: E402
+
+Z, WORK = sys.argv[1], sys.argv[2]
+results = []
+
+
+def check(name, ok, detail=""):
+    print("%-11s %s%s" % (name, "ok" if ok else "FAILED", (": " + detail) if detail else ""))
+    results.append(ok)
+
+
+def crawl(mirror, name, sites, faults="", cookies=True, log=None, extra=()):
+    corpus = WORK + "/" + name
+    log = log or WORK + "/" + name + ".log"
+    with Mirror(mirror, log=log, faults=faults) as m:
+        cmd = [Z, "crawl", "--corpus", corpus, "--mirror", m.mapping(), "--cacert", mirror + "/tls/ca.pem",
+               "--site", ",".join(sites), "--delay", "0", "--tries", "3", "--backoff", "0.05", "--timeout", "10",
+               "--quiet", *extra]
+        if cookies:
+            cmd += ["--cookies", mirror + "/cookies.txt"]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+    return r, corpus, log
+
+
+def exported(corpus):
+    ex = subprocess.run([Z, "export", "--all", "--format", "jsonl", "--corpus", corpus], capture_output=True, text=True)
+    return {j["url"]: j for j in map(json.loads, ex.stdout.splitlines())}
+
+
+def log_rows(log):
+    return [l.rstrip("\n").split("\t") for l in open(log)]
+
+
+def main():
+    mirror = fresh_work(WORK)[0]
+    # challenged: the documents the sites publish after a first crawl, on other sites than the
+    # challenged one, are fetched by the next crawl
+    later = WORK + "/mirror-later"
+    subprocess.run([sys.executable, MIRROR_PY, "generate", "--out", later, "--add", "5"], check=True,
+                   stdout=subprocess.DEVNULL)
+    new = [j for j in map(json.loads, open(later + "/truth.jsonl")) if j.get("new")]
+    sites = sorted({j["site"] for j in new} - {"www.nhc.gov.cn"}) + ["www.nhc.gov.cn"]
+    r1, corpus, _ = crawl(mirror, "challenged", sites, cookies=False)
+    first = exported(corpus)
+    r2, _, _ = crawl(later, "challenged", sites, cookies=False, log=WORK + "/challenged-2.log")
+    r3, _, _ = crawl(later, "challenged", sites, cookies=False, log=WORK + "/challenged-3.log")
+    second = exported(corpus)
+    want = [j["url"] for j in new if j["site"] != "www.nhc.gov.cn"]
+    got = [u for u in want if u in second and u not in first]
+    check("challenged", r1.returncode == 1 and r2.returncode == 1 and r3.returncode == 1 and got == want and
+          "resumed" not in r2.stdout and "412 JavaScript challenge" in r2.stderr,
+          "%d of %d new documents on %d other sites fetched by the next crawl, nhc.gov.cn named: %s" % (
+              len(got), len(want), len(sites) - 1, "412 JavaScript challenge" in r2.stderr))
+
+    def calm(site):
+        r, corpus, _ = crawl(mirror, "calm-" + site, [site])
+        assert r.returncode == 0, r.stderr
+        return exported(corpus)
+
+    # longurl: the same documents, under their long URLs
+    host = "wjw.nmg.gov.cn"
+    ref = calm(host)
+    r, corpus, log = crawl(mirror, "longurl", [host], "longurl@" + host)
+    rows = exported(corpus)
+    longest = max((len(u) for u in rows), default=0)
+    titles = sorted(j["title"] for j in rows.values())
+    check("longurl", r.returncode == 0 and titles == sorted(j["title"] for j in ref.values()) and longest > 20000,
+          "exit %d, %d pages (calm: %d), longest URL %d bytes" % (r.returncode, len(rows), len(ref), longest))
+    if r.returncode:
+        print(r.stderr[-1500:])
+
+    # authority: nothing reaches 127.0.0.1 by a link's or a Location's user info
+    host = "wsjkw.gxzf.gov.cn"
+    r, corpus, log = crawl(mirror, "authority", [host], "authority@" + host)
+    rows = exported(corpus)
+    leaked = [l for l in log_rows(log) if l[1] == "127.0.0.1"]
+    redirects = [l for l in log_rows(log) if l[7] == "authority-redirect"]
+    at = [u for u in rows if "@" in u]
+    check("authority", not leaked and not at and redirects and r.returncode == 1 and "user info" in r.stderr,
+          "%d requests reached the address after the @, %d such pages stored, %d redirects named: %s" % (
+              len(leaked), len(at), len(redirects), "user info" in r.stderr))
+
+    # downgrade: https -> http refused and named
+    host = "wjw.beijing.gov.cn"
+    r, corpus, log = crawl(mirror, "downgrade", [host], "downgrade@" + host)
+    rows = exported(corpus)
+    plain = [l for l in log_rows(log) if l[7] == "plain" and l[3] != "/robots.txt"]
+    check("downgrade", r.returncode == 1 and "from https down to http" in r.stderr and not plain and
+          not [u for u in rows if u.startswith("http://")],
+          "exit %d, %d requests over http, named: %s" % (r.returncode, len(plain), "down to http" in r.stderr))
+
+    # pager: an ordinary script with a marker is not a challenge
+    ref = calm(host)
+    r, corpus, log = crawl(mirror, "pager", [host], "pager@" + host)
+    rows = exported(corpus)
+    same = {u: j["title"] for u, j in rows.items()} == {u: j["title"] for u, j in ref.items()}
+    check("pager", r.returncode == 0 and same and any(l[7] == "pager" for l in log_rows(log)),
+          "exit %d, %d pages (calm: %d)" % (r.returncode, len(rows), len(ref)))
+
+    # empty: never a document, named
+    r, corpus, log = crawl(mirror, "empty", [host], "empty@" + host)
+    rows = exported(corpus)
+    empty = {"https://" + host + l[3] for l in log_rows(log) if l[7] == "empty"}
+    stored = empty & set(rows)
+    check("empty", r.returncode == 0 and empty and not stored and "held no document" in r.stderr and
+          set(rows) == set(ref) - empty,
+          "%d empty answers, %d stored as documents, named: %s" % (len(empty), len(stored), "held no document" in r.stderr))
+
+    # upper: the robots.txt URL from the parsed URL, not from where the host's name is found in it
+    host = "wsjkw.gxzf.gov.cn"
+    ref = calm(host)
+    seeds = json.load(open(os.path.join(HERE, "..", "..", "seeds", "sites.json"), encoding="utf-8"))
+    for s in seeds["sites"]:
+        if s["host"] == host:
+            for ep in s["lists"]:
+                ep["url"] = ep["url"].replace("http://" + host, "http://" + host.upper() + ":80")
+    with open(WORK + "/upper-seeds.json", "w", encoding="utf-8") as f:
+        json.dump(seeds, f, ensure_ascii=False)
+    r, corpus, log = crawl(mirror, "upper", [host], extra=("--seeds", WORK + "/upper-seeds.json"))
+    rows = exported(corpus)
+    first = log_rows(log)[0][3] if os.path.exists(log) else ""
+    check("upper", r.returncode == 0 and first == "/robots.txt" and
+          sorted(j["title"] for j in rows.values()) == sorted(j["title"] for j in ref.values()),
+          "exit %d, first request %s, %d pages (calm: %d)" % (r.returncode, first, len(rows), len(ref)))
+
+    print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
