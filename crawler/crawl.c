@@ -355,7 +355,14 @@ static int flush(crawl *c)
 {
 	if (!c->n_batch)
 		return ZC_OK;
-	int rc = zc_index_write(c->idx, flush_txn, c);
+	/* the archive's records reach the disk before the transaction that points into them */
+	int rc = zc_warc_sync(c->warc);
+	if (rc != ZC_OK && !c->fatal) {
+		c->fatal = rc;
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the archive in %s/warc: %s", c->o->dir, zc_strerror(rc));
+	}
+	if (rc == ZC_OK)
+		rc = zc_index_write(c->idx, flush_txn, c);
 	zc_index_trim(c->idx);	/* the pages the transaction walked need not stay resident */
 	malloc_trim(0);		/* and the heap the batch freed goes back to the system */
 	if (rc != ZC_OK && !c->fatal) {

@@ -107,6 +107,10 @@ typedef struct zc_warc_ref {
 int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t reqlen,
 		     const char *resp_head, size_t headlen, const char *body, size_t bodylen,
 		     const char *digest, int status, const char *revisit_of_digest, zc_warc_ref *ref);
+/* Makes the records written so far durable (fdatasync of the file, fsync of its directory when
+   the file was made since the last call): call it before committing anything that points at
+   them.  A no-op when nothing was written since. */
+int zc_warc_sync(zc_warc *w);
 /* sha1:BASE32 of a payload, into out (at least 38 bytes). */
 void zc_warc_digest(const char *body, size_t len, char *out);
 /* Reads a WARC file; calls fn per record, as it is read, with its headers (JSON object) and

@@ -3,8 +3,9 @@
  * WARC-Concurrent-To, WARC-Payload-Digest sha1:BASE32 over the (de-chunked) body, revisit
  * records for 304 answers and for payloads identical to the URL's previous capture.  Files are
  * named zhengce-YYYYMMDDhhmmss-PID-NNNNN.warc.gz under DIR/warc and rolled at a size.  A record
- * is flushed to the file before zc_warc_exchange() returns, so the page that names it is
- * stored after it exists.
+ * is flushed to the file before zc_warc_exchange() returns, and zc_warc_sync() makes it durable
+ * (the file's data, and its directory entry when the file is new): the crawl calls it before
+ * the LMDB commit that stores the pages naming its records.
  */
 #define _GNU_SOURCE	/* memmem */
 #include "crawler.h"
@@ -39,6 +40,8 @@ struct zc_warc {
 	int z_ready;
 	unsigned char rnd[512];	/* random bytes for record ids, 32 ids per system call */
 	size_t rnd_used;
+	int unsynced;		/* records written since the last zc_warc_sync */
+	int dir_unsynced;	/* a file made since then: its directory to sync */
 };
 
 /*
@@ -157,7 +160,8 @@ static int open_next(zc_warc *w)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-	if (w->f && close_file(w) != ZC_OK)
+	/* the file closed is synced first: the pages that point into it are committed after */
+	if (w->f && (zc_warc_sync(w) != ZC_OK || close_file(w) != ZC_OK))
 		return ZC_EIO;
 	snprintf(w->name, sizeof w->name, "zhengce-%s-%ld-%05d.warc.gz", stamp, (long)getpid(), w->serial++);
 	char *path = zc_asprintf("%s/%s", w->dir, w->name);
@@ -173,6 +177,7 @@ static int open_next(zc_warc *w)
 	if (!w->f)
 		return zc_write_error(err);
 	w->size = 0;
+	w->dir_unsynced = 1;
 	return ZC_OK;
 }
 
@@ -247,6 +252,8 @@ static int write_record(zc_warc *w, const char *head, size_t hlen, const char *b
 	int rc = hlen + blen + blen2 + 4 <= SMALL_RECORD ? gzip_whole(w, parts, lens) : gzip_streamed(w, parts, lens);
 	if (rc == ZC_OK && fflush(w->f) != 0)
 		rc = zc_write_error(errno);
+	if (rc == ZC_OK)
+		w->unsynced = 1;
 	if (rc != ZC_OK) {
 		/* leave no partial record behind (a full disk): cut the file back to the last
 		   complete record, so the archive stays valid WARC */
@@ -307,6 +314,8 @@ int zc_warc_open(const char *dir, size_t max_bytes, zc_warc **out)
 		snprintf(extra, sizeof extra, "WARC-Filename: %s\r\n", w->name);
 		rc = record(w, "warcinfo", NULL, id, NULL, "application/warc-fields", extra, info, strlen(info), NULL, 0);
 	}
+	if (rc == ZC_OK)
+		rc = zc_warc_sync(w);
 	if (rc != ZC_OK) {
 		zc_warc_close(&w);
 		return rc;
@@ -353,22 +362,54 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 		snprintf(pdigest, sizeof pdigest, "%s", digest);
 	else
 		sha1_base32(body, bodylen, NULL, 0, pdigest);
-	char extra[400];
+	/* the headers that depend on the answer, grown with the URL (a URL has no length limit) */
+	zc_buf extra;
+	zc_buf_init(&extra, ZC_BUF_UNLIMITED);
+	const char *type = "response";
 	if (status == 304) {
-		snprintf(extra, sizeof extra, "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n");
-		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen,
-			      NULL, 0);
+		type = "revisit";
+		zc_buf_addstr(&extra, "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n");
+		body = NULL;
+		bodylen = 0;
+	} else if (revisit_of_digest && !strcmp(revisit_of_digest, pdigest)) {
+		type = "revisit";
+		const char *parts[] = {"WARC-Profile: http://netpreserve.org/warc/1.1/revisit/identical-payload-digest\r\n"
+				       "WARC-Refers-To-Target-URI: ", url, "\r\nWARC-Payload-Digest: ", pdigest, "\r\n"};
+		for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+			zc_buf_addstr(&extra, parts[i]);
+		body = NULL;
+		bodylen = 0;
+	} else {
+		zc_buf_addstr(&extra, "WARC-Payload-Digest: ");
+		zc_buf_addstr(&extra, pdigest);
+		zc_buf_addstr(&extra, "\r\n");
 	}
-	if (revisit_of_digest && !strcmp(revisit_of_digest, pdigest)) {
-		snprintf(extra, sizeof extra,
-			 "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/identical-payload-digest\r\n"
-			 "WARC-Refers-To-Target-URI: %s\r\nWARC-Payload-Digest: %s\r\n", url, pdigest);
-		return record(w, "revisit", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen,
-			      NULL, 0);
+	rc = record(w, type, url, resp_id, req_id, "application/http;msgtype=response", extra.data, resp_head, headlen,
+		    body, bodylen);
+	zc_buf_free(&extra);
+	return rc;
+}
+
+int zc_warc_sync(zc_warc *w)
+{
+	if (!w || !w->f)
+		return ZC_OK;
+	if (w->dir_unsynced) {
+		/* a file made since the last sync: its directory entry too, or a crash loses the file */
+		int dfd = open(w->dir, O_RDONLY | O_DIRECTORY);
+		int rc = dfd >= 0 && fsync(dfd) == 0 ? ZC_OK : zc_write_error(errno);
+		if (dfd >= 0)
+			close(dfd);
+		if (rc != ZC_OK)
+			return rc;
+		w->dir_unsynced = 0;
 	}
-	snprintf(extra, sizeof extra, "WARC-Payload-Digest: %s\r\n", pdigest);
-	return record(w, "response", url, resp_id, req_id, "application/http;msgtype=response", extra, resp_head, headlen,
-		      body, bodylen);
+	if (!w->unsynced)
+		return ZC_OK;
+	if (fdatasync(fileno(w->f)) != 0)
+		return zc_write_error(errno);
+	w->unsynced = 0;
+	return ZC_OK;
 }
 
 /*

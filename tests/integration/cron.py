@@ -16,7 +16,11 @@ README.md) and checks what a crawl run from cron must do:
   empty       articles answered with an empty body are never stored as documents, and named
   upper       a seed URL written in upper case, with its port, as a host's first request: its
               robots.txt is asked for first, and the site crawled as written in lower case
+  durable     (under strace) every LMDB sync finds the archive's records synced before it, and the
+              archive's directory synced once its file was made
 """
+import re
+import shutil
 import json
 import os
 import subprocess
@@ -35,11 +39,11 @@ def check(name, ok, detail=""):
     results.append(ok)
 
 
-def crawl(mirror, name, sites, faults="", cookies=True, log=None, extra=()):
+def crawl(mirror, name, sites, faults="", cookies=True, log=None, extra=(), wrap=()):
     corpus = WORK + "/" + name
     log = log or WORK + "/" + name + ".log"
     with Mirror(mirror, log=log, faults=faults) as m:
-        cmd = [Z, "crawl", "--corpus", corpus, "--mirror", m.mapping(), "--cacert", mirror + "/tls/ca.pem",
+        cmd = [*wrap, Z, "crawl", "--corpus", corpus, "--mirror", m.mapping(), "--cacert", mirror + "/tls/ca.pem",
                "--site", ",".join(sites), "--delay", "0", "--tries", "3", "--backoff", "0.05", "--timeout", "10",
                "--quiet", *extra]
         if cookies:
@@ -148,6 +152,29 @@ def main():
     check("upper", r.returncode == 0 and first == "/robots.txt" and
           sorted(j["title"] for j in rows.values()) == sorted(j["title"] for j in ref.values()),
           "exit %d, first request %s, %d pages (calm: %d)" % (r.returncode, first, len(rows), len(ref)))
+
+    # durable: the WARC reaches the disk before the commit that points into it
+    if shutil.which("strace"):
+        trace = WORK + "/durable.trace"
+        r, corpus, log = crawl(mirror, "durable", [host], wrap=["strace", "-f", "-y", "-o", trace, "-e",
+                                                                "trace=write,pwrite64,fdatasync,fsync,msync"])
+        dirty, bad, commits, dirsync = False, 0, 0, False
+        for line in open(trace):
+            m = re.search(r"(write|pwrite64|fdatasync|fsync|msync)\(\d+<([^>]*)>", line)
+            if not m:
+                continue
+            call, path = m.groups()
+            if path.endswith(".warc.gz"):
+                dirty = call in ("write", "pwrite64") or (dirty and call not in ("fdatasync", "fsync"))
+            elif path.endswith("/warc") and call == "fsync":
+                dirsync = True
+            elif path.endswith("data.mdb") and call in ("fdatasync", "fsync", "msync"):
+                commits += 1
+                bad += dirty
+        check("durable", r.returncode == 0 and commits > 5 and not bad and dirsync,
+              "%d LMDB syncs, %d with archive records not yet synced, directory synced: %s" % (commits, bad, dirsync))
+    else:
+        print("durable     skipped: no strace")
 
     print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
     sys.exit(0 if all(results) else 1)

@@ -127,6 +127,60 @@ static void on_cut(const char *file, long long cut, void *arg)
 	*(long long *)arg += cut;
 }
 
+/* the headers of the record read (a copy), for a test to look at */
+static int keep_headers(json_t *h, const char *block, size_t len, void *arg)
+{
+	(void)block;
+	(void)len;
+	json_t **out = arg;
+	json_decref(*out);
+	*out = json_deep_copy(h);
+	return 0;
+}
+
+/* A revisit of a URL of any length keeps every header whole: its headers were built in a
+   400-byte buffer, which dropped the payload digest and ran the URL into the next header */
+static void test_warc_long_url(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/zc-warc-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	zc_warc *w;
+	assert_int_equal(zc_warc_open(dir, 0, &w), 0);
+	char url[2100];
+	int n = snprintf(url, sizeof url, "https://www.zj.gov.cn/jsearchfront/visit/link.do?url=");
+	memset(url + n, 'q', sizeof url - (size_t)n - 1);
+	url[sizeof url - 1] = '\0';
+	const char *req = "GET / HTTP/1.1\r\nHost: www.zj.gov.cn\r\n\r\n";
+	const char *head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n";
+	const char *body = "<html><body><h1>关于推进医疗联合体建设和发展的指导意见</h1></body></html>";
+	char digest[48];
+	zc_warc_digest(body, strlen(body), digest);
+	zc_warc_ref ref;
+	for (size_t len = 290; len < sizeof url; len += 450) {
+		char saved = url[len];
+		url[len] = '\0';
+		assert_int_equal(zc_warc_exchange(w, url, req, strlen(req), head, strlen(head), body, strlen(body), digest, 200,
+						  digest, &ref), 0);
+		assert_int_equal(zc_warc_sync(w), 0);
+		char path[256];
+		snprintf(path, sizeof path, "%s/warc/%s", dir, ref.file);
+		json_t *h = NULL;
+		assert_int_equal(zc_warc_read_at(path, ref.offset, keep_headers, &h), 0);
+		assert_string_equal(json_string_value(json_object_get(h, "WARC-Type")), "revisit");
+		assert_string_equal(json_string_value(json_object_get(h, "WARC-Target-URI")), url);
+		assert_string_equal(json_string_value(json_object_get(h, "WARC-Refers-To-Target-URI")), url);
+		assert_string_equal(json_string_value(json_object_get(h, "WARC-Payload-Digest")), digest);
+		assert_string_equal(json_string_value(json_object_get(h, "Content-Type")), "application/http;msgtype=response");
+		json_decref(h);
+		url[len] = saved;
+	}
+	zc_warc_close(&w);
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A crawl killed in the middle of a record: the file ends in part of a gzip member and its
    marker stays.  zhengce check reads the records before the part, the next crawl cuts it; with
    no marker such an end is damage. */
@@ -299,7 +353,7 @@ static void test_warc_members(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_warc_cut),
+		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url),
 		cmocka_unit_test(test_warc_members),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
