@@ -513,11 +513,11 @@ static void paginate(crawl *c, json_t *reqs, json_t *req, long announced)
 		add_endpoint_page(c, reqs, s, is_search, k, jstr(req, "kw"), pg, pages, last);
 }
 
-static int site_selected(const zc_crawl_opts *o, const zc_site *s)
+int zc_crawl_site_selected(const char *only, const zc_site *s)
 {
-	if (!o->only || !*o->only)
+	if (!only || !*only)
 		return 1;
-	char *copy = zc_strdup(o->only);
+	char *copy = zc_strdup(only);
 	int hit = 0;
 	for (char *tok = copy, *e; tok && *tok && !hit; tok = e ? e + 1 : NULL) {
 		e = strchr(tok, ',');
@@ -587,7 +587,7 @@ static int seed_frontier(crawl *c)
 	json_t *reqs = json_array();
 	for (size_t i = 0; i < c->seeds->n; i++) {
 		const zc_site *s = &c->seeds->sites[i];
-		if (!site_selected(c->o, s))
+		if (!zc_crawl_site_selected(c->o->only, s))
 			continue;
 		for (size_t k = 0; k < s->n_search; k++)
 			for (size_t w = 0; w < c->o->n_keywords; w++)
@@ -1460,7 +1460,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	c->hosts = zc_calloc(cap + 1, sizeof *c->hosts);
 	for (size_t i = 0; i < seeds->n; i++) {
 		const zc_site *s = &seeds->sites[i];
-		if (!site_selected(o, s))
+		if (!zc_crawl_site_selected(o->only, s))
 			continue;
 		zc_site_report *rep = &sum->sites[sum->n_sites++];
 		snprintf(rep->host, sizeof rep->host, "%s", s->host);

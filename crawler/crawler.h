@@ -61,6 +61,18 @@ const zc_site *zc_seeds_find(const zc_seeds *s, const char *host);
 /* The site whose scope holds host (the host itself or one it declares). */
 const zc_site *zc_seeds_scope(const zc_seeds *s, const char *host);
 
+/* ---- the crawl's options ------------------------------------------------------------------ */
+
+struct zc_crawl_opts;
+/* Endpoint ep's first page (keyword kw for a search), one request with the crawl's options (user
+   agent, --connect-to, --cacert, --cookies, time-out), robots.txt of its host asked first: the
+   links and page count it announces in *out (zc_links_free), or an error with *why (free it):
+   unreachable, disallowed, a challenge, a status other than 2xx, not an answer of its format. */
+struct zc_links;
+struct zc_endpoint;
+int zc_seeds_probe(const struct zc_endpoint *ep, const char *kw, const struct zc_crawl_opts *o, struct zc_links *out,
+		   char **why);
+
 /* ---- robots.txt (RFC 9309) -------------------------------------------------------------- */
 
 typedef struct zc_robots zc_robots;
@@ -80,6 +92,8 @@ typedef struct zc_links {
 	size_t n;
 	long pages;		/* total pages the answer announces; 0 when it does not say */
 	long total;		/* total results when announced, else -1 */
+	size_t cap;		/* private: room in urls */
+	size_t *set, set_cap;	/* private: index + 1 of each URL, by hash (duplicates) */
 } zc_links;
 
 /* Parses a search answer or a list page; pure.  ZC_EPARSE when it is not that format. */
@@ -179,6 +193,8 @@ typedef struct zc_crawl_summary {
 	size_t n_sites;
 } zc_crawl_summary;
 
+/* Whether --site's list (hosts or jurisdiction codes, comma-separated; NULL: all) names s. */
+int zc_crawl_site_selected(const char *only, const zc_site *s);
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o,
 		 zc_article_fn article, void *arg, zc_crawl_summary *sum);
 void zc_crawl_summary_free(zc_crawl_summary *s);

@@ -26,20 +26,53 @@ void zc_links_free(zc_links *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->urls[i]);
 	free(l->urls);
+	free(l->set);
 	memset(l, 0, sizeof *l);
 }
 
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* the slot of url in the set: its index + 1 there, or the empty slot where it goes */
+static size_t set_slot(const zc_links *l, const char *url)
+{
+	size_t mask = l->set_cap - 1, i = (size_t)fnv1a(url) & mask;
+	while (l->set[i] && strcmp(l->urls[l->set[i] - 1], url))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* An answer's links, each once, in answer order: a set of indexes (open addressing, at most
+   half full) finds a duplicate in constant time, where a scan of the links kept made an answer of
+   160,000 links take 46 s. */
 static void add_link(zc_links *l, char *url)
 {
 	if (!url)
 		return;
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->urls[i], url)) {
-			free(url);
-			return;
-		}
-	l->urls = zc_realloc(l->urls, (l->n + 1) * sizeof *l->urls);
+	if (2 * (l->n + 1) > l->set_cap) {
+		size_t cap = l->set_cap ? 2 * l->set_cap : 64;
+		free(l->set);
+		l->set = zc_calloc(cap, sizeof *l->set);
+		l->set_cap = cap;
+		for (size_t k = 0; k < l->n; k++)
+			l->set[set_slot(l, l->urls[k])] = k + 1;
+	}
+	size_t i = set_slot(l, url);
+	if (l->set[i]) {
+		free(url);
+		return;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->urls = zc_realloc(l->urls, l->cap * sizeof *l->urls);
+	}
 	l->urls[l->n++] = url;
+	l->set[i] = l->n;
 }
 
 static void pct(zc_buf *b, const char *s)

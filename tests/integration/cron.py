@@ -16,6 +16,9 @@ README.md) and checks what a crawl run from cron must do:
   empty       articles answered with an empty body are never stored as documents, and named
   upper       a seed URL written in upper case, with its port, as a host's first request: its
               robots.txt is asked for first, and the site crawled as written in lower case
+  seeds       zhengce seeds check: a regex without a group refused at load (check and crawl), naming
+              file, site and field; --fetch against the mirror reports links and pages of every
+              endpoint, and a list whose URL is gone as failed
   durable     (under strace) every LMDB sync finds the archive's records synced before it, and the
               archive's directory synced once its file was made
 """
@@ -152,6 +155,40 @@ def main():
     check("upper", r.returncode == 0 and first == "/robots.txt" and
           sorted(j["title"] for j in rows.values()) == sorted(j["title"] for j in ref.values()),
           "exit %d, first request %s, %d pages (calm: %d)" % (r.returncode, first, len(rows), len(ref)))
+
+    # seeds: validated at load; checked against the mirror
+    seeds_file = os.path.join(HERE, "..", "..", "seeds", "sites.json")
+    profile = os.path.join(HERE, "..", "..", "profiles", "reference.json")
+    picked = ["www.gov.cn", "www.zj.gov.cn", "wsjkw.zj.gov.cn", "wjw.beijing.gov.cn", "wsjkw.gxzf.gov.cn"]
+    with Mirror(mirror) as m:
+        base = [Z, "seeds", "check", "--profile", profile, "--mirror", m.mapping(), "--cacert", mirror + "/tls/ca.pem",
+                "--cookies", mirror + "/cookies.txt", "--site", ",".join(picked)]
+        good = subprocess.run(base + ["--seeds", seeds_file, "--fetch"], capture_output=True, text=True)
+        seeds = json.load(open(seeds_file, encoding="utf-8"))
+        for s in seeds["sites"]:
+            if s["host"] == "wsjkw.gxzf.gov.cn":
+                s["lists"][0]["pages"] = "共\\d+页"
+        with open(WORK + "/nogroup.json", "w", encoding="utf-8") as f:
+            json.dump(seeds, f, ensure_ascii=False)
+        nogroup = subprocess.run(base + ["--seeds", WORK + "/nogroup.json"], capture_output=True, text=True)
+        crawl_ng = subprocess.run([Z, "crawl", "--corpus", WORK + "/nogroup", "--seeds", WORK + "/nogroup.json",
+                                   "--mirror", m.mapping(), "--quiet"], capture_output=True, text=True)
+        for s in seeds["sites"]:
+            if s["host"] == "wsjkw.gxzf.gov.cn":
+                s["lists"][0]["pages"] = "共(\\d+)页"
+                s["lists"][0]["url"] = s["lists"][0]["url"].replace("/channels/", "/channel/")
+        with open(WORK + "/gone.json", "w", encoding="utf-8") as f:
+            json.dump(seeds, f, ensure_ascii=False)
+        gone = subprocess.run(base + ["--seeds", WORK + "/gone.json", "--fetch"], capture_output=True, text=True)
+    lines = [l for l in good.stdout.splitlines() if " links, " in l]
+    named = all(x in nogroup.stderr for x in ("nogroup.json", "wsjkw.gxzf.gov.cn", '"pages" has no group'))
+    check("seeds", good.returncode == 0 and len(lines) >= 5 and all(int(l.split()[3]) > 0 for l in lines) and
+          nogroup.returncode == 1 and named and crawl_ng.returncode == 1 and "pages" in crawl_ng.stderr and
+          gone.returncode == 1 and "wsjkw.gxzf.gov.cn" in gone.stdout and "FAILED" in gone.stdout,
+          "%d endpoints with links; no group: exit %d, named %s, crawl refused %s; gone list: exit %d" % (
+              len(lines), nogroup.returncode, named, crawl_ng.returncode == 1, gone.returncode))
+    if good.returncode:
+        print(good.stdout[-1500:], good.stderr[-1500:])
 
     # durable: the WARC reaches the disk before the commit that points into it
     if shutil.which("strace"):
