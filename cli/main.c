@@ -669,11 +669,15 @@ static int table_one(json_t *page, void *arg)
 		snprintf(code, sizeof code, "%s-%lld", jstr(page, "jurisdiction"), (long long)fc);
 	const char *prov = zc_province_name(jstr(page, "jurisdiction"));
 	const char *w = *jstr(doc, "written_date") ? jstr(doc, "written_date") : jstr(doc, "published_date");
+	/* a title from the web reaches the terminal: no control or bidi character of it does */
+	char *title = zc_text_visible(jstr(doc, "title"), 0), *type = zc_text_visible(jstr(doc, "type"), 0);
 	if (t->f.which != ZC_Q_INCLUDED)
-		fprintf(t->out, "%-7s %-10s %-6s %-4s %s  [%s]\n", code, w, prov ? prov : "", jstr(doc, "type"),
-			jstr(doc, "title"), *jstr(page, "reason") ? jstr(page, "reason") : "included");
+		fprintf(t->out, "%-7s %-10s %-6s %-4s %s  [%s]\n", code, w, prov ? prov : "", type, title,
+			*jstr(page, "reason") ? jstr(page, "reason") : "included");
 	else
-		fprintf(t->out, "%-7s %-10s %-6s %-4s %s\n", code, w, prov ? prov : "", jstr(doc, "type"), jstr(doc, "title"));
+		fprintf(t->out, "%-7s %-10s %-6s %-4s %s\n", code, w, prov ? prov : "", type, title);
+	free(title);
+	free(type);
 	t->n++;
 	return 0;
 }
@@ -727,6 +731,30 @@ static int entries_txn(zc_txn *t, void *arg)
  */
 static char *part_name(const char *out)
 {
+	/* the parts a killed run left beside out (its pid gone) go: nothing else ever removes them */
+	char *dir = zc_strdup(out), *slash = strrchr(dir, '/');
+	const char *base = slash ? out + (slash - dir) + 1 : out;
+	if (slash)
+		slash[1] = '\0';
+	char *prefix = zc_asprintf("%s.part-", base);
+	DIR *d = opendir(slash ? dir : ".");
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		char *end = NULL;
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		long pid = strtol(e->d_name + strlen(prefix), &end, 10);
+		if (pid > 0 && end && !*end && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			char *stale = zc_asprintf("%s%s", slash ? dir : "", e->d_name);
+			if (unlink(stale) == 0)
+				fprintf(stderr, "zhengce: removed %s, left by a run that was killed while writing it\n", stale);
+			free(stale);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
 	return zc_asprintf("%s.part-%ld", out, (long)getpid());
 }
 
@@ -1091,9 +1119,23 @@ static int cmd_reselect(int argc, char **argv)
 	json_t *changes = NULL;
 	int lockfd = -1, ret = 1;
 	long holder;
-	if (zc_index_lock_crawl(corpus, &lockfd, &holder) == ZC_ELOCKED) {
+	/* only crawl makes a corpus: a mistyped --corpus is an error, not a new empty corpus */
+	char *data = zc_asprintf("%s/corpus/data.mdb", corpus);
+	int exists = access(data, F_OK) == 0;
+	free(data);
+	if (!exists) {
+		fprintf(stderr, "zhengce reselect: no corpus in %s; check --corpus, or run 'zhengce crawl --corpus %s' first\n",
+			corpus, corpus);
+		goto out;
+	}
+	int lrc = zc_index_lock_crawl(corpus, &lockfd, &holder);
+	if (lrc == ZC_ELOCKED) {
 		fprintf(stderr, "zhengce reselect: a crawl (pid %ld) is running on %s; try again when it ends\n", holder, corpus);
 		ret = EXIT_LOCKED;
+		goto out;
+	}
+	if (lrc != ZC_OK) {
+		fprintf(stderr, "zhengce reselect: cannot take the lock in %s: %s\n", corpus, zc_strerror(lrc));
 		goto out;
 	}
 	if (zc_profile_load(ppath, &p, &err) != ZC_OK) {
@@ -1571,6 +1613,14 @@ int main(int argc, char **argv)
 	else {
 		fprintf(stderr, "zhengce: '%s' is not a command; see 'zhengce --help'\n", cmd);
 		ret = EXIT_USAGE;
+	}
+	/* what went to stdout is the result (a table, a CSV): a full disk or a closed pipe there is a
+	   failure, never exit 0 with the output cut short */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+		fprintf(stderr, "zhengce %s: cannot write the output: %s\n", cmd, e ? zc_strerror(zc_write_error(e)) : "write error");
+		if (ret == 0)
+			ret = 1;
 	}
 	xmlCleanupParser();
 	curl_global_cleanup();

@@ -26,13 +26,47 @@ const char *zc_strerror(int err)
 	case ZC_EFULL: return "no space left (disk or database map full)";
 	case ZC_ESCOPE: return "URL outside the crawl scope";
 	case ZC_EINTR: return "interrupted by a signal";
+	case ZC_EDAMAGED: return "the database file is damaged (cut short or overwritten): restore the corpus from a "
+				 "backup, or crawl into a new one";
+	}
+	if (err <= ZC_ERRNO(1)) {
+		/* the system's words, in lower case as our messages are */
+		static _Thread_local char buf[128];
+		snprintf(buf, sizeof buf, "%s", strerror(-err - ZC_ERRNO_BASE));
+		if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+			buf[0] = (char)(buf[0] + 32);
+		return buf;
 	}
 	return "unknown error";
 }
 
+char *zc_text_visible(const char *s, int keep_lines)
+{
+	size_t n = strlen(s), k = 0;
+	char *out = zc_malloc(n + 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		if (*p < 0x20 || *p == 0x7f) {
+			if (*p == '\n' || *p == '\t')
+				out[k++] = keep_lines ? (char)*p : ' ';
+			p++;
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p += 2;
+		} else if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+					    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+			p += 3;
+		} else {
+			out[k++] = (char)*p++;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
 int zc_write_error(int errnum)
 {
-	return errnum == ENOSPC ? ZC_EFULL : ZC_EIO;
+	if (errnum == ENOSPC || errnum == EDQUOT)
+		return ZC_EFULL;
+	return errnum > 0 ? ZC_ERRNO(errnum) : ZC_EIO;
 }
 
 static void oom(size_t n)

@@ -38,10 +38,22 @@ enum zc_err {
 	ZC_EFULL = -11,		/* the disk or the LMDB map is full */
 	ZC_ESCOPE = -12,	/* a URL outside the crawl's scope */
 	ZC_EINTR = -13,		/* stopped by a signal (SIGINT, SIGTERM) before the work was done */
+	ZC_EDAMAGED = -14,	/* the corpus's database file is damaged (cut short, overwritten) */
 };
 
+/* A system call's errno e as a code (e > 0): its own meaning, said by zc_strerror as
+   strerror(e) (a read-only filesystem, a file where a directory should be), never "input/output
+   error" for all of them. */
+#define ZC_ERRNO_BASE 1000
+#define ZC_ERRNO(e) (-ZC_ERRNO_BASE - (e))
 const char *zc_strerror(int err);
-/* The code of a failed write or create from its errno: ZC_EFULL for a full disk, else ZC_EIO. */
+/* s without what a spreadsheet cell or a terminal must never get from a web page: C0 controls
+   (tab and newline kept when keep_lines, else made spaces), DEL, C1 controls (U+0080-U+009F)
+   and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that
+   make text read in another order than it is.  A new string. */
+char *zc_text_visible(const char *s, int keep_lines);
+/* The code of a failed write or create from its errno: ZC_EFULL for a full disk or quota, else
+   ZC_ERRNO(errnum) (ZC_EIO when errnum is 0). */
 int zc_write_error(int errnum);
 
 /* Allocation: never returns NULL (aborts on exhaustion, see above). */

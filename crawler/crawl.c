@@ -41,6 +41,7 @@ typedef struct host_state {
 	int busy;
 	int empty;		/* known to have nothing queued */
 	int blocked;		/* challenge: nothing more this run */
+	struct xfer *cur;	/* the transfer in flight (busy), or NULL */
 	int backing_off;
 	long done;
 } host_state;
@@ -88,9 +89,14 @@ typedef struct crawl {
 } crawl;
 
 static volatile sig_atomic_t interrupted;	/* the signal that stopped the crawl, or 0 */
+static volatile sig_atomic_t signals;		/* how many came */
+/* the first SIGINT or SIGTERM lets the transfers in flight end; a second stops them at once */
 static void on_signal(int sig)
 {
-	interrupted = sig;
+	if (!interrupted)
+		interrupted = sig;
+	if (signals < 2)
+		signals++;
 }
 
 /* what a failed write says: the file, the system's own words and number for the error when
@@ -806,6 +812,7 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 	}
 	x->started = now();
 	h->busy = 1;
+	h->cur = x;
 	h->rep->requests++;
 	c->sum->requests++;
 	c->inflight++;
@@ -816,6 +823,8 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 static void xfer_free(crawl *c, xfer *x)
 {
 	c->inflight--;
+	if (x->h->cur == x)
+		x->h->cur = NULL;
 	curl_multi_remove_handle(c->multi, x->easy);
 	curl_easy_cleanup(x->easy);
 	curl_url_cleanup(x->cu);
@@ -1504,6 +1513,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	if (o->cookies)
 		c->cookies = cookie_jar(o->cookies);
 	interrupted = 0;
+	signals = 0;
+	int told = 0;
 	struct sigaction sa = {0}, old_int, old_term;
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, &old_int);
@@ -1589,7 +1600,19 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			active++;
 		}
 		if (c->fatal || interrupted) {
-			/* stop starting; let what is in flight finish (and be stored or dropped) */
+			/* stop starting; let what is in flight finish (and be stored or dropped); a second
+			   signal drops it now: its requests stay queued for the next run */
+			if (signals >= 2)
+				for (size_t i = 0; i < c->n_hosts; i++)
+					if (c->hosts[i].cur) {
+						c->hosts[i].busy = 0;
+						xfer_free(c, c->hosts[i].cur);
+					}
+			if (interrupted && !told && c->inflight) {
+				fprintf(stderr, "\nzhengce: stopping: waiting for %d transfers in flight (interrupt again to stop "
+					"at once)\n", c->inflight);
+				told = 1;
+			}
 			if (!c->inflight) {
 				flush(c);
 				break;

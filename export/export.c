@@ -60,8 +60,9 @@ static const char *str(json_t *o, const char *k)
 	return s ? s : "";
 }
 
-void zc_csv_cell(zc_buf *b, const char *s)
+void zc_csv_cell(zc_buf *b, const char *raw)
 {
+	char *s = zc_text_visible(raw, 1);
 	int risky = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
 	int quote = risky || strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
@@ -75,6 +76,7 @@ void zc_csv_cell(zc_buf *b, const char *s)
 	}
 	if (quote)
 		zc_buf_addch(b, '"');
+	free(s);
 }
 
 static int year_of(json_t *doc)

@@ -97,8 +97,10 @@ static int db_err(int rc)
 		return ZC_ENOTFOUND;
 	if (rc == MDB_MAP_FULL || rc == ENOSPC || rc == EDQUOT)
 		return ZC_EFULL;
-	if (rc == EIO)
-		return ZC_EIO;
+	if (rc == MDB_INVALID || rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND)
+		return ZC_EDAMAGED;
+	if (rc > 0)
+		return ZC_ERRNO(rc);	/* LMDB passes the system's errno on */
 	return ZC_EDB;
 }
 
@@ -168,6 +170,21 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	if (mrc != 0) {
 		rc = db_err(mrc);
 		goto out;
+	}
+	{
+		/* a file shorter than its last page (cut short by a copy, a full disk outside LMDB,
+		   a truncate) is mapped whole, and reading a page past its end is SIGBUS: refused */
+		MDB_envinfo info;
+		MDB_stat est;
+		struct stat now;
+		char *file = zc_asprintf("%s/data.mdb", path);
+		int cut = mdb_env_info(idx->env, &info) == 0 && mdb_env_stat(idx->env, &est) == 0 && stat(file, &now) == 0 &&
+			  (unsigned long long)now.st_size < ((unsigned long long)info.me_last_pgno + 1) * est.ms_psize;
+		free(file);
+		if (cut) {
+			rc = ZC_EDAMAGED;
+			goto out;
+		}
 	}
 	{
 		int dead = 0;

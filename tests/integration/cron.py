@@ -19,11 +19,20 @@ README.md) and checks what a crawl run from cron must do:
   seeds       zhengce seeds check: a regex without a group refused at load (check and crawl), naming
               file, site and field; --fetch against the mirror reports links and pages of every
               endpoint, and a list whose URL is gone as failed
+  local       a truncated data.mdb is named (check, stats, export), never SIGBUS; a file where
+              the corpus directory should be gives the system's words; reselect never creates a
+              corpus; an export's part left by a killed run is removed; a full stdout fails
+              query; a second interrupt stops a transfer that hangs at once; DEL, C1 controls and
+              bidi overrides from pages reach neither CSV cells nor the terminal
   durable     (under strace) every LMDB sync finds the archive's records synced before it, and the
               archive's directory synced once its file was made
 """
 import re
 import shutil
+import signal
+import socket
+import threading
+import time
 import json
 import os
 import subprocess
@@ -189,6 +198,65 @@ def main():
               len(lines), nogroup.returncode, named, crawl_ng.returncode == 1, gone.returncode))
     if good.returncode:
         print(good.stdout[-1500:], good.stderr[-1500:])
+
+    # local: errors of the machine, not of the web
+    host = "wjw.beijing.gov.cn"
+    _, ok_corpus, _ = crawl(mirror, "local", [host])
+    cut = WORK + "/local-cut"
+    shutil.copytree(ok_corpus, cut)
+    data = cut + "/corpus/data.mdb"
+    os.truncate(data, os.path.getsize(data) // 2)
+    cut_runs = [subprocess.run([Z, c, "--corpus", cut], capture_output=True, text=True) for c in ("check", "stats", "export")]
+    cut_ok = all(r.returncode == 1 and "damaged" in r.stderr for r in cut_runs)
+    open(WORK + "/afile", "w").close()
+    notdir = subprocess.run([Z, "crawl", "--corpus", WORK + "/afile/x", "--mirror", "127.0.0.1:1:2", "--quiet"],
+                            capture_output=True, text=True)
+    typo = subprocess.run([Z, "reselect", "--corpus", WORK + "/no-such-corpus"], capture_output=True, text=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = WORK + "/out.csv.part-%d" % dead.pid
+    open(stale, "w").close()
+    exp = subprocess.run([Z, "export", "--corpus", ok_corpus, "-o", WORK + "/out.csv"], capture_output=True, text=True)
+    with open("/dev/full", "w") as full:
+        q = subprocess.run([Z, "query", "--corpus", ok_corpus], stdout=full, stderr=subprocess.PIPE, text=True)
+    # a server that accepts and never answers: the first interrupt waits for the transfer, the
+    # second stops it at once
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    held = []
+    threading.Thread(target=lambda: [held.append(srv.accept()) for _ in range(8)], daemon=True).start()
+    p = subprocess.Popen([Z, "crawl", "--corpus", WORK + "/hang", "--site", "wsjkw.gxzf.gov.cn", "--timeout", "40",
+                          "--connect-to", "wsjkw.gxzf.gov.cn:80:127.0.0.1:%d" % srv.getsockname()[1], "--quiet"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    time.sleep(1.0)
+    first_alive = p.poll() is None
+    p.send_signal(signal.SIGINT)
+    t = time.time()
+    try:
+        p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+    stop = time.time() - t
+    srv.close()
+    # controls in titles
+    r, corpus, _ = crawl(mirror, "controls", [host], "controls@" + host)
+    csv = subprocess.run([Z, "export", "--all", "--corpus", corpus], capture_output=True).stdout.decode("utf-8")
+    table = subprocess.run([Z, "query", "--all", "--corpus", corpus], capture_output=True).stdout.decode("utf-8")
+    banned = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+    dirty = len(banned.findall(csv)) + len(banned.findall(table.replace("\n", "")))
+    check("local", cut_ok and notdir.returncode == 1 and "not a directory" in notdir.stderr and
+          typo.returncode == 1 and not os.path.exists(WORK + "/no-such-corpus") and exp.returncode == 0 and
+          not os.path.exists(stale) and q.returncode == 1 and "no space" in q.stderr and first_alive and stop < 5 and
+          p.returncode != 0 and dirty == 0 and "医" in csv,
+          "truncated named by check/stats/export: %s (exits %s); not a directory: %s; reselect typo: exit %d, created: %s; "
+          "stale part removed: %s; query to a full disk: exit %d; second interrupt stopped in %.1f s; %d control "
+          "characters in CSV and table" % (cut_ok, [r.returncode for r in cut_runs], "not a directory" in notdir.stderr,
+                                           typo.returncode, os.path.exists(WORK + "/no-such-corpus"), not os.path.exists(stale),
+                                           q.returncode, stop, dirty))
 
     # durable: the WARC reaches the disk before the commit that points into it
     if shutil.which("strace"):

@@ -395,6 +395,13 @@ class Handler(BaseHTTPRequestHandler):
             # a page that comes back empty (a CMS between two versions of it)
             self.note = "empty "
             return self.reply(200, b"", ctype=ctype, headers=headers)
+        if article and m.roll("controls", host):
+            # characters a cell or a terminal must never get: DEL, a C1 control, a right-to-left
+            # override and an isolate, as references and as a raw control byte
+            self.note = "controls "
+            bad = b"&#x7f;&#x9b;&#x202e;\x01&#x2066;"
+            data = re.sub(rb"(<title>|<h1>|<td[^>]*>)", lambda mo: mo.group(1) + bad, data)
+            data = re.sub(rb'(<meta name="ArticleTitle" content=")', lambda mo: mo.group(1) + bad, data)
         if article and m.roll("pager", host):
             # an ordinary inline script whose text holds a challenge marker (r='m')
             self.note = "pager "
