@@ -26,7 +26,7 @@ def main():
     s.add_argument("--faults", default="", metavar="SPEC",
                    help="MODE[=RATE][@HOST+HOST],...; modes: slow 500 503 reset truncate "
                         "ratelimit redirect-loop waf redesign bomb huge charset endless longurl "
-                        "authority downgrade pager empty")
+                        "authority downgrade pager empty controls")
     s.add_argument("--log", default=None, metavar="FILE", help="append one line per request")
     a = ap.parse_args()
     if a.cmd == "generate":
