@@ -1209,7 +1209,7 @@ static void done(crawl *c, CURLMsg *m)
 		if (wrc != ZC_OK) {
 			int err = errno;	/* the failed write's, before anything else can change it */
 			char *file = zc_asprintf("%s/warc/%s", c->o->dir, zc_warc_name(c->warc));
-			write_failure(c, wrc, file, wrc == ZC_EFULL || wrc == ZC_EIO ? err : 0);
+			write_failure(c, wrc, file, wrc == ZC_EFULL || wrc == ZC_EIO || wrc <= ZC_ERRNO(1) ? err : 0);
 			free(file);
 			goto out;
 		}
