@@ -1,361 +1,128 @@
+#define _GNU_SOURCE	/* strcasestr */
 /*
  * page.c - one article page to a zc_doc.
  *
  * The HTML is decoded to UTF-8 (charset.c) and parsed by libxml2's HTML parser in recover
- * mode with no network access.  Metadata comes in this order of trust: the disclosure or
- * metadata table (索引号 发文机关 成文日期 发文字号 发布日期 有效性 …), the government meta
- * tags (ArticleTitle PubDate ColumnType …), the page's layout (title block, the date line,
- * the document number line and the signature block closing the body), then text heuristics.
+ * mode with no network access, then read as cells of text (dom.c).  Each field comes from the
+ * most trusted place that has it (docs/DESIGN.md, "Reading a page"):
+ *   title      the metadata's 标题, the ArticleTitle tag, the title block, <title>
+ *   docno      the metadata's 文号, else a line that is only a document number just before
+ *              or at the top of the text
+ *   issuers    the metadata's 发文机关 (abbreviations given in full where the page names the
+ *              full body), else the document's own signature block, else the title's
+ *              "XX关于…" or a "XX文件" head
+ *   written    the document's own signature date (the metadata's 成文日期 is at times the
+ *              date a decree signed years earlier was uploaded), else the metadata's, else a
+ *              dated note under the title (（2007年3月16日…通过）)
+ *   published  the metadata's 发布日期 or 发布时间, else the PubDate and firstpublishedtime tags
+ *   validity   the metadata's 有效性, else a stamp (已失效), else a note (本文件已于…废止)
+ *   body       the content container's cells (body.c) without metadata, page furniture, the
+ *              document number line, the signature block and its notes, attachment links
+ * The signature block is the FIRST after the main text: [issuer lines] date line, followed by
+ * the end, notes (（此件主动公开）, 来源：, 附件 …) or, when issuer lines stand above the
+ * date, anything (an annex, a forwarded document with its own signature).
  */
 #include "parser.h"
+#include "internal.h"
 #include "xmlmem.h"
 #include "../common/zc.h"
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* paragraphs: a growable list of strings */
-typedef struct plist {
-	char **v;
-	size_t n, cap;
-} plist;
+/* -- what the parser looks at besides the text ------------------------------------------- */
 
-static void plist_push(plist *l, char *s)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		l->v = zc_realloc(l->v, l->cap * sizeof *l->v);
-	}
-	l->v[l->n++] = s;
-}
-
-static void plist_free(plist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
-}
-
-static void plist_remove(plist *l, size_t i)
-{
-	free(l->v[i]);
-	memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof *l->v);
-	l->n--;
-}
-
-static size_t cp_count(const char *s)
-{
-	size_t n = 0;
-	unsigned cp;
-	while (*s) {
-		s += zc_utf8_next(s, &cp);
-		n++;
-	}
-	return n;
-}
-
-static int is_ws(unsigned cp)
-{
-	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x3000 ||
-	       cp == '\f' || cp == '\v';
-}
-
-/*
- * Normalises the spacing of one paragraph: runs of white space collapse to one space, and a
- * space next to a non-ASCII character is dropped (spaces between Chinese characters are
- * layout, not text).  Returns a new string.
- */
-static char *tidy(const char *s)
-{
-	/* the result is never longer than s: each space it writes stands for white space */
-	char *out = zc_malloc(strlen(s) + 1), *o = out;
-	unsigned prev = 0;
-	int pending = 0;
-	while (*s) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x80) {
-			if (is_ws(c)) {
-				pending = 1;
-			} else {
-				if (pending && o > out && prev < 0x80)
-					*o++ = ' ';
-				pending = 0;
-				*o++ = (char)c;
-				prev = c;
-			}
-			s++;
-			continue;
-		}
-		if (c >= 0xE4 && c <= 0xE9 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-			/* a Chinese character (U+4000-U+9FFF), never white space: copied as it is */
-			pending = 0;
-			o[0] = s[0];
-			o[1] = s[1];
-			o[2] = s[2];
-			o += 3;
-			s += 3;
-			prev = 0x4000;
-			continue;
-		}
-		unsigned cp;
-		int n = zc_utf8_next(s, &cp);
-		if (is_ws(cp)) {
-			pending = 1;
-		} else {
-			pending = 0;	/* no space beside a character that is not ASCII */
-			memcpy(o, s, (size_t)n);
-			o += n;
-			prev = cp;
-		}
-		s += n;
-	}
-	*o = '\0';
-	return out;
-}
-
-static int is_block(const char *name)
-{
-	static const char *const blocks[] = {"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3",
-					     "h4", "h5", "h6", "ul", "ol", "section", "article",
-					     "center", "blockquote", "pre", "dd", "dt", "dl", "td",
-					     "th", "tbody", "hr", "form", "header", "footer", "nav"};
-	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
-		if (strcasecmp(name, blocks[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int is_skipped(const char *name)
-{
-	return strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0 ||
-	       strcasecmp(name, "noscript") == 0 || strcasecmp(name, "iframe") == 0 ||
-	       strcasecmp(name, "select") == 0 || strcasecmp(name, "button") == 0;
-}
-
-static void flush(zc_buf *cur, plist *out)
-{
-	if (cur->len) {
-		char *t = tidy(cur->data);
-		if (*t)
-			plist_push(out, t);
-		else
-			free(t);
-		zc_buf_reset(cur);
-	}
-}
-
-static void walk(xmlNode *n, zc_buf *cur, plist *out)
-{
-	for (; n; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content)
-				zc_buf_addstr(cur, (const char *)n->content);
-		} else if (n->type == XML_ELEMENT_NODE) {
-			const char *name = (const char *)n->name;
-			if (is_skipped(name))
-				continue;
-			int block = is_block(name);
-			if (block)
-				flush(cur, out);
-			walk(n->children, cur, out);
-			if (block)
-				flush(cur, out);
-		}
-	}
-}
-
-static void paragraphs(xmlNode *n, plist *out)
-{
-	zc_buf cur;
-	zc_buf_init(&cur, ZC_BUF_UNLIMITED);
-	walk(n, &cur, out);
-	flush(&cur, out);
-	zc_buf_free(&cur);
-}
-
-/* all text under n, tidied; new string */
-static char *text_of(xmlNode *n)
-{
-	zc_buf cur;
-	zc_buf_init(&cur, ZC_BUF_UNLIMITED);
-	plist l = {0};
-	walk(n->children, &cur, &l);
-	flush(&cur, &l);
-	zc_buf_free(&cur);
-	zc_buf b;
-	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	for (size_t i = 0; i < l.n; i++)
-		zc_buf_addstr(&b, l.v[i]);
-	plist_free(&l);
-	return zc_buf_take(&b);
-}
-
-/* the text of n with white space runs kept as one space (for cells listing several names) */
-static char *xml_text_spaced(xmlNode *n)
-{
-	xmlChar *raw = xmlNodeGetContent(n);
-	zc_buf b;
-	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	int pending = 0;
-	for (const char *s = (const char *)(raw ? raw : (xmlChar *)""); *s;) {
-		unsigned cp;
-		int len = zc_utf8_next(s, &cp);
-		if (is_ws(cp))
-			pending = 1;
-		else {
-			if (pending && b.len)
-				zc_buf_addch(&b, ' ');
-			pending = 0;
-			zc_buf_add(&b, s, (size_t)len);
-		}
-		s += len;
-	}
-	xmlFree(raw);
-	return zc_buf_take(&b);
-}
-
-/*
- * The body containers of the site families (shared/sites.md), most specific first: an id or a
- * class.  The walk over the tree keeps the first element of the best rank; <article> when none.
- */
-static const struct {
-	int by_id;
-	const char *name;
-} BODY[] = {
-	{1, "UCAP-CONTENT"}, {0, "TRS_Editor"}, {0, "TRS_UEDITOR"}, {0, "Custom_UnionStyle"}, {1, "zoom"},
-	{1, "Zoom"}, {1, "xw_box"}, {1, "vsb_content"}, {0, "con_wz"}, {1, "contents"}, {0, "content-content"},
-	{0, "wy_contMain"}, {0, "page_text"}, {0, "pages_content"}, {0, "article-content"},
-};
-#define NBODY (sizeof BODY / sizeof BODY[0])
-
-static int has_class(const char *classes, const char *name)
+static int has_class_word(const char *classes, const char *name)
 {
 	size_t n = strlen(name);
-	for (const char *p = classes; (p = strstr(p, name)) != NULL; p += n)
-		if ((p == classes || p[-1] == ' ' || p[-1] == '\t') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\t'))
+	for (const char *p = classes; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ' && *e != '\t' && *e != '\n')
+			e++;
+		if ((size_t)(e - p) == n && !strncasecmp(p, name, n))
 			return 1;
+		p = e;
+	}
 	return 0;
 }
 
-/* landmarks found in one walk over the tree (first of each, in document order) */
+#define MAX_HEADS 16
 typedef struct marks {
-	xmlNode *tit_class, *article_title, *h1, *title, *body, *yxx, *date_label[3];
-	xmlNode *container, *article;	/* body container (of rank container_rank), first <article> */
-	size_t container_rank;		/* index in BODY; NBODY: none yet */
+	xmlNode *title, *body, *stamp;
+	xmlNode *heads[MAX_HEADS];	/* title block candidates, in page order */
+	size_t n_heads;
 	xmlNode **metas;
 	size_t n_metas;
+	int stamp_alt;			/* an image stamp: 1 失效, 2 废止 */
 } marks;
 
-static const char *const DATE_LABELS[3] = {"发布时间", "发布日期", "日期："};
-
-/* an attribute's value as xmlGetProp() gives it, without a copy when it is one text node (as
-   the HTML parser makes them); *own is what the caller frees (xmlFree), or NULL */
-static const char *prop(xmlNode *n, const char *name, xmlChar **own)
+static int title_class(const char *cls, const char *id)
 {
-	*own = NULL;
-	for (xmlAttr *a = n->properties; a; a = a->next) {
-		if (xmlStrcmp(a->name, (const xmlChar *)name) != 0)
-			continue;
-		if (!a->children)
-			return "";
-		if (a->children->type == XML_TEXT_NODE && !a->children->next)
-			return a->children->content ? (const char *)a->children->content : "";
-		*own = xmlGetProp(n, (const xmlChar *)name);
-		return (const char *)*own;
-	}
-	return NULL;
+	static const char *const names[] = {"tit", "title", "article-title", "article_title", "bt",
+					    "biaoti", "con_title", "news_title", "detail-title",
+					    "art_title", "sp_title", "xxgk_title", "content-title",
+					    "ivs_title", "con-title", "main-title", "newstitle"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((cls && has_class_word(cls, names[i])) || (id && !strcasecmp(id, names[i])))
+			return 1;
+	return 0;
 }
 
 static void marks_walk(xmlNode *n, marks *m)
 {
 	for (; n; n = n->next) {
-		if (n->type == XML_TEXT_NODE && n->content && n->parent) {
-			/* the labels are Chinese: most text nodes, the white space between elements,
-			   are ASCII and cannot hold one */
-			const unsigned char *u = n->content;
-			while (*u && *u < 0x80)
-				u++;
-			if (!*u)
-				continue;
-			for (int k = 0; k < 3; k++)
-				if (!m->date_label[k] && strstr((const char *)n->content, DATE_LABELS[k]))
-					m->date_label[k] = n->parent;
-			continue;
-		}
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		const char *name = (const char *)n->name;
-		xmlChar *own_id, *own_cls;
-		const char *id = prop(n, "id", &own_id), *cls = prop(n, "class", &own_cls);
-		for (size_t i = 0; i < m->container_rank; i++)
-			if ((BODY[i].by_id && id && !strcmp(id, BODY[i].name)) ||
-			    (!BODY[i].by_id && cls && has_class(cls, BODY[i].name))) {
-				m->container = n;
-				m->container_rank = i;
-				break;
-			}
-		xmlFree(own_id);
-		if (!strcmp(name, "meta")) {
+		if (!strcasecmp(name, "meta")) {
 			m->metas = zc_realloc(m->metas, (m->n_metas + 1) * sizeof *m->metas);
 			m->metas[m->n_metas++] = n;
-		} else if (!m->h1 && !strcmp(name, "h1"))
-			m->h1 = n;
-		else if (!m->title && !strcmp(name, "title"))
-			m->title = n;
-		else if (!m->body && !strcmp(name, "body"))
+			continue;
+		}
+		if (!strcasecmp(name, "title")) {
+			if (!m->title)
+				m->title = n;
+			continue;
+		}
+		if (!strcasecmp(name, "head")) {
+			marks_walk(n->children, m);
+			continue;
+		}
+		if (zc_node_hidden(n))
+			continue;
+		if (!m->body && !strcasecmp(name, "body"))
 			m->body = n;
-		else if (!m->article && !strcasecmp(name, "article"))
-			m->article = n;
-		if (cls) {
-			if (!m->tit_class && has_class(cls, "tit"))
-				m->tit_class = n;
-			if (!m->article_title && !strcmp(name, "div") && strstr(cls, "article-title"))
-				m->article_title = n;
-			if (!m->yxx && strstr(cls, "yxx"))
-				m->yxx = n;
+		xmlChar *own_cls, *own_id;
+		const char *cls = zc_node_prop(n, "class", &own_cls), *id = zc_node_prop(n, "id", &own_id);
+		int head = !strcasecmp(name, "h1") || !strcasecmp(name, "h2") || title_class(cls, id);
+		if (head && m->n_heads < MAX_HEADS)
+			m->heads[m->n_heads++] = n;
+		if (!m->stamp && ((cls && strstr(cls, "yxx")) || (id && strstr(id, "yxx"))))
+			m->stamp = n;
+		if (!strcasecmp(name, "img")) {
+			xmlChar *own;
+			const char *alt = zc_node_prop(n, "alt", &own);
+			if (alt && strstr(alt, "废止"))
+				m->stamp_alt = 2;
+			else if (alt && strstr(alt, "失效") && !m->stamp_alt)
+				m->stamp_alt = 1;
+			xmlFree(own);
 		}
 		xmlFree(own_cls);
-		if (strcmp(name, "script") && strcmp(name, "style"))
-			marks_walk(n->children, m);
+		xmlFree(own_id);
+		marks_walk(n->children, m);
 	}
 }
 
-/* metadata from a disclosure table: label cell, then value cell */
-typedef struct meta_fields {
-	char *title, *issuers, *written, *docno, *published, *validity, *column;
-} meta_fields;
-
-static void meta_free(meta_fields *m)
-{
-	free(m->title);
-	free(m->issuers);
-	free(m->written);
-	free(m->docno);
-	free(m->published);
-	free(m->validity);
-	free(m->column);
-}
-
-/* label text without spaces and colons */
-static char *label_of(const char *s)
-{
-	zc_buf b;
-	zc_buf_init(&b, 256);
-	while (*s) {
-		unsigned cp;
-		int n = zc_utf8_next(s, &cp);
-		if (!is_ws(cp) && cp != ':' && cp != 0xFF1A)
-			if (zc_buf_add(&b, s, (size_t)n) != ZC_OK)
-				break;
-		s += n;
-	}
-	return zc_buf_take(&b);
-}
+typedef struct tags {
+	char *title, *pubdate, *coltype, *colname, *firstpub, *source, *site;
+} tags;
 
 static void set_once(char **slot, const char *v)
 {
@@ -363,84 +130,55 @@ static void set_once(char **slot, const char *v)
 		*slot = zc_strdup(v);
 }
 
-static void table_fields(xmlNode *n, meta_fields *m)
-{
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (strcasecmp((const char *)n->name, "td") == 0 || strcasecmp((const char *)n->name, "th") == 0) {
-			char *t = text_of(n);
-			if (cp_count(t) <= 8) {
-				char *lab = label_of(t);
-				xmlNode *v = n->next;
-				while (v && v->type != XML_ELEMENT_NODE)
-					v = v->next;
-				if (v) {
-					char *val = text_of(v);
-					char *spaced = NULL;
-					if (!strcmp(lab, "标题"))
-						set_once(&m->title, val);
-					else if (!strcmp(lab, "发文机关") || !strcmp(lab, "发布机构") || !strcmp(lab, "发文单位")) {
-						/* joint issuers are separated by spaces: keep them */
-						spaced = xml_text_spaced(v);
-						set_once(&m->issuers, spaced);
-					}
-					else if (!strcmp(lab, "成文日期") || !strcmp(lab, "发文日期"))
-						set_once(&m->written, val);
-					else if (!strcmp(lab, "发文字号") || !strcmp(lab, "文号"))
-						set_once(&m->docno, val);
-					else if (!strcmp(lab, "发布日期") || !strcmp(lab, "发布时间"))
-						set_once(&m->published, val);
-					else if (!strcmp(lab, "有效性") || !strcmp(lab, "时效性") || !strcmp(lab, "效力状态"))
-						set_once(&m->validity, val);
-					free(val);
-					free(spaced);
-				}
-				free(lab);
-			}
-			free(t);
-			continue;
-		}
-		table_fields(n->children, m);
-	}
-}
-
-typedef struct tags {
-	char *title, *pubdate, *coltype, *colname, *firstpub;
-} tags;
-
 static void meta_tags(const marks *mk, tags *t)
 {
-	{
-		for (size_t i = 0; i < mk->n_metas; i++) {
-			xmlNode *n = mk->metas[i];
-			xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
-			xmlChar *content = xmlGetProp(n, (const xmlChar *)"content");
-			if (name && content) {
-				const char *nm = (const char *)name, *c = (const char *)content;
-				if (!strcasecmp(nm, "ArticleTitle"))
-					set_once(&t->title, c);
-				else if (!strcasecmp(nm, "PubDate"))
-					set_once(&t->pubdate, c);
-				else if (!strcasecmp(nm, "ColumnType"))
-					set_once(&t->coltype, c);
-				else if (!strcasecmp(nm, "ColumnName"))
-					set_once(&t->colname, c);
-				else if (!strcasecmp(nm, "firstpublishedtime"))
-					set_once(&t->firstpub, c);
-			}
-			xmlFree(name);
-			xmlFree(content);
+	for (size_t i = 0; i < mk->n_metas; i++) {
+		xmlNode *n = mk->metas[i];
+		xmlChar *own_n, *own_c;
+		const char *nm = zc_node_prop(n, "name", &own_n), *c = zc_node_prop(n, "content", &own_c);
+		if (nm && c) {
+			if (!strcasecmp(nm, "ArticleTitle"))
+				set_once(&t->title, c);
+			else if (!strcasecmp(nm, "PubDate"))
+				set_once(&t->pubdate, c);
+			else if (!strcasecmp(nm, "ColumnType"))
+				set_once(&t->coltype, c);
+			else if (!strcasecmp(nm, "ColumnName"))
+				set_once(&t->colname, c);
+			else if (!strcasecmp(nm, "firstpublishedtime"))
+				set_once(&t->firstpub, c);
+			else if (!strcasecmp(nm, "ContentSource"))
+				set_once(&t->source, c);
+			else if (!strcasecmp(nm, "SiteName"))
+				set_once(&t->site, c);
 		}
+		xmlFree(own_n);
+		xmlFree(own_c);
 	}
 }
 
-static int is_attachment_href(const char *h)
+static void tags_free(tags *t)
 {
-	static const char *const ext[] = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip",
-					  ".rar", ".wps", ".ofd", ".et"};
-	const char *q = strchr(h, '?');
+	free(t->title);
+	free(t->pubdate);
+	free(t->coltype);
+	free(t->colname);
+	free(t->firstpub);
+	free(t->source);
+	free(t->site);
+}
+
+/* -- attachments ----------------------------------------------------------------------------- */
+
+static int attachment_name(const char *h)
+{
+	static const char *const ext[] = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar",
+					  ".wps", ".ofd", ".et", ".7z", ".txt", ".ppt", ".pptx",
+					  ".csv", ".tif", ".ceb", ".caj"};
+	const char *q = strpbrk(h, "?#");
 	size_t n = q ? (size_t)(q - h) : strlen(h);
+	while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == ')' ))
+		n--;
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		size_t el = strlen(ext[i]);
 		if (n >= el && strncasecmp(h + n - el, ext[i], el) == 0)
@@ -449,64 +187,472 @@ static int is_attachment_href(const char *h)
 	return 0;
 }
 
-static void attachments(xmlNode *n, const char *base, zc_doc *d)
+static int attachment_link(const char *href, const char *text)
 {
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (!strcasecmp((const char *)n->name, "a")) {
-			xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
-			if (href && is_attachment_href((const char *)href)) {
-				char *u = zc_url_resolve(base, (const char *)href);
-				if (u) {
-					d->attachments = zc_realloc(d->attachments, (d->n_attachments + 1) * sizeof *d->attachments);
-					d->attachments[d->n_attachments].name = text_of(n);
-					d->attachments[d->n_attachments].url = u;
-					d->n_attachments++;
-				}
-			}
-			xmlFree(href);
-			continue;
-		}
-		attachments(n->children, base, d);
-	}
-}
-
-static int is_org_line(const char *s)
-{
-	static const char *const suffix[] = {"委员会", "政府", "办公厅", "办公室", "厅", "局", "委",
-					     "部", "院", "署", "中心", "会"};
-	if (cp_count(s) > 30 || strstr(s, "。") || strstr(s, "，"))
-		return 0;
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
-		if (zc_str_ends(s, suffix[i]))
+	if (attachment_name(href) || attachment_name(text))
+		return 1;
+	static const char *const dl[] = {"downfile.jsp", "download.jsp", "downloadfile", "filedownload",
+					 "/download?", "attachment.jsp", "getfile", "downattach"};
+	for (size_t i = 0; i < sizeof dl / sizeof dl[0]; i++)
+		if (strcasestr(href, dl[i]))
 			return 1;
 	return 0;
 }
 
-static int is_date_line(const char *s, char out[11])
+static void attachments(xmlNode *n, const char *base, zc_doc *d)
 {
-	return cp_count(s) <= 16 && zc_date_find(s, out) == ZC_OK;
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || zc_node_hidden(n))
+			continue;
+		if (strcasecmp((const char *)n->name, "a") != 0) {
+			attachments(n->children, base, d);
+			continue;
+		}
+		xmlChar *own;
+		const char *href = zc_node_prop(n, "href", &own);
+		char *text = zc_node_text(n);
+		if (href && *href && attachment_link(href, text)) {
+			char *u = zc_url_resolve(base, href);
+			for (size_t i = 0; u && i < d->n_attachments; i++)
+				if (!strcmp(d->attachments[i].url, u)) {
+					free(u);
+					u = NULL;
+				}
+			if (u) {
+				if (!*text) {
+					xmlChar *own_t;
+					const char *t = zc_node_prop(n, "title", &own_t);
+					free(text);
+					text = zc_strdup(t ? t : "");
+					xmlFree(own_t);
+				}
+				d->attachments = zc_realloc(d->attachments, (d->n_attachments + 1) * sizeof *d->attachments);
+				d->attachments[d->n_attachments].name = text;
+				d->attachments[d->n_attachments].url = u;
+				d->n_attachments++;
+				text = NULL;
+			}
+		}
+		free(text);
+		xmlFree(own);
+	}
 }
 
-static void split_issuers(const char *s, zc_doc *d)
+/* -- lines of the text ------------------------------------------------------------------------ */
+
+static int starts_any(const char *s, const char *const *v, size_t n)
 {
-	char *f = zc_str_replace(s, "、", " ");
-	char *g = zc_str_replace(f, "，", " ");
-	free(f);
-	for (char *p = g; *p;) {
+	for (size_t i = 0; i < n; i++)
+		if (zc_str_starts(s, v[i]))
+			return 1;
+	return 0;
+}
+
+/* page furniture that turns up inside content containers */
+static int furniture(const char *t)
+{
+	static const char *const starts[] = {"当前位置", "您的位置", "您现在的位置", "你的位置", "当前的位置",
+					     "所在位置", "分享到", "上一篇", "下一篇", "【打印", "[打印",
+					     "打印本页", "关闭窗口", "【关闭", "【字体", "字体：", "字号：",
+					     "扫一扫"};
+	static const char *const headings[] = {"相关链接", "相关文件", "相关阅读", "相关稿件", "相关新闻",
+					       "相关附件", "附件下载"};
+	static const char *const within[] = {"浏览次数", "访问次数", "阅读次数", "点击数", "浏览量",
+					     "ICP备", "网站标识码", "主办单位", "版权所有", "技术支持",
+					     "网站地图", "打印本页", "关闭窗口", "公网安备", "分享到"};
+	if (starts_any(t, starts, sizeof starts / sizeof starts[0]))
+		return 1;
+	if (zc_cp_count(t) <= 6 && starts_any(t, headings, sizeof headings / sizeof headings[0]))
+		return 1;
+	if (zc_cp_count(t) > 60)
+		return 0;
+	for (size_t i = 0; i < sizeof within / sizeof within[0]; i++)
+		if (strstr(t, within[i]))
+			return 1;
+	return 0;
+}
+
+static const char *const ORG_SUFFIX[] = {"委员会", "人民政府", "政府", "办公厅", "办公室", "厅", "局",
+					 "委", "部", "院", "署", "中心", "会", "处", "司", "领导小组",
+					 "小组", "办", "联", "社", "总队", "集团", "银行"};
+
+int zc_is_org_name(const char *s)
+{
+	size_t n = zc_cp_count(s);
+	if (n < 2 || n > 40 || strstr(s, "。") || strstr(s, "，") || strstr(s, "：") || strchr(s, ':') ||
+	    strstr(s, "；"))
+		return 0;
+	/* a suffix alone (委员会, 办公厅) is the tail of a name broken over two lines */
+	for (size_t i = 0; i < sizeof ORG_SUFFIX / sizeof ORG_SUFFIX[0]; i++)
+		if (!strcmp(s, ORG_SUFFIX[i]) || !strcmp(s, "员会") || !strcmp(s, "公厅"))
+			return 0;
+	for (size_t i = 0; i < sizeof ORG_SUFFIX / sizeof ORG_SUFFIX[0]; i++)
+		if (zc_str_ends(s, ORG_SUFFIX[i]))
+			return 1;
+	return 0;
+}
+
+/* an issuer line: one name, or several side by side separated by spaces (joint signatures);
+   a seal note after the name ((印章), （盖章）) is no part of it */
+static int is_org_line(const char *spaced)
+{
+	char *t = zc_tidy(spaced);
+	int ok = zc_is_org_name(t);
+	free(t);
+	if (ok)
+		return 1;
+	/* several names */
+	char *s = zc_strdup(spaced);
+	int names = 0, bad = 0;
+	for (char *p = s, *e; *p; p = e) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if (e == p)
+			break;
+		char c = *e;
+		*e = '\0';
+		if (zc_is_org_name(p))
+			names++;
+		else
+			bad++;
+		*e = c;
+	}
+	free(s);
+	return names >= 1 && !bad;
+}
+
+static int is_date_line(const char *spaced, char out[11])
+{
+	char *t = zc_tidy(spaced);
+	int ok = zc_cp_count(t) <= 16 && zc_date_find(t, out) == ZC_OK;
+	free(t);
+	return ok;
+}
+
+static int note_line(const char *t)
+{
+	static const char *const notes[] = {"（此件", "(此件", "（联系", "(联系", "联系人", "联系电话", "来源：",
+					    "来源:", "信息来源", "（信息公开", "(信息公开", "（公开", "(公开",
+					    "（本件", "(本件", "（此页", "(此页", "（本文", "(本文", "抄送",
+					    "主送", "公开方式", "（主动公开", "(主动公开", "主动公开"};
+	return starts_any(t, notes, sizeof notes / sizeof notes[0]);
+}
+
+static int annex_line(const char *t)
+{
+	return zc_str_starts(t, "附件") || zc_str_starts(t, "附表") || zc_str_starts(t, "附：") ||
+	       zc_str_starts(t, "附:") || zc_str_starts(t, "附录");
+}
+
+/* names in one issuer line: split at spaces where every piece is a name, else one name */
+static void add_issuers_line(const char *spaced, char ***v, size_t *n)
+{
+	char *s = zc_str_replace(spaced, "、", " ");
+	char *g = zc_str_replace(s, "，", " ");
+	free(s);
+	char *joined = zc_tidy(g);
+	int all = 1, pieces = 0;
+	for (char *p = g, *e; *p; p = e) {
 		while (*p == ' ' || *p == ',' || *p == ';')
 			p++;
-		char *e = p;
-		while (*e && *e != ' ' && *e != ',' && *e != ';')
-			e++;
-		if (e > p) {
-			d->issuers = zc_realloc(d->issuers, (d->n_issuers + 1) * sizeof *d->issuers);
-			d->issuers[d->n_issuers++] = zc_strndup(p, (size_t)(e - p));
+		for (e = p; *e && *e != ' ' && *e != ',' && *e != ';'; e++)
+			;
+		if (e == p)
+			break;
+		char c = *e;
+		*e = '\0';
+		pieces++;
+		if (!zc_is_org_name(p))
+			all = 0;
+		*e = c;
+	}
+	if (pieces > 1 && all) {
+		for (char *p = g, *e; *p; p = e) {
+			while (*p == ' ' || *p == ',' || *p == ';')
+				p++;
+			for (e = p; *e && *e != ' ' && *e != ',' && *e != ';'; e++)
+				;
+			if (e == p)
+				break;
+			*v = zc_realloc(*v, (*n + 1) * sizeof **v);
+			(*v)[(*n)++] = zc_strndup(p, (size_t)(e - p));
 		}
-		p = e;
+		free(joined);
+	} else if (*joined) {
+		*v = zc_realloc(*v, (*n + 1) * sizeof **v);
+		(*v)[(*n)++] = joined;
+	} else {
+		free(joined);
 	}
 	free(g);
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* whether every code point of a occurs in b in order (省政府办公厅 in 浙江省人民政府办公厅) */
+static int subsequence(const char *a, const char *b)
+{
+	while (*a && *b) {
+		unsigned ca, cb;
+		int na = zc_utf8_next(a, &ca), nb = zc_utf8_next(b, &cb);
+		if (ca == cb)
+			a += na;
+		b += nb;
+	}
+	return !*a;
+}
+
+/* the signature block found in the body's cells */
+typedef struct signature {
+	size_t start, date, end;	/* issuer lines [start, date), date line, notes up to end */
+	char date_iso[11];
+	int found;
+} signature;
+
+static int in_table_within(const pcell *c, xmlNode *container)
+{
+	for (xmlNode *n = c->node; n && n != container; n = n->parent)
+		if (n->type == XML_ELEMENT_NODE &&
+		    (!strcasecmp((const char *)n->name, "td") || !strcasecmp((const char *)n->name, "th")))
+			return 1;
+	return 0;
+}
+
+/* the first signature block whose date line is at or after from */
+static void find_signature(pcells *b, xmlNode *container, size_t from, signature *sg)
+{
+	memset(sg, 0, sizeof *sg);
+	for (size_t i = from ? from : 1; i < b->n; i++) {
+		char date[11];
+		if (!is_date_line(b->v[i].text, date))
+			continue;
+		int in_table = container && in_table_within(&b->v[i], container) && !(b->v[i].flags & PCELL_RIGHT);
+		size_t j = i, orgs = 0;
+		while (j > 1 && orgs < 4) {
+			if (is_org_line(b->v[j - 1].text)) {
+				j--;
+				orgs++;
+				continue;
+			}
+			/* a name broken over two lines: 浙江省卫生健康 / 委员会 */
+			if (j > 2 && !is_org_line(b->v[j - 2].text)) {
+				char *a = zc_tidy(b->v[j - 2].text), *c = zc_tidy(b->v[j - 1].text);
+				char *both = zc_str_join(a, "", c);
+				int merge = zc_cp_count(a) <= 20 && zc_cp_count(c) <= 20 && zc_is_org_name(both) &&
+					    !(a[0] >= '0' && a[0] <= '9');
+				free(a);
+				free(c);
+				free(both);
+				if (merge) {
+					j -= 2;
+					orgs++;
+					continue;
+				}
+			}
+			break;
+		}
+		size_t k = i + 1;
+		while (k < b->n && note_line(b->v[k].text))
+			k++;
+		int tail = k == b->n || annex_line(b->v[k].text) || k > i + 1;
+		/* a date in a table of the text (a schedule) is no signature without names */
+		if (!orgs && (!tail || in_table))
+			continue;
+		if (j == 0)
+			continue;
+		sg->start = j;
+		sg->date = i;
+		sg->end = k;
+		memcpy(sg->date_iso, date, 11);
+		sg->found = 1;
+		return;
+	}
+}
+
+/* the signature's issuer lines as names, lines broken inside a name joined */
+static void signature_issuers(const pcells *b, const signature *sg, char ***v, size_t *n)
+{
+	zc_buf acc;
+	zc_buf_init(&acc, ZC_BUF_UNLIMITED);
+	for (size_t i = sg->start; i < sg->date; i++) {
+		if (is_org_line(b->v[i].text)) {
+			if (acc.len) {
+				zc_buf_addstr(&acc, b->v[i].text);
+				add_issuers_line(acc.data, v, n);
+				zc_buf_reset(&acc);
+			} else {
+				add_issuers_line(b->v[i].text, v, n);
+			}
+		} else {
+			zc_buf_addstr(&acc, b->v[i].text);
+		}
+	}
+	if (acc.len)
+		add_issuers_line(acc.data, v, n);
+	zc_buf_free(&acc);
+}
+
+/* "XX关于…的通知", "XX印发…": XX when it names bodies */
+static void title_issuers(const char *title, char ***v, size_t *n)
+{
+	static const char *const verbs[] = {"关于", "印发", "转发", "批转"};
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		const char *p = strstr(title, verbs[i]);
+		if (!p || p == title)
+			continue;
+		char *pre = zc_strndup(title, (size_t)(p - title));
+		char *spaced = zc_str_replace(pre, "、", " ");
+		if (is_org_line(spaced))
+			add_issuers_line(spaced, v, n);
+		free(spaced);
+		free(pre);
+		return;
+	}
+}
+
+/* A line that is only a document number (浙卫发〔2020〕1号); the number normalised, or NULL */
+static char *docno_line(const char *spaced)
+{
+	char *t = zc_tidy(spaced);
+	char *dn = NULL;
+	size_t n = zc_cp_count(t);
+	if (n <= 40 && !strstr(t, "。")) {
+		dn = zc_docno_normalize(t);
+		if (!*dn || n > zc_cp_count(dn) + 4) {
+			free(dn);
+			dn = NULL;
+		}
+	}
+	free(t);
+	return dn;
+}
+
+/* a dated note under a title: （2007年3月16日第十届全国人民代表大会第五次会议通过） */
+static int dated_note(const char *spaced, char date[11])
+{
+	char *t = zc_tidy(spaced);
+	int ok = zc_cp_count(t) <= 100 && (zc_str_starts(t, "（") || zc_str_starts(t, "(")) &&
+		 (zc_str_ends(t, "）") || zc_str_ends(t, ")")) && zc_date_find(t, date) == ZC_OK;
+	if (!ok)
+		date[0] = '\0';
+	free(t);
+	return ok;
+}
+
+/* the first line of a title block, or its lines joined when a long title was broken */
+static char *heading_text(xmlNode *n)
+{
+	pcells c = {0};
+	pcells_collect(n, &c);
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	size_t total = 0;
+	for (size_t i = 0; i < c.n; i++)
+		total += zc_cp_count(c.v[i].text);
+	for (size_t i = 0; i < c.n && (i == 0 || (total <= 120 && c.n <= 3)); i++) {
+		char *t = zc_tidy(c.v[i].text);
+		zc_buf_addstr(&b, t);
+		free(t);
+	}
+	pcells_free(&c);
+	return zc_buf_take(&b);
+}
+
+static int ends_with_doc_word(const char *t)
+{
+	const char *ty = zc_doc_type(t, "");
+	return strcmp(ty, "other") != 0 && strcmp(ty, "新闻") != 0;
+}
+
+static char *choose_title(const meta_fields *m, const tags *t, const marks *mk)
+{
+	if (m->title)
+		return zc_tidy(m->title);
+	if (t->title) {
+		char *s = zc_tidy(t->title);
+		if (zc_cp_count(s) >= 4)
+			return s;
+		free(s);
+	}
+	char *tt = mk->title ? zc_node_text(mk->title) : zc_strdup("");
+	char *pick = NULL, *first = NULL;
+	for (size_t i = 0; i < mk->n_heads && !pick; i++) {
+		char *h = heading_text(mk->heads[i]);
+		if (zc_cp_count(h) < 4 || zc_cp_count(h) > 200) {
+			free(h);
+			continue;
+		}
+		if ((*tt && strstr(tt, h)) || ends_with_doc_word(h)) {
+			pick = h;
+		} else if (!first) {
+			first = h;
+		} else {
+			free(h);
+		}
+	}
+	if (!pick && *tt) {
+		/* <title> is the title, then the site: 标题_网站, 标题 - 网站, 标题|网站 */
+		static const char *const seps[] = {"_", " - ", "|", "——", "－", "-"};
+		for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+			char *cut = strstr(tt, seps[i]);
+			if (cut && cut != tt)
+				*cut = '\0';
+		}
+		zc_str_trim(tt);
+		if (first && strstr(first, tt) == NULL && zc_cp_count(tt) < 4) {
+			pick = first;
+			first = NULL;
+		} else {
+			pick = zc_tidy(tt);
+		}
+	}
+	if (!pick)
+		pick = first ? first : zc_strdup("");
+	else
+		free(first);
+	free(tt);
+	return pick;
+}
+
+static int node_within(xmlNode *n, xmlNode *anc)
+{
+	for (; n; n = n->parent)
+		if (n == anc)
+			return 1;
+	return 0;
+}
+
+static const char *validity_word(const char *s)
+{
+	if (strstr(s, "废止"))
+		return "废止";
+	if (strstr(s, "失效"))
+		return "失效";
+	if (strstr(s, "有效") || strstr(s, "现行"))
+		return "有效";
+	return NULL;
+}
+
+static zc_doc *doc_new(const char *url)
+{
+	zc_doc *d = zc_calloc(1, sizeof *d);
+	d->url = zc_strdup(url ? url : "");
+	return d;
+}
+
+static void fill_empty(zc_doc *d)
+{
+	char **s[] = {&d->title, &d->docno, &d->type, &d->validity, &d->column, &d->body};
+	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+		if (!*s[i])
+			*s[i] = zc_strdup("");
 }
 
 int zc_challenge_marker(const char *html)
@@ -526,31 +672,56 @@ int zc_challenge_marker(const char *html)
 	return 0;
 }
 
-static void join_body(const plist *l, zc_doc *d)
+/* names found around the page that may give an abbreviation in full: meta tags, 主办 lines */
+static void page_names(const tags *t, const pcells *all, char ***v, size_t *n)
 {
-	zc_buf b;
-	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			zc_buf_addch(&b, '\n');
-		zc_buf_addstr(&b, l->v[i]);
+	if (t->source && zc_is_org_name(t->source))
+		add_issuers_line(t->source, v, n);
+	if (t->site && zc_is_org_name(t->site))
+		add_issuers_line(t->site, v, n);
+	for (size_t i = 0; i < all->n; i++) {
+		const char *s = all->v[i].text;
+		const char *p = strstr(s, "主办");
+		if (!p)
+			continue;
+		p += strlen("主办");
+		if (zc_str_starts(p, "单位"))
+			p += strlen("单位");
+		while (*p == ' ' || *p == ':')
+			p++;
+		if (zc_str_starts(p, "："))
+			p += strlen("：");
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		char *name = zc_strndup(p, (size_t)(e - p));
+		if (zc_is_org_name(name)) {
+			*v = zc_realloc(*v, (*n + 1) * sizeof **v);
+			(*v)[(*n)++] = name;
+		} else {
+			free(name);
+		}
 	}
-	d->body = zc_buf_take(&b);
 }
 
-static zc_doc *doc_new(const char *url)
+/* an abbreviated name (省政府办公厅) given in full by a name the page also shows */
+static void expand_issuers(zc_doc *d, char **full, size_t n_full)
 {
-	zc_doc *d = zc_calloc(1, sizeof *d);
-	d->url = zc_strdup(url ? url : "");
-	return d;
+	for (size_t i = 0; i < d->n_issuers; i++)
+		for (size_t k = 0; k < n_full; k++)
+			if (strcmp(d->issuers[i], full[k]) != 0 && subsequence(d->issuers[i], full[k]) &&
+			    zc_cp_count(full[k]) > zc_cp_count(d->issuers[i])) {
+				free(d->issuers[i]);
+				d->issuers[i] = zc_strdup(full[k]);
+				break;
+			}
 }
 
-static void fill_empty(zc_doc *d)
+/* a table's name without its place (省政府办公厅, 市卫生健康委): an abbreviation */
+static int placeless(const char *s)
 {
-	char **s[] = {&d->title, &d->docno, &d->type, &d->validity, &d->column, &d->body};
-	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-		if (!*s[i])
-			*s[i] = zc_strdup("");
+	return zc_str_starts(s, "省") || zc_str_starts(s, "市") || zc_str_starts(s, "区") ||
+	       zc_str_starts(s, "县") || zc_str_starts(s, "自治区") || zc_str_starts(s, "本");
 }
 
 int zc_parse_page(const char *bytes, size_t len, const char *url, const char *content_type,
@@ -563,7 +734,10 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	htmlDocPtr doc = NULL;
 	meta_fields m = {0};
 	tags t = {0};
-	plist paras = {0};
+	marks mk = {0};
+	pcells all = {0}, body = {0};
+	char **sig_names = NULL, **more = NULL;
+	size_t n_sig = 0, n_more = 0;
 	zc_doc *d = doc_new(url);
 	*out = NULL;
 
@@ -587,20 +761,26 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	xmlNode *root = xmlDocGetRootElement(doc);
 
 	if (zc_challenge_marker(html)) {
-		char *all = text_of(root);
-		int challenge = cp_count(all) < 200;
-		free(all);
+		char *txt = zc_node_text(root);
+		int challenge = zc_cp_count(txt) < 200;
+		free(txt);
 		if (challenge) {
 			d->challenge = 1;
 			rc = ZC_ECHALLENGE;
 			goto out;
 		}
 	}
-	table_fields(root, &m);
-	marks mk = {.container_rank = NBODY};
 	marks_walk(root, &mk);
-	xmlNode *bodyn = mk.container ? mk.container : mk.article;	/* else the caller reads <body> */
 	meta_tags(&mk, &t);
+	pcells_collect(root, &all);
+	int by_name = 0;
+	xmlNode *container = zc_body_container(root, &by_name);
+	xmlNode *scope = container ? container : mk.body ? mk.body : root;
+	for (size_t i = 0; i < all.n; i++)
+		if (container && node_within(all.v[i].node, container))
+			all.v[i].flags |= PCELL_IN_BODY;
+	zc_meta_read(&all, &m, 0);
+	zc_meta_read(&all, &m, 1);
 
 	/* column hints */
 	{
@@ -614,135 +794,223 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		}
 		d->column = zc_buf_take(&b);
 	}
-	/* title */
-	if (m.title)
-		d->title = tidy(m.title);
-	else if (t.title)
-		d->title = tidy(t.title);
-	else {
-		xmlNode *tn = mk.tit_class ? mk.tit_class : mk.article_title ? mk.article_title : mk.h1;
-		if (tn) {
-			/* the first line of the title block: a block left open by broken HTML can
-			   swallow the whole page */
-			plist tl = {0};
-			paragraphs(tn->children, &tl);
-			d->title = tl.n ? zc_strdup(tl.v[0]) : zc_strdup("");
-			plist_free(&tl);
+	d->title = choose_title(&m, &t, &mk);
+
+	/* the body's cells: the container's, or the page's when there is none */
+	size_t first_in = all.n;
+	for (size_t i = 0; i < all.n; i++) {
+		pcell *c = &all.v[i];
+		if (!node_within(c->node, scope))
+			continue;
+		if (first_in == all.n)
+			first_in = i;
+		if (c->flags & PCELL_META)
+			continue;
+		if (body.n == body.cap) {
+			body.cap = body.cap ? body.cap * 2 : 64;
+			body.v = zc_realloc(body.v, body.cap * sizeof *body.v);
 		}
-		else {
-			xmlNode *tt = mk.title;
-			if (tt) {
-				char *s = text_of(tt);
-				char *cut = strstr(s, "_");
-				if (cut)
-					*cut = '\0';
-				d->title = s;
-			}
-		}
+		body.v[body.n] = *c;
+		body.v[body.n].text = zc_strdup(c->text);
+		body.n++;
 	}
-	/* body paragraphs, attachments */
-	if (bodyn) {
-		paragraphs(bodyn->children, &paras);
-		attachments(bodyn->children, url, d);
-	} else {
-		xmlNode *b = mk.body;
-		if (b)
-			paragraphs(b->children, &paras);
-	}
-	for (size_t a = 0; a < d->n_attachments; a++)
-		for (size_t i = 0; i < paras.n; i++)
-			if (!strcmp(paras.v[i], d->attachments[a].name)) {
-				plist_remove(&paras, i);
+	attachments(scope->children, url, d);
+	if (container) {
+		/* attachment lists set just after the container */
+		for (xmlNode *a = container, *s; a && a != mk.body; a = a->parent) {
+			for (s = a->next; s; s = s->next)
+				if (s->type == XML_ELEMENT_NODE) {
+					xmlNode *keep = s->next;
+					s->next = NULL;
+					attachments(s, url, d);
+					s->next = keep;
+				}
+			if (a->parent == mk.body)
 				break;
-			}
-	/* signature block: [issuer lines] date line [contact note] closing the body */
-	{
-		char date[11] = "";
-		size_t i = paras.n;
-		while (i > 0 && (zc_str_starts(paras.v[i - 1], "（联系人") || zc_str_starts(paras.v[i - 1], "(联系人") ||
-				 zc_str_starts(paras.v[i - 1], "（此件")))
-			i--;
-		if (i > 0 && is_date_line(paras.v[i - 1], date)) {
-			size_t end = i - 1, start = end;
-			while (start > 0 && is_org_line(paras.v[start - 1]))
-				start--;
-			if (!m.written)
-				memcpy(d->written_date, date, 11);
-			if (!m.issuers)
-				for (size_t k = start; k < end; k++)
-					split_issuers(paras.v[k], d);
-			while (paras.n > start)
-				plist_remove(&paras, paras.n - 1);
 		}
 	}
-	/* document number: the table, else a short first line of the body */
-	if (m.docno) {
-		d->docno = zc_docno_normalize(m.docno);
+	/* what is not the text: furniture, attachment lines, the title repeated */
+	for (size_t i = 0; i < body.n;) {
+		char *tt = zc_tidy(body.v[i].text);
+		int drop = furniture(tt) || (i < 3 && !strcmp(tt, d->title));
+		for (size_t a = 0; a < d->n_attachments && !drop; a++) {
+			const char *nm = d->attachments[a].name;
+			drop = *nm && strstr(tt, nm) && zc_cp_count(tt) <= zc_cp_count(nm) + 8;
+		}
+		if (!drop && (!strcmp(tt, "附件：") || !strcmp(tt, "附件:")) && d->n_attachments)
+			drop = 1;
+		free(tt);
+		if (drop)
+			pcells_remove(&body, i);
+		else
+			i++;
 	}
-	if (paras.n && cp_count(paras.v[0]) <= 30) {
-		char *dn = zc_docno_normalize(paras.v[0]);
-		if (*dn && !strstr(paras.v[0], "。")) {
+
+	/* the document number: the metadata, else a line of its own at the top of the text or
+	   just before it */
+	if (m.docno && *m.docno)
+		d->docno = zc_docno_normalize(m.docno);
+	for (size_t i = 0; i < body.n && i < 3; i++) {
+		char *dn = docno_line(body.v[i].text);
+		if (dn) {
 			if (!d->docno)
 				d->docno = dn;
 			else
 				free(dn);
-			plist_remove(&paras, 0);
-		} else {
-			free(dn);
+			pcells_remove(&body, i);
+			break;
 		}
 	}
-	if (m.issuers)
-		split_issuers(m.issuers, d);
+	for (size_t i = first_in < all.n ? first_in : 0, k = 0; !d->docno && !m.docno && i > 0 && k < 12; i--, k++) {
+		char *dn = docno_line(all.v[i - 1].text);
+		if (dn)
+			d->docno = dn;
+	}
+
+	/* a red head "XX文件" and a dated note under the title: not the text */
+	char red_issuer[256] = "";
+	if (body.n && zc_str_ends(body.v[0].text, "文件") && zc_cp_count(body.v[0].text) <= 30) {
+		char *t0 = zc_tidy(body.v[0].text);
+		t0[strlen(t0) - strlen("文件")] = '\0';
+		if (zc_is_org_name(t0)) {
+			snprintf(red_issuer, sizeof red_issuer, "%s", t0);
+			pcells_remove(&body, 0);
+		}
+		free(t0);
+	}
+	char note_date[11] = "";
+	if (body.n && dated_note(body.v[0].text, note_date))
+		pcells_remove(&body, 0);
+	for (size_t i = first_in < all.n ? first_in : 0, k = 0; !note_date[0] && i > 0 && k < 12; i--, k++)
+		dated_note(all.v[i - 1].text, note_date);
+
+	/* the signature block */
+	signature sg;
+	find_signature(&body, container, 1, &sg);
+	size_t main_end = sg.found ? sg.start : body.n;
+	if (sg.found) {
+		signature_issuers(&body, &sg, &sig_names, &n_sig);
+		for (size_t i = sg.end; i-- > sg.start;)
+			pcells_remove(&body, i);
+		/* annexes and forwarded documents after it sign too: their blocks are no text */
+		for (size_t from = sg.start;;) {
+			signature more_sg;
+			find_signature(&body, container, from, &more_sg);
+			if (!more_sg.found)
+				break;
+			for (size_t i = more_sg.end; i-- > more_sg.start;)
+				pcells_remove(&body, i);
+			from = more_sg.start > 0 ? more_sg.start : 1;
+		}
+	}
+	/* the list of attachments closing the main text (附件：1．… 2．…): a note, not text */
+	for (size_t i = 0; i < main_end; i++) {
+		char *ti = zc_tidy(body.v[i].text);
+		int list = annex_line(ti) && zc_cp_count(ti) <= 80;
+		free(ti);
+		for (size_t k = i + 1; list && k < main_end; k++) {
+			char *tk = zc_tidy(body.v[k].text);
+			list = zc_cp_count(tk) <= 80 && ((tk[0] >= '0' && tk[0] <= '9') || zc_str_starts(tk, "附件"));
+			free(tk);
+		}
+		if (list) {
+			for (size_t k = main_end; k-- > i;)
+				pcells_remove(&body, k);
+			break;
+		}
+	}
+
+	/* issuers */
+	if (m.issuers) {
+		add_issuers_line(m.issuers, &d->issuers, &d->n_issuers);
+		expand_issuers(d, sig_names, n_sig);
+		title_issuers(d->title, &more, &n_more);
+		expand_issuers(d, more, n_more);
+		int abbrev = 0;
+		for (size_t i = 0; i < d->n_issuers; i++)
+			abbrev |= placeless(d->issuers[i]);
+		if (abbrev) {
+			page_names(&t, &all, &more, &n_more);
+			expand_issuers(d, more, n_more);
+		}
+	} else if (n_sig) {
+		d->issuers = sig_names;
+		d->n_issuers = n_sig;
+		sig_names = NULL;
+		n_sig = 0;
+	} else {
+		title_issuers(d->title, &d->issuers, &d->n_issuers);
+		if (!d->n_issuers && *red_issuer)
+			add_issuers_line(red_issuer, &d->issuers, &d->n_issuers);
+	}
+
+	/* dates */
 	if (m.written)
 		zc_date_find(m.written, d->written_date);
+	if (sg.found)
+		memcpy(d->written_date, sg.date_iso, 11);
+	if (!d->written_date[0] && note_date[0])
+		memcpy(d->written_date, note_date, 11);
 	if (m.published)
 		zc_date_find(m.published, d->published_date);
-	if (!d->published_date[0]) {
-		for (size_t k = 0; k < 3 && !d->published_date[0]; k++) {
-			xmlNode *n = mk.date_label[k];
-			if (n) {
-				char *s = text_of(n);
-				zc_date_find(s, d->published_date);
-				free(s);
-			}
-		}
-	}
 	if (!d->published_date[0] && t.pubdate)
 		zc_date_find(t.pubdate, d->published_date);
 	if (!d->published_date[0] && t.firstpub)
 		zc_date_find(t.firstpub, d->published_date);
-	/* validity: the table, a stamp, a note in the text */
-	if (m.validity) {
-		if (strstr(m.validity, "废止"))
-			d->validity = zc_strdup("废止");
-		else if (strstr(m.validity, "失效"))
-			d->validity = zc_strdup("失效");
-		else if (strstr(m.validity, "有效"))
-			d->validity = zc_strdup("有效");
-	}
-	if (!d->validity) {
-		xmlNode *s = mk.yxx;
-		char *st = s ? text_of(s) : NULL;
-		if (st && strstr(st, "废止"))
-			d->validity = zc_strdup("废止");
-		else if (st && strstr(st, "失效"))
-			d->validity = zc_strdup("失效");
+
+	/* validity: the metadata, a stamp, a note in the text */
+	const char *vw = m.validity ? validity_word(m.validity) : NULL;
+	if (!vw && mk.stamp) {
+		char *st = zc_node_text(mk.stamp);
+		vw = validity_word(st);
+		if (vw && !strcmp(vw, "有效"))
+			vw = NULL;
 		free(st);
 	}
-	join_body(&paras, d);
-	if (!d->validity && strstr(d->body, "本文件已于") && strstr(d->body, "废止"))
-		d->validity = zc_strdup("废止");
-	d->type = zc_strdup(zc_doc_type(d->title ? d->title : "", d->column));
-	free(mk.metas);
+	if (!vw && mk.stamp_alt)
+		vw = mk.stamp_alt == 2 ? "废止" : "失效";
+	if (!vw)
+		for (size_t i = 0; i < all.n && !vw; i++) {
+			const char *s = all.v[i].text;
+			if (!strcmp(s, "已失效") || !strcmp(s, "已废止") || !strcmp(s, "失效") || !strcmp(s, "废止"))
+				vw = validity_word(s);
+		}
+	{
+		zc_buf b;
+		zc_buf_init(&b, ZC_BUF_UNLIMITED);
+		for (size_t i = 0; i < body.n; i++) {
+			char *tt = zc_tidy(body.v[i].text);
+			if (b.len)
+				zc_buf_addch(&b, '\n');
+			zc_buf_addstr(&b, tt);
+			free(tt);
+		}
+		d->body = zc_buf_take(&b);
+	}
+	if (!vw) {
+		const char *p = strstr(d->body, "本文件已于");
+		if (!p)
+			p = strstr(d->body, "本文件于");
+		const char *nl = p ? strchr(p, '\n') : NULL;
+		size_t span = p ? (nl ? (size_t)(nl - p) : strlen(p)) : 0;
+		char *line = p ? zc_strndup(p, span) : NULL;
+		if (line && strstr(line, "废止"))
+			vw = "废止";
+		else if (line && strstr(line, "失效"))
+			vw = "失效";
+		free(line);
+	}
+	d->validity = zc_strdup(vw ? vw : "");
+	d->type = zc_strdup(zc_doc_type(d->title, d->column));
 out:
 	fill_empty(d);
-	plist_free(&paras);
-	meta_free(&m);
-	free(t.title);
-	free(t.pubdate);
-	free(t.coltype);
-	free(t.colname);
-	free(t.firstpub);
+	pcells_free(&all);
+	pcells_free(&body);
+	free_names(sig_names, n_sig);
+	free_names(more, n_more);
+	zc_meta_free(&m);
+	tags_free(&t);
+	free(mk.metas);
 	xmlFreeDoc(doc);
 	zc_xmlmem_end();
 	free(html);

@@ -25,8 +25,8 @@ typedef struct zc_doc {
 	size_t n_issuers;
 	char written_date[11];	/* 成文日期 */
 	char published_date[11];/* 发布日期 */
-	char *type;		/* 通知 意见 方案 规划 计划 办法 措施 规定 条例 细则 决定 /
-				   解读 转发 新闻 废止 / other */
+	char *type;		/* the title's document word (zc_doc_type), 解读, 转发,
+				   新闻 or other */
 	char *validity;		/* 有效 失效 废止 or "" */
 	char *column;		/* ColumnType / ColumnName hints, joined by '|' */
 	char *body;		/* main text, one paragraph a line; without the document
@@ -65,8 +65,15 @@ int zc_charset_convert(const char *bytes, size_t len, const char *charset, char 
 int zc_date_find(const char *s, char out[11]);
 /* Normalises a document number; returns a new string ("" when s holds none). */
 char *zc_docno_normalize(const char *s);
-/* Document type from title and column hints (see zc_doc.type). Static string. */
+/* Document type from title and column hints (see zc_doc.type): 解读 for interpretations
+   (title words or a 解读 column), 转发 for forwarded documents, else the document word the
+   title ends in (通知 意见 方案 … 决定 批复 函 …, docs/DESIGN.md), else 新闻 for a news
+   column, else other.  A news column never overrides a title's document word.  Static
+   string. */
 const char *zc_doc_type(const char *title, const char *column);
+/* Whether a title announces that documents are abolished or invalid (关于废止…的决定): such
+   a document changes the validity of those it lists, not its own type. */
+int zc_doc_abolishes(const char *title);
 /* An absolute URL for href relative to base; new string, or NULL when href is unusable. */
 char *zc_url_resolve(const char *base, const char *href);
 

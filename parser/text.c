@@ -194,58 +194,84 @@ static int cjk_at(const char *p, int *len)
 	return cp >= 0x4E00 && cp <= 0x9FFF;
 }
 
+/* a decree's number, 浙江省人民政府令第378号: the ideographs ending in 令 before 第 */
+static char *decree_number(const char *f)
+{
+	const char *run = NULL;
+	int count = 0;
+	for (const char *p = f; *p;) {
+		int n;
+		if (!strncmp(p, "令第", strlen("令第")) && run) {
+			const char *q = p + strlen("令第");
+			int num, nd = digits(q, 6, &num);
+			if (nd && !strncmp(q + nd, "号", strlen("号"))) {
+				while (count > 11) {
+					cjk_at(run, &n);
+					run += n;
+					count--;
+				}
+				return zc_asprintf("%.*s令第%d号", (int)(p - run), run, num);
+			}
+		}
+		if (cjk_at(p, &n)) {
+			if (!run)
+				run = p;
+			count++;
+		} else {
+			run = NULL;
+			count = 0;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
 char *zc_docno_normalize(const char *s)
 {
+	/* one pass: the run of ideographs before each bracket is kept as the scan goes, so a
+	   cell of any length costs its length */
 	char *f = zc_str_fold(s);
 	char *res = NULL;
-	for (char *p = f; *p && !res; p++) {
-		int ol, cl, y;
-		if (!is_open(p, &ol))
-			continue;
-		if (digits(p + ol, 4, &y) != 4 || y < 1949 || y > 2100)
-			continue;
-		char *q = p + ol + 4;
-		if (!is_close(q, &cl))
-			continue;
-		q += cl;
-		while (*q == ' ')
-			q++;
-		if (strncmp(q, "第", strlen("第")) == 0)
-			q += strlen("第");
-		int num, nd = digits(q, 6, &num);
-		if (!nd)
-			continue;
-		q += nd;
-		if (strncmp(q, "号", strlen("号")) != 0)
-			continue;
-		/* the prefix: the run of ideographs right before the bracket (at most 12) */
-		const char *start = p;
-		const char *scan = f;
-		const char *run = NULL;
-		int count = 0;
-		while (scan < p) {
-			int n;
-			if (cjk_at(scan, &n)) {
-				if (!run)
-					run = scan;
-				count++;
-			} else {
-				run = NULL;
-				count = 0;
+	const char *run = NULL;	/* the run of ideographs ending where the scan is */
+	int count = 0;
+	for (char *p = f; *p && !res;) {
+		int ol, cl, y, n;
+		if (is_open(p, &ol) && run && digits(p + ol, 4, &y) == 4 && y >= 1949 && y <= 2100) {
+			char *q = p + ol + 4;
+			if (is_close(q, &cl)) {
+				q += cl;
+				while (*q == ' ')
+					q++;
+				if (strncmp(q, "第", strlen("第")) == 0)
+					q += strlen("第");
+				int num, nd = digits(q, 6, &num);
+				if (nd && strncmp(q + nd, "号", strlen("号")) == 0) {
+					/* the prefix: at most 12 ideographs right before the bracket */
+					const char *start = run;
+					int c = count;
+					while (c > 12) {
+						int k;
+						cjk_at(start, &k);
+						start += k;
+						c--;
+					}
+					res = zc_asprintf("%.*s〔%d〕%d号", (int)(p - start), start, y, num);
+					break;
+				}
 			}
-			scan += n;
 		}
-		if (!run)
-			continue;
-		while (count > 12) {
-			int n;
-			cjk_at(run, &n);
-			run += n;
-			count--;
+		if (cjk_at(p, &n)) {
+			if (!run)
+				run = p;
+			count++;
+		} else {
+			run = NULL;
+			count = 0;
 		}
-		start = run;
-		res = zc_asprintf("%.*s〔%d〕%d号", (int)(p - start), start, y, num);
+		p += n;
 	}
+	if (!res)
+		res = decree_number(f);
 	free(f);
 	return res ? res : zc_strdup("");
 }
@@ -262,51 +288,90 @@ static int part_of_word(const char *t, const char *hit)
 	return 0;
 }
 
+/*
+ * The document words a title ends in, and the type each gives (docs/DESIGN.md lists them):
+ * longer words first, so that 工作要点 is a 要点 and 复函 is not a 函.
+ */
+static const char *const DOC_WORDS[][2] = {
+	{"实施细则", "细则"}, {"工作要点", "工作要点"}, {"指导意见", "意见"}, {"实施意见", "意见"},
+	{"决议", "决议"}, {"决定", "决定"}, {"命令", "命令"}, {"批复", "批复"}, {"复函", "复函"},
+	{"通告", "通告"}, {"公告", "公告"}, {"公报", "公报"}, {"通报", "通报"}, {"通知", "通知"},
+	{"意见", "意见"}, {"方案", "方案"}, {"规划", "规划"}, {"计划", "计划"}, {"办法", "办法"},
+	{"措施", "措施"}, {"规定", "规定"}, {"条例", "条例"}, {"细则", "细则"}, {"规则", "规则"},
+	{"要点", "要点"}, {"纲要", "纲要"}, {"指南", "指南"}, {"指引", "指引"}, {"标准", "标准"},
+	{"规范", "规范"}, {"制度", "制度"}, {"章程", "章程"}, {"准则", "准则"}, {"目录", "目录"},
+	{"清单", "清单"}, {"名单", "名单"}, {"答复", "答复"}, {"报告", "报告"}, {"函", "函"},
+	{"令", "令"},
+};
+
+/* qualifiers after the document word: （试行） （2020年修订） 》 ” */
+static size_t strip_qualifiers(const char *t, size_t n)
+{
+	for (;;) {
+		while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '"'))
+			n--;
+		static const char *const tails[] = {"》", "”", "」", "』"};
+		int cut = 0;
+		for (size_t i = 0; i < sizeof tails / sizeof tails[0] && !cut; i++) {
+			size_t tl = strlen(tails[i]);
+			if (n >= tl && !memcmp(t + n - tl, tails[i], tl)) {
+				n -= tl;
+				cut = 1;
+			}
+		}
+		/* a bracketed qualifier at the end: （试行） (暂行) （修订稿） （2020年修订） */
+		if (!cut && n > 0 && t[n - 1] == ')') {
+			size_t k = n - 1;
+			while (k > 0 && t[k - 1] != '(' && n - k < 40)
+				k--;
+			if (k > 0 && t[k - 1] == '(') {
+				n = k - 1;
+				cut = 1;
+			}
+		}
+		if (!cut)
+			return n;
+	}
+}
+
 const char *zc_doc_type(const char *title, const char *column)
 {
-	static const char *const interp[] = {"解读", "图解", "一图读懂", "问答", "答记者问", "问与答"};
-	static const char *const types[] = {"通知", "意见", "方案", "规划", "计划", "办法", "措施",
-					    "规定", "条例", "细则", "决定", "通告", "公告", "批复",
-					    "指南", "标准"};
-	char *t = zc_str_fold(title ? title : "");
+	static const char *const interp[] = {"解读", "图解", "一图读懂", "问答", "答记者问", "问与答", "一图看懂"};
+	char *t = zc_str_fold(title ? title : "");	/* （ ） become ( ) */
 	const char *res = NULL;
 	for (size_t i = 0; i < sizeof interp / sizeof interp[0] && !res; i++)
 		for (const char *hit = strstr(t, interp[i]); hit && !res; hit = strstr(hit + 1, interp[i]))
 			if (i != 0 || !part_of_word(t, hit))
 				res = "解读";
+	/* a 政策解读 column is strong evidence (sites.md): interpretations are often titled with
+	   the title of the document they explain */
 	if (!res && column && strstr(column, "解读"))
 		res = "解读";
 	if (!res && strstr(t, "转发"))
 		res = "转发";
-	if (!res && (strstr(t, "废止") || strstr(t, "宣布失效")) &&
-	    (strstr(t, "规范性文件") || strstr(t, "决定")))
-		res = "废止";
+	if (!res) {
+		/* the document word closes the title; a news column never overrides it */
+		zc_str_trim(t);
+		size_t n = strip_qualifiers(t, strlen(t));
+		for (size_t i = 0; i < sizeof DOC_WORDS / sizeof DOC_WORDS[0] && !res; i++) {
+			size_t wl = strlen(DOC_WORDS[i][0]);
+			if (n >= wl && !memcmp(t + n - wl, DOC_WORDS[i][0], wl))
+				res = DOC_WORDS[i][1];
+		}
+	}
 	if (!res && column && (strstr(column, "新闻") || strstr(column, "动态") || strstr(column, "要闻")))
 		res = "新闻";
-	if (!res) {
-		/* the type word closes the title, before any bracketed qualifier */
-		zc_str_trim(t);
-		size_t n = strlen(t);
-		while (n > 0) {
-			const char *qual[] = {"（试行）", "(试行)", "（暂行）", "(暂行)", "》", "\"", "”"};
-			int cut = 0;
-			for (size_t i = 0; i < sizeof qual / sizeof qual[0]; i++) {
-				size_t ql = strlen(qual[i]);
-				if (n >= ql && memcmp(t + n - ql, qual[i], ql) == 0) {
-					n -= ql;
-					cut = 1;
-				}
-			}
-			if (!cut)
-				break;
-		}
-		t[n] = '\0';
-		for (size_t i = 0; i < sizeof types / sizeof types[0] && !res; i++)
-			if (zc_str_ends(t, types[i]))
-				res = types[i];
-	}
 	free(t);
 	return res ? res : "other";
+}
+
+int zc_doc_abolishes(const char *title)
+{
+	if (!title || (!strstr(title, "废止") && !strstr(title, "宣布失效") && !strstr(title, "失效")))
+		return 0;
+	const char *ty = zc_doc_type(title, "");
+	return !strcmp(ty, "决定") || !strcmp(ty, "通知") || !strcmp(ty, "公告") || !strcmp(ty, "通告") ||
+	       !strcmp(ty, "令");
 }
 
 char *zc_url_resolve(const char *base, const char *href)

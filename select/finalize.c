@@ -417,7 +417,7 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	free(nt);
 	free(kt);
 	free(kd);
-	if (rc == ZC_OK && !strcmp(str(doc, "type"), "废止"))
+	if (rc == ZC_OK && zc_doc_abolishes(str(doc, "title")))
 		rc = abolition_refs(t, doc, j, id);
 	if (rc == ZC_OK && !strcmp(d.decision, "included")) {
 		uint64_t other;

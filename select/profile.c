@@ -1,5 +1,6 @@
 /* profile.c - the study profile file (docs/PROFILE.md). */
 #include "select.h"
+#include "parser.h"
 #include "../common/zc.h"
 
 #include <errno.h>
@@ -532,14 +533,19 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 		exclude(d, "forwarded", zc_asprintf("a forwarded document: title \"%s\"", title));
 		return ZC_OK;
 	}
+	if (zc_doc_abolishes(title)) {
+		/* it changes the validity of the documents it lists (select/finalize.c), and is
+		   itself no policy on the topic */
+		exclude(d, "type", zc_asprintf("an abolition decision (%s): it makes the documents it lists invalid", type));
+		return ZC_OK;
+	}
 	int type_ok = 0;
 	for (size_t i = 0; i < p->n_types; i++)
 		if (!strcmp(type, p->types[i]))
 			type_ok = 1;
 	if (!type_ok) {
-		exclude(d, "type", zc_asprintf("document type %s is not one the profile accepts%s%s", type,
-					       !strcmp(type, "新闻") ? " (a news report)" : "",
-					       !strcmp(type, "废止") ? " (an abolition decision)" : ""));
+		exclude(d, "type", zc_asprintf("document type %s is not one the profile accepts%s", type,
+					       !strcmp(type, "新闻") ? " (a news report)" : ""));
 		return ZC_OK;
 	}
 	json_t *issuers = json_object_get(doc, "issuers");

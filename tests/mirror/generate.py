@@ -535,7 +535,7 @@ class Universe:
                     paras = ["经清理，决定对以下规范性文件予以废止或宣布失效：",
                              "1.《%s》（%s）" % (victim["title"], victim["docno"]),
                              "2.《%s》" % other]
-                    ab = self.new_doc(juris=j, title=t2, type="废止", docno=self.next_docno(prefix_of(j, False), int(d2[:4])),
+                    ab = self.new_doc(juris=j, title=t2, type="决定", docno=self.next_docno(prefix_of(j, False), int(d2[:4])),
                                       issuers=[hc_issuer(j, d2)], written=d2, published=d2, paras=paras,
                                       home=hc_host, decision="excluded", reason="type")
                     victim["abolished_by"] = ab["id"]

@@ -1,0 +1,249 @@
+/*
+ * dom.c - reading libxml2's tree as text: cells between block boundaries, hidden elements
+ * skipped, white space as pages write it (ASCII, U+00A0, U+3000).
+ */
+#include "internal.h"
+#include "../common/zc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+size_t zc_cp_count(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+int zc_is_space_cp(unsigned cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x3000 ||
+	       cp == '\f' || cp == '\v' || cp == 0x200B || cp == 0xFEFF;
+}
+
+char *zc_tidy(const char *s)
+{
+	/* the result is never longer than s: each space it writes stands for white space */
+	char *out = zc_malloc(strlen(s) + 1), *o = out;
+	unsigned prev = 0;
+	int pending = 0;
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x80) {
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+				pending = 1;
+			} else {
+				if (pending && o > out && prev < 0x80)
+					*o++ = ' ';
+				pending = 0;
+				*o++ = (char)c;
+				prev = c;
+			}
+			s++;
+			continue;
+		}
+		if (c >= 0xE4 && c <= 0xE9 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+			/* a Chinese character (U+4000-U+9FFF), never white space: copied as it is */
+			pending = 0;
+			memcpy(o, s, 3);
+			o += 3;
+			s += 3;
+			prev = 0x4000;
+			continue;
+		}
+		unsigned cp;
+		int n = zc_utf8_next(s, &cp);
+		if (zc_is_space_cp(cp)) {
+			pending = 1;
+		} else {
+			pending = 0;	/* no space beside a character that is not ASCII */
+			memcpy(o, s, (size_t)n);
+			o += n;
+			prev = cp;
+		}
+		s += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+int zc_node_is_block(const char *name)
+{
+	static const char *const blocks[] = {"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3",
+					     "h4", "h5", "h6", "ul", "ol", "section", "article",
+					     "center", "blockquote", "pre", "dd", "dt", "dl", "td",
+					     "th", "tbody", "thead", "hr", "form", "header", "footer",
+					     "nav", "main", "aside", "caption", "figure", "figcaption",
+					     "address", "option"};
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		if (strcasecmp(name, blocks[i]) == 0)
+			return 1;
+	return 0;
+}
+
+const char *zc_node_prop(xmlNode *n, const char *name, xmlChar **own)
+{
+	*own = NULL;
+	for (xmlAttr *a = n->properties; a; a = a->next) {
+		if (xmlStrcasecmp(a->name, (const xmlChar *)name) != 0)
+			continue;
+		if (!a->children)
+			return "";
+		if (a->children->type == XML_TEXT_NODE && !a->children->next)
+			return a->children->content ? (const char *)a->children->content : "";
+		*own = xmlGetProp(n, a->name);
+		return *own ? (const char *)*own : "";
+	}
+	return NULL;
+}
+
+/* display:none or visibility:hidden in a style attribute, spaces and case as written */
+static int style_hides(const char *style)
+{
+	char buf[256];
+	size_t k = 0;
+	for (const char *s = style; *s && k + 1 < sizeof buf; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			buf[k++] = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
+	buf[k] = '\0';
+	return strstr(buf, "display:none") || strstr(buf, "visibility:hidden");
+}
+
+int zc_node_hidden(xmlNode *n)
+{
+	const char *name = (const char *)n->name;
+	if (!strcasecmp(name, "script") || !strcasecmp(name, "style") || !strcasecmp(name, "noscript") ||
+	    !strcasecmp(name, "iframe") || !strcasecmp(name, "select") || !strcasecmp(name, "button") ||
+	    !strcasecmp(name, "textarea") || !strcasecmp(name, "template") || !strcasecmp(name, "head") ||
+	    !strcasecmp(name, "object") || !strcasecmp(name, "svg"))
+		return 1;
+	xmlChar *own;
+	const char *v = zc_node_prop(n, "style", &own);
+	int hidden = v && style_hides(v);
+	xmlFree(own);
+	if (!hidden && zc_node_prop(n, "hidden", &own)) {
+		hidden = 1;
+		xmlFree(own);
+	}
+	return hidden;
+}
+
+void pcells_free(pcells *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].text);
+	free(c->v);
+	c->v = NULL;
+	c->n = c->cap = 0;
+}
+
+void pcells_remove(pcells *c, size_t i)
+{
+	free(c->v[i].text);
+	memmove(c->v + i, c->v + i + 1, (c->n - i - 1) * sizeof *c->v);
+	c->n--;
+}
+
+/* the text gathered so far, as one cell: white space runs as one space, trimmed */
+static void flush(zc_buf *cur, xmlNode *blk, unsigned flags, pcells *out)
+{
+	if (!cur->len)
+		return;
+	zc_buf t;
+	zc_buf_init(&t, ZC_BUF_UNLIMITED);
+	int pending = 0;
+	for (const char *s = cur->data; *s;) {
+		unsigned cp;
+		int n = zc_utf8_next(s, &cp);
+		if (zc_is_space_cp(cp)) {
+			pending = 1;
+		} else {
+			if (pending && t.len)
+				zc_buf_addch(&t, ' ');
+			pending = 0;
+			zc_buf_add(&t, s, (size_t)n);
+		}
+		s += n;
+	}
+	zc_buf_reset(cur);
+	if (!t.len) {
+		zc_buf_free(&t);
+		return;
+	}
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 64;
+		out->v = zc_realloc(out->v, out->cap * sizeof *out->v);
+	}
+	out->v[out->n++] = (pcell){zc_buf_take(&t), blk, flags};
+}
+
+static int right_aligned(xmlNode *n)
+{
+	xmlChar *own;
+	const char *a = zc_node_prop(n, "align", &own);
+	int right = a && !strcasecmp(a, "right");
+	xmlFree(own);
+	if (!right && (a = zc_node_prop(n, "style", &own)) != NULL) {
+		right = strstr(a, "right") != NULL && strstr(a, "text-align") != NULL;
+		xmlFree(own);
+	}
+	return right;
+}
+
+static void walk(xmlNode *n, zc_buf *cur, xmlNode *blk, unsigned flags, pcells *out)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				zc_buf_addstr(cur, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE || zc_node_hidden(n))
+			continue;
+		const char *name = (const char *)n->name;
+		if (!zc_node_is_block(name)) {
+			walk(n->children, cur, blk, flags, out);
+			continue;
+		}
+		unsigned f = flags;
+		if (!strcasecmp(name, "td") || !strcasecmp(name, "th"))
+			f |= PCELL_IN_TABLE;
+		if (right_aligned(n))
+			f |= PCELL_RIGHT;
+		flush(cur, blk, flags, out);
+		walk(n->children, cur, n, f, out);
+		flush(cur, n, f, out);
+	}
+}
+
+void pcells_collect(xmlNode *n, pcells *out)
+{
+	zc_buf cur;
+	zc_buf_init(&cur, ZC_BUF_UNLIMITED);
+	walk(n->children, &cur, n, right_aligned(n) ? PCELL_RIGHT : 0, out);
+	flush(&cur, n, 0, out);
+	zc_buf_free(&cur);
+}
+
+char *zc_node_text(xmlNode *n)
+{
+	pcells c = {0};
+	zc_buf cur;
+	zc_buf_init(&cur, ZC_BUF_UNLIMITED);
+	if (n->type == XML_ELEMENT_NODE && !zc_node_hidden(n))
+		walk(n->children, &cur, n, 0, &c);
+	flush(&cur, n, 0, &c);
+	zc_buf_free(&cur);
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	for (size_t i = 0; i < c.n; i++) {
+		char *t = zc_tidy(c.v[i].text);
+		zc_buf_addstr(&b, t);
+		free(t);
+	}
+	pcells_free(&c);
+	return zc_buf_take(&b);
+}

@@ -1,0 +1,75 @@
+/*
+ * internal.h - what the files of parser/ share; not part of the parser's API.
+ *
+ * A page is read as a sequence of cells: the text between two block boundaries (p, div, td,
+ * li, dt, dd, br, ...), with white space runs kept as one ASCII space so that names set side by
+ * side (国务院办公厅　中央军委办公厅) stay apart.  Metadata (meta.c) pairs labels with values
+ * over the cells of the whole page; the body (body.c) is the cells of the content container.
+ * Every string here is UTF-8 and owned by the structure that holds it.
+ */
+#ifndef ZC_PARSER_INTERNAL_H
+#define ZC_PARSER_INTERNAL_H
+
+#include <libxml/tree.h>
+#include <stddef.h>
+
+/* one cell of text */
+typedef struct pcell {
+	char *text;		/* white space runs as one space, trimmed; never empty */
+	xmlNode *node;		/* the innermost block element holding the text */
+	unsigned flags;		/* PCELL_* */
+} pcell;
+
+enum {
+	PCELL_IN_TABLE = 1u << 0,	/* inside a td or th */
+	PCELL_META = 1u << 1,		/* read as metadata (a label or its value) */
+	PCELL_RIGHT = 1u << 2,		/* aligned right (signature blocks are) */
+	PCELL_IN_BODY = 1u << 3,	/* inside the content container */
+};
+
+typedef struct pcells {
+	pcell *v;
+	size_t n, cap;
+} pcells;
+
+void pcells_free(pcells *c);
+void pcells_remove(pcells *c, size_t i);
+/* The cells under n's children (n itself excluded when it is the container). */
+void pcells_collect(xmlNode *n, pcells *out);
+
+/* code points in s */
+size_t zc_cp_count(const char *s);
+/* white space as pages write it: ASCII, U+00A0, U+3000 */
+int zc_is_space_cp(unsigned cp);
+/* the paragraph as the body gives it: runs of white space as one space, no space beside a
+   character that is not ASCII.  New string. */
+char *zc_tidy(const char *s);
+/* all text under n (n included), tidied, cells joined without separator; new string */
+char *zc_node_text(xmlNode *n);
+/* an attribute's value, or NULL; *own is what the caller xmlFree()s */
+const char *zc_node_prop(xmlNode *n, const char *name, xmlChar **own);
+/* element skipped when text is read: script, style, hidden by style or attribute */
+int zc_node_hidden(xmlNode *n);
+int zc_node_is_block(const char *name);
+
+/* metadata read from labels (meta.c) */
+typedef struct meta_fields {
+	char *title, *issuers, *written, *docno, *published, *validity;
+} meta_fields;
+void zc_meta_free(meta_fields *m);
+/* Pairs labels (发文机关, 成　　文日期, 文 号 ...) with their values over the cells of a page,
+   whatever the layout; the cells read are flagged PCELL_META.  in_body 0 reads the cells
+   outside the content container, 1 those inside it, where the labels that are also common
+   words (日期, 时间, 来源 ...) are not taken for labels.  A field already set is kept. */
+void zc_meta_read(pcells *cells, meta_fields *m, int in_body);
+/* whether a cell is one known label with or without its value (so that the body drops it) */
+int zc_meta_is_label_cell(const char *text);
+
+/* The content container (body.c): by a known id or class (*by_name = 1), else by text
+   density; NULL when the page has no prose at all. */
+xmlNode *zc_body_container(xmlNode *root, int *by_name);
+
+/* issuers: a name as it would be read from an org line (ends with 委员会 厅 局 ...) */
+int zc_is_org_name(const char *s);
+
+#endif
