@@ -223,7 +223,8 @@ void pcells_collect(xmlNode *n, pcells *out)
 {
 	zc_buf cur;
 	zc_buf_init(&cur, ZC_BUF_UNLIMITED);
-	walk(n->children, &cur, n, right_aligned(n) ? PCELL_RIGHT : 0, out);
+	unsigned flags = n->type == XML_ELEMENT_NODE && right_aligned(n) ? PCELL_RIGHT : 0;
+	walk(n->children, &cur, n, flags, out);
 	flush(&cur, n, 0, out);
 	zc_buf_free(&cur);
 }

@@ -34,7 +34,7 @@ typedef struct pcells {
 
 void pcells_free(pcells *c);
 void pcells_remove(pcells *c, size_t i);
-/* The cells under n's children (n itself excluded when it is the container). */
+/* The cells under n's children; n may be the document node itself. */
 void pcells_collect(xmlNode *n, pcells *out);
 
 /* code points in s */

@@ -262,7 +262,8 @@ static int furniture(const char *t)
 					     "网站地图", "打印本页", "关闭窗口", "公网安备", "分享到"};
 	if (starts_any(t, starts, sizeof starts / sizeof starts[0]))
 		return 1;
-	if (zc_cp_count(t) <= 6 && starts_any(t, headings, sizeof headings / sizeof headings[0]))
+	if (starts_any(t, headings, sizeof headings / sizeof headings[0]) &&
+	    (zc_cp_count(t) <= 6 || strstr(t, "：") || strchr(t, ':')))
 		return 1;
 	if (zc_cp_count(t) > 60)
 		return 0;
@@ -321,6 +322,20 @@ static int is_org_line(const char *spaced)
 	}
 	free(s);
 	return names >= 1 && !bad;
+}
+
+/* a signer of a decree: 总理　李克强, 省长 易炼红 */
+static int is_signer_line(const char *spaced)
+{
+	static const char *const titles[] = {"总理", "省长", "市长", "主席", "部长", "主任", "区长",
+					     "县长", "州长", "代省长", "代市长", "署长", "局长"};
+	char *t = zc_tidy(spaced);
+	size_t n = zc_cp_count(t);
+	int ok = 0;
+	for (size_t i = 0; i < sizeof titles / sizeof titles[0] && !ok; i++)
+		ok = zc_str_starts(t, titles[i]) && n >= zc_cp_count(titles[i]) + 2 && n <= zc_cp_count(titles[i]) + 4;
+	free(t);
+	return ok;
 }
 
 static int is_date_line(const char *spaced, char out[11])
@@ -436,7 +451,7 @@ static void find_signature(pcells *b, xmlNode *container, size_t from, signature
 		int in_table = container && in_table_within(&b->v[i], container) && !(b->v[i].flags & PCELL_RIGHT);
 		size_t j = i, orgs = 0;
 		while (j > 1 && orgs < 4) {
-			if (is_org_line(b->v[j - 1].text)) {
+			if (is_org_line(b->v[j - 1].text) || is_signer_line(b->v[j - 1].text)) {
 				j--;
 				orgs++;
 				continue;
@@ -482,6 +497,8 @@ static void signature_issuers(const pcells *b, const signature *sg, char ***v, s
 	zc_buf acc;
 	zc_buf_init(&acc, ZC_BUF_UNLIMITED);
 	for (size_t i = sg->start; i < sg->date; i++) {
+		if (is_signer_line(b->v[i].text))
+			continue;
 		if (is_org_line(b->v[i].text)) {
 			if (acc.len) {
 				zc_buf_addstr(&acc, b->v[i].text);
@@ -502,19 +519,68 @@ static void signature_issuers(const pcells *b, const signature *sg, char ***v, s
 /* "XX关于…的通知", "XX印发…": XX when it names bodies */
 static void title_issuers(const char *title, char ***v, size_t *n)
 {
-	static const char *const verbs[] = {"关于", "印发", "转发", "批转"};
+	static const char *const verbs[] = {"关于", "印发", "转发", "批转", "发布", "公布"};
+	const char *p = NULL;
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
-		const char *p = strstr(title, verbs[i]);
-		if (!p || p == title)
-			continue;
-		char *pre = zc_strndup(title, (size_t)(p - title));
-		char *spaced = zc_str_replace(pre, "、", " ");
-		if (is_org_line(spaced))
-			add_issuers_line(spaced, v, n);
-		free(spaced);
-		free(pre);
-		return;
+		const char *q = strstr(title, verbs[i]);
+		if (q && q != title && (!p || q < p))
+			p = q;
 	}
+	if (!p)
+		return;
+	char *pre = zc_strndup(title, (size_t)(p - title));
+	char *spaced = zc_str_replace(pre, "、", " ");
+	if (is_org_line(spaced))
+		add_issuers_line(spaced, v, n);
+	free(spaced);
+	free(pre);
+}
+
+/* a notice that prints or forwards a document: the document follows its signature */
+static int prints_document(const char *title)
+{
+	return strstr(title, "印发") || strstr(title, "转发") || strstr(title, "批转") ||
+	       strstr(title, "颁布") || strstr(title, "发布") || strstr(title, "公布");
+}
+
+/* the title repeated at the top of the text, on one line or broken over several: how many
+   cells from i it takes, or 0 */
+static size_t title_lines(const pcells *b, size_t i, const char *title)
+{
+	zc_buf acc;
+	zc_buf_init(&acc, ZC_BUF_UNLIMITED);
+	size_t k = i, used = 0;
+	for (; k < b->n && k < i + 4; k++) {
+		char *t = zc_tidy(b->v[k].text);
+		zc_buf_addstr(&acc, t);
+		free(t);
+		if (!zc_str_starts(title, acc.data))
+			break;
+		if (!strcmp(acc.data, title)) {
+			used = k - i + 1;
+			break;
+		}
+	}
+	zc_buf_free(&acc);
+	return used;
+}
+
+/* the place a body belongs to, from a name such as 江西省人民政府: 江西省 (or "") */
+static void place_of(const char *name, char *out, size_t size)
+{
+	static const char *const ends[] = {"自治区", "省", "市"};
+	const char *best = NULL;
+	size_t bl = 0;
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		const char *p = strstr(name, ends[i]);
+		if (p && p != name && (!best || p < best)) {
+			best = p;
+			bl = strlen(ends[i]);
+		}
+	}
+	out[0] = '\0';
+	if (best && (size_t)(best - name) + bl < size)
+		snprintf(out, size, "%.*s", (int)(best - name + (int)bl), name);
 }
 
 /* A line that is only a document number (浙卫发〔2020〕1号); the number normalised, or NULL */
@@ -532,6 +598,27 @@ static char *docno_line(const char *spaced)
 	}
 	free(t);
 	return dn;
+}
+
+/* a short line that begins with a date: 2023-12-01 14:43, 2005年08月16日　来源：新华网 */
+static int dateline(const char *spaced, char out[11])
+{
+	char *ti = zc_tidy(spaced);
+	char date[11];
+	int ok = 0;
+	if (zc_cp_count(ti) <= 40 && zc_date_find(ti, date) == ZC_OK) {
+		char *f = zc_str_fold(ti);
+		char y[5];
+		memcpy(y, date, 4);
+		y[4] = '\0';
+		if (zc_str_starts(f, y)) {
+			memcpy(out, date, 11);
+			ok = 1;
+		}
+		free(f);
+	}
+	free(ti);
+	return ok;
 }
 
 /* a dated note under a title: （2007年3月16日第十届全国人民代表大会第五次会议通过） */
@@ -571,12 +658,32 @@ static int ends_with_doc_word(const char *t)
 	return strcmp(ty, "other") != 0 && strcmp(ty, "新闻") != 0;
 }
 
+/* markup written into an attribute's text (<div>——副题</div>) taken out */
+static char *strip_tags(const char *s)
+{
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	for (const char *p = s; *p; p++) {
+		if (*p == '<' && (p[1] == '/' || (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z'))) {
+			const char *e = strchr(p, '>');
+			if (e) {
+				p = e;
+				continue;
+			}
+		}
+		zc_buf_addch(&b, *p);
+	}
+	char *raw = zc_buf_take(&b), *t = zc_tidy(raw);
+	free(raw);
+	return t;
+}
+
 static char *choose_title(const meta_fields *m, const tags *t, const marks *mk)
 {
 	if (m->title)
-		return zc_tidy(m->title);
+		return strip_tags(m->title);
 	if (t->title) {
-		char *s = zc_tidy(t->title);
+		char *s = strip_tags(t->title);
 		if (zc_cp_count(s) >= 4)
 			return s;
 		free(s);
@@ -772,10 +879,12 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	}
 	marks_walk(root, &mk);
 	meta_tags(&mk, &t);
-	pcells_collect(root, &all);
+	/* the whole document: pages go on after </html>, and libxml2 keeps what follows beside
+	   the root */
+	pcells_collect((xmlNode *)doc, &all);
 	int by_name = 0;
 	xmlNode *container = zc_body_container(root, &by_name);
-	xmlNode *scope = container ? container : mk.body ? mk.body : root;
+	xmlNode *scope = container ? container : (xmlNode *)doc;
 	for (size_t i = 0; i < all.n; i++)
 		if (container && node_within(all.v[i].node, container))
 			all.v[i].flags |= PCELL_IN_BODY;
@@ -830,9 +939,17 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		}
 	}
 	/* what is not the text: furniture, attachment lines, the title repeated */
+	for (size_t i = 0; i < body.n && i < 3; i++) {
+		size_t k = title_lines(&body, i, d->title);
+		if (k) {
+			while (k--)
+				pcells_remove(&body, i);
+			break;
+		}
+	}
 	for (size_t i = 0; i < body.n;) {
 		char *tt = zc_tidy(body.v[i].text);
-		int drop = furniture(tt) || (i < 3 && !strcmp(tt, d->title));
+		int drop = furniture(tt);
 		for (size_t a = 0; a < d->n_attachments && !drop; a++) {
 			const char *nm = d->attachments[a].name;
 			drop = *nm && strstr(tt, nm) && zc_cp_count(tt) <= zc_cp_count(nm) + 8;
@@ -852,12 +969,21 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		d->docno = zc_docno_normalize(m.docno);
 	for (size_t i = 0; i < body.n && i < 3; i++) {
 		char *dn = docno_line(body.v[i].text);
+		size_t lines = 1;
+		if (!dn && i + 1 < body.n && zc_str_ends(body.v[i].text, "令") && zc_cp_count(body.v[i].text) <= 20) {
+			/* a decree's head: 中华人民共和国国务院令 / 第707号 */
+			char *both = zc_str_join(body.v[i].text, "", body.v[i + 1].text);
+			dn = docno_line(both);
+			free(both);
+			lines = 2;
+		}
 		if (dn) {
 			if (!d->docno)
 				d->docno = dn;
 			else
 				free(dn);
-			pcells_remove(&body, i);
+			while (lines--)
+				pcells_remove(&body, i);
 			break;
 		}
 	}
@@ -892,7 +1018,18 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		signature_issuers(&body, &sg, &sig_names, &n_sig);
 		for (size_t i = sg.end; i-- > sg.start;)
 			pcells_remove(&body, i);
-		/* annexes and forwarded documents after it sign too: their blocks are no text */
+		/* after it: the document a notice prints or forwards is text (with its own
+		   signature dropped); annexes of other notices are not */
+		if (!prints_document(d->title) && !(d->docno && strstr(d->docno, "令")))
+			while (body.n > sg.start)
+				pcells_remove(&body, body.n - 1);
+		/* the printed document's own title, and the dated note under it */
+		size_t tl = sg.start < body.n ? title_lines(&body, sg.start, d->title) : 0;
+		for (size_t k = 0; k < tl; k++)
+			pcells_remove(&body, sg.start);
+		char nd[11];
+		if (sg.start < body.n && dated_note(body.v[sg.start].text, nd))
+			pcells_remove(&body, sg.start);
 		for (size_t from = sg.start;;) {
 			signature more_sg;
 			find_signature(&body, container, from, &more_sg);
@@ -932,6 +1069,26 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		if (abbrev) {
 			page_names(&t, &all, &more, &n_more);
 			expand_issuers(d, more, n_more);
+			/* still without its place: the place of the site's own name (江西省人民政府),
+			   and 政府 in full as the site writes it */
+			char place[128] = "";
+			if (t.site)
+				place_of(t.site, place, sizeof place);
+			for (size_t i = 0; *place && i < d->n_issuers; i++) {
+				const char *is = d->issuers[i];
+				const char *head = zc_str_starts(is, "自治区") ? "自治区" : zc_str_starts(is, "省") ? "省" :
+						   zc_str_starts(is, "市") ? "市" : NULL;
+				if (!head || !zc_str_ends(place, head))
+					continue;
+				char *full = zc_asprintf("%s%s", place, is + strlen(head));
+				if (strstr(t.site, "人民政府") && strstr(full, "政府") && !strstr(full, "人民政府")) {
+					char *g = zc_str_replace(full, "政府", "人民政府");
+					free(full);
+					full = g;
+				}
+				free(d->issuers[i]);
+				d->issuers[i] = full;
+			}
 		}
 	} else if (n_sig) {
 		d->issuers = sig_names;
@@ -957,6 +1114,13 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		zc_date_find(t.pubdate, d->published_date);
 	if (!d->published_date[0] && t.firstpub)
 		zc_date_find(t.firstpub, d->published_date);
+	/* a line under the title that begins with the date (2005年08月16日　来源：新华网), just
+	   before the text or at its top */
+	for (size_t i = first_in < all.n ? first_in : 0, k = 0; !d->published_date[0] && i > 0 && k < 15; i--, k++)
+		dateline(all.v[i - 1].text, d->published_date);
+	for (size_t i = 0; !d->published_date[0] && i < body.n && i < 5; i++)
+		if (dateline(body.v[i].text, d->published_date))
+			pcells_remove(&body, i);
 
 	/* validity: the metadata, a stamp, a note in the text */
 	const char *vw = m.validity ? validity_word(m.validity) : NULL;
@@ -1001,7 +1165,11 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		free(line);
 	}
 	d->validity = zc_strdup(vw ? vw : "");
-	d->type = zc_strdup(zc_doc_type(d->title, d->column));
+	const char *ty = zc_doc_type(d->title, d->column);
+	/* a page with no document word and no number is a report, not a document */
+	if (!strcmp(ty, "other") && (!d->docno || !*d->docno))
+		ty = "新闻";
+	d->type = zc_strdup(ty);
 out:
 	fill_empty(d);
 	pcells_free(&all);

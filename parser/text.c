@@ -194,7 +194,8 @@ static int cjk_at(const char *p, int *len)
 	return cp >= 0x4E00 && cp <= 0x9FFF;
 }
 
-/* a decree's number, 浙江省人民政府令第378号: the ideographs ending in 令 before 第 */
+/* a decree's number, 浙江省人民政府令第378号: the ideographs ending in 令 before 第; normalised
+   without 第 like every number (浙江省人民政府令378号) */
 static char *decree_number(const char *f)
 {
 	const char *run = NULL;
@@ -210,7 +211,7 @@ static char *decree_number(const char *f)
 					run += n;
 					count--;
 				}
-				return zc_asprintf("%.*s令第%d号", (int)(p - run), run, num);
+				return zc_asprintf("%.*s令%d号", (int)(p - run), run, num);
 			}
 		}
 		if (cjk_at(p, &n)) {

@@ -61,8 +61,8 @@ static void test_docno(void **state)
 	docno_is("2017年32号", "");
 	docno_is("津卫医政〔２０２３〕第１８号", "津卫医政〔2023〕18号");
 	/* decrees are numbered without a year */
-	docno_is("浙江省人民政府令第378号", "浙江省人民政府令第378号");
-	docno_is("国务院令第７３２号", "国务院令第732号");
+	docno_is("浙江省人民政府令第378号", "浙江省人民政府令378号");
+	docno_is("国务院令第７３２号", "国务院令732号");
 	/* the first number wins; a bracket without one before it is passed over */
 	docno_is("〔2017〕1号 鲁卫发〔2009〕12号", "鲁卫发〔2009〕12号");
 }
