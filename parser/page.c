@@ -338,6 +338,27 @@ static int is_signer_line(const char *spaced)
 	return ok;
 }
 
+/* a name and its date on one line: 国家卫生健康委办公厅　2019年5月14日; the name's length in
+   bytes, or 0 */
+static size_t org_date_line(const char *spaced, char out[11])
+{
+	size_t cut = 0;
+	/* the date may itself hold spaces (2019年 5月 14日): try each space from the first */
+	for (const char *p = strchr(spaced, ' '); p && !cut; p = strchr(p + 1, ' ')) {
+		char *head = zc_strndup(spaced, (size_t)(p - spaced));
+		char *tail = zc_tidy(p + 1);
+		if (zc_cp_count(tail) <= 16 && zc_date_find(tail, out) == ZC_OK && is_org_line(head)) {
+			char *f = zc_str_fold(tail);
+			if ((f[0] >= '0' && f[0] <= '9') || zc_str_starts(f, "二"))
+				cut = (size_t)(p - spaced);
+			free(f);
+		}
+		free(head);
+		free(tail);
+	}
+	return cut;
+}
+
 static int is_date_line(const char *spaced, char out[11])
 {
 	char *t = zc_tidy(spaced);
@@ -367,6 +388,9 @@ static void add_issuers_line(const char *spaced, char ***v, size_t *n)
 	char *s = zc_str_replace(spaced, "、", " ");
 	char *g = zc_str_replace(s, "，", " ");
 	free(s);
+	s = zc_str_replace(g, "；", " ");
+	free(g);
+	g = s;
 	char *joined = zc_tidy(g);
 	int all = 1, pieces = 0;
 	for (char *p = g, *e; *p; p = e) {
@@ -427,6 +451,7 @@ static int subsequence(const char *a, const char *b)
 /* the signature block found in the body's cells */
 typedef struct signature {
 	size_t start, date, end;	/* issuer lines [start, date), date line, notes up to end */
+	size_t inline_org;		/* bytes of a name before the date on the date line, or 0 */
 	char date_iso[11];
 	int found;
 } signature;
@@ -446,7 +471,8 @@ static void find_signature(pcells *b, xmlNode *container, size_t from, signature
 	memset(sg, 0, sizeof *sg);
 	for (size_t i = from ? from : 1; i < b->n; i++) {
 		char date[11];
-		if (!is_date_line(b->v[i].text, date))
+		size_t inline_org = 0;
+		if (!is_date_line(b->v[i].text, date) && !(inline_org = org_date_line(b->v[i].text, date)))
 			continue;
 		int in_table = container && in_table_within(&b->v[i], container) && !(b->v[i].flags & PCELL_RIGHT);
 		size_t j = i, orgs = 0;
@@ -478,12 +504,15 @@ static void find_signature(pcells *b, xmlNode *container, size_t from, signature
 			k++;
 		int tail = k == b->n || annex_line(b->v[k].text) || k > i + 1;
 		/* a date in a table of the text (a schedule) is no signature without names */
-		if (!orgs && (!tail || in_table))
+		if (!orgs && !inline_org && (!tail || in_table))
+			continue;
+		if (inline_org && !orgs && !tail)
 			continue;
 		if (j == 0)
 			continue;
 		sg->start = j;
 		sg->date = i;
+		sg->inline_org = inline_org;
 		sg->end = k;
 		memcpy(sg->date_iso, date, 11);
 		sg->found = 1;
@@ -514,6 +543,11 @@ static void signature_issuers(const pcells *b, const signature *sg, char ***v, s
 	if (acc.len)
 		add_issuers_line(acc.data, v, n);
 	zc_buf_free(&acc);
+	if (sg->inline_org) {
+		char *head = zc_strndup(b->v[sg->date].text, sg->inline_org);
+		add_issuers_line(head, v, n);
+		free(head);
+	}
 }
 
 /* "XX关于…的通知", "XX印发…": XX when it names bodies */
@@ -1039,6 +1073,21 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 				pcells_remove(&body, i);
 			from = more_sg.start > 0 ? more_sg.start : 1;
 		}
+	}
+	/* the closing print record (版记) of a printed notice: 抄送：…, XX办公厅 2019年5月15日印发 */
+	while (body.n) {
+		char *tl = zc_tidy(body.v[body.n - 1].text);
+		char dd[11];
+		int record = zc_str_starts(tl, "抄送") || zc_str_starts(tl, "抄报") ||
+			     (sg.found && body.n > main_end && note_line(tl)) ||
+			     (zc_cp_count(tl) <= 40 && (zc_str_ends(tl, "印发") || zc_str_ends(tl, "印发。")) &&
+			      zc_date_find(tl, dd) == ZC_OK);
+		free(tl);
+		if (!record)
+			break;
+		pcells_remove(&body, body.n - 1);
+		if (main_end > body.n)
+			main_end = body.n;
 	}
 	/* the list of attachments closing the main text (附件：1．… 2．…): a note, not text */
 	for (size_t i = 0; i < main_end; i++) {
