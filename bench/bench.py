@@ -143,6 +143,33 @@ def main():
     row("parse + extraction (%d pages x %d)" % (len(files), PARSE_ROUNDS), "%.1f MB/s" % (mb / o), "%.1f MB/s" % (mb / r),
         "xmllint --html --noout", "%.2fx" % (r / o), ">= 0.5x", "yes" if r / o >= 0.5 else "NO")
 
+    # -- parse cost against page size ----------------------------------------------------------
+    # a page of every shape the parser reads (metadata cells, paragraphs, link lists, date and
+    # name lines, attachment links), at K and 16 K parts: the CPU per byte must not grow with
+    # the page (issue: no cost may grow faster than its input)
+    def big_page(k):
+        parts = ['<html><head><meta name="ArticleTitle" content="关于推进医联体建设的通知"></head><body>',
+                 '<table>' + '<tr><td>发 文 机 关：</td><td>省卫生健康委</td><td>文　　号</td><td>浙卫发〔2020〕1号</td></tr>' * k + '</table>',
+                 '<div id="zoom">']
+        for i in range(k):
+            parts.append('<p>第%d段，推进医疗资源下沉，建设紧密型县域医共体。</p><p>浙江省卫生健康委员会</p>'
+                         '<p>2020年1月%d日</p><p><a href="/f/%d.pdf">附件%d.pdf</a></p><p>（此件主动公开）</p>' % (i, i % 28 + 1, i, i))
+        parts.append('</div><div class="footer">' + '<a href="/x">链接</a> ' * k + '</div></body></html>')
+        return "".join(parts)
+    sizes = {}
+    for k in (400, 6400):
+        fp = os.path.join(a.work, "big-%d.html" % k)
+        with open(fp, "w", encoding="utf-8") as f:
+            f.write(big_page(k))
+        with open(fp + ".tsv", "w") as f:
+            f.write("%s\thttps://wsjkw.zj.gov.cn/art/2020/1/1/art_1_%d.html\ttext/html; charset=utf-8\n" % (fp, k))
+        cpus = [run_measured([os.path.join(a.build, "bench", "bench_parse"), fp + ".tsv", "3"])[1] for _ in range(a.runs)]
+        sizes[k] = (os.path.getsize(fp), statistics.median(cpus))
+    (b1, c1), (b2, c2) = sizes[400], sizes[6400]
+    per1, per2 = c1 / b1, c2 / b2
+    row("parse cost per byte, 16x the page", "%.2f us/KB" % (per2 * 1e9 / 1000), "%.2f us/KB" % (per1 * 1e9 / 1000),
+        "the same page at 1/16 size", "%.2fx" % (per2 / per1), "<= 1.5x", "yes" if per2 / per1 <= 1.5 else "NO")
+
     # -- crawl, unthrottled -------------------------------------------------------------------
     m = Mirror(m1, log=a.work + "/m1.log")
     try:

@@ -5,9 +5,83 @@
 #include "internal.h"
 #include "../common/zc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+static size_t pmap_hash(const zc_pmap *m, const void *key)
+{
+	uint64_t h = 1469598103934665603ull;
+	if (m->strings) {
+		for (const unsigned char *p = key; *p; p++)
+			h = (h ^ *p) * 1099511628211ull;
+	} else {
+		h = (uint64_t)(uintptr_t)key * 11400714819323198485ull;
+		h ^= h >> 29;
+	}
+	return (size_t)h & (m->cap - 1);
+}
+
+static int pmap_eq(const zc_pmap *m, const void *a, const void *b)
+{
+	return m->strings ? !strcmp(a, b) : a == b;
+}
+
+static size_t pmap_find(const zc_pmap *m, const void *key)
+{
+	size_t i = pmap_hash(m, key);
+	while (m->key[i] && !pmap_eq(m, m->key[i], key))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+int zc_pmap_add(zc_pmap *m, const void *key, size_t v)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		zc_pmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->key = zc_calloc(m->cap, sizeof *m->key);
+		m->val = zc_calloc(m->cap, sizeof *m->val);
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.key[i]) {
+				size_t k = pmap_find(m, old.key[i]);
+				m->key[k] = old.key[i];
+				m->val[k] = old.val[i];
+			}
+		free(old.key);
+		free(old.val);
+	}
+	size_t i = pmap_find(m, key);
+	int fresh = !m->key[i];
+	if (fresh) {
+		m->key[i] = key;
+		m->n++;
+	}
+	m->val[i] += v;
+	return fresh;
+}
+
+size_t zc_pmap_get(const zc_pmap *m, const void *key, int *found)
+{
+	*found = 0;
+	if (!m->cap)
+		return 0;
+	size_t i = pmap_find(m, key);
+	if (!m->key[i])
+		return 0;
+	*found = 1;
+	return m->val[i];
+}
+
+void zc_pmap_free(zc_pmap *m)
+{
+	free(m->key);
+	free(m->val);
+	m->key = NULL;
+	m->val = NULL;
+	m->cap = m->n = 0;
+}
 
 size_t zc_cp_count(const char *s)
 {

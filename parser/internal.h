@@ -37,6 +37,23 @@ void pcells_remove(pcells *c, size_t i);
 /* The cells under n's children; n may be the document node itself. */
 void pcells_collect(xmlNode *n, pcells *out);
 
+/*
+ * A map from keys to counts, open addressing, for the walks that must stay linear in the
+ * page: keys are pointers (nodes), or strings when made with strings = 1 (compared by
+ * content; the map holds the pointer, never a copy: the caller keeps the string alive).
+ */
+typedef struct zc_pmap {
+	const void **key;
+	size_t *val;
+	size_t cap, n;
+	int strings;
+} zc_pmap;
+/* Adds v to key's count (a new key starts at 0); returns 1 when key was new. */
+int zc_pmap_add(zc_pmap *m, const void *key, size_t v);
+/* key's count, or 0 with *found 0 */
+size_t zc_pmap_get(const zc_pmap *m, const void *key, int *found);
+void zc_pmap_free(zc_pmap *m);
+
 /* code points in s */
 size_t zc_cp_count(const char *s);
 /* white space as pages write it: ASCII, U+00A0, U+3000 */
@@ -62,8 +79,6 @@ void zc_meta_free(meta_fields *m);
    outside the content container, 1 those inside it, where the labels that are also common
    words (日期, 时间, 来源 ...) are not taken for labels.  A field already set is kept. */
 void zc_meta_read(pcells *cells, meta_fields *m, int in_body);
-/* whether a cell is one known label with or without its value (so that the body drops it) */
-int zc_meta_is_label_cell(const char *text);
 
 /* The content container (body.c): by a known id or class (*by_name = 1), else by text
    density; NULL when the page has no prose at all. */

@@ -185,12 +185,6 @@ static size_t cell_labels(const char *cell, hit *hits, size_t max, int strict)
 	return n;
 }
 
-int zc_meta_is_label_cell(const char *text)
-{
-	hit h[1];
-	return zc_cp_count(text) <= 80 && cell_labels(text, h, 1, 0) == 1 && h[0].start == text;
-}
-
 static char **slot_of(meta_fields *m, enum field f)
 {
 	switch (f) {

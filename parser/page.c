@@ -199,39 +199,60 @@ static int attachment_link(const char *href, const char *text)
 	return 0;
 }
 
-static void attachments(xmlNode *n, const char *base, zc_doc *d)
+/* attachments found so far: URLs seen, and the blocks holding their links with the code
+   points of link text in each (a line of them is no text) */
+typedef struct attach_seen {
+	zc_pmap urls, blocks;
+	size_t cap;
+} attach_seen;
+
+static xmlNode *block_of(xmlNode *n)
+{
+	for (n = n->parent; n && n->type == XML_ELEMENT_NODE; n = n->parent)
+		if (zc_node_is_block((const char *)n->name))
+			return n;
+	return n;
+}
+
+static void attachments(xmlNode *n, const char *base, zc_doc *d, attach_seen *seen)
 {
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE || zc_node_hidden(n))
 			continue;
 		if (strcasecmp((const char *)n->name, "a") != 0) {
-			attachments(n->children, base, d);
+			attachments(n->children, base, d, seen);
 			continue;
 		}
 		xmlChar *own;
 		const char *href = zc_node_prop(n, "href", &own);
 		char *text = zc_node_text(n);
-		if (href && *href && attachment_link(href, text)) {
-			char *u = zc_url_resolve(base, href);
-			for (size_t i = 0; u && i < d->n_attachments; i++)
-				if (!strcmp(d->attachments[i].url, u)) {
-					free(u);
-					u = NULL;
-				}
-			if (u) {
-				if (!*text) {
-					xmlChar *own_t;
-					const char *t = zc_node_prop(n, "title", &own_t);
-					free(text);
-					text = zc_strdup(t ? t : "");
-					xmlFree(own_t);
-				}
-				d->attachments = zc_realloc(d->attachments, (d->n_attachments + 1) * sizeof *d->attachments);
-				d->attachments[d->n_attachments].name = text;
-				d->attachments[d->n_attachments].url = u;
-				d->n_attachments++;
-				text = NULL;
+		char *u = href && *href && attachment_link(href, text) ? zc_url_resolve(base, href) : NULL;
+		if (u) {
+			int known;
+			zc_pmap_get(&seen->urls, u, &known);
+			if (known) {
+				free(u);
+				u = NULL;
 			}
+		}
+		if (u) {
+			zc_pmap_add(&seen->blocks, block_of(n), zc_cp_count(text));
+			if (!*text) {
+				xmlChar *own_t;
+				const char *t = zc_node_prop(n, "title", &own_t);
+				free(text);
+				text = zc_strdup(t ? t : "");
+				xmlFree(own_t);
+			}
+			if (d->n_attachments == seen->cap) {
+				seen->cap = seen->cap ? seen->cap * 2 : 8;
+				d->attachments = zc_realloc(d->attachments, seen->cap * sizeof *d->attachments);
+			}
+			d->attachments[d->n_attachments].name = text;
+			d->attachments[d->n_attachments].url = u;
+			zc_pmap_add(&seen->urls, u, 0);	/* the map keeps the pointer: d owns it */
+			d->n_attachments++;
+			text = NULL;
 		}
 		free(text);
 		xmlFree(own);
@@ -343,6 +364,8 @@ static int is_signer_line(const char *spaced)
 static size_t org_date_line(const char *spaced, char out[11])
 {
 	size_t cut = 0;
+	if (zc_cp_count(spaced) > 60)
+		return 0;
 	/* the date may itself hold spaces (2019年 5月 14日): try each space from the first */
 	for (const char *p = strchr(spaced, ' '); p && !cut; p = strchr(p + 1, ' ')) {
 		char *head = zc_strndup(spaced, (size_t)(p - spaced));
@@ -878,6 +901,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	marks mk = {0};
 	pcells all = {0}, body = {0};
 	char **sig_names = NULL, **more = NULL;
+	attach_seen seen = {.urls = {.strings = 1}};
 	size_t n_sig = 0, n_more = 0;
 	zc_doc *d = doc_new(url);
 	*out = NULL;
@@ -957,7 +981,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		body.v[body.n].text = zc_strdup(c->text);
 		body.n++;
 	}
-	attachments(scope->children, url, d);
+	attachments(scope->children, url, d, &seen);
 	if (container) {
 		/* attachment lists set just after the container */
 		for (xmlNode *a = container, *s; a && a != mk.body; a = a->parent) {
@@ -965,7 +989,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 				if (s->type == XML_ELEMENT_NODE) {
 					xmlNode *keep = s->next;
 					s->next = NULL;
-					attachments(s, url, d);
+					attachments(s, url, d, &seen);
 					s->next = keep;
 				}
 			if (a->parent == mk.body)
@@ -981,20 +1005,24 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 			break;
 		}
 	}
-	for (size_t i = 0; i < body.n;) {
-		char *tt = zc_tidy(body.v[i].text);
-		int drop = furniture(tt);
-		for (size_t a = 0; a < d->n_attachments && !drop; a++) {
-			const char *nm = d->attachments[a].name;
-			drop = *nm && strstr(tt, nm) && zc_cp_count(tt) <= zc_cp_count(nm) + 8;
+	{
+		/* in one pass, kept cells moved down over the dropped ones */
+		size_t kept = 0;
+		for (size_t i = 0; i < body.n; i++) {
+			char *tt = zc_tidy(body.v[i].text);
+			int found, drop = furniture(tt);
+			size_t link_cps = zc_pmap_get(&seen.blocks, body.v[i].node, &found);
+			if (!drop && found)
+				drop = zc_cp_count(tt) <= link_cps + 12;
+			if (!drop && (!strcmp(tt, "附件：") || !strcmp(tt, "附件:")) && d->n_attachments)
+				drop = 1;
+			free(tt);
+			if (drop)
+				free(body.v[i].text);
+			else
+				body.v[kept++] = body.v[i];
 		}
-		if (!drop && (!strcmp(tt, "附件：") || !strcmp(tt, "附件:")) && d->n_attachments)
-			drop = 1;
-		free(tt);
-		if (drop)
-			pcells_remove(&body, i);
-		else
-			i++;
+		body.n = kept;
 	}
 
 	/* the document number: the metadata, else a line of its own at the top of the text or
@@ -1224,6 +1252,8 @@ out:
 	pcells_free(&all);
 	pcells_free(&body);
 	free_names(sig_names, n_sig);
+	zc_pmap_free(&seen.urls);
+	zc_pmap_free(&seen.blocks);
 	free_names(more, n_more);
 	zc_meta_free(&m);
 	tags_free(&t);
