@@ -76,9 +76,9 @@ typedef struct meta_fields {
 void zc_meta_free(meta_fields *m);
 /* Pairs labels (发文机关, 成　　文日期, 文 号 ...) with their values over the cells of a page,
    whatever the layout; the cells read are flagged PCELL_META.  in_body 0 reads the cells
-   outside the content container, 1 those inside it, where the labels that are also common
-   words (日期, 时间, 来源 ...) are not taken for labels.  A field already set is kept. */
-void zc_meta_read(pcells *cells, meta_fields *m, int in_body);
+   outside the content container, 1 those inside it; strict 1 does not take the labels that
+   are also common words (日期, 时间, 来源 ...) for labels.  A field already set is kept. */
+void zc_meta_read(pcells *cells, meta_fields *m, int in_body, int strict);
 
 /* The content container (body.c): by a known id or class (*by_name = 1), else by text
    density; NULL when the page has no prose at all. */

@@ -59,6 +59,19 @@ static int weak_label(const char *t)
 	       !strcmp(t, "摘要") || !strcmp(t, "文种") || !strcmp(t, "标题");
 }
 
+/* labels of the disclosure tables, whose values zhengce does not keep */
+static int table_label(const char *t)
+{
+	static const char *const v[] = {"索引号", "主题分类", "体裁分类", "组配分类", "服务对象分类",
+					"公开方式", "公开范围", "公开形式", "主题词", "统一编号", "登记号",
+					"所属机构", "信息分类", "文种", "所属主题", "发布级别", "施行日期",
+					"生效日期", "实施日期", "失效日期", "失效时间", "废止日期"};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (!strcmp(t, v[i]))
+			return 1;
+	return 0;
+}
+
 static int is_colon(const char *p, int *len)
 {
 	if (*p == ':') {
@@ -253,7 +266,7 @@ static void set_value(meta_fields *m, enum field f, const char *v, size_t len)
 	free(s);
 }
 
-void zc_meta_read(pcells *cells, meta_fields *m, int in_body)
+void zc_meta_read(pcells *cells, meta_fields *m, int in_body, int strict)
 {
 	hit hits[16];
 	unsigned want = in_body ? PCELL_IN_BODY : 0;
@@ -261,7 +274,7 @@ void zc_meta_read(pcells *cells, meta_fields *m, int in_body)
 		const char *text = cells->v[c].text;
 		if ((cells->v[c].flags & PCELL_IN_BODY) != want || zc_cp_count(text) > 400)
 			continue;
-		size_t n = cell_labels(text, hits, sizeof hits / sizeof hits[0], in_body);
+		size_t n = cell_labels(text, hits, sizeof hits / sizeof hits[0], strict);
 		if (!n)
 			continue;
 		int meta = hits[0].start == text;
@@ -269,15 +282,20 @@ void zc_meta_read(pcells *cells, meta_fields *m, int in_body)
 			enum field f = LABELS[hits[h].label].field;
 			const char *v = hits[h].value;
 			const char *e = h + 1 < n ? hits[h + 1].start : v + strlen(v);
-			if (e == v && h + 1 == n && c + 1 < cells->n) {
+			if (e == v && h + 1 == n && c + 1 < cells->n &&
+			    (cells->v[c + 1].flags & PCELL_IN_BODY) == want) {
 				/* the label alone: its value is the next cell, unless that is a label */
 				hit nh[1];
 				const char *next = cells->v[c + 1].text;
 				if (cell_labels(next, nh, 1, 0) && nh[0].start == next)
 					continue;
-				if (f != F_NONE && zc_cp_count(next) <= 300) {
-					set_value(m, f, next, strlen(next));
-					cells->v[c + 1].flags |= PCELL_META;
+				if (zc_cp_count(next) <= 300) {
+					if (f != F_NONE)
+						set_value(m, f, next, strlen(next));
+					/* a disclosure table's cell (索引号 / its value), not the page's tools
+					   (字号：大 中 小) before the text */
+					if (meta && (f != F_NONE || table_label(LABELS[hits[h].label].text)))
+						cells->v[c + 1].flags |= PCELL_META;
 				}
 				continue;
 			}

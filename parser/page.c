@@ -29,6 +29,7 @@
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,7 +507,7 @@ static void find_signature(pcells *b, xmlNode *container, size_t from, signature
 				continue;
 			}
 			/* a name broken over two lines: 浙江省卫生健康 / 委员会 */
-			if (j > 2 && !is_org_line(b->v[j - 2].text)) {
+			if (j > 2) {
 				char *a = zc_tidy(b->v[j - 2].text), *c = zc_tidy(b->v[j - 1].text);
 				char *both = zc_str_join(a, "", c);
 				int merge = zc_cp_count(a) <= 20 && zc_cp_count(c) <= 20 && zc_is_org_name(both) &&
@@ -546,26 +547,26 @@ static void find_signature(pcells *b, xmlNode *container, size_t from, signature
 /* the signature's issuer lines as names, lines broken inside a name joined */
 static void signature_issuers(const pcells *b, const signature *sg, char ***v, size_t *n)
 {
-	zc_buf acc;
-	zc_buf_init(&acc, ZC_BUF_UNLIMITED);
 	for (size_t i = sg->start; i < sg->date; i++) {
-		if (is_signer_line(b->v[i].text))
+		const char *line = b->v[i].text;
+		if (is_signer_line(line))
 			continue;
-		if (is_org_line(b->v[i].text)) {
-			if (acc.len) {
-				zc_buf_addstr(&acc, b->v[i].text);
-				add_issuers_line(acc.data, v, n);
-				zc_buf_reset(&acc);
-			} else {
-				add_issuers_line(b->v[i].text, v, n);
+		/* a name broken over two lines: 浙江省卫生健康 / 委员会, 海南省人民政府 / 办公厅 */
+		if (i + 1 < sg->date && !is_org_line(b->v[i + 1].text) && !is_signer_line(b->v[i + 1].text)) {
+			char *both = zc_str_join(line, "", b->v[i + 1].text), *t = zc_tidy(both);
+			int joined = zc_is_org_name(t);
+			if (joined)
+				add_issuers_line(both, v, n);
+			free(t);
+			free(both);
+			if (joined) {
+				i++;
+				continue;
 			}
-		} else {
-			zc_buf_addstr(&acc, b->v[i].text);
 		}
+		if (is_org_line(line))
+			add_issuers_line(line, v, n);
 	}
-	if (acc.len)
-		add_issuers_line(acc.data, v, n);
-	zc_buf_free(&acc);
 	if (sg->inline_org) {
 		char *head = zc_strndup(b->v[sg->date].text, sg->inline_org);
 		add_issuers_line(head, v, n);
@@ -593,11 +594,105 @@ static void title_issuers(const char *title, char ***v, size_t *n)
 	free(pre);
 }
 
-/* a notice that prints or forwards a document: the document follows its signature */
-static int prints_document(const char *title)
+/* The name of the document a notice prints or forwards, from its title (关于印发XX的通知: XX,
+   quotation marks dropped); NULL when the title prints nothing. */
+static char *printed_name(const char *title)
 {
-	return strstr(title, "印发") || strstr(title, "转发") || strstr(title, "批转") ||
-	       strstr(title, "颁布") || strstr(title, "发布") || strstr(title, "公布");
+	static const char *const verbs[] = {"印发", "转发", "批转", "颁布", "发布", "公布"};
+	const char *p = NULL;
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		const char *q = strstr(title, verbs[i]);
+		if (q && (!p || q < p))
+			p = q;
+	}
+	if (!p)
+		return NULL;
+	char *t = zc_strdup(p + strlen("印发"));
+	static const char *const tails[] = {"的通知", "的决定", "的公告", "的通告", "的命令", "的函"};
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++)
+		if (zc_str_ends(t, tails[i])) {
+			t[strlen(t) - strlen(tails[i])] = '\0';
+			break;
+		}
+	static const char *const quotes[] = {"《", "》", "〈", "〉", "“", "”"};
+	for (size_t i = 0; i < sizeof quotes / sizeof quotes[0]; i++) {
+		char *r = zc_str_replace(t, quotes[i], "");
+		free(t);
+		t = r;
+	}
+	return t;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* the character bigrams of s, two code points packed in each, sorted; *n gets their count */
+static uint64_t *bigrams(const char *s, size_t *n)
+{
+	size_t cps = zc_cp_count(s);
+	uint64_t *v = zc_malloc((cps ? cps : 1) * sizeof *v);
+	unsigned prev = 0, cp;
+	*n = 0;
+	for (const char *p = s; *p;) {
+		p += zc_utf8_next(p, &cp);
+		if (p != s && prev)
+			v[(*n)++] = ((uint64_t)prev << 32) | cp;
+		prev = cp;
+	}
+	qsort(v, *n, sizeof *v, cmp_u64);
+	return v;
+}
+
+/* Dice's coefficient of two strings' character bigrams at least 0.7: the same name written a
+   little differently (关于完善…若干措施 and 关于完善…的若干措施) */
+static int similar(const char *a, const char *b)
+{
+	size_t na, nb, common = 0;
+	uint64_t *va = bigrams(a, &na), *vb = bigrams(b, &nb);
+	for (size_t i = 0, k = 0; i < na && k < nb;) {
+		if (va[i] == vb[k]) {
+			common++;
+			i++;
+			k++;
+		} else if (va[i] < vb[k]) {
+			i++;
+		} else {
+			k++;
+		}
+	}
+	free(va);
+	free(vb);
+	return na + nb > 0 && 2.0 * (double)common / (double)(na + nb) >= 0.7;
+}
+
+/* whether the text after a signature, from cell i, begins with the document the title prints:
+   its name as a heading among the first lines (附件 and a number before it allowed) */
+static int printed_follows(const pcells *b, size_t i, const char *title)
+{
+	char *name = printed_name(title);
+	int found = 0;
+	for (size_t k = i; name && *name && k < b->n && k < i + 4 && !found; k++) {
+		char *t = zc_tidy(b->v[k].text);
+		const char *h = t;
+		if (zc_str_starts(h, "附件"))
+			for (h += strlen("附件"); (*h >= '0' && *h <= '9') || *h == ':' || zc_str_starts(h, "："); )
+				h += zc_str_starts(h, "：") ? strlen("：") : 1;
+		static const char *const quotes[] = {"《", "》", "〈", "〉", "“", "”"};
+		char *hh = zc_strdup(h);
+		for (size_t m = 0; m < sizeof quotes / sizeof quotes[0]; m++) {
+			char *r = zc_str_replace(hh, quotes[m], "");
+			free(hh);
+			hh = r;
+		}
+		found = zc_cp_count(hh) >= 4 && (strstr(name, hh) || strstr(hh, name) || similar(name, hh));
+		free(hh);
+		free(t);
+	}
+	free(name);
+	return found;
 }
 
 /* the title repeated at the top of the text, on one line or broken over several: how many
@@ -946,8 +1041,10 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	for (size_t i = 0; i < all.n; i++)
 		if (container && node_within(all.v[i].node, container))
 			all.v[i].flags |= PCELL_IN_BODY;
-	zc_meta_read(&all, &m, 0);
-	zc_meta_read(&all, &m, 1);
+	zc_meta_read(&all, &m, 0, 0);
+	/* inside a container known by name, common words are text; one found by density may
+	   hold the info line under the title */
+	zc_meta_read(&all, &m, 1, by_name);
 
 	/* column hints */
 	{
@@ -1082,7 +1179,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 			pcells_remove(&body, i);
 		/* after it: the document a notice prints or forwards is text (with its own
 		   signature dropped); annexes of other notices are not */
-		if (!prints_document(d->title) && !(d->docno && strstr(d->docno, "令")))
+		if (!printed_follows(&body, sg.start, d->title) && !(d->docno && strstr(d->docno, "令")))
 			while (body.n > sg.start)
 				pcells_remove(&body, body.n - 1);
 		/* the printed document's own title, and the dated note under it */
