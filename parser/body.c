@@ -87,7 +87,7 @@ static void find_known(xmlNode *n, xmlNode **best, size_t *rank)
 }
 
 /* ids and classes of what is never the text */
-static int negative(xmlNode *n)
+int zc_node_furniture(xmlNode *n)
 {
 	static const char *const words[] = {"nav", "menu", "footer", "foot", "header", "crumb",
 					    "share", "fx", "related", "xgwj", "xglj", "sidebar",
@@ -164,7 +164,7 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 			own_commas += punct((const char *)c->content);
 			continue;
 		}
-		if (c->type != XML_ELEMENT_NODE || zc_node_hidden(c) || negative(c))
+		if (c->type != XML_ELEMENT_NODE || zc_node_hidden(c) || zc_node_furniture(c))
 			continue;
 		const char *name = (const char *)c->name;
 		int link = in_link || !strcasecmp(name, "a");

@@ -84,6 +84,10 @@ void zc_meta_read(pcells *cells, meta_fields *m, int in_body, int strict);
    density; NULL when the page has no prose at all. */
 xmlNode *zc_body_container(xmlNode *root, int *by_name);
 
+/* an element that is page furniture by its tag, id or class (nav, footer, share, related
+   links, breadcrumbs ...) */
+int zc_node_furniture(xmlNode *n);
+
 /* issuers: a name as it would be read from an org line (ends with 委员会 厅 局 ...) */
 int zc_is_org_name(const char *s);
 

@@ -1070,6 +1070,12 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 			first_in = i;
 		if (c->flags & PCELL_META)
 			continue;
+		/* a share box or a related-links box inside the container */
+		int furnished = 0;
+		for (xmlNode *a = c->node; a && a != scope && !furnished; a = a->parent)
+			furnished = a->type == XML_ELEMENT_NODE && zc_node_furniture(a);
+		if (furnished)
+			continue;
 		if (body.n == body.cap) {
 			body.cap = body.cap ? body.cap * 2 : 64;
 			body.v = zc_realloc(body.v, body.cap * sizeof *body.v);

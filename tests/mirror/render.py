@@ -83,11 +83,18 @@ VARIANTS = {
     "att-ext": ("att", "", "attachment links whose text or whose URL ends in .pdf .doc .docx .wps .xls .xlsx .ofd .zip .rar"),
     "att-list": ("att", "", "an 附件： list of numbered links before the signature"),
 }
-# variants on in a default mirror: those the parser reads right (tests/integration/metamorphic.py
-# renders every variant; e2e compares the crawl of the default mirror with the truth)
-DEFAULT_VARIANTS = ["chrome-counter", "chrome-footer", "chrome-script", "chrome-share", "colon-ascii",
-                    "colon-none", "docno-none", "label-ideo", "label-nbsp", "label-space", "meta-pairs",
-                    "sig-date-ling", "sig-date-split", "value-fullwidth"]
+# variants on in a default mirror: those the parser reads right, today every one
+# (tests/integration/metamorphic.py renders every variant; e2e compares the crawl of the default
+# mirror with the truth).  A variant added for a case the parser does not read yet stays out of
+# this list until it does, and `--variants all` shows it failing.
+DEFAULT_VARIANTS = [
+    "att-downfile", "att-ext", "att-list", "body-class-zoom", "body-other-family", "body-unknown",
+    "chrome-counter", "chrome-footer", "chrome-hidden-path", "chrome-script", "chrome-share",
+    "colon-ascii", "colon-none", "docno-none", "issuer-abbrev", "label-ideo", "label-nbsp",
+    "label-space", "meta-div", "meta-dl", "meta-li", "meta-nested", "meta-onecell", "meta-pairs",
+    "sig-annex", "sig-attach-lines", "sig-date-ling", "sig-date-split", "sig-issuer-split",
+    "sig-joint-line", "sig-public", "sig-source", "title-issuer", "value-fullwidth",
+]
 AXIS_RATE = 0.4     # chance that a page takes one of the enabled variants of an axis
 
 

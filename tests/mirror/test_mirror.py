@@ -64,15 +64,18 @@ def main():
         subprocess.run([sys.executable, os.path.join(HERE, "check_truth.py"), d + "/c"], check=True,
                        stdout=subprocess.DEVNULL)
         check(True, "seed 2 keeps the study's shape (check_truth.py)")
-        # every presentation variant on: still one tree per seed, the same study, other pages
+        # no presentation variant, and every one: still one tree per seed, the same study, and
+        # the variants change the pages
         generate(d + "/v1", 1, variants="all")
         generate(d + "/v2", 1, variants="all")
-        hv1, hv2 = tree_hash(d + "/v1"), tree_hash(d + "/v2")
+        generate(d + "/v0", 1, variants="none")
+        hv1, hv2, hv0 = tree_hash(d + "/v1"), tree_hash(d + "/v2"), tree_hash(d + "/v0")
         check(hv1 == hv2, "seed 1 with every variant twice: identical trees (%s)" % hv1[:16])
-        check(hv1 != ha, "every variant on: other pages than the default variants'")
-        subprocess.run([sys.executable, os.path.join(HERE, "check_truth.py"), d + "/v1"], check=True,
-                       stdout=subprocess.DEVNULL)
-        check(True, "every variant on keeps the study's shape (check_truth.py)")
+        check(hv1 != hv0, "every variant on: other pages than with none")
+        for v in ("/v1", "/v0"):
+            subprocess.run([sys.executable, os.path.join(HERE, "check_truth.py"), d + v], check=True,
+                           stdout=subprocess.DEVNULL)
+        check(True, "every variant on, and none, keep the study's shape (check_truth.py)")
         r = subprocess.run([sys.executable, os.path.join(HERE, "mirror.py"), "generate", "--out", d + "/bad",
                             "--variants", "meta-dl,no-such-variant"], capture_output=True, text=True)
         check(r.returncode != 0 and "unknown variant no-such-variant" in r.stderr,
