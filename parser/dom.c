@@ -254,6 +254,21 @@ static void flush(zc_buf *cur, xmlNode *blk, unsigned flags, pcells *out)
 	out->v[out->n++] = (pcell){zc_buf_take(&t), blk, flags};
 }
 
+static int centred(xmlNode *n)
+{
+	if (!strcasecmp((const char *)n->name, "center"))
+		return 1;
+	xmlChar *own;
+	const char *a = zc_node_prop(n, "align", &own);
+	int c = a && !strcasecmp(a, "center");
+	xmlFree(own);
+	if (!c && (a = zc_node_prop(n, "style", &own)) != NULL) {
+		c = strstr(a, "center") != NULL && strstr(a, "text-align") != NULL;
+		xmlFree(own);
+	}
+	return c;
+}
+
 static int right_aligned(xmlNode *n)
 {
 	xmlChar *own;
@@ -287,6 +302,8 @@ static void walk(xmlNode *n, zc_buf *cur, xmlNode *blk, unsigned flags, pcells *
 			f |= PCELL_IN_TABLE;
 		if (right_aligned(n))
 			f |= PCELL_RIGHT;
+		if (centred(n))
+			f |= PCELL_CENTER;
 		flush(cur, blk, flags, out);
 		walk(n->children, cur, n, f, out);
 		flush(cur, n, f, out);

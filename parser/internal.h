@@ -25,6 +25,7 @@ enum {
 	PCELL_META = 1u << 1,		/* read as metadata (a label or its value) */
 	PCELL_RIGHT = 1u << 2,		/* aligned right (signature blocks are) */
 	PCELL_IN_BODY = 1u << 3,	/* inside the content container */
+	PCELL_CENTER = 1u << 4,		/* centred (a heading inside the text is) */
 };
 
 typedef struct pcells {

@@ -1128,6 +1128,29 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		body.n = kept;
 	}
 
+	/* no title anywhere else: the centred lines that open the text (the older gov.cn pages
+	   set it there, broken over lines), when they read as a title */
+	if (!*d->title) {
+		zc_buf acc;
+		zc_buf_init(&acc, ZC_BUF_UNLIMITED);
+		size_t k = 0;
+		for (; k < body.n && k < 4 && (body.v[k].flags & PCELL_CENTER); k++) {
+			char *dn = docno_line(body.v[k].text);
+			free(dn);
+			if (dn)
+				break;
+			char *line = zc_tidy(body.v[k].text);
+			zc_buf_addstr(&acc, line);
+			free(line);
+		}
+		if (k && acc.len && zc_cp_count(acc.data) <= 200 && (ends_with_doc_word(acc.data) || strstr(acc.data, "关于"))) {
+			free(d->title);
+			d->title = zc_buf_take(&acc);
+			while (k--)
+				pcells_remove(&body, 0);
+		}
+		zc_buf_free(&acc);
+	}
 	/* the document number: the metadata, else a line of its own at the top of the text or
 	   just before it */
 	if (m.docno && *m.docno)
