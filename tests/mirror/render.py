@@ -90,7 +90,7 @@ VARIANTS = {
 DEFAULT_VARIANTS = [
     "att-downfile", "att-ext", "att-list", "body-class-zoom", "body-other-family", "body-unknown",
     "chrome-counter", "chrome-footer", "chrome-hidden-path", "chrome-script", "chrome-share",
-    "colon-ascii", "colon-none", "docno-none", "issuer-abbrev", "label-ideo", "label-nbsp",
+    "colon-ascii", "colon-none", "column-dynamic", "docno-none", "issuer-abbrev", "label-ideo", "label-nbsp",
     "label-space", "meta-div", "meta-dl", "meta-li", "meta-nested", "meta-onecell", "meta-pairs",
     "sig-annex", "sig-attach-lines", "sig-date-ling", "sig-date-split", "sig-issuer-split",
     "sig-joint-line", "sig-public", "sig-source", "title-issuer", "value-fullwidth",
