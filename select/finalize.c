@@ -7,7 +7,9 @@
  *      there, and the passes after it read only the decisions they change;
  *   2. abolition decisions list earlier documents (《title》 and number): those become invalid,
  *      whichever was crawled first;
- *   3. copies of one document (same number, else same title and date) are one document: the
+ *   3. copies of one document (same number, else same title and date, else, without a number, the
+ *      same jurisdiction and date and texts whose SimHashes are near, joined through any chain of
+ *      such copies: near_txn, after pass 1) are one document: the
  *      copy on the issuer's own site is canonical (a government's portal for 人民政府 and
  *      国务院, the health commission's site otherwise), then the one of least URL; the others
  *      are duplicates pointing at it, and it lists every copy among its sources;
@@ -123,30 +125,21 @@ unsigned long long zc_select_simhash(const char *body)
 	return s;
 }
 
-/* the group key of a near-duplicate already seen (same jurisdiction and date), or NULL */
-static int near_group(zc_txn *t, const char *juris, const char *date, unsigned long long sim, uint64_t id,
-		      const char *key, char **group)
+/* pass 1 notes every document without a number under its jurisdiction and date, with its
+   SimHash and dedup key; near_txn groups them once all are noted */
+static int near_note(zc_txn *t, const char *juris, const char *date, unsigned long long sim, uint64_t id,
+		     const char *key)
 {
 	char *nk = zc_asprintf("%s|%s", juris, date);
 	json_t *list = NULL;
-	int rc = ZC_OK;
-	*group = NULL;
 	if (zc_tx_get_json(t, ZC_T_NEAR, nk, &list) != ZC_OK || !json_is_array(list)) {
 		json_decref(list);
 		list = json_array();
 	}
-	for (size_t i = 0; i < json_array_size(list) && !*group; i++) {
-		json_t *e = json_array_get(list, i);
-		unsigned long long other = strtoull(json_string_value(json_array_get(e, 1)), NULL, 16);
-		if (__builtin_popcountll(other ^ sim) <= ZC_NEAR_BITS)
-			*group = zc_strdup(json_string_value(json_array_get(e, 2)));
-	}
-	if (!*group) {
-		char hex[20];
-		snprintf(hex, sizeof hex, "%016llx", sim);
-		json_array_append_new(list, json_pack("[I,s,s]", (json_int_t)id, hex, key));
-		rc = zc_tx_put_json(t, ZC_T_NEAR, nk, list);
-	}
+	char hex[20];
+	snprintf(hex, sizeof hex, "%016llx", sim);
+	json_array_append_new(list, json_pack("[I,s,s]", (json_int_t)id, hex, key));
+	int rc = zc_tx_put_json(t, ZC_T_NEAR, nk, list);
 	json_decref(list);
 	free(nk);
 	return rc;
@@ -391,15 +384,9 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	const char *j = str(page, "jurisdiction");
 	const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
 	char *key = zc_select_dedup_key(doc);
-	if (!strcmp(d.decision, "included") && !*str(doc, "docno") && *str(doc, "body")) {
-		/* no number: a copy under another title is found by its text */
-		char *group = NULL;
-		rc = near_group(t, j, w, zc_select_simhash(str(doc, "body")), id, key, &group);
-		if (group) {
-			free(key);
-			key = group;
-		}
-	}
+	if (!strcmp(d.decision, "included") && !*str(doc, "docno") && *str(doc, "body"))
+		/* no number: a copy under another title is found by its text (near_txn) */
+		rc = near_note(t, j, w, zc_select_simhash(str(doc, "body")), id, key);
 	char *nt = norm_title(str(doc, "title"));
 	char *kt = zc_asprintf("%s|T|%s", j, nt);
 	char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", j, str(doc, "docno")) : zc_strdup("");
@@ -608,6 +595,113 @@ static int begin_txn(zc_txn *t, void *arg)
 	f->max = zc_tx_page_max(t);
 	f->rev = zc_tx_pages_rev(t);
 	return zc_tx_stage_reset(t);
+}
+
+/* the better canonical copy of two: the issuer's own site, then the least URL */
+static int better(json_t *a, json_t *b)
+{
+	json_int_t ra = json_integer_value(json_object_get(a, "rank")), rb = json_integer_value(json_object_get(b, "rank"));
+	return ra < rb || (ra == rb && strcmp(str(a, "url"), str(b, "url")) < 0);
+}
+
+typedef struct near_ctx {
+	zc_txn *t;
+	int rc;		/* a write that failed and stopped the scan */
+} near_ctx;
+
+static size_t root_of(size_t *up, size_t i)
+{
+	while (up[i] != i)
+		i = up[i] = up[up[i]];
+	return i;
+}
+
+/* one list of documents without a number of one jurisdiction and date: copies are the
+   components of "the same key, or SimHashes at most ZC_NEAR_BITS apart", which no order of the
+   pages changes (a first-come grouping would join A and C through B only when B came first);
+   each takes the least key of its component, whose canonical copy is the best of them */
+static int near_list(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)k;
+	(void)kl;
+	near_ctx *x = arg;
+	zc_txn *t = x->t;
+	json_t *list = zc_record_parse(v, vl);
+	size_t n = json_array_size(list);
+	int rc = ZC_OK;
+	if (n < 2) {
+		json_decref(list);
+		return 0;
+	}
+	size_t *up = zc_calloc(n, sizeof *up);
+	unsigned long long *sim = zc_calloc(n, sizeof *sim);
+	for (size_t i = 0; i < n; i++) {
+		up[i] = i;
+		const char *hex = json_string_value(json_array_get(json_array_get(list, i), 1));
+		sim[i] = hex ? strtoull(hex, NULL, 16) : 0;
+	}
+#define KEY_AT(i) (json_string_value(json_array_get(json_array_get(list, i), 2)) ? json_string_value(json_array_get(json_array_get(list, i), 2)) : "")
+#define ID_AT(i) ((uint64_t)json_integer_value(json_array_get(json_array_get(list, i), 0)))
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (__builtin_popcountll(sim[i] ^ sim[j]) <= ZC_NEAR_BITS || !strcmp(KEY_AT(i), KEY_AT(j)))
+				up[root_of(up, i)] = root_of(up, j);
+	for (size_t r = 0; r < n && rc == ZC_OK; r++) {
+		if (root_of(up, r) != r)
+			continue;
+		const char *least = NULL;
+		size_t members = 0;
+		for (size_t i = 0; i < n; i++)
+			if (root_of(up, i) == r) {
+				members++;
+				if (!least || strcmp(KEY_AT(i), least) < 0)
+					least = KEY_AT(i);
+			}
+		if (members < 2)
+			continue;
+		uint64_t best_id = 0, other;
+		json_t *best = NULL;
+		if (get_id(t, ZC_T_DUPKEY, least, &other) == ZC_OK) {	/* a copy with that key and no text */
+			best = decision_of(t, other);
+			best_id = other;
+		}
+		for (size_t i = 0; i < n && rc == ZC_OK; i++) {
+			if (root_of(up, i) != r)
+				continue;
+			json_t *d = decision_of(t, ID_AT(i));
+			if (strcmp(str(d, "key"), least) != 0) {
+				json_object_set_new(d, "key", json_string(least));
+				rc = zc_tx_decision_put(t, ID_AT(i), d);
+			}
+			if (!best || better(d, best)) {
+				json_decref(best);
+				best = d;
+				best_id = ID_AT(i);
+			} else {
+				json_decref(d);
+			}
+		}
+		json_decref(best);
+		if (rc == ZC_OK)
+			rc = put_id(t, ZC_T_DUPKEY, least, best_id);
+	}
+#undef KEY_AT
+#undef ID_AT
+	free(up);
+	free(sim);
+	json_decref(list);
+	x->rc = rc;
+	return rc != ZC_OK;
+}
+
+static int near_txn(zc_txn *t, void *arg)
+{
+	fin *f = arg;
+	zc_tx_stage(t, 1);
+	rewind_state(f);
+	near_ctx x = {t, ZC_OK};
+	int rc = zc_tx_scan(t, ZC_T_NEAR, NULL, 0, near_list, &x);
+	return rc != ZC_OK ? rc : x.rc;
 }
 
 static int chunk_txn(zc_txn *t, void *arg)
@@ -941,13 +1035,16 @@ int zc_select_run(zc_index *idx, const zc_profile *p, unsigned flags, struct zc_
 		memset(st, 0, sizeof *st);	/* anything else: select anew */
 	}
 	int rc = run(&f, begin_txn);
-	for (f.pass = 1; f.pass <= 3 && rc == ZC_OK; f.pass++)
+	for (f.pass = 1; f.pass <= 3 && rc == ZC_OK; f.pass++) {
 		for (uint64_t id = 1; id <= f.max && rc == ZC_OK; id += CHUNK) {
 			f.from = id;
 			f.to = id + CHUNK <= f.max + 1 ? id + CHUNK : f.max + 1;
 			show(&f, f.pass, id - 1);
 			rc = run(&f, chunk_txn);
 		}
+		if (f.pass == 1 && rc == ZC_OK)
+			rc = run(&f, near_txn);	/* copies without a number, now that all are noted */
+	}
 	if (rc == ZC_OK) {
 		if (f.nnc)
 			qsort(f.nc, f.nnc, sizeof *f.nc, cmp_newcode);

@@ -374,12 +374,45 @@ static void test_code_order(void **state)
 	assert_string_equal(codes_in_order(pages, published, mixed, 7), want);
 }
 
+static void test_near_copies_in_any_order(void **state)
+{
+	(void)state;
+	/* three texts without a number: A near B, B near C, A not near C (found here, since the
+	   SimHash is what decides); stored in any order they are one document, whose canonical
+	   copy is the least URL.  Joining a copy to the first group it is near to would keep A and
+	   C apart when A came first. */
+	static const char tail[] = "联系人：张三，电话：八八八八八八八八。本意见自印发之日起施行，由省卫生健康委负责解释。"
+				   "各市县要结合实际制定具体实施方案。";	/* three bytes a character: cut anywhere by 3 */
+	static char a[4096], b[4096], c[4096];
+	int found = 0;
+	for (size_t l1 = 3; l1 < sizeof tail - 1 && !found; l1 += 3)
+		for (size_t l2 = l1 + 3; l2 < sizeof tail - 1 && !found; l2 += 3) {
+			snprintf(a, sizeof a, "%s", BODY);
+			snprintf(b, sizeof b, "%s\n%.*s", BODY, (int)l1, tail);
+			snprintf(c, sizeof c, "%s\n%.*s", BODY, (int)l2, tail);
+			unsigned long long x = zc_select_simhash(a), y = zc_select_simhash(b), z = zc_select_simhash(c);
+			found = __builtin_popcountll(x ^ y) <= ZC_NEAR_BITS && __builtin_popcountll(y ^ z) <= ZC_NEAR_BITS &&
+				__builtin_popcountll(x ^ z) > ZC_NEAR_BITS;
+		}
+	assert_true(found);
+	const page pages[] = {
+		{"https://wsjkw.zj.gov.cn/n2", "hc", "关于推进医联体建设的通知", "", "浙江省卫生健康委员会", "2019-05-06", "通知", a},
+		{"https://wsjkw.zj.gov.cn/n1", "hc", "关于推进医联体建设工作的通知", "", "浙江省卫生健康委员会", "2019-05-06", "通知", b},
+		{"https://wsjkw.zj.gov.cn/n3", "hc", "关于加快推进医联体建设的通知", "", "浙江省卫生健康委员会", "2019-05-06", "通知", c},
+	};
+	const char *const published[] = {"2019-05-06", "2019-05-06", "2019-05-06"};
+	const size_t orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	for (int o = 0; o < 6; o++)
+		assert_string_equal(codes_in_order(pages, published, orders[o], 3), "n2=- n1=1 n3=-");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_under_another_title), cmocka_unit_test(test_same_day_different_documents),
 		cmocka_unit_test(test_abolition_before_or_after), cmocka_unit_test(test_simhash), cmocka_unit_test(test_simhash_definition),
 		cmocka_unit_test(test_reuse), cmocka_unit_test(test_code_order),
+		cmocka_unit_test(test_near_copies_in_any_order),
 	};
 	return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
