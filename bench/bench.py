@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """scripts/bench: zhengce against named references, measured in the same run, as ratios.
 
-usage: bench.py BUILD WORK [--runs N] [--scale K] [--big B] [--write-docs FILE]
+usage: bench.py BUILD WORK [--runs N] [--scale K] [--big B] [--frontier N] [--write-docs FILE]
+
+  --write-docs FILE  append the run's rows to bench/history.csv (date, commit, machine, then the
+                     table's columns) and write the table into FILE between its two marker lines
 
   parse      zhengce parse + extraction over every mirror article page vs xmllint --html --noout
   crawl      unthrottled crawl of the mirror: pages per CPU second and peak RSS of zhengce vs
@@ -21,6 +24,7 @@ All figures from this machine, this invocation.
 Mirrors are generated into WORK once per version of the generator (WORK/mirror-K/.generator).
 """
 import argparse
+import csv
 import hashlib
 import json
 import os
@@ -40,6 +44,24 @@ from harness import Mirror, run_measured  # noqa: E402
 
 
 PARSE_ROUNDS = 10
+# scripts/bench --write-docs appends each run's rows here and writes its table in
+# docs/PERFORMANCE.md between these two lines
+HISTORY = os.path.join(ROOT, "bench", "history.csv")
+HISTORY_FIELDS = ("date", "commit", "machine", "row", "zhengce", "reference", "reference_is", "ratio", "target", "met")
+TABLE_BEGIN = "<!-- scripts/bench --write-docs writes the table from here -->"
+TABLE_END = "<!-- to here -->"
+
+
+def git_commit():
+    """The commit measured, with -dirty when the tree differs from it (the files the bench
+    writes aside)"""
+    def git(*args):
+        return subprocess.run(["git", "-C", ROOT] + list(args), capture_output=True, text=True)
+    head = git("rev-parse", "--short", "HEAD")
+    if head.returncode != 0:
+        return ""
+    dirty = git("diff", "--quiet", "HEAD", "--", ".", ":!docs/PERFORMANCE.md", ":!bench/history.csv").returncode != 0
+    return head.stdout.strip() + ("-dirty" if dirty else "")
 
 
 def generate(out, scale):
@@ -103,6 +125,8 @@ def main():
     rows = []
     short = []  # rows met by the median of their rounds but not in each round
     cpu_name = processor()
+    machine = "%s, %d cores" % (cpu_name, os.cpu_count())
+    today = time.strftime("%Y-%m-%d", time.gmtime())
     print("machine: %s, %d cores, %s" % (cpu_name, os.cpu_count(), platform.platform()), flush=True)
 
     def row(what, ours, ref, refname, ratio, target, ok, held=None):
@@ -404,30 +428,35 @@ def main():
         tally += "; met by the median, not in every round: " + "; ".join(short)
     print(tally)
     if a.write_docs:
-        # the sections a person wrote under the table ("## Reading the table", ...) stay
-        kept = ""
-        if os.path.exists(a.write_docs):
-            old = open(a.write_docs, encoding="utf-8").read()
-            at = old.find("\n## ")
-            kept = old[at:] if at >= 0 else ""
-        with open(a.write_docs, "w", encoding="utf-8") as f:
-            f.write("# Performance\n\n`scripts/bench` measures zhengce against named references in the same run and "
-                    "reports ratios (`scripts/bench --write-docs` rewrites the table and its notes; the sections under them are "
-                    "written by hand and kept).\n\n")
-            f.write("Last run: %s, %s, %s, %d cores, Python %s; medians of %d runs where a run is cheap; crawl ratios are medians of the ratios of %d rounds in which zhengce, wget2, bench_fetch and Scrapy took turns (their range in brackets; a crawl row's target is met or not by that median, and its last column says in how many rounds it held).\n\n" % (
-                time.strftime("%Y-%m-%d"), cpu_name, platform.platform(), os.cpu_count(), platform.python_version(), a.runs, a.runs))
-            f.write("| measure | zhengce | reference | reference is | ratio | target | met |\n|---|---|---|---|---|---|---|\n")
+        # the run's rows go to the history first: a doc without its markers loses no run
+        commit = git_commit()
+        new = not os.path.exists(HISTORY)
+        with open(HISTORY, "a", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            if new:
+                w.writerow(HISTORY_FIELDS)
             for r in rows:
-                f.write("| %s |\n" % " | ".join(r))
-            f.write("\n%s.\n" % (tally[0].upper() + tally[1:]))
-            f.write("\nNotes: crawl figures are per CPU second of the client, against the same mirror on loopback "
-                    "(see the row 'mirror keeps up': when zhengce asks as fast as the mirror serves wget2, wall times measure the mirror too; CPU figures do not); zhengce's requests include robots.txt, searches "
-                    "and lists, and each one is parsed, selected, stored (results committed in groups of up to 16 per LMDB transaction) and archived as "
-                    "WARC, where the references fetch the article URLs only and save them, through the mirror as their "
-                    "proxy, https:// URLs (nine in ten) in TLS as zhengce reads them; wget2 saves its pages %s. bench_fetch fetches the same URLs with libcurl as the crawl schedules them (one at a time per host, every host at once, mapped to the mirror as zhengce maps them) and keeps nothing; the ceiling row adds zhengce's parse and extraction of each page (the parse row's CPU per page): what a crawl would do per CPU second if searching, selecting, storing and archiving cost nothing. Peak RSS counts the pages of the LMDB file mapped in memory, which grow with the "
-                    "corpus; the heap (RssAnon, sampled every 10 ms) is what the frontier and the crawl keep. "
-                    "Generation of the scale-%d mirror: %s; of the scale-%d one: %s.\n" % (saved_where, a.scale, gen, a.big, gen_big))
-            f.write(kept)
+                w.writerow((today, commit, machine) + tuple(r))
+        print("history: %d rows appended to %s" % (len(rows), os.path.relpath(HISTORY, ROOT)))
+        # the table goes between its two markers; every line the maintainers wrote around it stays
+        old = open(a.write_docs, encoding="utf-8").read() if os.path.exists(a.write_docs) else ""
+        at, to = old.find(TABLE_BEGIN), old.find(TABLE_END)
+        if at < 0 or to < at:
+            sys.exit("bench: %s has no lines %s and %s to write the table between: put them back where the "
+                     "table goes (the rows are in %s)" % (a.write_docs, TABLE_BEGIN, TABLE_END, os.path.relpath(HISTORY, ROOT)))
+        t = ["Run of %s at %s on %s, %d cores (%s, Python %s): medians of %d runs where a run is cheap; a crawl "
+             "ratio is the median of the ratios of its %d rounds, in which zhengce, wget2, bench_fetch and Scrapy "
+             "take turns, with their range in brackets, and its last column says in how many rounds the target "
+             "held.\n" % (today, commit, cpu_name, os.cpu_count(), platform.platform(), platform.python_version(),
+                          a.runs, a.runs),
+             "| measure | zhengce | reference | reference is | ratio | target | met |",
+             "|---|---|---|---|---|---|---|"]
+        t += ["| %s |" % " | ".join(r) for r in rows]
+        t.append("\n%s.\n" % (tally[0].upper() + tally[1:]))
+        t.append("wget2 saved its pages %s. Generation of the scale-%d mirror: %s; of the scale-%d one: %s." % (
+            saved_where, a.scale, gen, a.big, gen_big))
+        with open(a.write_docs, "w", encoding="utf-8") as f:
+            f.write(old[:at + len(TABLE_BEGIN)] + "\n" + "\n".join(t) + "\n" + old[to:])
 
 
 if __name__ == "__main__":
