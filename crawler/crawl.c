@@ -192,8 +192,9 @@ static int url_target(const char *url, target *t, CURLU **keep)
 		goto out;
 	}
 	size_t hl = strlen(host);
-	if (!hl || hl >= sizeof t->host || host[hl - 1] == '.' || strspn(host, "abcdefghijklmnopqrstuvwxyz"
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != hl) {
+	/* libcurl writes an IPv4 address in any notation as dotted decimal, IPv6 in brackets */
+	if (!hl || hl >= sizeof t->host || host[hl - 1] == '.' || strspn(host, "0123456789.") == hl ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != hl) {
 		t->why = "its host is not a plain host name";
 		goto out;
 	}
@@ -219,6 +220,16 @@ out:
 	else
 		curl_url_cleanup(u);
 	return t->why == NULL;
+}
+
+int zc_url_target(const char *url, char *host, size_t n, int *port, const char **why)
+{
+	target t;
+	int ok = url_target(url, &t, NULL);
+	*why = t.why;
+	*port = t.port;
+	snprintf(host, n, "%s", ok ? t.host : "");
+	return ok ? ZC_OK : ZC_ESCOPE;
 }
 
 /* scheme://host[:port]/robots.txt of a target, the port only when not the scheme's default */

@@ -193,6 +193,11 @@ typedef struct zc_crawl_summary {
 	size_t n_sites;
 } zc_crawl_summary;
 
+/* Where a connection for url goes, as libcurl's URL parser reads it (docs/DESIGN.md): ZC_OK
+   with its host (lower case, into host[n]) and port; ZC_ESCOPE with *why (a static string) for a
+   URL no crawl may follow: not http(s), user info before the host, a host that is not a plain
+   name (IP literals in any notation, a trailing dot). */
+int zc_url_target(const char *url, char *host, size_t n, int *port, const char **why);
 /* Whether --site's list (hosts or jurisdiction codes, comma-separated; NULL: all) names s. */
 int zc_crawl_site_selected(const char *only, const zc_site *s);
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o,

@@ -222,6 +222,46 @@ static void test_answer_many_links(void **state)
 	zc_buf_free(&b);
 }
 
+/* Scope is decided on what libcurl connects to: the authority after any user info, IP literals
+   in every notation libcurl accepts, percent-encoded and upper-case hosts, ports */
+static void test_url_target(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url, *host;	/* host NULL: refused */
+		int port;
+	} cases[] = {
+		{"https://www.zj.gov.cn/art/1.html", "www.zj.gov.cn", 443},
+		{"HTTPS://Www.Zj.Gov.Cn:8443/a", "www.zj.gov.cn", 8443},
+		{"http://www.%7aj.gov.cn/a", "www.zj.gov.cn", 80},	/* libcurl connects to the decoded name */
+		{"http:/www.zj.gov.cn/a", "www.zj.gov.cn", 80},
+		{"http://www.zj.gov.cn:80@127.0.0.1:28199/x", NULL, 0},
+		{"http://evil.example\\@www.zj.gov.cn/", NULL, 0},
+		{"http://www.zj.gov.cn:@127.0.0.1/", NULL, 0},
+		{"http://2130706433/x", NULL, 0},
+		{"http://0177.0.0.1/", NULL, 0},
+		{"http://0x7f.1/", NULL, 0},
+		{"http://127.0.0.1:8080/", NULL, 0},
+		{"http://169.254.169.254/latest/meta-data/", NULL, 0},
+		{"http://[::1]:80/", NULL, 0},
+		{"http://[::ffff:127.0.0.1]/", NULL, 0},
+		{"http://WWW.ZJ.GOV.CN./a", NULL, 0},
+		{"ftp://www.zj.gov.cn/", NULL, 0},
+		{"file:///etc/passwd", NULL, 0},
+		{"http://www.zj.gov.cn:99999/", NULL, 0},
+		{"http://www.zj.gov.cn\\evil/", NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char host[256];
+		int port = 0;
+		const char *why = NULL;
+		int rc = zc_url_target(cases[i].url, host, sizeof host, &port, &why);
+		if (cases[i].host ? rc != ZC_OK || strcmp(host, cases[i].host) || port != cases[i].port
+				  : rc != ZC_ESCOPE || !why)
+			fail_msg("%s: rc %d host %s port %d (%s)", cases[i].url, rc, host, port, why ? why : "usable");
+	}
+}
+
 /* the headers of the record read (a copy), for a test to look at */
 static int keep_headers(json_t *h, const char *block, size_t len, void *arg)
 {
@@ -448,7 +488,7 @@ static void test_warc_members(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url), cmocka_unit_test(test_seeds_refused), cmocka_unit_test(test_answer_many_links),
+		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url), cmocka_unit_test(test_seeds_refused), cmocka_unit_test(test_answer_many_links), cmocka_unit_test(test_url_target),
 		cmocka_unit_test(test_warc_members),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
