@@ -94,7 +94,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_frontier DIR N\n");
 		return 2;
 	}
-	long n = atol(argv[2]);
+	long n;
+	if (zc_parse_long(argv[2], 1, 1000000000, &n) != ZC_OK) {
+		fprintf(stderr, "bench_frontier: N %s is not a number from 1 to 1000000000\n", argv[2]);
+		return 2;
+	}
 	zc_index *idx;
 	int rc = zc_index_open(argv[1], 0, &idx);
 	if (rc != ZC_OK) {
@@ -123,7 +127,7 @@ int main(int argc, char **argv)
 	char line[256];
 	while (st && fgets(line, sizeof line, st))
 		if (!strncmp(line, "VmHWM:", 6))
-			hwm = atol(line + 6);
+			hwm = strtol(line + 6, NULL, 10);	/* "VmHWM:   1234 kB" */
 	if (st)
 		fclose(st);
 	zc_index_close(&idx);

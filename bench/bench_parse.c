@@ -19,9 +19,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_parse LIST [ROUNDS]\n");
 		return 2;
 	}
-	int rounds = argc == 3 ? atoi(argv[2]) : 1;
-	if (rounds < 1)
-		rounds = 1;
+	long rounds = 1;
+	if (argc == 3 && zc_parse_long(argv[2], 1, 1000000, &rounds) != ZC_OK) {
+		fprintf(stderr, "bench_parse: ROUNDS %s is not a number from 1 to 1000000\n", argv[2]);
+		return 2;
+	}
 	FILE *l = fopen(argv[1], "r");
 	if (!l) {
 		perror(argv[1]);
@@ -71,7 +73,7 @@ int main(int argc, char **argv)
 		zc_doc_free(&d);
 	}
 	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-	printf("%zu pages x %d, %zu bytes, %.3f s, %.2f MB/s, %.0f pages/s\n", pages, rounds, bytes, secs,
+	printf("%zu pages x %ld, %zu bytes, %.3f s, %.2f MB/s, %.0f pages/s\n", pages, rounds, bytes, secs,
 	       (double)bytes * rounds / 1e6 / secs, (double)pages * rounds / secs);
 	for (size_t i = 0; i < pages; i++) {
 		free(v[i].path);

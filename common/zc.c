@@ -225,6 +225,34 @@ int zc_str_ends(const char *s, const char *suffix)
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
+int zc_year_of(const char *date)
+{
+	if (!date)
+		return 0;
+	int y = 0;
+	for (int i = 0; i < 4; i++) {
+		if (date[i] < '0' || date[i] > '9')
+			return 0;
+		y = y * 10 + (date[i] - '0');
+	}
+	return y;
+}
+
+int zc_parse_long(const char *s, long lo, long hi, long *out)
+{
+	if (!s || !*s)
+		return ZC_EUSAGE;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (errno || *end || v < lo || v > hi)
+		return ZC_EUSAGE;
+	*out = v;
+	return ZC_OK;
+}
+
 int zc_utf8_next(const char *s, unsigned *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;

@@ -93,6 +93,12 @@ int zc_buf_read(zc_buf *b, FILE *f);
 /* Strings: small helpers over UTF-8 text. */
 int zc_str_starts(const char *s, const char *prefix);
 int zc_str_ends(const char *s, const char *suffix);
+/* The year a date ("2017-04-26", "2017") begins with: its four digits, or 0 when it does not
+   begin with four digits.  The one reading of a year in dates zhengce stores. */
+int zc_year_of(const char *date);
+/* s as a whole decimal number in [lo, hi]: ZC_OK with *out set, else ZC_EUSAGE (not a number,
+   trailing characters, out of range).  The style guide's strtol with checks, in one place. */
+int zc_parse_long(const char *s, long lo, long hi, long *out);
 /* Trims ASCII space, NBSP (U+00A0) and ideographic space (U+3000) in place; returns s. */
 char *zc_str_trim(char *s);
 /* a, then sep, then b; new string (what zc_asprintf("%s%s%s") gives, without printf's cost

@@ -84,7 +84,7 @@ static int year_of(json_t *doc)
 	const char *w = str(doc, "written_date");
 	if (!*w)
 		w = str(doc, "published_date");
-	return *w ? atoi(w) : 0;
+	return zc_year_of(w);
 }
 
 /* the row of a document as JSON (the JSONL line; CSV and XLSX flatten it) */

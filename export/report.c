@@ -85,12 +85,12 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *profile, const char *cra
 	const char *k;
 	json_t *v;
 	json_object_foreach(json_object_get(j, "provincial_by_year"), k, v) {
-		int y = atoi(k);
+		int y = zc_year_of(k);
 		y0 = y < y0 ? y : y0;
 		y1 = y > y1 ? y : y1;
 	}
 	json_object_foreach(naty, k, v) {
-		int y = atoi(k);
+		int y = zc_year_of(k);
 		y0 = y < y0 ? y : y0;
 		y1 = y > y1 ? y : y1;
 	}

@@ -41,7 +41,7 @@ void zc_stats_add(zc_stats *s, const char *jurisdiction, const char *date, long 
 {
 	if (!date || !*date || !jurisdiction)
 		return;
-	int ji = jindex(jurisdiction), y = atoi(date) - Y0;
+	int ji = jindex(jurisdiction), y = zc_year_of(date) - Y0;
 	if (ji < 0 || y < 0 || y >= NY)
 		return;
 	s->docs[ji][y]++;

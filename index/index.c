@@ -159,13 +159,19 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		rc = db_err(mrc);
 		goto out;
 	}
-	mdb_env_set_maxdbs(idx->env, 2 * ZC_T_COUNT + 4);
-	mdb_env_set_maxreaders(idx->env, 126);
+	if ((mrc = mdb_env_set_maxdbs(idx->env, 2 * ZC_T_COUNT + 4)) != 0 ||
+	    (mrc = mdb_env_set_maxreaders(idx->env, 126)) != 0) {
+		rc = db_err(mrc);
+		goto out;
+	}
 	/* the map is at least the file's size; start at 1 GiB and double on demand */
 	idx->mapsize = INITIAL_MAP;
 	if (have && (size_t)st.st_size > idx->mapsize)
 		idx->mapsize = (size_t)st.st_size;
-	mdb_env_set_mapsize(idx->env, idx->mapsize);
+	if ((mrc = mdb_env_set_mapsize(idx->env, idx->mapsize)) != 0) {
+		rc = db_err(mrc);
+		goto out;
+	}
 	mrc = mdb_env_open(idx->env, path, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, 0644);
 	if (mrc != 0) {
 		rc = db_err(mrc);
@@ -187,8 +193,10 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 		}
 	}
 	{
+		/* readers left by killed processes: clearing them only frees pages sooner, so a
+		   failure here is no reason to refuse the corpus */
 		int dead = 0;
-		mdb_reader_check(idx->env, &dead);
+		(void)mdb_reader_check(idx->env, &dead);
 	}
 	mrc = mdb_txn_begin(idx->env, NULL, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, &txn);
 	if (mrc != 0) {
@@ -206,7 +214,8 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	if ((mrc = mdb_get(txn, idx->dbi[ZC_T_META], &schema_k, &v)) == 0) {
 		char ver[16] = "";
 		memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
-		version = atoi(ver);
+		long vl;
+		version = zc_parse_long(ver, 0, 1000000, &vl) == ZC_OK ? (int)vl : 0;
 		if (version > ZC_SCHEMA_VERSION) {
 			fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
 				dir, ver, ZC_SCHEMA_VERSION);
@@ -362,8 +371,7 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 	for (int attempt = 0; attempt < 8; attempt++) {
 		zc_txn t = {idx, NULL, 0, 0, 0};
 		int mrc = mdb_txn_begin(idx->env, NULL, 0, &t.txn);
-		if (mrc == MDB_MAP_RESIZED) {
-			mdb_env_set_mapsize(idx->env, 0);
+		if (mrc == MDB_MAP_RESIZED && (mrc = mdb_env_set_mapsize(idx->env, 0)) == 0) {
 			mrc = mdb_txn_begin(idx->env, NULL, 0, &t.txn);
 		}
 		if (mrc != 0) {
@@ -385,7 +393,8 @@ int zc_index_write(zc_index *idx, zc_txn_fn fn, void *arg)
 			return rc;
 		/* map full: grow and run the whole transaction again */
 		MDB_envinfo info;
-		mdb_env_info(idx->env, &info);
+		if (mdb_env_info(idx->env, &info) != 0)
+			return ZC_EFULL;
 		idx->mapsize = info.me_mapsize * 2;
 		if (mdb_env_set_mapsize(idx->env, idx->mapsize) != 0)
 			return ZC_EFULL;
@@ -406,10 +415,8 @@ int zc_index_read(zc_index *idx, zc_txn_fn fn, void *arg)
 {
 	zc_txn t = {idx, NULL, 0, 0, 0};
 	int mrc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t.txn);
-	if (mrc == MDB_MAP_RESIZED) {
-		mdb_env_set_mapsize(idx->env, 0);
+	if (mrc == MDB_MAP_RESIZED && (mrc = mdb_env_set_mapsize(idx->env, 0)) == 0)
 		mrc = mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &t.txn);
-	}
 	if (mrc != 0)
 		return db_err(mrc);
 	read_generation(&t);
@@ -1394,7 +1401,8 @@ int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog)
 		zc_index_read(idx, queued_count, &queued);
 	/* the merge's transactions need not reach the disk one by one: a system crash may undo
 	   the last of them, which the next merge does again; LMDB stays consistent (ACI) */
-	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 1);
+	if (mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 1) != 0)
+		return ZC_EDB;
 	for (size_t moved = 0; idx->have_grams && rc == ZC_OK; moved += MERGE_PAIRS) {
 		zc_progress_show(prog, "moving the character-pair index to its new layout: %zu pairs", moved);
 		rc = zc_index_write(idx, grams_step, &m);
@@ -1418,7 +1426,8 @@ int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog)
 		merged += m.pages;
 	}
 	zc_progress_end(prog);
-	mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 0);
+	if (mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 0) != 0 && rc == ZC_OK)
+		rc = ZC_EDB;
 	free(m.v);
 	free(m.ids);
 	free(m.buf);

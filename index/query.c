@@ -22,7 +22,7 @@ int zc_query_matches(const zc_query *q, json_t *page)
 		return 0;
 	if (q->y1) {
 		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
-		int y = atoi(w);
+		int y = zc_year_of(w);
 		if (y < q->y1 || y > q->y2)
 			return 0;
 	}
@@ -77,7 +77,7 @@ static int candidate_jy(const void *k, size_t kl, const void *v, size_t vl, void
 	char y[5];
 	memcpy(y, (const char *)k + 2, 4);
 	y[4] = '\0';
-	int year = atoi(y);
+	int year = zc_year_of(y);
 	if (c->q->y1 && (year < c->q->y1 || year > c->q->y2))
 		return 0;
 	return candidate(zc_key_u64((const char *)k + 6), arg);

@@ -19,9 +19,8 @@ static char *codes(const char *body)
 	zc_entries_split(body, KW, 4, &e, &n);
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		char one[32];
-		snprintf(one, sizeof one, "%s%d-%d", i ? " " : "", e[i].section, e[i].item);
-		strcat(buf, one);
+		size_t used = strlen(buf);
+		snprintf(buf + used, sizeof buf - used, "%s%d-%d", i ? " " : "", e[i].section, e[i].item);
 	}
 	zc_entries_free(&e, n);
 	return buf;

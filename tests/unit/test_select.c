@@ -17,7 +17,7 @@ static const char *reason(const char *doc)
 	json_t *page = json_pack("{s:o}", "doc", d);
 	zc_decision dec;
 	zc_select_decide(P, page, &dec);
-	strcpy(out, dec.reason);
+	snprintf(out, sizeof out, "%s", dec.reason);
 	free(dec.evidence);
 	json_decref(page);
 	return out;
