@@ -1244,15 +1244,20 @@ static int cmd_renumber(int argc, char **argv)
 	zc_select_stats prev;
 	uint64_t codings = 0;
 	size_t documents = 0, changed = 0;
+	/* only crawl makes a corpus: a mistyped --corpus is an error, not a new empty directory */
+	if (open_corpus("renumber", corpus, &idx))
+		goto out;
+	zc_index_close(&idx);	/* read-only: opened again to write, under the lock */
 	int rc = zc_index_lock_crawl(corpus, &lockfd, &holder);
 	if (rc == ZC_ELOCKED) {
 		fprintf(stderr, "zhengce renumber: a crawl (pid %ld) is running on %s; try again when it ends\n", holder, corpus);
 		ret = EXIT_LOCKED;
 		goto out;
 	}
-	if (open_corpus("renumber", corpus, &idx))
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce renumber: cannot take the lock in %s: %s\n", corpus, zc_strerror(rc));
 		goto out;
-	zc_index_close(&idx);	/* read-only: opened again to write */
+	}
 	if ((rc = zc_index_open(corpus, 0, &idx)) != ZC_OK) {
 		fprintf(stderr, "zhengce renumber: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
 		goto out;

@@ -128,6 +128,11 @@ def main():
     check(all(back[u] == renumbered[u] for u in renumbered) and
           all(int(back[u].split("-")[1]) > top.get(back[u].split("-")[0], 0) for u in left),
           "back in the selection, they get codes after the highest, and no other code moves")
+    # a mistyped --corpus: an error, and no directory made
+    r = subprocess.run([zc, "renumber", "--corpus", work + "/no-such-corpus", "--map", work + "/x.csv"],
+                       capture_output=True, text=True)
+    check(r.returncode == 1 and "no corpus in" in r.stderr and not os.path.exists(work + "/no-such-corpus"),
+          "renumber on a mistyped --corpus: exit 1, nothing made: " + r.stderr.strip()[:80])
     print("%d failed" % len(fails))
     sys.exit(1 if fails else 0)
 
