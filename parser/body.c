@@ -25,23 +25,6 @@ static const char *const KNOWN[] = {
 };
 #define NKNOWN (sizeof KNOWN / sizeof KNOWN[0])
 
-/* whether a class list holds name (case-insensitive, whole word) */
-static int has_word(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; *p;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		const char *e = p;
-		while (*e && *e != ' ' && *e != '\t' && *e != '\n')
-			e++;
-		if ((size_t)(e - p) == n && !strncasecmp(p, name, n))
-			return 1;
-		p = e;
-	}
-	return 0;
-}
-
 /* the rank of n's id or class in KNOWN, or NKNOWN */
 static size_t known_rank(xmlNode *n)
 {
@@ -49,7 +32,7 @@ static size_t known_rank(xmlNode *n)
 	const char *id = zc_node_prop(n, "id", &own_id), *cls = zc_node_prop(n, "class", &own_cls);
 	size_t r = NKNOWN;
 	for (size_t i = 0; i < NKNOWN && r == NKNOWN; i++)
-		if ((id && !strcasecmp(id, KNOWN[i])) || (cls && has_word(cls, KNOWN[i])))
+		if ((id && !strcasecmp(id, KNOWN[i])) || (cls && zc_class_has(cls, KNOWN[i])))
 			r = i;
 	xmlFree(own_id);
 	xmlFree(own_cls);
@@ -98,7 +81,7 @@ int zc_node_furniture(xmlNode *n)
 	const char *id = zc_node_prop(n, "id", &own_id), *cls = zc_node_prop(n, "class", &own_cls);
 	int neg = 0;
 	for (size_t i = 0; i < sizeof words / sizeof words[0] && !neg; i++)
-		neg = (id && !strcasecmp(id, words[i])) || (cls && has_word(cls, words[i]));
+		neg = (id && !strcasecmp(id, words[i])) || (cls && zc_class_has(cls, words[i]));
 	const char *name = (const char *)n->name;
 	neg = neg || !strcasecmp(name, "nav") || !strcasecmp(name, "footer") || !strcasecmp(name, "aside");
 	xmlFree(own_id);

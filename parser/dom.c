@@ -144,6 +144,22 @@ char *zc_tidy(const char *s)
 	return out;
 }
 
+int zc_class_has(const char *classes, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = classes; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ' && *e != '\t' && *e != '\n')
+			e++;
+		if ((size_t)(e - p) == n && !strncasecmp(p, name, n))
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
 int zc_node_is_block(const char *name)
 {
 	static const char *const blocks[] = {"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3",

@@ -69,6 +69,8 @@ const char *zc_node_prop(xmlNode *n, const char *name, xmlChar **own);
 /* element skipped when text is read: script, style, hidden by style or attribute */
 int zc_node_hidden(xmlNode *n);
 int zc_node_is_block(const char *name);
+/* whether a class attribute's list holds name (case-insensitive, whole word) */
+int zc_class_has(const char *classes, const char *name);
 
 /* metadata read from labels (meta.c) */
 typedef struct meta_fields {

@@ -29,6 +29,7 @@
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,22 +37,6 @@
 #include <strings.h>
 
 /* -- what the parser looks at besides the text ------------------------------------------- */
-
-static int has_class_word(const char *classes, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = classes; *p;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		const char *e = p;
-		while (*e && *e != ' ' && *e != '\t' && *e != '\n')
-			e++;
-		if ((size_t)(e - p) == n && !strncasecmp(p, name, n))
-			return 1;
-		p = e;
-	}
-	return 0;
-}
 
 #define MAX_HEADS 16
 typedef struct marks {
@@ -70,7 +55,7 @@ static int title_class(const char *cls, const char *id)
 					    "art_title", "sp_title", "xxgk_title", "content-title",
 					    "ivs_title", "con-title", "main-title", "newstitle"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if ((cls && has_class_word(cls, names[i])) || (id && !strcasecmp(id, names[i])))
+		if ((cls && zc_class_has(cls, names[i])) || (id && !strcasecmp(id, names[i])))
 			return 1;
 	return 0;
 }
@@ -131,28 +116,28 @@ static void set_once(char **slot, const char *v)
 		*slot = zc_strdup(v);
 }
 
+/* the government meta tags zhengce reads (sites.md), and where each goes */
+static const struct {
+	const char *name;
+	size_t at;
+} TAGS[] = {
+	{"ArticleTitle", offsetof(tags, title)}, {"PubDate", offsetof(tags, pubdate)},
+	{"ColumnType", offsetof(tags, coltype)}, {"ColumnName", offsetof(tags, colname)},
+	{"firstpublishedtime", offsetof(tags, firstpub)}, {"ContentSource", offsetof(tags, source)},
+	{"SiteName", offsetof(tags, site)},
+};
+
 static void meta_tags(const marks *mk, tags *t)
 {
 	for (size_t i = 0; i < mk->n_metas; i++) {
 		xmlNode *n = mk->metas[i];
 		xmlChar *own_n, *own_c;
 		const char *nm = zc_node_prop(n, "name", &own_n), *c = zc_node_prop(n, "content", &own_c);
-		if (nm && c) {
-			if (!strcasecmp(nm, "ArticleTitle"))
-				set_once(&t->title, c);
-			else if (!strcasecmp(nm, "PubDate"))
-				set_once(&t->pubdate, c);
-			else if (!strcasecmp(nm, "ColumnType"))
-				set_once(&t->coltype, c);
-			else if (!strcasecmp(nm, "ColumnName"))
-				set_once(&t->colname, c);
-			else if (!strcasecmp(nm, "firstpublishedtime"))
-				set_once(&t->firstpub, c);
-			else if (!strcasecmp(nm, "ContentSource"))
-				set_once(&t->source, c);
-			else if (!strcasecmp(nm, "SiteName"))
-				set_once(&t->site, c);
-		}
+		for (size_t k = 0; nm && c && k < sizeof TAGS / sizeof TAGS[0]; k++)
+			if (!strcasecmp(nm, TAGS[k].name)) {
+				set_once((char **)((char *)t + TAGS[k].at), c);
+				break;
+			}
 		xmlFree(own_n);
 		xmlFree(own_c);
 	}
@@ -594,6 +579,19 @@ static void title_issuers(const char *title, char ***v, size_t *n)
 	free(pre);
 }
 
+/* s without the quotation marks of titles (《》 〈〉 “”); new string */
+static char *without_quotes(const char *s)
+{
+	static const char *const quotes[] = {"《", "》", "〈", "〉", "“", "”"};
+	char *t = zc_strdup(s);
+	for (size_t i = 0; i < sizeof quotes / sizeof quotes[0]; i++) {
+		char *r = zc_str_replace(t, quotes[i], "");
+		free(t);
+		t = r;
+	}
+	return t;
+}
+
 /* The name of the document a notice prints or forwards, from its title (关于印发XX的通知: XX,
    quotation marks dropped); NULL when the title prints nothing. */
 static char *printed_name(const char *title)
@@ -614,13 +612,9 @@ static char *printed_name(const char *title)
 			t[strlen(t) - strlen(tails[i])] = '\0';
 			break;
 		}
-	static const char *const quotes[] = {"《", "》", "〈", "〉", "“", "”"};
-	for (size_t i = 0; i < sizeof quotes / sizeof quotes[0]; i++) {
-		char *r = zc_str_replace(t, quotes[i], "");
-		free(t);
-		t = r;
-	}
-	return t;
+	char *name = without_quotes(t);
+	free(t);
+	return name;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -680,13 +674,7 @@ static int printed_follows(const pcells *b, size_t i, const char *title)
 		if (zc_str_starts(h, "附件"))
 			for (h += strlen("附件"); (*h >= '0' && *h <= '9') || *h == ':' || zc_str_starts(h, "："); )
 				h += zc_str_starts(h, "：") ? strlen("：") : 1;
-		static const char *const quotes[] = {"《", "》", "〈", "〉", "“", "”"};
-		char *hh = zc_strdup(h);
-		for (size_t m = 0; m < sizeof quotes / sizeof quotes[0]; m++) {
-			char *r = zc_str_replace(hh, quotes[m], "");
-			free(hh);
-			hh = r;
-		}
+		char *hh = without_quotes(h);
 		found = zc_cp_count(hh) >= 4 && (strstr(name, hh) || strstr(hh, name) || similar(name, hh));
 		free(hh);
 		free(t);

@@ -194,35 +194,55 @@ static int cjk_at(const char *p, int *len)
 	return cp >= 0x4E00 && cp <= 0x9FFF;
 }
 
+/* the run of ideographs ending where a scan is (the characters of an issuer abbreviation
+   like 国卫医发 before a document number's bracket) */
+typedef struct cjk_run {
+	const char *start;	/* NULL: the scan is not in a run */
+	int count;
+} cjk_run;
+
+/* moves the scan past the character at p; returns its length in bytes */
+static int run_step(cjk_run *r, const char *p)
+{
+	int n;
+	if (cjk_at(p, &n)) {
+		if (!r->start)
+			r->start = p;
+		r->count++;
+	} else {
+		r->start = NULL;
+		r->count = 0;
+	}
+	return n;
+}
+
+/* the run's last max ideographs */
+static const char *run_tail(const cjk_run *r, int max)
+{
+	const char *s = r->start;
+	for (int c = r->count; c > max; c--) {
+		int n;
+		cjk_at(s, &n);
+		s += n;
+	}
+	return s;
+}
+
 /* a decree's number, 浙江省人民政府令第378号: the ideographs ending in 令 before 第; normalised
    without 第 like every number (浙江省人民政府令378号) */
 static char *decree_number(const char *f)
 {
-	const char *run = NULL;
-	int count = 0;
+	cjk_run r = {NULL, 0};
 	for (const char *p = f; *p;) {
-		int n;
-		if (!strncmp(p, "令第", strlen("令第")) && run) {
+		if (!strncmp(p, "令第", strlen("令第")) && r.start) {
 			const char *q = p + strlen("令第");
 			int num, nd = digits(q, 6, &num);
 			if (nd && !strncmp(q + nd, "号", strlen("号"))) {
-				while (count > 11) {
-					cjk_at(run, &n);
-					run += n;
-					count--;
-				}
-				return zc_asprintf("%.*s令%d号", (int)(p - run), run, num);
+				const char *start = run_tail(&r, 11);
+				return zc_asprintf("%.*s令%d号", (int)(p - start), start, num);
 			}
 		}
-		if (cjk_at(p, &n)) {
-			if (!run)
-				run = p;
-			count++;
-		} else {
-			run = NULL;
-			count = 0;
-		}
-		p += n;
+		p += run_step(&r, p);
 	}
 	return NULL;
 }
@@ -233,11 +253,10 @@ char *zc_docno_normalize(const char *s)
 	   cell of any length costs its length */
 	char *f = zc_str_fold(s);
 	char *res = NULL;
-	const char *run = NULL;	/* the run of ideographs ending where the scan is */
-	int count = 0;
+	cjk_run r = {NULL, 0};
 	for (char *p = f; *p && !res;) {
-		int ol, cl, y, n;
-		if (is_open(p, &ol) && run && digits(p + ol, 4, &y) == 4 && y >= 1949 && y <= 2100) {
+		int ol, cl, y;
+		if (is_open(p, &ol) && r.start && digits(p + ol, 4, &y) == 4 && y >= 1949 && y <= 2100) {
 			char *q = p + ol + 4;
 			if (is_close(q, &cl)) {
 				q += cl;
@@ -248,28 +267,13 @@ char *zc_docno_normalize(const char *s)
 				int num, nd = digits(q, 6, &num);
 				if (nd && strncmp(q + nd, "号", strlen("号")) == 0) {
 					/* the prefix: at most 12 ideographs right before the bracket */
-					const char *start = run;
-					int c = count;
-					while (c > 12) {
-						int k;
-						cjk_at(start, &k);
-						start += k;
-						c--;
-					}
+					const char *start = run_tail(&r, 12);
 					res = zc_asprintf("%.*s〔%d〕%d号", (int)(p - start), start, y, num);
 					break;
 				}
 			}
 		}
-		if (cjk_at(p, &n)) {
-			if (!run)
-				run = p;
-			count++;
-		} else {
-			run = NULL;
-			count = 0;
-		}
-		p += n;
+		p += run_step(&r, p);
 	}
 	if (!res)
 		res = decree_number(f);
