@@ -289,6 +289,12 @@ static int cmd_crawl(int argc, char **argv)
 		fprintf(stderr, "zhengce crawl: bad seed file: %s\n", err);
 		goto out;
 	}
+	/* a mistyped --site would crawl nothing and exit 0, run after run from cron */
+	if ((err = zc_crawl_site_unknown(&seeds, o.only)) != NULL) {
+		ret = usage_error("crawl", "--site: no site of %s is \"%s\" (give hosts such as www.zj.gov.cn or "
+				  "jurisdiction codes such as 33, comma-separated)", seeds_path, err);
+		goto out;
+	}
 	if (zc_profile_load(profile_path, &profile, &err) != ZC_OK) {
 		fprintf(stderr, "zhengce crawl: profile refused, nothing crawled: %s\n", err);
 		ret = EXIT_USAGE;
@@ -460,6 +466,11 @@ static int cmd_seeds(int argc, char **argv)
 	seeds_path = data_file(seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
 	if (zc_seeds_load(seeds_path, &seeds, &err) != ZC_OK) {
 		fprintf(stderr, "zhengce seeds: bad seed file: %s\n", err);
+		goto out;
+	}
+	if ((err = zc_crawl_site_unknown(&seeds, o.only)) != NULL) {
+		ret = usage_error("seeds", "--site: no site of %s is \"%s\" (give hosts such as www.zj.gov.cn or "
+				  "jurisdiction codes such as 33, comma-separated)", seeds_path, err);
 		goto out;
 	}
 	size_t n_sites = 0, n_eps = 0, failed = 0;

@@ -530,6 +530,25 @@ static void paginate(crawl *c, json_t *reqs, json_t *req, long announced)
 		add_endpoint_page(c, reqs, s, is_search, k, jstr(req, "kw"), pg, pages, last);
 }
 
+char *zc_crawl_site_unknown(const zc_seeds *seeds, const char *only)
+{
+	if (!only)
+		return NULL;
+	char *copy = zc_strdup(only), *bad = NULL;
+	for (char *tok = copy, *e; tok && !bad; tok = e ? e + 1 : NULL) {
+		e = strchr(tok, ',');
+		if (e)
+			*e = '\0';
+		int hit = 0;
+		for (size_t i = 0; i < seeds->n && !hit; i++)
+			hit = !strcmp(tok, seeds->sites[i].host) || !strcmp(tok, seeds->sites[i].jurisdiction);
+		if (!hit)
+			bad = zc_strdup(tok);
+	}
+	free(copy);
+	return bad;
+}
+
 int zc_crawl_site_selected(const char *only, const zc_site *s)
 {
 	if (!only || !*only)

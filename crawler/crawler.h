@@ -198,6 +198,9 @@ typedef struct zc_crawl_summary {
    URL no crawl may follow: not http(s), user info before the host, a host that is not a plain
    name (IP literals in any notation, a trailing dot). */
 int zc_url_target(const char *url, char *host, size_t n, int *port, const char **why);
+/* The first name of --site's list (comma-separated) that is neither a seed site's host nor a
+   jurisdiction code of one (an empty name included), as a new string; NULL when all are. */
+char *zc_crawl_site_unknown(const zc_seeds *seeds, const char *only);
 /* Whether --site's list (hosts or jurisdiction codes, comma-separated; NULL: all) names s. */
 int zc_crawl_site_selected(const char *only, const zc_site *s);
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o,

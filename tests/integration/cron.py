@@ -18,7 +18,8 @@ README.md) and checks what a crawl run from cron must do:
               robots.txt is asked for first, and the site crawled as written in lower case
   seeds       zhengce seeds check: a regex without a group refused at load (check and crawl), naming
               file, site and field; --fetch against the mirror reports links and pages of every
-              endpoint, and a list whose URL is gone as failed
+              endpoint, and a list whose URL is gone as failed; a --site that names no site is
+              a usage error
   local       a truncated data.mdb is named (check, stats, export), never SIGBUS; a file where
               the corpus directory should be gives the system's words; reselect never creates a
               corpus; an export's part left by a killed run is removed; a full stdout fails
@@ -189,13 +190,17 @@ def main():
         with open(WORK + "/gone.json", "w", encoding="utf-8") as f:
             json.dump(seeds, f, ensure_ascii=False)
         gone = subprocess.run(base + ["--seeds", WORK + "/gone.json", "--fetch"], capture_output=True, text=True)
+        typo = subprocess.run([Z, "crawl", "--corpus", WORK + "/typo", "--site", "33,www.zj.gov.cm", "--mirror",
+                               m.mapping(), "--quiet"], capture_output=True, text=True)
     lines = [l for l in good.stdout.splitlines() if " links, " in l]
     named = all(x in nogroup.stderr for x in ("nogroup.json", "wsjkw.gxzf.gov.cn", '"pages" has no group'))
     check("seeds", good.returncode == 0 and len(lines) >= 5 and all(int(l.split()[3]) > 0 for l in lines) and
           nogroup.returncode == 1 and named and crawl_ng.returncode == 1 and "pages" in crawl_ng.stderr and
-          gone.returncode == 1 and "wsjkw.gxzf.gov.cn" in gone.stdout and "FAILED" in gone.stdout,
-          "%d endpoints with links; no group: exit %d, named %s, crawl refused %s; gone list: exit %d" % (
-              len(lines), nogroup.returncode, named, crawl_ng.returncode == 1, gone.returncode))
+          gone.returncode == 1 and "wsjkw.gxzf.gov.cn" in gone.stdout and "FAILED" in gone.stdout and
+          typo.returncode == 2 and '"www.zj.gov.cm"' in typo.stderr,
+          "%d endpoints with links; no group: exit %d, named %s, crawl refused %s; gone list: exit %d; "
+          "--site www.zj.gov.cm: exit %d" % (len(lines), nogroup.returncode, named, crawl_ng.returncode == 1,
+                                             gone.returncode, typo.returncode))
     if good.returncode:
         print(good.stdout[-1500:], good.stderr[-1500:])
 
