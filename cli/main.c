@@ -59,7 +59,82 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry 'zhengce %s --help'\n", cmd);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+/* Levenshtein distance of two names (short: commands, options), for "did you mean" */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = zc_calloc(lb + 1, sizeof *row);
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[lb];
+	free(row);
+	return d;
+}
+
+/* the name of names[] nearest to s, when near enough to be a slip (else NULL) */
+static const char *nearest_name(const char *s, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bd = (size_t)-1, len = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(s, names[i]);
+		if (d < bd) {
+			bd = d;
+			best = names[i];
+		}
+	}
+	return bd <= (len < 5 ? 1 : 2) ? best : NULL;
+}
+
+/*
+ * What getopt_long (optstring beginning with ':', opterr 0) refused, in one line naming the
+ * option: unknown (with the nearest known one), or missing its value.  Returns EXIT_USAGE.
+ */
+static int option_error(const char *cmd, int c, char **argv, const struct option *opts)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':') {
+		if (!strncmp(arg, "--", 2)) {
+			size_t n = strcspn(arg, "=");
+			return usage_error(cmd, "%.*s wants a value", (int)n, arg);
+		}
+		return usage_error(cmd, "-%c wants a value", optopt);
+	}
+	if (optopt && !(arg[0] == '-' && arg[1] == '-'))
+		return usage_error(cmd, "unknown option -%c; see 'zhengce %s --help'", optopt, cmd);
+	size_t n = strcspn(arg, "=");
+	char *name = zc_asprintf("%.*s", (int)n, arg);
+	const char **names = NULL;
+	size_t k = 0;
+	for (const struct option *o = opts; o && o->name; o++) {
+		names = zc_realloc(names, (k + 1) * sizeof *names);
+		names[k++] = o->name;
+	}
+	const char *near = name[0] == '-' && name[1] == '-' ? nearest_name(name + 2, names, k) : NULL;
+	if (near)
+		usage_error(cmd, "unknown option %s; did you mean --%s?", name, near);
+	else
+		usage_error(cmd, "unknown option %s; see 'zhengce %s --help'", name, cmd);
+	free(names);
+	free(name);
 	return EXIT_USAGE;
 }
 
@@ -196,7 +271,7 @@ static int cmd_crawl(int argc, char **argv)
 	char *ua = NULL;
 	char **ct = NULL;
 	size_t nct = 0;
-	int c, ret = 1, done = -1;	/* done: exit now with this code */
+	int c, li = 0, ret = 1, done = -1;	/* done: exit now with this code */
 	o.delay = 1;
 	o.max_crawl_delay = 30;
 	o.tries = 4;
@@ -205,7 +280,8 @@ static int cmd_crawl(int argc, char **argv)
 	o.max_body = 16u << 20;
 	o.warc_max = 1u << 30;
 	optind = 1;
-	while (done < 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while (done < 0 && (c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
 		char *end = NULL;
 		switch (c) {
 		case 'C': corpus = optarg; break;
@@ -242,10 +318,10 @@ static int cmd_crawl(int argc, char **argv)
 		case 'q': progress_opt = 0; break;
 		case 'v': o.verbose = 1; break;
 		case 'h': fputs(CRAWL_HELP, stdout); done = 0; break;
-		default: done = usage_error("crawl", "unknown option"); break;
+		default: done = option_error("crawl", c, argv, opts); break;
 		}
 		if (done < 0 && end && (*end || end == optarg))
-			done = usage_error("crawl", "%s is not a number", optarg);
+			done = usage_error("crawl", "--%s wants a number, got %s", opts[li].name, optarg);
 	}
 	if (done < 0) {
 		if (optind < argc)
@@ -411,7 +487,7 @@ static int cmd_seeds(int argc, char **argv)
 	const char *seeds_opt = NULL, *profile_opt = NULL;
 	char **ct = NULL, *seeds_path = NULL, *profile_path = NULL, *err = NULL;
 	size_t nct = 0;
-	int c, ret = -1, fetch = 0;
+	int c, li = 0, ret = -1, fetch = 0;
 	zc_seeds seeds = {0};
 	zc_profile *profile = NULL;
 	o.timeout = 30;
@@ -426,7 +502,8 @@ static int cmd_seeds(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while (ret < 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while (ret < 0 && (c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
 		char *end = NULL;
 		switch (c) {
 		case 's': seeds_opt = optarg; break;
@@ -453,7 +530,7 @@ static int cmd_seeds(int argc, char **argv)
 			break;
 		}
 		case 'h': fputs(SEEDS_HELP, stdout); ret = 0; break;
-		default: ret = usage_error("seeds", "unknown option"); break;
+		default: ret = option_error("seeds", c, argv, opts); break;
 		}
 		if (ret < 0 && end && (*end || end == optarg || o.timeout < 1))
 			ret = usage_error("seeds", "--timeout wants a whole number of seconds >= 1, not %s", optarg);
@@ -612,7 +689,8 @@ static int cmd_stats(int argc, char **argv)
 	enum zc_format fmt = ZC_FMT_TABLE;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': corpus = optarg; break;
 		case 'b': by = optarg; break;
@@ -625,9 +703,11 @@ static int cmd_stats(int argc, char **argv)
 			      "\nDocuments and entries of the corpus by province and year (year = written date, else\n"
 			      "published date), national and provincial totals, and exclusions by reason.\n", stdout);
 			return 0;
-		default: return usage_error("stats", "unknown option");
+		default: return option_error("stats", c, argv, opts);
 		}
 	}
+	if (optind < argc)
+		return usage_error("stats", "unexpected argument %s", argv[optind]);
 	if (strcmp(by, "summary") && strcmp(by, "province") && strcmp(by, "year") && strcmp(by, "province-year"))
 		return usage_error("stats", "--by is summary, province, year or province-year");
 	zc_index *idx;
@@ -822,7 +902,8 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	int bom = 1, c;
 	exp_ctx x = {0};
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': corpus = optarg; break;
 		case 'f':
@@ -866,7 +947,7 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 				      "excluded documents instead, --all every page, with their decision, reason and evidence;\n"
 				      "the filters, as for query, narrow it.  XLSX needs -o FILE.\n", stdout);
 			return 0;
-		default: return usage_error(cmd, "unknown option");
+		default: return option_error(cmd, c, argv, opts);
 		}
 	}
 	if (optind < argc)
@@ -915,15 +996,16 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 }
 
 /*
- * Options of the simple commands: every option sets one string.  Returns -1 when the command
- * goes on, else its exit code (0 after --help, 2 for a usage error).
+ * Options of the simple commands: every option sets one string; at most npos arguments follow.
+ * Returns -1 when the command goes on, else its exit code (0 after --help, 2 for a usage error).
  */
 typedef struct cli_opt {
 	const char *name;
 	const char **target;
 } cli_opt;
 
-static int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n)
+static int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n,
+			  int npos)
 {
 	struct option *lo = zc_calloc(n + 4, sizeof *lo);
 	for (size_t i = 0; i < n; i++)
@@ -933,7 +1015,8 @@ static int simple_options(const char *cmd, const char *help, int argc, char **ar
 	lo[n + 2] = (struct option){"quiet", 0, 0, 'Q'};
 	int c, ret = -1;
 	optind = 1;
-	while (ret < 0 && (c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
+	opterr = 0;
+	while (ret < 0 && (c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(help, stdout);
 			ret = 0;
@@ -946,10 +1029,12 @@ static int simple_options(const char *cmd, const char *help, int argc, char **ar
 		} else if (c >= 1 && (size_t)c <= n) {
 			*o[c - 1].target = optarg;
 		} else {
-			ret = usage_error(cmd, "unknown option");
+			ret = option_error(cmd, c, argv, lo);
 		}
 	}
 	free(lo);
+	if (ret < 0 && optind + npos < argc)
+		ret = usage_error(cmd, "unexpected argument %s", argv[optind + npos]);
 	return ret;
 }
 
@@ -987,7 +1072,7 @@ static int cmd_why(int argc, char **argv)
 	const char *corpus = NULL;
 	const cli_opt opts[] = {{"corpus", &corpus}};
 	int ret = simple_options("why", "usage: zhengce why [--corpus DIR] URL|CODE\n\nWhy a document was included or excluded: the decision, its reason and\n"
-				 "evidence, the document's fields and every source where it was seen.\n", argc, argv, opts, 1);
+				 "evidence, the document's fields and every source where it was seen.\n", argc, argv, opts, 1, 1);
 	if (ret >= 0)
 		return ret;
 	if (optind != argc - 1)
@@ -1109,7 +1194,8 @@ static int cmd_reselect(int argc, char **argv)
 	const char *corpus = NULL, *popt = NULL, *diff = NULL;
 	int dry = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': corpus = optarg; break;
 		case 'P': popt = optarg; break;
@@ -1118,7 +1204,7 @@ static int cmd_reselect(int argc, char **argv)
 		case 'p': progress_opt = 1; break;
 		case 'q': progress_opt = 0; break;
 		case 'h': fputs(RESELECT_HELP, stdout); return 0;
-		default: return usage_error("reselect", "unknown option");
+		default: return option_error("reselect", c, argv, opts);
 		}
 	}
 	if (optind < argc)
@@ -1236,13 +1322,14 @@ static int cmd_renumber(int argc, char **argv)
 	map_ctx m = {NULL, NULL, NULL};
 	int force = 0, c, ret = 1, lockfd = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': corpus = optarg; break;
 		case 'm': m.path = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': fputs(RENUMBER_HELP, stdout); return 0;
-		default: return usage_error("renumber", "unknown option");
+		default: return option_error("renumber", c, argv, opts);
 		}
 	}
 	if (optind < argc)
@@ -1324,7 +1411,7 @@ static int cmd_parse(int argc, char **argv)
 	const char *url = NULL, *ctype = NULL;
 	const cli_opt opts[] = {{"url", &url}, {"content-type", &ctype}};
 	int r = simple_options("parse", "usage: zhengce parse --url URL [--content-type CT] FILE\n\nParses one saved page (FILE, or - for standard input) as if fetched from URL with\n"
-			       "the HTTP Content-Type CT, and prints the document as one JSON object.\n", argc, argv, opts, 2);
+			       "the HTTP Content-Type CT, and prints the document as one JSON object.\n", argc, argv, opts, 2, 1);
 	if (r >= 0)
 		return r;
 	if (optind != argc - 1)
@@ -1513,7 +1600,7 @@ static int cmd_check(int argc, char **argv)
 			       "document's file code points at it, every WARC file reads back.\n"
 			       "A WARC file whose crawl was killed while writing a record ends in part of it: the records\n"
 			       "before it are read, it is reported, and the next crawl cuts it.\n"
-			       "Exit 0 when all is well.\n", argc, argv, opts, 1);
+			       "Exit 0 when all is well.\n", argc, argv, opts, 1, 0);
 	if (r >= 0)
 		return r;
 	corpus = corpus_dir(corpus);
@@ -1537,7 +1624,7 @@ static int cmd_report(int argc, char **argv)
 	int r = simple_options("report", "usage: zhengce report [--corpus DIR] -o FILE.html\n\nOne self-contained HTML file (no network, no script): national documents by year\n"
 			       "(Figure 1), documents by province (Figure 2), provincial documents by year and region\n"
 			       "(Figure 3) as SVG charts with their tables, the profile, the crawl date and the\n"
-			       "exclusions by reason.\n", argc, argv, opts, 2);
+			       "exclusions by reason.\n", argc, argv, opts, 2, 0);
 	if (r >= 0)
 		return r;
 	if (!out)
@@ -1586,50 +1673,117 @@ int _gnutls_global_init_skip(void)
 	return 1;
 }
 
+static const char *const COMMANDS[] = {"crawl", "stats", "query", "export", "entries", "why", "reselect",
+					"renumber", "parse", "report", "check", "seeds"};
+
+static int run_command(const char *cmd, int argc, char **argv)
+{
+	if (!strcmp(cmd, "crawl"))
+		return cmd_crawl(argc, argv);
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats(argc, argv);
+	if (!strcmp(cmd, "export") || !strcmp(cmd, "query") || !strcmp(cmd, "entries"))
+		return cmd_export_like(cmd, argc, argv);
+	if (!strcmp(cmd, "why"))
+		return cmd_why(argc, argv);
+	if (!strcmp(cmd, "reselect"))
+		return cmd_reselect(argc, argv);
+	if (!strcmp(cmd, "renumber"))
+		return cmd_renumber(argc, argv);
+	if (!strcmp(cmd, "parse"))
+		return cmd_parse(argc, argv);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc, argv);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc, argv);
+	return cmd_seeds(argc, argv);
+}
+
+static int is_command(const char *s)
+{
+	for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+		if (!strcmp(s, COMMANDS[i]))
+			return 1;
+	return 0;
+}
+
+static int not_a_command(const char *s)
+{
+	const char *near = nearest_name(s, COMMANDS, sizeof COMMANDS / sizeof *COMMANDS);
+	if (near)
+		fprintf(stderr, "zhengce: '%s' is not a command; did you mean '%s'?\n", s, near);
+	else
+		fprintf(stderr, "zhengce: '%s' is not a command; see 'zhengce --help'\n", s);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
+	/* the common options may come before the command, as git and curl take them: --corpus DIR
+	   goes to the command (its own --corpus, after it, wins), --progress and --quiet hold for all */
+	const char *corpus = NULL;
+	int i = 1;
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--corpus")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "zhengce: --corpus wants a value\n");
+				return EXIT_USAGE;
+			}
+			corpus = argv[i + 1];
+			i += 2;
+		} else if (!strncmp(argv[i], "--corpus=", 9)) {
+			corpus = argv[i++] + 9;
+		} else if (!strcmp(argv[i], "--progress") || !strcmp(argv[i], "--quiet")) {
+			progress_opt = !strcmp(argv[i++], "--progress");
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
 		fputs(MAIN_HELP, stderr);
 		return EXIT_USAGE;
 	}
-	const char *cmd = argv[1];
+	const char *cmd = argv[i];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(MAIN_HELP, stdout);
-		return 0;
+		if (i + 1 >= argc || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+			fputs(MAIN_HELP, stdout);
+			return 0;
+		}
+		/* zhengce help COMMAND: the command's own help, as git's */
+		if (i + 2 < argc) {
+			fprintf(stderr, "zhengce help: unexpected argument %s\n", argv[i + 2]);
+			return EXIT_USAGE;
+		}
+		if (!is_command(argv[i + 1]))
+			return not_a_command(argv[i + 1]);
+		char *hv[] = {argv[i + 1], "--help", NULL};
+		return run_command(argv[i + 1], 2, hv);
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
 		printf("zhengce %s (%s, libxml2 %s)\n", ZC_VERSION, curl_version(), LIBXML_DOTTED_VERSION);
 		return 0;
 	}
+	if (cmd[0] == '-') {
+		fprintf(stderr, "zhengce: unknown option %s before the command; see 'zhengce --help'\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (!is_command(cmd))
+		return not_a_command(cmd);
+	/* the command's arguments: [command, (seeds' subcommand), --corpus DIR, the rest] */
+	int skip = !strcmp(cmd, "seeds") && i + 1 < argc && argv[i + 1][0] != '-' ? 2 : 1;
+	char **av = zc_calloc((size_t)(argc - i + 3), sizeof *av);
+	int ac = 0;
+	for (int k = 0; k < skip; k++)
+		av[ac++] = argv[i + k];
+	if (corpus) {
+		av[ac++] = "--corpus";
+		av[ac++] = (char *)corpus;
+	}
+	for (int k = i + skip; k < argc; k++)
+		av[ac++] = argv[k];
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
-	int ret;
-	argc--;
-	argv++;
-	if (!strcmp(cmd, "crawl"))
-		ret = cmd_crawl(argc, argv);
-	else if (!strcmp(cmd, "stats"))
-		ret = cmd_stats(argc, argv);
-	else if (!strcmp(cmd, "export") || !strcmp(cmd, "query") || !strcmp(cmd, "entries"))
-		ret = cmd_export_like(cmd, argc, argv);
-	else if (!strcmp(cmd, "why"))
-		ret = cmd_why(argc, argv);
-	else if (!strcmp(cmd, "reselect"))
-		ret = cmd_reselect(argc, argv);
-	else if (!strcmp(cmd, "renumber"))
-		ret = cmd_renumber(argc, argv);
-	else if (!strcmp(cmd, "parse"))
-		ret = cmd_parse(argc, argv);
-	else if (!strcmp(cmd, "check"))
-		ret = cmd_check(argc, argv);
-	else if (!strcmp(cmd, "report"))
-		ret = cmd_report(argc, argv);
-	else if (!strcmp(cmd, "seeds"))
-		ret = cmd_seeds(argc, argv);
-	else {
-		fprintf(stderr, "zhengce: '%s' is not a command; see 'zhengce --help'\n", cmd);
-		ret = EXIT_USAGE;
-	}
+	int ret = run_command(cmd, ac, av);
 	/* what went to stdout is the result (a table, a CSV): a full disk or a closed pipe there is a
 	   failure, never exit 0 with the output cut short */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -1640,5 +1794,6 @@ int main(int argc, char **argv)
 	}
 	xmlCleanupParser();
 	curl_global_cleanup();
+	free(av);
 	return ret;
 }
