@@ -889,6 +889,17 @@ static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format
 	return rc != ZC_OK ? rc : erc;
 }
 
+/* the format a file's extension names (.csv, .jsonl, .xlsx, any case) */
+static int format_of_name(const char *name, enum zc_format *fmt)
+{
+	const char *slash = strrchr(name, '/'), *dot = strrchr(slash ? slash : name, '.');
+	enum zc_format f;
+	if (!dot || zc_format_parse(dot + 1, &f) != ZC_OK || f == ZC_FMT_TABLE || f == ZC_FMT_JSON)
+		return ZC_EUSAGE;
+	*fmt = f;
+	return ZC_OK;
+}
+
 static int cmd_export_like(const char *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -899,7 +910,7 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	int is_query = !strcmp(cmd, "query"), is_entries = !strcmp(cmd, "entries");
 	const char *corpus = NULL, *out = NULL;
 	enum zc_format fmt = is_query ? ZC_FMT_TABLE : ZC_FMT_CSV;
-	int bom = 1, c;
+	int bom = 1, c, fmt_given = 0;
 	exp_ctx x = {0};
 	optind = 1;
 	opterr = 0;
@@ -908,7 +919,9 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 		case 'C': corpus = optarg; break;
 		case 'f':
 			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_JSON || (fmt == ZC_FMT_TABLE && !is_query))
-				return usage_error(cmd, "--format is %s", is_query ? "table, csv or jsonl" : "csv, jsonl or xlsx");
+				return usage_error(cmd, "--format is %s, not %s", is_query ? "table, csv or jsonl" : "csv, jsonl or xlsx",
+						   optarg);
+			fmt_given = 1;
 			break;
 		case 'x': x.f.which = ZC_Q_EXCLUDED; break;
 		case 'a': x.f.which = ZC_Q_ALL; break;
@@ -952,8 +965,16 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument %s", argv[optind]);
+	/* -o - is standard output (curl's, wget's); without --format the file's extension says */
+	if (out && !strcmp(out, "-"))
+		out = NULL;
+	else if (out && !fmt_given && format_of_name(out, &fmt) != ZC_OK)
+		return usage_error(cmd, "cannot tell the format from the name %s: end it in .csv, .jsonl%s or give --format",
+				   out, is_query ? "" : ", .xlsx");
+	if (fmt == ZC_FMT_XLSX && is_query)
+		return usage_error(cmd, "query writes table, csv or jsonl; for XLSX use export (the same filters)");
 	if (fmt == ZC_FMT_XLSX && !out)
-		return usage_error(cmd, "XLSX needs -o FILE");
+		return usage_error(cmd, "XLSX cannot go to standard output: give -o FILE.xlsx");
 	zc_index *idx;
 	if (open_corpus(cmd, corpus_dir(corpus), &idx))
 		return 1;
@@ -1628,7 +1649,7 @@ static int cmd_report(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (!out)
-		return usage_error("report", "give the output file: -o report.html");
+		return usage_error("report", "give the output file: -o report.html (-o - for standard output)");
 	zc_index *idx;
 	if (open_corpus("report", corpus_dir(corpus), &idx))
 		return 1;
@@ -1638,10 +1659,15 @@ static int cmd_report(int argc, char **argv)
 	if (!about)	/* a selection made before zhengce recorded its profile: the name alone */
 		about = json_pack("{s:s}", "name", c.profile ? c.profile : "");
 	zc_index_close(&idx);
-	char *part = part_name(out);
+	int to_stdout = !strcmp(out, "-");
+	char *part = to_stdout ? NULL : part_name(out);
 	FILE *f;
 	if (rc != ZC_OK) {
 		fprintf(stderr, "zhengce report: %s\n", zc_strerror(rc));
+	} else if (to_stdout) {
+		rc = zc_report_write(stdout, c.s, about, c.crawled);
+		if (rc != ZC_OK)
+			fprintf(stderr, "zhengce report: cannot write the output: %s\n", zc_strerror(rc));
 	} else if (!(f = fopen(part, "w"))) {
 		fprintf(stderr, "zhengce report: cannot write %s: %s\n", out, strerror(errno));
 		rc = ZC_EIO;
@@ -1655,7 +1681,8 @@ static int cmd_report(int argc, char **argv)
 	zc_stats_free(&c.s);
 	if (rc != ZC_OK)
 		return 1;
-	printf("wrote %s\n", out);
+	if (!to_stdout)
+		printf("wrote %s\n", out);
 	return 0;
 }
 

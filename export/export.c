@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <xlsxwriter.h>
 
 struct zc_exporter {
@@ -39,15 +40,15 @@ static const char *const ENTRY_COLS[] = {"code", "doc_code", "jurisdiction", "pr
 
 int zc_format_parse(const char *s, enum zc_format *f)
 {
-	if (!strcmp(s, "csv"))
+	if (!strcasecmp(s, "csv"))
 		*f = ZC_FMT_CSV;
-	else if (!strcmp(s, "jsonl"))
+	else if (!strcasecmp(s, "jsonl"))
 		*f = ZC_FMT_JSONL;
-	else if (!strcmp(s, "xlsx"))
+	else if (!strcasecmp(s, "xlsx"))
 		*f = ZC_FMT_XLSX;
-	else if (!strcmp(s, "table"))
+	else if (!strcasecmp(s, "table"))
 		*f = ZC_FMT_TABLE;
-	else if (!strcmp(s, "json"))
+	else if (!strcasecmp(s, "json"))
 		*f = ZC_FMT_JSON;
 	else
 		return ZC_EUSAGE;

@@ -4,10 +4,18 @@ with exit 2 and a one-line message naming the problem; help as git gives it.
 
 usage: cli.py ZHENGCE WORKDIR
 """
+import csv
+import io
+import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
+from harness import Mirror, fresh_work  # noqa: E402
 
 fails = []
 
@@ -20,8 +28,7 @@ def check(cond, what):
 
 def main():
     zc, work = sys.argv[1], sys.argv[2]
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    mirror, corpus, log = fresh_work(work)
     nocorpus = work + "/none"
 
     def run(*args):
@@ -79,6 +86,54 @@ def main():
     refused(["why", "--corpus"], "zhengce why: --corpus wants a value")
     refused(["reselect", "--profile"], "zhengce reselect: --profile wants a value")
     refused(["seeds", "check", "--site"], "zhengce seeds: --site wants a value")
+
+    # a small corpus: two sites of the mirror (Zhejiang's health commission and the NHC)
+    with Mirror(mirror, log=log) as srv:
+        r = subprocess.run(srv.crawl_cmd(zc, corpus, delay="0.01", max_crawl_delay="0.1",
+                                         extra=("--site", "wsjkw.zj.gov.cn,www.nhc.gov.cn")), capture_output=True, text=True)
+    check(r.returncode == 0, "crawl of two sites: exit %d %s" % (r.returncode, r.stderr.strip()[-200:]))
+    os.chdir(work)
+
+    def rows(data):
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+    # -o: - is standard output; the format from the extension; --format in any case
+    ref = subprocess.run([zc, "export", "--corpus", corpus], capture_output=True).stdout
+    n_docs = len(rows(ref)) - 1
+    check(n_docs > 10 and ref.startswith(b"\xef\xbb\xbf"), "export to stdout: CSV with a BOM, %d documents" % n_docs)
+    r = subprocess.run([zc, "export", "--corpus", corpus, "-o", "-"], capture_output=True)
+    check(r.returncode == 0 and r.stdout == ref and not os.path.exists(work + "/-"), "export -o -: standard output, no file named -")
+    r = subprocess.run([zc, "report", "--corpus", corpus, "-o", "-"], capture_output=True)
+    check(r.returncode == 0 and r.stdout.startswith(b"<!DOCTYPE html") and not os.path.exists(work + "/-"),
+          "report -o -: the HTML on standard output")
+    for name, kind in (("x.csv", "csv"), ("x.jsonl", "jsonl"), ("x.xlsx", "xlsx"), ("X.CSV", "csv"), ("e.xlsx", "xlsx")):
+        cmd = "entries" if name.startswith("e") else "export"
+        r = run(cmd, "--corpus", corpus, "-o", work + "/" + name)
+        data = open(work + "/" + name, "rb").read() if r.returncode == 0 else b""
+        if kind == "csv":
+            ok = data.startswith(b"\xef\xbb\xbf") and len(rows(data)) == n_docs + 1
+        elif kind == "jsonl":
+            ok = len([json.loads(l) for l in data.decode().splitlines()]) == n_docs
+        else:
+            ok = data[:2] == b"PK" and "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        check(r.returncode == 0 and ok, "%s -o %s: %s from the extension" % (cmd, name, kind))
+    r = run("query", "--corpus", corpus, "-o", work + "/q.jsonl")
+    check(r.returncode == 0 and len(open(work + "/q.jsonl").read().splitlines()) == n_docs, "query -o q.jsonl: JSONL")
+    for fmt in ("CSV", "Csv", "JSONL"):
+        r = subprocess.run([zc, "export", "--corpus", corpus, "--format", fmt], capture_output=True)
+        check(r.returncode == 0 and (r.stdout == ref if fmt != "JSONL" else len(r.stdout.splitlines()) == n_docs),
+              "--format %s accepted" % fmt)
+    r = run("stats", "--corpus", corpus, "--format", "JSON")
+    check(r.returncode == 0 and json.loads(r.stdout), "stats --format JSON accepted")
+    refused(["export", "--corpus", corpus, "-o", work + "/x.txt"], "x.txt", "--format")
+    refused(["export", "--corpus", corpus, "-o", work + "/noext"], "noext", "--format")
+    refused(["query", "--corpus", corpus, "-o", work + "/q.xlsx"], "export")
+    refused(["export", "--corpus", corpus, "--format", "xlsx", "-o", "-"], "standard output", "-o FILE.xlsx")
+    refused(["export", "--corpus", corpus, "--format", "xls"], "--format", "xls")
+    check(not [f for f in os.listdir(work) if f in ("x.txt", "noext", "q.xlsx", "-")], "no file written by a refused -o")
+    r = run("export", "--corpus", corpus, "--format", "csv", "-o", work + "/plain.txt")
+    check(r.returncode == 0 and rows(open(work + "/plain.txt", "rb").read())[0][0] == "code",
+          "--format csv -o plain.txt: the format given wins over the name")
 
     print("%d failed" % len(fails))
     return 1 if fails else 0
