@@ -643,14 +643,87 @@ static int open_corpus(const char *cmd, const char *corpus, zc_index **idx)
 	return 0;
 }
 
-static int parse_years(const char *s, int *y1, int *y2)
+/*
+ * --year: Y, Y1-Y2, Y1- (from Y1 on) or -Y2 (up to Y2), spaces around trimmed.  0 and a message
+ * on stderr when it is none of them.
+ */
+static int parse_years(const char *cmd, char *s, int *y1, int *y2)
 {
-	char *end;
-	*y1 = (int)strtol(s, &end, 10);
-	*y2 = *y1;
-	if (*end == '-')
-		*y2 = (int)strtol(end + 1, &end, 10);
-	return *end == '\0' && *y1 > 1900 && *y2 >= *y1;
+	zc_str_trim(s);
+	char shown[64];
+	snprintf(shown, sizeof shown, "%s", s);
+	char *dash = strchr(s, '-');
+	long a = 1, b = 9999;	/* open ends: every year a document can have */
+	int ok = *s && strcmp(s, "-");
+	if (ok && dash)
+		*dash = '\0';
+	if (ok && (dash != s && zc_parse_long(zc_str_trim(s), 1000, 9999, &a) != ZC_OK))
+		ok = 0;
+	if (ok && !dash)
+		b = a;
+	else if (ok && dash[1] && zc_parse_long(zc_str_trim(dash + 1), 1000, 9999, &b) != ZC_OK)
+		ok = 0;
+	if (!ok) {
+		usage_error(cmd, "--year wants YYYY, YYYY-YYYY, YYYY- (from) or -YYYY (up to), not %s", s);
+		return 0;
+	}
+	if (a > b) {
+		usage_error(cmd, "--year %ld-%ld is backwards: the first year comes after the second; write %ld-%ld", a, b, b, a);
+		return 0;
+	}
+	*y1 = (int)a;
+	*y2 = (int)b;
+	return 1;
+}
+
+/*
+ * A list value, in place: items separated by , or ，, each trimmed (a cell pasted from Excel
+ * brings its spaces), empty ones dropped, joined by ",".  Returns v ("" when no item is left).
+ */
+static char *list_clean(char *v)
+{
+	char *w = v, *r = v;
+	for (;;) {
+		char *comma = strchr(r, ','), *wide = strstr(r, "，");
+		char *end = comma && (!wide || comma < wide) ? comma : wide;
+		size_t n = end ? (size_t)(end - r) : strlen(r);
+		char *next = end ? end + (end == comma ? 1 : 3) : NULL;
+		r[n] = '\0';
+		zc_str_trim(r);
+		size_t len = strlen(r);
+		if (len) {
+			if (w != v)
+				*w++ = ',';
+			memmove(w, r, len);
+			w += len;
+		}
+		if (!next)
+			break;
+		r = next;
+	}
+	*w = '\0';
+	return v;
+}
+
+/* the reference study's regions (docs/DESIGN.md): province names */
+static const struct {
+	const char *name;
+	const char *provinces;
+} REGIONS[] = {
+	{"east", "北京,天津,河北,上海,江苏,浙江,福建,山东,广东,海南"},
+	{"centre", "山西,安徽,江西,河南,湖北,湖南"},
+	{"west", "内蒙古,广西,重庆,四川,贵州,云南,西藏,陕西,甘肃,青海,宁夏,新疆"},
+	{"north-east", "辽宁,吉林,黑龙江"},
+};
+
+/* adds a jurisdiction code to the list buf (of 3 * 40 bytes), once */
+static void juris_add(char *buf, size_t size, const char *code)
+{
+	for (const char *p = buf; *p; p += p[2] ? 3 : 2)
+		if (!strncmp(p, code, 2))
+			return;
+	size_t n = strlen(buf);
+	snprintf(buf + n, size - n, "%s%s", n ? "," : "", code);
 }
 
 /* ---- stats ---------------------------------------------------------------------------------- */
@@ -905,13 +978,14 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{"corpus", 1, 0, 'C'}, {"format", 1, 0, 'f'}, {"excluded", 0, 0, 'x'}, {"all", 0, 0, 'a'},
 		{"output", 1, 0, 'o'}, {"no-bom", 0, 0, 'n'}, {"province", 1, 0, 'p'}, {"year", 1, 0, 'y'},
-		{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"progress", 0, 0, 'P'},
+		{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"region", 1, 0, 'r'}, {"progress", 0, 0, 'P'},
 		{"quiet", 0, 0, 'Q'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	int is_query = !strcmp(cmd, "query"), is_entries = !strcmp(cmd, "entries");
 	const char *corpus = NULL, *out = NULL;
 	enum zc_format fmt = is_query ? ZC_FMT_TABLE : ZC_FMT_CSV;
 	int bom = 1, c, fmt_given = 0;
 	exp_ctx x = {0};
+	char juris[3 * 40] = "";	/* --province and --region: the jurisdictions' codes */
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
@@ -928,43 +1002,97 @@ static int cmd_export_like(const char *cmd, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'n': bom = 0; break;
 		case 'p':
-			x.f.jurisdiction = zc_province_code(optarg);
-			if (!x.f.jurisdiction)
-				return usage_error(cmd, "unknown province %s (use 浙江, 浙江省, Zhejiang or 33)", optarg);
+			if (!*list_clean(optarg))
+				return usage_error(cmd, "--province wants a value");
+			for (char *it = optarg, *next; *it; it = next) {
+				next = it + strcspn(it, ",");
+				if (*next)
+					*next++ = '\0';
+				const char *code = zc_province_code(it);
+				if (!code)
+					return usage_error(cmd, "unknown province %s (use 浙江, 浙江省, Zhejiang or 33; several: 浙江,江苏)", it);
+				juris_add(juris, sizeof juris, code);
+			}
 			break;
+		case 'r': {
+			size_t i = 0;
+			zc_str_trim(optarg);
+			while (i < sizeof REGIONS / sizeof *REGIONS && strcmp(optarg, REGIONS[i].name))
+				i++;
+			if (i == sizeof REGIONS / sizeof *REGIONS)
+				return usage_error(cmd, "unknown region %s: the regions are east, centre, west and north-east", optarg);
+			for (const char *p = REGIONS[i].provinces; *p;) {
+				size_t n = strcspn(p, ",");
+				char name[16];
+				snprintf(name, sizeof name, "%.*s", (int)n, p);
+				juris_add(juris, sizeof juris, zc_province_code(name));
+				p += n + (p[n] == ',');
+			}
+			break;
+		}
 		case 'y':
-			if (!parse_years(optarg, &x.f.y1, &x.f.y2))
-				return usage_error(cmd, "--year wants YYYY or YYYY-YYYY, not %s", optarg);
+			if (!parse_years(cmd, optarg, &x.f.y1, &x.f.y2))
+				return EXIT_USAGE;
 			break;
-		case 'i': x.f.issuer = optarg; break;
-		case 't': x.f.type = optarg; break;
-		case 'k': x.f.keyword = optarg; break;
+		case 'i': x.f.issuer = list_clean(optarg); break;
+		case 't': {
+			const char *types[64];
+			size_t nt = zc_doc_types(types, 64);
+			x.f.type = list_clean(optarg);
+			for (const char *it = x.f.type; *it;) {
+				size_t n = strcspn(it, ","), k = 0;
+				while (k < nt && (strlen(types[k]) != n || strncmp(types[k], it, n)))
+					k++;
+				if (k == nt) {
+					zc_buf b;
+					zc_buf_init(&b, ZC_BUF_UNLIMITED);
+					for (k = 0; k < nt; k++)
+						zc_buf_printf(&b, "%s%s", k ? " " : "", types[k]);
+					usage_error(cmd, "unknown type %.*s: the types are %s (several: --type 意见,通知)", (int)n,
+						    it, b.data);
+					zc_buf_free(&b);
+					return EXIT_USAGE;
+				}
+				it += n + (it[n] == ',');
+			}
+			break;
+		}
+		case 'k': x.f.keyword = list_clean(optarg); break;
 		case 'P': progress_opt = 1; break;
 		case 'Q': progress_opt = 0; break;
 		case 'h':
 			if (is_entries)
 				fputs("usage: zhengce entries [--corpus DIR] [--format csv|jsonl|xlsx] [-o FILE] [--no-bom]\n"
-				      "                       [--province P] [--year Y|Y1-Y2] [--issuer S] [--type T] [--keyword K]\n"
+				      "                       [--province P] [--region R] [--year Y] [--issuer S] [--type T] [--keyword K]\n"
 				      "\nOne row per entry: code (00-29-6-2 = national, file 29, section 六, item （二）), the\n"
 				      "document's code, jurisdiction, province, year, title, section, item and the entry's text.\n"
 				      "The filters, as for query, keep the entries of the documents they match.\n", stdout);
 			else if (is_query)
-				fputs("usage: zhengce query [--corpus DIR] [--province 浙江|浙江省|Zhejiang|33] [--year Y|Y1-Y2]\n"
+				fputs("usage: zhengce query [--corpus DIR] [--province 浙江|浙江省|Zhejiang|33] [--region R] [--year Y]\n"
 				      "                     [--issuer S] [--type T] [--keyword K] [--excluded|--all]\n"
-				      "                     [--format table|csv|jsonl]\n", stdout);
+				      "                     [--format table|csv|jsonl] [-o FILE]\n"
+				      "\nDocuments that match every filter given.  --province, --type, --keyword and --issuer take\n"
+				      "lists (浙江,江苏: either); --region is east, centre, west or north-east (the reference\n"
+				      "study's regions; with --province, either); --year is Y, Y1-Y2, Y1- (from) or -Y2 (up to);\n"
+				      "--type is one of the parser's types (通知 意见 方案 … 解读 转发 新闻 other).\n", stdout);
 			else
 				fputs("usage: zhengce export [--corpus DIR] [--format csv|jsonl|xlsx] [--excluded|--all] [-o FILE] [--no-bom]\n"
-				      "                      [--province P] [--year Y|Y1-Y2] [--issuer S] [--type T] [--keyword K]\n"
+				      "                      [--province P] [--region R] [--year Y] [--issuer S] [--type T] [--keyword K]\n"
 				      "\nThe corpus, one row per document (docs/CSV.md lists the columns).  CSV is UTF-8 with a BOM\n"
 				      "so Excel shows Chinese correctly; --no-bom for tools that dislike it.  --excluded gives the\n"
 				      "excluded documents instead, --all every page, with their decision, reason and evidence;\n"
-				      "the filters, as for query, narrow it.  XLSX needs -o FILE.\n", stdout);
+				      "the filters, as for query, narrow it.  Without --format, -o's extension (.csv, .jsonl, .xlsx)\n"
+				      "gives the format; -o - is standard output (XLSX wants a file).\n", stdout);
 			return 0;
 		default: return option_error(cmd, c, argv, opts);
 		}
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument %s", argv[optind]);
+	if (*juris)
+		x.f.jurisdiction = juris;
+	if ((x.f.issuer && !*x.f.issuer) || (x.f.type && !*x.f.type) || (x.f.keyword && !*x.f.keyword))
+		return usage_error(cmd, "--%s wants a value", x.f.keyword && !*x.f.keyword ? "keyword" : x.f.type && !*x.f.type ? "type" : "issuer");
 	/* -o - is standard output (curl's, wget's); without --format the file's extension says */
 	if (out && !strcmp(out, "-"))
 		out = NULL;

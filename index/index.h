@@ -185,11 +185,12 @@ int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog);
 
 /*
  * Queries (query, export, entries, stats).  A zc_query names what a researcher filters on;
- * fields left NULL or 0 match anything.
+ * fields left NULL or 0 match anything.  A string field may be a comma-separated list: a page
+ * matches when one item does (OR within a field, AND between fields).
  */
 enum zc_query_which { ZC_Q_INCLUDED, ZC_Q_EXCLUDED, ZC_Q_ALL };
 typedef struct zc_query {
-	const char *jurisdiction;	/* code ("33" for Zhejiang, "00" national) */
+	const char *jurisdiction;	/* code ("33" for Zhejiang, "00" national), or codes */
 	int y1, y2;			/* years, inclusive: the written date's, else the published date's */
 	const char *issuer;		/* a substring of one of the issuers */
 	const char *type;		/* the document type, exactly (通知, 意见, …) */

@@ -6,10 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ZC_LIST_ITEM 256	/* the longest item of a list that is compared */
+
 static const char *str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "";
+}
+
+/*
+ * Whether s is (whole) or contains (substring) one item of list, a comma-separated list of
+ * items (one item being the list of one).
+ */
+static int list_matches(const char *list, const char *s, int substring)
+{
+	for (const char *it = list;; it++) {
+		size_t n = strcspn(it, ",");
+		if (n && n < ZC_LIST_ITEM) {
+			char item[ZC_LIST_ITEM];
+			memcpy(item, it, n);
+			item[n] = '\0';
+			if (substring ? strstr(s, item) != NULL : !strcmp(s, item))
+				return 1;
+		}
+		it += n;
+		if (!*it)
+			return 0;
+	}
 }
 
 int zc_query_matches(const zc_query *q, json_t *page)
@@ -18,7 +41,7 @@ int zc_query_matches(const zc_query *q, json_t *page)
 	int inc = !strcmp(str(page, "decision"), "included");
 	if ((q->which == ZC_Q_INCLUDED && !inc) || (q->which == ZC_Q_EXCLUDED && inc))
 		return 0;
-	if (q->jurisdiction && strcmp(str(page, "jurisdiction"), q->jurisdiction))
+	if (q->jurisdiction && !list_matches(q->jurisdiction, str(page, "jurisdiction"), 0))
 		return 0;
 	if (q->y1) {
 		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
@@ -26,20 +49,20 @@ int zc_query_matches(const zc_query *q, json_t *page)
 		if (y < q->y1 || y > q->y2)
 			return 0;
 	}
-	if (q->type && strcmp(str(doc, "type"), q->type))
+	if (q->type && !list_matches(q->type, str(doc, "type"), 0))
 		return 0;
 	if (q->issuer) {
 		json_t *iss = json_object_get(doc, "issuers");
 		size_t i;
 		for (i = 0; i < json_array_size(iss); i++) {
 			const char *s = json_string_value(json_array_get(iss, i));
-			if (s && strstr(s, q->issuer))
+			if (s && list_matches(q->issuer, s, 1))
 				break;
 		}
 		if (i == json_array_size(iss))
 			return 0;
 	}
-	if (q->keyword && !strstr(str(doc, "title"), q->keyword) && !strstr(str(doc, "body"), q->keyword))
+	if (q->keyword && !list_matches(q->keyword, str(doc, "title"), 1) && !list_matches(q->keyword, str(doc, "body"), 1))
 		return 0;
 	return 1;
 }
@@ -104,13 +127,26 @@ static int query_txn(zc_txn *t, void *arg)
 	qctx *c = arg;
 	c->t = t;
 	int rc;
-	if (c->q->keyword) {
+	/* one keyword: its pairs' candidates (several would each give a page that has two of
+	   them: the walk below confirms each page once) */
+	if (c->q->keyword && !strchr(c->q->keyword, ',')) {
 		rc = zc_tx_pairs_find(t, c->q->keyword, candidate, c);
 		if (rc != ZC_EUSAGE)	/* a keyword of one character has no pair: walk */
 			return rc != ZC_OK ? rc : c->rc;
 	}
+	/* jurisdictions' included documents: each one's range of the jurisdiction-year index, in
+	   the list's order (a page has one jurisdiction: none comes twice) */
 	if (c->q->jurisdiction && c->q->which == ZC_Q_INCLUDED) {
-		rc = zc_tx_scan(t, ZC_T_JY, c->q->jurisdiction, 2, candidate_jy, c);
+		rc = ZC_OK;
+		for (const char *j = c->q->jurisdiction; rc == ZC_OK && !c->rc;) {
+			size_t n = strcspn(j, ",");
+			if (n == 2)
+				rc = zc_tx_scan(t, ZC_T_JY, j, 2, candidate_jy, c);
+			j += n;
+			if (!*j)
+				break;
+			j++;
+		}
 		return rc != ZC_OK ? rc : c->rc;
 	}
 	if (c->q->which == ZC_Q_INCLUDED) {

@@ -78,6 +78,9 @@ char *zc_docno_normalize(const char *s);
    column, else other.  A news column never overrides a title's document word.  Static
    string. */
 const char *zc_doc_type(const char *title, const char *column);
+/* Every type zc_doc_type() gives, once each (通知, 意见, … 解读, 转发, 新闻, other): the first
+   max of them in out (static strings); returns how many there are. */
+size_t zc_doc_types(const char **out, size_t max);
 /* Whether a title announces that documents are abolished or invalid (关于废止…的决定): such
    a document changes the validity of those it lists, not its own type. */
 int zc_doc_abolishes(const char *title);

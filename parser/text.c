@@ -370,6 +370,26 @@ const char *zc_doc_type(const char *title, const char *column)
 	return res ? res : "other";
 }
 
+size_t zc_doc_types(const char **out, size_t max)
+{
+	/* the distinct second words of DOC_WORDS, then what the title or column says otherwise */
+	static const char *const others[] = {"解读", "转发", "新闻", "other"};
+	const char *seen[sizeof DOC_WORDS / sizeof DOC_WORDS[0] + 4];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof DOC_WORDS / sizeof DOC_WORDS[0]; i++) {
+		size_t k = 0;
+		while (k < n && strcmp(seen[k], DOC_WORDS[i][1]))
+			k++;
+		if (k == n)
+			seen[n++] = DOC_WORDS[i][1];
+	}
+	for (size_t i = 0; i < 4; i++)
+		seen[n++] = others[i];
+	for (size_t i = 0; i < n && i < max; i++)
+		out[i] = seen[i];
+	return n;
+}
+
 int zc_doc_abolishes(const char *title)
 {
 	if (!title || (!strstr(title, "废止") && !strstr(title, "宣布失效") && !strstr(title, "失效")))

@@ -18,6 +18,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
 from harness import Mirror, fresh_work  # noqa: E402
 
 fails = []
+SITES = "wsjkw.zj.gov.cn,www.nhc.gov.cn,wsjkw.sc.gov.cn,wsjk.ln.gov.cn,wsjkw.henan.gov.cn"
+# the reference study's regions, written out here from the study, not from zhengce
+REGIONS = {"east": "北京 天津 河北 上海 江苏 浙江 福建 山东 广东 海南", "centre": "山西 安徽 江西 河南 湖北 湖南",
+           "west": "内蒙古 广西 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆", "north-east": "辽宁 吉林 黑龙江"}
+# the document types of docs/DESIGN.md ("Reading a page")
+TYPES = ("通知 意见 方案 规划 计划 办法 措施 规定 条例 细则 决定 批复 函 令 通告 公告 解读 转发 新闻 other").split()
 
 
 def check(cond, what):
@@ -87,11 +93,11 @@ def main():
     refused(["reselect", "--profile"], "zhengce reselect: --profile wants a value")
     refused(["seeds", "check", "--site"], "zhengce seeds: --site wants a value")
 
-    # a small corpus: two sites of the mirror (Zhejiang's health commission and the NHC)
+    # a small corpus: five sites of the mirror, one of each region and the NHC
     with Mirror(mirror, log=log) as srv:
         r = subprocess.run(srv.crawl_cmd(zc, corpus, delay="0.01", max_crawl_delay="0.1",
-                                         extra=("--site", "wsjkw.zj.gov.cn,www.nhc.gov.cn")), capture_output=True, text=True)
-    check(r.returncode == 0, "crawl of two sites: exit %d %s" % (r.returncode, r.stderr.strip()[-200:]))
+                                         extra=("--site", SITES)), capture_output=True, text=True)
+    check(r.returncode == 0, "crawl of five sites: exit %d %s" % (r.returncode, r.stderr.strip()[-200:]))
     os.chdir(work)
 
     def rows(data):
@@ -134,6 +140,55 @@ def main():
     r = run("export", "--corpus", corpus, "--format", "csv", "-o", work + "/plain.txt")
     check(r.returncode == 0 and rows(open(work + "/plain.txt", "rb").read())[0][0] == "code",
           "--format csv -o plain.txt: the format given wins over the name")
+
+    # query: types checked against the parser's vocabulary, lists, regions, open years, trimmed values
+    docs = [json.loads(l) for l in subprocess.run([zc, "export", "--corpus", corpus, "--format", "jsonl"],
+                                                  capture_output=True, text=True).stdout.splitlines()]
+
+    def codes(*args):
+        r = run("query", "--corpus", corpus, "--format", "jsonl", *args)
+        check(r.returncode == 0, "query %s: exit %d %s" % (" ".join(args), r.returncode, r.stderr.strip()))
+        return sorted(json.loads(l)["code"] for l in r.stdout.splitlines())
+
+    def want(pred):
+        return sorted(d["code"] for d in docs if pred(d))
+
+    check(len({d["jurisdiction"] for d in docs}) == 5, "the corpus holds five jurisdictions")
+    refused(["query", "--corpus", corpus, "--type", "opinion"], "unknown type opinion", *TYPES)
+    refused(["query", "--corpus", corpus, "--type", "意见,opinion"], "unknown type opinion")
+    for t in ("意见", "通知", "other", "解读"):
+        got = codes("--type", t)
+        check(got == want(lambda d: d["type"] == t), "--type %s: %d documents" % (t, len(got)))
+    got = codes("--type", "意见,通知")
+    check(got and got == want(lambda d: d["type"] in ("意见", "通知")), "--type 意见,通知: either (%d)" % len(got))
+    check(codes("--type", " 意见， 通知 ") == got, "--type ' 意见， 通知 ': trimmed, the wide comma too")
+    a, b, ab = codes("--keyword", "医联体"), codes("--keyword", "专科联盟"), codes("--keyword", "医联体,专科联盟")
+    check(ab and ab == sorted(set(a) | set(b)) and len(ab) > max(len(a), len(b)),
+          "--keyword 医联体,专科联盟: either (%d = %d | %d)" % (len(ab), len(a), len(b)))
+    got = codes("--province", "浙江,四川")
+    check(got and got == want(lambda d: d["province"] in ("浙江", "四川")), "--province 浙江,四川: either (%d)" % len(got))
+    check(codes("--province", "浙江 ") == want(lambda d: d["province"] == "浙江"), "--province '浙江 ': trimmed")
+    check(codes("--province", "Zhejiang,51") == got, "--province Zhejiang,51: names and codes in a list")
+    for region, names in REGIONS.items():
+        got = codes("--region", region)
+        check(got and got == want(lambda d: d["province"] in names.split()), "--region %s: %d documents" % (region, len(got)))
+    refused(["query", "--corpus", corpus, "--region", "middle"], "unknown region middle", "east", "north-east")
+    refused(["query", "--corpus", corpus, "--province", "浙江,火星"], "unknown province 火星")
+    years = sorted(d["year"] for d in docs)
+    mid = years[len(years) // 2]
+    for arg, pred in (("%d-" % mid, lambda d: d["year"] >= mid), ("-%d" % mid, lambda d: 0 < d["year"] <= mid),
+                      (" %d - %d " % (mid - 2, mid), lambda d: mid - 2 <= d["year"] <= mid), (str(mid), lambda d: d["year"] == mid)):
+        got = codes("--year", arg)
+        check(got and got == want(pred), "--year %r: %d documents" % (arg, len(got)))
+    refused(["query", "--corpus", corpus, "--year", "2017-2015"], "2017-2015", "backwards", "2015-2017")
+    refused(["query", "--corpus", corpus, "--year", "20x5"], "--year", "20x5")
+    refused(["query", "--corpus", corpus, "--year", "-"], "--year")
+    refused(["query", "--corpus", corpus, "--keyword", " , "], "--keyword wants a value")
+    got = codes("--region", "east", "--type", "意见,通知", "--year", "%d-" % (mid - 3))
+    check(got == want(lambda d: d["province"] in REGIONS["east"].split() and d["type"] in ("意见", "通知") and
+                      d["year"] >= mid - 3), "--region, --type and --year together: all of them (%d)" % len(got))
+    n = len(rows(subprocess.run([zc, "export", "--corpus", corpus, "--region", "west"], capture_output=True).stdout)) - 1
+    check(n == len(codes("--region", "west")), "export --region west: the same documents as query (%d)" % n)
 
     print("%d failed" % len(fails))
     return 1 if fails else 0

@@ -1198,6 +1198,17 @@ static void test_query(void **state)
 	assert_string_equal(run_query(idx, (zc_query){.issuer = "卫生健康委员会"}), "25");
 	assert_string_equal(run_query(idx, (zc_query){.type = "意见"}), "14");
 	assert_string_equal(run_query(idx, (zc_query){.type = "意", .which = ZC_Q_ALL}), "");	/* exactly */
+	/* lists: a page matches one item of a field (OR), every field (AND) */
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "33,62"}), "125");
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "62,00"}), "45");
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "33,62", .y1 = 2017, .y2 = 2017}), "1");
+	assert_string_equal(run_query(idx, (zc_query){.jurisdiction = "33,00", .which = ZC_Q_ALL}), "1234");
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "医疗集团,联盟"}), "15");
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "医疗集团,联盟", .which = ZC_Q_ALL}), "135");
+	assert_string_equal(run_query(idx, (zc_query){.keyword = "医疗集团,联盟", .jurisdiction = "62"}), "5");
+	assert_string_equal(run_query(idx, (zc_query){.type = "意见,方案"}), "145");
+	assert_string_equal(run_query(idx, (zc_query){.type = "意见,意"}), "14");
+	assert_string_equal(run_query(idx, (zc_query){.issuer = "国务院,甘肃"}), "45");
 	/* the callback stops each kind of walk, and its value comes back */
 	int calls = 0;
 	assert_int_equal(zc_index_query(idx, &(zc_query){0}, stop_at_first, &calls), 42);
