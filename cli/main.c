@@ -33,11 +33,15 @@
 #define ZC_DATADIR "/usr/local/share/zhengce"
 #endif
 
+/* where the corpus directory came from, for the message when there is none */
+static const char *corpus_from = "--corpus";
+
 static const char *corpus_dir(const char *opt)
 {
 	if (opt)
 		return opt;
 	const char *env = getenv("ZHENGCE_CORPUS");
+	corpus_from = env && *env ? "$ZHENGCE_CORPUS" : NULL;
 	return env && *env ? env : "corpus";
 }
 
@@ -170,6 +174,85 @@ static const char MAIN_HELP[] =
 	"by SIGINT/SIGTERM (nothing selected; the next crawl resumes).\n"
 	"See man zhengce(1) and docs/ for formats.\n";
 
+/*
+ * A list value, in place: items separated by , or ，, each trimmed (a cell pasted from Excel
+ * brings its spaces), empty ones dropped, joined by ",".  Returns v ("" when no item is left).
+ */
+static char *list_clean(char *v)
+{
+	char *w = v, *r = v;
+	for (;;) {
+		char *comma = strchr(r, ','), *wide = strstr(r, "，");
+		char *end = comma && (!wide || comma < wide) ? comma : wide;
+		size_t n = end ? (size_t)(end - r) : strlen(r);
+		char *next = end ? end + (end == comma ? 1 : 3) : NULL;
+		r[n] = '\0';
+		zc_str_trim(r);
+		size_t len = strlen(r);
+		if (len) {
+			if (w != v)
+				*w++ = ',';
+			memmove(w, r, len);
+			w += len;
+		}
+		if (!next)
+			break;
+		r = next;
+	}
+	*w = '\0';
+	return v;
+}
+
+/*
+ * --site: hosts, jurisdiction codes or the names query takes (浙江, 浙江省, Zhejiang), each item
+ * matching some site of seeds, else refused naming it (with the nearest host).  Rewrites only
+ * (trimmed, names as codes; a new string in *out) and returns -1, or the exit code of the error.
+ */
+static int sites_resolve(const char *cmd, const char *only, const zc_seeds *seeds, const char *seeds_path, char **out)
+{
+	char *list = zc_strdup(only);
+	list_clean(list);
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	int ret = -1;
+	for (char *it = list, *next; *it && ret < 0; it = next) {
+		next = it + strcspn(it, ",");
+		if (*next)
+			*next++ = '\0';
+		const char *code = zc_province_code(it), *as = it;
+		char *unknown = zc_crawl_site_unknown(seeds, it);
+		int hit = !unknown;
+		free(unknown);
+		unknown = NULL;
+		if (!hit && code && !(unknown = zc_crawl_site_unknown(seeds, code))) {
+			hit = 1;
+			as = code;
+		}
+		free(unknown);
+		if (!hit) {
+			const char **hosts = zc_calloc(seeds->n + 1, sizeof *hosts);
+			for (size_t i = 0; i < seeds->n; i++)
+				hosts[i] = seeds->sites[i].host;
+			const char *near = nearest_name(it, hosts, seeds->n);
+			if (near)
+				ret = usage_error(cmd, "--site: no site of %s is \"%s\"; did you mean %s?", seeds_path, it, near);
+			else
+				ret = usage_error(cmd, "--site: no site of %s is \"%s\" (give hosts such as www.zj.gov.cn, "
+						       "jurisdiction codes such as 33 or provinces such as 浙江, comma-separated)",
+						  seeds_path, it);
+			free(hosts);
+		}
+		zc_buf_printf(&b, "%s%s", b.len ? "," : "", as);
+	}
+	if (ret < 0 && !b.len)
+		ret = usage_error(cmd, "--site wants a value");
+	if (ret < 0)
+		*out = zc_strdup(b.data);
+	zc_buf_free(&b);
+	free(list);
+	return ret;
+}
+
 /* ---- crawl ---------------------------------------------------------------------------------- */
 
 static const char CRAWL_HELP[] =
@@ -186,7 +269,8 @@ static const char CRAWL_HELP[] =
 	"  --corpus DIR          corpus directory (default ./corpus)\n"
 	"  --seeds FILE          sites (default seeds/sites.json)\n"
 	"  --profile FILE        study profile (default profiles/reference.json)\n"
-	"  --site LIST           only these sites: hosts or jurisdiction codes, comma-separated\n"
+	"  --site LIST           only these sites: hosts, jurisdiction codes or provinces (浙江,\n"
+	"                        Zhejiang), comma-separated; one matching no site is refused\n"
 	"  --delay SECONDS       between two requests to one host (default 1)\n"
 	"  --max-crawl-delay S   cap on robots.txt Crawl-delay (default 30)\n"
 	"  --tries N             attempts per URL (default 4)\n"
@@ -268,7 +352,7 @@ static int cmd_crawl(int argc, char **argv)
 		{"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	zc_crawl_opts o = {0};
 	const char *corpus = NULL, *seeds_opt = NULL, *profile_opt = NULL, *contact = "https://github.com/zhengce";
-	char *ua = NULL;
+	char *ua = NULL, *only = NULL;
 	char **ct = NULL;
 	size_t nct = 0;
 	int c, li = 0, ret = 1, done = -1;	/* done: exit now with this code */
@@ -365,11 +449,13 @@ static int cmd_crawl(int argc, char **argv)
 		fprintf(stderr, "zhengce crawl: bad seed file: %s\n", err);
 		goto out;
 	}
-	/* a mistyped --site would crawl nothing and exit 0, run after run from cron */
-	if ((err = zc_crawl_site_unknown(&seeds, o.only)) != NULL) {
-		ret = usage_error("crawl", "--site: no site of %s is \"%s\" (give hosts such as www.zj.gov.cn or "
-				  "jurisdiction codes such as 33, comma-separated)", seeds_path, err);
-		goto out;
+	if (o.only) {
+		int r = sites_resolve("crawl", o.only, &seeds, seeds_path, &only);
+		if (r >= 0) {
+			ret = r;
+			goto out;
+		}
+		o.only = only;
 	}
 	if (zc_profile_load(profile_path, &profile, &err) != ZC_OK) {
 		fprintf(stderr, "zhengce crawl: profile refused, nothing crawled: %s\n", err);
@@ -450,6 +536,7 @@ out:
 		free(ct[i]);
 	free(ct);
 	free(ua);
+	free(only);
 	free(err);
 	free(seeds_path);
 	free(profile_path);
@@ -468,7 +555,8 @@ static const char SEEDS_HELP[] =
 	"and prints the links found and the pages announced.\n"
 	"\n"
 	"  --seeds FILE          sites (default seeds/sites.json)\n"
-	"  --site LIST           only these sites: hosts or jurisdiction codes, comma-separated\n"
+	"  --site LIST           only these sites: hosts, jurisdiction codes or provinces (浙江,\n"
+	"                        Zhejiang), comma-separated; one matching no site is refused\n"
 	"  --fetch               ask the sites (or the mirror): one request per endpoint\n"
 	"  --profile FILE        whose first search keyword is asked for (default profiles/reference.json)\n"
 	"  --cookies FILE, --cacert FILE, --connect-to H:P:A:P, --mirror ADDR:P1:P2, --timeout S\n"
@@ -485,7 +573,7 @@ static int cmd_seeds(int argc, char **argv)
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	zc_crawl_opts o = {0};
 	const char *seeds_opt = NULL, *profile_opt = NULL;
-	char **ct = NULL, *seeds_path = NULL, *profile_path = NULL, *err = NULL;
+	char **ct = NULL, *seeds_path = NULL, *profile_path = NULL, *err = NULL, *only = NULL;
 	size_t nct = 0;
 	int c, li = 0, ret = -1, fetch = 0;
 	zc_seeds seeds = {0};
@@ -545,10 +633,13 @@ static int cmd_seeds(int argc, char **argv)
 		fprintf(stderr, "zhengce seeds: bad seed file: %s\n", err);
 		goto out;
 	}
-	if ((err = zc_crawl_site_unknown(&seeds, o.only)) != NULL) {
-		ret = usage_error("seeds", "--site: no site of %s is \"%s\" (give hosts such as www.zj.gov.cn or "
-				  "jurisdiction codes such as 33, comma-separated)", seeds_path, err);
-		goto out;
+	if (o.only) {
+		int r = sites_resolve("seeds", o.only, &seeds, seeds_path, &only);
+		if (r >= 0) {
+			ret = r;
+			goto out;
+		}
+		o.only = only;
 	}
 	size_t n_sites = 0, n_eps = 0, failed = 0;
 	for (size_t i = 0; i < seeds.n; i++) {
@@ -616,6 +707,7 @@ out:
 	zc_seeds_free(&seeds);
 	zc_profile_free(&profile);
 	free(err);
+	free(only);
 	free(seeds_path);
 	free(profile_path);
 	return ret;
@@ -633,7 +725,14 @@ static int open_corpus(const char *cmd, const char *corpus, zc_index **idx)
 {
 	int rc = zc_index_open(corpus, ZC_INDEX_RDONLY, idx);
 	if (rc == ZC_ENOTFOUND) {
-		fprintf(stderr, "zhengce %s: no corpus in %s; run 'zhengce crawl --corpus %s' first\n", cmd, corpus, corpus);
+		/* a crawl would ask the real sites: the message says where the directory came from
+		   rather than propose one */
+		if (corpus_from)
+			fprintf(stderr, "zhengce %s: no corpus in %s (given by %s); check the path, or build one there with "
+					"zhengce crawl (scripts/demo's is out/corpus)\n", cmd, corpus, corpus_from);
+		else
+			fprintf(stderr, "zhengce %s: no corpus in ./%s (the default: no --corpus given and $ZHENGCE_CORPUS "
+					"unset); give --corpus DIR (scripts/demo's is out/corpus)\n", cmd, corpus);
 		return 1;
 	}
 	if (rc != ZC_OK) {
@@ -674,35 +773,6 @@ static int parse_years(const char *cmd, char *s, int *y1, int *y2)
 	*y1 = (int)a;
 	*y2 = (int)b;
 	return 1;
-}
-
-/*
- * A list value, in place: items separated by , or ，, each trimmed (a cell pasted from Excel
- * brings its spaces), empty ones dropped, joined by ",".  Returns v ("" when no item is left).
- */
-static char *list_clean(char *v)
-{
-	char *w = v, *r = v;
-	for (;;) {
-		char *comma = strchr(r, ','), *wide = strstr(r, "，");
-		char *end = comma && (!wide || comma < wide) ? comma : wide;
-		size_t n = end ? (size_t)(end - r) : strlen(r);
-		char *next = end ? end + (end == comma ? 1 : 3) : NULL;
-		r[n] = '\0';
-		zc_str_trim(r);
-		size_t len = strlen(r);
-		if (len) {
-			if (w != v)
-				*w++ = ',';
-			memmove(w, r, len);
-			w += len;
-		}
-		if (!next)
-			break;
-		r = next;
-	}
-	*w = '\0';
-	return v;
 }
 
 /* the reference study's regions (docs/DESIGN.md): province names */
@@ -850,7 +920,8 @@ static int table_write(zc_index *idx, FILE *f, const zc_query *flt)
 {
 	tbl_ctx t = {*flt, f, 0};
 	int rc = zc_index_query(idx, flt, table_one, &t);
-	fprintf(f, "%ld document%s\n", t.n, t.n == 1 ? "" : "s");
+	/* the count is a note, not a row: on stderr, so that | wc -l counts documents */
+	fprintf(stderr, "%ld document%s\n", t.n, t.n == 1 ? "" : "s");
 	return rc;
 }
 

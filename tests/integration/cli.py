@@ -153,6 +153,11 @@ def main():
     def want(pred):
         return sorted(d["code"] for d in docs if pred(d))
 
+    # query's table: one line a document on stdout, the count on stderr
+    r = run("query", "--corpus", corpus, "--province", "浙江")
+    check(r.returncode == 0 and len(r.stdout.splitlines()) == len(want(lambda d: d["province"] == "浙江")) > 0 and
+          r.stderr.strip() == "%d documents" % len(r.stdout.splitlines()), "query: | wc -l counts documents, the count on stderr")
+
     check(len({d["jurisdiction"] for d in docs}) == 5, "the corpus holds five jurisdictions")
     refused(["query", "--corpus", corpus, "--type", "opinion"], "unknown type opinion", *TYPES)
     refused(["query", "--corpus", corpus, "--type", "意见,opinion"], "unknown type opinion")
@@ -189,6 +194,30 @@ def main():
                       d["year"] >= mid - 3), "--region, --type and --year together: all of them (%d)" % len(got))
     n = len(rows(subprocess.run([zc, "export", "--corpus", corpus, "--region", "west"], capture_output=True).stdout)) - 1
     check(n == len(codes("--region", "west")), "export --region west: the same documents as query (%d)" % n)
+
+    # --site: a name that matches no site refused before any request; provinces' names accepted
+    seeds_path = os.path.join(os.path.dirname(os.path.dirname(HERE)), "seeds", "sites.json")
+    seeds = json.load(open(seeds_path))
+    seeds = seeds["sites"] if isinstance(seeds, dict) else seeds
+    zj = sum(1 for x in seeds if x["jurisdiction"] == "33")
+    for name in ("浙江", "Zhejiang", "浙江省", "33", " 浙江 "):
+        r = run("seeds", "check", "--seeds", seeds_path, "--site", name)
+        check(r.returncode == 0 and ("%d sites" % zj) in r.stdout, "seeds check --site %r: Zhejiang's %d sites" % (name, zj))
+    lines = open(log).read().count("\n") if os.path.exists(log) else 0
+    refused(["crawl", "--seeds", seeds_path, "--corpus", work + "/c2", "--site", "www.zj.gov.c"], '"www.zj.gov.c"', "did you mean www.zj.gov.cn")
+    refused(["crawl", "--seeds", seeds_path, "--corpus", work + "/c2", "--site", "wsjkw.zj.gov.cn,火星"], "火星", "no site of")
+    refused(["seeds", "check", "--seeds", seeds_path, "--site", "Zhejang"], "Zhejang", "no site of")
+    check((open(log).read().count("\n") if os.path.exists(log) else 0) == lines, "no request made by a refused --site")
+
+    # a missing corpus: where the directory came from, never a crawl proposed
+    r = subprocess.run([zc, "stats"], capture_output=True, text=True, cwd=work + "/..",
+                       env={k: v for k, v in os.environ.items() if k != "ZHENGCE_CORPUS"})
+    if not os.path.exists(os.path.join(work, "..", "corpus")):
+        check(r.returncode == 1 and "the default" in r.stderr and "--corpus DIR" in r.stderr and "crawl" not in r.stderr,
+              "no corpus at the default: " + r.stderr.strip())
+    r = subprocess.run([zc, "stats"], capture_output=True, text=True, env=dict(os.environ, ZHENGCE_CORPUS=nocorpus))
+    check(r.returncode == 1 and "$ZHENGCE_CORPUS" in r.stderr and nocorpus in r.stderr, "no corpus in $ZHENGCE_CORPUS: " +
+          r.stderr.strip())
 
     print("%d failed" % len(fails))
     return 1 if fails else 0
