@@ -459,11 +459,19 @@ static MDB_val key_of(const void *key, size_t klen, long_key *lk)
 	return k;
 }
 
+/* a key of 481 to 511 bytes was stored as it is before long keys were hashed: a corpus written
+   then still finds it (a URL's page id, which would otherwise be given a second page) */
+#define KEY_OLD_MAX 511
+
 int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen)
 {
 	long_key lk;
 	MDB_val k = key_of(key, klen, &lk), v;
 	int mrc = mdb_get(t->txn, dbi(t, tb), &k, &v);
+	if (mrc == MDB_NOTFOUND && klen > KEY_DIRECT && klen <= KEY_OLD_MAX) {
+		MDB_val direct = {klen, (void *)key};
+		mrc = mdb_get(t->txn, dbi(t, tb), &direct, &v);
+	}
 	if (mrc != 0)
 		return db_err(mrc);
 	if (val)
@@ -487,6 +495,12 @@ int zc_tx_del(zc_txn *t, enum zc_table tb, const void *key, size_t klen)
 	long_key lk;
 	MDB_val k = key_of(key, klen, &lk);
 	int mrc = mdb_del(t->txn, dbi(t, tb), &k, NULL);
+	if ((mrc == 0 || mrc == MDB_NOTFOUND) && klen > KEY_DIRECT && klen <= KEY_OLD_MAX) {
+		MDB_val direct = {klen, (void *)key};
+		int drc = mdb_del(t->txn, dbi(t, tb), &direct, NULL);
+		if (drc != MDB_NOTFOUND)
+			mrc = drc;
+	}
 	return mrc == MDB_NOTFOUND ? ZC_OK : db_err(mrc);
 }
 

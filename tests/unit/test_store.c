@@ -189,6 +189,59 @@ static void test_long_keys(void **state)
 	free(c.u2);
 }
 
+/* a corpus written before long keys were hashed keeps a URL of 481-511 bytes as its key: the
+   URL still finds its page, and storing it again replaces that page rather than adding one */
+typedef struct old_key_ctx {
+	const char *url;
+	uint64_t id;
+	int is_new;
+} old_key_ctx;
+
+static int old_key_store(zc_txn *t, void *arg)
+{
+	old_key_ctx *c = arg;
+	json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", "旧", "body", "旧的正文");
+	int rc = zc_tx_page_store(t, c->url, p, &c->id, &c->is_new);
+	json_decref(p);
+	return rc;
+}
+
+static void test_long_keys_old(void **state)
+{
+	(void)state;
+	char sub[96], url[501];
+	snprintf(sub, sizeof sub, "%s/oldkeys", dir);
+	memset(url, 'z', sizeof url - 1);
+	memcpy(url, "https://a.gov.cn/", 17);
+	url[sizeof url - 1] = '\0';
+	zc_index *idx;
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	zc_index_close(&idx);
+	/* the key as the earlier zhengce wrote it: the URL itself, page id 7 */
+	char path[128];
+	snprintf(path, sizeof path, "%s/corpus", sub);
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi urls;
+	unsigned char id[8] = {0, 0, 0, 0, 0, 0, 0, 7};
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 64), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 30), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "urls", 0, &urls), 0);
+	MDB_val k = {strlen(url), url}, v = {8, id};
+	assert_int_equal(mdb_put(txn, urls, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	old_key_ctx c = {url, 0, -1};
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	assert_int_equal(zc_index_write(idx, old_key_store, &c), ZC_OK);
+	assert_int_equal(c.id, 7);
+	assert_int_equal(c.is_new, 0);
+	zc_index_close(&idx);
+}
+
 /* a page whose title and body hold no pair of characters: the merge of its empty set of pairs
    (alone in the queue) ends, and the progress it shows divides by nothing */
 static int store_empty(zc_txn *t, void *arg)
@@ -1363,7 +1416,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index), cmocka_unit_test(test_page_record),
-		cmocka_unit_test(test_long_keys), cmocka_unit_test(test_pairs_empty),
+		cmocka_unit_test(test_long_keys), cmocka_unit_test(test_long_keys_old), cmocka_unit_test(test_pairs_empty),
 		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence),
 		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
