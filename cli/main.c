@@ -278,7 +278,7 @@ static const char CRAWL_HELP[] =
 	"  --timeout SECONDS     per transfer (default 60)\n"
 	"  --max-body BYTES      largest body accepted (default 16 MB)\n"
 	"  --user-agent STRING   (default zhengce/VERSION (+CONTACT))\n"
-	"  --contact URL         contact named in the User-Agent\n"
+	"  --contact URL         your contact, named in the User-Agent (without it a crawl says so)\n"
 	"  --cookies FILE        Netscape cookies.txt for sites with a JavaScript challenge\n"
 	"  --cacert FILE         CA certificates to trust (the mirror's test CA)\n"
 	"  --connect-to H:P:A:P  connect to A:P for host H port P (curl's syntax; repeatable).  With\n"
@@ -351,7 +351,7 @@ static int cmd_crawl(int argc, char **argv)
 		{"cookies", 1, 0, 'k'}, {"cacert", 1, 0, 'A'}, {"connect-to", 1, 0, 'x'}, {"mirror", 1, 0, 'M'},
 		{"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	zc_crawl_opts o = {0};
-	const char *corpus = NULL, *seeds_opt = NULL, *profile_opt = NULL, *contact = "https://github.com/zhengce";
+	const char *corpus = NULL, *seeds_opt = NULL, *profile_opt = NULL, *contact = NULL;
 	char *ua = NULL, *only = NULL;
 	char **ct = NULL;
 	size_t nct = 0;
@@ -466,8 +466,11 @@ static int cmd_crawl(int argc, char **argv)
 		fprintf(stderr, "zhengce crawl: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
 		goto out;
 	}
+	if (!ua && !contact)	/* once a run: the sites' webmasters can reach the project, not the researcher */
+		fprintf(stderr, "zhengce crawl: the User-Agent names no contact of yours; give --contact URL or "
+				"mailto:ADDRESS so that a site's webmaster can reach you\n");
 	if (!ua)
-		ua = zc_asprintf("zhengce/%s (+%s)", ZC_VERSION, contact);
+		ua = zc_asprintf("zhengce/%s (+%s)", ZC_VERSION, contact ? contact : "https://github.com/zhengce");
 	o.dir = corpus;
 	o.user_agent = ua;
 	o.connect_to = ct;

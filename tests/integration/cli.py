@@ -98,6 +98,12 @@ def main():
         r = subprocess.run(srv.crawl_cmd(zc, corpus, delay="0.01", max_crawl_delay="0.1",
                                          extra=("--site", SITES)), capture_output=True, text=True)
     check(r.returncode == 0, "crawl of five sites: exit %d %s" % (r.returncode, r.stderr.strip()[-200:]))
+    check(r.stderr.count("--contact") == 1 and "no contact" in r.stderr, "a crawl without --contact says so, once")
+    with Mirror(mirror, log=log) as srv:
+        r = subprocess.run(srv.crawl_cmd(zc, work + "/c1", delay="0.01", max_crawl_delay="0.1",
+                                         extra=("--site", "wsjkw.zj.gov.cn", "--contact", "mailto:me@uni.edu")),
+                           capture_output=True, text=True)
+    check(r.returncode == 0 and "contact" not in r.stderr, "with --contact: no such note (%s)" % r.stderr.strip()[:100])
     os.chdir(work)
 
     def rows(data):
