@@ -45,7 +45,9 @@ zc_stats *zc_stats_new(void);
 /* An included document: its jurisdiction code, its date (written, else published) and entries. */
 void zc_stats_add(zc_stats *s, const char *jurisdiction, const char *date, long entries);
 void zc_stats_excluded(zc_stats *s, const char *reason);
-/* by: province, year, province-year, issuer, type, summary (the default) */
+/* by: province, year, province-year, issuer, type, summary (the default).  CSV has a BOM;
+   for summary and province-year it is long form: jurisdiction, province, year, documents,
+   entries, one row a jurisdiction and year with documents. */
 int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format fmt);
 json_t *zc_stats_json(const zc_stats *s);
 void zc_stats_free(zc_stats **s);

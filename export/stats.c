@@ -186,12 +186,19 @@ int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format 
 		provE += sum_j(s, j, s->entries);
 	}
 	const char *sep = csv ? "," : "  ";
+	if (csv)	/* UTF-8 with a byte-order mark, as every CSV of zhengce (docs/CSV.md) */
+		fputs("\xEF\xBB\xBF", out);
+	if (csv && (!strcmp(by, "summary") || !strcmp(by, "province-year"))) {
+		/* long form, one row a jurisdiction and year, for a pivot table or pandas */
+		fputs("jurisdiction,province,year,documents,entries\r\n", out);
+		for (int j = 0; j < NJUR; j++)
+			for (int y = 0; y < NY; y++)
+				if (s->docs[j][y])
+					fprintf(out, "%s,%s,%d,%ld,%ld\r\n", ZC_JURISDICTIONS[j], zc_province_name(ZC_JURISDICTIONS[j]),
+						Y0 + y, s->docs[j][y], s->entries[j][y]);
+		return ZC_OK;
+	}
 	if (!strcmp(by, "summary")) {
-		if (csv) {
-			fprintf(out, "measure,documents,entries\r\nall,%ld,%ld\r\nnational,%ld,%ld\r\nprovincial,%ld,%ld\r\n",
-				nat + prov, natE + provE, nat, natE, prov, provE);
-			return ZC_OK;
-		}
 		fprintf(out, "documents %ld (national %ld, provincial %ld); entries %ld (national %ld, provincial %ld)\n",
 			nat + prov, nat, prov, natE + provE, natE, provE);
 		if (s->first[0])

@@ -164,6 +164,16 @@ def main():
     check(r.returncode == 0 and len(r.stdout.splitlines()) == len(want(lambda d: d["province"] == "浙江")) > 0 and
           r.stderr.strip() == "%d documents" % len(r.stdout.splitlines()), "query: | wc -l counts documents, the count on stderr")
 
+    # stats --format csv: long form with a BOM, the same counts as the export
+    st = subprocess.run([zc, "stats", "--corpus", corpus, "--format", "csv"], capture_output=True).stdout
+    long = rows(st)
+    by = {}
+    for d in docs:
+        by[(d["jurisdiction"], d["year"])] = by.get((d["jurisdiction"], d["year"]), 0) + 1
+    check(st.startswith(b"\xef\xbb\xbf") and long[0] == ["jurisdiction", "province", "year", "documents", "entries"] and
+          {(r[0], int(r[2])): int(r[3]) for r in long[1:]} == by and ["00", "国家"] == long[1][:2],
+          "stats --format csv: long form, a BOM, %d rows, the export's counts" % (len(long) - 1))
+
     check(len({d["jurisdiction"] for d in docs}) == 5, "the corpus holds five jurisdictions")
     refused(["query", "--corpus", corpus, "--type", "opinion"], "unknown type opinion", *TYPES)
     refused(["query", "--corpus", corpus, "--type", "意见,opinion"], "unknown type opinion")
