@@ -1274,6 +1274,19 @@ static int why_txn(zc_txn *t, void *arg)
 	uint64_t id;
 	if (zc_tx_page_id(t, w->arg, &id) == ZC_OK)
 		return zc_tx_page_get(t, id, &w->page);
+	/* a URL as a browser shows it: without its #fragment, and by the other scheme */
+	if (!strncmp(w->arg, "http://", 7) || !strncmp(w->arg, "https://", 8)) {
+		size_t n = strcspn(w->arg, "#");
+		const char *rest = w->arg + (w->arg[4] == 's' ? 8 : 7);
+		int len = (int)(n - (size_t)(rest - w->arg));
+		char *same = zc_asprintf("%.*s", (int)n, w->arg);
+		char *other = zc_asprintf("%s%.*s", w->arg[4] == 's' ? "http://" : "https://", len, rest);
+		int rc = zc_tx_page_id(t, same, &id) == ZC_OK || zc_tx_page_id(t, other, &id) == ZC_OK
+				 ? zc_tx_page_get(t, id, &w->page) : ZC_ENOTFOUND;
+		free(same);
+		free(other);
+		return rc;
+	}
 	/* a code: 33-12 (document) or 33-12-3-2 (entry) */
 	char code[64];
 	int j, f;

@@ -211,6 +211,14 @@ def main():
     n = len(rows(subprocess.run([zc, "export", "--corpus", corpus, "--region", "west"], capture_output=True).stdout)) - 1
     check(n == len(codes("--region", "west")), "export --region west: the same documents as query (%d)" % n)
 
+    # why: a URL as a browser shows it (a #fragment, the other scheme) finds the document
+    d = docs[0]
+    u = d["url"]
+    other = ("http://" + u[8:]) if u.startswith("https://") else ("https://" + u[7:])
+    for form in (u, u + "#content", other, other + "#top"):
+        r = run("why", "--corpus", corpus, form)
+        check(r.returncode == 0 and ("INCLUDED as " + d["code"]) in r.stdout, "why %s: %s" % (form[:60], d["code"]))
+
     # --site: a name that matches no site refused before any request; provinces' names accepted
     seeds_path = os.path.join(os.path.dirname(os.path.dirname(HERE)), "seeds", "sites.json")
     seeds = json.load(open(seeds_path))
