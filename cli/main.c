@@ -55,6 +55,20 @@ static char *data_file(const char *opt, const char *env, const char *rel)
 	return zc_asprintf("%s/%s", ZC_DATADIR, rel);
 }
 
+/* --mirror ADDR:HTTP:HTTPS as two --connect-to mappings (":80:ADDR:HTTP", ":443:ADDR:HTTPS")
+   appended to *ct; ZC_EUSAGE when the value is not of that form */
+static int mirror_map(const char *arg, char ***ct, size_t *nct)
+{
+	char addr[64];
+	int p1, p2;
+	if (sscanf(arg, "%63[^:]:%d:%d", addr, &p1, &p2) != 3)
+		return ZC_EUSAGE;
+	*ct = zc_realloc(*ct, (*nct + 2) * sizeof **ct);
+	(*ct)[(*nct)++] = zc_asprintf(":80:%s:%d", addr, p1);
+	(*ct)[(*nct)++] = zc_asprintf(":443:%s:%d", addr, p2);
+	return ZC_OK;
+}
+
 static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -386,18 +400,10 @@ static int cmd_crawl(int argc, char **argv)
 			ct = zc_realloc(ct, (nct + 1) * sizeof *ct);
 			ct[nct++] = zc_strdup(optarg);
 			break;
-		case 'M': {
-			char addr[64];
-			int p1, p2;
-			if (sscanf(optarg, "%63[^:]:%d:%d", addr, &p1, &p2) != 3) {
+		case 'M':
+			if (mirror_map(optarg, &ct, &nct) != ZC_OK)
 				done = usage_error("crawl", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
-				break;
-			}
-			ct = zc_realloc(ct, (nct + 2) * sizeof *ct);
-			ct[nct++] = zc_asprintf(":80:%s:%d", addr, p1);
-			ct[nct++] = zc_asprintf(":443:%s:%d", addr, p2);
 			break;
-		}
 		case 'p': progress_opt = 1; break;
 		case 'q': progress_opt = 0; break;
 		case 'v': o.verbose = 1; break;
@@ -608,18 +614,10 @@ static int cmd_seeds(int argc, char **argv)
 			ct = zc_realloc(ct, (nct + 1) * sizeof *ct);
 			ct[nct++] = zc_strdup(optarg);
 			break;
-		case 'M': {
-			char addr[64];
-			int p1, p2;
-			if (sscanf(optarg, "%63[^:]:%d:%d", addr, &p1, &p2) != 3) {
+		case 'M':
+			if (mirror_map(optarg, &ct, &nct) != ZC_OK)
 				ret = usage_error("seeds", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
-				break;
-			}
-			ct = zc_realloc(ct, (nct + 2) * sizeof *ct);
-			ct[nct++] = zc_asprintf(":80:%s:%d", addr, p1);
-			ct[nct++] = zc_asprintf(":443:%s:%d", addr, p2);
 			break;
-		}
 		case 'h': fputs(SEEDS_HELP, stdout); ret = 0; break;
 		default: ret = option_error("seeds", c, argv, opts); break;
 		}
