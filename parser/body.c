@@ -135,7 +135,7 @@ static size_t visible_cps(const char *s)
 static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 {
 	dens d = {0, 0, 0, 0};
-	size_t own_commas = 0, grand = 0;
+	size_t own_commas = 0;
 	double gsum = 0;
 	int block_child = 0;
 	for (xmlNode *c = n->children; c; c = c->next) {
@@ -160,15 +160,12 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 		own_commas += cc;
 		if (zc_node_is_block(name) && strcasecmp(name, "br") && strcasecmp(name, "p"))
 			block_child = 1;
-		grand++;
 	}
 	*commas = own_commas;
 	const char *name = (const char *)n->name;
 	size_t prose = d.text - d.link;
 	if (prose >= 20 && (prose_tag(name) || !block_child))
 		d.p = 1.0 + (double)own_commas + (prose / 100.0 > 3.0 ? 3.0 : prose / 100.0);
-	if (!block_child && d.p == 0 && d.text > 0 && prose >= 20)
-		d.p = 1.0;
 	/* the node as a container: its paragraphs, and half of its grandchildren's */
 	double score = d.csum + gsum / 2.0;
 	if (d.text > 0)
@@ -177,7 +174,6 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 		b->score = score;
 		b->node = n;
 	}
-	(void)grand;
 	return d;
 }
 

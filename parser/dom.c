@@ -314,8 +314,6 @@ static void walk(xmlNode *n, zc_buf *cur, xmlNode *blk, unsigned flags, pcells *
 			continue;
 		}
 		unsigned f = flags;
-		if (!strcasecmp(name, "td") || !strcasecmp(name, "th"))
-			f |= PCELL_IN_TABLE;
 		if (right_aligned(n))
 			f |= PCELL_RIGHT;
 		if (centred(n))

@@ -21,7 +21,6 @@ typedef struct pcell {
 } pcell;
 
 enum {
-	PCELL_IN_TABLE = 1u << 0,	/* inside a td or th */
 	PCELL_META = 1u << 1,		/* read as metadata (a label or its value) */
 	PCELL_RIGHT = 1u << 2,		/* aligned right (signature blocks are) */
 	PCELL_IN_BODY = 1u << 3,	/* inside the content container */
