@@ -1,0 +1,110 @@
+/*
+ * cli.h - private to cli/: what the commands (cli/cmd_<name>.c) share, and the commands
+ * themselves for main.c's dispatch.  Nothing outside cli/ includes it.
+ *
+ * A command is int cmd_NAME(int argc, char **argv): argv[0] is the command's name, the rest its
+ * options (with --corpus DIR put first when given before the command); it returns the exit code
+ * (docs/EXIT-CODES.md).  Commands print; the library returns errors (zc_strerror).
+ */
+#ifndef ZC_CLI_H
+#define ZC_CLI_H
+
+#include "zc.h"
+#include "crawler.h"
+#include "export.h"
+#include "index.h"
+#include "parser.h"
+#include "select.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#define EXIT_USAGE 2
+#define EXIT_LOCKED 75
+
+/* ---- the commands ---- */
+int cmd_crawl(int argc, char **argv);
+int cmd_seeds(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_export_like(const char *cmd, int argc, char **argv);	/* query, export, entries */
+int cmd_why(int argc, char **argv);
+int cmd_reselect(int argc, char **argv);
+int cmd_renumber(int argc, char **argv);
+int cmd_parse(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* ---- where things are ---- */
+
+/* --corpus as given, else $ZHENGCE_CORPUS, else "corpus"; remembers which, for open_corpus */
+const char *corpus_dir(const char *opt);
+/* a data file: the option as given, else $env, else rel under the data directory; caller frees */
+char *data_file(const char *opt, const char *env, const char *rel);
+/* opens the corpus read-only; 0, or 1 after saying on stderr why not (no corpus, or an error) */
+int open_corpus(const char *cmd, const char *corpus, zc_index **idx);
+
+/* ---- options and usage errors ---- */
+
+/* "zhengce CMD: message" on stderr; returns EXIT_USAGE */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * What getopt_long (optstring beginning with ':', opterr 0) refused, in one line naming the
+ * option: unknown (with the nearest known one), or missing its value.  Returns EXIT_USAGE.
+ */
+int option_error(const char *cmd, int c, char **argv, const struct option *opts);
+/* the name of names[] nearest to s, when near enough to be a slip (else NULL) */
+const char *nearest_name(const char *s, const char *const *names, size_t n);
+/* a list value cleaned in place: items split at , or ，, trimmed, empty ones dropped; returns v */
+char *list_clean(char *v);
+/*
+ * --site: hosts, jurisdiction codes or province names, each matching some site of seeds, else
+ * refused naming it.  Returns -1 with the list rewritten in *out (caller frees), or the exit code.
+ */
+int sites_resolve(const char *cmd, const char *only, const zc_seeds *seeds, const char *seeds_path, char **out);
+/* --mirror ADDR:HTTP:HTTPS appended to *ct as two --connect-to mappings; ZC_EUSAGE when malformed */
+int mirror_map(const char *arg, char ***ct, size_t *nct);
+
+/*
+ * Options of the simple commands: every option sets one string; at most npos arguments follow.
+ * Returns -1 when the command goes on, else its exit code (0 after --help, 2 for a usage error).
+ */
+typedef struct cli_opt {
+	const char *name;
+	const char **target;
+} cli_opt;
+
+int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n,
+		   int npos);
+
+/* ---- progress and output ---- */
+
+/* --progress (1), --quiet (0) or neither (-1), given before or after the command */
+extern int progress_opt;
+/* whether to draw progress lines: as asked, else when stderr is a terminal that the output
+   (to_stdout) does not go to */
+int progress_wanted(int to_stdout);
+/* the selection's counts, as crawl and reselect print them */
+void print_selection(const zc_select_stats *st, FILE *out);
+
+/*
+ * An output file (-o) is written as NAME.part-PID beside it (part_name, caller frees) and
+ * renamed over NAME once whole and on disk (part_finish, which closes f and, on failure, removes
+ * the part and says why on stderr; returns rc or the error of the close/rename).
+ */
+char *part_name(const char *out);
+int part_finish(const char *cmd, FILE *f, const char *part, const char *out, int rc);
+/* a CSV cell as exports write it, then "," or (last) CRLF */
+void csv_cell(FILE *f, const char *s, int last);
+
+/* a string member of a JSON object, "" when absent */
+const char *jstr(json_t *o, const char *k);
+
+/* the counts, and for the report the profile and crawl date, from one snapshot (cmd_stats.c) */
+typedef struct count_ctx {
+	zc_stats *s;
+	char *profile, *crawled;
+} count_ctx;
+
+int count_txn(zc_txn *t, void *arg);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * cmd_crawl.c - crawl: search, fetch, archive and select, the command cron runs
+ */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char CRAWL_HELP[] =
+	"usage: zhengce crawl [OPTIONS]\n"
+	"\n"
+	"Searches every seed site for every keyword of the profile, follows lists and pagination,\n"
+	"fetches new or changed articles (conditional GET), archives every exchange as WARC in\n"
+	"CORPUS/warc, stores documents in CORPUS/corpus and applies the profile (when neither a\n"
+	"page nor the profile changed since the last selection, that selection stands).  Only a\n"
+	"complete crawl selects: one stopped by a signal (exit 130 or 143) or a failed write (exit 1)\n"
+	"keeps the published selection whole, and the next crawl resumes where it stopped; a second\n"
+	"crawl while one runs exits 75.\n"
+	"\n"
+	"  --corpus DIR          corpus directory (default ./corpus)\n"
+	"  --seeds FILE          sites (default seeds/sites.json)\n"
+	"  --profile FILE        study profile (default profiles/reference.json)\n"
+	"  --site LIST           only these sites: hosts, jurisdiction codes or provinces (浙江,\n"
+	"                        Zhejiang), comma-separated; one matching no site is refused\n"
+	"  --delay SECONDS       between two requests to one host (default 1)\n"
+	"  --max-crawl-delay S   cap on robots.txt Crawl-delay (default 30)\n"
+	"  --tries N             attempts per URL (default 4)\n"
+	"  --backoff SECONDS     first retry wait, doubled each try (default 2)\n"
+	"  --timeout SECONDS     per transfer (default 60)\n"
+	"  --max-body BYTES      largest body accepted (default 16 MB)\n"
+	"  --user-agent STRING   (default zhengce/VERSION (+CONTACT))\n"
+	"  --contact URL         your contact, named in the User-Agent (without it a crawl says so)\n"
+	"  --cookies FILE        Netscape cookies.txt for sites with a JavaScript challenge\n"
+	"  --cacert FILE         CA certificates to trust (the mirror's test CA)\n"
+	"  --connect-to H:P:A:P  connect to A:P for host H port P (curl's syntax; repeatable).  With\n"
+	"                        any mapping in force, unmapped hosts are refused before DNS.\n"
+	"  --mirror ADDR:P1:P2   shorthand: every host's port 80 to ADDR:P1 and 443 to ADDR:P2\n"
+	"  --progress / --quiet  progress on stderr, a line per busy host, then the selection's steps\n"
+	"                        (default: on a terminal)\n"
+	"  --verbose             say every retry and give-up\n";
+
+/* the crawl's article callback: the parser reads the page, the crawler stores its record */
+static int on_article(void *arg, const zc_site *site, const char *url, const char *ctype,
+		      const char *body, size_t len, json_t **page)
+{
+	(void)arg;
+	(void)site;
+	zc_doc *d;
+	*page = NULL;
+	int rc = zc_parse_page(body, len, url, ctype, &d);
+	if (rc == ZC_OK && !*d->title && !*d->body)
+		rc = ZC_EPARSE;	/* nothing of a document in it: stored as unparseable */
+	if (rc != ZC_OK) {
+		zc_doc_free(&d);
+		return rc;
+	}
+	*page = json_pack("{s:o}", "doc", zc_doc_json(d));
+	zc_doc_free(&d);
+	return ZC_OK;
+}
+
+static void print_counts(const zc_crawl_summary *sum, const char *how)
+{
+	printf("%s%s%ld requests; added %ld, changed %ld, unchanged %ld; %ld failed, %ld not allowed by robots.txt\n", how,
+	       sum->resumed ? "resumed: " : "", sum->requests, sum->added, sum->changed, sum->unchanged, sum->failed,
+	       sum->skipped_robots);
+}
+
+int cmd_crawl(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"corpus", 1, 0, 'C'}, {"seeds", 1, 0, 's'}, {"profile", 1, 0, 'P'}, {"site", 1, 0, 'S'},
+		{"delay", 1, 0, 'd'}, {"max-crawl-delay", 1, 0, 'D'}, {"tries", 1, 0, 't'}, {"backoff", 1, 0, 'b'},
+		{"timeout", 1, 0, 'T'}, {"max-body", 1, 0, 'm'}, {"user-agent", 1, 0, 'U'}, {"contact", 1, 0, 'c'},
+		{"cookies", 1, 0, 'k'}, {"cacert", 1, 0, 'A'}, {"connect-to", 1, 0, 'x'}, {"mirror", 1, 0, 'M'},
+		{"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	zc_crawl_opts o = {0};
+	const char *corpus = NULL, *seeds_opt = NULL, *profile_opt = NULL, *contact = NULL;
+	char *ua = NULL, *only = NULL;
+	char **ct = NULL;
+	size_t nct = 0;
+	int c, li = 0, ret = 1, done = -1;	/* done: exit now with this code */
+	o.delay = 1;
+	o.max_crawl_delay = 30;
+	o.tries = 4;
+	o.backoff = 2;
+	o.timeout = 60;
+	o.max_body = 16u << 20;
+	o.warc_max = 1u << 30;
+	optind = 1;
+	opterr = 0;
+	while (done < 0 && (c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case 'C': corpus = optarg; break;
+		case 's': seeds_opt = optarg; break;
+		case 'P': profile_opt = optarg; break;
+		case 'S': o.only = optarg; break;
+		case 'd': o.delay = strtod(optarg, &end); break;
+		case 'D': o.max_crawl_delay = strtod(optarg, &end); break;
+		case 't': o.tries = (int)strtol(optarg, &end, 10); break;
+		case 'b': o.backoff = strtod(optarg, &end); break;
+		case 'T': o.timeout = strtol(optarg, &end, 10); break;
+		case 'm': o.max_body = (size_t)strtoull(optarg, &end, 10); break;
+		case 'U': ua = zc_strdup(optarg); break;
+		case 'c': contact = optarg; break;
+		case 'k': o.cookies = optarg; break;
+		case 'A': o.cacert = optarg; break;
+		case 'x':
+			ct = zc_realloc(ct, (nct + 1) * sizeof *ct);
+			ct[nct++] = zc_strdup(optarg);
+			break;
+		case 'M':
+			if (mirror_map(optarg, &ct, &nct) != ZC_OK)
+				done = usage_error("crawl", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
+			break;
+		case 'p': progress_opt = 1; break;
+		case 'q': progress_opt = 0; break;
+		case 'v': o.verbose = 1; break;
+		case 'h': fputs(CRAWL_HELP, stdout); done = 0; break;
+		default: done = option_error("crawl", c, argv, opts); break;
+		}
+		if (done < 0 && end && (*end || end == optarg))
+			done = usage_error("crawl", "--%s wants a number, got %s", opts[li].name, optarg);
+	}
+	if (done < 0) {
+		if (optind < argc)
+			done = usage_error("crawl", "unexpected argument %s", argv[optind]);
+		else if (o.delay < 0 || o.tries < 1 || o.timeout < 1 || o.max_body < 1024)
+			done = usage_error("crawl", "--delay >= 0, --tries >= 1, --timeout >= 1 and --max-body >= 1024");
+		/* a file libcurl cannot read would fail every site (TLS) or every challenge, far from here */
+		else if (o.cookies && access(o.cookies, R_OK) != 0)
+			done = usage_error("crawl", "cannot read --cookies %s: %s", o.cookies, strerror(errno));
+		else if (o.cacert && access(o.cacert, R_OK) != 0)
+			done = usage_error("crawl", "cannot read --cacert %s: %s", o.cacert, strerror(errno));
+	}
+	if (done >= 0) {	/* the strings the options took, freed on the way out */
+		for (size_t i = 0; i < nct; i++)
+			free(ct[i]);
+		free(ct);
+		free(ua);
+		return done;
+	}
+	corpus = corpus_dir(corpus);
+	char *seeds_path = data_file(seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
+	char *profile_path = data_file(profile_opt, "ZHENGCE_PROFILE", "profiles/reference.json");
+	zc_seeds seeds = {0};
+	zc_profile *profile = NULL;
+	zc_index *idx = NULL;
+	char *err = NULL;
+	int lockfd = -1;
+	long holder = 0;
+	zc_crawl_summary sum = {0};
+	int rc = zc_index_lock_crawl(corpus, &lockfd, &holder);
+	if (rc == ZC_ELOCKED) {
+		fprintf(stderr, "zhengce crawl: another crawl (pid %ld) is running on %s; exiting\n", holder, corpus);
+		ret = EXIT_LOCKED;
+		goto out;
+	}
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: cannot create the lock in %s: %s\n", corpus, zc_strerror(rc));
+		goto out;
+	}
+	if (zc_seeds_load(seeds_path, &seeds, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: bad seed file: %s\n", err);
+		goto out;
+	}
+	if (o.only) {
+		int r = sites_resolve("crawl", o.only, &seeds, seeds_path, &only);
+		if (r >= 0) {
+			ret = r;
+			goto out;
+		}
+		o.only = only;
+	}
+	if (zc_profile_load(profile_path, &profile, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: profile refused, nothing crawled: %s\n", err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = zc_index_open(corpus, 0, &idx)) != ZC_OK) {
+		fprintf(stderr, "zhengce crawl: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
+		goto out;
+	}
+	if (!ua && !contact)	/* once a run: the sites' webmasters can reach the project, not the researcher */
+		fprintf(stderr, "zhengce crawl: the User-Agent names no contact of yours; give --contact URL or "
+				"mailto:ADDRESS so that a site's webmaster can reach you\n");
+	if (!ua)
+		ua = zc_asprintf("zhengce/%s (+%s)", ZC_VERSION, contact ? contact : "https://github.com/zhengce");
+	o.dir = corpus;
+	o.user_agent = ua;
+	o.connect_to = ct;
+	o.n_connect_to = nct;
+	o.keywords = zc_profile_search(profile, &o.n_keywords);
+	int progress = progress_wanted(0);
+	o.progress = progress;
+	rc = zc_crawl_run(idx, &seeds, &o, on_article, NULL, &sum);
+	/* a selection of part of the universe would give file codes in the order pages happened to
+	   arrive: only a crawl that searched every site to its end (or failed it for a reason it
+	   names) is selected; a stopped one leaves the published selection as it was */
+	if (rc == ZC_OK) {
+		zc_select_stats st;
+		const char *step = "indexing the new pages' text";
+		zc_progress prog = {.on = progress};
+		int src = zc_index_merge_pairs(idx, &prog);
+		if (src == ZC_OK) {
+			step = "recording the search keywords";
+			src = zc_select_note_search(idx, profile);
+		}
+		if (src == ZC_OK) {
+			step = "selection";
+			src = zc_select_finalize(idx, profile, 0, &prog, &st);
+		}
+		if (src != ZC_OK) {
+			fprintf(stderr, "zhengce crawl: %s failed: %s\n", step, zc_strerror(src));
+			rc = src;
+		} else {
+			print_counts(&sum, "");
+			print_selection(&st, stdout);
+		}
+	} else if (rc == ZC_EINTR || sum.requests) {
+		print_counts(&sum, rc == ZC_EINTR ? "interrupted: " : "stopped: ");
+		fflush(stdout);
+		if (rc == ZC_EINTR)
+			fprintf(stderr, "zhengce crawl: interrupted by %s before every site was searched to its end\n",
+				sum.signal == SIGINT ? "SIGINT" : sum.signal == SIGTERM ? "SIGTERM" : "a signal");
+		zc_select_stats prev;
+		if (zc_select_published(idx, &prev) == ZC_OK)
+			fprintf(stderr, "zhengce crawl: nothing selected; the published selection stands whole (%zu included, %zu entries)\n",
+				prev.included, prev.entries);
+		else
+			fprintf(stderr, "zhengce crawl: nothing selected; the corpus has no selection until a crawl completes\n");
+		fprintf(stderr, "zhengce crawl: run the crawl again to resume where it stopped\n");
+	}
+	int failed = 0;
+	for (size_t i = 0; i < sum.n_sites && rc != ZC_EINTR; i++)
+		if (sum.sites[i].failed) {
+			if (!failed)
+				fprintf(stderr, "zhengce crawl: these sites were not crawled completely:\n");
+			fprintf(stderr, "  %s\n", sum.sites[i].problem);
+			failed++;
+		}
+	ret = rc == ZC_OK && !failed ? 0 : 1;
+	if (rc == ZC_EINTR)
+		ret = 128 + (sum.signal > 0 ? sum.signal : SIGINT);	/* what a shell reports for a death by it */
+	if (rc == ZC_OK && failed)
+		fprintf(stderr, "zhengce crawl: %d of %zu sites failed\n", failed, sum.n_sites);
+out:
+	zc_crawl_summary_free(&sum);
+	zc_index_close(&idx);
+	zc_profile_free(&profile);
+	zc_seeds_free(&seeds);
+	zc_index_unlock_crawl(&lockfd);
+	for (size_t i = 0; i < nct; i++)
+		free(ct[i]);
+	free(ct);
+	free(ua);
+	free(only);
+	free(err);
+	free(seeds_path);
+	free(profile_path);
+	return ret;
+}

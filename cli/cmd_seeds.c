@@ -1,0 +1,175 @@
+/*
+ * cmd_seeds.c - seeds check: the seed file loaded as a crawl does, and with --fetch each endpoint asked once
+ */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char SEEDS_HELP[] =
+	"usage: zhengce seeds check [OPTIONS]\n"
+	"\n"
+	"Loads the seed file as a crawl does and says what is wrong with it, naming the file, the\n"
+	"site and the field (a regex or XPath that does not compile, a template variable or field\n"
+	"that does not exist, a host in two sites, ...).  With --fetch, asks each selected site for\n"
+	"the first page of every search (the profile's first keyword) and list, robots.txt first,\n"
+	"and prints the links found and the pages announced.\n"
+	"\n"
+	"  --seeds FILE          sites (default seeds/sites.json)\n"
+	"  --site LIST           only these sites: hosts, jurisdiction codes or provinces (浙江,\n"
+	"                        Zhejiang), comma-separated; one matching no site is refused\n"
+	"  --fetch               ask the sites (or the mirror): one request per endpoint\n"
+	"  --profile FILE        whose first search keyword is asked for (default profiles/reference.json)\n"
+	"  --cookies FILE, --cacert FILE, --connect-to H:P:A:P, --mirror ADDR:P1:P2, --timeout S\n"
+	"                        as for crawl\n"
+	"\n"
+	"exit status: 0 when the file is valid (and, with --fetch, every endpoint found links);\n"
+	"1 otherwise; 2 usage.\n";
+
+int cmd_seeds(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"seeds", 1, 0, 's'}, {"site", 1, 0, 'S'}, {"fetch", 0, 0, 'f'}, {"profile", 1, 0, 'P'}, {"cookies", 1, 0, 'k'},
+		{"cacert", 1, 0, 'A'}, {"connect-to", 1, 0, 'x'}, {"mirror", 1, 0, 'M'}, {"timeout", 1, 0, 'T'},
+		{"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	zc_crawl_opts o = {0};
+	const char *seeds_opt = NULL, *profile_opt = NULL;
+	char **ct = NULL, *seeds_path = NULL, *profile_path = NULL, *err = NULL, *only = NULL;
+	size_t nct = 0;
+	int c, li = 0, ret = -1, fetch = 0;
+	zc_seeds seeds = {0};
+	zc_profile *profile = NULL;
+	o.timeout = 30;
+	o.max_body = 16u << 20;
+	if (argc < 2 || strcmp(argv[1], "check")) {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			fputs(SEEDS_HELP, stdout);
+			return 0;
+		}
+		return usage_error("seeds", "the only seeds command is check: zhengce seeds check [--site S] [--fetch]");
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	opterr = 0;
+	while (ret < 0 && (c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case 's': seeds_opt = optarg; break;
+		case 'S': o.only = optarg; break;
+		case 'f': fetch = 1; break;
+		case 'P': profile_opt = optarg; break;
+		case 'k': o.cookies = optarg; break;
+		case 'A': o.cacert = optarg; break;
+		case 'T': o.timeout = strtol(optarg, &end, 10); break;
+		case 'x':
+			ct = zc_realloc(ct, (nct + 1) * sizeof *ct);
+			ct[nct++] = zc_strdup(optarg);
+			break;
+		case 'M':
+			if (mirror_map(optarg, &ct, &nct) != ZC_OK)
+				ret = usage_error("seeds", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
+			break;
+		case 'h': fputs(SEEDS_HELP, stdout); ret = 0; break;
+		default: ret = option_error("seeds", c, argv, opts); break;
+		}
+		if (ret < 0 && end && (*end || end == optarg || o.timeout < 1))
+			ret = usage_error("seeds", "--timeout wants a whole number of seconds >= 1, not %s", optarg);
+	}
+	if (ret < 0 && optind < argc)
+		ret = usage_error("seeds", "unexpected argument %s", argv[optind]);
+	if (ret >= 0)
+		goto out;
+	ret = 1;
+	seeds_path = data_file(seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
+	if (zc_seeds_load(seeds_path, &seeds, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce seeds: bad seed file: %s\n", err);
+		goto out;
+	}
+	if (o.only) {
+		int r = sites_resolve("seeds", o.only, &seeds, seeds_path, &only);
+		if (r >= 0) {
+			ret = r;
+			goto out;
+		}
+		o.only = only;
+	}
+	size_t n_sites = 0, n_eps = 0, failed = 0;
+	for (size_t i = 0; i < seeds.n; i++) {
+		const zc_site *s = &seeds.sites[i];
+		if (!zc_crawl_site_selected(o.only, s))
+			continue;
+		n_sites++;
+		n_eps += s->n_search + s->n_lists;
+	}
+	if (o.only && !n_sites) {
+		fprintf(stderr, "zhengce seeds: no site of %s is %s\n", seeds_path, o.only);
+		goto out;
+	}
+	printf("%s: %zu sites, %zu endpoints: valid\n", seeds_path, n_sites, n_eps);
+	if (!fetch) {
+		ret = 0;
+		goto out;
+	}
+	profile_path = data_file(profile_opt, "ZHENGCE_PROFILE", "profiles/reference.json");
+	if (zc_profile_load(profile_path, &profile, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce seeds: bad profile: %s\n", err);
+		goto out;
+	}
+	size_t nkw = 0;
+	const char *const *kws = zc_profile_search(profile, &nkw);
+	char ua[128];
+	snprintf(ua, sizeof ua, "zhengce/%s (+https://github.com/zhengce)", ZC_VERSION);
+	o.user_agent = ua;
+	o.connect_to = ct;
+	o.n_connect_to = nct;
+	for (size_t i = 0; i < seeds.n; i++) {
+		const zc_site *s = &seeds.sites[i];
+		if (!zc_crawl_site_selected(o.only, s))
+			continue;
+		for (size_t k = 0; k < s->n_search + s->n_lists; k++) {
+			int is_search = k < s->n_search;
+			const zc_endpoint *ep = is_search ? &s->search[k] : &s->lists[k - s->n_search];
+			zc_links l;
+			char *why = NULL;
+			int rc = zc_seeds_probe(ep, is_search && nkw ? kws[0] : NULL, &o, &l, &why);
+			/* a search may rightly find nothing for one keyword; a list never */
+			if (rc == ZC_OK && l.n == 0 && !is_search)
+				why = zc_asprintf("%s found no links: the site may have been redesigned", ep->url);
+			if (why) {
+				printf("%-26s %-6s %zu  FAILED: %s\n", s->host, is_search ? "search" : "list",
+				       is_search ? k + 1 : k - s->n_search + 1, why);
+				failed++;
+			} else {
+				printf("%-26s %-6s %zu  %zu links, %ld pages announced%s%s\n", s->host, is_search ? "search" : "list",
+				       is_search ? k + 1 : k - s->n_search + 1, l.n, l.pages, is_search ? " for " : "",
+				       is_search && nkw ? kws[0] : "");
+			}
+			if (rc == ZC_OK)
+				zc_links_free(&l);
+			free(why);
+		}
+	}
+	if (failed)
+		fprintf(stderr, "zhengce seeds: %zu of %zu endpoints failed\n", failed, n_eps);
+	ret = failed ? 1 : 0;
+out:
+	for (size_t i = 0; i < nct; i++)
+		free(ct[i]);
+	free(ct);
+	zc_seeds_free(&seeds);
+	zc_profile_free(&profile);
+	free(err);
+	free(only);
+	free(seeds_path);
+	free(profile_path);
+	return ret;
+}

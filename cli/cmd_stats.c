@@ -1,0 +1,78 @@
+/*
+ * cmd_stats.c - stats: documents and entries by province and year, from the decision records
+ */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* counts from the decision records alone (they carry jurisdiction, date and entries) */
+static int stats_add(json_t *dec, void *arg)
+{
+	zc_stats *s = arg;
+	if (!strcmp(jstr(dec, "decision"), "included"))
+		zc_stats_add(s, jstr(dec, "jurisdiction"), jstr(dec, "date"),
+			     (long)json_integer_value(json_object_get(dec, "entries")));
+	else if (*jstr(dec, "reason"))
+		zc_stats_excluded(s, jstr(dec, "reason"));
+	return 0;
+}
+
+int count_txn(zc_txn *t, void *arg)
+{
+	count_ctx *c = arg;
+	zc_tx_meta_get(t, "profile", &c->profile);
+	zc_tx_meta_get(t, "last_crawl", &c->crawled);
+	return zc_tx_decisions_each(t, stats_add, c->s);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"by", 1, 0, 'b'}, {"format", 1, 0, 'f'},
+					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	const char *corpus = NULL, *by = "summary";
+	enum zc_format fmt = ZC_FMT_TABLE;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': corpus = optarg; break;
+		case 'b': by = optarg; break;
+		case 'f':
+			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX)
+				return usage_error("stats", "--format is table, csv or json");
+			break;
+		case 'h':
+			fputs("usage: zhengce stats [--corpus DIR] [--by summary|province|year|province-year] [--format table|csv|json]\n"
+			      "\nDocuments and entries of the corpus by province and year (year = written date, else\n"
+			      "published date), national and provincial totals, and exclusions by reason.\n", stdout);
+			return 0;
+		default: return option_error("stats", c, argv, opts);
+		}
+	}
+	if (optind < argc)
+		return usage_error("stats", "unexpected argument %s", argv[optind]);
+	if (strcmp(by, "summary") && strcmp(by, "province") && strcmp(by, "year") && strcmp(by, "province-year"))
+		return usage_error("stats", "--by is summary, province, year or province-year");
+	zc_index *idx;
+	if (open_corpus("stats", corpus_dir(corpus), &idx))
+		return 1;
+	count_ctx n = {zc_stats_new(), NULL, NULL};
+	int rc = zc_index_read(idx, count_txn, &n);
+	if (rc == ZC_OK)
+		zc_stats_print(n.s, stdout, by, fmt);
+	zc_stats_free(&n.s);
+	free(n.profile);
+	free(n.crawled);
+	zc_index_close(&idx);
+	return rc == ZC_OK ? 0 : 1;
+}
