@@ -43,6 +43,11 @@ static const char CRAWL_HELP[] =
 	"  --connect-to H:P:A:P  connect to A:P for host H port P (curl's syntax; repeatable).  With\n"
 	"                        any mapping in force, unmapped hosts are refused before DNS.\n"
 	"  --mirror ADDR:P1:P2   shorthand: every host's port 80 to ADDR:P1 and 443 to ADDR:P2\n"
+	"  --full                walk every page of every search and list; without it a site crawled\n"
+	"                        to its end before stops paging results that are newest first at the\n"
+	"                        first page whose results are all known and older than that crawl\n"
+	"  --full-every RUNS     a full pass after RUNS complete runs (default 10; kept in the corpus)\n"
+	"  --full-days DAYS      ... or DAYS days after the last full pass (default 30; kept)\n"
 	"  --progress / --quiet  progress on stderr, a line per busy host, then the selection's steps\n"
 	"                        (default: on a terminal)\n"
 	"  --verbose             say every retry and give-up\n";
@@ -72,6 +77,10 @@ static void print_counts(const zc_crawl_summary *sum, const char *how)
 	printf("%s%s%ld requests; added %ld, changed %ld, unchanged %ld; %ld failed, %ld not allowed by robots.txt\n", how,
 	       sum->resumed ? "resumed: " : "", sum->requests, sum->added, sum->changed, sum->unchanged, sum->failed,
 	       sum->skipped_robots);
+	size_t inc = 0;
+	for (size_t i = 0; i < sum->n_sites; i++)
+		inc += sum->sites[i].incremental != 0;
+	printf("%s%zu sites searched since their last complete crawl, %zu in full\n", how, inc, sum->n_sites - inc);
 }
 
 int cmd_crawl(int argc, char **argv)
@@ -81,7 +90,8 @@ int cmd_crawl(int argc, char **argv)
 		{"delay", 1, 0, 'd'}, {"max-crawl-delay", 1, 0, 'D'}, {"tries", 1, 0, 't'}, {"backoff", 1, 0, 'b'},
 		{"timeout", 1, 0, 'T'}, {"max-body", 1, 0, 'm'}, {"user-agent", 1, 0, 'U'}, {"contact", 1, 0, 'c'},
 		{"cookies", 1, 0, 'k'}, {"cacert", 1, 0, 'A'}, {"connect-to", 1, 0, 'x'}, {"mirror", 1, 0, 'M'},
-		{"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+		{"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'},
+		{"full", 0, 0, 'F'}, {"full-every", 1, 0, 'R'}, {"full-days", 1, 0, 'Y'}, {0, 0, 0, 0}};
 	zc_crawl_opts o = {0};
 	const char *corpus = NULL, *seeds_opt = NULL, *profile_opt = NULL, *contact = NULL;
 	char *ua = NULL, *only = NULL;
@@ -125,6 +135,15 @@ int cmd_crawl(int argc, char **argv)
 		case 'p': progress_opt = 1; break;
 		case 'q': progress_opt = 0; break;
 		case 'v': o.verbose = 1; break;
+		case 'F': o.full = 1; break;
+		case 'R':
+		case 'Y': {
+			long v = strtol(optarg, &end, 10);
+			if (!*end && end != optarg && v < 1)
+				done = usage_error("crawl", "--%s wants a number >= 1, got %s", opts[li].name, optarg);
+			*(c == 'R' ? &o.full_runs : &o.full_days) = v;
+			break;
+		}
 		case 'h': fputs(CRAWL_HELP, stdout); done = 0; break;
 		default: done = option_error("crawl", c, argv, opts); break;
 		}
@@ -239,6 +258,13 @@ int cmd_crawl(int argc, char **argv)
 		else
 			fprintf(stderr, "zhengce crawl: nothing selected; the corpus has no selection until a crawl completes\n");
 		fprintf(stderr, "zhengce crawl: run the crawl again to resume where it stopped\n");
+	}
+	for (size_t i = 0; i < sum.n_sites && o.verbose; i++) {
+		const zc_site_report *r = &sum.sites[i];
+		if (r->incremental)
+			fprintf(stderr, "zhengce crawl: %s: searched since its last complete crawl (%s)\n", r->host, r->since);
+		else
+			fprintf(stderr, "zhengce crawl: %s: searched in full\n", r->host);
 	}
 	int failed = 0;
 	for (size_t i = 0; i < sum.n_sites && rc != ZC_EINTR; i++)

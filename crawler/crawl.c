@@ -44,6 +44,7 @@ typedef struct host_state {
 	struct xfer *cur;	/* the transfer in flight (busy), or NULL */
 	int backing_off;
 	long done;
+	int since_day;		/* the site's last complete run's day (YYYYMMDD), 0 for none */
 } host_state;
 
 typedef struct xfer {
@@ -283,6 +284,7 @@ typedef struct push_ctx {
 	int is_new;
 	json_t *replace;	/* optional: replace the request (retry) instead of deleting */
 	const char *results_site;	/* optional: add results_n to the site's count for this run */
+	const char *gap_site;	/* optional: a request of this site given up on (no complete run) */
 	long results_n;
 	long added;
 	int count_page;		/* count the page as added or changed once it is committed */
@@ -332,6 +334,8 @@ static int push_txn(zc_txn *t, void *arg)
 	}
 	if (rc == ZC_OK && p->results_site)
 		rc = results_set(t, p->results_site, results_get(t, p->results_site) + p->results_n);
+	if (rc == ZC_OK && p->gap_site)
+		rc = zc_tx_site_gap_add(t, p->gap_site);
 	if (rc == ZC_OK && p->page)
 		rc = zc_tx_page_store(t, p->page_url, p->page, &p->page_id, &p->is_new);
 	if (rc == ZC_OK && p->fetch)
@@ -475,7 +479,7 @@ static char *seen_key(const char *kind, const char *url, const char *body)
 }
 
 static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_search, long k,
-			      const char *kw, long page, long pages, long last)
+			      const char *kw, long page, long pages, long last, int inc)
 {
 	const zc_endpoint *ep = is_search ? &site->search[k] : &site->lists[k];
 	const char *tpl = (page > 1 && ep->next) ? ep->next : ep->url;
@@ -489,6 +493,8 @@ static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int i
 			json_object_set_new(r, "pages", json_integer(pages));
 			json_object_set_new(r, "last", json_integer(last));
 		}
+		if (inc)
+			json_object_set_new(r, "inc", json_true());
 		queue_req(reqs, tg.host, r, seen);
 		free(seen);
 	}
@@ -502,10 +508,16 @@ static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int i
  * count) queues pages 2 to 1 + PAGE_AHEAD, and page p, answered or given up on, queues page
  * p + PAGE_AHEAD.  Every page is queued once, and a search of thousands of pages never sits
  * whole in one transaction or in memory.
+ *
+ * An incremental request ("inc": its site had a complete run before this one) leaves the
+ * results known since (zc_tx_fetch_known) to the full passes; where its endpoint gives
+ * results newest first (order "date") it also pages one at a time: page p queues page p + 1
+ * unless it was settled (all its results known and older than that run, see settled()), where
+ * the re-crawl stops.  A page given up on is not settled: the next one is asked.
  */
 #define PAGE_AHEAD 8
 
-static void paginate(crawl *c, json_t *reqs, json_t *req, long announced)
+static void paginate(crawl *c, json_t *reqs, json_t *req, long announced, int settled)
 {
 	const char *kind = jstr(req, "kind");
 	const zc_site *s = zc_seeds_find(c->seeds, jstr(req, "site"));
@@ -515,19 +527,22 @@ static void paginate(crawl *c, json_t *reqs, json_t *req, long announced)
 	if (!s || (!is_search && strcmp(kind, "list")) || k >= (long)(is_search ? s->n_search : s->n_lists))
 		return;
 	const zc_endpoint *ep = is_search ? &s->search[k] : &s->lists[k];
-	long pages, last, from, to;
+	int inc = json_is_true(json_object_get(req, "inc")), stops = inc && ep->date_order;
+	long ahead = stops ? 1 : PAGE_AHEAD, pages, last, from, to;
+	if (stops && settled)
+		return;
 	if (page == 1) {
 		pages = announced;
 		last = pages < ep->max_pages ? pages : ep->max_pages;
 		from = 2;
-		to = 1 + PAGE_AHEAD;
+		to = 1 + ahead;
 	} else {
 		pages = (long)json_integer_value(json_object_get(req, "pages"));
 		last = (long)json_integer_value(json_object_get(req, "last"));
-		from = to = page + PAGE_AHEAD;
+		from = to = page + ahead;
 	}
 	for (long pg = from; pg <= to && pg <= last; pg++)
-		add_endpoint_page(c, reqs, s, is_search, k, jstr(req, "kw"), pg, pages, last);
+		add_endpoint_page(c, reqs, s, is_search, k, jstr(req, "kw"), pg, pages, last, inc);
 }
 
 char *zc_crawl_site_unknown(const zc_seeds *seeds, const char *only)
@@ -582,28 +597,121 @@ static int unfinished_run(zc_txn *t, void *arg)
 /* A new run searches every site again from the start.  What a finished run left queued (a
    challenged host's requests, kept while that run lasted) goes: the searches find it again,
    and a blocked or failed host never keeps the other sites from being searched. */
+/* days from 1970-01-01 to an ISO 8601 date (its first ten characters), or -1 */
+static long iso_days(const char *iso)
+{
+	char *e;
+	long y = strtol(iso, &e, 10), m = *e == '-' ? strtol(e + 1, &e, 10) : 0, d = *e == '-' ? strtol(e + 1, &e, 10) : 0;
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	y -= m <= 2;	/* days from civil (H. Hinnant) */
+	long era = y / 400, yoe = y - era * 400, mp = (m + 9) % 12;
+	long doy = (153 * mp + 2) / 5 + d - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Whether this run walks every page of site s: asked for (--full), a site never crawled to
+   its end, or a full pass due by the corpus's policy (ZC_FULL_RUNS complete runs, or
+   ZC_FULL_DAYS days, since the last). */
+static int full_due(const crawl *c, const zc_site_mark *m, const zc_full_policy *pol, const char *today)
+{
+	if (c->o->full || !m->complete[0] || !m->full[0] || m->since_full >= pol->runs)
+		return 1;
+	long d0 = iso_days(m->full), d1 = iso_days(today);
+	return d0 < 0 || d1 < 0 || d1 - d0 >= pol->days;
+}
+
 static int start_run(zc_txn *t, void *arg)
 {
 	crawl *c = arg;
+	char when[32];
+	iso_now(when, sizeof when);
+	zc_full_policy pol;
 	int rc = zc_tx_clear(t, ZC_T_SEEN);
 	if (rc == ZC_OK)
 		rc = zc_tx_clear(t, ZC_T_FRONTIER);
-	for (size_t i = 0; i < c->seeds->n && rc == ZC_OK; i++)
-		rc = results_set(t, c->seeds->sites[i].host, 0);
+	if (rc == ZC_OK)
+		rc = zc_tx_full_policy_get(t, &pol);
+	if (rc == ZC_OK && (c->o->full_runs > 0 || c->o->full_days > 0)) {
+		if (c->o->full_runs > 0)
+			pol.runs = c->o->full_runs;
+		if (c->o->full_days > 0)
+			pol.days = c->o->full_days;
+		rc = zc_tx_full_policy_put(t, &pol);
+	}
+	for (size_t i = 0; i < c->seeds->n && rc == ZC_OK; i++) {
+		const zc_site *s = &c->seeds->sites[i];
+		rc = results_set(t, s->host, 0);
+		zc_site_mark m;
+		if (rc != ZC_OK || !zc_crawl_site_selected(c->o->only, s) || (rc = zc_tx_site_mark_get(t, s->host, &m)) != ZC_OK)
+			continue;
+		m.run_full = full_due(c, &m, &pol, when);
+		m.run_gaps = 0;
+		rc = zc_tx_site_mark_put(t, s->host, &m);
+	}
+	if (rc == ZC_OK)
+		rc = zc_tx_run_started_put(t, when);
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "run", "running");
 	return rc;
 }
 
+/* the run ended: each site searched to its end with nothing given up on (no gap, no
+   challenge, no problem) had a complete run, from when this run started */
 static int finish_run(zc_txn *t, void *arg)
 {
-	(void)arg;
-	char when[32];
+	crawl *c = arg;
+	char when[32], started[32];
 	iso_now(when, sizeof when);
-	int rc = zc_tx_meta_put(t, "run", "done");
+	int rc = zc_tx_run_started_get(t, started, sizeof started);
+	for (size_t i = 0; i < c->sum->n_sites && rc == ZC_OK; i++) {
+		const zc_site_report *r = &c->sum->sites[i];
+		zc_site_mark m;
+		if ((rc = zc_tx_site_mark_get(t, r->host, &m)) != ZC_OK)
+			break;
+		if (r->failed || r->challenged || m.run_gaps || !started[0])
+			continue;
+		snprintf(m.complete, sizeof m.complete, "%s", started);
+		if (m.run_full) {
+			snprintf(m.full, sizeof m.full, "%s", started);
+			m.since_full = 0;
+		} else {
+			m.since_full++;
+		}
+		rc = zc_tx_site_mark_put(t, r->host, &m);
+	}
+	if (rc == ZC_OK)
+		rc = zc_tx_meta_put(t, "run", "done");
 	if (rc == ZC_OK)
 		rc = zc_tx_meta_put(t, "last_crawl", when);
 	return rc;
+}
+
+/* what each selected site does in this run (decided when it started), into its report */
+static int marks_txn(zc_txn *t, void *arg)
+{
+	crawl *c = arg;
+	for (size_t i = 0; i < c->sum->n_sites; i++) {
+		zc_site_report *r = &c->sum->sites[i];
+		zc_site_mark m;
+		int rc = zc_tx_site_mark_get(t, r->host, &m);
+		if (rc != ZC_OK)
+			return rc;
+		r->incremental = !m.run_full;
+		snprintf(r->since, sizeof r->since, "%s", m.complete);
+		for (size_t k = 0; k < c->n_hosts; k++)
+			if (c->hosts[k].rep == r)
+				c->hosts[k].since_day = (int)(r->incremental ? zc_text_last_day(m.complete, strlen(m.complete)) : 0);
+	}
+	return ZC_OK;
+}
+
+static const zc_site_report *report_of(const crawl *c, const char *host)
+{
+	for (size_t i = 0; i < c->sum->n_sites; i++)
+		if (!strcmp(c->sum->sites[i].host, host))
+			return &c->sum->sites[i];
+	return NULL;
 }
 
 typedef struct results_ctx {
@@ -625,11 +733,13 @@ static int seed_frontier(crawl *c)
 		const zc_site *s = &c->seeds->sites[i];
 		if (!zc_crawl_site_selected(c->o->only, s))
 			continue;
+		const zc_site_report *r = report_of(c, s->host);
+		int inc = r && r->incremental;
 		for (size_t k = 0; k < s->n_search; k++)
 			for (size_t w = 0; w < c->o->n_keywords; w++)
-				add_endpoint_page(c, reqs, s, 1, (long)k, c->o->keywords[w], 1, 1, 1);
+				add_endpoint_page(c, reqs, s, 1, (long)k, c->o->keywords[w], 1, 1, 1, inc);
 		for (size_t k = 0; k < s->n_lists; k++)
-			add_endpoint_page(c, reqs, s, 0, (long)k, NULL, 1, 1, 1);
+			add_endpoint_page(c, reqs, s, 0, (long)k, NULL, 1, 1, 1, inc);
 	}
 	push_ctx p = {.c = c, .reqs = reqs};
 	int rc = commit(c, &p);
@@ -964,7 +1074,8 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 		if (c->o->verbose)
 			fprintf(stderr, "zhengce: giving up on %s after %d tries: %s\n", x->url, tries, why);
 		report_problem(h, "%s: %s after %d tries", x->url, why, tries);
-		paginate(c, p.reqs, req, 0);
+		p.gap_site = h->site->host;
+		paginate(c, p.reqs, req, 0, 0);
 	} else {
 		double wait = c->o->backoff * pow(2.0, tries - 1);
 		if (retry_after > wait)
@@ -984,9 +1095,12 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 	json_decref(p.reqs);
 }
 
-static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l)
+/* known: NULL, or which links had a final answer before (an incremental answer leaves them) */
+static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l, const char *known)
 {
 	for (size_t i = 0; i < l->n; i++) {
+		if (known && known[i])
+			continue;
 		target tg;
 		const zc_site *s = url_target(l->urls[i], &tg, NULL) ? zc_seeds_scope(c->seeds, tg.host) : NULL;
 		if (!s) {
@@ -1000,6 +1114,31 @@ static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l)
 		queue_req(reqs, tg.host, request("article", s, l->urls[i], "GET", NULL, 0, NULL, 0), seen);
 		free(seen);
 	}
+}
+
+typedef struct known_ctx {
+	const zc_links *l;
+	char *known;
+} known_ctx;
+
+static int known_txn(zc_txn *t, void *arg)
+{
+	known_ctx *k = arg;
+	for (size_t i = 0; i < k->l->n; i++)
+		k->known[i] = (char)zc_tx_fetch_known(t, k->l->urls[i]);
+	return ZC_OK;
+}
+
+/* Whether an answer of results newest first settles its search: every result in it known
+   (known[i]) and dated before the day the site's last complete run started (since_day), so
+   that what follows is older still and was there for that run to find.  An empty page
+   settles it (the end); a result without a date does not. */
+static int settled(const zc_links *l, const char *known, int since_day)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!known[i] || !l->days[i] || l->days[i] >= since_day)
+			return 0;
+	return since_day > 0;
 }
 
 static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
@@ -1028,17 +1167,23 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 			       x->url, endp->answer);
 		h->rep->errors++;
 		c->sum->failed++;
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
-		paginate(c, p.reqs, req, 0);
+		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq, .gap_site = s->host};
+		paginate(c, p.reqs, req, 0, 0);
 		commit(c, &p);
 		json_decref(p.reqs);
 		return;
 	}
 	json_t *reqs = json_array();
-	enqueue_links(c, reqs, &l);
+	known_ctx kc = {&l, NULL};
+	if (json_is_true(json_object_get(req, "inc"))) {
+		kc.known = zc_calloc(l.n + 1, 1);
+		zc_index_read(c->idx, known_txn, &kc);
+	}
+	enqueue_links(c, reqs, &l, kc.known);
 	if (page == 1 && l.pages > endp->max_pages)
 		report_problem(h, "%s announces %ld pages; stopped at max_pages %d", x->url, l.pages, endp->max_pages);
-	paginate(c, reqs, req, l.pages);
+	paginate(c, reqs, req, l.pages, kc.known && settled(&l, kc.known, h->since_day));
+	free(kc.known);
 	push_ctx p = {.c = c, .reqs = reqs, .del_host = h->host, .del_seq = x->seq, .results_site = s->host,
 		      .results_n = (long)l.n};
 	commit(c, &p);
@@ -1248,8 +1393,8 @@ static void done(crawl *c, CURLMsg *m)
 		c->sum->failed++;
 		h->rep->errors++;
 		report_problem(h, "%s is larger than --max-body (%zu bytes, decompressed); skipped", x->url, c->o->max_body);
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
-		paginate(c, p.reqs, x->req, 0);
+		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq, .gap_site = h->site->host};
+		paginate(c, p.reqs, x->req, 0, 0);
 		commit(c, &p);
 		json_decref(p.reqs);
 		goto out;
@@ -1301,7 +1446,8 @@ static void done(crawl *c, CURLMsg *m)
 			if (c->o->verbose)
 				fprintf(stderr, "zhengce: %s redirects to %s: %s; not followed\n", x->url, to ? to : "nothing", refused);
 			report_problem(h, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
-			paginate(c, p.reqs, x->req, 0);
+			p.gap_site = h->site->host;
+			paginate(c, p.reqs, x->req, 0, 0);
 		}
 		commit(c, &p);
 		json_decref(p.reqs);
@@ -1326,7 +1472,9 @@ static void done(crawl *c, CURLMsg *m)
 		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
 		p.page_url = x->url;
 		p.fetch = json_pack("{s:i}", "status", (int)status);
-		paginate(c, p.reqs, x->req, 0);
+		if (strcmp(kind, "article"))	/* an article that is gone is an answer; a list that is, a gap */
+			p.gap_site = h->site->host;
+		paginate(c, p.reqs, x->req, 0, 0);
 		commit(c, &p);
 		json_decref(p.fetch);
 		json_decref(p.reqs);
@@ -1526,10 +1674,12 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		zc_index_read(idx, unfinished_run, &resume);
 		if (resume) {
 			sum->resumed = 1;
-		} else {
-			if ((rc = zc_index_write(idx, start_run, c)) != ZC_OK || (rc = seed_frontier(c)) != ZC_OK)
-				goto out;
+			rc = zc_index_read(idx, marks_txn, c);
+		} else if ((rc = zc_index_write(idx, start_run, c)) == ZC_OK && (rc = zc_index_read(idx, marks_txn, c)) == ZC_OK) {
+			rc = seed_frontier(c);
 		}
+		if (rc != ZC_OK)
+			goto out;
 	}
 	c->multi = curl_multi_init();
 	/* one request at a time per host is the scheduler's job (host_state.busy): libcurl's own
@@ -1619,7 +1769,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				else
 					sum->skipped_scope++;
 				push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = pk.seq};
-				paginate(c, p.reqs, pk.req, 0);
+				paginate(c, p.reqs, pk.req, 0, 0);
 				commit(c, &p);
 				json_decref(p.reqs);
 				json_decref(pk.req);
@@ -1689,7 +1839,6 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		sum->signal = interrupted;	/* the caller says what it means for the selection */
 		rc = ZC_EINTR;
 	} else {
-		zc_index_write(idx, finish_run, NULL);
 		for (size_t i = 0; i < sum->n_sites; i++) {
 			zc_site_report *r = &sum->sites[i];
 			results_ctx rr = {r->host, 0};
@@ -1701,6 +1850,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			if (r->problem[0])
 				r->failed = 1;
 		}
+		rc = zc_index_write(idx, finish_run, c);
 	}
 out:
 	if (c->multi)

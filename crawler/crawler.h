@@ -33,6 +33,7 @@ typedef struct zc_endpoint {
 	char *referer;
 	int page_size;		/* results per page (search) or per request (jpage) */
 	int max_pages;		/* safety bound against endless pagination */
+	int date_order;		/* "order": "date": results newest first (a re-crawl may stop early) */
 } zc_endpoint;
 
 typedef struct zc_site {
@@ -89,6 +90,7 @@ void zc_robots_free(zc_robots **r);
 
 typedef struct zc_links {
 	char **urls;		/* absolute article URLs, in answer order */
+	int *days;		/* each one's date as the answer gives it, as YYYYMMDD; 0 when none */
 	size_t n;
 	long pages;		/* total pages the answer announces; 0 when it does not say */
 	long total;		/* total results when announced, else -1 */
@@ -100,6 +102,9 @@ typedef struct zc_links {
 int zc_answer_parse(const zc_endpoint *ep, const char *page_url, const char *bytes, size_t len,
 		    const char *content_type, zc_links *out);
 void zc_links_free(zc_links *l);
+/* The last date written in text (2024-10-31, 2024.10.31, 2024/10/31, 2024年10月31日) as
+   YYYYMMDD, or 0 when it holds none: a list item's or a search result's date. */
+int zc_text_last_day(const char *text, size_t len);
 /* Expands an endpoint template; new string. */
 char *zc_template_expand(const char *tpl, const char *kw, long page, long pages, long page_size);
 
@@ -167,6 +172,8 @@ typedef struct zc_crawl_opts {
 	size_t warc_max;		/* bytes per WARC file */
 	int progress;			/* 1: a progress line on stderr */
 	int verbose;
+	int full;			/* walk every page of every site (no incremental stop) */
+	long full_runs, full_days;	/* the corpus's full-pass policy from now on; 0: as it is */
 } zc_crawl_opts;
 
 /* What the caller makes of an article: ZC_OK and a page record (see docs/SCHEMA.md);
@@ -180,6 +187,8 @@ typedef struct zc_site_report {
 	char host[96];
 	long requests, articles, results, errors;
 	int challenged, failed;
+	int incremental;	/* pages of results newest first stop at the first one all known */
+	char since[32];		/* the start of the site's last complete run, "" for none */
 	char problem[256];
 } zc_site_report;
 

@@ -26,6 +26,7 @@ void zc_links_free(zc_links *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->urls[i]);
 	free(l->urls);
+	free(l->days);
 	free(l->set);
 	memset(l, 0, sizeof *l);
 }
@@ -50,7 +51,7 @@ static size_t set_slot(const zc_links *l, const char *url)
 /* An answer's links, each once, in answer order: a set of indexes (open addressing, at most
    half full) finds a duplicate in constant time, where a scan of the links kept made an answer of
    160,000 links take 46 s. */
-static void add_link(zc_links *l, char *url)
+static void add_link(zc_links *l, char *url, int day)
 {
 	if (!url)
 		return;
@@ -70,9 +71,62 @@ static void add_link(zc_links *l, char *url)
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
 		l->urls = zc_realloc(l->urls, l->cap * sizeof *l->urls);
+		l->days = zc_realloc(l->days, l->cap * sizeof *l->days);
 	}
+	l->days[l->n] = day;
 	l->urls[l->n++] = url;
 	l->set[i] = l->n;
+}
+
+/* n digits at s (1 or 2 for month and day, 4 for a year) as a number, or -1 */
+static int digits(const char *s, int lo, int hi, int *used)
+{
+	int v = 0, k = 0;
+	while (k < hi && s[k] >= '0' && s[k] <= '9')
+		v = v * 10 + (s[k++] - '0');
+	*used = k;
+	return k >= lo && !(s[k] >= '0' && s[k] <= '9') ? v : -1;
+}
+
+/* a separator of a written date at s (- . / 年 月), its length, else 0 */
+static int date_sep(const char *s)
+{
+	if (*s == '-' || *s == '.' || *s == '/')
+		return 1;
+	if (!strncmp(s, "年", 3) || !strncmp(s, "月", 3))
+		return 3;
+	return 0;
+}
+
+/* The last date written in text[0..len) (2024-10-31, 2024.10.31, 2024/10/31, 2024年10月31日) as
+   YYYYMMDD, or 0: in a list item or a search result the date follows the title (and the URL
+   shown under it), so the last one is the item's. */
+int zc_text_last_day(const char *text, size_t len)
+{
+	int best = 0;
+	for (size_t i = 0; i + 8 <= len; i++) {
+		if (text[i] < '1' || text[i] > '2' || (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9'))
+			continue;
+		char buf[24];
+		size_t m = len - i < sizeof buf - 1 ? len - i : sizeof buf - 1;
+		memcpy(buf, text + i, m);
+		buf[m] = '\0';
+		int u, y = digits(buf, 4, 4, &u), k = u, s1 = y > 0 ? date_sep(buf + k) : 0;
+		if (!s1)
+			continue;
+		k += s1;
+		int mo = digits(buf + k, 1, 2, &u), s2;
+		k += u;
+		if (mo < 1 || mo > 12 || !(s2 = date_sep(buf + k)))
+			continue;
+		k += s2;
+		int d = digits(buf + k, 1, 2, &u);
+		if (d < 1 || d > 31 || y < 1900 || y > 2999)
+			continue;
+		best = y * 10000 + mo * 100 + d;
+		i += (size_t)(k + u) - 1;
+	}
+	return best;
 }
 
 static void pct(zc_buf *b, const char *s)
@@ -205,9 +259,11 @@ static void govcn_walk(json_t *o, const char *base, zc_links *l, long *total)
 			if (t > *total)
 				*total = t;
 			for (size_t i = 0; i < json_array_size(list); i++) {
-				const char *u = json_string_value(json_object_get(json_array_get(list, i), "url"));
+				json_t *it = json_array_get(list, i);
+				const char *u = json_string_value(json_object_get(it, "url"));
+				const char *d = json_string_value(json_object_get(it, "pubtimeStr"));
 				if (u)
-					add_link(l, zc_url_resolve(base, u));
+					add_link(l, zc_url_resolve(base, u), d ? zc_text_last_day(d, strlen(d)) : 0);
 			}
 		}
 		const char *k;
@@ -257,7 +313,7 @@ static char *link_param(const char *href)
 
 /* the links under n that resolve against base (not javascript:), in document order, into l;
    with first, only the first of them.  Returns 1 once that one is found. */
-static int links_under(xmlNode *n, const char *base, zc_links *l, int first)
+static int links_under(xmlNode *n, const char *base, zc_links *l, int first, int day)
 {
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
@@ -269,12 +325,12 @@ static int links_under(xmlNode *n, const char *base, zc_links *l, int first)
 			free(real);
 			xmlFree(href);
 			if (url) {
-				add_link(l, url);
+				add_link(l, url, day);
 				if (first)
 					return 1;
 			}
 		}
-		if (links_under(n->children, base, l, first))
+		if (links_under(n->children, base, l, first, day))
 			return 1;
 	}
 	return 0;
@@ -289,7 +345,12 @@ static void snippet_links(htmlParserCtxtPtr pc, const char *html, size_t len, co
 					    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 	if (!doc)
 		return;
-	links_under(xmlDocGetRootElement(doc), base, l, first);
+	/* a snippet is one result (a search's) or one list item (jpage's): its date is theirs */
+	xmlNode *root = xmlDocGetRootElement(doc);
+	xmlChar *text = root ? xmlNodeGetContent(root) : NULL;
+	int day = text ? zc_text_last_day((const char *)text, strlen((const char *)text)) : 0;
+	xmlFree(text);
+	links_under(root, base, l, first, day);
 	xmlFreeDoc(doc);
 }
 
@@ -324,9 +385,11 @@ static int was5(const zc_endpoint *ep, const char *base, const char *bytes, size
 		return ZC_EPARSE;
 	}
 	for (size_t i = 0; i < json_array_size(docs); i++) {
-		const char *u = json_string_value(json_object_get(json_array_get(docs, i), "url"));
+		json_t *it = json_array_get(docs, i);
+		const char *u = json_string_value(json_object_get(it, "url"));
+		const char *d = json_string_value(json_object_get(it, "pubtime"));
 		if (u)
-			add_link(l, zc_url_resolve(base, u));
+			add_link(l, zc_url_resolve(base, u), d ? zc_text_last_day(d, strlen(d)) : 0);
 	}
 	l->total = json_num(json_object_get(j, "count"));
 	l->pages = pages_of(l->total, ep->page_size);
@@ -364,6 +427,40 @@ static int jpage(const zc_endpoint *ep, const char *base, const char *bytes, siz
 	return ZC_OK;
 }
 
+/* how many <a> elements n holds, counted up to 2 */
+static int links_in(xmlNode *n, int count)
+{
+	for (xmlNode *k = n->children; k && count < 2; k = k->next)
+		if (k->type == XML_ELEMENT_NODE) {
+			if (!xmlStrcasecmp(k->name, (const xmlChar *)"a"))
+				count++;
+			count = links_in(k, count);
+		}
+	return count;
+}
+
+static int node_day(xmlNode *n)
+{
+	xmlChar *text = xmlNodeGetContent(n);
+	int day = text ? zc_text_last_day((const char *)text, strlen((const char *)text)) : 0;
+	xmlFree(text);
+	return day;
+}
+
+/* The date of a list item whose link is a: the last date in the link's parent (<li><a>…</a>
+   <span>2024-10-31</span></li>), else in its grandparent while that holds no other link
+   (<tr><td><a>…</a></td><td>2024-10-31</td></tr>); 0 when neither has one. */
+static int item_day(xmlNode *a)
+{
+	if (!a || !a->parent || a->parent->type != XML_ELEMENT_NODE)
+		return 0;
+	int day = node_day(a->parent);
+	xmlNode *g = a->parent->parent;
+	if (!day && g && g->type == XML_ELEMENT_NODE && links_in(g, 0) == 1)
+		day = node_day(g);
+	return day;
+}
+
 static int html_list(const zc_endpoint *ep, const char *base, const char *bytes, size_t len,
 		     const char *ctype, zc_links *l)
 {
@@ -386,7 +483,7 @@ static int html_list(const zc_endpoint *ep, const char *base, const char *bytes,
 		xmlNode *n = o->nodesetval->nodeTab[i];
 		xmlChar *href = n->type == XML_ATTRIBUTE_NODE ? xmlNodeGetContent(n) : xmlGetProp(n, (const xmlChar *)"href");
 		if (href) {
-			add_link(l, zc_url_resolve(base, (const char *)href));
+			add_link(l, zc_url_resolve(base, (const char *)href), item_day(n->type == XML_ATTRIBUTE_NODE ? n->parent : n));
 			xmlFree(href);
 		}
 	}

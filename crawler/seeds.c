@@ -20,7 +20,7 @@ static const char *const FAMILIES[] = {"govcn", "nhc", "hanweb", "trs", "vsb", "
 static const char *const SITE_FIELDS[] = {"host", "jurisdiction", "name", "issuer_kind", "family", "hosts", "search",
 					  "lists"};
 static const char *const EP_FIELDS[] = {"method", "url", "next", "body", "answer", "page_size", "items", "pages",
-					"referer", "max_pages"};
+					"referer", "max_pages", "order"};
 static const char *const VARS[] = {"kw", "page", "page0", "rpage", "start", "end"};
 
 static int one_of(const char *s, const char *const *list, size_t n)
@@ -181,7 +181,7 @@ static int check_strings(json_t *e, const char *const *fields, size_t n, const c
 
 static int endpoint(json_t *e, zc_endpoint *ep, const char *path, const zc_site *site, const char *what, size_t k, char **err)
 {
-	static const char *const strs[] = {"method", "url", "next", "body", "answer", "items", "pages", "referer"};
+	static const char *const strs[] = {"method", "url", "next", "body", "answer", "items", "pages", "referer", "order"};
 	char *where = zc_asprintf("%s: site %s: %s %zu", path, site->host, what, k + 1), why[200];
 	int rc = ZC_EPARSE;
 	memset(ep, 0, sizeof *ep);
@@ -206,6 +206,12 @@ static int endpoint(json_t *e, zc_endpoint *ep, const char *path, const zc_site 
 	ep->max_pages = (int)json_integer_value(json_object_get(e, "max_pages"));
 	if (ep->max_pages <= 0)
 		ep->max_pages = 500;
+	const char *order = json_string_value(json_object_get(e, "order"));
+	if (order && strcmp(order, "date") && strcmp(order, "none")) {
+		*err = zc_asprintf("%s: \"order\" must be date (results newest first) or none (got %s)", where, order);
+		goto out;
+	}
+	ep->date_order = order && !strcmp(order, "date");
 	if (!ep->url) {
 		*err = zc_asprintf("%s: needs \"url\", an http(s) URL template", where);
 		goto out;

@@ -236,4 +236,6 @@ int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *re
 void zc_u64_key(uint64_t v, unsigned char out[8]);
 uint64_t zc_key_u64(const void *key);
 
+#include "marks.h"
+
 #endif

@@ -10,7 +10,7 @@ throughout (no --cookies), and a third of the runs are killed, interrupted or te
 random moment.  Checks:
   - no run exits 0 (a site is challenged in every one); every run that ends names the challenged
     site, and every site that was down;
-  - after the last run (calm, the universe of that run) the corpus holds exactly the truth's
+  - after the last run (calm, a full pass, the universe of that run) the corpus holds exactly the truth's
     pages of the crawled sites (nhc aside), with the truth's fields and decisions, and the
     latest correction of every corrected page;
   - zhengce check passes after every run.
@@ -120,7 +120,7 @@ def main():
         with Mirror(mirror, faults=faults, log=W + "/run%02d.log" % run) as m:
             cmd = [Z, "crawl", "--corpus", corpus, "--mirror", m.mapping(), "--cacert", mirror + "/tls/ca.pem",
                    "--site", ",".join(SITES + [CHALLENGED]), "--delay", "0.01", "--tries", "2", "--backoff", "0.05",
-                   "--timeout", "10", "--quiet"]
+                   "--timeout", "10", "--quiet"] + (["--full"] if last else [])
             t0 = time.time()
             p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             if stop is not None:

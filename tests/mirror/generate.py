@@ -559,6 +559,9 @@ class Universe:
                                    1 + self.rng.randint(0, 2), prov[c][5], attach_ok=False)
             d["hosts"] = [d["home"]]
             d["new"] = True
+            # published on the last day, after what was there (a date-ordered list shows it first)
+            d["published"] = END
+            d["posted"] = i + 1
         self.rng = saved
 
     # -- placement: which sites carry which document ----------------------------------------
@@ -595,7 +598,7 @@ def build_universe(seed=1, scale=1, extra=0):
     return u
 
 
-def main_generate(out, seed=1, scale=1, extra=0, variants=None):
+def main_generate(out, seed=1, scale=1, extra=0, variants=None, edit=0):
     """variants: the set of presentation variants pages may take (None: render.DEFAULT_VARIANTS)"""
     from render import render_universe, DEFAULT_VARIANTS
     u = build_universe(seed, scale, extra)
@@ -607,7 +610,7 @@ def main_generate(out, seed=1, scale=1, extra=0, variants=None):
             elif os.path.exists(p):
                 os.remove(p)
     os.makedirs(out, exist_ok=True)
-    render_universe(u, out, DEFAULT_VARIANTS if variants is None else variants)
+    render_universe(u, out, DEFAULT_VARIANTS if variants is None else variants, edit)
     make_tls(out)
     return u
 

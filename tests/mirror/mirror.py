@@ -16,6 +16,8 @@ def main():
     g.add_argument("--scale", type=int, default=1, help="multiply the distractors (benchmarks)")
     g.add_argument("--add", type=int, default=0, metavar="N",
                    help="N documents published since (incremental crawls); the rest stays identical")
+    g.add_argument("--edit", type=int, default=0, metavar="N",
+                   help="N old included documents edited since (a sentence gains 本文件已修订; truth: edited)")
     g.add_argument("--variants", default="default", metavar="all|default|none|NAME,...",
                    help="the presentation variants article pages may take (render.py VARIANTS; "
                         "default: those in DEFAULT_VARIANTS)")
@@ -36,7 +38,7 @@ def main():
             variants = parse_variants(a.variants)
         except ValueError as e:
             sys.exit("mirror: %s" % e)
-        u = main_generate(a.out, a.seed, a.scale, a.add, variants)
+        u = main_generate(a.out, a.seed, a.scale, a.add, variants, a.edit)
         pages = sum(len(d["hosts"]) for d in u.docs)
         print("generated %s: seed %d, scale %d, %d documents, %d article pages" % (a.out, a.seed, a.scale, len(u.docs), pages))
     else:

@@ -900,13 +900,15 @@ class Renderer:
         item = {"title": d["title"], "url": url, "path": path, "date": d["published"],
                 "content": "".join(d["paras"]), "puborg": " ".join(d["issuers"]),
                 "pcode": d["docno"], "id": d["id"], "order": h32(self.u.seed, "o", d["id"], site["host"])}
+        if d.get("posted"):
+            item["posted"] = d["posted"]
         self.search.setdefault(site["host"], []).append(item)
 
     # -- lists and search shells ----------------------------------------------------------------
     def lists_for(self, site):
         fam = site["family"]
         host = site["host"]
-        items = sorted(self.search.get(host, []), key=lambda x: (x["date"], x["order"]), reverse=True)
+        items = newest_first(self.search.get(host, []))
         cs = self.charset_decl(site)
         enc = lambda t: self.encode(site, t)
         if fam == "nhc":
@@ -996,6 +998,37 @@ class Renderer:
                 "<script>var websiteid='%s';</script></body></html>\n" % (cs, site["websiteid"]))
 
 
+def newest_first(items):
+    """Items as a date-ordered engine or list gives them: by publication date, newest first;
+    of one day, the one posted later first (documents published since a first crawl, in the
+    order they came); then by the site's own order."""
+    return sorted(items, key=lambda x: (x["date"], x.get("posted", 0), x["order"]), reverse=True)
+
+
+EDIT_MARK = "（本文件已修订）"
+
+
+def edit_pages(u, r, truth, n):
+    """n old documents edited after a first crawl (--edit): a sentence of the home page's body
+    gains EDIT_MARK, so the page's bytes and ETag change while its date and place in lists and
+    searches stay; chosen from a stream of their own among the included documents."""
+    import random
+    rng = random.Random(u.seed * 7919 + 23)
+    pool = sorted((d for d in u.docs if d["decision"] == "included" and not d.get("new")), key=lambda d: d["id"])
+    by_url = {t["url"]: t for t in truth}
+    for d in rng.sample(pool, min(n, len(pool))):
+        host = d["home"]
+        site = u.site_by_host[host]
+        path = d["urls"][host].split(host, 1)[1]
+        cs = "gb18030" if site["charset"] in ("gb2312", "gbk") else "utf-8"
+        text = r.files[(host, path)].decode(cs)
+        at = text.find("。", text.find("<body"))
+        if at < 0:
+            continue
+        r.files[(host, path)] = (text[:at] + EDIT_MARK + text[at:]).encode(cs)
+        by_url[d["urls"][host]]["edited"] = True
+
+
 def rel_link(path):
     """TRS lists link their own column's articles as ./YYYYMM/…; others by absolute path."""
     return "." + path[len("/zwgk/zcwj"):] if path.startswith("/zwgk/zcwj/") else path
@@ -1045,7 +1078,7 @@ def render_page(u, d, host, force=None):
     return text, t
 
 
-def render_universe(u, out, variants=()):
+def render_universe(u, out, variants=(), edit=0):
     prepare(u)
     r = Renderer(u, out, variants)
     truth = r.render()
@@ -1069,6 +1102,8 @@ def render_universe(u, out, variants=()):
     r.rng = random.Random(u.seed * 7919 + 17)
     truth += r.render(new=True)
     r.file_codes(truth)
+    if edit:
+        edit_pages(u, r, truth, edit)
     hosts = sorted({s["host"] for s in u.sites} | {"sousuo.www.gov.cn"})
     for host in hosts:
         r.files[(host, "/robots.txt")] = robots_txt(host)

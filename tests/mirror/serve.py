@@ -23,7 +23,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from render import quote_path, challenge_value, CHALLENGE_COOKIE  # noqa: E402
+from render import quote_path, challenge_value, newest_first, CHALLENGE_COOKIE  # noqa: E402
 
 LAST_MODIFIED = "Mon, 04 Nov 2024 08:00:00 GMT"
 
@@ -104,6 +104,11 @@ def matches(item, kw, title_only):
     if kw in item["title"]:
         return True
     return not title_only and kw in item["content"]
+
+
+def in_range(items, lo, hi):
+    """the items published from lo to hi (YYYY-MM-DD, either empty for no bound)"""
+    return [x for x in items if (not lo or x["date"] >= lo) and (not hi or x["date"] <= hi)]
 
 
 class SocketWriter(io.BufferedIOBase):
@@ -437,7 +442,9 @@ class Handler(BaseHTTPRequestHandler):
             n = min(100, max(1, int(q("n", "5"))))
         except ValueError:
             return self.reply(400, b'{"code":400,"msg":"bad request"}', "application/json;charset=UTF-8")
-        hits = [x for x in items if matches(x, kw, title_only)]
+        hits = in_range([x for x in items if matches(x, kw, title_only)], q("mintime"), q("maxtime"))
+        if q("sort") == "pubtime":
+            hits = newest_first(hits)
         gw = [x for x in hits if x["puborg"].startswith("国务院")]
         bm = [x for x in hits if not x["puborg"].startswith("国务院")]
 
@@ -473,7 +480,10 @@ class Handler(BaseHTTPRequestHandler):
             pg = min(50, max(1, int(q("pg", "10"))))
         except ValueError:
             page, pg = 1, 10
-        hits = [x for x in self.mirror.search.get(site["host"], []) if matches(x, kw, "content" not in pos)]
+        # no date order: Hanweb's sortFields is not honoured here (relevance only); begin/end
+        # narrow by date as the real form does
+        hits = in_range([x for x in self.mirror.search.get(site["host"], []) if matches(x, kw, "content" not in pos)],
+                        q("begin"), q("end"))
         res = []
         base = "/JSEARCHFRONT" if site.get("upper") else "/jsearchfront"
         for x in hits[(page - 1) * pg: page * pg]:
@@ -491,7 +501,7 @@ class Handler(BaseHTTPRequestHandler):
         if q("columnid") != site["col"]:
             return self.reply(200, b'<?xml version="1.0" encoding="UTF-8"?><datastore><recordset></recordset><totalrecord>0</totalrecord></datastore>',
                               "text/xml;charset=UTF-8")
-        items = sorted(self.mirror.search.get(site["host"], []), key=lambda x: (x["date"], x["order"]), reverse=True)
+        items = newest_first(self.mirror.search.get(site["host"], []))
         try:
             start = max(1, int(q("startrecord", "1")))
             end = max(start, int(q("endrecord", "45")))
@@ -514,6 +524,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             page, per = 1, 20
         hits = [x for x in self.mirror.search.get(site["host"], []) if matches(x, kw, False)]
+        if q("sortfield") == "-docreltime":
+            hits = newest_first(hits)
         docs = []
         for x in hits[(page - 1) * per: page * per]:
             content = x["content"][:70]

@@ -98,6 +98,49 @@ static void test_answers(void **state)
 	assert_int_not_equal(zc_answer_parse(&ep, "https://x/", "<html>redesigned</html>", 23, NULL, &l), 0);
 }
 
+/* the date of each result, as each family writes it (the re-crawl's stop rule reads them) */
+static void days_ok(const char *answer, const char *items, const char *body, int d0, int d1)
+{
+	zc_endpoint ep = {0};
+	ep.answer = (char *)answer;
+	ep.page_size = 20;
+	ep.items = (char *)items;
+	zc_links l;
+	assert_int_equal(zc_answer_parse(&ep, "https://s.gov.cn/a/", body, strlen(body), "text/html; charset=utf-8", &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.days[0], d0);
+	assert_int_equal(l.days[1], d1);
+	zc_links_free(&l);
+}
+
+static void test_result_days(void **state)
+{
+	(void)state;
+	assert_int_equal(zc_text_last_day("2024-10-31", 10), 20241031);
+	assert_int_equal(zc_text_last_day("x 2017.4.6 y", 12), 20170406);
+	/* the last of several: a result shows its URL (a path with a date in it) before its date */
+	const char *t = "关于…的通知 https://x.gov.cn/art/2020/1/2/art_1.html 2021年3月4日";
+	assert_int_equal(zc_text_last_day(t, strlen(t)), 20210304);
+	assert_int_equal(zc_text_last_day("no date 12024-10-31 20241031 2024-13-01", 39), 0);
+	assert_int_equal(zc_text_last_day("2024-10-3", 8), 0);	/* cut short by len */
+	days_ok("govcn-json", NULL,
+		"{\"searchVO\":{\"totalCount\":2,\"listVO\":[{\"url\":\"/a.htm\",\"pubtimeStr\":\"2017.04.26\"},"
+		"{\"url\":\"/b.htm\"}]}}", 20170426, 0);
+	days_ok("hanweb-json", NULL,
+		"{\"total\":2,\"result\":[\"<div><a href=\\\"/art/2020/1/2/a.html\\\">x</a></div><a>/art/2020/1/2/a.html</a>"
+		"<span class=\\\"jcse-news-date\\\">2020-01-05</span>\",\"<a href=\\\"/b.html\\\">y</a>\"]}", 20200105, 0);
+	days_ok("trs-was5", NULL, "{\"count\":\"2\",\"docs\":[{\"url\":\"/a\",\"pubtime\":\"2019-05-14 09:30:00\"},{\"url\":\"/b\"}]}",
+		20190514, 0);
+	days_ok("jpage-xml", NULL, "<datastore><recordset><record><![CDATA[<li><a href='/a'>t</a><span>2020-01-02</span></li>]]></record>"
+		"<record><![CDATA[<li><a href='/b'>u</a><span>2019-12-30</span></li>]]></record></recordset><totalrecord>2</totalrecord></datastore>",
+		20200102, 20191230);
+	/* a date beside the link, or in the row that holds it alone; never one of the whole list */
+	days_ok("html-list", "//a/@href", "<table><tr><td><a href='/a'>t</a></td><td>2018-03-04</td></tr>"
+		"<tr><td><a href='/b'>u</a></td></tr></table><p>2024-01-01</p>", 20180304, 0);
+	days_ok("html-list", "//ul/li/a/@href", "<ul><li><a href='/a'>t</a><span class='ml'>2019-05-14</span></li>"
+		"<li><a href='/b'>u</a></li><li>2011-01-01</li></ul>", 20190514, 0);
+}
+
 static int count_record(json_t *h, const char *block, size_t len, void *arg)
 {
 	(void)h;
@@ -488,7 +531,7 @@ static void test_warc_members(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url), cmocka_unit_test(test_seeds_refused), cmocka_unit_test(test_answer_many_links), cmocka_unit_test(test_url_target),
+		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_result_days), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url), cmocka_unit_test(test_seeds_refused), cmocka_unit_test(test_answer_many_links), cmocka_unit_test(test_url_target),
 		cmocka_unit_test(test_warc_members),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,135 @@
+/*
+ * marks.c - the re-crawl marks (marks.h): one meta value a site, "mark:HOST", holding
+ * "COMPLETE FULL SINCE_FULL RUN_FULL RUN_GAPS" ("-" for an empty time); the policy in
+ * "full_policy" ("RUNS DAYS"); the start of the run in progress in "run_started".
+ */
+#include "index.h"
+#include "../common/zc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* the next space-separated word of *s into out[n] ("-" read as ""), *s moved past it */
+static void word(const char **s, char *out, size_t n)
+{
+	const char *p = *s;
+	while (*p == ' ')
+		p++;
+	size_t k = strcspn(p, " ");
+	snprintf(out, n, "%.*s", (int)k, p);
+	if (!strcmp(out, "-"))
+		out[0] = '\0';
+	*s = p + k;
+}
+
+static long number(const char **s)
+{
+	char w[24];
+	word(s, w, sizeof w);
+	long v = strtol(w, NULL, 10);
+	return v > 0 ? v : 0;
+}
+
+static char *mark_key(const char *host)
+{
+	return zc_asprintf("mark:%s", host);
+}
+
+int zc_tx_site_mark_get(zc_txn *t, const char *host, zc_site_mark *m)
+{
+	memset(m, 0, sizeof *m);
+	char *key = mark_key(host), *v = NULL;
+	int rc = zc_tx_meta_get(t, key, &v);
+	free(key);
+	if (rc == ZC_ENOTFOUND)
+		return ZC_OK;
+	if (rc != ZC_OK)
+		return rc;
+	const char *s = v;
+	word(&s, m->complete, sizeof m->complete);
+	word(&s, m->full, sizeof m->full);
+	m->since_full = number(&s);
+	m->run_full = number(&s) != 0;
+	m->run_gaps = number(&s);
+	free(v);
+	return ZC_OK;
+}
+
+int zc_tx_site_mark_put(zc_txn *t, const char *host, const zc_site_mark *m)
+{
+	char *key = mark_key(host);
+	char *v = zc_asprintf("%s %s %ld %d %ld", m->complete[0] ? m->complete : "-", m->full[0] ? m->full : "-",
+			      m->since_full, m->run_full ? 1 : 0, m->run_gaps);
+	int rc = zc_tx_meta_put(t, key, v);
+	free(v);
+	free(key);
+	return rc;
+}
+
+int zc_tx_site_gap_add(zc_txn *t, const char *host)
+{
+	zc_site_mark m;
+	int rc = zc_tx_site_mark_get(t, host, &m);
+	if (rc != ZC_OK)
+		return rc;
+	m.run_gaps++;
+	return zc_tx_site_mark_put(t, host, &m);
+}
+
+int zc_tx_full_policy_get(zc_txn *t, zc_full_policy *p)
+{
+	p->runs = ZC_FULL_RUNS;
+	p->days = ZC_FULL_DAYS;
+	char *v = NULL;
+	int rc = zc_tx_meta_get(t, "full_policy", &v);
+	if (rc == ZC_ENOTFOUND)
+		return ZC_OK;
+	if (rc != ZC_OK)
+		return rc;
+	const char *s = v;
+	long runs = number(&s), days = number(&s);
+	if (runs > 0)
+		p->runs = runs;
+	if (days > 0)
+		p->days = days;
+	free(v);
+	return ZC_OK;
+}
+
+int zc_tx_full_policy_put(zc_txn *t, const zc_full_policy *p)
+{
+	char v[48];
+	snprintf(v, sizeof v, "%ld %ld", p->runs, p->days);
+	return zc_tx_meta_put(t, "full_policy", v);
+}
+
+int zc_tx_run_started_get(zc_txn *t, char *out, size_t n)
+{
+	char *v = NULL;
+	out[0] = '\0';
+	int rc = zc_tx_meta_get(t, "run_started", &v);
+	if (rc == ZC_ENOTFOUND)
+		return ZC_OK;
+	if (rc == ZC_OK)
+		snprintf(out, n, "%s", v);
+	free(v);
+	return rc;
+}
+
+int zc_tx_run_started_put(zc_txn *t, const char *iso)
+{
+	return zc_tx_meta_put(t, "run_started", iso);
+}
+
+int zc_tx_fetch_known(zc_txn *t, const char *url)
+{
+	json_t *f = NULL;
+	if (zc_tx_get_json(t, ZC_T_FETCH, url, &f) != ZC_OK || !f)
+		return 0;
+	const char *digest = json_string_value(json_object_get(f, "digest"));
+	long status = (long)json_integer_value(json_object_get(f, "status"));
+	int known = (digest && *digest && !json_object_get(f, "unparseable")) || (status >= 400 && status < 500);
+	json_decref(f);
+	return known;
+}

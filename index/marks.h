@@ -1,0 +1,44 @@
+/*
+ * marks.h - what a re-crawl needs to know of the crawls before it (included by index.h): per
+ * site, when its last complete run and its last complete full pass started, how many runs
+ * since, and what the run in progress is doing; the corpus's full-pass policy; and whether a
+ * URL has had a final answer.  The records' format is private to index/marks.c.
+ */
+#ifndef ZC_MARKS_H
+#define ZC_MARKS_H
+
+typedef struct zc_site_mark {
+	char complete[32];	/* when the site's last complete run started (ISO 8601, UTC); "" none */
+	char full[32];		/* when its last complete full pass started; "" none */
+	long since_full;	/* complete runs of the site since that full pass */
+	int run_full;		/* the run in progress walks every page of the site */
+	long run_gaps;		/* requests of the site the run in progress gave up on */
+} zc_site_mark;
+
+/* The mark of a site (host); all empty and zero when it has none.  ZC_OK either way. */
+int zc_tx_site_mark_get(zc_txn *t, const char *host, zc_site_mark *m);
+int zc_tx_site_mark_put(zc_txn *t, const char *host, const zc_site_mark *m);
+/* Counts a request of the site given up on by the run in progress (run_gaps + 1). */
+int zc_tx_site_gap_add(zc_txn *t, const char *host);
+
+/* When a re-crawl walks everything: after runs complete incremental runs, or days days after
+   the last full pass (docs/DESIGN.md).  The corpus keeps what a crawl last set. */
+typedef struct zc_full_policy {
+	long runs;
+	long days;
+} zc_full_policy;
+#define ZC_FULL_RUNS 10
+#define ZC_FULL_DAYS 30
+/* The corpus's policy, ZC_FULL_RUNS and ZC_FULL_DAYS where it has none. */
+int zc_tx_full_policy_get(zc_txn *t, zc_full_policy *p);
+int zc_tx_full_policy_put(zc_txn *t, const zc_full_policy *p);
+
+/* When the run in progress started (ISO 8601, UTC, into out[n]); "" when none is recorded. */
+int zc_tx_run_started_get(zc_txn *t, char *out, size_t n);
+int zc_tx_run_started_put(zc_txn *t, const char *iso);
+
+/* Whether url has had a final answer: a document (stored, or unchanged since) or a 4xx.  An
+   answer that held no document, or none yet, is not one. */
+int zc_tx_fetch_known(zc_txn *t, const char *url);
+
+#endif
