@@ -5,11 +5,20 @@
  * UTF-8 with a byte-order mark by default, because Excel reads a BOM-less CSV in the
  * machine's ANSI code page and garbles Chinese.  A cell that begins with = + - @ (or a tab or
  * CR) is prefixed with ' so that a spreadsheet never evaluates it (formula injection).
+ *
+ * XLSX is laid out for Excel: dates are date cells, counts and numbers number cells, text
+ * (never a formula there, so never prefixed) wrapped where it is long; each column has a width,
+ * the header row is frozen and filters on.  A cell holds at most 32,767 characters in Excel:
+ * a longer text is cut there with a marker saying so, and counted (zc_export_cut).
+ *
+ * Text (ZC_FMT_TEXT): one UTF-8 file a document, CODE.txt in the directory path names, its
+ * fields as "name: value" lines, a blank line, then its text.
  */
 #include "export.h"
 #include "../common/zc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,24 +28,58 @@ struct zc_exporter {
 	FILE *out;
 	enum zc_format fmt;
 	int excluded;
+	int body;		/* the document's text as a column */
+	int bom;		/* CSV and text files begin with a byte-order mark */
 	int entries;
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *bold;
+	lxw_format *bold, *date, *wrap;
 	int row;
+	long cut;		/* XLSX cells cut at Excel's limit */
+	char *dir;		/* ZC_FMT_TEXT: where the files go */
 	zc_buf line;
 	json_t *about;		/* the selection's profile record, or NULL */
 };
 
-static const char *const DOC_COLS[] = {"code", "jurisdiction", "province", "title", "docno", "issuers",
+static const char *const DOC_COLS[] = {"code", "file_no", "jurisdiction", "province", "title", "docno", "issuers",
 				       "written_date", "published_date", "year", "type", "validity",
 				       "entries", "url", "sources"};
+static const char *const BODY_COLS[] = {"body"};
 static const char *const EXCL_COLS[] = {"decision", "reason", "evidence", "canonical_url"};
 /* what every row says of the selection it belongs to (docs/CSV.md) */
 static const char *const ABOUT_COLS[] = {"profile", "profile_sha256", "zhengce"};
-static const char *const ENTRY_COLS[] = {"code", "doc_code", "jurisdiction", "province", "year", "title",
+static const char *const ENTRY_COLS[] = {"code", "doc_code", "file_no", "jurisdiction", "province", "year", "title",
 					 "section", "item", "text", "url"};
 #define N(a) (sizeof a / sizeof a[0])
+
+/* How a column looks in Excel: its width (in characters of the default font; a Chinese
+   character is two) and what kind of cell it takes. */
+enum cell_kind { K_TEXT, K_WRAP, K_NUMBER, K_KEY, K_DATE };	/* K_KEY: a number, 0 being none */
+static const struct {
+	const char *name;
+	double width;
+	enum cell_kind kind;
+} LAYOUT[] = {
+	{"code", 12, K_TEXT}, {"file_no", 8, K_KEY}, {"doc_code", 10, K_TEXT}, {"jurisdiction", 12, K_TEXT},
+	{"province", 9, K_TEXT}, {"title", 60, K_WRAP}, {"docno", 24, K_TEXT}, {"issuers", 30, K_TEXT},
+	{"written_date", 13, K_DATE}, {"published_date", 15, K_DATE}, {"year", 6, K_KEY}, {"type", 8, K_TEXT},
+	{"validity", 9, K_TEXT}, {"entries", 8, K_NUMBER}, {"url", 45, K_TEXT}, {"sources", 45, K_TEXT},
+	{"body", 80, K_TEXT}, {"decision", 10, K_TEXT}, {"reason", 14, K_TEXT}, {"evidence", 40, K_WRAP},
+	{"canonical_url", 45, K_TEXT}, {"profile", 14, K_TEXT}, {"profile_sha256", 18, K_TEXT}, {"zhengce", 9, K_TEXT},
+	{"section", 8, K_NUMBER}, {"item", 6, K_NUMBER}, {"text", 80, K_WRAP},
+};
+
+static int layout_of(const char *col)
+{
+	for (size_t i = 0; i < N(LAYOUT); i++)
+		if (!strcmp(LAYOUT[i].name, col))
+			return (int)i;
+	return -1;
+}
+
+/* Excel's limit on the characters of a cell (UTF-16 code units), and what ends a text cut there */
+#define XLSX_CELL_MAX 32767
+static const char CUT_MARK[] = "…[cut here: Excel holds 32,767 characters a cell; the whole text is in the CSV and JSONL]";
 
 int zc_format_parse(const char *s, enum zc_format *f)
 {
@@ -89,7 +132,7 @@ static int year_of(json_t *doc)
 }
 
 /* the row of a document as JSON (the JSONL line; CSV and XLSX flatten it) */
-static json_t *doc_row(json_t *page, int excluded)
+static json_t *doc_row(json_t *page, int excluded, int body)
 {
 	json_t *doc = json_object_get(page, "doc");
 	const char *j = str(page, "jurisdiction");
@@ -100,6 +143,7 @@ static json_t *doc_row(json_t *page, int excluded)
 	const char *prov = zc_province_name(j);
 	json_t *r = json_object();
 	json_object_set_new(r, "code", json_string(code));
+	json_object_set_new(r, "file_no", *code ? json_integer(fc) : json_null());
 	json_object_set_new(r, "jurisdiction", json_string(j));
 	json_object_set_new(r, "province", json_string(prov ? prov : ""));
 	json_object_set_new(r, "title", json_string(str(doc, "title")));
@@ -115,6 +159,8 @@ static json_t *doc_row(json_t *page, int excluded)
 	json_object_set_new(r, "url", json_string(str(page, "url")));
 	json_t *src = json_object_get(page, "sources");
 	json_object_set_new(r, "sources", src ? json_deep_copy(src) : json_pack("[s]", str(page, "url")));
+	if (body)
+		json_object_set_new(r, "body", json_string(str(doc, "body")));
 	if (excluded) {
 		json_object_set_new(r, "decision", json_string(str(page, "decision")));
 		json_object_set_new(r, "reason", json_string(str(page, "reason")));
@@ -132,8 +178,9 @@ static json_t *entry_row(json_t *entry, json_t *page)
 	json_t *doc = json_object_get(page, "doc");
 	const char *j = str(page, "jurisdiction");
 	const char *prov = zc_province_name(j);
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:O,s:O,s:s,s:s}", "code", str(entry, "code"), "doc_code",
-			 str(entry, "doc_code"), "jurisdiction", j, "province", prov ? prov : "", "year",
+	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:O,s:O,s:s,s:s}", "code", str(entry, "code"), "doc_code",
+			 str(entry, "doc_code"), "file_no", json_integer_value(json_object_get(page, "file_code")),
+			 "jurisdiction", j, "province", prov ? prov : "", "year",
 			 year_of(doc), "title", str(doc, "title"), "section", json_object_get(entry, "section"),
 			 "item", json_object_get(entry, "item"), "text", str(entry, "text"), "url", str(page, "url"));
 }
@@ -161,17 +208,23 @@ static char *cell_text(json_t *v)
 	return zc_strdup("");
 }
 
-static void columns(const zc_exporter *e, const char *const **cols, size_t *n, size_t *nextra)
+/* the columns of a row, in order: the kind's, the text's, the exclusion's, the profile's */
+static size_t column_list(const zc_exporter *e, const char *cols[32])
 {
-	if (e->entries) {
-		*cols = ENTRY_COLS;
-		*n = N(ENTRY_COLS);
-		*nextra = 0;
-	} else {
-		*cols = DOC_COLS;
-		*n = N(DOC_COLS);
-		*nextra = e->excluded ? N(EXCL_COLS) : 0;
-	}
+	size_t n = 0;
+	const char *const *base = e->entries ? ENTRY_COLS : DOC_COLS;
+	size_t nb = e->entries ? N(ENTRY_COLS) : N(DOC_COLS);
+	for (size_t i = 0; i < nb; i++)
+		cols[n++] = base[i];
+	if (!e->entries && e->body)
+		cols[n++] = BODY_COLS[0];
+	if (!e->entries && e->excluded)
+		for (size_t i = 0; i < N(EXCL_COLS); i++)
+			cols[n++] = EXCL_COLS[i];
+	if (e->about)
+		for (size_t i = 0; i < N(ABOUT_COLS); i++)
+			cols[n++] = ABOUT_COLS[i];
+	return n;
 }
 
 static void add_about(const zc_exporter *e, json_t *r)
@@ -183,34 +236,131 @@ static void add_about(const zc_exporter *e, json_t *r)
 	json_object_set_new(r, "zhengce", json_string(str(e->about, "zhengce")));
 }
 
+/* the length of s in UTF-16 code units (what Excel counts), and where the text that fits in
+   limit units (a whole character) ends */
+static size_t utf16_units(const char *s, size_t limit, size_t *fits)
+{
+	size_t units = 0;
+	const char *p = s;
+	*fits = 0;
+	while (*p) {
+		unsigned cp;
+		size_t len = (size_t)zc_utf8_next(p, &cp);
+		units += cp >= 0x10000 ? 2 : 1;
+		p += len ? len : 1;
+		if (units <= limit)
+			*fits = (size_t)(p - s);
+	}
+	return units;
+}
+
+/* a YYYY-MM-DD date as Excel's, 0 when v is not one */
+static int date_of(const char *v, lxw_datetime *dt)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 ||
+	    d < 1 || d > 31)
+		return 0;
+	*dt = (lxw_datetime){y, m, d, 0, 0, 0};
+	return 1;
+}
+
+/* one cell of an XLSX row: the column's kind; a text over Excel's limit cut with a marker */
+static int xlsx_cell(zc_exporter *e, lxw_col_t c, const char *col, json_t *val)
+{
+	lxw_row_t r = (lxw_row_t)e->row;
+	int li = layout_of(col);
+	enum cell_kind kind = li >= 0 ? LAYOUT[li].kind : K_TEXT;
+	lxw_error err = LXW_NO_ERROR;
+	if (kind == K_NUMBER || kind == K_KEY) {
+		/* a year or a file number of 0 is none (a document without a date, one without a code) */
+		if (json_is_integer(val) && (kind == K_NUMBER || json_integer_value(val)))
+			err = worksheet_write_number(e->ws, r, c, (double)json_integer_value(val), NULL);
+		return err == LXW_NO_ERROR ? ZC_OK : ZC_EIO;
+	}
+	char *raw = cell_text(val), *v = zc_text_visible(raw, 1);
+	free(raw);
+	lxw_datetime dt;
+	if (kind == K_DATE && date_of(v, &dt)) {
+		err = worksheet_write_datetime(e->ws, r, c, &dt, e->date);
+	} else if (*v) {
+		size_t fits, mark_fits;
+		size_t mark = utf16_units(CUT_MARK, SIZE_MAX, &mark_fits);
+		if (utf16_units(v, XLSX_CELL_MAX - mark, &fits) > XLSX_CELL_MAX) {
+			char *cut = zc_asprintf("%.*s%s", (int)fits, v, CUT_MARK);
+			free(v);
+			v = cut;
+			e->cut++;
+		}
+		err = worksheet_write_string(e->ws, r, c, v, kind == K_WRAP ? e->wrap : NULL);
+	}
+	free(v);
+	return err == LXW_NO_ERROR ? ZC_OK : ZC_EIO;
+}
+
+/* a document as a text file: its fields, a blank line, its text */
+static int text_file(zc_exporter *e, json_t *r)
+{
+	const char *code = str(r, "code");
+	if (!*code)
+		return ZC_OK;	/* only a document with a code has a name */
+	const char *cols[32];
+	size_t n = column_list(e, cols);
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	if (e->bom)
+		zc_buf_addstr(&b, "\xEF\xBB\xBF");
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(cols[i], "body"))
+			continue;	/* it follows the fields */
+		char *raw = cell_text(json_object_get(r, cols[i])), *v = zc_text_visible(raw, 0);
+		zc_buf_printf(&b, "%s: %s\n", cols[i], v);
+		free(v);
+		free(raw);
+	}
+	char *body = zc_text_visible(str(r, "body"), 1);
+	zc_buf_printf(&b, "\n%s\n", body);
+	free(body);
+	char *path = zc_asprintf("%s/%s.txt", e->dir, code);
+	FILE *f = fopen(path, "wb");
+	int rc = f ? ZC_OK : zc_write_error(errno);
+	if (f && fwrite(b.data, 1, b.len, f) != b.len)
+		rc = zc_write_error(errno);
+	if (f && fclose(f) != 0 && rc == ZC_OK)
+		rc = zc_write_error(errno);
+	free(path);
+	zc_buf_free(&b);
+	return rc;
+}
+
 static int write_row(zc_exporter *e, json_t *r, int header)
 {
-	const char *const *cols;
-	size_t n, nx;
-	columns(e, &cols, &n, &nx);
+	const char *cols[32];
+	size_t n = column_list(e, cols);
 	if (r)
 		add_about(e, r);
-	size_t na = e->about ? N(ABOUT_COLS) : 0;
+	if (e->fmt == ZC_FMT_TEXT)
+		return text_file(e, r);
 	if (e->fmt == ZC_FMT_JSONL) {
 		char *s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		int ok = fputs(s, e->out) >= 0 && fputc('\n', e->out) != EOF;
 		free(s);
 		return ok ? ZC_OK : zc_write_error(errno);
 	}
-	for (size_t i = 0; i < n + nx + na; i++) {
-		const char *col = i < n ? cols[i] : i < n + nx ? EXCL_COLS[i - n] : ABOUT_COLS[i - n - nx];
-		char *v = header ? zc_strdup(col) : cell_text(json_object_get(r, col));
+	int rc = ZC_OK;
+	for (size_t i = 0; i < n && rc == ZC_OK; i++) {
 		if (e->fmt == ZC_FMT_XLSX) {
-			if (!header && (!strcmp(col, "year") || !strcmp(col, "entries") || !strcmp(col, "section") ||
-					!strcmp(col, "item")))
-				worksheet_write_number(e->ws, (lxw_row_t)e->row, (lxw_col_t)i, atof(v), NULL);
+			if (header)
+				rc = worksheet_write_string(e->ws, 0, (lxw_col_t)i, cols[i], e->bold) == LXW_NO_ERROR ? ZC_OK : ZC_EIO;
 			else
-				worksheet_write_string(e->ws, (lxw_row_t)e->row, (lxw_col_t)i, v, header ? e->bold : NULL);
-		} else {
-			if (i)
-				zc_buf_addch(&e->line, ',');
-			zc_csv_cell(&e->line, v);
+				rc = xlsx_cell(e, (lxw_col_t)i, cols[i], json_object_get(r, cols[i]));
+			continue;
 		}
+		char *v = header ? zc_strdup(cols[i]) : cell_text(json_object_get(r, cols[i]));
+		if (i)
+			zc_buf_addch(&e->line, ',');
+		zc_csv_cell(&e->line, v);
 		free(v);
 	}
 	e->row++;
@@ -220,47 +370,78 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 		zc_buf_reset(&e->line);
 		return ok ? ZC_OK : zc_write_error(errno);
 	}
+	return rc;
+}
+
+/* the workbook, its formats and the data sheet's layout: widths, the header frozen */
+static int xlsx_begin(zc_exporter *e, const char *path)
+{
+	/* rows go to a temporary file as they are written, not into memory: an export of
+	   every page of a 100,000-page corpus held 224 MB the other way */
+	lxw_workbook_options o = {.constant_memory = LXW_TRUE};
+	e->wb = workbook_new_opt(path, &o);
+	if (!e->wb)
+		return ZC_EIO;
+	e->ws = workbook_add_worksheet(e->wb, e->entries ? "entries" : "documents");
+	e->bold = workbook_add_format(e->wb);
+	e->date = workbook_add_format(e->wb);
+	e->wrap = workbook_add_format(e->wb);
+	if (!e->ws || !e->bold || !e->date || !e->wrap)
+		return ZC_EIO;
+	format_set_bold(e->bold);
+	format_set_num_format(e->date, "yyyy-mm-dd");
+	format_set_text_wrap(e->wrap);
+	format_set_align(e->wrap, LXW_ALIGN_VERTICAL_TOP);
+	const char *cols[32];
+	size_t n = column_list(e, cols);
+	for (size_t i = 0; i < n; i++) {
+		int li = layout_of(cols[i]);
+		worksheet_set_column(e->ws, (lxw_col_t)i, (lxw_col_t)i, li >= 0 ? LAYOUT[li].width : 12,
+				     li >= 0 && LAYOUT[li].kind == K_DATE ? e->date : NULL);
+	}
+	worksheet_freeze_panes(e->ws, 1, 0);
 	return ZC_OK;
 }
 
-int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, int excluded,
+int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, unsigned flags,
 		    int bom, json_t *about, zc_exporter **pe)
 {
 	zc_exporter *e = zc_calloc(1, sizeof *e);
+	int rc = ZC_OK;
 	*pe = NULL;
 	e->about = json_incref(about);
 	e->out = out;
 	e->fmt = fmt;
-	e->excluded = excluded;
 	e->entries = !strcmp(kind, "entries");
+	e->excluded = !e->entries && (flags & ZC_EXPORT_EXCLUDED);
+	e->body = !e->entries && (flags & ZC_EXPORT_BODY);
+	e->bom = bom;
 	zc_buf_init(&e->line, ZC_BUF_UNLIMITED);
 	if (fmt == ZC_FMT_XLSX) {
-		if (!path) {
-			json_decref(e->about);
-			free(e);
-			return ZC_EUSAGE;
-		}
-		/* rows go to a temporary file as they are written, not into memory: an export of
-		   every page of a 100,000-page corpus held 224 MB the other way */
-		lxw_workbook_options o = {.constant_memory = LXW_TRUE};
-		e->wb = workbook_new_opt(path, &o);
-		if (!e->wb) {
-			json_decref(e->about);
-			free(e);
-			return ZC_EIO;
-		}
-		e->ws = workbook_add_worksheet(e->wb, e->entries ? "entries" : "documents");
-		e->bold = workbook_add_format(e->wb);
-		format_set_bold(e->bold);
-		write_row(e, NULL, 1);
+		rc = path ? xlsx_begin(e, path) : ZC_EUSAGE;
+		if (rc == ZC_OK)
+			rc = write_row(e, NULL, 1);
 	} else if (fmt == ZC_FMT_CSV) {
 		if (bom)
 			fputs("\xEF\xBB\xBF", out);
-		write_row(e, NULL, 1);
+		rc = write_row(e, NULL, 1);
+	} else if (fmt == ZC_FMT_TEXT) {
+		if (path && !e->entries) {
+			e->dir = zc_strdup(path);
+			e->body = 1;
+		} else {
+			rc = ZC_EUSAGE;
+		}
 	} else if (fmt != ZC_FMT_JSONL) {
+		rc = ZC_EUSAGE;
+	}
+	if (rc != ZC_OK) {
+		if (e->wb)
+			workbook_close(e->wb);
+		zc_buf_free(&e->line);
 		json_decref(e->about);
 		free(e);
-		return ZC_EUSAGE;
+		return rc;
 	}
 	*pe = e;
 	return ZC_OK;
@@ -268,7 +449,7 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 
 int zc_export_doc(zc_exporter *e, json_t *page)
 {
-	json_t *r = doc_row(page, e->excluded);
+	json_t *r = doc_row(page, e->excluded, e->body);
 	int rc = write_row(e, r, 0);
 	json_decref(r);
 	return rc;
@@ -282,17 +463,32 @@ int zc_export_entry(zc_exporter *e, json_t *entry, json_t *page)
 	return rc;
 }
 
+long zc_export_cut(const zc_exporter *e)
+{
+	return e ? e->cut : 0;
+}
+
 int zc_export_end(zc_exporter **pe)
 {
 	zc_exporter *e = *pe;
 	int rc = ZC_OK;
 	if (!e)
 		return ZC_OK;
+	if (e->wb) {
+		const char *cols[32];
+		size_t n = column_list(e, cols);
+		/* filters on the header, over every row written */
+		worksheet_autofilter(e->ws, 0, 0, (lxw_row_t)(e->row > 1 ? e->row - 1 : 1), (lxw_col_t)(n - 1));
+	}
 	if (e->wb && e->about) {
 		/* the profile in full, the criteria in words, on a sheet of its own */
 		static const char *const rows[][2] = {{"profile", "name"}, {"profile_sha256", "sha256"},
 						      {"zhengce", "zhengce"}, {"criteria", "criteria"}};
 		lxw_worksheet *ws = workbook_add_worksheet(e->wb, "profile");
+		if (ws) {
+			worksheet_set_column(ws, 0, 0, 16, NULL);
+			worksheet_set_column(ws, 1, 1, 100, e->wrap);
+		}
 		for (lxw_row_t r = 0; ws && r < 4; r++) {
 			worksheet_write_string(ws, r, 0, rows[r][0], e->bold);
 			worksheet_write_string(ws, r, 1, str(e->about, rows[r][1]), NULL);
@@ -304,6 +500,7 @@ int zc_export_end(zc_exporter **pe)
 		rc = zc_write_error(errno);
 	zc_buf_free(&e->line);
 	json_decref(e->about);
+	free(e->dir);
 	free(e);
 	*pe = NULL;
 	return rc;

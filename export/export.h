@@ -20,19 +20,33 @@ const char *zc_province_code(const char *name);
 /* Every code in order, NULL-terminated: "00", "11" … "65". */
 extern const char *const ZC_JURISDICTIONS[];
 
-enum zc_format { ZC_FMT_CSV, ZC_FMT_JSONL, ZC_FMT_XLSX, ZC_FMT_TABLE, ZC_FMT_JSON };
+/* ZC_FMT_TEXT: a directory of text files, one a document (export --text) */
+enum zc_format { ZC_FMT_CSV, ZC_FMT_JSONL, ZC_FMT_XLSX, ZC_FMT_TABLE, ZC_FMT_JSON, ZC_FMT_TEXT };
 int zc_format_parse(const char *s, enum zc_format *f);
 
 typedef struct zc_exporter zc_exporter;
-/* kind: "documents" or "entries".  For XLSX, path names the file (stdout is not possible).
-   about (may be NULL) is the selection's profile record (select.h zc_select_profile_record):
-   every row then ends with its name, SHA-256 and the zhengce version that selected, and an
-   XLSX file has a sheet "profile" with those and the criteria in words; the exporter keeps its
-   own reference. */
-int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, int excluded,
+/* What an export holds beside the columns of its kind (docs/CSV.md). */
+enum {
+	ZC_EXPORT_EXCLUDED = 1,	/* decision, reason, evidence, canonical_url (--excluded, --all) */
+	ZC_EXPORT_BODY = 2,	/* body: the document's text */
+};
+/*
+ * kind: "documents" or "entries"; flags: ZC_EXPORT_* (documents only).  Rows go to out, except
+ * for XLSX, where path names the file (stdout is not possible), and ZC_FMT_TEXT, where path
+ * names an existing directory that gets CODE.txt for each document with a code (its fields,
+ * then its text: the pages need their text, zc_query.body).  Rows come in the order the caller
+ * gives them.  about (may be NULL) is the selection's profile record (select.h
+ * zc_select_profile_record): every row then ends with its name, SHA-256 and the zhengce version
+ * that selected, and an XLSX file has a sheet "profile" with those and the criteria in words;
+ * the exporter keeps its own reference.
+ */
+int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, unsigned flags,
 		    int bom, json_t *about, zc_exporter **e);
 int zc_export_doc(zc_exporter *e, json_t *page);
 int zc_export_entry(zc_exporter *e, json_t *entry, json_t *page);
+/* XLSX cells cut so far at Excel's limit of 32,767 characters (each ends in a marker saying
+   so): what the caller warns of, before zc_export_end. */
+long zc_export_cut(const zc_exporter *e);
 int zc_export_end(zc_exporter **e);
 
 /* CSV cell quoting with formula neutralisation; appends to b (exposed for tests). */

@@ -5,13 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define Y0 1990
-#define NY 80
 #define NJUR 32
 
+/*
+ * Counts by year and jurisdiction, for every year a document has: the years seen, ascending,
+ * each with its row of counts (a corpus has a few dozen years, so a sorted array does).  A
+ * document without a date counts in the totals and as undated, in no year.
+ */
+typedef struct year_row {
+	int year;
+	long docs[NJUR];
+	long entries[NJUR];
+} year_row;
+
 struct zc_stats {
-	long docs[NJUR][NY];
-	long entries[NJUR][NY];
+	year_row *rows;
+	size_t n, cap;
+	long undated[NJUR], undated_entries[NJUR];
 	long excluded[9];
 	char reasons[9][16];
 	size_t nreasons;
@@ -33,19 +43,50 @@ zc_stats *zc_stats_new(void)
 
 void zc_stats_free(zc_stats **s)
 {
+	if (*s)
+		free((*s)->rows);
 	free(*s);
 	*s = NULL;
 }
 
+/* the row of year y, inserted in order when new */
+static year_row *row_of(zc_stats *s, int y)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->rows[mid].year < y)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->n && s->rows[lo].year == y)
+		return &s->rows[lo];
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->rows = zc_realloc(s->rows, s->cap * sizeof *s->rows);
+	}
+	memmove(&s->rows[lo + 1], &s->rows[lo], (s->n - lo) * sizeof *s->rows);
+	s->n++;
+	memset(&s->rows[lo], 0, sizeof *s->rows);
+	s->rows[lo].year = y;
+	return &s->rows[lo];
+}
+
 void zc_stats_add(zc_stats *s, const char *jurisdiction, const char *date, long entries)
 {
-	if (!date || !*date || !jurisdiction)
+	int ji = jurisdiction ? jindex(jurisdiction) : -1;
+	if (ji < 0)
 		return;
-	int ji = jindex(jurisdiction), y = zc_year_of(date) - Y0;
-	if (ji < 0 || y < 0 || y >= NY)
+	int y = date ? zc_year_of(date) : 0;
+	if (!y) {
+		s->undated[ji]++;
+		s->undated_entries[ji] += entries;
 		return;
-	s->docs[ji][y]++;
-	s->entries[ji][y] += entries;
+	}
+	year_row *r = row_of(s, y);
+	r->docs[ji]++;
+	r->entries[ji] += entries;
 	if (!s->first[0] || strcmp(date, s->first) < 0)
 		snprintf(s->first, sizeof s->first, "%s", date);
 	if (strcmp(date, s->last) > 0)
@@ -65,20 +106,21 @@ void zc_stats_excluded(zc_stats *s, const char *reason)
 	}
 }
 
-static long sum_j(const zc_stats *s, int ji, const long (*m)[NY])
+/* a jurisdiction's documents (entries) over every year, the undated too */
+static long sum_j(const zc_stats *s, int ji, int entries)
 {
-	long n = 0;
-	for (int y = 0; y < NY; y++)
-		n += m[ji][y];
-	(void)s;
+	long n = entries ? s->undated_entries[ji] : s->undated[ji];
+	for (size_t y = 0; y < s->n; y++)
+		n += entries ? s->rows[y].entries[ji] : s->rows[y].docs[ji];
 	return n;
 }
 
-static long sum_y(int y, const long (*m)[NY], int provincial_only)
+/* documents of a year, of every jurisdiction or the provinces' only */
+static long sum_y(const year_row *r, int provincial_only)
 {
 	long n = 0;
 	for (int j = provincial_only ? 1 : 0; j < NJUR; j++)
-		n += m[j][y];
+		n += r->docs[j];
 	return n;
 }
 
@@ -86,29 +128,30 @@ json_t *zc_stats_json(const zc_stats *s)
 {
 	json_t *o = json_object(), *byp = json_object(), *naty = json_object(), *provy = json_object();
 	json_t *pe = json_object(), *py = json_object(), *excl = json_object();
-	long nat = sum_j(s, 0, s->docs), natE = sum_j(s, 0, s->entries), prov = 0, provE = 0;
+	long nat = sum_j(s, 0, 0), natE = sum_j(s, 0, 1), prov = 0, provE = 0, undated = s->undated[0];
 	for (int j = 1; j < NJUR; j++) {
-		long n = sum_j(s, j, s->docs);
+		long n = sum_j(s, j, 0);
 		prov += n;
-		provE += sum_j(s, j, s->entries);
+		provE += sum_j(s, j, 1);
+		undated += s->undated[j];
 		json_object_set_new(byp, zc_province_name(ZC_JURISDICTIONS[j]), json_integer(n));
-		json_object_set_new(pe, zc_province_name(ZC_JURISDICTIONS[j]), json_integer(sum_j(s, j, s->entries)));
+		json_object_set_new(pe, zc_province_name(ZC_JURISDICTIONS[j]), json_integer(sum_j(s, j, 1)));
 		json_t *yy = json_object();
-		for (int y = 0; y < NY; y++)
-			if (s->docs[j][y]) {
-				char k[8];
-				snprintf(k, sizeof k, "%d", Y0 + y);
-				json_object_set_new(yy, k, json_integer(s->docs[j][y]));
+		for (size_t y = 0; y < s->n; y++)
+			if (s->rows[y].docs[j]) {
+				char k[16];
+				snprintf(k, sizeof k, "%d", s->rows[y].year);
+				json_object_set_new(yy, k, json_integer(s->rows[y].docs[j]));
 			}
 		json_object_set_new(py, zc_province_name(ZC_JURISDICTIONS[j]), yy);
 	}
-	for (int y = 0; y < NY; y++) {
-		char k[8];
-		snprintf(k, sizeof k, "%d", Y0 + y);
-		if (s->docs[0][y])
-			json_object_set_new(naty, k, json_integer(s->docs[0][y]));
-		if (sum_y(y, s->docs, 1))
-			json_object_set_new(provy, k, json_integer(sum_y(y, s->docs, 1)));
+	for (size_t y = 0; y < s->n; y++) {
+		char k[16];
+		snprintf(k, sizeof k, "%d", s->rows[y].year);
+		if (s->rows[y].docs[0])
+			json_object_set_new(naty, k, json_integer(s->rows[y].docs[0]));
+		if (sum_y(&s->rows[y], 1))
+			json_object_set_new(provy, k, json_integer(sum_y(&s->rows[y], 1)));
 	}
 	for (size_t i = 0; i < s->nreasons; i++)
 		json_object_set_new(excl, s->reasons[i], json_integer(s->excluded[i]));
@@ -118,6 +161,7 @@ json_t *zc_stats_json(const zc_stats *s)
 	json_object_set_new(o, "entries", json_integer(natE + provE));
 	json_object_set_new(o, "national_entries", json_integer(natE));
 	json_object_set_new(o, "provincial_entries", json_integer(provE));
+	json_object_set_new(o, "undated", json_integer(undated));
 	json_object_set_new(o, "first_date", json_string(s->first));
 	json_object_set_new(o, "last_date", json_string(s->last));
 	json_object_set_new(o, "by_province", byp);
@@ -153,18 +197,47 @@ static void cell(FILE *out, const char *s, int w, int right)
 			fputc(' ', out);
 }
 
-static void year_range(const zc_stats *s, int *lo, int *hi)
+/* the row of year y, or NULL */
+static const year_row *find_row(const zc_stats *s, int y)
 {
-	*lo = NY;
-	*hi = -1;
-	for (int j = 0; j < NJUR; j++)
-		for (int y = 0; y < NY; y++)
-			if (s->docs[j][y]) {
-				if (y < *lo)
-					*lo = y;
-				if (y > *hi)
-					*hi = y;
-			}
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].year == y)
+			return &s->rows[i];
+	return NULL;
+}
+
+/* The years a table shows: every year from the first to the last (a year without documents
+   shows as such), unless that spans more than 60 years (a date far off, a typing slip on a
+   page): then the years with documents only.  A new array of *n years (free it). */
+static int *table_years(const zc_stats *s, size_t *n)
+{
+	*n = 0;
+	if (!s->n)
+		return NULL;
+	int lo = s->rows[0].year, hi = s->rows[s->n - 1].year;
+	int dense = hi - lo < 60;
+	int *v = zc_calloc(dense ? (size_t)(hi - lo + 1) : s->n, sizeof *v);
+	if (dense)
+		for (int y = lo; y <= hi; y++)
+			v[(*n)++] = y;
+	else
+		for (size_t i = 0; i < s->n; i++)
+			v[(*n)++] = s->rows[i].year;
+	return v;
+}
+
+static long docs_at(const zc_stats *s, int y, int j)
+{
+	const year_row *r = find_row(s, y);
+	return r ? r->docs[j] : 0;
+}
+
+static void number_cell(FILE *out, const char *sep, long v, int csv, int w, int dot)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%ld", v);
+	fputs(sep, out);
+	cell(out, v || !dot || csv ? b : ".", csv ? 0 : w, 1);
 }
 
 int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format fmt)
@@ -178,95 +251,102 @@ int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format 
 		return ZC_OK;
 	}
 	int csv = fmt == ZC_FMT_CSV;
-	int lo, hi;
-	year_range(s, &lo, &hi);
-	long nat = sum_j(s, 0, s->docs), prov = 0, natE = sum_j(s, 0, s->entries), provE = 0;
-	for (int j = 1; j < NJUR; j++) {
-		prov += sum_j(s, j, s->docs);
-		provE += sum_j(s, j, s->entries);
+	long nat = sum_j(s, 0, 0), prov = 0, natE = sum_j(s, 0, 1), provE = 0, undated = 0;
+	for (int j = 0; j < NJUR; j++) {
+		undated += s->undated[j];
+		if (j) {
+			prov += sum_j(s, j, 0);
+			provE += sum_j(s, j, 1);
+		}
 	}
 	const char *sep = csv ? "," : "  ";
 	if (csv)	/* UTF-8 with a byte-order mark, as every CSV of zhengce (docs/CSV.md) */
 		fputs("\xEF\xBB\xBF", out);
 	if (csv && (!strcmp(by, "summary") || !strcmp(by, "province-year"))) {
-		/* long form, one row a jurisdiction and year, for a pivot table or pandas */
+		/* long form, one row a jurisdiction and year, for a pivot table or pandas; the undated
+		   with an empty year */
 		fputs("jurisdiction,province,year,documents,entries\r\n", out);
-		for (int j = 0; j < NJUR; j++)
-			for (int y = 0; y < NY; y++)
-				if (s->docs[j][y])
+		for (int j = 0; j < NJUR; j++) {
+			for (size_t y = 0; y < s->n; y++)
+				if (s->rows[y].docs[j])
 					fprintf(out, "%s,%s,%d,%ld,%ld\r\n", ZC_JURISDICTIONS[j], zc_province_name(ZC_JURISDICTIONS[j]),
-						Y0 + y, s->docs[j][y], s->entries[j][y]);
+						s->rows[y].year, s->rows[y].docs[j], s->rows[y].entries[j]);
+			if (s->undated[j])
+				fprintf(out, "%s,%s,,%ld,%ld\r\n", ZC_JURISDICTIONS[j], zc_province_name(ZC_JURISDICTIONS[j]),
+					s->undated[j], s->undated_entries[j]);
+		}
 		return ZC_OK;
 	}
+	size_t ny;
+	int *years = table_years(s, &ny);
 	if (!strcmp(by, "summary")) {
 		fprintf(out, "documents %ld (national %ld, provincial %ld); entries %ld (national %ld, provincial %ld)\n",
 			nat + prov, nat, prov, natE + provE, natE, provE);
 		if (s->first[0])
 			fprintf(out, "dated %s to %s\n", s->first, s->last);
+		if (undated)
+			fprintf(out, "undated %ld (counted in the totals, in no year)\n", undated);
 		by = "province-year";
 		fputc('\n', out);
 	}
 	if (!strcmp(by, "province-year") || !strcmp(by, "province")) {
-		int years = !strcmp(by, "province-year") && hi >= lo;
-		/* header */
+		int show_years = !strcmp(by, "province-year") && ny;
+		/* a year column 3 wide ('15) while every year is of one century, else 4 */
+		int w = ny && years[0] / 100 == years[ny - 1] / 100 ? 3 : 4;
 		cell(out, csv ? "province" : "", 8, 0);
-		if (years)
-			for (int y = lo; y <= hi; y++) {
-				char b[16];
-				snprintf(b, sizeof b, "%d", Y0 + y);
-				fputs(sep, out);
-				cell(out, csv ? b : b + 2, csv ? 0 : 3, 1);
-			}
+		for (size_t i = 0; show_years && i < ny; i++) {
+			char b[16];
+			snprintf(b, sizeof b, w == 3 && !csv ? "%02d" : "%d", years[i] % (w == 3 && !csv ? 100 : 10000));
+			fputs(sep, out);
+			cell(out, b, csv ? 0 : w, 1);
+		}
+		if (show_years && undated) {
+			fputs(sep, out);
+			cell(out, "undated", csv ? 0 : 7, 1);
+		}
 		fputs(sep, out);
 		cell(out, "docs", csv ? 0 : 5, 1);
 		fputs(sep, out);
 		cell(out, "entries", csv ? 0 : 7, 1);
 		fputs(csv ? "\r\n" : "\n", out);
 		for (int j = 0; j < NJUR; j++) {
-			long n = sum_j(s, j, s->docs);
+			long n = sum_j(s, j, 0);
 			if (!n && !csv)
 				continue;
 			cell(out, zc_province_name(ZC_JURISDICTIONS[j]), csv ? 0 : 8, 0);
-			if (years)
-				for (int y = lo; y <= hi; y++) {
-					char b[16];
-					snprintf(b, sizeof b, "%ld", s->docs[j][y]);
-					fputs(sep, out);
-					cell(out, s->docs[j][y] || csv ? b : ".", csv ? 0 : 3, 1);
-				}
-			char b[32];
-			snprintf(b, sizeof b, "%ld", n);
-			fputs(sep, out);
-			cell(out, b, csv ? 0 : 5, 1);
-			snprintf(b, sizeof b, "%ld", sum_j(s, j, s->entries));
-			fputs(sep, out);
-			cell(out, b, csv ? 0 : 7, 1);
+			for (size_t i = 0; show_years && i < ny; i++)
+				number_cell(out, sep, docs_at(s, years[i], j), csv, w, 1);
+			if (show_years && undated)
+				number_cell(out, sep, s->undated[j], csv, 7, 1);
+			number_cell(out, sep, n, csv, 5, 0);
+			number_cell(out, sep, sum_j(s, j, 1), csv, 7, 0);
 			fputs(csv ? "\r\n" : "\n", out);
 		}
-		if (years) {
+		if (show_years) {
 			cell(out, csv ? "provincial" : "省级合计", csv ? 0 : 8, 0);
-			for (int y = lo; y <= hi; y++) {
-				char b[16];
-				snprintf(b, sizeof b, "%ld", sum_y(y, s->docs, 1));
-				fputs(sep, out);
-				cell(out, b, csv ? 0 : 3, 1);
+			for (size_t i = 0; i < ny; i++) {
+				const year_row *r = find_row(s, years[i]);
+				number_cell(out, sep, r ? sum_y(r, 1) : 0, csv, w, 0);
 			}
-			char b[32];
-			snprintf(b, sizeof b, "%ld", prov);
-			fputs(sep, out);
-			cell(out, b, csv ? 0 : 5, 1);
-			snprintf(b, sizeof b, "%ld", provE);
-			fputs(sep, out);
-			cell(out, b, csv ? 0 : 7, 1);
+			if (undated)
+				number_cell(out, sep, undated - s->undated[0], csv, 7, 0);
+			number_cell(out, sep, prov, csv, 5, 0);
+			number_cell(out, sep, provE, csv, 7, 0);
 			fputs(csv ? "\r\n" : "\n", out);
 		}
 	} else if (!strcmp(by, "year")) {
 		fprintf(out, csv ? "year,national,provincial\r\n" : "year  national  provincial\n");
-		for (int y = lo; y <= hi; y++)
-			fprintf(out, csv ? "%d,%ld,%ld\r\n" : "%d  %8ld  %10ld\n", Y0 + y, s->docs[0][y], sum_y(y, s->docs, 1));
+		for (size_t i = 0; i < ny; i++) {
+			const year_row *r = find_row(s, years[i]);
+			fprintf(out, csv ? "%d,%ld,%ld\r\n" : "%d  %8ld  %10ld\n", years[i], r ? r->docs[0] : 0, r ? sum_y(r, 1) : 0);
+		}
+		if (undated)
+			fprintf(out, csv ? ",%ld,%ld\r\n" : "undated  %4ld  %10ld\n", s->undated[0], undated - s->undated[0]);
 	} else {
+		free(years);
 		return ZC_EUSAGE;
 	}
+	free(years);
 	if (s->nreasons && !csv) {
 		fputs("\nexcluded:", out);
 		for (size_t i = 0; i < s->nreasons; i++)

@@ -794,6 +794,21 @@ int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg)
 	return rc;
 }
 
+int zc_tx_pages_read(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, zc_page_each_fn fn, void *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_t *page;
+		if (zc_tx_page_read(t, ids[i], flags, &page) != ZC_OK)
+			continue;
+		int stop = fn(page, arg);
+		json_decref(page);
+		if (stop)
+			return stop;
+		counted_read(t->idx);
+	}
+	return ZC_OK;
+}
+
 int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
 {
 	zc_buf b;

@@ -146,6 +146,9 @@ typedef int (*zc_page_each_fn)(json_t *page, void *arg);
 /* Every page, merged with its decision, in id order; fn returns non-zero to stop. */
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg);
 int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg);
+/* The pages of ids[0..n), in that order, merged with their decisions (one that does not read is
+   skipped); fn returns non-zero to stop, and that is then the result. */
+int zc_tx_pages_read(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, zc_page_each_fn fn, void *arg);
 int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision);
 /* The decision only when its stored bytes hold the field key with the string value, or the
    field key at all when value is NULL (e.g. "reason", "duplicate"), else ZC_ENOTFOUND: a pass
@@ -209,8 +212,18 @@ int zc_query_matches(const zc_query *q, json_t *page);
  * zc_query_matches().  The pages fn gets have their text (doc.body) only when q->body asks
  * for it or a keyword needed it: an export of every page reads 9% fewer instructions without.
  * fn returns non-zero to stop the walk, and zc_index_query() then returns that value.
+ * The order: by jurisdiction (00, then the provinces' codes); within one, the included
+ * documents by file code as a number (00-2 before 00-10), then the others in page order.
  */
 int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg);
+/*
+ * The entries of the included documents q matches, document by document in the order of
+ * zc_index_query(), each document's by section and item as numbers (00-29-2-1, 00-29-10-1);
+ * fn gets the entry record (code, doc_code, section, item, text) and its page, both borrowed
+ * for the call.  fn returns non-zero to stop, and that is then the result.
+ */
+typedef int (*zc_entry_each_fn)(json_t *entry, json_t *page, void *arg);
+int zc_index_entries(zc_index *idx, const zc_query *q, zc_entry_each_fn fn, void *arg);
 /*
  * Calls fn with the decision record of every page in the selection this transaction sees
  * (docs/SCHEMA.md: decision, reason, jurisdiction, date, entries, file code), in page id

@@ -67,6 +67,18 @@ int zc_query_matches(const zc_query *q, json_t *page)
 	return 1;
 }
 
+/*
+ * The order of the rows: by jurisdiction (00 national, then the provinces' codes), within it
+ * the included documents by file code as a number (00-2 before 00-10), then the others in page
+ * order.  Candidates are gathered with their place first (ids and two numbers each, 24 bytes a
+ * page), sorted, and only then read: no page is held while the others are found.
+ */
+typedef struct cand {
+	uint64_t id;
+	unsigned jur;		/* the jurisdiction's code as a number; 100 when the page has none */
+	uint64_t fc;		/* the file code of an included document, else 0 */
+} cand;
+
 typedef struct qctx {
 	const zc_query *q;
 	zc_page_each_fn fn;
@@ -74,19 +86,24 @@ typedef struct qctx {
 	zc_txn *t;
 	int rc;			/* what fn returned when it stopped the walk */
 	unsigned flags;		/* ZC_PAGE_BODY when fn or the keyword reads the text */
+	cand *v;
+	size_t n, cap;
+	zc_entry_each_fn entry_fn;	/* zc_index_entries: the entries of each document */
 } qctx;
 
-/* one candidate of an index: read it, confirm it, hand it on */
+static void add(qctx *c, uint64_t id)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->v = zc_realloc(c->v, c->cap * sizeof *c->v);
+	}
+	c->v[c->n++] = (cand){id, 100, 0};
+}
+
 static int candidate(uint64_t id, void *arg)
 {
-	qctx *c = arg;
-	json_t *page;
-	if (zc_tx_page_read(c->t, id, c->flags, &page) != ZC_OK)
-		return 0;
-	if (zc_query_matches(c->q, page))
-		c->rc = c->fn(page, c->arg);
-	json_decref(page);
-	return c->rc != 0;
+	add(arg, id);
+	return 0;
 }
 
 /* a key of jy: jurisdiction(2) year(4) page id (u64 BE) */
@@ -116,29 +133,146 @@ static int candidate_decision(const void *k, size_t kl, const void *v, size_t vl
 	return candidate(zc_key_u64(k), arg);
 }
 
-static int each_match(json_t *page, void *arg)
+/* every page (excluded or all, or a keyword no index answers): its id from the key alone */
+static int candidate_page(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
-	qctx *c = arg;
-	return zc_query_matches(c->q, page) ? c->fn(page, c->arg) : 0;
+	(void)v;
+	(void)vl;
+	if (kl == 8)
+		add(arg, zc_key_u64(k));
+	return 0;
 }
 
-static int query_txn(zc_txn *t, void *arg)
+static int by_place(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	if (x->jur != y->jur)
+		return x->jur < y->jur ? -1 : 1;
+	if ((x->fc == 0) != (y->fc == 0))	/* coded documents first */
+		return x->fc == 0 ? 1 : -1;
+	if (x->fc != y->fc)
+		return x->fc < y->fc ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* each candidate's place, from its decision record (a page without one comes last) */
+static void place(qctx *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *d;
+		if (zc_tx_decision_get(c->t, c->v[i].id, &d) != ZC_OK)
+			continue;
+		const char *j = str(d, "jurisdiction");
+		if (j[0] >= '0' && j[0] <= '9' && j[1] >= '0' && j[1] <= '9' && !j[2])
+			c->v[i].jur = (unsigned)((j[0] - '0') * 10 + (j[1] - '0'));
+		if (!strcmp(str(d, "decision"), "included"))
+			c->v[i].fc = (uint64_t)json_integer_value(json_object_get(d, "file_code"));
+		json_decref(d);
+	}
+	if (c->n)
+		qsort(c->v, c->n, sizeof *c->v, by_place);
+}
+
+/* a document's entries, gathered to be put in the order of their numbers */
+typedef struct ents {
+	json_t **v;
+	size_t n, cap;
+} ents;
+
+static int entry_add(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)k;
+	(void)kl;
+	ents *e = arg;
+	json_t *ent = zc_record_parse(v, vl);
+	if (!ent)
+		return 0;
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->v = zc_realloc(e->v, e->cap * sizeof *e->v);
+	}
+	e->v[e->n++] = ent;
+	return 0;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t sx = json_integer_value(json_object_get(x, "section")), sy = json_integer_value(json_object_get(y, "section"));
+	json_int_t ix = json_integer_value(json_object_get(x, "item")), iy = json_integer_value(json_object_get(y, "item"));
+	return sx != sy ? (sx < sy ? -1 : 1) : ix < iy ? -1 : ix > iy;
+}
+
+/* the entries of an included document (its code's prefix, JJ-N-), section by section, item by
+   item, as numbers */
+static int doc_entries(qctx *c, json_t *page)
+{
+	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
+	if (!fc || strcmp(str(page, "decision"), "included"))
+		return 0;
+	char prefix[48];
+	int n = snprintf(prefix, sizeof prefix, "%s-%lld-", str(page, "jurisdiction"), (long long)fc);
+	ents e = {NULL, 0, 0};
+	int rc = zc_tx_scan(c->t, ZC_T_ENTRIES, prefix, (size_t)n, entry_add, &e);
+	if (e.n)
+		qsort(e.v, e.n, sizeof *e.v, by_number);
+	for (size_t i = 0; i < e.n; i++) {
+		if (rc == ZC_OK && (rc = c->entry_fn(e.v[i], page, c->arg)) != 0)
+			c->rc = rc;
+		json_decref(e.v[i]);
+	}
+	free(e.v);
+	return rc;
+}
+
+/* the candidates, in order: each read, confirmed and handed on once (an id found twice, by two
+   keywords, is read once) */
+static int each_candidate(json_t *page, void *arg)
 {
 	qctx *c = arg;
-	c->t = t;
-	int rc;
-	/* one keyword: its pairs' candidates (several would each give a page that has two of
-	   them: the walk below confirms each page once) */
-	if (c->q->keyword && !strchr(c->q->keyword, ',')) {
-		rc = zc_tx_pairs_find(t, c->q->keyword, candidate, c);
-		if (rc != ZC_EUSAGE)	/* a keyword of one character has no pair: walk */
-			return rc != ZC_OK ? rc : c->rc;
+	if (!zc_query_matches(c->q, page))
+		return 0;
+	return c->entry_fn ? doc_entries(c, page) : c->fn(page, c->arg);
+}
+
+/* whether every keyword of the list has two characters or more (the pair index answers it) */
+static int keywords_indexed(const char *list)
+{
+	for (const char *it = list;; it++) {
+		size_t n = strcspn(it, ","), chars = 0;
+		for (size_t i = 0; i < n; i++)
+			chars += ((unsigned char)it[i] & 0xC0) != 0x80;
+		if (chars < 2)
+			return 0;
+		it += n;
+		if (!*it)
+			return 1;
 	}
-	/* jurisdictions' included documents: each one's range of the jurisdiction-year index, in
-	   the list's order (a page has one jurisdiction: none comes twice) */
+}
+
+static int gather(qctx *c)
+{
+	zc_txn *t = c->t;
+	int rc;
+	/* keywords: each one's pairs' candidates (a page with two of them is one candidate) */
+	if (c->q->keyword && keywords_indexed(c->q->keyword)) {
+		rc = ZC_OK;
+		for (const char *it = c->q->keyword; rc == ZC_OK;) {
+			size_t n = strcspn(it, ",");
+			char *word = zc_asprintf("%.*s", (int)n, it);
+			rc = zc_tx_pairs_find(t, word, candidate, c);
+			free(word);
+			it += n;
+			if (!*it)
+				break;
+			it++;
+		}
+		return rc;
+	}
+	/* jurisdictions' included documents: each one's range of the jurisdiction-year index */
 	if (c->q->jurisdiction && c->q->which == ZC_Q_INCLUDED) {
 		rc = ZC_OK;
-		for (const char *j = c->q->jurisdiction; rc == ZC_OK && !c->rc;) {
+		for (const char *j = c->q->jurisdiction; rc == ZC_OK;) {
 			size_t n = strcspn(j, ",");
 			if (n == 2)
 				rc = zc_tx_scan(t, ZC_T_JY, j, 2, candidate_jy, c);
@@ -147,20 +281,53 @@ static int query_txn(zc_txn *t, void *arg)
 				break;
 			j++;
 		}
-		return rc != ZC_OK ? rc : c->rc;
+		return rc;
 	}
-	if (c->q->which == ZC_Q_INCLUDED) {
-		/* the included documents, in page order, from the decisions: not every page's text */
-		rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, candidate_decision, c);
-		return rc != ZC_OK ? rc : c->rc;
-	}
-	return zc_tx_pages_walk(t, c->flags, each_match, c);
+	/* the included documents, from the decisions: not every page's text */
+	if (c->q->which == ZC_Q_INCLUDED)
+		return zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, candidate_decision, c);
+	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, candidate_page, c);
+}
+
+static int query_txn(zc_txn *t, void *arg)
+{
+	qctx *c = arg;
+	c->t = t;
+	c->n = 0;
+	int rc = gather(c);
+	if (rc != ZC_OK)
+		return rc;
+	place(c);
+	/* an id two keywords found, once */
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (!k || c->v[i].id != c->v[k - 1].id)
+			c->v[k++] = c->v[i];
+	c->n = k;
+	uint64_t *ids = zc_calloc(c->n ? c->n : 1, sizeof *ids);
+	for (size_t i = 0; i < c->n; i++)
+		ids[i] = c->v[i].id;
+	rc = zc_tx_pages_read(t, ids, c->n, c->flags, each_candidate, c);
+	free(ids);
+	return rc;
 }
 
 int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *arg)
 {
-	qctx c = {q, fn, arg, NULL, 0, q->body || q->keyword ? ZC_PAGE_BODY : 0};
-	return zc_index_read(idx, query_txn, &c);
+	qctx c = {q, fn, arg, NULL, 0, q->body || q->keyword ? ZC_PAGE_BODY : 0, NULL, 0, 0, NULL};
+	int rc = zc_index_read(idx, query_txn, &c);
+	free(c.v);
+	return rc;
+}
+
+int zc_index_entries(zc_index *idx, const zc_query *q, zc_entry_each_fn fn, void *arg)
+{
+	zc_query inc = *q;
+	inc.which = ZC_Q_INCLUDED;	/* only included documents have entries */
+	qctx c = {&inc, NULL, arg, NULL, 0, q->body || q->keyword ? ZC_PAGE_BODY : 0, NULL, 0, 0, fn};
+	int rc = zc_index_read(idx, query_txn, &c);
+	free(c.v);
+	return rc;
 }
 
 typedef struct dctx {
