@@ -85,12 +85,40 @@ static int export_one(json_t *page, void *arg)
 	return x->rc != ZC_OK;
 }
 
-/* query's table: code, date, province, type, title */
+/* query's table: code, date, province, type, title (and the reason, for excluded pages) */
 typedef struct tbl_ctx {
 	zc_query f;
 	FILE *out;
 	long n;
 } tbl_ctx;
+
+/* s, then spaces up to w columns of a terminal (a Chinese character takes two) */
+static void table_cell(FILE *out, const char *s, int w)
+{
+	int used = 0;
+	for (const char *p = s; *p;) {
+		unsigned cp;
+		p += zc_utf8_next(p, &cp);
+		used += cp >= 0x1100 ? 2 : 1;
+	}
+	fputs(s, out);
+	for (; used < w; used++)
+		fputc(' ', out);
+	fputc(' ', out);
+}
+
+static void table_row(const tbl_ctx *t, const char *code, const char *date, const char *prov, const char *type,
+		      const char *title, const char *reason)
+{
+	table_cell(t->out, code, 7);
+	table_cell(t->out, date, 10);
+	table_cell(t->out, prov, 8);
+	table_cell(t->out, type, 6);
+	fputs(title, t->out);
+	if (t->f.which != ZC_Q_INCLUDED)
+		fprintf(t->out, "  [%s]", reason);
+	fputc('\n', t->out);
+}
 
 static int table_one(json_t *page, void *arg)
 {
@@ -104,71 +132,140 @@ static int table_one(json_t *page, void *arg)
 	const char *w = *jstr(doc, "written_date") ? jstr(doc, "written_date") : jstr(doc, "published_date");
 	/* a title from the web reaches the terminal: no control or bidi character of it does */
 	char *title = zc_text_visible(jstr(doc, "title"), 0), *type = zc_text_visible(jstr(doc, "type"), 0);
-	if (t->f.which != ZC_Q_INCLUDED)
-		fprintf(t->out, "%-7s %-10s %-6s %-4s %s  [%s]\n", code, w, prov ? prov : "", type, title,
-			*jstr(page, "reason") ? jstr(page, "reason") : "included");
-	else
-		fprintf(t->out, "%-7s %-10s %-6s %-4s %s\n", code, w, prov ? prov : "", type, title);
+	table_row(t, code, w, prov ? prov : "", type, title, *jstr(page, "reason") ? jstr(page, "reason") : "included");
 	free(title);
 	free(type);
 	t->n++;
 	return 0;
 }
 
+/* The table: a header line when it goes to a terminal (into a pipe or a file, rows only, so
+   that | wc -l and | sort see documents); the count on stderr, a note, not a row. */
 static int table_write(zc_index *idx, FILE *f, const zc_query *flt)
 {
 	tbl_ctx t = {*flt, f, 0};
+	if (isatty(fileno(f)))
+		table_row(&t, "code", "date", "province", "type", "title", "decision");
 	int rc = zc_index_query(idx, flt, table_one, &t);
-	/* the count is a note, not a row: on stderr, so that | wc -l counts documents */
 	fprintf(stderr, "%ld document%s\n", t.n, t.n == 1 ? "" : "s");
 	return rc;
 }
 
-/* entries: scan the entries table, join each with its page */
+/* entries: each document's, in the order of their codes */
 typedef struct ent_ctx {
 	zc_exporter *e;
-	const zc_query *f;
-	zc_txn *t;
 	int rc;
 	long n;
 	zc_progress prog;
 } ent_ctx;
 
-static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+static int entry_one(json_t *entry, json_t *page, void *arg)
 {
-	(void)k;
-	(void)kl;
 	ent_ctx *x = arg;
-	json_t *ent = zc_record_parse(v, vl), *page = NULL;
-	if (ent && zc_tx_page_get(x->t, (uint64_t)json_integer_value(json_object_get(ent, "page")), &page) == ZC_OK &&
-	    zc_query_matches(x->f, page)) {
-		x->rc = zc_export_entry(x->e, ent, page);
-		zc_progress_show(&x->prog, "entries: %ld written", ++x->n);
-	}
-	json_decref(ent);
-	json_decref(page);
+	x->rc = zc_export_entry(x->e, entry, page);
+	zc_progress_show(&x->prog, "entries: %ld written", ++x->n);
 	return x->rc != ZC_OK;
 }
 
-static int entries_txn(zc_txn *t, void *arg)
+/* what an XLSX export had to cut (never silently) */
+static void cut_warning(const char *cmd, const zc_exporter *e)
 {
-	ent_ctx *x = arg;
-	x->t = t;
-	int rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_one, x);
-	return rc != ZC_OK ? rc : x->rc;
+	long cut = zc_export_cut(e);
+	if (cut)
+		fprintf(stderr, "zhengce %s: warning: %ld cell%s longer than Excel's 32,767 characters cut there and "
+				"marked \"…[cut here: …]\"; the CSV and JSONL exports hold the whole text\n",
+			cmd, cut, cut == 1 ? "" : "s");
 }
 
 static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const zc_query *flt,
 			 int progress, json_t *about)
 {
-	ent_ctx x = {NULL, flt, NULL, ZC_OK, 0, {.on = progress}};
+	ent_ctx x = {NULL, ZC_OK, 0, {.on = progress}};
 	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, about, &x.e);
 	if (rc != ZC_OK)
 		return rc;
-	rc = zc_index_read(idx, entries_txn, &x);
+	rc = zc_index_entries(idx, flt, entry_one, &x);
+	if (rc != ZC_OK && x.rc != ZC_OK)
+		rc = x.rc;
+	cut_warning("entries", x.e);
 	zc_progress_end(&x.prog);
 	int erc = zc_export_end(&x.e);
 	return rc != ZC_OK ? rc : erc;
+}
+
+/* the documents x.f matches, through the exporter x.e, which it ends */
+static int export_run(zc_index *idx, exp_ctx *x, const char *cmd)
+{
+	int rc = zc_index_query(idx, &x->f, export_one, x);
+	zc_progress_end(&x->prog);
+	if (rc != ZC_OK && x->rc != ZC_OK)
+		rc = x->rc;
+	cut_warning(cmd, x->e);
+	int erc = zc_export_end(&x->e);
+	return rc != ZC_OK ? rc : erc;
+}
+
+/* removes the files an unfinished --text wrote into dir, and dir */
+static void text_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!zc_str_ends(e->d_name, ".txt"))
+			continue;
+		char *p = zc_asprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/*
+ * export --text DIR: one file a document, written into DIR.part-PID and renamed DIR once every
+ * file is whole, so that DIR is never half a corpus.  DIR must be new or empty: the files of
+ * an earlier export there are never mixed with these, nor removed.
+ */
+static int text_export(const char *corpus, const char *dir, exp_ctx *x, int bom)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int has = 0;
+	while (d && (e = readdir(d)))
+		has |= strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	if (!d && errno != ENOENT)
+		return usage_error("export", "--text %s: %s", dir, strerror(errno));
+	if (has)
+		return usage_error("export", "--text %s: the directory is not empty; give a new one (nothing is overwritten)", dir);
+	zc_index *idx;
+	if (open_corpus("export", corpus, &idx))
+		return 1;
+	char *part = zc_asprintf("%s.part-%ld", dir, (long)getpid());
+	int rc = mkdir(part, 0777) == 0 ? ZC_OK : zc_write_error(errno);
+	json_t *about = zc_select_profile_record(idx);
+	if (rc == ZC_OK)
+		rc = zc_export_begin(NULL, part, ZC_FMT_TEXT, "documents", ZC_EXPORT_BODY, bom, about, &x->e);
+	if (rc == ZC_OK) {
+		x->prog.on = progress_wanted(0);
+		rc = export_run(idx, x, "export");
+	}
+	if (rc == ZC_OK && d)
+		rmdir(dir);	/* the empty one in the way of the rename */
+	if (rc == ZC_OK && rename(part, dir) != 0)
+		rc = zc_write_error(errno);
+	if (rc != ZC_OK) {
+		text_remove(part);
+		fprintf(stderr, "zhengce export: cannot write %s: %s\n", dir, zc_strerror(rc));
+	} else {
+		fprintf(stderr, "%ld documents written to %s/\n", x->n, dir);
+	}
+	json_decref(about);
+	free(part);
+	zc_index_close(&idx);
+	return rc != ZC_OK;
 }
 
 /* the format a file's extension names (.csv, .jsonl, .xlsx, any case) */
@@ -188,11 +285,11 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 		{"corpus", 1, 0, 'C'}, {"format", 1, 0, 'f'}, {"excluded", 0, 0, 'x'}, {"all", 0, 0, 'a'},
 		{"output", 1, 0, 'o'}, {"no-bom", 0, 0, 'n'}, {"province", 1, 0, 'p'}, {"year", 1, 0, 'y'},
 		{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"region", 1, 0, 'r'}, {"progress", 0, 0, 'P'},
-		{"quiet", 0, 0, 'Q'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+		{"quiet", 0, 0, 'Q'}, {"body", 0, 0, 'B'}, {"text", 1, 0, 'T'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	int is_query = !strcmp(cmd, "query"), is_entries = !strcmp(cmd, "entries");
-	const char *corpus = NULL, *out = NULL;
+	const char *corpus = NULL, *out = NULL, *text = NULL;
 	enum zc_format fmt = is_query ? ZC_FMT_TABLE : ZC_FMT_CSV;
-	int bom = 1, c, fmt_given = 0;
+	int bom = 1, c, fmt_given = 0, body = 0;
 	exp_ctx x = {0};
 	char juris[3 * 40] = "";	/* --province and --region: the jurisdictions' codes */
 	optind = 1;
@@ -267,6 +364,8 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 			break;
 		}
 		case 'k': x.f.keyword = list_clean(optarg); break;
+		case 'B': body = 1; break;
+		case 'T': text = optarg; break;
 		case 'P': progress_opt = 1; break;
 		case 'Q': progress_opt = 0; break;
 		case 'h':
@@ -286,18 +385,32 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 				      "--type is one of the parser's types (通知 意见 方案 … 解读 转发 新闻 other).\n", stdout);
 			else
 				fputs("usage: zhengce export [--corpus DIR] [--format csv|jsonl|xlsx] [--excluded|--all] [-o FILE] [--no-bom]\n"
-				      "                      [--province P] [--region R] [--year Y] [--issuer S] [--type T] [--keyword K]\n"
-				      "\nThe corpus, one row per document (docs/CSV.md lists the columns).  CSV is UTF-8 with a BOM\n"
-				      "so Excel shows Chinese correctly; --no-bom for tools that dislike it.  --excluded gives the\n"
-				      "excluded documents instead, --all every page, with their decision, reason and evidence;\n"
-				      "the filters, as for query, narrow it.  Without --format, -o's extension (.csv, .jsonl, .xlsx)\n"
-				      "gives the format; -o - is standard output (XLSX wants a file).\n", stdout);
+				      "                      [--body] [--province P] [--region R] [--year Y] [--issuer S] [--type T]\n"
+				      "                      [--keyword K]\n"
+				      "       zhengce export --text DIR [FILTERS]\n"
+				      "\nThe corpus, one row per document in the order of the codes (docs/CSV.md lists the columns).\n"
+				      "CSV is UTF-8 with a BOM so Excel shows Chinese correctly; --no-bom for tools that dislike it.\n"
+				      "XLSX has date cells, widths, the header frozen and filters.  --excluded gives the excluded\n"
+				      "documents instead, --all every page, with their decision, reason and evidence; the filters,\n"
+				      "as for query, narrow it.  --body adds the document's text.  Without --format, -o's extension\n"
+				      "(.csv, .jsonl, .xlsx) gives the format; -o - is standard output (XLSX wants a file).\n"
+				      "--text DIR writes one UTF-8 file a document into DIR (new or empty), named by its code\n"
+				      "(33-12.txt): its fields, a blank line, its text.\n", stdout);
 			return 0;
 		default: return option_error(cmd, c, argv, opts);
 		}
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument %s", argv[optind]);
+	if ((body || text) && strcmp(cmd, "export"))
+		return usage_error(cmd, "--%s is export's (the documents' text); %s has none", body ? "body" : "text", cmd);
+	if (text && (out || fmt_given))
+		return usage_error(cmd, "--text DIR writes one .txt a document into DIR; not with %s", out ? "-o" : "--format");
+	if (text && x.f.which != ZC_Q_INCLUDED)
+		return usage_error(cmd, "--text names each file by the document's code: the included documents only, "
+					"not with --excluded or --all");
+	if (text && !*text)
+		return usage_error(cmd, "--text wants a directory");
 	if (*juris)
 		x.f.jurisdiction = juris;
 	if ((x.f.issuer && !*x.f.issuer) || (x.f.type && !*x.f.type) || (x.f.keyword && !*x.f.keyword))
@@ -312,6 +425,9 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 		return usage_error(cmd, "query writes table, csv or jsonl; for XLSX use export (the same filters)");
 	if (fmt == ZC_FMT_XLSX && !out)
 		return usage_error(cmd, "XLSX cannot go to standard output: give -o FILE.xlsx");
+	x.f.body = body || text;
+	if (text)
+		return text_export(corpus_dir(corpus), text, &x, bom);
 	zc_index *idx;
 	if (open_corpus(cmd, corpus_dir(corpus), &idx))
 		return 1;
@@ -331,16 +447,11 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 	} else if (fmt == ZC_FMT_TABLE) {
 		rc = table_write(idx, f, &x.f);
 	} else {
-		rc = zc_export_begin(f, part, fmt, "documents", x.f.which != ZC_Q_INCLUDED, bom, about, &x.e);
+		unsigned flags = (x.f.which != ZC_Q_INCLUDED ? ZC_EXPORT_EXCLUDED : 0) | (body ? ZC_EXPORT_BODY : 0);
+		rc = zc_export_begin(f, part, fmt, "documents", flags, bom, about, &x.e);
 		if (rc == ZC_OK) {
 			x.prog.on = progress;
-			rc = zc_index_query(idx, &x.f, export_one, &x);
-			zc_progress_end(&x.prog);
-			if (rc != ZC_OK && x.rc != ZC_OK)
-				rc = x.rc;
-			int erc = zc_export_end(&x.e);
-			if (rc == ZC_OK)
-				rc = erc;
+			rc = export_run(idx, &x, cmd);
 		}
 	}
 	if (out)

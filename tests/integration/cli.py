@@ -164,6 +164,26 @@ def main():
     check(r.returncode == 0 and len(r.stdout.splitlines()) == len(want(lambda d: d["province"] == "浙江")) > 0 and
           r.stderr.strip() == "%d documents" % len(r.stdout.splitlines()), "query: | wc -l counts documents, the count on stderr")
 
+    # on a terminal, a header line above the rows (into a pipe, rows only: above)
+    import pty
+    master, slave = pty.openpty()
+    r = subprocess.run([zc, "query", "--corpus", corpus, "--province", "浙江"], stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    tty_lines = out.decode().splitlines()
+    check(r.returncode == 0 and tty_lines[0].split() == ["code", "date", "province", "type", "title"] and
+          len(tty_lines) == len(want(lambda d: d["province"] == "浙江")) + 1,
+          "query on a terminal: a header line, then the rows (%r)" % (tty_lines[:1],))
+
     # stats --format csv: long form with a BOM, the same counts as the export
     st = subprocess.run([zc, "stats", "--corpus", corpus, "--format", "csv"], capture_output=True).stdout
     long = rows(st)
