@@ -54,6 +54,8 @@ int cmd_seeds(int argc, char **argv)
 			fputs(SEEDS_HELP, stdout);
 			return 0;
 		}
+		if (argc >= 2 && argv[1][0] == '-')
+			return usage_error("seeds", "unknown option %s; the command is zhengce seeds check [OPTIONS]", argv[1]);
 		return usage_error("seeds", "the only seeds command is check: zhengce seeds check [--site S] [--fetch]");
 	}
 	argc--;

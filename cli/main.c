@@ -14,32 +14,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char MAIN_HELP[] =
-	"usage: zhengce COMMAND [OPTIONS]\n"
+/* the general help, around the list of commands that COMMANDS gives */
+static const char HELP_HEAD[] =
+	"usage: zhengce [--corpus DIR] COMMAND [OPTIONS]\n"
+	"       zhengce help COMMAND\n"
 	"\n"
 	"Builds a research corpus of Chinese government policy documents: searches the central\n"
 	"government, the National Health Commission and the 31 provincial governments and health\n"
 	"commissions by keyword, applies the study's inclusion criteria and deduplication, and keeps\n"
 	"the corpus with province and year in LMDB.\n"
 	"\n"
-	"commands:\n"
-	"  crawl      search every site for every keyword, fetch what is new, select (for cron)\n"
-	"  stats      documents and entries by province and year\n"
-	"  query      documents by province, year, issuer, type or keyword\n"
-	"  export     the corpus as CSV (opens in Excel), JSONL or XLSX\n"
-	"  entries    the coded entries (00-29-6-2), one row each\n"
-	"  why        why a document (URL or code) was included or excluded\n"
-	"  reselect   apply a (changed) profile to the stored documents, no crawling\n"
-	"  renumber   give every file code afresh in chronological order (before coding starts)\n"
-	"  parse      parse one saved page and print the document as JSON\n"
-	"  report     one HTML file with the charts by province and year\n"
-	"  check      verify the corpus: indexes, entries and WARC records\n"
-	"  seeds      check the seed file (and, with --fetch, each site's first search and list page)\n"
+	"commands:\n";
+
+static const char HELP_TAIL[] =
 	"\n"
-	"common options:\n"
+	"common options (before the command or after it):\n"
 	"  --corpus DIR   the corpus directory (default $ZHENGCE_CORPUS, else ./corpus)\n"
 	"  --progress     a progress line on stderr for long work (default: on a terminal); --quiet: none\n"
-	"  -h, --help     help for a command: zhengce COMMAND --help\n"
+	"  -h, --help     help for a command: zhengce COMMAND --help, or zhengce help COMMAND\n"
 	"  --version      print the version\n"
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage, 75 another crawl holds the lock, 130/143 crawl stopped\n"
@@ -58,43 +50,75 @@ int _gnutls_global_init_skip(void)
 	return 1;
 }
 
-static const char *const COMMANDS[] = {"crawl", "stats", "query", "export", "entries", "why", "reselect",
-					"renumber", "parse", "report", "check", "seeds"};
-
-static int run_command(const char *cmd, int argc, char **argv)
+static int cmd_query(int argc, char **argv)
 {
-	if (!strcmp(cmd, "crawl"))
-		return cmd_crawl(argc, argv);
-	if (!strcmp(cmd, "stats"))
-		return cmd_stats(argc, argv);
-	if (!strcmp(cmd, "export") || !strcmp(cmd, "query") || !strcmp(cmd, "entries"))
-		return cmd_export_like(cmd, argc, argv);
-	if (!strcmp(cmd, "why"))
-		return cmd_why(argc, argv);
-	if (!strcmp(cmd, "reselect"))
-		return cmd_reselect(argc, argv);
-	if (!strcmp(cmd, "renumber"))
-		return cmd_renumber(argc, argv);
-	if (!strcmp(cmd, "parse"))
-		return cmd_parse(argc, argv);
-	if (!strcmp(cmd, "check"))
-		return cmd_check(argc, argv);
-	if (!strcmp(cmd, "report"))
-		return cmd_report(argc, argv);
-	return cmd_seeds(argc, argv);
+	return cmd_export_like("query", argc, argv);
 }
 
-static int is_command(const char *s)
+static int cmd_export(int argc, char **argv)
 {
-	for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
-		if (!strcmp(s, COMMANDS[i]))
-			return 1;
-	return 0;
+	return cmd_export_like("export", argc, argv);
+}
+
+static int cmd_entries(int argc, char **argv)
+{
+	return cmd_export_like("entries", argc, argv);
+}
+
+/*
+ * The commands: a new one is a cmd_<name>.c and a line here, which puts it in the help (and so
+ * in the tests that read the list from `zhengce help`) and in the dispatch.  `flags`: CMD_SUB, the
+ * first argument is a subcommand (seeds check), kept before a --corpus given ahead of the
+ * command; CMD_NOCORPUS, the command reads no corpus and a --corpus before it is not passed on
+ * (a shell alias `zhengce --corpus DIR` serves every command).
+ */
+enum { CMD_SUB = 1, CMD_NOCORPUS = 2 };
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	int flags;
+	const char *summary;
+} command;
+
+static const command COMMANDS[] = {
+	{"crawl", cmd_crawl, 0, "search every site for every keyword, fetch what is new, select (for cron)"},
+	{"stats", cmd_stats, 0, "documents and entries by province and year"},
+	{"query", cmd_query, 0, "documents by province, year, issuer, type or keyword"},
+	{"export", cmd_export, 0, "the corpus as CSV (opens in Excel), JSONL, XLSX or text files"},
+	{"entries", cmd_entries, 0, "the coded entries (00-29-6-2), one row each"},
+	{"why", cmd_why, 0, "why a document (URL or code) was included or excluded"},
+	{"reselect", cmd_reselect, 0, "apply a (changed) profile to the stored documents, no crawling"},
+	{"renumber", cmd_renumber, 0, "give every file code afresh in chronological order (before coding starts)"},
+	{"parse", cmd_parse, CMD_NOCORPUS, "parse one saved page and print the document as JSON"},
+	{"report", cmd_report, 0, "one HTML file with the charts by province and year"},
+	{"check", cmd_check, 0, "verify the corpus: indexes, entries and WARC records"},
+	{"seeds", cmd_seeds, CMD_SUB | CMD_NOCORPUS, "check the seed file (and, with --fetch, each site's first search and list page)"},
+};
+#define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
+
+static void main_help(FILE *f)
+{
+	fputs(HELP_HEAD, f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+	fputs(HELP_TAIL, f);
+}
+
+static const command *find_command(const char *s)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(s, COMMANDS[i].name))
+			return &COMMANDS[i];
+	return NULL;
 }
 
 static int not_a_command(const char *s)
 {
-	const char *near = nearest_name(s, COMMANDS, sizeof COMMANDS / sizeof *COMMANDS);
+	const char *names[NCOMMANDS];
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = COMMANDS[i].name;
+	const char *near = nearest_name(s, names, NCOMMANDS);
 	if (near)
 		fprintf(stderr, "zhengce: '%s' is not a command; did you mean '%s'?\n", s, near);
 	else
@@ -125,13 +149,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		fputs(MAIN_HELP, stderr);
+		main_help(stderr);
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[i];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		if (i + 1 >= argc || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-			fputs(MAIN_HELP, stdout);
+			main_help(stdout);
 			return 0;
 		}
 		/* zhengce help COMMAND: the command's own help, as git's */
@@ -139,10 +163,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "zhengce help: unexpected argument %s\n", argv[i + 2]);
 			return EXIT_USAGE;
 		}
-		if (!is_command(argv[i + 1]))
+		const command *c = find_command(argv[i + 1]);
+		if (!c)
 			return not_a_command(argv[i + 1]);
 		char *hv[] = {argv[i + 1], "--help", NULL};
-		return run_command(argv[i + 1], 2, hv);
+		return c->run(2, hv);
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
 		printf("zhengce %s (%s, libxml2 %s)\n", ZC_VERSION, curl_version(), LIBXML_DOTTED_VERSION);
@@ -152,15 +177,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zhengce: unknown option %s before the command; see 'zhengce --help'\n", cmd);
 		return EXIT_USAGE;
 	}
-	if (!is_command(cmd))
+	const command *c = find_command(cmd);
+	if (!c)
 		return not_a_command(cmd);
-	/* the command's arguments: [command, (seeds' subcommand), --corpus DIR, the rest] */
-	int skip = !strcmp(cmd, "seeds") && i + 1 < argc && argv[i + 1][0] != '-' ? 2 : 1;
+	/* the command's arguments: [command, (its subcommand), --corpus DIR, the rest] */
+	int skip = (c->flags & CMD_SUB) && i + 1 < argc && argv[i + 1][0] != '-' ? 2 : 1;
 	char **av = zc_calloc((size_t)(argc - i + 3), sizeof *av);
 	int ac = 0;
 	for (int k = 0; k < skip; k++)
 		av[ac++] = argv[i + k];
-	if (corpus) {
+	if (corpus && !(c->flags & CMD_NOCORPUS)) {
 		av[ac++] = "--corpus";
 		av[ac++] = (char *)corpus;
 	}
@@ -168,7 +194,7 @@ int main(int argc, char **argv)
 		av[ac++] = argv[k];
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
-	int ret = run_command(cmd, ac, av);
+	int ret = c->run(ac, av);
 	/* what went to stdout is the result (a table, a CSV): a full disk or a closed pipe there is a
 	   failure, never exit 0 with the output cut short */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,17 +48,61 @@ def main():
         check(r.returncode == 2 and len(lines) == 1 and all(w in r.stderr for w in words) and not r.stdout,
               "%s: exit %d, %r" % (" ".join(args), r.returncode, r.stderr.strip()))
 
-    # help as git's: the command's own help
-    for cmd in ("crawl", "stats", "query", "export", "entries", "why", "reselect", "renumber", "parse", "report",
-                "check", "seeds"):
+    # the commands, as the general help lists them (from main.c's table: a command added there is
+    # checked here too)
+    general = run("help")
+    lines = general.stdout.splitlines()
+    at = lines.index("commands:") if "commands:" in lines else len(lines)
+    commands = []
+    for line in lines[at + 1:]:
+        if not line.strip():
+            break
+        commands.append(line.split()[0])
+    check(general.returncode == 0 and len(commands) >= 12 and "crawl" in commands and "why" in commands,
+          "zhengce help lists the commands: %s" % " ".join(commands))
+    check(general.stdout == run("--help").stdout, "help alone: the general help, as --help")
+    r = run()
+    check(r.returncode == 2 and r.stderr == general.stdout and not r.stdout, "no command: the general help on stderr, exit 2")
+
+    # help as git's: the command's own help; an unknown option named in one line
+    for cmd in commands:
         h, own = run("help", cmd), run(cmd, "--help")
-        check(h.returncode == 0 and h.stdout == own.stdout and ("zhengce " + cmd) in h.stdout.splitlines()[0],
+        check(h.returncode == 0 and own.returncode == 0 and h.stdout == own.stdout and not h.stderr and
+              ("zhengce " + cmd) in (h.stdout.splitlines() or [""])[0],
               "help %s prints %s's help" % (cmd, cmd))
-    check(run("help").stdout == run("--help").stdout and "commands:" in run("help").stdout, "help alone: the general help")
+        refused([cmd, "--no-such-option"], "zhengce %s: unknown option --no-such-option" % cmd)
     refused(["querry"], "'querry'", "did you mean 'query'")
     refused(["help", "querry"], "'querry'", "did you mean 'query'")
+    refused(["help", "query", "extra"], "unexpected argument extra")
     refused(["expotr", "--corpus", nocorpus], "'expotr'", "did you mean 'export'")
     refused(["frobnicate"], "'frobnicate'", "zhengce --help")
+
+    # man ./docs/zhengce.1 lists every command, each with an example, and the exit status
+    src = os.path.dirname(os.path.dirname(HERE))
+    r = subprocess.run(["man", "-l", os.path.join(src, "docs", "zhengce.1")], capture_output=True, text=True,
+                       env=dict(os.environ, MANWIDTH="200", MAN_KEEP_FORMATTING="", PAGER="cat", MANPAGER="cat"))
+    page = re.sub(".\b", "", r.stdout)
+    sections = {}
+    name = None
+    for line in page.splitlines():
+        if line and not line[0].isspace():
+            name = line.strip()
+            sections[name] = []
+        elif name:
+            sections[name].append(line.strip())
+    check(r.returncode == 0 and all(s in sections for s in ("COMMANDS", "OPTIONS", "EXIT STATUS", "ENVIRONMENT", "EXAMPLES")),
+          "man ./docs/zhengce.1 renders, with COMMANDS, OPTIONS, EXIT STATUS, ENVIRONMENT, EXAMPLES (%s)" %
+          (r.stderr.strip() or list(sections)))
+    described = {l.split()[0] for l in sections.get("COMMANDS", []) if l}
+    examples = [l for l in sections.get("EXAMPLES", []) if l.startswith("zhengce ")]
+    for cmd in commands:
+        ex = [l for l in examples if re.match(r"zhengce (--?[a-z-]+(=\S+| [^-]\S*)? )*%s( |$)" % re.escape(cmd), l)]
+        check(cmd in described and ex, "man: %s described, with an example (%s)" % (cmd, ex[:1]))
+    status = " ".join(sections.get("EXIT STATUS", []))
+    check(all(re.search(r"\b%s\b" % c, status) for c in ("0", "1", "2", "75", "130", "143")),
+          "man: EXIT STATUS gives 0, 1, 2, 75, 130 and 143")
+    env = " ".join(sections.get("ENVIRONMENT", []))
+    check(all(v in env for v in ("ZHENGCE_CORPUS", "ZHENGCE_SEEDS", "ZHENGCE_PROFILE")), "man: ENVIRONMENT names the variables")
 
     # global options before the command, as after it
     for args in (["--corpus", nocorpus, "stats"], ["--corpus=" + nocorpus, "check"], ["--quiet", "--corpus", nocorpus, "query"],
@@ -69,14 +114,21 @@ def main():
     check("no corpus in " + nocorpus in r.stderr, "the command's own --corpus wins over one before it")
     refused(["--corpus"], "--corpus", "wants a value")
     refused(["--bogus", "stats"], "--bogus")
+    seeds_file = os.path.join(src, "seeds", "sites.json")
+    r = run("--corpus", nocorpus, "seeds", "check", "--seeds", seeds_file, "--site", "浙江")
+    check(r.returncode == 0 and "valid" in r.stdout, "--corpus before a command that reads no corpus (seeds): no matter")
 
-    # unexpected arguments refused by every command, naming the argument
-    for args in (["stats", "extra"], ["check", "extra"], ["report", "-o", work + "/r.html", "extra"],
-                 ["reselect", "narrower.json"], ["query", "浙江"], ["export", "x.csv"], ["entries", "x"],
-                 ["renumber", "--map", work + "/m.csv", "x"], ["why", "33-1", "33-2"], ["parse", "a.html", "b.html"],
-                 ["crawl", "x"], ["seeds", "check", "x"]):
-        refused(args + ["--corpus", nocorpus] if args[0] not in ("parse", "seeds") else args, "unexpected argument",
-                args[-1])
+    # unexpected arguments refused by every command, naming the argument: a command that takes
+    # arguments has its case here; any other is given one argument it must refuse
+    cases = {"report": ["report", "-o", work + "/r.html", "extra"], "why": None,
+             "renumber": ["renumber", "--map", work + "/m.csv", "extra"], "parse": ["parse", "a.html", "extra"],
+             "seeds": ["seeds", "check", "extra"], "reselect": ["reselect", "narrower.json"], "query": ["query", "浙江"],
+             "export": ["export", "x.csv"]}
+    for cmd in commands:
+        args = cases.get(cmd, [cmd, "extra"])
+        if args is None:
+            continue
+        refused(args + (["--corpus", nocorpus] if cmd not in ("parse", "seeds") else []), "unexpected argument", args[-1])
     check(not os.path.exists(work + "/r.html") and not os.path.exists(work + "/m.csv"), "nothing written by a refused command")
 
     # option errors: one line naming the option; a missing value said as missing
