@@ -145,6 +145,34 @@ int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *c
  * its result is the result.  ZC_EPARSE when no whole record starts there (an offset inside a
  * member, or past the end), ZC_ENOTFOUND when there is no such file.  Memory holds the record. */
 int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg);
+/*
+ * Any writer's WARC file (zhengce's, wget's, warcio's, Heritrix's, a browser archiver's):
+ * WARC/1.0 and 1.1, a gzip member per record, the whole file one gzip stream, or none, told by
+ * its first bytes.  A record's place (zc_warc_pos) is the file offset of the gzip member it
+ * begins in and the inflated bytes of that member before it (0 when each record has its member),
+ * or its offset in an uncompressed file: a later read starts there.  Header names come in
+ * their usual spelling whatever the case written ("WARC-Record-ID").
+ */
+typedef struct zc_warc_pos {
+	long long offset;
+	long long skip;
+} zc_warc_pos;
+/* blocks up to this size are held and handed over; a larger one comes with block NULL */
+#define ZC_WARC_MAX_BLOCK ((size_t)64 << 20)
+typedef struct zc_warc_record {
+	json_t *headers;	/* "version" ("WARC/1.1") and the named fields */
+	const char *block;	/* NUL-terminated after len bytes; NULL when larger than the cap */
+	size_t len;		/* Content-Length */
+	zc_warc_pos at;
+} zc_warc_record;
+typedef int (*zc_warc_scan_fn)(const zc_warc_record *r, void *arg);
+/* Calls fn with each record of the file from from (NULL: its start), or with the one record
+ * there when one is set.  fn returns non-zero to stop, and that is then the result.  ZC_EPARSE
+ * with *err (free it; err may be NULL) naming the file, the offset and the fault (not WARC, a
+ * version other than 1.0 and 1.1, a header line without a name, no or a bad Content-Length,
+ * damaged gzip, a file cut short), after fn has had the records before it; ZC_ENOTFOUND when
+ * there is no such file.  Memory holds one record. */
+int zc_warc_scan(const char *path, const zc_warc_pos *from, int one, zc_warc_scan_fn fn, void *arg, char **err);
 /* Cuts what a killed crawl left of a record at the end of its WARC files under dir/warc (call
  * it holding the crawl lock, before zc_warc_open); note is told of each file cut and how many
  * bytes went. */

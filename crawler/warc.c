@@ -11,10 +11,12 @@
 #include "crawler.h"
 #include "../common/zc.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,25 +415,16 @@ int zc_warc_sync(zc_warc *w)
 }
 
 /*
- * The gzip members of the file at path, one after another from offset from (0: its start).
- * With member not NULL, each whole member is inflated onto the end of text and member(text,
- * arg) takes what it can from its front: memory holds one member (a record, as zhengce writes
- * them) and not the file.  *complete is where the last whole member ends, *size the file's
- * size.  ZC_OK when members fill the file; ZC_EPARSE when what follows *complete is not a whole
- * member: one cut short, or damage; else what member returned when it stopped the walk.
+ * The gzip members of the file at path, one after another: *complete is where the last whole
+ * member ends, *size the file's size.  ZC_OK when members fill the file; ZC_EPARSE when what
+ * follows *complete is not a whole member: one cut short, or damage.
  */
-typedef int (*member_fn)(zc_buf *text, void *arg);
-
-static int members(const char *path, long long from, member_fn member, void *arg, long long *complete, long long *size)
+static int members(const char *path, long long from, long long *complete, long long *size)
 {
 	*complete = *size = from;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return errno == ENOENT ? ZC_ENOTFOUND : ZC_EIO;
-	if (from && fseeko(f, (off_t)from, SEEK_SET) != 0) {
-		fclose(f);
-		return ZC_EIO;
-	}
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, 15 + 16) != Z_OK) {
@@ -440,9 +433,6 @@ static int members(const char *path, long long from, member_fn member, void *arg
 	}
 	enum { CHUNK = 65536 };
 	unsigned char *in = zc_malloc(CHUNK), *buf = zc_malloc(CHUNK);
-	zc_buf text;
-	zc_buf_init(&text, ZC_BUF_UNLIMITED);
-	size_t whole = 0;	/* what of text the whole members inflated to */
 	long long at = from;	/* the file offset of in[0] */
 	int rc = ZC_OK;
 	size_t n;
@@ -453,15 +443,9 @@ static int members(const char *path, long long from, member_fn member, void *arg
 			z.next_out = buf;
 			z.avail_out = CHUNK;
 			int zr = inflate(&z, Z_NO_FLUSH);
-			size_t got = CHUNK - z.avail_out;
-			if (member && got)
-				zc_buf_add(&text, buf, got);
 			if (zr == Z_STREAM_END) {
 				*complete = at + (long long)(z.next_in - in);
 				inflateReset(&z);
-				if (member)
-					rc = member(&text, arg);
-				whole = text.len;
 			} else if (zr == Z_BUF_ERROR && z.avail_in == 0) {
 				break;	/* the output was full and nothing more is pending: more input */
 			} else if (zr != Z_OK) {
@@ -477,10 +461,8 @@ static int members(const char *path, long long from, member_fn member, void *arg
 	free(in);
 	free(buf);
 	*size = at;
-	/* whole members that did not end in a whole record are damage too */
-	if (rc == ZC_OK && (*complete != at || whole > 0))
+	if (rc == ZC_OK && *complete != at)
 		rc = ZC_EPARSE;
-	zc_buf_free(&text);
 	return rc;
 }
 
@@ -496,7 +478,7 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
 		char *mark = zc_asprintf("%s/%s", wdir, e->d_name);
 		char *path = zc_strndup(mark, strlen(mark) - strlen(OPEN_MARK));
 		long long complete, size;
-		int mrc = members(path, 0, NULL, NULL, &complete, &size);
+		int mrc = members(path, 0, &complete, &size);
 		if (mrc == ZC_EPARSE) {
 			if (truncate(path, (off_t)complete) != 0)
 				rc = ZC_EIO;
@@ -516,106 +498,452 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
 	return rc;
 }
 
+/*
+ * Reading WARC files of any writer (zhengce's, wget's, warcio's, Heritrix's, a browser
+ * archiver's): WARC/1.0 and 1.1; a gzip member per record, the whole file one gzip stream, or
+ * no compression, told by the first bytes.  The file is streamed: memory holds the record
+ * being read (its block up to ZC_WARC_MAX_BLOCK), never the file.  Every record has a place a
+ * later read can start from (zc_warc_pos): the file offset of the gzip member it begins in
+ * and how many inflated bytes of that member come before it (0 for a record per member), or
+ * its offset in an uncompressed file.  Damage or a file cut short ends the walk with a message
+ * that names the offset and what was wrong, after the records before it.
+ */
+#define SCAN_CHUNK 65536
+#define MAX_HEAD (256 * 1024)
+#define LOOKAHEAD (1024 * 1024)
+
+typedef struct member_start {
+	long long pos;		/* stream position (inflated bytes before it) */
+	long long off;		/* file offset of its gzip header */
+} member_start;
+
+typedef struct scan {
+	FILE *f;
+	const char *path;
+	int gz;
+	z_stream z;
+	int z_ready, in_member;
+	unsigned char *in;
+	size_t in_len, in_pos;
+	long long in_off;	/* file offset of in[0] */
+	int eof;		/* nothing more to read from the file */
+	int damaged;		/* ... since what follows is damage (s->err says what): ZC_EPARSE */
+	long long bad_pos;	/* ... from this stream position on */
+	char *text;		/* inflated (or raw) bytes not consumed yet: text[start..len) */
+	size_t start, len, cap;
+	long long text_pos;	/* stream position of text[start] */
+	member_start *mem;
+	size_t n_mem, cap_mem;
+	char *err;
+} scan;
+
+static int scan_fail(scan *s, long long off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int scan_fail(scan *s, long long off, const char *fmt, ...)
+{
+	if (!s->err) {
+		char what[256];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof what, fmt, ap);
+		va_end(ap);
+		s->err = zc_asprintf("%s: at offset %lld: %s", s->path, off, what);
+	}
+	return ZC_EPARSE;
+}
+
+static void text_room(scan *s, size_t more)
+{
+	if (s->start > 0 && (s->start >= s->len / 2 || s->len + more > s->cap)) {
+		memmove(s->text, s->text + s->start, s->len - s->start);
+		s->len -= s->start;
+		s->start = 0;
+	}
+	if (s->len + more + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : SCAN_CHUNK;
+		while (cap < s->len + more + 1)
+			cap *= 2;
+		s->text = zc_realloc(s->text, cap);
+		s->cap = cap;
+	}
+}
+
+/* bytes in hand */
+static size_t avail(const scan *s)
+{
+	return s->len - s->start;
+}
+
+static void consume(scan *s, size_t n)
+{
+	s->start += n;
+	s->text_pos += (long long)n;
+	while (s->n_mem > 1 && s->mem[1].pos <= s->text_pos) {	/* members wholly behind */
+		memmove(s->mem, s->mem + 1, (s->n_mem - 1) * sizeof *s->mem);
+		s->n_mem--;
+	}
+}
+
+/* what follows the bytes in hand is damage: the records before it are read, then the walk ends
+   with the error.  Nothing of the member being inflated is taken (its checksum was never read:
+   a record cut short by a killed writer is not taken for a whole one) */
+static void damage(scan *s)
+{
+	s->damaged = ZC_EPARSE;
+	s->eof = 1;
+	s->bad_pos = s->in_member && s->n_mem ? s->mem[s->n_mem - 1].pos : s->text_pos + (long long)avail(s);
+	s->in_member = 0;
+}
+
+/* reads the file on until want bytes are in hand or it ends (or damage follows) */
+static int fill(scan *s, size_t want)
+{
+	while (avail(s) < want && !s->eof) {
+		if (s->in_pos == s->in_len) {
+			s->in_off += (long long)s->in_len;
+			s->in_len = fread(s->in, 1, SCAN_CHUNK, s->f);
+			s->in_pos = 0;
+			if (ferror(s->f))
+				return ZC_EIO;
+			if (!s->in_len) {
+				s->eof = 1;
+				if (s->in_member) {
+					scan_fail(s, s->mem[s->n_mem - 1].off, "the file ends inside a gzip member (cut short)");
+					damage(s);
+				}
+				break;
+			}
+		}
+		if (!s->gz) {
+			text_room(s, s->in_len - s->in_pos);
+			memcpy(s->text + s->len, s->in + s->in_pos, s->in_len - s->in_pos);
+			s->len += s->in_len - s->in_pos;
+			s->in_pos = s->in_len;
+			continue;
+		}
+		if (!s->in_member) {
+			long long off = s->in_off + (long long)s->in_pos;
+			if (s->in[s->in_pos] != 0x1f || (s->in_pos + 1 < s->in_len && s->in[s->in_pos + 1] != 0x8b)) {
+				scan_fail(s, off, "bytes after a gzip member that are not another gzip member");
+				damage(s);
+				break;
+			}
+			if (s->n_mem == s->cap_mem) {
+				s->cap_mem = s->cap_mem ? 2 * s->cap_mem : 8;
+				s->mem = zc_realloc(s->mem, s->cap_mem * sizeof *s->mem);
+			}
+			s->mem[s->n_mem].pos = s->text_pos + (long long)avail(s);
+			s->mem[s->n_mem++].off = off;
+			if (inflateReset(&s->z) != Z_OK)
+				return ZC_EIO;
+			s->in_member = 1;
+		}
+		text_room(s, SCAN_CHUNK);
+		s->z.next_in = s->in + s->in_pos;
+		s->z.avail_in = (uInt)(s->in_len - s->in_pos);
+		s->z.next_out = (unsigned char *)s->text + s->len;
+		s->z.avail_out = SCAN_CHUNK;
+		int zr = inflate(&s->z, Z_NO_FLUSH);
+		s->len += SCAN_CHUNK - s->z.avail_out;
+		s->in_pos = s->in_len - s->z.avail_in;
+		if (zr == Z_STREAM_END)
+			s->in_member = 0;
+		else if (zr != Z_OK && !(zr == Z_BUF_ERROR && s->z.avail_in == 0)) {
+			scan_fail(s, s->mem[s->n_mem - 1].off, "damaged gzip data (%s)", s->z.msg ? s->z.msg : "inflate failed");
+			damage(s);
+		}
+	}
+	if (s->text)
+		s->text[s->len] = '\0';
+	return ZC_OK;
+}
+
+/* where the record at the current stream position starts */
+static zc_warc_pos here(const scan *s)
+{
+	zc_warc_pos p = {s->text_pos, 0};
+	if (s->gz && s->n_mem) {
+		size_t i = s->n_mem;
+		while (i > 1 && s->mem[i - 1].pos > s->text_pos)
+			i--;
+		p.offset = s->mem[i - 1].off;
+		p.skip = s->text_pos - s->mem[i - 1].pos;
+	}
+	return p;
+}
+
+/* "warc-record-id" -> "WARC-Record-ID": header names are case-insensitive (WARC 1.1, 4) */
+static char *field_name(const char *k, size_t n)
+{
+	char *o = zc_strndup(k, n);
+	int first = 1;
+	for (char *p = o; *p; p++) {
+		*p = first ? (char)toupper((unsigned char)*p) : (char)tolower((unsigned char)*p);
+		first = *p == '-';
+	}
+	static const char *const upper[] = {"Warc", "Id", "Uri", "Ip"};
+	for (char *w = o; *w;) {
+		size_t len = strcspn(w, "-");
+		for (size_t i = 0; i < sizeof upper / sizeof *upper; i++)
+			if (len == strlen(upper[i]) && !strncmp(w, upper[i], len))
+				for (size_t j = 0; j < len; j++)
+					w[j] = (char)toupper((unsigned char)w[j]);
+		w += len;
+		if (*w)
+			w++;
+	}
+	return o;
+}
+
+/* the record whose header starts the bytes in hand: fn has it (*stop when fn stopped the walk);
+   *ended when the file has ended before another record */
+static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *ended)
+{
+	int rc;
+	/* what separates records: the two CRLF after a block, and whatever blank lines a writer adds */
+	for (;;) {
+		if ((rc = fill(s, 1)) != ZC_OK)
+			return rc;
+		if (!avail(s)) {
+			*ended = !s->damaged;
+			return s->damaged;
+		}
+		char ch = s->text[s->start];
+		if (ch != '\r' && ch != '\n')
+			break;
+		consume(s, 1);
+	}
+	zc_warc_pos at = here(s);
+	long long off = at.offset, at_pos = s->text_pos;
+	/* the header: up to its blank line */
+	size_t hlen = 0, looked = 0;
+	for (;;) {
+		char *t = s->text + s->start;
+		char *e = memmem(t + (looked > 3 ? looked - 3 : 0), avail(s) - (looked > 3 ? looked - 3 : 0), "\n\r\n", 3);
+		char *e2 = memmem(t + (looked > 2 ? looked - 2 : 0), avail(s) - (looked > 2 ? looked - 2 : 0), "\n\n", 2);
+		if (e && (!e2 || e < e2))
+			hlen = (size_t)(e - t) + 3;
+		else if (e2)
+			hlen = (size_t)(e2 - t) + 2;
+		if (hlen)
+			break;
+		looked = avail(s);
+		if (looked > MAX_HEAD)
+			return scan_fail(s, off, "a record header longer than %d KB (not WARC?)", MAX_HEAD / 1024);
+		if (s->eof)
+			return scan_fail(s, off, "the file ends inside a record header (cut short)");
+		if ((rc = fill(s, avail(s) + 4096)) != ZC_OK)
+			return rc;
+	}
+	const char *t = s->text + s->start;
+	if (strncmp(t, "WARC/", 5) != 0) {
+		char shown[24];
+		size_t k = 0;
+		for (; k < 16 && k < hlen && t[k] >= 0x20 && t[k] < 0x7f; k++)
+			shown[k] = t[k];
+		shown[k] = '\0';
+		return scan_fail(s, off, "not a WARC record (it begins \"%s\")", shown);
+	}
+	size_t vlen = strcspn(t, "\r\n");
+	if (!((vlen == 8 && (!strncmp(t, "WARC/1.0", 8) || !strncmp(t, "WARC/1.1", 8)))))
+		return scan_fail(s, off, "WARC version \"%.*s\" is not 1.0 or 1.1", (int)(vlen < 20 ? vlen : 20), t);
+	json_t *h = json_object();
+	json_object_set_new(h, "version", json_stringn(t, vlen));
+	long long clen = -1;
+	const char *line = t + vlen;
+	const char *hend = t + hlen;
+	while (line < hend) {
+		while (line < hend && (*line == '\r' || *line == '\n'))
+			line++;
+		if (line >= hend)
+			break;
+		const char *e = memchr(line, '\n', (size_t)(hend - line));
+		const char *le = e ? e : hend;
+		const char *colon = memchr(line, ':', (size_t)(le - line));
+		if (!colon || colon == line) {
+			json_decref(h);
+			return scan_fail(s, off, "a header line without a name and a colon: \"%.*s\"",
+					 (int)((le - line) < 40 ? (le - line) : 40), line);
+		}
+		char *k = field_name(line, (size_t)(colon - line));
+		const char *v = colon + 1, *ve = le;
+		while (v < ve && (*v == ' ' || *v == '\t'))
+			v++;
+		while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
+			ve--;
+		if (!strcmp(k, "Content-Length")) {
+			char *end;
+			errno = 0;
+			clen = v < ve && isdigit((unsigned char)*v) ? strtoll(v, &end, 10) : -1;
+			if (clen < 0 || errno || end != ve) {
+				free(k);
+				json_decref(h);
+				return scan_fail(s, off, "Content-Length \"%.*s\" is not a number", (int)((ve - v) < 24 ? (ve - v) : 24), v);
+			}
+		}
+		json_object_set_new(h, k, json_stringn(v, (size_t)(ve - v)));
+		free(k);
+		line = le;
+	}
+	if (clen < 0) {
+		json_decref(h);
+		return scan_fail(s, off, "a record without Content-Length");
+	}
+	zc_warc_record r = {h, NULL, (size_t)clen, at};
+	consume(s, hlen);
+	if ((unsigned long long)clen <= ZC_WARC_MAX_BLOCK) {
+		if ((rc = fill(s, (size_t)clen)) != ZC_OK) {
+			json_decref(h);
+			return rc;
+		}
+		/* a record in a gzip member still open: read on to the member's end (its checksum), or
+		   up to LOOKAHEAD past the block in a file that is one member */
+		while (rc == ZC_OK && s->gz && s->in_member && !s->eof && avail(s) < (size_t)clen + LOOKAHEAD)
+			rc = fill(s, avail(s) + 1);
+		if (rc == ZC_OK && s->damaged && at_pos + (long long)hlen + clen > s->bad_pos)
+			rc = ZC_EPARSE;	/* the fault is said already */
+		if (rc == ZC_OK && avail(s) < (size_t)clen)
+			rc = scan_fail(s, off, "the file ends inside a record's block (%zu of %lld bytes; cut short)", avail(s), clen);
+		if (rc != ZC_OK) {
+			json_decref(h);
+			return rc;
+		}
+		r.block = s->text + s->start;
+		/* the block NUL-terminated for the callback, the byte after it put back */
+		char saved = r.block[clen];
+		s->text[s->start + (size_t)clen] = '\0';
+		rc = fn(&r, arg);
+		s->text[s->start + (size_t)clen] = saved;
+		consume(s, (size_t)clen);
+	} else {
+		rc = fn(&r, arg);	/* too large to hold: its headers, then its bytes skipped */
+		for (long long left = clen; left > 0 && rc == ZC_OK;) {
+			int frc = fill(s, SCAN_CHUNK);
+			if (frc != ZC_OK) {
+				rc = frc;
+				break;
+			}
+			size_t n = avail(s) < (unsigned long long)left ? avail(s) : (size_t)left;
+			if (!n) {
+				rc = scan_fail(s, off, "the file ends inside a record's block (cut short)");
+				break;
+			}
+			consume(s, n);
+			left -= (long long)n;
+		}
+	}
+	json_decref(h);
+	if (rc != ZC_OK)
+		*stop = 1;
+	return rc;
+}
+
+int zc_warc_scan(const char *path, const zc_warc_pos *from, int one, zc_warc_scan_fn fn, void *arg, char **err)
+{
+	scan s = {0};
+	s.path = path;
+	if (err)
+		*err = NULL;
+	s.f = fopen(path, "rb");
+	if (!s.f) {
+		int e = errno;
+		if (err)
+			*err = zc_asprintf("%s: %s", path, strerror(e));
+		return e == ENOENT ? ZC_ENOTFOUND : ZC_EIO;
+	}
+	long long off = from ? from->offset : 0;
+	unsigned char magic[2] = {0, 0};
+	int rc = ZC_OK;
+	if (off < 0 || fseeko(s.f, (off_t)off, SEEK_SET) != 0) {
+		rc = scan_fail(&s, off, "no such offset");
+	} else {
+		size_t m = fread(magic, 1, 2, s.f);
+		s.gz = m == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+		if (fseeko(s.f, (off_t)off, SEEK_SET) != 0)
+			rc = ZC_EIO;
+	}
+	s.in = zc_malloc(SCAN_CHUNK);
+	s.in_off = off;
+	s.text_pos = s.gz ? 0 : off;
+	if (rc == ZC_OK && s.gz) {
+		if (inflateInit2(&s.z, 15 + 16) != Z_OK)
+			rc = ZC_EIO;
+		else
+			s.z_ready = 1;
+	}
+	/* a place inside a member: its inflated bytes before the record, passed over */
+	for (long long skip = from && s.gz ? from->skip : 0; rc == ZC_OK && skip > 0;) {
+		if ((rc = fill(&s, SCAN_CHUNK)) != ZC_OK)
+			break;
+		size_t n = avail(&s) < (unsigned long long)skip ? avail(&s) : (size_t)skip;
+		if (!n)
+			rc = scan_fail(&s, off, "the member holds fewer than %lld bytes", from->skip);
+		consume(&s, n);
+		skip -= (long long)n;
+	}
+	int stop = 0, got = 0, ended = 0;
+	while (rc == ZC_OK && !stop) {
+		rc = scan_record(&s, fn, arg, &stop, &ended);
+		if (ended) {
+			rc = got || !one ? ZC_OK : scan_fail(&s, off, "no record there (the file ends)");
+			break;
+		}
+		got++;
+		if (rc == ZC_OK && one)
+			break;
+	}
+	if (s.z_ready)
+		inflateEnd(&s.z);
+	fclose(s.f);
+	free(s.in);
+	free(s.text);
+	free(s.mem);
+	if (err)
+		*err = s.err;
+	else
+		free(s.err);
+	return rc;
+}
+
+/* zhengce's own files, read with the same reader */
 typedef struct reader {
 	zc_warc_record_fn fn;
 	void *arg;
-	int one;		/* stop after the first record (zc_warc_read_at) */
-	int got;		/* ... and it has been read: the walk's result is READ_ONE, not fn's */
 } reader;
 
-/* what records() returns when it stops after one record (r->got says so, whatever fn returns) */
-#define READ_ONE 1
-
-/* the whole records at the front of text, each handed to the reader's fn and taken away */
-static int records(zc_buf *text, void *arg)
+static int own_record(const zc_warc_record *r, void *arg)
 {
-	reader *r = arg;
-	size_t pos = 0;
-	int rc = ZC_OK;
-	while (pos < text->len && rc == ZC_OK) {
-		char *at = text->data + pos;
-		size_t left = text->len - pos;
-		if (left < 7)
-			break;	/* the rest of the record is in the next member */
-		if (memcmp(at, "WARC/1.", 7) != 0)
-			return ZC_EPARSE;
-		/* searches bounded by what is there (strstr would stop at a NUL) */
-		char *end = memmem(at, left, "\r\n\r\n", 4);
-		if (!end)
-			break;
-		json_t *h = json_object();
-		long long clen = -1;
-		char *line = (char *)memmem(at, (size_t)(end + 2 - at), "\r\n", 2) + 2;
-		json_object_set_new(h, "version", json_stringn(at, (size_t)(line - 2 - at)));
-		while (line < end) {
-			char *e = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
-			char *colon = memchr(line, ':', (size_t)(e - line));
-			if (colon) {
-				char *k = zc_strndup(line, (size_t)(colon - line));
-				const char *v = colon + 1;
-				while (*v == ' ')
-					v++;
-				json_object_set_new(h, k, json_stringn(v, (size_t)(e - v)));
-				if (!strcasecmp(k, "Content-Length"))
-					clen = strtoll(v, NULL, 10);
-				free(k);
-			}
-			line = e + 2;
-		}
-		size_t bstart = (size_t)(end + 4 - text->data);
-		if (clen < 0) {
-			json_decref(h);
-			return ZC_EPARSE;
-		}
-		if (bstart + (size_t)clen + 4 > text->len) {
-			json_decref(h);
-			break;	/* its block goes on in the next member */
-		}
-		rc = r->fn(h, text->data + bstart, (size_t)clen, r->arg);
-		json_decref(h);
-		pos = bstart + (size_t)clen + 4;
-		if (rc == ZC_OK && r->one) {
-			r->got = 1;
-			rc = READ_ONE;
-		}
-	}
-	if (pos) {
-		memmove(text->data, text->data + pos, text->len - pos);
-		text->len -= pos;
-		text->data[text->len] = '\0';
-	}
-	return rc;
+	reader *rd = arg;
+	return rd->fn(r->headers, r->block ? r->block : "", r->block ? r->len : 0, rd->arg);
 }
 
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
 {
-	reader r = {fn, arg, 0, 0};
-	long long complete, size;
-	int rc = members(path, 0, records, &r, &complete, &size);
+	reader r = {fn, arg};
+	char *err = NULL;
+	int rc = zc_warc_scan(path, NULL, 0, own_record, &r, &err);
 	if (cut)
 		*cut = 0;
-	if (rc == ZC_EPARSE && cut && size > complete) {
-		/* a file whose crawl was killed: the records before the cut */
+	if (rc == ZC_EPARSE && cut) {
+		/* a file whose crawl was killed: the records before the cut (the first member that
+		   does not read whole) */
+		long long complete = 0, size = 0;
+		int mrc = members(path, 0, &complete, &size);
 		char *mark = zc_asprintf("%s" OPEN_MARK, path);
-		if (access(mark, F_OK) == 0) {
+		if (mrc == ZC_EPARSE && size > complete && access(mark, F_OK) == 0) {
 			*cut = size - complete;
 			rc = ZC_OK;
 		}
 		free(mark);
 	}
+	free(err);
 	return rc;
 }
 
 int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg)
 {
-	reader r = {fn, arg, 1, 0};
-	long long complete, size;
-	int rc = members(path, offset, records, &r, &complete, &size);
-	/* the walk stops after the first record; fn's own result, 1 included, comes back as it is;
-	   ZC_OK without a record means none before the file's end */
-	if (r.got)
-		return ZC_OK;
-	return rc == ZC_OK ? ZC_EPARSE : rc;
+	reader r = {fn, arg};
+	zc_warc_pos at = {offset, 0};
+	return zc_warc_scan(path, &at, 1, own_record, &r, NULL);
 }
 
 const char *zc_warc_name(const zc_warc *w)

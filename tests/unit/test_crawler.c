@@ -528,11 +528,144 @@ static void test_warc_members(void **state)
 	unlink(path);
 }
 
+
+/* what a scan saw: each record's type, target, block and place, as one string */
+typedef struct scanned {
+	char text[2048];
+	zc_warc_pos at[8];
+	int n;
+} scanned;
+
+static int note_scan(const zc_warc_record *r, void *arg)
+{
+	scanned *g = arg;
+	size_t n = strlen(g->text);
+	snprintf(g->text + n, sizeof g->text - n, "%s %s %s=%.*s;", json_string_value(json_object_get(r->headers, "version")),
+		 json_string_value(json_object_get(r->headers, "WARC-Type")),
+		 json_string_value(json_object_get(r->headers, "WARC-Target-URI")), (int)r->len, r->block);
+	if (g->n < 8)
+		g->at[g->n] = r->at;
+	g->n++;
+	return 0;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* any writer's WARC: uncompressed, a gzip member per record, the whole file one gzip stream,
+   read alike; each record's place leads back to it alone; faults named with their offset */
+static void test_warc_scan(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/zc-warc-scan-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	const char *rec[] = {
+		"WARC/1.0\r\nwarc-type: warcinfo\r\nCONTENT-LENGTH: 3\r\n\r\nabc\r\n\r\n",
+		"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://www.nhc.gov.cn/a.html\r\nContent-Length: 6\r\n\r\n医联\r\n\r\n",
+		"WARC/1.1\nWARC-Type: revisit\nwarc-target-uri: https://www.gov.cn/b.html\nContent-Length: 0\n\n\r\n\r\n",
+	};
+	const char *want = "WARC/1.0 warcinfo (null)=abc;WARC/1.0 response https://www.nhc.gov.cn/a.html=医联;"
+			   "WARC/1.1 revisit https://www.gov.cn/b.html=;";
+	char all[1024];
+	snprintf(all, sizeof all, "%s%s%s", rec[0], rec[1], rec[2]);
+	for (int mode = 0; mode < 3; mode++) {
+		unlink(path);
+		if (mode == 0) {
+			write_file(path, all, strlen(all));
+		} else if (mode == 1) {
+			for (int i = 0; i < 3; i++)
+				add_member(path, rec[i], strlen(rec[i]));
+		} else {
+			add_member(path, all, strlen(all));
+		}
+		scanned g = {"", {{0, 0}}, 0};
+		char *err = NULL;
+		assert_int_equal(zc_warc_scan(path, NULL, 0, note_scan, &g, &err), 0);
+		assert_null(err);
+		assert_string_equal(g.text, want);
+		assert_int_equal(g.n, 3);
+		/* places: byte offsets, member offsets, or inflated offsets in the one member */
+		assert_int_equal(g.at[1].offset, mode == 0 ? (long long)strlen(rec[0]) : mode == 1 ? g.at[1].offset : 0);
+		assert_int_equal(g.at[1].skip, mode == 2 ? (long long)strlen(rec[0]) : 0);
+		for (int i = 0; i < 3; i++) {
+			scanned one = {"", {{0, 0}}, 0};
+			assert_int_equal(zc_warc_scan(path, &g.at[i], 1, note_scan, &one, NULL), 0);
+			assert_int_equal(one.n, 1);
+			assert_non_null(strstr(want, one.text));
+			assert_true(!strncmp(one.text, rec[i], 8));
+		}
+	}
+	/* faults: each named, with the offset of its record */
+	struct {
+		const char *bytes;
+		const char *says;
+	} bad[] = {
+		{"WARC/0.18\r\nContent-Length: 0\r\n\r\n", "WARC version \"WARC/0.18\" is not 1.0 or 1.1"},
+		{"HTTP/1.1 200 OK\r\n\r\n", "not a WARC record (it begins \"HTTP/1.1 200 OK\")"},
+		{"WARC/1.1\r\nWARC-Type: response\r\n\r\n", "a record without Content-Length"},
+		{"WARC/1.1\r\nContent-Length: 12x\r\n\r\n", "Content-Length \"12x\" is not a number"},
+		{"WARC/1.1\r\nno colon here\r\nContent-Length: 1\r\n\r\nx", "a header line without a name and a colon"},
+		{"WARC/1.1\r\nContent-Length: 10\r\n\r\nabc", "the file ends inside a record's block (3 of 10 bytes; cut short)"},
+		{"WARC/1.1\r\nContent-Length: 1", "the file ends inside a record header (cut short)"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "%s%s", rec[0], bad[i].bytes);
+		write_file(path, text, strlen(text));
+		scanned g = {"", {{0, 0}}, 0};
+		char *err = NULL;
+		assert_int_equal(zc_warc_scan(path, NULL, 0, note_scan, &g, &err), ZC_EPARSE);
+		assert_int_equal(g.n, 1);	/* the record before the fault */
+		assert_non_null(err);
+		char off[48];
+		snprintf(off, sizeof off, "at offset %zu: ", strlen(rec[0]));
+		if (!strstr(err, bad[i].says) || !strstr(err, off) || !strstr(err, path))
+			fail_msg("%s does not say %s", err, bad[i].says);
+		free(err);
+	}
+	/* gzip cut short, and damaged: the records before, then the fault at the member's offset */
+	unlink(path);
+	add_member(path, rec[0], strlen(rec[0]));
+	long long second = file_size(path);
+	add_member(path, rec[1], strlen(rec[1]));
+	long long whole = file_size(path);
+	assert_int_equal(truncate(path, whole - 3), 0);
+	scanned g = {"", {{0, 0}}, 0};
+	char *err = NULL;
+	assert_int_equal(zc_warc_scan(path, NULL, 0, note_scan, &g, &err), ZC_EPARSE);
+	assert_int_equal(g.n, 1);
+	char says[96];
+	snprintf(says, sizeof says, "at offset %lld: the file ends inside a gzip member (cut short)", second);
+	assert_non_null(strstr(err, says));
+	free(err);
+	FILE *f = fopen(path, "r+b");
+	assert_int_equal(fseeko(f, second + 12, SEEK_SET), 0);
+	fputs("\xff\xff\xff\xff\xff\xff", f);
+	fclose(f);
+	g.n = 0;
+	assert_int_equal(zc_warc_scan(path, NULL, 0, note_scan, &g, &err), ZC_EPARSE);
+	assert_int_equal(g.n, 1);
+	snprintf(says, sizeof says, "at offset %lld: damaged gzip data", second);
+	assert_non_null(strstr(err, says));
+	free(err);
+	assert_int_equal(zc_warc_scan("/tmp/zc-no-such.warc", NULL, 0, note_scan, &g, &err), ZC_ENOTFOUND);
+	assert_non_null(strstr(err, "No such file"));
+	free(err);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_result_days), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url), cmocka_unit_test(test_seeds_refused), cmocka_unit_test(test_answer_many_links), cmocka_unit_test(test_url_target),
-		cmocka_unit_test(test_warc_members),
+		cmocka_unit_test(test_warc_members), cmocka_unit_test(test_warc_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
