@@ -340,7 +340,7 @@ int simple_options(const char *cmd, const char *help, int argc, char **argv, con
 {
 	struct option *lo = zc_calloc(n + 4, sizeof *lo);
 	for (size_t i = 0; i < n; i++)
-		lo[i] = (struct option){o[i].name, 1, 0, (int)(i + 1)};
+		lo[i] = (struct option){o[i].name, o[i].flag ? 0 : 1, 0, (int)(i + 1)};
 	lo[n] = (struct option){"help", 0, 0, 'h'};
 	lo[n + 1] = (struct option){"progress", 0, 0, 'P'};
 	lo[n + 2] = (struct option){"quiet", 0, 0, 'Q'};
@@ -352,11 +352,17 @@ int simple_options(const char *cmd, const char *help, int argc, char **argv, con
 			fputs(help, stdout);
 			ret = 0;
 		} else if (c == 'o') {
-			for (size_t i = 0; i < n; i++)
-				if (!strcmp(o[i].name, "output"))
-					*o[i].target = optarg;
+			size_t i = 0;
+			while (i < n && strcmp(o[i].name, "output"))
+				i++;
+			if (i < n)
+				*o[i].target = optarg;
+			else
+				ret = usage_error(cmd, "unknown option -o; see 'zhengce %s --help'", cmd);
 		} else if (c == 'P' || c == 'Q') {
 			progress_opt = c == 'P';
+		} else if (c >= 1 && (size_t)c <= n && o[c - 1].flag) {
+			*o[c - 1].flag = 1;
 		} else if (c >= 1 && (size_t)c <= n) {
 			*o[c - 1].target = optarg;
 		} else {
@@ -364,9 +370,22 @@ int simple_options(const char *cmd, const char *help, int argc, char **argv, con
 		}
 	}
 	free(lo);
-	if (ret < 0 && optind + npos < argc)
+	if (ret < 0 && npos >= 0 && optind + npos < argc)
 		ret = usage_error(cmd, "unexpected argument %s", argv[optind + npos]);
 	return ret;
+}
+
+int number_option(const char *cmd, const char *name, const char *v, double min, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (end == v || *end || errno || d != d)
+		return usage_error(cmd, "--%s wants a number, got %s", name, v);
+	if (d < min)
+		return usage_error(cmd, "--%s wants a number >= %g, got %s", name, min, v);
+	*out = d;
+	return -1;
 }
 
 /* a CSV cell as exports write it (RFC 4180, formula-like cells neutralised: docs/CSV.md) */

@@ -65,16 +65,26 @@ int sites_resolve(const char *cmd, const char *only, const zc_seeds *seeds, cons
 int mirror_map(const char *arg, char ***ct, size_t *nct);
 
 /*
- * Options of the simple commands: every option sets one string; at most npos arguments follow.
+ * Options of the simple commands, parsed the way every command parses them: each option sets
+ * one string (target) or, with flag set, is a switch without a value (*flag = 1); -o is
+ * --output; --help prints help; --progress and --quiet are taken (before the command too:
+ * main.c passes a --corpus given there on as the command's first option).  An unknown option,
+ * a missing value and more than npos arguments (npos < 0: any number) are refused in one line
+ * naming them (option_error, usage_error).  The arguments are argv[optind..argc-1] after it.
  * Returns -1 when the command goes on, else its exit code (0 after --help, 2 for a usage error).
+ * A new command with string options and switches needs nothing else.
  */
 typedef struct cli_opt {
 	const char *name;
 	const char **target;
+	int *flag;
 } cli_opt;
 
 int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n,
 		   int npos);
+/* a number option's value: the whole of v a number >= min, in *out; -1, else the usage error
+   ("zhengce CMD: --NAME wants a number, got V") returned */
+int number_option(const char *cmd, const char *name, const char *v, double min, double *out);
 
 /* ---- progress and output ---- */
 

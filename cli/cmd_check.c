@@ -122,13 +122,11 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 		c->included++;
 		/* an included document's file code points back at it */
 		char *code = zc_asprintf("%s-%lld", jstr(p, "jurisdiction"), (long long)json_integer_value(json_object_get(d, "file_code")));
-		char *fv = NULL;
-		size_t n;
-		if (zc_tx_get(c->t, ZC_T_FILECODE, code, strlen(code), &fv, &n) != ZC_OK || n != 8 || zc_key_u64(fv) != zc_key_u64(k)) {
+		uint64_t at;
+		if (zc_tx_code_page(c->t, code, &at) != ZC_OK || at != zc_key_u64(k)) {
 			check_say(c, "%s: file code %s does not point at it\n", jstr(p, "url"), code);
 			c->problems++;
 		}
-		free(fv);
 		free(code);
 	}
 	json_decref(d);
@@ -155,7 +153,7 @@ static int check_txn(zc_txn *t, void *arg)
 int cmd_check(int argc, char **argv)
 {
 	const char *corpus = NULL;
-	const cli_opt opts[] = {{"corpus", &corpus}};
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}};
 	int r = simple_options("check", "usage: zhengce check [--corpus DIR]\n\nVerifies the corpus: every page record readable, the URL index agrees with the pages,\n"
 			       "every page's WARC record is where the page says (file and offset), every included\n"
 			       "document's file code points at it, every WARC file reads back.\n"

@@ -421,6 +421,12 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 	else if (out && !fmt_given && format_of_name(out, &fmt) != ZC_OK)
 		return usage_error(cmd, "cannot tell the format from the name %s: end it in .csv, .jsonl%s or give --format",
 				   out, is_query ? "" : ", .xlsx");
+	enum zc_format named;
+	if (out && fmt_given && format_of_name(out, &named) == ZC_OK && named != fmt) {
+		static const char *const NAMES[] = {"CSV", "JSONL", "XLSX", "a table"};
+		return usage_error(cmd, "--format says %s but the name %s says %s: leave --format out (the name decides) "
+					"or change the name", fmt <= ZC_FMT_TABLE ? NAMES[fmt] : "?", out, NAMES[named]);
+	}
 	if (fmt == ZC_FMT_XLSX && is_query)
 		return usage_error(cmd, "query writes table, csv or jsonl; for XLSX use export (the same filters)");
 	if (fmt == ZC_FMT_XLSX && !out)

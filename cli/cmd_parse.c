@@ -17,7 +17,7 @@
 int cmd_parse(int argc, char **argv)
 {
 	const char *url = NULL, *ctype = NULL;
-	const cli_opt opts[] = {{"url", &url}, {"content-type", &ctype}};
+	const cli_opt opts[] = {{"url", &url, NULL}, {"content-type", &ctype, NULL}};
 	int r = simple_options("parse", "usage: zhengce parse --url URL [--content-type CT] FILE\n\nParses one saved page (FILE, or - for standard input) as if fetched from URL with\n"
 			       "the HTTP Content-Type CT, and prints the document as one JSON object.\n", argc, argv, opts, 2, 1);
 	if (r >= 0)

@@ -17,7 +17,7 @@
 int cmd_report(int argc, char **argv)
 {
 	const char *corpus = NULL, *out = NULL;
-	const cli_opt opts[] = {{"corpus", &corpus}, {"output", &out}};
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}, {"output", &out, NULL}};
 	int r = simple_options("report", "usage: zhengce report [--corpus DIR] -o FILE.html\n\nOne self-contained HTML file (no network, no script): national documents by year\n"
 			       "(Figure 1), documents by province (Figure 2), provincial documents by year and region\n"
 			       "(Figure 3) as SVG charts with their tables, the profile, the crawl date and the\n"

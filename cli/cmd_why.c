@@ -16,12 +16,13 @@
 
 typedef struct why_ctx {
 	const char *arg;
-	json_t *page;
+	json_t *page;	/* the page record with its decision */
+	json_t *entry;	/* the entry, when arg is an entry's code */
+	char *canon;	/* a duplicate's canonical copy's code, when it has one */
 } why_ctx;
 
-static int why_txn(zc_txn *t, void *arg)
+static int find_page(zc_txn *t, why_ctx *w)
 {
-	why_ctx *w = arg;
 	uint64_t id;
 	if (zc_tx_page_id(t, w->arg, &id) == ZC_OK)
 		return zc_tx_page_get(t, id, &w->page);
@@ -38,52 +39,66 @@ static int why_txn(zc_txn *t, void *arg)
 		free(other);
 		return rc;
 	}
-	/* a code: 33-12 (document) or 33-12-3-2 (entry) */
-	char code[64];
-	int j, f;
-	if (sscanf(w->arg, "%d-%d", &j, &f) == 2) {
-		snprintf(code, sizeof code, "%02d-%d", j, f);
-		char *v;
-		size_t n;
-		if (zc_tx_get(t, ZC_T_FILECODE, code, strlen(code), &v, &n) == ZC_OK) {
-			id = n == 8 ? zc_key_u64(v) : 0;
-			free(v);
-			return zc_tx_page_get(t, id, &w->page);
-		}
+	/* a code: 33-12 (a document) or 33-12-3-2 (an entry, shown with its document) */
+	long n[4];
+	switch (zc_code_parse(w->arg, n)) {
+	case 2:
+		break;
+	case 4: {
+		int rc = zc_tx_entry_get(t, w->arg, &w->entry);
+		if (rc != ZC_OK)
+			return rc;
+		id = (uint64_t)json_integer_value(json_object_get(w->entry, "page"));
+		return zc_tx_page_get(t, id, &w->page);
 	}
-	return ZC_ENOTFOUND;
+	default:
+		return ZC_ENOTFOUND;
+	}
+	int rc = zc_tx_code_page(t, w->arg, &id);
+	return rc == ZC_OK ? zc_tx_page_get(t, id, &w->page) : rc;
 }
 
-int cmd_why(int argc, char **argv)
+static int why_txn(zc_txn *t, void *arg)
 {
-	const char *corpus = NULL;
-	const cli_opt opts[] = {{"corpus", &corpus}};
-	int ret = simple_options("why", "usage: zhengce why [--corpus DIR] URL|CODE\n\nWhy a document was included or excluded: the decision, its reason and\n"
-				 "evidence, the document's fields and every source where it was seen.\n", argc, argv, opts, 1, 1);
-	if (ret >= 0)
-		return ret;
-	if (optind != argc - 1)
-		return usage_error("why", "give one URL or code (33-12, 00-29-6-2)");
-	zc_index *idx;
-	if (open_corpus("why", corpus_dir(corpus), &idx))
-		return 1;
-	why_ctx w = {argv[optind], NULL};
-	int rc = zc_index_read(idx, why_txn, &w);
-	zc_index_close(&idx);
-	if (rc != ZC_OK || !w.page) {
-		fprintf(stderr, "zhengce why: %s is not in the corpus (neither a fetched URL nor a file code)\n", argv[optind]);
-		return 1;
-	}
-	json_t *p = w.page, *doc = json_object_get(p, "doc");
+	why_ctx *w = arg;
+	int rc = find_page(t, w);
+	if (rc != ZC_OK || !w->page)
+		return rc;
+	/* a duplicate: the code of the copy that stands for it */
+	const char *cu = jstr(w->page, "canonical_url");
+	uint64_t id;
+	json_t *cp = NULL;
+	if (*cu && zc_tx_page_id(t, cu, &id) == ZC_OK && zc_tx_page_get(t, id, &cp) == ZC_OK &&
+	    !strcmp(jstr(cp, "decision"), "included"))
+		w->canon = zc_asprintf("%s-%lld", jstr(cp, "jurisdiction"), (long long)json_integer_value(json_object_get(cp, "file_code")));
+	json_decref(cp);
+	return ZC_OK;
+}
+
+static void print_why(const why_ctx *w)
+{
+	json_t *p = w->page, *doc = json_object_get(p, "doc");
 	int inc = !strcmp(jstr(p, "decision"), "included");
 	json_int_t fc = json_integer_value(json_object_get(p, "file_code"));
+	if (w->entry) {
+		printf("entry %s (section %lld, item %lld) of %s:\n", jstr(w->entry, "code"),
+		       (long long)json_integer_value(json_object_get(w->entry, "section")),
+		       (long long)json_integer_value(json_object_get(w->entry, "item")), jstr(w->entry, "doc_code"));
+		const char *text = jstr(w->entry, "text");
+		while (*text) {
+			size_t n = strcspn(text, "\n");
+			printf("  %.*s\n", (int)n, text);
+			text += n + (text[n] == '\n');
+		}
+		printf("\n");
+	}
 	printf("%s\n", jstr(doc, "title"));
 	if (inc)
 		printf("INCLUDED as %s-%lld: %s\n", jstr(p, "jurisdiction"), (long long)fc, jstr(p, "evidence"));
 	else
 		printf("EXCLUDED (%s): %s\n", jstr(p, "reason"), jstr(p, "evidence"));
 	if (*jstr(p, "canonical_url"))
-		printf("canonical copy: %s\n", jstr(p, "canonical_url"));
+		printf("canonical copy: %s%s%s\n", w->canon ? w->canon : "", w->canon ? " " : "", jstr(p, "canonical_url"));
 	const char *prov = zc_province_name(jstr(p, "jurisdiction"));
 	printf("jurisdiction:   %s %s\n", jstr(p, "jurisdiction"), prov ? prov : "");
 	printf("document no.:   %s\n", *jstr(doc, "docno") ? jstr(doc, "docno") : "(none)");
@@ -103,6 +118,46 @@ int cmd_why(int argc, char **argv)
 	json_t *warc = json_object_get(p, "warc");
 	printf("fetched %s; archived in warc/%s at offset %lld, record %s\n", jstr(p, "fetched_at"), jstr(warc, "file"),
 	       (long long)json_integer_value(json_object_get(warc, "offset")), jstr(warc, "record_id"));
-	json_decref(p);
-	return 0;
+}
+
+int cmd_why(int argc, char **argv)
+{
+	const char *corpus = NULL;
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}};
+	int ret = simple_options("why", "usage: zhengce why [--corpus DIR] URL|CODE...\n\n"
+				 "Why each document was included or excluded: the decision, its reason and evidence,\n"
+				 "the document's fields and every source where it was seen.  A URL is found as a\n"
+				 "browser shows it too (a #fragment, the other scheme); a code is a document's (33-12)\n"
+				 "or an entry's (33-12-3-2: the entry's text, then its document); a duplicate names\n"
+				 "its canonical copy's code.  Exit 1 when one is not in the corpus (the others are shown).\n",
+				 argc, argv, opts, 1, -1);
+	if (ret >= 0)
+		return ret;
+	if (optind >= argc)
+		return usage_error("why", "give URLs or codes (33-12, 00-29-6-2)");
+	zc_index *idx;
+	if (open_corpus("why", corpus_dir(corpus), &idx))
+		return 1;
+	ret = 0;
+	for (int i = optind, shown = 0; i < argc; i++) {
+		why_ctx w = {argv[i], NULL, NULL, NULL};
+		int rc = zc_index_read(idx, why_txn, &w);
+		if (rc == ZC_OK && w.page) {
+			if (shown++)
+				printf("\n");
+			print_why(&w);
+		} else if (rc == ZC_OK || rc == ZC_ENOTFOUND) {
+			fprintf(stderr, "zhengce why: %s is not in the corpus (neither a fetched URL nor a document's or "
+					"an entry's code)\n", argv[i]);
+			ret = 1;
+		} else {
+			fprintf(stderr, "zhengce why: cannot read %s: %s\n", argv[i], zc_strerror(rc));
+			ret = 1;
+		}
+		json_decref(w.page);
+		json_decref(w.entry);
+		free(w.canon);
+	}
+	zc_index_close(&idx);
+	return ret;
 }

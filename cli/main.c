@@ -87,7 +87,7 @@ static const command COMMANDS[] = {
 	{"query", cmd_query, 0, "documents by province, year, issuer, type or keyword"},
 	{"export", cmd_export, 0, "the corpus as CSV (opens in Excel), JSONL, XLSX or text files"},
 	{"entries", cmd_entries, 0, "the coded entries (00-29-6-2), one row each"},
-	{"why", cmd_why, 0, "why a document (URL or code) was included or excluded"},
+	{"why", cmd_why, 0, "why documents (URLs or codes, entries' too) were included or excluded"},
 	{"reselect", cmd_reselect, 0, "apply a (changed) profile to the stored documents, no crawling"},
 	{"renumber", cmd_renumber, 0, "give every file code afresh in chronological order (before coding starts)"},
 	{"parse", cmd_parse, CMD_NOCORPUS, "parse one saved page and print the document as JSON"},

@@ -1,10 +1,12 @@
 /* libFuzzer: the files a user edits or keeps (seed file, profile), the WARC reader (the input
    as a file, read whole and from an offset, and as the text of one) and a stored page record
-   or any other record (the input as its bytes: MessagePack or JSON). */
+   or any other record (the input as its bytes: MessagePack or JSON), a document's or an entry's
+   code as typed. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -80,5 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rec)
 		free(json_dumps(rec, JSON_COMPACT));
 	json_decref(rec);
+	/* a code as a researcher types it (zhengce why 33-12-3-2) */
+	char *code = strndup((const char *)data, size);
+	long n[4];
+	if (code)
+		zc_code_parse(code, n);
+	free(code);
 	return 0;
 }

@@ -225,6 +225,17 @@ int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *a
 typedef int (*zc_entry_each_fn)(json_t *entry, json_t *page, void *arg);
 int zc_index_entries(zc_index *idx, const zc_query *q, zc_entry_each_fn fn, void *arg);
 /*
+ * Codes (docs/SCHEMA.md).  A document's code "JJ-N" and an entry's "JJ-N-S-I" as a researcher
+ * types them: the jurisdiction in one digit or two ("9-3" is "09-3"), no leading zeros in the
+ * numbers needed.  zc_code_parse() says which it is: 2 (a document), 4 (an entry), else 0 (not
+ * a code), with the numbers in n[0..3].  zc_tx_code_page() gives the page a document code
+ * names, zc_tx_entry_get() the entry record (code, doc_code, page, section, item, text) an entry
+ * code names; ZC_ENOTFOUND when there is none.
+ */
+int zc_code_parse(const char *code, long n[4]);
+int zc_tx_code_page(zc_txn *t, const char *code, uint64_t *id);
+int zc_tx_entry_get(zc_txn *t, const char *code, json_t **entry);
+/*
  * Calls fn with the decision record of every page in the selection this transaction sees
  * (docs/SCHEMA.md: decision, reason, jurisdiction, date, entries, file code), in page id
  * order: what counts need, without reading the pages' text.  fn returns non-zero to stop, and

@@ -354,3 +354,51 @@ int zc_tx_decisions_each(zc_txn *t, zc_page_each_fn fn, void *arg)
 	int rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, each_decision, &d);
 	return rc != ZC_OK ? rc : d.rc;
 }
+
+int zc_code_parse(const char *code, long n[4])
+{
+	int k = 0;
+	const char *p = code;
+	while (k < 4) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		char *end;
+		n[k++] = strtol(p, &end, 10);
+		if (end - p > 9 || (k == 1 && (end - p > 2)))
+			return 0;
+		p = end;
+		if (!*p)
+			break;
+		if (*p++ != '-')
+			return 0;
+	}
+	return !*p && (k == 2 || k == 4) ? k : 0;
+}
+
+int zc_tx_code_page(zc_txn *t, const char *code, uint64_t *id)
+{
+	long n[4];
+	if (zc_code_parse(code, n) != 2)
+		return ZC_ENOTFOUND;
+	char key[32];
+	int kl = snprintf(key, sizeof key, "%02ld-%ld", n[0], n[1]);
+	char *v = NULL;
+	size_t vl = 0;
+	int rc = zc_tx_get(t, ZC_T_FILECODE, key, (size_t)kl, &v, &vl);
+	if (rc == ZC_OK && vl != 8)
+		rc = ZC_EPARSE;
+	if (rc == ZC_OK)
+		*id = zc_key_u64(v);
+	free(v);
+	return rc;
+}
+
+int zc_tx_entry_get(zc_txn *t, const char *code, json_t **entry)
+{
+	long n[4];
+	if (zc_code_parse(code, n) != 4)
+		return ZC_ENOTFOUND;
+	char key[64];
+	snprintf(key, sizeof key, "%02ld-%ld-%ld-%ld", n[0], n[1], n[2], n[3]);
+	return zc_tx_get_json(t, ZC_T_ENTRIES, key, entry);
+}

@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mirror"))
 from harness import Mirror, fresh_work  # noqa: E402
 
 fails = []
-SITES = "wsjkw.zj.gov.cn,www.nhc.gov.cn,wsjkw.sc.gov.cn,wsjk.ln.gov.cn,wsjkw.henan.gov.cn"
+# www.zj.gov.cn republishes documents of wsjkw.zj.gov.cn: duplicates
+SITES = "wsjkw.zj.gov.cn,www.zj.gov.cn,www.nhc.gov.cn,wsjkw.sc.gov.cn,wsjk.ln.gov.cn,wsjkw.henan.gov.cn"
 # the reference study's regions, written out here from the study, not from zhengce
 REGIONS = {"east": "北京 天津 河北 上海 江苏 浙江 福建 山东 广东 海南", "centre": "山西 安徽 江西 河南 湖北 湖南",
            "west": "内蒙古 广西 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆", "north-east": "辽宁 吉林 黑龙江"}
@@ -120,6 +121,7 @@ def main():
 
     # unexpected arguments refused by every command, naming the argument: a command that takes
     # arguments has its case here; any other is given one argument it must refuse
+    # (why takes any number of URLs and codes)
     cases = {"report": ["report", "-o", work + "/r.html", "extra"], "why": None,
              "renumber": ["renumber", "--map", work + "/m.csv", "extra"], "parse": ["parse", "a.html", "extra"],
              "seeds": ["seeds", "check", "extra"], "reselect": ["reselect", "narrower.json"], "query": ["query", "浙江"],
@@ -195,6 +197,10 @@ def main():
     refused(["export", "--corpus", corpus, "--format", "xlsx", "-o", "-"], "standard output", "-o FILE.xlsx")
     refused(["export", "--corpus", corpus, "--format", "xls"], "--format", "xls")
     check(not [f for f in os.listdir(work) if f in ("x.txt", "noext", "q.xlsx", "-")], "no file written by a refused -o")
+    refused(["export", "--corpus", corpus, "--format", "CSV", "-o", work + "/y.xlsx"], "--format says CSV", "y.xlsx", "XLSX")
+    refused(["query", "--corpus", corpus, "--format", "table", "-o", work + "/y.csv"], "--format says a table", "y.csv")
+    refused(["check", "--corpus", corpus, "-o", work + "/y.txt"], "unknown option -o")
+    check(not [f for f in os.listdir(work) if f.startswith("y.")], "no file written by a --format the name contradicts")
     r = run("export", "--corpus", corpus, "--format", "csv", "-o", work + "/plain.txt")
     check(r.returncode == 0 and rows(open(work + "/plain.txt", "rb").read())[0][0] == "code",
           "--format csv -o plain.txt: the format given wins over the name")
@@ -290,6 +296,41 @@ def main():
     for form in (u, u + "#content", other, other + "#top"):
         r = run("why", "--corpus", corpus, form)
         check(r.returncode == 0 and ("INCLUDED as " + d["code"]) in r.stdout, "why %s: %s" % (form[:60], d["code"]))
+
+    # why: several at once; an entry's code shows the entry's text, then its document
+    ents = [json.loads(l) for l in subprocess.run([zc, "entries", "--corpus", corpus, "--format", "jsonl"],
+                                                  capture_output=True, text=True).stdout.splitlines()]
+    e = next(x for x in ents if "\n" not in x["text"] and x["text"])
+    d2 = docs[-1]
+    r = run("why", "--corpus", corpus, d["code"], e["code"], d2["url"])
+    blocks = r.stdout.split("\n\n")
+    check(r.returncode == 0 and len(blocks) == 4 and ("INCLUDED as " + d["code"] + ":") in blocks[0] and
+          blocks[1].startswith("entry %s (section %d, item %d) of %s:" % (e["code"], e["section"], e["item"], e["doc_code"])) and
+          ("  " + e["text"]) in blocks[1].splitlines() and ("INCLUDED as " + e["doc_code"] + ":") in blocks[2] and
+          ("INCLUDED as " + d2["code"] + ":") in blocks[3],
+          "why CODE ENTRY URL: the three in order, the entry's text before its document (%r)" % r.stdout[:300])
+    j, f, s_, i_ = e["code"].split("-")
+    r = run("why", "--corpus", corpus, "%d-%s-%s-%s" % (int(j), f, s_, i_))
+    check(r.returncode == 0 and r.stdout.startswith("entry " + e["code"]), "why %s, the jurisdiction in one digit" % e["code"])
+    r = run("why", "--corpus", corpus, d["code"], "99-1", d["code"] + "-99-99", "33-x")
+    lines = r.stderr.splitlines()
+    check(r.returncode == 1 and ("INCLUDED as " + d["code"]) in r.stdout and len(lines) == 3 and
+          all(a in l and "not in the corpus" in l for a, l in zip(("99-1", d["code"] + "-99-99", "33-x"), lines)),
+          "why with codes not in the corpus: exit 1, each named, the others shown (%s)" % r.stderr.strip())
+    refused(["why", "--corpus", corpus], "give URLs or codes")
+    # a duplicate names its canonical copy's code (the mirror's truth says which copy it is)
+    truth = [json.loads(l) for l in open(mirror + "/truth.jsonl", encoding="utf-8")]
+    by_url = {x["url"]: x for x in docs}
+    dups = [t for t in truth if t.get("reason") == "duplicate" and t["url"].split("/")[2] in SITES.split(",") and
+            t["canonical_url"] in by_url]
+    check(len(dups) >= 3, "the corpus holds duplicates whose canonical copy it includes (%d)" % len(dups))
+    bad = []
+    for t in dups[:5]:
+        r = run("why", "--corpus", corpus, t["url"])
+        want_line = "canonical copy: %s %s" % (by_url[t["canonical_url"]]["code"], t["canonical_url"])
+        if r.returncode != 0 or "EXCLUDED (duplicate)" not in r.stdout or want_line not in r.stdout.splitlines():
+            bad.append((t["url"], r.stdout[:200]))
+    check(not bad, "why DUPLICATE: the canonical copy's code and URL (%s)" % bad[:1])
 
     # --site: a name that matches no site refused before any request; provinces' names accepted
     seeds_path = os.path.join(os.path.dirname(os.path.dirname(HERE)), "seeds", "sites.json")

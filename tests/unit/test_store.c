@@ -88,6 +88,25 @@ static int read_half(zc_txn *t, void *arg)
 	return 0;
 }
 
+/* codes as researchers type them: document (2 numbers), entry (4), anything else none */
+static void test_code_parse(void **state)
+{
+	(void)state;
+	long n[4];
+	assert_int_equal(zc_code_parse("33-12", n), 2);
+	assert_true(n[0] == 33 && n[1] == 12);
+	assert_int_equal(zc_code_parse("9-3", n), 2);
+	assert_true(n[0] == 9 && n[1] == 3);
+	assert_int_equal(zc_code_parse("00-29-6-2", n), 4);
+	assert_true(n[0] == 0 && n[1] == 29 && n[2] == 6 && n[3] == 2);
+	assert_int_equal(zc_code_parse("00-010-0-0", n), 4);
+	assert_true(n[1] == 10 && n[2] == 0);
+	static const char *const bad[] = {"", "33", "33-", "-33-1", "33-12-3", "33-12-3-2-1", "33-x", "330-1", "33-+1",
+					  "33- 1", "33-1 ", "33-1234567890", "33-12-3-", "３３-12", "33--1"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(zc_code_parse(bad[i], n), 0);
+}
+
 static void test_index(void **state)
 {
 	(void)state;
@@ -1415,7 +1434,7 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index), cmocka_unit_test(test_page_record),
+		cmocka_unit_test(test_index), cmocka_unit_test(test_code_parse), cmocka_unit_test(test_page_record),
 		cmocka_unit_test(test_long_keys), cmocka_unit_test(test_long_keys_old), cmocka_unit_test(test_pairs_empty),
 		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence),
 		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
