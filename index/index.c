@@ -1125,6 +1125,72 @@ static int look_has_all(pair_look *l, const uint64_t *v, size_t n, uint64_t id)
 	return 1;
 }
 
+/* the ids pair has in the index (postings and grams), counted up to cap: a pair above cap
+   only needs to be known as above it */
+static uint64_t pair_count(pair_look *l, uint64_t pair, uint64_t cap)
+{
+	MDB_val k, v;
+	uint64_t n = 0;
+	if (l->post) {
+		unsigned char kb[16];
+		chunk_key(pair, 0, kb);
+		k.mv_size = 16;
+		k.mv_data = kb;
+		int mrc = mdb_cursor_get(l->post, &k, &v, MDB_SET_RANGE);
+		while (mrc == 0 && chunk_of(&k, pair) && n <= cap) {
+			n += v.mv_size / 8;
+			mrc = mdb_cursor_get(l->post, &k, &v, MDB_NEXT);
+		}
+	}
+	if (l->grams && n <= cap) {
+		unsigned char kb[8];
+		k.mv_size = pair_key(pair, kb);
+		k.mv_data = kb;
+		size_t dups;
+		if (mdb_cursor_get(l->grams, &k, &v, MDB_SET_KEY) == 0 && mdb_cursor_count(l->grams, &dups) == 0)
+			n += dups;
+	}
+	return n;
+}
+
+typedef struct pair_n {
+	uint64_t pair, n;
+} pair_n;
+
+static int by_count(const void *a, const void *b)
+{
+	const pair_n *x = a, *y = b;
+	return x->n != y->n ? (x->n < y->n ? -1 : 1) : (x->pair > y->pair) - (x->pair < y->pair);
+}
+
+/*
+ * The word's distinct pairs, rarest first: its candidates are walked from the rarest pair's
+ * postings and checked against the others in that order, so that a rare word costs as many
+ * look-ups as its rarest pair has pages, whatever the others have (a word of a common pair and
+ * a rare one was walked from its first pair: every page of 医疗 for 医疗碳汇).  Each count stops
+ * at the smallest one so far, so a common pair is counted only that far.
+ */
+static size_t rarest_first(pair_look *l, uint64_t *v, size_t n)
+{
+	sort_by_pair(v, n, sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!k || v[i] != v[k - 1])
+			v[k++] = v[i];
+	pair_n *c = zc_malloc(k * sizeof *c);
+	uint64_t least = UINT64_MAX;
+	for (size_t i = 0; i < k; i++) {
+		c[i] = (pair_n){v[i], pair_count(l, v[i], least)};
+		if (c[i].n < least)
+			least = c[i].n;
+	}
+	qsort(c, k, sizeof *c, by_count);
+	for (size_t i = 0; i < k; i++)
+		v[i] = c[i].pair;
+	free(c);
+	return k;
+}
+
 int zc_tx_pairs_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg)
 {
 	size_t n;
@@ -1138,7 +1204,8 @@ int zc_tx_pairs_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *a
 	MDB_val k, val;
 	int stop = 0, mrc;
 	look_open(t, &look);
-	/* the pages of the first pair, chunk after chunk, each checked for the other pairs */
+	n = rarest_first(&look, v, n);
+	/* the pages of the rarest pair, chunk after chunk, each checked for the other pairs */
 	if (t->idx->have_postings && mdb_cursor_open(t->txn, dbi(t, ZC_T_POSTINGS), &walk) == 0) {
 		unsigned char kb[16];
 		chunk_key(v[0], 0, kb);

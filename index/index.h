@@ -170,7 +170,9 @@ uint64_t zc_tx_pages_rev(zc_txn *t);
 /*
  * Keyword search: calls fn with the id of every page whose title or body held all the
  * character pairs of word when it was stored (candidates: the caller confirms on the text).
- * ZC_EUSAGE when word has fewer than two characters (scan instead).
+ * The pages are walked from the word's rarest pair, so a rare word costs about as many
+ * look-ups as it has candidates.  ZC_EUSAGE when word has no two word characters side by side
+ * (scan instead).
  */
 int zc_tx_pairs_find(zc_txn *t, const char *word, int (*fn)(uint64_t id, void *arg), void *arg);
 

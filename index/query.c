@@ -254,7 +254,9 @@ static int gather(qctx *c)
 {
 	zc_txn *t = c->t;
 	int rc;
-	/* keywords: each one's pairs' candidates (a page with two of them is one candidate) */
+	/* keywords: each one's pairs' candidates (a page with two of them is one candidate); a
+	   keyword without two word characters side by side (《》, "a b") has no pair to look up,
+	   and the walks below find its pages */
 	if (c->q->keyword && keywords_indexed(c->q->keyword)) {
 		rc = ZC_OK;
 		for (const char *it = c->q->keyword; rc == ZC_OK;) {
@@ -267,7 +269,9 @@ static int gather(qctx *c)
 				break;
 			it++;
 		}
-		return rc;
+		if (rc != ZC_EUSAGE)
+			return rc;
+		c->n = 0;
 	}
 	/* jurisdictions' included documents: each one's range of the jurisdiction-year index */
 	if (c->q->jurisdiction && c->q->which == ZC_Q_INCLUDED) {

@@ -1314,6 +1314,190 @@ static void test_query(void **state)
 	zc_index_close(&idx);
 }
 
+/*
+ * A keyword query through the character-pair index gives exactly the pages whose title or
+ * body holds the keyword, as strstr() over the test's own copy of every text says: SQ_PAGES
+ * pages of random text over a small alphabet of mixed scripts (common and Extension B
+ * characters, ASCII letters and digits in both cases, their full-width forms, kana, spaces and
+ * punctuation, which have no pairs), some merged into postings, some queued, some changed after
+ * their merge (their old pairs stay indexed).  The keywords: pieces cut from the texts, random
+ * strings, single characters (no pair: every page is read), strings with no two word
+ * characters side by side, and lists of two.
+ */
+#define SQ_PAGES 600
+#define SQ_TITLE 12
+#define SQ_BODY 160
+
+static const char *const SQ_ALPHABET[] = {
+	"医", "疗", "集", "团", "联", "盟", "\xF0\xA0\x80\x80", "\xF0\xA0\x80\x81", "a", "b", "A", "1", "2",
+	"Ａ", "ｂ", "１", "あ", "《", "》", "，", "。", " ", "　", "-",
+};
+#define SQ_LETTERS (sizeof SQ_ALPHABET / sizeof SQ_ALPHABET[0])
+
+typedef struct sq_text {
+	char title[SQ_TITLE * 4 + 1], body[SQ_BODY * 4 + 1];
+} sq_text;
+
+typedef struct sq_ctx {
+	sq_text *t;		/* the current text of page id i + 1 */
+	unsigned seed;
+	size_t from, to;
+} sq_ctx;
+
+/* the high bits of a linear congruential generator: its low bits repeat after a few steps */
+static unsigned sq_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/* n random letters of the alphabet; common ones (医疗, ab) more often, so that words of three
+   or four letters match some pages and not others */
+static void sq_fill(unsigned *seed, size_t n, char *out)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned r = sq_rand(seed) % (SQ_LETTERS + 8);
+		const char *l = SQ_ALPHABET[r < SQ_LETTERS ? r : (r - SQ_LETTERS) % 4];
+		memcpy(out + at, l, strlen(l));
+		at += strlen(l);
+	}
+	out[at] = '\0';
+}
+
+static int sq_store(zc_txn *t, void *arg)
+{
+	sq_ctx *c = arg;
+	for (size_t i = c->from; i < c->to; i++) {
+		sq_fill(&c->seed, 1 + sq_rand(&c->seed) % SQ_TITLE, c->t[i].title);
+		sq_fill(&c->seed, sq_rand(&c->seed) % SQ_BODY, c->t[i].body);
+		char url[48];
+		snprintf(url, sizeof url, "https://sq.gov.cn/%zu.html", i);
+		json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", c->t[i].title, "body", c->t[i].body);
+		uint64_t id;
+		int is_new, rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		json_decref(p);
+		if (rc != ZC_OK)
+			return rc;
+		assert_int_equal(id, i + 1);
+	}
+	return ZC_OK;
+}
+
+static int sq_collect(json_t *page, void *arg)
+{
+	char *hit = arg;
+	json_int_t id = json_integer_value(json_object_get(page, "id"));
+	assert_true(id >= 1 && id <= SQ_PAGES);
+	hit[id - 1]++;
+	return 0;
+}
+
+/* the query's pages against strstr's; a difference names the keyword and the page */
+static long sq_compare(zc_index *idx, const sq_text *t, const char *kw)
+{
+	char hit[SQ_PAGES] = {0};
+	assert_int_equal(zc_index_query(idx, &(zc_query){.keyword = kw, .which = ZC_Q_ALL}, sq_collect, hit), ZC_OK);
+	long matched = 0;
+	for (size_t i = 0; i < SQ_PAGES; i++) {
+		int want = 0;
+		for (const char *it = kw;; it++) {	/* a list: one of its items */
+			size_t n = strcspn(it, ",");
+			char w[64];
+			assert_true(n < sizeof w);
+			memcpy(w, it, n);
+			w[n] = '\0';
+			want |= n && (strstr(t[i].title, w) || strstr(t[i].body, w));
+			it += n;
+			if (!*it)
+				break;
+		}
+		if (hit[i] != want)
+			fail_msg("keyword \"%s\": page %zu (title \"%s\", body \"%s\") given %d times, wanted %d", kw, i + 1,
+				 t[i].title, t[i].body, hit[i], want);
+		matched += want;
+	}
+	return matched;
+}
+
+/* a piece of one of the texts: n letters from a random letter on */
+static void sq_piece(unsigned *seed, const sq_text *t, size_t n, char *out)
+{
+	const sq_text *x = &t[sq_rand(seed) % SQ_PAGES];
+	const char *s = sq_rand(seed) % 4 ? x->body : x->title;
+	size_t len = strlen(s), at = len ? sq_rand(seed) % len : 0;
+	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+		at--;
+	size_t end = at;
+	for (size_t k = 0; k < n && s[end]; k++) {
+		end++;
+		while (((unsigned char)s[end] & 0xC0) == 0x80)
+			end++;
+	}
+	memcpy(out, s + at, end - at);
+	out[end - at] = '\0';
+}
+
+static void test_query_selective(void **state)
+{
+	(void)state;
+	char sub[96];
+	snprintf(sub, sizeof sub, "%s/selective", dir);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	sq_text *t = zc_calloc(SQ_PAGES, sizeof *t);
+	sq_ctx c = {t, 11, 0, 0};
+	/* 400 pages merged into postings; 50 of them changed and 200 new ones, queued */
+	for (c.from = 0; c.from < 400; c.from += 100) {
+		c.to = c.from + 100;
+		assert_int_equal(zc_index_write(idx, sq_store, &c), 0);
+	}
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+	c.from = 100;
+	c.to = 150;
+	assert_int_equal(zc_index_write(idx, sq_store, &c), 0);
+	c.from = 400;
+	c.to = SQ_PAGES;
+	assert_int_equal(zc_index_write(idx, sq_store, &c), 0);
+	static const char *const fixed[] = {
+		"医疗", "医疗集团", "ab", "AB", "Ａｂ", "a1", "\xF0\xA0\x80\x80\xF0\xA0\x80\x81", "医\xF0\xA0\x80\x80",
+		"《医", "医》", "《》", "a b", "医。", "医　疗", "疗-集", "医", "a", "《", "１", "あ医",
+		"医疗集团联盟医疗", "医疗,ab", "《》,集团", "a,医疗集团",
+	};
+	long some = 0, none = 0, all = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		sq_compare(idx, t, fixed[i]);
+	unsigned seed = 5;
+	char kw[6 * 4 + 1];
+	for (int i = 0; i < 400; i++) {
+		if (i % 2)
+			sq_piece(&seed, t, 1 + sq_rand(&seed) % 6, kw);
+		else
+			sq_fill(&seed, 1 + sq_rand(&seed) % 6, kw);
+		if (!*kw)
+			continue;
+		long m = sq_compare(idx, t, kw);
+		some += m > 0 && m < SQ_PAGES;
+		none += m == 0;
+		all += m == SQ_PAGES;
+	}
+	/* the keywords are varied: many match some pages and not others, some match none */
+	print_message("selective: %ld keywords match some pages, %ld none, %ld all\n", some, none, all);
+	assert_true(some > 150);
+	assert_true(none > 20);
+	/* and all merged at last, the same again for the pieces */
+	assert_int_equal(zc_index_merge_pairs(idx, NULL), 0);
+	seed = 5;
+	for (int i = 0; i < 100; i++) {
+		sq_piece(&seed, t, 2 + sq_rand(&seed) % 4, kw);
+		if (*kw)
+			assert_true(sq_compare(idx, t, kw) > 0);
+	}
+	(void)all;
+	free(t);
+	zc_index_close(&idx);
+}
+
 /* pages of files resident in this process (/proc/self/statm, third field) */
 static long resident_file_pages(void)
 {
@@ -1442,7 +1626,7 @@ int main(void)
 		cmocka_unit_test(test_pairs_chunks), cmocka_unit_test(test_pairs_schema3),
 		cmocka_unit_test(test_pairs_schema3_killed),
 		cmocka_unit_test(test_lock), cmocka_unit_test(test_open_while_created),
-		cmocka_unit_test(test_query), cmocka_unit_test(test_walk_memory),
+		cmocka_unit_test(test_query), cmocka_unit_test(test_query_selective), cmocka_unit_test(test_walk_memory),
 		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
