@@ -237,6 +237,14 @@ void pcells_remove(pcells *c, size_t i)
 	c->n--;
 }
 
+void pcells_remove_range(pcells *c, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		free(c->v[i].text);
+	memmove(c->v + from, c->v + to, (c->n - to) * sizeof *c->v);
+	c->n -= to - from;
+}
+
 /* the text gathered so far, as one cell: white space runs as one space, trimmed */
 static void flush(zc_buf *cur, xmlNode *blk, unsigned flags, pcells *out)
 {

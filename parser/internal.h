@@ -34,6 +34,8 @@ typedef struct pcells {
 
 void pcells_free(pcells *c);
 void pcells_remove(pcells *c, size_t i);
+/* cells [from, to) removed in one move of the cells after them */
+void pcells_remove_range(pcells *c, size_t from, size_t to);
 /* The cells under n's children; n may be the document node itself. */
 void pcells_collect(xmlNode *n, pcells *out);
 

@@ -1192,8 +1192,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	size_t main_end = sg.found ? sg.start : body.n;
 	if (sg.found) {
 		signature_issuers(&body, &sg, &sig_names, &n_sig);
-		for (size_t i = sg.end; i-- > sg.start;)
-			pcells_remove(&body, i);
+		pcells_remove_range(&body, sg.start, sg.end);
 		/* after it: the document a notice prints or forwards is text (with its own
 		   signature dropped); annexes of other notices are not */
 		if (!printed_follows(&body, sg.start, d->title) && !(d->docno && strstr(d->docno, "令")))
@@ -1201,8 +1200,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 				pcells_remove(&body, body.n - 1);
 		/* the printed document's own title, and the dated note under it */
 		size_t tl = sg.start < body.n ? title_lines(&body, sg.start, d->title) : 0;
-		for (size_t k = 0; k < tl; k++)
-			pcells_remove(&body, sg.start);
+		pcells_remove_range(&body, sg.start, sg.start + tl);
 		char nd[11];
 		if (sg.start < body.n && dated_note(body.v[sg.start].text, nd))
 			pcells_remove(&body, sg.start);
@@ -1211,8 +1209,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 			find_signature(&body, container, from, &more_sg);
 			if (!more_sg.found)
 				break;
-			for (size_t i = more_sg.end; i-- > more_sg.start;)
-				pcells_remove(&body, i);
+			pcells_remove_range(&body, more_sg.start, more_sg.end);
 			from = more_sg.start > 0 ? more_sg.start : 1;
 		}
 	}
@@ -1231,19 +1228,24 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		if (main_end > body.n)
 			main_end = body.n;
 	}
-	/* the list of attachments closing the main text (附件：1．… 2．…): a note, not text */
+	/* the list of attachments closing the main text (附件：1．… 2．…): a note, not text.  A
+	   list that a line of text ends at k ends there for every annex line before k too: the
+	   search goes on from k, so each line is looked at once (a text of thousands of annex
+	   lines, each list broken by one later line, was read once an annex line) */
 	for (size_t i = 0; i < main_end; i++) {
 		char *ti = zc_tidy(body.v[i].text);
 		int list = annex_line(ti) && zc_cp_count(ti) <= 80;
 		free(ti);
-		for (size_t k = i + 1; list && k < main_end; k++) {
+		size_t k = i + 1;
+		for (; list && k < main_end; k++) {
 			char *tk = zc_tidy(body.v[k].text);
 			list = zc_cp_count(tk) <= 80 && ((tk[0] >= '0' && tk[0] <= '9') || zc_str_starts(tk, "附件"));
 			free(tk);
 		}
+		if (!list && k > i + 1)
+			i = k - 2;	/* line k - 1 broke the list: the next i is that line */
 		if (list) {
-			for (size_t k = main_end; k-- > i;)
-				pcells_remove(&body, k);
+			pcells_remove_range(&body, i, main_end);
 			break;
 		}
 	}
