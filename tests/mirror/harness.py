@@ -78,7 +78,8 @@ def run_measured(cmd, env=None, cwd=None):
     (RssAnon, not the mapped database file), both sampled every 10 ms.  ru_maxrss would not do:
     a child started by vfork carries over exec the high-water mark of the Python that started it.
     """
-    out_f, err_f = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    # a program's messages may quote the bytes of a page in another encoding (xmllint on GBK)
+    out_f, err_f = (tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") for _ in range(2))
     t = time.time()
     p = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env, cwd=cwd, text=True)
     peak = {"VmHWM:": 0, "RssAnon:": 0}
