@@ -47,17 +47,6 @@ static int parse_years(const char *cmd, char *s, int *y1, int *y2)
 	return 1;
 }
 
-/* the reference study's regions (docs/DESIGN.md): province names */
-static const struct {
-	const char *name;
-	const char *provinces;
-} REGIONS[] = {
-	{"east", "北京,天津,河北,上海,江苏,浙江,福建,山东,广东,海南"},
-	{"centre", "山西,安徽,江西,河南,湖北,湖南"},
-	{"west", "内蒙古,广西,重庆,四川,贵州,云南,西藏,陕西,甘肃,青海,宁夏,新疆"},
-	{"north-east", "辽宁,吉林,黑龙江"},
-};
-
 /* adds a jurisdiction code to the list buf (of 3 * 40 bytes), once */
 static void juris_add(char *buf, size_t size, const char *code)
 {
@@ -321,19 +310,13 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 			}
 			break;
 		case 'r': {
-			size_t i = 0;
 			zc_str_trim(optarg);
-			while (i < sizeof REGIONS / sizeof *REGIONS && strcmp(optarg, REGIONS[i].name))
-				i++;
-			if (i == sizeof REGIONS / sizeof *REGIONS)
+			int r = zc_region_parse(optarg);
+			if (r < 0)
 				return usage_error(cmd, "unknown region %s: the regions are east, centre, west and north-east", optarg);
-			for (const char *p = REGIONS[i].provinces; *p;) {
-				size_t n = strcspn(p, ",");
-				char name[16];
-				snprintf(name, sizeof name, "%.*s", (int)n, p);
-				juris_add(juris, sizeof juris, zc_province_code(name));
-				p += n + (p[n] == ',');
-			}
+			for (int i = 1; ZC_JURISDICTIONS[i]; i++)
+				if (zc_province_region(ZC_JURISDICTIONS[i]) == r)
+					juris_add(juris, sizeof juris, ZC_JURISDICTIONS[i]);
 			break;
 		}
 		case 'y':

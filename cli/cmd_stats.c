@@ -18,6 +18,7 @@
 static int stats_add(json_t *dec, void *arg)
 {
 	zc_stats *s = arg;
+	zc_stats_page(s);
 	if (!strcmp(jstr(dec, "decision"), "included"))
 		zc_stats_add(s, jstr(dec, "jurisdiction"), jstr(dec, "date"),
 			     (long)json_integer_value(json_object_get(dec, "entries")));

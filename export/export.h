@@ -20,6 +20,17 @@ const char *zc_province_code(const char *name);
 /* Every code in order, NULL-terminated: "00", "11" … "65". */
 extern const char *const ZC_JURISDICTIONS[];
 
+/*
+ * The reference study's regions: 0 east (东部), 1 centre (中部), 2 west (西部), 3 north-east
+ * (东北).  zc_province_region gives a province code's region, -1 for "00" or an unknown code;
+ * zc_region_parse reads east, centre, west, north-east or the Chinese names (-1 otherwise).
+ */
+#define ZC_NREGIONS 4
+int zc_province_region(const char *code);
+const char *zc_region_name(int r);	/* "east" …; NULL out of range */
+const char *zc_region_label(int r);	/* "东部" …; NULL out of range */
+int zc_region_parse(const char *s);
+
 /* ZC_FMT_TEXT: a directory of text files, one a document (export --text) */
 enum zc_format { ZC_FMT_CSV, ZC_FMT_JSONL, ZC_FMT_XLSX, ZC_FMT_TABLE, ZC_FMT_JSON, ZC_FMT_TEXT };
 int zc_format_parse(const char *s, enum zc_format *f);
@@ -59,6 +70,8 @@ zc_stats *zc_stats_new(void);
 /* An included document: its jurisdiction code, its date (written, else published) and entries. */
 void zc_stats_add(zc_stats *s, const char *jurisdiction, const char *date, long entries);
 void zc_stats_excluded(zc_stats *s, const char *reason);
+/* A page of the selection, whatever was decided of it (the report's flow starts from them). */
+void zc_stats_page(zc_stats *s);
 /* by: province, year, province-year, issuer, type, summary (the default).  CSV has a BOM;
    for summary and province-year it is long form: jurisdiction, province, year, documents,
    entries, one row a jurisdiction and year with documents. */
@@ -66,8 +79,20 @@ int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format 
 json_t *zc_stats_json(const zc_stats *s);
 void zc_stats_free(zc_stats **s);
 
-/* The HTML report: Figures 1-3 as SVG with their tables, the profile (a profile record: name,
-   sha256, criteria in words, zhengce version; or {"name"} alone), crawl date, exclusions. */
-int zc_report_write(FILE *f, const zc_stats *s, json_t *profile, const char *crawled);
+/*
+ * The report: one self-contained HTML file (report.c).  about (borrowed) is what the corpus says
+ * beside the counts: {"profile": the profile record (select.h zc_select_profile_record: name,
+ * sha256, criteria in words, zhengce version; or {"name"} alone), "keywords": [the words the
+ * crawl searched for], "sites": [{"host", "complete", "full"}: each site's last complete crawl
+ * and full pass, marks.h], "crawled": the last crawl's time}; any member may be missing.
+ */
+int zc_report_write(FILE *f, const zc_stats *s, json_t *about);
+/*
+ * The report's figures, each one standalone SVG (what report --figures writes, NAME.svg): the
+ * same drawing as in the report, every count in a data-count attribute (docs/zhengce.1).
+ */
+enum { ZC_FIG_YEARS, ZC_FIG_MAP, ZC_FIG_REGIONS, ZC_FIG_FLOW, ZC_NFIGURES };
+const char *zc_figure_name(int fig);	/* "figure2-provinces-map" …, NULL out of range */
+int zc_report_figure(FILE *f, int fig, const zc_stats *s);
 
 #endif

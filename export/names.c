@@ -54,3 +54,42 @@ const char *zc_province_code(const char *name)
 		return "15";
 	return NULL;
 }
+
+/* the reference study's regions (docs/DESIGN.md) */
+static const struct {
+	const char *name, *label, *codes;
+} R[ZC_NREGIONS] = {
+	{"east", "东部", "11,12,13,31,32,33,35,37,44,46"},
+	{"centre", "中部", "14,34,36,41,42,43"},
+	{"west", "西部", "15,45,50,51,52,53,54,61,62,63,64,65"},
+	{"north-east", "东北", "21,22,23"},
+};
+
+int zc_province_region(const char *code)
+{
+	if (!code || strlen(code) != 2)
+		return -1;
+	for (int r = 0; r < ZC_NREGIONS; r++)
+		for (const char *p = R[r].codes; *p; p += p[2] ? 3 : 2)
+			if (!strncmp(p, code, 2))
+				return r;
+	return -1;
+}
+
+const char *zc_region_name(int r)
+{
+	return r >= 0 && r < ZC_NREGIONS ? R[r].name : NULL;
+}
+
+const char *zc_region_label(int r)
+{
+	return r >= 0 && r < ZC_NREGIONS ? R[r].label : NULL;
+}
+
+int zc_region_parse(const char *s)
+{
+	for (int r = 0; r < ZC_NREGIONS; r++)
+		if (!strcasecmp(s, R[r].name) || !strcmp(s, R[r].label))
+			return r;
+	return -1;
+}

@@ -26,6 +26,7 @@ struct zc_stats {
 	char reasons[9][16];
 	size_t nreasons;
 	char first[11], last[11];
+	long pages;
 };
 
 static int jindex(const char *code)
@@ -106,6 +107,11 @@ void zc_stats_excluded(zc_stats *s, const char *reason)
 	}
 }
 
+void zc_stats_page(zc_stats *s)
+{
+	s->pages++;
+}
+
 /* a jurisdiction's documents (entries) over every year, the undated too */
 static long sum_j(const zc_stats *s, int ji, int entries)
 {
@@ -162,6 +168,7 @@ json_t *zc_stats_json(const zc_stats *s)
 	json_object_set_new(o, "national_entries", json_integer(natE));
 	json_object_set_new(o, "provincial_entries", json_integer(provE));
 	json_object_set_new(o, "undated", json_integer(undated));
+	json_object_set_new(o, "pages", json_integer(s->pages));
 	json_object_set_new(o, "first_date", json_string(s->first));
 	json_object_set_new(o, "last_date", json_string(s->last));
 	json_object_set_new(o, "by_province", byp);

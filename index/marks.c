@@ -36,6 +36,17 @@ static char *mark_key(const char *host)
 	return zc_asprintf("mark:%s", host);
 }
 
+/* a mark's value (a string) into m */
+static void mark_read(const char *s, zc_site_mark *m)
+{
+	memset(m, 0, sizeof *m);
+	word(&s, m->complete, sizeof m->complete);
+	word(&s, m->full, sizeof m->full);
+	m->since_full = number(&s);
+	m->run_full = number(&s) != 0;
+	m->run_gaps = number(&s);
+}
+
 int zc_tx_site_mark_get(zc_txn *t, const char *host, zc_site_mark *m)
 {
 	memset(m, 0, sizeof *m);
@@ -46,14 +57,36 @@ int zc_tx_site_mark_get(zc_txn *t, const char *host, zc_site_mark *m)
 		return ZC_OK;
 	if (rc != ZC_OK)
 		return rc;
-	const char *s = v;
-	word(&s, m->complete, sizeof m->complete);
-	word(&s, m->full, sizeof m->full);
-	m->since_full = number(&s);
-	m->run_full = number(&s) != 0;
-	m->run_gaps = number(&s);
+	mark_read(v, m);
 	free(v);
 	return ZC_OK;
+}
+
+typedef struct marks_walk {
+	zc_site_mark_fn fn;
+	void *arg;
+	int rc;		/* what fn returned when it stopped the walk */
+} marks_walk;
+
+static int mark_one(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	marks_walk *w = arg;
+	char host[256], v[160];
+	if (klen - 5 >= sizeof host)
+		return 0;
+	snprintf(host, sizeof host, "%.*s", (int)(klen - 5), (const char *)key + 5);
+	snprintf(v, sizeof v, "%.*s", (int)(vlen < sizeof v ? vlen : sizeof v - 1), (const char *)val);
+	zc_site_mark m;
+	mark_read(v, &m);
+	w->rc = w->fn(host, &m, w->arg);
+	return w->rc;
+}
+
+int zc_tx_site_marks_each(zc_txn *t, zc_site_mark_fn fn, void *arg)
+{
+	marks_walk w = {fn, arg, 0};
+	int rc = zc_tx_scan(t, ZC_T_META, "mark:", 5, mark_one, &w);
+	return rc != ZC_OK ? rc : w.rc;
 }
 
 int zc_tx_site_mark_put(zc_txn *t, const char *host, const zc_site_mark *m)

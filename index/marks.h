@@ -18,6 +18,10 @@ typedef struct zc_site_mark {
 /* The mark of a site (host); all empty and zero when it has none.  ZC_OK either way. */
 int zc_tx_site_mark_get(zc_txn *t, const char *host, zc_site_mark *m);
 int zc_tx_site_mark_put(zc_txn *t, const char *host, const zc_site_mark *m);
+/* Calls fn with every site that has a mark, in host order (what the report's methods list:
+   the sites crawled and when); fn returns non-zero to stop, and that is then the result. */
+typedef int (*zc_site_mark_fn)(const char *host, const zc_site_mark *m, void *arg);
+int zc_tx_site_marks_each(zc_txn *t, zc_site_mark_fn fn, void *arg);
 /* Counts a request of the site given up on by the run in progress (run_gaps + 1). */
 int zc_tx_site_gap_add(zc_txn *t, const char *host);
 

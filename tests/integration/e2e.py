@@ -255,7 +255,7 @@ def main():
         # 5b. the report: self-contained, three charts, rendered by headless Chromium
         rep = subprocess.run([zc, "report", "--corpus", corpus, "-o", work + "/report.html"], capture_output=True, text=True)
         html = open(work + "/report.html", encoding="utf-8").read()
-        check(rep.returncode == 0 and html.count("<svg") == 3, "report: one HTML file with three SVG charts")
+        check(rep.returncode == 0 and html.count("<svg") == 4, "report: one HTML file with four SVG figures")
         check("<script" not in html and "src=" not in html and "http://" not in html.replace("http://www.w3.org", "")
               and "https://" not in html, "report: no script, no external resource")
         check("609 documents (national 46, provincial 563)" in html and ">88<" in html, "report: the study's totals and the 2017 peak")
