@@ -84,7 +84,8 @@ void zc_stats_free(zc_stats **s);
  * beside the counts: {"profile": the profile record (select.h zc_select_profile_record: name,
  * sha256, criteria in words, zhengce version; or {"name"} alone), "keywords": [the words the
  * crawl searched for], "sites": [{"host", "complete", "full"}: each site's last complete crawl
- * and full pass, marks.h], "crawled": the last crawl's time}; any member may be missing.
+ * and full pass, marks.h], "crawled": the last crawl's time, "codes_html": the sections on the
+ * coded entries, HTML put in before the methods}; any member may be missing.
  */
 int zc_report_write(FILE *f, const zc_stats *s, json_t *about);
 /*

@@ -428,9 +428,9 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	}
 	fputs("last crawl ", f);
 	esc(f, jstring(about, "crawled"));
-	fputs("</td></tr><tr><th>zhengce</th><td>selected by ", f);
+	fputs("</td></tr><tr><th>versions 版本</th><td>selected by zhengce ", f);
 	esc(f, *jstring(profile, "zhengce") ? jstring(profile, "zhengce") : "(not recorded)");
-	fputs("; report by " ZC_VERSION "</td></tr></table>\n", f);
+	fputs("; report by zhengce " ZC_VERSION "</td></tr></table>\n", f);
 }
 
 int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
@@ -444,7 +444,7 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 	      "h1{font-size:22px}h2{font-size:17px;margin-top:28px}.fig{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}"
 	      ".fig svg{flex:1 1 560px;max-width:660px;height:auto}.fig table{flex:0 1 auto}"
 	      "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-	      "th:first-child,td:first-child{text-align:left}.methods td{text-align:left;max-width:800px}"
+	      "th:first-child,td:first-child{text-align:left}.methods td{text-align:left;max-width:800px}td.trace{text-align:left;font-size:11px;color:#444}"
 	      ".heat td{min-width:18px}.meta{color:#555;font-size:13px}.scroll{overflow-x:auto;max-width:100%}\n"
 	      "</style></head><body>\n",
 	      f);
@@ -517,6 +517,11 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 		fprintf(f, "</td><td>%ld</td></tr>", (long)json_integer_value(v));
 	}
 	fputs("</table></div>\n", f);
+
+	/* what the codes say (analysis.h zc_analysis_report_html), when the entries are coded */
+	const char *codes = json_string_value(json_object_get(about, "codes_html"));
+	if (codes)
+		fputs(codes, f);
 
 	methods(f, j, about);
 	fputs("<p class=\"meta\">Year = written date (成文日期), else published date. Figure 2 places each province at its "

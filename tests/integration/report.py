@@ -143,7 +143,7 @@ def main():
     sites = sorted({t["site"] for t in truth})
     check(all(s in meth for s in sites) and re.search(r"\b%d sites" % len(sites), meth) is not None,
           "methods: the %d sites crawled" % len(sites))
-    check("2009-06-18 to 2024-10-31" in meth and re.search(r"[0-9a-f]{64}", meth) and "report by" in meth,
+    check("2009-06-18 to 2024-10-31" in meth and re.search(r"[0-9a-f]{64}", meth) and "selected by zhengce" in meth and "report by zhengce" in meth,
           "methods: the date range, the profile's SHA-256 and the versions")
 
     # nothing from outside: no script, no link, no URL but the SVG namespace; a policy that forbids loads
