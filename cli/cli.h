@@ -33,6 +33,7 @@ int cmd_renumber(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_words(int argc, char **argv);
 
 /* ---- where things are ---- */
 

@@ -91,7 +91,8 @@ static const command COMMANDS[] = {
 	{"reselect", cmd_reselect, 0, "apply a (changed) profile to the stored documents, no crawling"},
 	{"renumber", cmd_renumber, 0, "give every file code afresh in chronological order (before coding starts)"},
 	{"parse", cmd_parse, CMD_NOCORPUS, "parse one saved page and print the document as JSON"},
-	{"report", cmd_report, 0, "one HTML file with the charts by province and year"},
+	{"report", cmd_report, 0, "the paper's figures and tables in one HTML file (--figures DIR: SVG files)"},
+	{"words", cmd_words, 0, "word frequencies of the entries by Chinese word segmentation"},
 	{"check", cmd_check, 0, "verify the corpus: indexes, entries and WARC records"},
 	{"seeds", cmd_seeds, CMD_SUB | CMD_NOCORPUS, "check the seed file (and, with --fetch, each site's first search and list page)"},
 };

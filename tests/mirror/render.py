@@ -6,6 +6,7 @@ Layout of the tree (DIR):
   search/<host>.json       what the site's search engine knows (the server filters and pages it)
   sites.json               the mirror's own site model (family, ids, charset, hosts)
   truth.jsonl              one line per article page: what a perfect tool extracts and decides
+  codes.jsonl              one line per included entry: its final codes and relations (codes.py)
   cookies.txt              the cookies a browser would hold after passing nhc.gov.cn's challenge
 """
 import hashlib
@@ -15,6 +16,7 @@ import os
 import random
 from urllib.parse import quote
 
+from codes import write_codes
 from sites import PROVINCES, ROBOTS
 
 PROV = {p[0]: p for p in PROVINCES}
@@ -1130,6 +1132,8 @@ def render_universe(u, out, variants=(), edit=0):
     with open(os.path.join(out, "truth.jsonl"), "w", encoding="utf-8") as f:
         for t in sorted(truth, key=lambda t: t["url"]):
             f.write(json.dumps(t, ensure_ascii=False, sort_keys=True) + "\n")
+    # the final codes of the included entries, from the mirror's own model (codes.py)
+    write_codes(out, u.seed, truth)
     with open(os.path.join(out, "cookies.txt"), "w") as f:
         f.write("# Netscape HTTP Cookie File\n# exported from a browser that passed www.nhc.gov.cn's check\n")
         for name in CHALLENGE_COOKIE:

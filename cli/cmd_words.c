@@ -1,0 +1,218 @@
+/*
+ * cmd_words.c - words: word frequencies of the entries (or the documents) by Chinese word
+ * segmentation (friso with the domain dictionary and stop words of data/words/), by province,
+ * region and year; --segment cuts the lines of standard input
+ */
+#include "cli.h"
+#include "analysis.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct words_ctx {
+	zc_words *w;
+	zc_word_table *t;
+	int rc;
+	long units;
+} words_ctx;
+
+static int year_of_page(json_t *page)
+{
+	json_t *doc = json_object_get(page, "doc");
+	int y = zc_year_of(jstr(doc, "written_date"));
+	return y ? y : zc_year_of(jstr(doc, "published_date"));
+}
+
+static int entry_words(json_t *entry, json_t *page, void *arg)
+{
+	words_ctx *x = arg;
+	x->rc = zc_word_table_add(x->t, x->w, jstr(entry, "text"), jstr(page, "jurisdiction"), year_of_page(page), NULL);
+	x->units++;
+	return x->rc != ZC_OK;
+}
+
+static int doc_words(json_t *page, void *arg)
+{
+	words_ctx *x = arg;
+	x->rc = zc_word_table_add(x->t, x->w, jstr(json_object_get(page, "doc"), "body"), jstr(page, "jurisdiction"),
+				  year_of_page(page), NULL);
+	x->units++;
+	return x->rc != ZC_OK;
+}
+
+static void print_word(const char *word, void *arg)
+{
+	int *first = arg;
+	printf("%s%s", *first ? "" : " ", word);
+	*first = 0;
+}
+
+/* each line of standard input, cut into words by spaces */
+static int segment_stdin(zc_words *w)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		int first = 1;
+		if (zc_words_each(w, line, 0, print_word, &first) != ZC_OK) {
+			fprintf(stderr, "zhengce words: a line of standard input is not UTF-8\n");
+			rc = 1;
+		}
+		putchar('\n');
+	}
+	free(line);
+	return rc;
+}
+
+int cmd_words(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"corpus", 1, 0, 'C'}, {"documents", 0, 0, 'D'}, {"by", 1, 0, 'b'}, {"top", 1, 0, 'n'},
+		{"format", 1, 0, 'f'}, {"output", 1, 0, 'o'}, {"dictionary", 1, 0, 'd'}, {"stopwords", 1, 0, 's'},
+		{"lexicon", 1, 0, 'l'}, {"min-length", 1, 0, 'm'}, {"segment", 0, 0, 'S'}, {"help", 0, 0, 'h'},
+		{"progress", 0, 0, 'P'}, {"quiet", 0, 0, 'Q'}, {0, 0, 0, 0}};
+	const char *corpus = NULL, *out = NULL, *dict_opt = NULL, *stop_opt = NULL, *lexicon = NULL;
+	int documents = 0, segment = 0, c;
+	unsigned by = 0;
+	long top = 0, min_len = 2;
+	enum zc_format fmt = ZC_FMT_TABLE;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': corpus = optarg; break;
+		case 'D': documents = 1; break;
+		case 'S': segment = 1; break;
+		case 'b':
+			if (zc_analysis_by_parse(optarg, &by) != ZC_OK || (by & ZC_BY_CODE))
+				return usage_error("words", "--by is a list of province, region and year, not %s", optarg);
+			break;
+		case 'n':
+			if (zc_parse_long(optarg, 1, 1000000, &top) != ZC_OK)
+				return usage_error("words", "--top wants a number of words (1 or more), not %s", optarg);
+			break;
+		case 'm':
+			if (zc_parse_long(optarg, 1, 16, &min_len) != ZC_OK)
+				return usage_error("words", "--min-length wants a number of characters from 1 to 16, not %s", optarg);
+			break;
+		case 'f':
+			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX || fmt == ZC_FMT_TEXT)
+				return usage_error("words", "--format is table, csv, json or jsonl, not %s", optarg);
+			break;
+		case 'o': out = optarg; break;
+		case 'd': dict_opt = optarg; break;
+		case 's': stop_opt = optarg; break;
+		case 'l': lexicon = optarg; break;
+		case 'P':
+		case 'Q': progress_opt = c == 'P'; break;
+		case 'h':
+			fputs("usage: zhengce words [--corpus DIR] [--documents] [--by province,region,year] [--top N]\n"
+			      "                     [--format table|csv|json|jsonl] [-o FILE] [--min-length N]\n"
+			      "                     [--dictionary FILE] [--stopwords FILE] [--lexicon DIR]\n"
+			      "       zhengce words --segment < TEXT\n\n"
+			      "Word frequencies of the included entries (--documents: of the documents' texts), by\n"
+			      "Chinese word segmentation: friso in complex mode, synonyms off, with a domain dictionary\n"
+			      "(data/words/domain.txt: 医联体, 医共体, 基层医疗卫生机构 … counted whole) and stop words\n"
+			      "(data/words/stopwords.txt) that are versioned data.  Each row: the group (province,\n"
+			      "region, year as --by asks), the word, its count and the entries (documents) holding it.\n"
+			      "Words have at least --min-length characters (2) and a Chinese character.  --segment cuts\n"
+			      "each line of standard input into words, separated by spaces, nothing dropped.\n",
+			      stdout);
+			return 0;
+		default: return option_error("words", c, argv, opts);
+		}
+	}
+	if (optind < argc)
+		return usage_error("words", "unexpected argument %s", argv[optind]);
+	char *dict = data_file(dict_opt, "ZHENGCE_DICTIONARY", "data/words/domain.txt");
+	char *stop = data_file(stop_opt, "ZHENGCE_STOPWORDS", "data/words/stopwords.txt");
+	zc_words *w = NULL;
+	char *err = NULL;
+	int rc = zc_words_open(lexicon, dict, stop, (size_t)min_len, &w, &err);
+	free(dict);
+	free(stop);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce words: %s\n", err);
+		free(err);
+		return rc == ZC_EPARSE ? EXIT_USAGE : 1;
+	}
+	if (segment) {
+		rc = segment_stdin(w);
+		zc_words_close(&w);
+		return rc;
+	}
+	zc_index *idx;
+	if (open_corpus("words", corpus_dir(corpus), &idx)) {
+		zc_words_close(&w);
+		return 1;
+	}
+	words_ctx x = {w, zc_word_table_new(by), ZC_OK, 0};
+	zc_query q = {0};
+	q.body = documents;
+	rc = documents ? zc_index_query(idx, &q, doc_words, &x) : zc_index_entries(idx, &q, entry_words, &x);
+	zc_index_close(&idx);
+	if (rc == ZC_OK)
+		rc = x.rc;
+	int failed = 0;
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce words: %s\n", zc_strerror(rc));
+		failed = 1;
+	} else {
+		json_t *rows = zc_word_table_rows(x.t, (size_t)top);
+		const char *cols[8];
+		size_t n = 0;
+		if (by & ZC_BY_PROVINCE) {
+			cols[n++] = "jurisdiction";
+			cols[n++] = "province";
+		}
+		if (by & ZC_BY_REGION)
+			cols[n++] = "region";
+		if (by & ZC_BY_YEAR)
+			cols[n++] = "year";
+		cols[n++] = "word";
+		cols[n++] = "count";
+		cols[n++] = documents ? "documents" : "entries";
+		/* the units column under its name */
+		for (size_t i = 0; i < json_array_size(rows); i++) {
+			json_t *r = json_array_get(rows, i);
+			json_object_set(r, cols[n - 1], json_object_get(r, "units"));
+			json_object_del(r, "units");
+		}
+		int to_stdout = !out || !strcmp(out, "-");
+		char *part = to_stdout ? NULL : part_name(out);
+		FILE *f = to_stdout ? stdout : fopen(part, "w");
+		if (!f) {
+			fprintf(stderr, "zhengce words: cannot write %s: %s\n", out, strerror(errno));
+			failed = 1;
+		} else {
+			if (fmt == ZC_FMT_JSON) {	/* with what the count was made of */
+				json_t *o = json_pack("{s:o,s:s,s:I,s:O}", "made_with", zc_words_about(w), "unit",
+						      documents ? "documents" : "entries", "units", (json_int_t)x.units, "rows", rows);
+				char *t = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+				fprintf(f, "%s\n", t);
+				free(t);
+				json_decref(o);
+				rc = ferror(f) ? ZC_EIO : ZC_OK;
+			} else {
+				rc = zc_rows_write(f, rows, cols, n, fmt);
+			}
+			if (to_stdout) {
+				failed = rc != ZC_OK;
+			} else {
+				failed = part_finish("words", f, part, out, rc) != ZC_OK;
+				if (!failed)
+					printf("wrote %s\n", out);
+			}
+		}
+		free(part);
+		json_decref(rows);
+	}
+	zc_word_table_free(&x.t);
+	zc_words_close(&w);
+	return failed;
+}
