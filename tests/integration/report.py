@@ -45,11 +45,22 @@ def marks(root, attr):
 
 
 def shoot(png, url, work, size):
-    r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--user-data-dir=" + work + "/chromium", "--window-size=" + size, "--screenshot=" + png, url],
-                       capture_output=True, text=True, timeout=120)
-    return r.returncode == 0 and os.path.exists(png), os.path.getsize(png) if os.path.exists(png) else 0
+    """a headless Chromium screenshot: (whether it was made, its size); tried again once, since a
+    loaded machine can keep Chromium from finishing in time"""
+    for _ in range(2):
+        if os.path.exists(png):
+            os.remove(png)
+        try:
+            r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                "--user-data-dir=" + work + "/chromium", "--window-size=" + size, "--screenshot=" + png, url],
+                               capture_output=True, text=True, timeout=300)
+        except subprocess.TimeoutExpired:
+            continue
+        if r.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 0:
+            return True, os.path.getsize(png)
+        print("  chromium: exit %d %s" % (r.returncode, r.stderr.strip()[-200:]))
+    return False, os.path.getsize(png) if os.path.exists(png) else 0
 
 
 def main():
@@ -157,7 +168,8 @@ def main():
     # a blank figure of the same size, as the measure of an empty screenshot
     open(work + "/blank.svg", "w").write('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="460">'
                                           '<rect width="100%" height="100%" fill="#fff"/></svg>')
-    _, blank = shoot(work + "/blank.png", "file://" + work + "/blank.svg", work, "700,520")
+    made, blank = shoot(work + "/blank.png", "file://" + work + "/blank.svg", work, "700,520")
+    check(made and blank > 0, "Chromium renders a blank figure, the measure of an empty one (%d bytes)" % blank)
     for n in names:
         ok, size = shoot("%s/%s-shot.png" % (work, n), "file://%s/%s.svg" % (figs, n), work, "700,520")
         check(ok and size > 2 * blank, "Chromium renders %s.svg (%d bytes; blank %d)" % (n, size, blank))
