@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -380,7 +381,7 @@ int number_option(const char *cmd, const char *name, const char *v, double min, 
 	char *end;
 	errno = 0;
 	double d = strtod(v, &end);
-	if (end == v || *end || errno || d != d)
+	if (end == v || *end || errno || !isfinite(d) || d > 1e15)
 		return usage_error(cmd, "--%s wants a number, got %s", name, v);
 	if (d < min)
 		return usage_error(cmd, "--%s wants a number >= %g, got %s", name, min, v);

@@ -83,8 +83,8 @@ typedef struct cli_opt {
 
 int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n,
 		   int npos);
-/* a number option's value: the whole of v a number >= min, in *out; -1, else the usage error
-   ("zhengce CMD: --NAME wants a number, got V") returned */
+/* a number option's value: the whole of v a finite number >= min (and up to 1e15), in *out;
+   -1, else the usage error ("zhengce CMD: --NAME wants a number, got V") returned */
 int number_option(const char *cmd, const char *name, const char *v, double min, double *out);
 
 /* ---- progress and output ---- */

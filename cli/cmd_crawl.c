@@ -108,18 +108,37 @@ int cmd_crawl(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while (done < 0 && (c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
-		char *end = NULL;
+		double v = 0;
 		switch (c) {
 		case 'C': corpus = optarg; break;
 		case 's': seeds_opt = optarg; break;
 		case 'P': profile_opt = optarg; break;
 		case 'S': o.only = optarg; break;
-		case 'd': o.delay = strtod(optarg, &end); break;
-		case 'D': o.max_crawl_delay = strtod(optarg, &end); break;
-		case 't': o.tries = (int)strtol(optarg, &end, 10); break;
-		case 'b': o.backoff = strtod(optarg, &end); break;
-		case 'T': o.timeout = strtol(optarg, &end, 10); break;
-		case 'm': o.max_body = (size_t)strtoull(optarg, &end, 10); break;
+		case 'd':
+			if ((done = number_option("crawl", "delay", optarg, 0, &v)) < 0)
+				o.delay = v;
+			break;
+		case 'D':
+			if ((done = number_option("crawl", "max-crawl-delay", optarg, 0, &v)) < 0)
+				o.max_crawl_delay = v;
+			break;
+		case 'b':
+			if ((done = number_option("crawl", "backoff", optarg, 0, &v)) < 0)
+				o.backoff = v;
+			break;
+		case 't':
+			if ((done = number_option("crawl", "tries", optarg, 1, &v)) < 0 && (v != (int)v || v > 1000))
+				done = usage_error("crawl", "--tries wants a whole number from 1 to 1000, got %s", optarg);
+			o.tries = (int)v;
+			break;
+		case 'T':
+			if ((done = number_option("crawl", "timeout", optarg, 1, &v)) < 0)
+				o.timeout = (long)v;
+			break;
+		case 'm':
+			if ((done = number_option("crawl", "max-body", optarg, 1024, &v)) < 0)
+				o.max_body = (size_t)v;
+			break;
 		case 'U': ua = zc_strdup(optarg); break;
 		case 'c': contact = optarg; break;
 		case 'k': o.cookies = optarg; break;
@@ -137,24 +156,17 @@ int cmd_crawl(int argc, char **argv)
 		case 'v': o.verbose = 1; break;
 		case 'F': o.full = 1; break;
 		case 'R':
-		case 'Y': {
-			long v = strtol(optarg, &end, 10);
-			if (!*end && end != optarg && v < 1)
-				done = usage_error("crawl", "--%s wants a number >= 1, got %s", opts[li].name, optarg);
-			*(c == 'R' ? &o.full_runs : &o.full_days) = v;
+		case 'Y':
+			if ((done = number_option("crawl", opts[li].name, optarg, 1, &v)) < 0)
+				*(c == 'R' ? &o.full_runs : &o.full_days) = (long)v;
 			break;
-		}
 		case 'h': fputs(CRAWL_HELP, stdout); done = 0; break;
 		default: done = option_error("crawl", c, argv, opts); break;
 		}
-		if (done < 0 && end && (*end || end == optarg))
-			done = usage_error("crawl", "--%s wants a number, got %s", opts[li].name, optarg);
 	}
 	if (done < 0) {
 		if (optind < argc)
 			done = usage_error("crawl", "unexpected argument %s", argv[optind]);
-		else if (o.delay < 0 || o.tries < 1 || o.timeout < 1 || o.max_body < 1024)
-			done = usage_error("crawl", "--delay >= 0, --tries >= 1, --timeout >= 1 and --max-body >= 1024");
 		/* a file libcurl cannot read would fail every site (TLS) or every challenge, far from here */
 		else if (o.cookies && access(o.cookies, R_OK) != 0)
 			done = usage_error("crawl", "cannot read --cookies %s: %s", o.cookies, strerror(errno));

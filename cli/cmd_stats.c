@@ -50,7 +50,7 @@ int cmd_stats(int argc, char **argv)
 		case 'b': by = optarg; break;
 		case 'f':
 			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX)
-				return usage_error("stats", "--format is table, csv or json");
+				return usage_error("stats", "--format is table, csv or json, not %s", optarg);
 			break;
 		case 'h':
 			fputs("usage: zhengce stats [--corpus DIR] [--by summary|province|year|province-year] [--format table|csv|json]\n"
@@ -63,7 +63,7 @@ int cmd_stats(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("stats", "unexpected argument %s", argv[optind]);
 	if (strcmp(by, "summary") && strcmp(by, "province") && strcmp(by, "year") && strcmp(by, "province-year"))
-		return usage_error("stats", "--by is summary, province, year or province-year");
+		return usage_error("stats", "--by is summary, province, year or province-year, not %s", by);
 	zc_index *idx;
 	if (open_corpus("stats", corpus_dir(corpus), &idx))
 		return 1;

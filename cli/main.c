@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		if (i + 1 >= argc || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		if (i + 1 >= argc || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(argv[i + 1], "help")) {
 			main_help(stdout);
 			return 0;
 		}
