@@ -34,6 +34,7 @@ int cmd_parse(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_words(int argc, char **argv);
+int cmd_code(int argc, char **argv);
 
 /* ---- where things are ---- */
 

@@ -95,6 +95,7 @@ static const command COMMANDS[] = {
 	{"words", cmd_words, 0, "word frequencies of the entries by Chinese word segmentation"},
 	{"check", cmd_check, 0, "verify the corpus: indexes, entries and WARC records"},
 	{"seeds", cmd_seeds, CMD_SUB | CMD_NOCORPUS, "check the seed file (and, with --fetch, each site's first search and list page)"},
+	{"code", cmd_code, CMD_SUB, "code the entries: codebook, coders' sheets, import, agreement (zhengce code --help)"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
 

@@ -18,7 +18,7 @@
 
 static const char *const TABLE_NAMES[ZC_T_COUNT] = {
 	"meta", "pages", "urls", "fetch", "frontier", "seen", "dupkey", "abolished", "jy",
-	"filecode", "entries", "postings", "decisions", "near", "pairq",
+	"filecode", "entries", "postings", "decisions", "near", "pairq", "codings",
 };
 
 /* Tables rebuilt by every selection exist twice: generation 0 under the names above,
@@ -37,6 +37,7 @@ struct zc_index {
 	int have1;			/* generation 1 exists (a read-only open of an older corpus: no) */
 	int have_pairq;			/* likewise for the queue of character pairs */
 	int have_postings;		/* likewise for the character-pair index (schema 4) */
+	int have_codings;		/* likewise for the coding table */
 	MDB_dbi grams;			/* schema 3's character-pair index, while it lasts */
 	int have_grams;
 	void *map;			/* where data.mdb is mapped (found by zc_index_trim) */
@@ -233,9 +234,12 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 			idx->have_pairq = mrc == 0;
 		if (i == ZC_T_POSTINGS)
 			idx->have_postings = mrc == 0;
+		if (i == ZC_T_CODINGS)
+			idx->have_codings = mrc == 0;
 		/* read-only, a corpus written before the queue (every pair is in grams) or before
 		   postings (schema 3: every merged pair is in grams) */
-		if (mrc == MDB_NOTFOUND && (i == ZC_T_PAIRQ || i == ZC_T_POSTINGS) && (flags & ZC_INDEX_RDONLY))
+		if (mrc == MDB_NOTFOUND && (i == ZC_T_PAIRQ || i == ZC_T_POSTINGS || i == ZC_T_CODINGS) &&
+		    (flags & ZC_INDEX_RDONLY))
 			continue;
 		if (mrc != 0) {
 			rc = db_err(mrc);
@@ -530,6 +534,17 @@ int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_
 		rc = db_err(mrc);
 	mdb_cursor_close(c);
 	return rc;
+}
+
+int zc_tx_has(zc_txn *t, enum zc_table tb)
+{
+	if (tb == ZC_T_CODINGS)
+		return t->idx->have_codings;
+	if (tb == ZC_T_PAIRQ)
+		return t->idx->have_pairq;
+	if (tb == ZC_T_POSTINGS)
+		return t->idx->have_postings;
+	return 1;
 }
 
 int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n)

@@ -61,6 +61,7 @@ enum zc_table {
 	ZC_T_DECISIONS,	/* page id (u64) -> decision record (what the profile made of the page) */
 	ZC_T_NEAR,	/* jurisdiction|date -> [[page id, simhash, dedup key], …] (rebuilt) */
 	ZC_T_PAIRQ,	/* page id (u64 BE) -> its distinct character pairs, not yet in postings */
+	ZC_T_CODINGS,	/* entry code NUL ... -> coders' codings and final codes (index/codings.h) */
 	ZC_T_COUNT
 };
 
@@ -113,6 +114,9 @@ typedef int (*zc_scan_fn)(const void *key, size_t klen, const void *val, size_t 
 int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_scan_fn fn, void *arg);
 /* Entries in a table. */
 int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n);
+/* Whether the table exists: a read-only open of a corpus written before it (the coding table)
+   has none, and reads of it find nothing. */
+int zc_tx_has(zc_txn *t, enum zc_table tb);
 
 /* Records: JSON values, stored as MessagePack (schema 3) or JSON text (1 and 2) */
 int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
@@ -263,5 +267,6 @@ void zc_u64_key(uint64_t v, unsigned char out[8]);
 uint64_t zc_key_u64(const void *key);
 
 #include "marks.h"
+#include "codings.h"
 
 #endif

@@ -6,7 +6,7 @@ ZC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian packages zhengce needs to build, test and demo (docs/DEPENDENCIES.md says why each).
 ZC_PACKAGES="gcc make cmake pkg-config python3 openssl curl
   libcurl4-openssl-dev libxml2-dev libxml2-utils liblmdb-dev lmdb-utils libcmocka-dev
-  libuchardet-dev libpcre2-dev libjansson-dev libmsgpack-dev libxlsxwriter-dev libssl-dev zlib1g-dev libdeflate-dev
+  libuchardet-dev libpcre2-dev libjansson-dev libmsgpack-dev libxlsxwriter-dev libzip-dev libssl-dev zlib1g-dev libdeflate-dev
   libigraph-dev libfriso-dev friso-dict"
 
 zc_install() {

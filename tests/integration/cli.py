@@ -124,7 +124,7 @@ def main():
     # (why takes any number of URLs and codes)
     cases = {"report": ["report", "-o", work + "/r.html", "extra"], "why": None,
              "renumber": ["renumber", "--map", work + "/m.csv", "extra"], "parse": ["parse", "a.html", "extra"],
-             "seeds": ["seeds", "check", "extra"], "reselect": ["reselect", "narrower.json"], "query": ["query", "浙江"],
+             "seeds": ["seeds", "check", "extra"], "code": ["code", "list", "extra"], "reselect": ["reselect", "narrower.json"], "query": ["query", "浙江"],
              "export": ["export", "x.csv"]}
     for cmd in commands:
         args = cases.get(cmd, [cmd, "extra"])

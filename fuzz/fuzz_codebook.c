@@ -1,0 +1,46 @@
+/* The codebook reader (coding/codebook.c) on any bytes: a codebook, or an error naming why; and
+   the same bytes as a normalisation map (coding/resolve.c) of the reference codebook. */
+#include "coding.h"
+#include "zc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static zc_codebook *ref;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	zc_codebook *cb = NULL;
+	char *err = NULL;
+	if (!ref && zc_codebook_load(ZC_SOURCE_DIR "/codebooks/symbiosis.json", &ref, &err) != ZC_OK)
+		abort();
+	json_t *map = NULL;
+	if (zc_normalisation_parse(ref, (const char *)data, size, "fuzz", &map, &err) == ZC_OK)
+		json_decref(map);
+	else if (!err)
+		abort();
+	free(err);
+	err = NULL;
+	if (zc_codebook_parse((const char *)data, size, "fuzz", &cb, &err) == ZC_OK) {
+		FILE *f = fopen("/dev/null", "w");
+		if (f) {
+			zc_codebook_print(cb, f);
+			fclose(f);
+		}
+		/* a cell's values against every category */
+		for (size_t i = 0; i < cb->ncats; i++) {
+			json_t *v = zc_values_split(cb->cats[i].ncodes ? cb->cats[i].codes[0].code : "x；y");
+			char *why = NULL;
+			(void)zc_values_check(&cb->cats[i], v, &why);
+			free(why);
+			json_decref(v);
+		}
+		zc_codebook_free(&cb);
+	} else if (!err) {
+		abort();	/* every refusal says why */
+	}
+	free(err);
+	return 0;
+}
