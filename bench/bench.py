@@ -19,6 +19,9 @@ the table shows them; a new row is a new function added to one of the lists.
                  wget2 and a minimal Scrapy spider fetching the same article URLs from the same mirror;
                  bench_fetch fetches them too with libcurl as zhengce schedules them and keeps
                  nothing: the fetch alone, and with zhengce's parse the ceiling of its pipeline
+  import         zhengce import of a WARC file (a gzip member per record) holding the mirror's article
+                 pages IMPORT_COPIES times over vs the bare parse (bench_parse) of the same pages:
+                 what reading WARC, storing, indexing and selecting add to the parse
   recrawl        an unchanged re-crawl (incremental) vs the first crawl: requests, article bodies
   polite         wall time of a polite crawl vs the politeness bound (largest per-host count x delay)
  --full:
@@ -33,6 +36,7 @@ Mirrors are generated into WORK once per version of the generator (WORK/mirror-K
 """
 import argparse
 import csv
+import gzip
 import hashlib
 import json
 import os
@@ -596,7 +600,52 @@ def measure_corpus_ops(b):
 
 
 # the groups of rows, in the table's order: SHORT in every run, FULL_ONLY with --full
-SHORT = (measure_parse, measure_parse_linear, measure_answer_linear, measure_crawl, measure_recrawl, measure_polite)
+# -- import: WARC of another writer, against the bare parse of the same pages ---------------------
+IMPORT_COPIES = 10
+
+
+def measure_import(b):
+    """zhengce import against bench_parse over the same pages: a WARC file written here, each
+    article page of the mirror IMPORT_COPIES times under its URL with ?copy=N, a gzip member per
+    record as wget and Heritrix write them; import's CPU includes its selection"""
+    a = b.a
+    warc = os.path.join(a.work, "import.warc.gz")
+    lst = os.path.join(a.work, "import-pages.tsv")
+    with open(warc, "wb") as w, open(lst, "w") as l:
+        for k in range(IMPORT_COPIES):
+            for t in b.truth:
+                host = t["site"]
+                fp = os.path.join(b.m1, "www", host, quote_path(t["url"].split(host, 1)[1]))
+                s = b.sites[host]
+                ct = "text/html; charset=utf-8" if s.get("header_lies") or (s["charset"] == "utf-8" and s.get("declare", True)) else "text/html"
+                u = "%s?copy=%d" % (t["url"], k)
+                body = open(fp, "rb").read()
+                block = b"HTTP/1.1 200 OK\r\nContent-Type: " + ct.encode() + b"\r\nContent-Length: " + \
+                    str(len(body)).encode() + b"\r\n\r\n" + body
+                head = ("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: %s\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n"
+                        "WARC-Record-ID: <urn:uuid:%s>\r\nContent-Type: application/http;msgtype=response\r\n"
+                        "Content-Length: %d\r\n\r\n" % (u, hashlib.md5(u.encode()).hexdigest(), len(block))).encode()
+                w.write(gzip.compress(head + block + b"\r\n\r\n", 1))
+                l.write("%s\t%s\t%s\n" % (fp, u, ct))
+    n = len(b.truth) * IMPORT_COPIES
+    imp, parse = [], []
+    for _ in range(a.runs):
+        corpus = os.path.join(a.work, "import-corpus")
+        shutil.rmtree(corpus, ignore_errors=True)
+        w, cpu, _, _, r = run_measured([b.zc, "import", "--corpus", corpus, "--quiet", "--seeds",
+                                        os.path.join(ROOT, "seeds", "sites.json"), "--profile",
+                                        os.path.join(ROOT, "profiles", "reference.json"), warc])
+        if r.returncode != 0 or ("added %d," % n) not in r.stdout:
+            sys.exit("bench: zhengce import failed: " + r.stdout + r.stderr)
+        imp.append(cpu)
+        parse.append(run_measured([b.tool("bench_parse"), lst, "1"])[1])
+    o, p = statistics.median(imp), statistics.median(parse)
+    b.row("import WARC (%d pages)" % n, "%.0f pages/CPU-s" % (n / o), "%.0f pages/CPU-s" % (n / p),
+          "bench_parse, same pages", "%.2fx" % (p / o), ">= 0.5x", "yes" if p / o >= 0.5 else "NO")
+
+
+SHORT = (measure_parse, measure_parse_linear, measure_answer_linear, measure_crawl, measure_import, measure_recrawl,
+         measure_polite)
 FULL_ONLY = (measure_scale, measure_frontier, measure_corpus_ops)
 
 

@@ -57,9 +57,18 @@ static int page_record(json_t *h, const char *block, size_t len, void *arg)
 	(void)len;
 	at_page *a = arg;
 	const char *type = jstr(h, "WARC-Type");
+	/* WARC 1.0 writers (wget) put the URI in angle brackets */
+	const char *uri = jstr(h, "WARC-Target-URI");
+	size_t n = strlen(uri), ul = strlen(a->url);
+	int same_uri = !strcmp(uri, a->url) || (n == ul + 2 && uri[0] == '<' && uri[n - 1] == '>' && !strncmp(uri + 1, a->url, ul));
 	a->same = (!strcmp(type, "response") || !strcmp(type, "revisit")) && !strcmp(jstr(h, "WARC-Record-ID"), a->id) &&
-		  !strcmp(jstr(h, "WARC-Target-URI"), a->url);
+		  same_uri;
 	return 0;
+}
+
+static int page_record_at(const zc_warc_record *r, void *arg)
+{
+	return page_record(r->headers, r->block, r->len, arg);
 }
 
 /* reads every WARC file of the corpus back with zhengce's own reader */
@@ -109,10 +118,13 @@ static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *
 	/* the record is where the page says: read there, not looked up among all the archive's ids,
 	   so that memory does not grow with the corpus */
 	json_t *w = json_object_get(p, "warc");
-	char *path = zc_asprintf("%s/warc/%s", c->corpus, jstr(w, "file"));
+	/* a crawl's file is under CORPUS/warc; an imported one is named by its own path */
+	const char *file = jstr(w, "file");
+	char *path = file[0] == '/' ? zc_strdup(file) : zc_asprintf("%s/warc/%s", c->corpus, file);
 	long long off = json_integer_value(json_object_get(w, "offset"));
+	zc_warc_pos where = {off, json_integer_value(json_object_get(w, "skip"))};
 	at_page a = {jstr(w, "record_id"), jstr(p, "url"), 0};
-	if (!w || !*jstr(w, "file") || zc_warc_read_at(path, off, page_record, &a) != ZC_OK || !a.same) {
+	if (!w || !*file || zc_warc_scan(path, &where, 1, page_record_at, &a, NULL) != ZC_OK || !a.same) {
 		check_say(c, "%s: its WARC record %s is missing (not at offset %lld of %s)\n", jstr(p, "url"), a.id, off, path);
 		c->problems++;
 	}

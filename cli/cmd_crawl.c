@@ -53,7 +53,7 @@ static const char CRAWL_HELP[] =
 	"  --verbose             say every retry and give-up\n";
 
 /* the crawl's article callback: the parser reads the page, the crawler stores its record */
-static int on_article(void *arg, const zc_site *site, const char *url, const char *ctype,
+int on_article(void *arg, const zc_site *site, const char *url, const char *ctype,
 		      const char *body, size_t len, json_t **page)
 {
 	(void)arg;
@@ -70,6 +70,24 @@ static int on_article(void *arg, const zc_site *site, const char *url, const cha
 	*page = json_pack("{s:o}", "doc", zc_doc_json(d));
 	zc_doc_free(&d);
 	return ZC_OK;
+}
+
+int select_stored(const char *cmd, zc_index *idx, const zc_profile *profile, int progress)
+{
+	zc_select_stats st;
+	zc_progress prog = {.on = progress};
+	const char *step = "indexing the new pages' text";
+	int rc = zc_index_merge_pairs(idx, &prog);
+	if (rc == ZC_OK) {
+		step = "selection";
+		rc = zc_select_finalize(idx, profile, 0, &prog, &st);
+	}
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce %s: %s failed: %s\n", cmd, step, zc_strerror(rc));
+		return 1;
+	}
+	print_selection(&st, stdout);
+	return 0;
 }
 
 static void print_counts(const zc_crawl_summary *sum, const char *how)

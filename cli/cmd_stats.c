@@ -27,6 +27,24 @@ static int stats_add(json_t *dec, void *arg)
 	return 0;
 }
 
+/* a site the last crawl could not complete, said on stderr until a crawl completes it or an
+   import brings its documents after it */
+static int say_problem(const char *host, const char *when, const char *problem, const char *imported, void *arg)
+{
+	int *n = arg;
+	if (*imported && strcmp(imported, when) >= 0)
+		return 0;
+	if (!(*n)++)
+		fprintf(stderr, "zhengce stats: the last crawl did not complete these sites (their documents may be missing):\n");
+	fprintf(stderr, "  %s (crawl of %s): %s\n", host, *when ? when : "?", problem);
+	return 0;
+}
+
+static int problems_txn(zc_txn *t, void *arg)
+{
+	return zc_tx_site_problems_each(t, say_problem, arg);
+}
+
 int count_txn(zc_txn *t, void *arg)
 {
 	count_ctx *c = arg;
@@ -71,6 +89,13 @@ int cmd_stats(int argc, char **argv)
 	int rc = zc_index_read(idx, count_txn, &n);
 	if (rc == ZC_OK)
 		zc_stats_print(n.s, stdout, by, fmt);
+	int problems = 0;
+	if (rc == ZC_OK) {
+		fflush(stdout);
+		rc = zc_index_read(idx, problems_txn, &problems);
+	}
+	if (problems)
+		fprintf(stderr, "zhengce stats: capture them with a browser-based archiver and run zhengce import (docs/SCALE.md)\n");
 	zc_stats_free(&n.s);
 	free(n.profile);
 	free(n.crawled);

@@ -83,6 +83,8 @@ typedef struct command {
 
 static const command COMMANDS[] = {
 	{"crawl", cmd_crawl, 0, "search every site for every keyword, fetch what is new, select (for cron)"},
+	{"import", cmd_import, 0, "documents from WARC files of any archiving crawler (wget, Heritrix, a browser)"},
+	{"merge", cmd_merge, 0, "corpora (shards of a crawl split by site) into one, selected once"},
 	{"stats", cmd_stats, 0, "documents and entries by province and year"},
 	{"query", cmd_query, 0, "documents by province, year, issuer, type or keyword"},
 	{"export", cmd_export, 0, "the corpus as CSV (opens in Excel), JSONL, XLSX or text files"},

@@ -336,10 +336,8 @@ static int push_txn(zc_txn *t, void *arg)
 		rc = results_set(t, p->results_site, results_get(t, p->results_site) + p->results_n);
 	if (rc == ZC_OK && p->gap_site)
 		rc = zc_tx_site_gap_add(t, p->gap_site);
-	if (rc == ZC_OK && p->page)
-		rc = zc_tx_page_store(t, p->page_url, p->page, &p->page_id, &p->is_new);
-	if (rc == ZC_OK && p->fetch)
-		rc = zc_tx_put_json(t, ZC_T_FETCH, p->page_url, p->fetch);
+	if (rc == ZC_OK && (p->page || p->fetch))
+		rc = zc_article_store(t, p->page_url, p->page, p->fetch, &p->page_id, &p->is_new);
 	if (rc == ZC_OK && p->del_host) {
 		if (p->replace)
 			rc = zc_tx_frontier_replace(t, p->del_host, p->del_seq, p->replace);
@@ -669,8 +667,15 @@ static int finish_run(zc_txn *t, void *arg)
 		zc_site_mark m;
 		if ((rc = zc_tx_site_mark_get(t, r->host, &m)) != ZC_OK)
 			break;
-		if (r->failed || r->challenged || m.run_gaps || !started[0])
+		/* what kept the site from its end stays reported (stats) until a run completes it */
+		if (r->failed || r->challenged) {
+			rc = zc_tx_site_problem_put(t, r->host, started, r->problem[0] ? r->problem : "not searched to its end");
 			continue;
+		}
+		if (m.run_gaps || !started[0])
+			continue;
+		if ((rc = zc_tx_site_problem_clear(t, r->host)) != ZC_OK)
+			break;
 		snprintf(m.complete, sizeof m.complete, "%s", started);
 		if (m.run_full) {
 			snprintf(m.full, sizeof m.full, "%s", started);
@@ -1208,61 +1213,33 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 		json_object_set_new(p.fetch, "status", json_integer(304));
 		json_object_set_new(p.fetch, "checked_at", json_string(when));
 	} else {
-		json_t *page = NULL;
-		int arc = c->article(c->arg, s, x->url, ctype, x->body.data ? x->body.data : "", x->body.len, &page);
+		json_t *w = json_object();
+		json_object_set_new(w, "file", json_string(ref->file));
+		json_object_set_new(w, "offset", json_integer((json_int_t)ref->offset));
+		json_object_set_new(w, "record_id", json_string(ref->record_id));
+		zc_capture cap = {.url = x->url, .ctype = ctype, .body = x->body.data ? x->body.data : "", .len = x->body.len,
+				  .status = status, .digest = digest, .when = when, .etag = etag, .last_modified = lm,
+				  .tries = json_integer_value(json_object_get(x->req, "tries")) + 1, .warc = w};
+		const char *why = NULL;
+		int arc = zc_article_take(c->article, c->arg, s, h->host, &cap, old, &p.page, &p.fetch, &why);
+		json_decref(w);
 		if (arc == ZC_ECHALLENGE) {
 			challenged(c, h, status);
-			json_decref(page);
 			json_decref(p.reqs);
 			free(etag);
 			free(lm);
 			return;	/* the request stays queued while this run lasts */
 		}
-		if (arc != ZC_OK || !page) {
-			/* no document in it (empty, not HTML, no title and no text): recorded as such in
-			   the fetch state, never stored as a document; a page stored before stays as it
-			   was, and no validator is kept, so the next run fetches it whole again */
-			const char *why = arc == ZC_EPARSE || arc == ZC_OK ? "no document in it (empty, not HTML, or no title and no text)"
-									   : zc_strerror(arc);
-			json_decref(page);
+		if (arc != ZC_OK) {
 			c->sum->unparseable++;
 			if (!c->unparseable_url[0])
 				snprintf(c->unparseable_url, sizeof c->unparseable_url, "%s: %s", x->url, why);
 			if (c->o->verbose)
 				fprintf(stderr, "zhengce: %s: %s; not stored as a document\n", x->url, why);
-			p.fetch = json_object();
-			json_object_set_new(p.fetch, "status", json_integer(status));
-			json_object_set_new(p.fetch, "unparseable", json_string(why));
-			json_object_set_new(p.fetch, "fetched_at", json_string(when));
-			json_object_set_new(p.fetch, "tries", json_integer(json_integer_value(json_object_get(x->req, "tries")) + 1));
 			goto done;
 		}
-		int changed = old && strcmp(jstr(old, "digest"), digest) != 0;
-		int same = old && !changed;
-		if (same) {
+		if (!p.page)
 			c->sum->unchanged++;
-			json_decref(page);
-		} else {
-			json_object_set_new(page, "url", json_string(x->url));
-			json_object_set_new(page, "site", json_string(s ? s->host : h->host));
-			json_object_set_new(page, "site_kind", json_string(s ? s->kind : ""));
-			json_object_set_new(page, "jurisdiction", json_string(s ? s->jurisdiction : ""));
-			json_object_set_new(page, "fetched_at", json_string(when));
-			json_object_set_new(page, "digest", json_string(digest));
-			json_t *w = json_object();
-			json_object_set_new(w, "file", json_string(ref->file));
-			json_object_set_new(w, "offset", json_integer((json_int_t)ref->offset));
-			json_object_set_new(w, "record_id", json_string(ref->record_id));
-			json_object_set_new(page, "warc", w);
-			p.page = page;
-		}
-		p.fetch = json_object();
-		json_object_set_new(p.fetch, "status", json_integer(status));
-		json_object_set_new(p.fetch, "etag", json_string(etag ? etag : ""));
-		json_object_set_new(p.fetch, "last_modified", json_string(lm ? lm : ""));
-		json_object_set_new(p.fetch, "digest", json_string(digest));
-		json_object_set_new(p.fetch, "fetched_at", json_string(when));
-		json_object_set_new(p.fetch, "tries", json_integer(json_integer_value(json_object_get(x->req, "tries")) + 1));
 		p.count_page = p.page != NULL;
 	}
 done:

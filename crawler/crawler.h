@@ -211,6 +211,30 @@ typedef int (*zc_article_fn)(void *arg, const zc_site *site, const char *url,
 			     const char *content_type, const char *body, size_t len,
 			     json_t **page);
 
+/* An article's answer, fetched by a crawl or read from a WARC record by an import. */
+typedef struct zc_capture {
+	const char *url;
+	const char *ctype;		/* its Content-Type, or NULL */
+	const char *body;		/* decoded (no transfer or content coding) */
+	size_t len;
+	long status;			/* 2xx */
+	const char *digest;		/* zc_warc_digest() of body */
+	const char *when;		/* when it was fetched (ISO 8601, UTC): the page's fetched_at */
+	const char *etag, *last_modified;	/* its validators, or NULL */
+	long tries;
+	json_t *warc;			/* where its record is: {"file", "offset", "record_id", ...} */
+} zc_capture;
+/* What the corpus makes of an article's answer, one way for crawl and import: article (the
+   parser) reads it; ZC_ECHALLENGE for a challenge (nothing to store); ZC_EPARSE with *fetch
+   (the URL's fetch state, saying why) and *why when it holds no document; else ZC_OK with
+   *fetch and *page, the page record of docs/SCHEMA.md, or *page NULL when old (the URL's fetch
+   state before, borrowed, may be NULL) has the same digest.  host names the page's site when s
+   is NULL.  New references. */
+int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const char *host, const zc_capture *cap,
+		    json_t *old, json_t **page, json_t **fetch, const char **why);
+/* Stores what zc_article_take gave (either may be NULL) in the transaction. */
+int zc_article_store(zc_txn *t, const char *url, json_t *page, json_t *fetch, uint64_t *id, int *is_new);
+
 typedef struct zc_site_report {
 	char host[96];
 	long requests, articles, results, errors;
@@ -243,5 +267,69 @@ int zc_crawl_site_selected(const char *only, const zc_site *s);
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o,
 		 zc_article_fn article, void *arg, zc_crawl_summary *sum);
 void zc_crawl_summary_free(zc_crawl_summary *s);
+
+/* ---- import: WARC files of any archiving crawler ----------------------------------------- */
+
+struct zc_progress;
+typedef struct zc_warc_import_opts {
+	const char *const *files;	/* WARC files, any writer's (zc_warc_scan) */
+	size_t n_files;
+	const char *only;		/* --site's list, or NULL: every seed site */
+	struct zc_progress *prog;	/* progress line (its on may be 0) */
+	int verbose;			/* say each record skipped and why */
+} zc_warc_import_opts;
+
+typedef struct zc_warc_import_summary {
+	long records;		/* WARC records read */
+	long responses, revisits;	/* of them, responses and revisits of HTTP */
+	long added, changed, unchanged;	/* documents */
+	long older;		/* captures older than the page the corpus holds */
+	long answers;		/* search answers and list pages of the seeds' endpoints */
+	long unparseable;	/* answers that held no document (fetch state "unparseable") */
+	long challenged;	/* anti-bot challenge pages */
+	long out_of_scope;	/* URLs of hosts no selected seed site holds */
+	long not_pages;		/* not 2xx, not HTML or text, a body that does not decode */
+	long unresolved;	/* revisits whose original record is in none of the files */
+	long files_failed;	/* files damaged or cut short (the records before the fault are taken) */
+	size_t sites;		/* sites whose documents the files hold */
+	char unparseable_url[512];
+} zc_warc_import_summary;
+/*
+ * Imports the files: each response record of a selected seed site's URL (a revisit through the
+ * record it refers to, in any of the files) is taken as a crawl takes a fetched article
+ * (zc_article_take): a new or changed document is stored, naming its file (absolute path) and
+ * place; search answers and list pages of the seeds' endpoints are recorded in the fetch state
+ * as answers, not documents.  A capture older than the page the corpus holds, or the same, adds
+ * nothing, so that importing a file again adds nothing and an import killed at any moment is
+ * resumed by running it again.  A damaged file is said on stderr (its records before the fault
+ * are taken) and counted in files_failed.  The caller holds the crawl lock, and selects after.
+ */
+int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_import_opts *o, zc_article_fn article, void *arg,
+		  zc_warc_import_summary *sum);
+
+/* The HTTP response a WARC response record's block holds: its status, Content-Type (*ctype,
+   free() it; NULL when none) and body into body, transfer coding (chunked) and content coding
+   (gzip, deflate) undone.  ZC_EPARSE (or ZC_ETOOBIG past body's cap) with *why, a static string,
+   when the block is not an HTTP response or its body does not decode. */
+struct zc_buf;
+int zc_warc_http_body(const char *block, size_t len, long *status, char **ctype, struct zc_buf *body, const char **why);
+
+/* ---- merge: corpora into one ------------------------------------------------------------- */
+
+typedef struct zc_merge_summary {
+	long pages, added, changed, unchanged, older;
+	long fetch_states;	/* fetch states of URLs without a page (answers, unparseable, 4xx) */
+	long warc_files;	/* WARC files linked or copied into the corpus */
+	long problems;		/* sites' unfinished-crawl reports carried over */
+} zc_merge_summary;
+/*
+ * The pages of the corpora under srcs (read-only) into idx (the corpus under dir, its crawl lock
+ * held): each URL's latest capture (fetched_at; the same digest adds nothing), its fetch state,
+ * the WARC files its pages name (hard-linked into dir/warc, else copied; a file of the same name
+ * and other content is refused with *err), and the sources' unfinished-crawl reports.  No
+ * selection: the caller selects once after.  Merging a corpus again adds nothing.
+ */
+int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t n, struct zc_progress *prog,
+		 zc_merge_summary *sum, char **err);
 
 #endif

@@ -1,6 +1,7 @@
 /* libFuzzer: the WARC reader of any writer's files (zc_warc_scan): the input as an uncompressed
    file, as one gzip stream (a file gzipped whole) and as a gzip member per line, read whole
-   and from each record's place, and from a place the last bytes give. */
+   and from each record's place, and from a place the last bytes give; each record's block as
+   the HTTP answer import reads (zc_warc_http_body: chunked, gzip and deflate bodies). */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <zlib.h>
 
 #include "crawler.h"
+#include "zc.h"
 
 static volatile size_t sink;	/* what the reads add up to, kept from being optimised away */
 
@@ -29,6 +31,18 @@ static int on_record(const zc_warc_record *r, void *arg)
 	sink += sum;
 	if (p && p->n < 16)
 		p->at[p->n++] = r->at;
+	/* and the HTTP answer in its block, as import reads it */
+	if (r->block) {
+		long status = 0;
+		char *ctype = NULL;
+		const char *why = NULL;
+		zc_buf body;
+		zc_buf_init(&body, 1 << 20);
+		zc_warc_http_body(r->block, r->len, &status, &ctype, &body, &why);
+		sink += body.len + (size_t)status;
+		free(ctype);
+		zc_buf_free(&body);
+	}
 	return 0;
 }
 

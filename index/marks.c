@@ -1,7 +1,8 @@
 /*
  * marks.c - the re-crawl marks (marks.h): one meta value a site, "mark:HOST", holding
  * "COMPLETE FULL SINCE_FULL RUN_FULL RUN_GAPS" ("-" for an empty time); the policy in
- * "full_policy" ("RUNS DAYS"); the start of the run in progress in "run_started".
+ * "full_policy" ("RUNS DAYS"); the start of the run in progress in "run_started"; a site's
+ * problem in "problem:HOST" ("WHEN PROBLEM"), its last import in "imported:HOST" ("WHEN").
  */
 #include "index.h"
 #include "../common/zc.h"
@@ -165,4 +166,98 @@ int zc_tx_fetch_known(zc_txn *t, const char *url)
 	int known = (digest && *digest && !json_object_get(f, "unparseable")) || (status >= 400 && status < 500);
 	json_decref(f);
 	return known;
+}
+
+int zc_tx_fetch_get(zc_txn *t, const char *url, json_t **fetch)
+{
+	*fetch = NULL;
+	int rc = zc_tx_get_json(t, ZC_T_FETCH, url, fetch);
+	if (rc == ZC_OK && !*fetch)
+		rc = ZC_ENOTFOUND;
+	return rc;
+}
+
+int zc_tx_fetch_put(zc_txn *t, const char *url, json_t *fetch)
+{
+	return zc_tx_put_json(t, ZC_T_FETCH, url, fetch);
+}
+
+typedef struct fetch_each_ctx {
+	zc_fetch_each_fn fn;
+	void *arg;
+} fetch_each_ctx;
+
+static int fetch_row(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	fetch_each_ctx *c = arg;
+	json_t *f = zc_record_parse(v, vl);
+	if (!f)
+		return 0;	/* damaged: check reports it */
+	char *url = zc_strndup(k, kl);
+	int rc = c->fn(url, f, c->arg);
+	free(url);
+	json_decref(f);
+	return rc;
+}
+
+int zc_tx_fetch_each(zc_txn *t, zc_fetch_each_fn fn, void *arg)
+{
+	fetch_each_ctx c = {fn, arg};
+	return zc_tx_scan(t, ZC_T_FETCH, NULL, 0, fetch_row, &c);
+}
+
+int zc_tx_site_problem_put(zc_txn *t, const char *host, const char *when, const char *problem)
+{
+	char *key = zc_asprintf("problem:%s", host), *v = zc_asprintf("%s %s", *when ? when : "-", problem);
+	int rc = zc_tx_meta_put(t, key, v);
+	free(v);
+	free(key);
+	return rc;
+}
+
+int zc_tx_site_problem_clear(zc_txn *t, const char *host)
+{
+	char *key = zc_asprintf("problem:%s", host);
+	int rc = zc_tx_del(t, ZC_T_META, key, strlen(key));
+	free(key);
+	return rc == ZC_ENOTFOUND ? ZC_OK : rc;
+}
+
+int zc_tx_site_imported_put(zc_txn *t, const char *host, const char *when)
+{
+	char *key = zc_asprintf("imported:%s", host);
+	int rc = zc_tx_meta_put(t, key, when);
+	free(key);
+	return rc;
+}
+
+typedef struct problems_ctx {
+	zc_txn *t;
+	zc_site_problem_fn fn;
+	void *arg;
+} problems_ctx;
+
+static int problem_row(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	problems_ctx *c = arg;
+	char *host = zc_strndup((const char *)k + 8, kl - 8), *val = zc_strndup(v, vl);
+	const char *s = val;
+	char when[32];
+	word(&s, when, sizeof when);
+	while (*s == ' ')
+		s++;
+	char *key = zc_asprintf("imported:%s", host), *imported = NULL;
+	zc_tx_meta_get(c->t, key, &imported);
+	int rc = c->fn(host, when, s, imported ? imported : "", c->arg);
+	free(imported);
+	free(key);
+	free(val);
+	free(host);
+	return rc;
+}
+
+int zc_tx_site_problems_each(zc_txn *t, zc_site_problem_fn fn, void *arg)
+{
+	problems_ctx c = {t, fn, arg};
+	return zc_tx_scan(t, ZC_T_META, "problem:", 8, problem_row, &c);
 }

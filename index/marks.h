@@ -45,4 +45,26 @@ int zc_tx_run_started_put(zc_txn *t, const char *iso);
    answer that held no document, or none yet, is not one. */
 int zc_tx_fetch_known(zc_txn *t, const char *url);
 
+/* A URL's fetch state (docs/SCHEMA.md, "fetch"): ZC_ENOTFOUND when it has none. */
+int zc_tx_fetch_get(zc_txn *t, const char *url, json_t **fetch);
+int zc_tx_fetch_put(zc_txn *t, const char *url, json_t *fetch);
+/* fn(url, fetch state, arg) for every URL with a fetch state, by URL; non-zero stops. */
+typedef int (*zc_fetch_each_fn)(const char *url, json_t *fetch, void *arg);
+int zc_tx_fetch_each(zc_txn *t, zc_fetch_each_fn fn, void *arg);
+
+/*
+ * Sites the last crawl could not search to their end (a challenge, a failure): each one's
+ * problem and when its run started, kept until a run completes the site; and when an import
+ * last brought documents of the site (zhengce import).  A problem older than that import is
+ * covered by it.
+ */
+int zc_tx_site_problem_put(zc_txn *t, const char *host, const char *when, const char *problem);
+int zc_tx_site_problem_clear(zc_txn *t, const char *host);
+int zc_tx_site_imported_put(zc_txn *t, const char *host, const char *when);
+/* fn(host, when, problem, imported ("" for none), arg) for every site with a problem, by host;
+   fn returns non-zero to stop, and that is then the result. */
+typedef int (*zc_site_problem_fn)(const char *host, const char *when, const char *problem, const char *imported,
+				  void *arg);
+int zc_tx_site_problems_each(zc_txn *t, zc_site_problem_fn fn, void *arg);
+
 #endif

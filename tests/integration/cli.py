@@ -125,7 +125,10 @@ def main():
     cases = {"report": ["report", "-o", work + "/r.html", "extra"], "why": None,
              "renumber": ["renumber", "--map", work + "/m.csv", "extra"], "parse": ["parse", "a.html", "extra"],
              "seeds": ["seeds", "check", "extra"], "code": ["code", "list", "extra"], "reselect": ["reselect", "narrower.json"], "query": ["query", "浙江"],
-             "export": ["export", "x.csv"]}
+             "export": ["export", "x.csv"],
+             # their arguments are files and corpora: one that is none is refused by name
+             # (warc_import.py)
+             "import": None, "merge": None}
     for cmd in commands:
         args = cases.get(cmd, [cmd, "extra"])
         if args is None:

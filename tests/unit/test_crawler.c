@@ -661,11 +661,89 @@ static void test_warc_scan(void **state)
 	unlink(path);
 }
 
+
+/* the HTTP answer in a response record's block, as other writers archive it: chunked, gzip or
+   deflate as it came; what cannot be decoded is said */
+static void test_warc_http_body(void **state)
+{
+	(void)state;
+	const char *text = "<html><body><h1>关于推进医疗联合体建设和发展的指导意见</h1></body></html>";
+	size_t tl = strlen(text);
+	/* the same body four ways */
+	char chunked[512];
+	snprintf(chunked, sizeof chunked, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n"
+		 "a\r\n%.10s\r\n%zx;ext=1\r\n%s\r\n0\r\n\r\n", text, tl - 10, text + 10);
+	unsigned char gz[512], df[512];
+	z_stream z;
+	for (int k = 0; k < 2; k++) {
+		memset(&z, 0, sizeof z);
+		assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, k ? 15 : 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+		z.next_in = (unsigned char *)text;
+		z.avail_in = (uInt)tl;
+		z.next_out = k ? df : gz;
+		z.avail_out = 512;
+		assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+		size_t n = 512 - z.avail_out;
+		deflateEnd(&z);
+		char head[128];
+		int hl = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nContent-Length: %zu\r\n\r\n",
+				  k ? "deflate" : "gzip", n);
+		char *block = malloc((size_t)hl + n);
+		memcpy(block, head, (size_t)hl);
+		memcpy(block + hl, k ? df : gz, n);
+		long status = 0;
+		char *ctype = NULL;
+		const char *why = NULL;
+		zc_buf body;
+		zc_buf_init(&body, 1 << 20);
+		assert_int_equal(zc_warc_http_body(block, (size_t)hl + n, &status, &ctype, &body, &why), 0);
+		assert_int_equal(status, 200);
+		assert_null(ctype);
+		assert_int_equal(body.len, tl);
+		assert_memory_equal(body.data, text, tl);
+		zc_buf_free(&body);
+		free(block);
+	}
+	long status = 0;
+	char *ctype = NULL;
+	const char *why = NULL;
+	zc_buf body;
+	zc_buf_init(&body, 1 << 20);
+	assert_int_equal(zc_warc_http_body(chunked, strlen(chunked), &status, &ctype, &body, &why), 0);
+	assert_string_equal(ctype, "text/html; charset=utf-8");
+	assert_string_equal(body.data, text);
+	free(ctype);
+	zc_buf_reset(&body);
+	/* as it is, a 404 too */
+	const char *plain = "HTTP/1.0 404 Not Found\r\nServer: x\r\n\r\ngone";
+	assert_int_equal(zc_warc_http_body(plain, strlen(plain), &status, &ctype, &body, &why), 0);
+	assert_int_equal(status, 404);
+	assert_string_equal(body.data, "gone");
+	zc_buf_reset(&body);
+	/* what does not decode, said */
+	const char *bad[][2] = {
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", "a chunked body that does not decode"},
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nabc", "a chunked body that does not decode"},
+		{"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\nnot gzip", "a compressed body that does not inflate"},
+		{"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\n\x0b\x02\x80", "a Content-Encoding zhengce does not decode (not gzip or deflate)"},
+		{"WARC/1.1\r\n\r\n", "not an HTTP response"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		free(ctype);
+		ctype = NULL;
+		zc_buf_reset(&body);
+		assert_int_not_equal(zc_warc_http_body(bad[i][0], strlen(bad[i][0]), &status, &ctype, &body, &why), 0);
+		assert_string_equal(why, bad[i][1]);
+	}
+	free(ctype);
+	zc_buf_free(&body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_result_days), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url), cmocka_unit_test(test_seeds_refused), cmocka_unit_test(test_answer_many_links), cmocka_unit_test(test_url_target),
-		cmocka_unit_test(test_warc_members), cmocka_unit_test(test_warc_scan),
+		cmocka_unit_test(test_warc_members), cmocka_unit_test(test_warc_scan), cmocka_unit_test(test_warc_http_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

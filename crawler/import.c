@@ -1,0 +1,719 @@
+/*
+ * import.c - WARC files of any archiving crawler into the corpus (zhengce import): each
+ * response record of a seed site's URL (a revisit through the record it refers to) goes through
+ * the parser, the selection's input and the index as a crawl's fetched article does
+ * (zc_article_take, zc_article_store); search answers and list pages of the seeds' endpoints
+ * are recorded as answers, not documents; each stored page names the imported file and the
+ * record's place.  A capture replaces a stored page only when it is newer (WARC-Date against
+ * fetched_at) and differs (its digest): importing a file again adds nothing, and an import killed
+ * at any moment is resumed by running it again (every batch is one transaction).
+ */
+#define _GNU_SOURCE	/* memmem, strcasestr */
+#include "crawler.h"
+#include "../common/zc.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <zlib.h>
+
+#define BATCH 64
+
+typedef struct pending_page {
+	char *url;
+	char *site;		/* the site whose documents it is, for its import mark; NULL: none */
+	json_t *page, *fetch;
+} pending_page;
+
+typedef struct importer {
+	zc_index *idx;
+	const zc_seeds *seeds;
+	const zc_warc_import_opts *o;
+	zc_article_fn article;
+	void *arg;
+	zc_warc_import_summary *sum;
+	const char *path;	/* the file being read (absolute) */
+	size_t file_no;
+	pending_page batch[BATCH];
+	size_t n_batch;
+	json_t *in_batch;	/* url -> fetch state of the batch's pages */
+	json_t *originals;	/* keys revisits refer by -> [file_no, offset, skip] of the response */
+	json_t *revisits;	/* revisit records, resolved once every file is read */
+	json_t *sites;		/* host -> documents of the site in the files */
+	char when_run[32];
+	int rc;			/* a failed write: the import stops */
+} importer;
+
+static const char *str_of(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+/* ---- HTTP in a response record's block ---- */
+
+typedef struct http_answer {
+	long status;
+	const char *head;	/* the header lines (after the status line) */
+	size_t head_len;
+	const char *body;
+	size_t body_len;
+} http_answer;
+
+static int http_parse(const char *block, size_t len, http_answer *a)
+{
+	memset(a, 0, sizeof *a);
+	if (len < 12 || strncmp(block, "HTTP/", 5) != 0)
+		return ZC_EPARSE;
+	const char *sp = memchr(block, ' ', len < 16 ? len : 16);
+	if (!sp || sp + 4 > block + len)
+		return ZC_EPARSE;
+	char code[4] = {sp[1], sp[2], sp[3], '\0'};
+	char *end;
+	a->status = strtol(code, &end, 10);
+	if (*end || a->status < 100)
+		return ZC_EPARSE;
+	const char *eol = memchr(block, '\n', len);
+	if (!eol)
+		return ZC_EPARSE;
+	const char *hstart = eol + 1, *hend = memmem(block, len, "\r\n\r\n", 4);
+	size_t sep = 4;
+	const char *lf = memmem(block, len, "\n\n", 2);
+	if (!hend || (lf && lf < hend)) {
+		hend = lf;
+		sep = 2;
+	}
+	if (!hend) {	/* no body: the header runs to the end */
+		a->head = hstart;
+		a->head_len = (size_t)(block + len - hstart);
+		a->body = block + len;
+		return ZC_OK;
+	}
+	a->head = hstart;
+	a->head_len = hend >= hstart ? (size_t)(hend - hstart) : 0;
+	a->body = hend + sep;
+	a->body_len = (size_t)(block + len - a->body);
+	return ZC_OK;
+}
+
+/* a header's value (new string), or NULL */
+static char *http_header(const http_answer *a, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = a->head, *end = a->head + a->head_len;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *le = e ? e : end;
+		if ((size_t)(le - p) > nl && !strncasecmp(p, name, nl) && p[nl] == ':') {
+			const char *v = p + nl + 1, *ve = le;
+			while (v < ve && (*v == ' ' || *v == '\t'))
+				v++;
+			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
+				ve--;
+			return zc_strndup(v, (size_t)(ve - v));
+		}
+		p = le + 1;
+	}
+	return NULL;
+}
+
+/* a chunked body (RFC 9112, 7.1) decoded into out; ZC_EPARSE when it is not */
+static int unchunk(const char *p, size_t len, zc_buf *out)
+{
+	const char *end = p + len;
+	for (;;) {
+		char *e;
+		errno = 0;
+		unsigned long long n = strtoull(p, &e, 16);
+		if (e == p || errno)
+			return ZC_EPARSE;
+		const char *nl = memchr(e, '\n', (size_t)(end - e));
+		if (!nl)
+			return ZC_EPARSE;
+		p = nl + 1;
+		if (n == 0)
+			return ZC_OK;
+		if (n > (unsigned long long)(end - p))
+			return ZC_EPARSE;
+		if (zc_buf_add(out, p, (size_t)n) != ZC_OK)
+			return ZC_ETOOBIG;
+		p += n;
+		if (p < end && *p == '\r')
+			p++;
+		if (p < end && *p == '\n')
+			p++;
+	}
+}
+
+/* a gzip or deflate body inflated into out */
+static int inflate_body(const char *p, size_t len, int gz, zc_buf *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, gz ? 15 + 16 : 15 + 32) != Z_OK)
+		return ZC_EIO;
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (uInt)len;
+	unsigned char buf[65536];
+	int zr, rc = ZC_OK;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof buf;
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			rc = ZC_EPARSE;
+			break;
+		}
+		if (zc_buf_add(out, buf, sizeof buf - z.avail_out) != ZC_OK) {
+			rc = ZC_ETOOBIG;
+			break;
+		}
+	} while (zr != Z_STREAM_END && (z.avail_in > 0 || z.avail_out == 0));
+	inflateEnd(&z);
+	return rc;
+}
+
+/* the body as the server meant it: transfer and content codings undone (a writer that archived
+   the bytes as they came); *why says what could not be */
+static int decode_body(const http_answer *a, zc_buf *out, const char **why)
+{
+	char *te = http_header(a, "Transfer-Encoding"), *ce = http_header(a, "Content-Encoding");
+	int rc = ZC_OK;
+	zc_buf tmp;
+	zc_buf_init(&tmp, ZC_WARC_MAX_BLOCK);
+	const char *p = a->body;
+	size_t n = a->body_len;
+	if (te && strcasestr(te, "chunked")) {
+		if ((rc = unchunk(p, n, &tmp)) != ZC_OK)
+			*why = "a chunked body that does not decode";
+		p = tmp.data ? tmp.data : "";
+		n = tmp.len;
+	}
+	if (rc == ZC_OK && ce && *ce && strcasecmp(ce, "identity")) {
+		if (!strcasecmp(ce, "gzip") || !strcasecmp(ce, "x-gzip") || !strcasecmp(ce, "deflate")) {
+			if ((rc = inflate_body(p, n, strcasecmp(ce, "deflate") != 0, out)) != ZC_OK)
+				*why = "a compressed body that does not inflate";
+		} else {
+			rc = ZC_EPARSE;
+			*why = "a Content-Encoding zhengce does not decode (not gzip or deflate)";
+		}
+	} else if (rc == ZC_OK && zc_buf_add(out, p, n) != ZC_OK) {
+		rc = ZC_ETOOBIG;
+	}
+	zc_buf_free(&tmp);
+	free(te);
+	free(ce);
+	return rc;
+}
+
+int zc_warc_http_body(const char *block, size_t len, long *status, char **ctype, zc_buf *body, const char **why)
+{
+	http_answer a;
+	*ctype = NULL;
+	*why = "not an HTTP response";
+	if (http_parse(block, len, &a) != ZC_OK)
+		return ZC_EPARSE;
+	*status = a.status;
+	*ctype = http_header(&a, "Content-Type");
+	*why = NULL;
+	int rc = decode_body(&a, body, why);
+	if (rc != ZC_OK && !*why)
+		*why = "a body larger than any page";
+	return rc;
+}
+
+/* ---- what a URL is to the seeds ---- */
+
+/* whether url matches an endpoint template, its {…} standing for any text (scheme ignored) */
+static int template_match(const char *tpl, const char *url)
+{
+	const char *t = strstr(tpl, "://"), *u = strstr(url, "://");
+	t = t ? t + 3 : tpl;
+	u = u ? u + 3 : url;
+	/* glob with {...} as *, iteratively with one backtrack point */
+	const char *star_t = NULL, *star_u = NULL;
+	while (*u) {
+		if (*t == '{') {
+			const char *close = strchr(t, '}');
+			if (!close)
+				return 0;
+			star_t = t = close + 1;
+			star_u = u;
+		} else if (*t && *t == *u) {
+			t++;
+			u++;
+		} else if (star_t) {
+			t = star_t;
+			u = ++star_u;
+		} else {
+			return 0;
+		}
+	}
+	while (*t == '{') {
+		const char *close = strchr(t, '}');
+		if (!close)
+			return 0;
+		t = close + 1;
+	}
+	return !*t;
+}
+
+/* the endpoint of site s whose answers url is (*is_search set), or NULL */
+static const zc_endpoint *endpoint_of(const zc_site *s, const char *url, int *is_search)
+{
+	for (size_t i = 0; i < s->n_search; i++)
+		if (template_match(s->search[i].url, url) || (s->search[i].next && template_match(s->search[i].next, url))) {
+			*is_search = 1;
+			return &s->search[i];
+		}
+	for (size_t i = 0; i < s->n_lists; i++)
+		if (template_match(s->lists[i].url, url) || (s->lists[i].next && template_match(s->lists[i].next, url))) {
+			*is_search = 0;
+			return &s->lists[i];
+		}
+	return NULL;
+}
+
+/* a WARC-Date as the corpus writes times: YYYY-MM-DDThh:mm:ssZ (fractions of a second dropped) */
+static void warc_time(const char *d, char *out, size_t n)
+{
+	if (strlen(d) >= 19 && d[4] == '-' && d[10] == 'T')
+		snprintf(out, n, "%.19sZ", d);
+	else
+		snprintf(out, n, "%s", d);
+}
+
+/* a URI as WARC 1.0 writers may give it, in angle brackets */
+static char *bare_uri(const char *u)
+{
+	size_t n = strlen(u);
+	if (n >= 2 && u[0] == '<' && u[n - 1] == '>')
+		return zc_strndup(u + 1, n - 2);
+	return zc_strdup(u);
+}
+
+/* ---- batches ---- */
+
+static int batch_txn(zc_txn *t, void *arg)
+{
+	importer *im = arg;
+	int rc = ZC_OK;
+	for (size_t i = 0; i < im->n_batch && rc == ZC_OK; i++) {
+		pending_page *p = &im->batch[i];
+		uint64_t id;
+		int is_new = 0;
+		rc = zc_article_store(t, p->url, p->page, p->fetch, &id, &is_new);
+		if (rc == ZC_OK && p->site)
+			rc = zc_tx_site_imported_put(t, p->site, im->when_run);
+		zc_index_trim(im->idx);
+	}
+	return rc;
+}
+
+static int flush(importer *im)
+{
+	if (!im->n_batch || im->rc)
+		return im->rc;
+	int rc = zc_index_write(im->idx, batch_txn, im);
+	for (size_t i = 0; i < im->n_batch; i++) {
+		pending_page *p = &im->batch[i];
+		free(p->url);
+		free(p->site);
+		json_decref(p->page);
+		json_decref(p->fetch);
+	}
+	im->n_batch = 0;
+	json_object_clear(im->in_batch);
+	if (rc != ZC_OK)
+		im->rc = rc;
+	return rc;
+}
+
+typedef struct old_ctx {
+	const char *url;
+	json_t *fetch;
+} old_ctx;
+
+static int old_txn(zc_txn *t, void *arg)
+{
+	old_ctx *o = arg;
+	zc_tx_fetch_get(t, o->url, &o->fetch);
+	return ZC_OK;
+}
+
+/* the URL's fetch state: the batch's, else the corpus's; a new reference or NULL */
+static json_t *fetch_state(importer *im, const char *url)
+{
+	json_t *f = json_object_get(im->in_batch, url);
+	if (f)
+		return json_incref(f);
+	old_ctx o = {url, NULL};
+	zc_index_read(im->idx, old_txn, &o);
+	return o.fetch;
+}
+
+static int queue(importer *im, const char *url, const char *site, json_t *page, json_t *fetch)
+{
+	pending_page *p = &im->batch[im->n_batch++];
+	p->url = zc_strdup(url);
+	p->site = site ? zc_strdup(site) : NULL;
+	p->page = json_incref(page);
+	p->fetch = json_incref(fetch);
+	json_object_set(im->in_batch, url, fetch);
+	return im->n_batch == BATCH ? flush(im) : ZC_OK;
+}
+
+/* ---- one capture ---- */
+
+/* an answer of url (the record at ref's place, fetched at when): what the corpus makes of it */
+static void capture(importer *im, const char *url, const char *when, const http_answer *a, json_t *ref)
+{
+	zc_warc_import_summary *sum = im->sum;
+	char host[256];
+	int port;
+	const char *why = NULL;
+	const zc_site *s = NULL;
+	if (zc_url_target(url, host, sizeof host, &port, &why) != ZC_OK || !(s = zc_seeds_scope(im->seeds, host)) ||
+	    !zc_crawl_site_selected(im->o->only, s)) {
+		sum->out_of_scope++;
+		return;
+	}
+	if (a->status == 412 || a->status == 521) {
+		sum->challenged++;	/* what the challenge scripts answer with (crawl.c) */
+		return;
+	}
+	if (a->status < 200 || a->status >= 300) {
+		sum->not_pages++;
+		return;
+	}
+	char *ctype = http_header(a, "Content-Type");
+	zc_buf body;
+	zc_buf_init(&body, ZC_WARC_MAX_BLOCK);
+	if (decode_body(a, &body, &why) != ZC_OK) {
+		sum->not_pages++;
+		if (im->o->verbose)
+			fprintf(stderr, "zhengce import: %s: %s; skipped\n", url, why ? why : "a body too large");
+		goto out;
+	}
+	const char *bytes = body.data ? body.data : "";
+	char digest[48];
+	zc_warc_digest(bytes, body.len, digest);
+	int is_search = 0;
+	const zc_endpoint *ep = endpoint_of(s, url, &is_search);
+	if (ep) {
+		/* a search answer or a list page: an answer, not a document */
+		zc_links l;
+		int prc = zc_answer_parse(ep, url, bytes, body.len, ctype, &l);
+		json_t *f = json_object();
+		json_object_set_new(f, "status", json_integer(a->status));
+		json_object_set_new(f, "answer", json_string(is_search ? "search" : "list"));
+		json_object_set_new(f, "links", json_integer(prc == ZC_OK ? (json_int_t)l.n : 0));
+		if (prc != ZC_OK)
+			json_object_set_new(f, "unparseable", json_string("not an answer of its endpoint's format"));
+		json_object_set_new(f, "digest", json_string(digest));
+		json_object_set_new(f, "fetched_at", json_string(when));
+		json_object_set(f, "warc", ref);
+		if (prc == ZC_OK)
+			zc_links_free(&l);
+		sum->answers++;
+		queue(im, url, NULL, NULL, f);
+		json_decref(f);
+		goto out;
+	}
+	if (ctype && !strcasestr(ctype, "html") && !strcasestr(ctype, "text/") && !strcasestr(ctype, "xml")) {
+		sum->not_pages++;	/* images, scripts, style sheets, attachments of a browser's capture */
+		goto out;
+	}
+	json_t *old = fetch_state(im, url);
+	const char *old_when = str_of(old, "fetched_at");
+	if (old && !strcmp(str_of(old, "digest"), digest) && !json_object_get(old, "unparseable")) {
+		sum->unchanged++;	/* imported or crawled before, as it is */
+		json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
+		if (!json_object_get(im->in_batch, url))
+			queue(im, url, s->host, NULL, NULL);	/* the site's import mark */
+		json_decref(old);
+		goto out;
+	}
+	if (old && *old_when && strcmp(old_when, when) > 0) {
+		sum->older++;	/* the corpus holds a later capture */
+		json_decref(old);
+		goto out;
+	}
+	char *etag = http_header(a, "ETag"), *lm = http_header(a, "Last-Modified");
+	zc_capture cap = {.url = url, .ctype = ctype, .body = bytes, .len = body.len, .status = a->status, .digest = digest,
+			  .when = when, .etag = etag, .last_modified = lm, .tries = 1, .warc = ref};
+	json_t *page = NULL, *fetch = NULL;
+	int arc = zc_article_take(im->article, im->arg, s, host, &cap, old, &page, &fetch, &why);
+	if (arc == ZC_ECHALLENGE) {
+		sum->challenged++;
+	} else if (arc != ZC_OK) {
+		sum->unparseable++;
+		if (!sum->unparseable_url[0])
+			snprintf(sum->unparseable_url, sizeof sum->unparseable_url, "%s: %s", url, why);
+		queue(im, url, NULL, NULL, fetch);
+	} else {
+		if (!page)
+			sum->unchanged++;
+		else if (old && json_object_get(old, "digest"))
+			sum->changed++;
+		else
+			sum->added++;
+		json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
+		queue(im, url, s->host, page, fetch);
+	}
+	json_decref(page);
+	json_decref(fetch);
+	json_decref(old);
+	free(etag);
+	free(lm);
+out:
+	zc_buf_free(&body);
+	free(ctype);
+}
+
+/* the provenance of a record: the file, its place, its id */
+static json_t *provenance(const char *path, const zc_warc_pos *at, const char *id)
+{
+	json_t *w = json_object();
+	json_object_set_new(w, "file", json_string(path));
+	json_object_set_new(w, "offset", json_integer((json_int_t)at->offset));
+	if (at->skip)
+		json_object_set_new(w, "skip", json_integer((json_int_t)at->skip));
+	json_object_set_new(w, "record_id", json_string(id));
+	return w;
+}
+
+static json_t *place(size_t file_no, const zc_warc_pos *at)
+{
+	return json_pack("[I,I,I]", (json_int_t)file_no, (json_int_t)at->offset, (json_int_t)at->skip);
+}
+
+static int is_http_response(json_t *h)
+{
+	const char *ct = str_of(h, "Content-Type");
+	return strcasestr(ct, "application/http") && !strcasestr(ct, "msgtype=request");
+}
+
+static int on_record(const zc_warc_record *r, void *arg)
+{
+	importer *im = arg;
+	zc_warc_import_summary *sum = im->sum;
+	sum->records++;
+	if (sum->records % 256 == 0)
+		zc_progress_show(im->o->prog, "import: %ld records, %ld documents added, %ld changed", sum->records, sum->added,
+				 sum->changed);
+	const char *type = str_of(r->headers, "WARC-Type");
+	int revisit = !strcmp(type, "revisit");
+	if ((strcmp(type, "response") && !revisit) || !is_http_response(r->headers))
+		return im->rc;
+	char *url = bare_uri(str_of(r->headers, "WARC-Target-URI"));
+	char when[40];
+	warc_time(str_of(r->headers, "WARC-Date"), when, sizeof when);
+	const char *id = str_of(r->headers, "WARC-Record-ID");
+	if (revisit) {
+		/* resolved once every file is read: its original may come later */
+		json_t *v = json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s}", "url", url, "when", when, "id", id, "place",
+				      place(im->file_no, &r->at), "refers_to", str_of(r->headers, "WARC-Refers-To"),
+				      "refers_uri", str_of(r->headers, "WARC-Refers-To-Target-URI"), "refers_date",
+				      str_of(r->headers, "WARC-Refers-To-Date"), "digest",
+				      str_of(r->headers, "WARC-Payload-Digest"));
+		json_object_set_new(v, "path", json_string(im->path));
+		json_array_append_new(im->revisits, v);
+		sum->revisits++;
+		free(url);
+		return im->rc;
+	}
+	sum->responses++;
+	if (!r->block) {
+		sum->not_pages++;	/* larger than any page */
+		free(url);
+		return im->rc;
+	}
+	http_answer a;
+	if (http_parse(r->block, r->len, &a) != ZC_OK) {
+		sum->not_pages++;
+		free(url);
+		return im->rc;
+	}
+	json_t *ref = provenance(im->path, &r->at, id);
+	capture(im, url, when, &a, ref);
+	json_decref(ref);
+	free(url);
+	return im->rc;
+}
+
+/* the keys a revisit may refer to a response by: its record id, its URI and date, its payload
+   digest, its URI alone (the latest response of the URL); k[i] NULL where the record has none */
+static void response_keys(const char *id, const char *uri, const char *date, const char *digest, char *k[4])
+{
+	k[0] = *id ? zc_asprintf("id %s", id) : NULL;
+	k[1] = *uri && *date ? zc_asprintf("uri %s %s", uri, date) : NULL;
+	k[2] = *digest ? zc_asprintf("digest %s", digest) : NULL;
+	k[3] = *uri ? zc_asprintf("url %s", uri) : NULL;
+}
+
+/* the second walk, made only when revisits were met: the places of the responses they want */
+static int on_response_key(const zc_warc_record *r, void *arg)
+{
+	importer *im = arg;
+	http_answer a;
+	if (strcmp(str_of(r->headers, "WARC-Type"), "response") || !is_http_response(r->headers) || !r->block ||
+	    http_parse(r->block, r->len, &a) != ZC_OK || a.status < 200 || a.status >= 300)
+		return 0;
+	char *url = bare_uri(str_of(r->headers, "WARC-Target-URI")), date[40], *k[4];
+	warc_time(str_of(r->headers, "WARC-Date"), date, sizeof date);
+	response_keys(str_of(r->headers, "WARC-Record-ID"), url, date, str_of(r->headers, "WARC-Payload-Digest"), k);
+	for (int i = 0; i < 4; i++) {
+		if (k[i] && json_object_get(im->originals, k[i]))
+			json_object_set_new(im->originals, k[i], place(im->file_no, &r->at));
+		free(k[i]);
+	}
+	free(url);
+	return 0;
+}
+
+/* a revisit's original record, read again: its answer handed to capture() under the revisit */
+typedef struct revisit_ctx {
+	importer *im;
+	json_t *v;
+} revisit_ctx;
+
+static int on_original(const zc_warc_record *r, void *arg)
+{
+	revisit_ctx *c = arg;
+	http_answer a;
+	if (!r->block || http_parse(r->block, r->len, &a) != ZC_OK) {
+		c->im->sum->unresolved++;
+		return 0;
+	}
+	json_t *place_v = json_object_get(c->v, "place");
+	zc_warc_pos at = {json_integer_value(json_array_get(place_v, 1)), json_integer_value(json_array_get(place_v, 2))};
+	json_t *ref = provenance(str_of(c->v, "path"), &at, str_of(c->v, "id"));
+	json_object_set_new(ref, "payload_record_id", json_string(str_of(r->headers, "WARC-Record-ID")));
+	capture(c->im, str_of(c->v, "url"), str_of(c->v, "when"), &a, ref);
+	json_decref(ref);
+	return 0;
+}
+
+/* the keys of the response a revisit refers to, as response_keys() gives them */
+static void revisit_keys(json_t *v, char *k[4])
+{
+	char rdate[40];
+	warc_time(str_of(v, "refers_date"), rdate, sizeof rdate);
+	char *refers_uri = bare_uri(str_of(v, "refers_uri"));
+	response_keys(str_of(v, "refers_to"), refers_uri, rdate, str_of(v, "digest"), k);
+	free(refers_uri);
+	free(k[3]);
+	k[3] = zc_asprintf("url %s", str_of(v, "url"));
+}
+
+/* Revisits are resolved once every file is read (an original may come after its revisit): the
+   keys they refer by are gathered, and a second walk of the files finds those responses' places
+   (memory holds the revisits and their keys, never a key of every record). */
+static void resolve_revisits(importer *im, const char *const *paths)
+{
+	size_t i;
+	json_t *v;
+	if (!json_array_size(im->revisits))
+		return;
+	json_array_foreach(im->revisits, i, v) {
+		char *k[4];
+		revisit_keys(v, k);
+		for (int j = 0; j < 4; j++) {
+			if (k[j])
+				json_object_set_new(im->originals, k[j], json_false());
+			free(k[j]);
+		}
+	}
+	for (size_t f = 0; f < im->o->n_files; f++) {
+		im->file_no = f;
+		char *err = NULL;
+		zc_warc_scan(paths[f], NULL, 0, on_response_key, im, &err);	/* its faults were said */
+		free(err);
+	}
+	json_array_foreach(im->revisits, i, v) {
+		if (im->rc)
+			break;
+		char *k[4];
+		revisit_keys(v, k);
+		json_t *orig = NULL;
+		for (int j = 0; j < 4; j++) {
+			json_t *o = k[j] ? json_object_get(im->originals, k[j]) : NULL;
+			if (!orig && json_is_array(o))
+				orig = o;
+			free(k[j]);
+		}
+		if (!orig) {
+			/* a revisit of a page the corpus holds: nothing new */
+			json_t *old = fetch_state(im, str_of(v, "url"));
+			int known = old && *str_of(old, "digest") && !json_object_get(old, "unparseable");
+			json_decref(old);
+			if (known) {
+				im->sum->unchanged++;
+				continue;
+			}
+			im->sum->unresolved++;
+			if (im->o->verbose)
+				fprintf(stderr, "zhengce import: %s: a revisit (%s) whose original record is in none of the files; skipped\n",
+					str_of(v, "url"), str_of(v, "id"));
+			continue;
+		}
+		size_t file_no = (size_t)json_integer_value(json_array_get(orig, 0));
+		zc_warc_pos at = {json_integer_value(json_array_get(orig, 1)), json_integer_value(json_array_get(orig, 2))};
+		revisit_ctx c = {im, v};
+		char *err = NULL;
+		if (zc_warc_scan(paths[file_no], &at, 1, on_original, &c, &err) != ZC_OK)
+			im->sum->unresolved++;
+		free(err);
+	}
+}
+
+int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_import_opts *o, zc_article_fn article, void *arg,
+		  zc_warc_import_summary *sum)
+{
+	memset(sum, 0, sizeof *sum);
+	importer im = {.idx = idx, .seeds = seeds, .o = o, .article = article, .arg = arg, .sum = sum};
+	im.in_batch = json_object();
+	im.originals = json_object();
+	im.revisits = json_array();
+	im.sites = json_object();
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(im.when_run, sizeof im.when_run, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char **paths = zc_calloc(o->n_files + 1, sizeof *paths);
+	int failed = 0;
+	for (size_t i = 0; i < o->n_files && !im.rc; i++) {
+		char *abs = realpath(o->files[i], NULL);
+		paths[i] = abs ? abs : zc_strdup(o->files[i]);
+		im.path = paths[i];
+		im.file_no = i;
+		char *err = NULL;
+		int rc = zc_warc_scan(paths[i], NULL, 0, on_record, &im, &err);
+		if (rc != ZC_OK && rc != im.rc) {
+			/* the records before the fault are taken; the file is named with what was wrong */
+			fprintf(stderr, "zhengce import: %s\n", err ? err : zc_strerror(rc));
+			failed++;
+		}
+		free(err);
+		flush(&im);
+	}
+	if (!im.rc)
+		resolve_revisits(&im, (const char *const *)paths);
+	flush(&im);
+	zc_progress_end(o->prog);
+	sum->sites = json_object_size(im.sites);
+	sum->files_failed = failed;
+	for (size_t i = 0; i < o->n_files; i++)
+		free(paths[i]);
+	free(paths);
+	json_decref(im.in_batch);
+	json_decref(im.originals);
+	json_decref(im.revisits);
+	json_decref(im.sites);
+	return im.rc;
+}

@@ -1,0 +1,345 @@
+/*
+ * merge.c - corpora into one (zhengce merge): the shards of a crawl split by site, or corpora
+ * of several machines.  Pages come over as their records (never re-parsed), with their fetch
+ * states and the WARC files they name; selection is the caller's, once, over all of them, so
+ * that codes are those one complete crawl of every site would give (select/finalize.c orders
+ * new codes by the documents alone, never by page ids or arrival).
+ */
+#include "crawler.h"
+#include "../common/zc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK 64
+
+typedef struct merger {
+	zc_index *dst, *src;
+	const char *dir, *src_dir;
+	zc_merge_summary *sum;
+	json_t *files;		/* WARC file names already in dir/warc, checked */
+	json_t *items;		/* [[page, fetch], …] of one chunk */
+	json_t *fetch_only;	/* url -> fetch state (URLs without a page) */
+	json_t *problems;	/* [[host, when, problem, imported], …] */
+	uint64_t next, max;
+	zc_txn *t;		/* the source's read transaction */
+	char *err;
+} merger;
+
+static const char *str_of(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+/* ---- WARC files ---- */
+
+static int same_bytes(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int same = fa && fb;
+	char x[65536], y[65536];
+	while (same) {
+		size_t na = fread(x, 1, sizeof x, fa), nb = fread(y, 1, sizeof y, fb);
+		if (na != nb || memcmp(x, y, na))
+			same = 0;
+		if (!na)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char *part = zc_asprintf("%s.part-%ld", to, (long)getpid());
+	FILE *in = fopen(from, "rb"), *out = in ? fopen(part, "wb") : NULL;
+	int rc = in && out ? ZC_OK : zc_write_error(errno);
+	char buf[65536];
+	size_t n;
+	while (rc == ZC_OK && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = zc_write_error(errno);
+	if (rc == ZC_OK && in && ferror(in))
+		rc = ZC_EIO;
+	if (out && (fflush(out) != 0 || fsync(fileno(out)) != 0) && rc == ZC_OK)
+		rc = zc_write_error(errno);
+	if (out && fclose(out) != 0 && rc == ZC_OK)
+		rc = zc_write_error(errno);
+	if (in)
+		fclose(in);
+	if (rc == ZC_OK && rename(part, to) != 0)
+		rc = zc_write_error(errno);
+	if (rc != ZC_OK)
+		unlink(part);
+	free(part);
+	return rc;
+}
+
+/* the source's WARC file name in dir/warc: linked (else copied) there and its directory synced
+   before any page naming it is committed */
+static int bring_file(merger *m, const char *name)
+{
+	if (!*name || strchr(name, '/') || json_object_get(m->files, name))
+		return ZC_OK;	/* none, an imported file named by its own path, or done */
+	char *from = zc_asprintf("%s/warc/%s", m->src_dir, name), *wdir = zc_asprintf("%s/warc", m->dir);
+	char *to = zc_asprintf("%s/%s", wdir, name);
+	int rc = ZC_OK;
+	if (mkdir(wdir, 0755) != 0 && errno != EEXIST)
+		rc = zc_write_error(errno);
+	struct stat a, b;
+	if (rc == ZC_OK && stat(from, &a) != 0) {
+		m->err = zc_asprintf("%s: %s (a page of %s names it)", from, strerror(errno), m->src_dir);
+		rc = ZC_ENOTFOUND;
+	} else if (rc == ZC_OK && stat(to, &b) == 0) {
+		if ((a.st_dev != b.st_dev || a.st_ino != b.st_ino) && !same_bytes(from, to)) {
+			m->err = zc_asprintf("%s and %s have the same name and other contents; nothing of %s merged after it", from,
+					     to, m->src_dir);
+			rc = ZC_EUSAGE;
+		}
+	} else if (rc == ZC_OK) {
+		if (link(from, to) != 0)
+			rc = errno == EXDEV || errno == EPERM ? copy_file(from, to) : zc_write_error(errno);
+		if (rc == ZC_OK) {
+			int dfd = open(wdir, O_RDONLY | O_DIRECTORY);
+			if (dfd < 0 || fsync(dfd) != 0)
+				rc = zc_write_error(errno);
+			if (dfd >= 0)
+				close(dfd);
+		}
+		if (rc == ZC_OK)
+			m->sum->warc_files++;
+		else if (!m->err)
+			m->err = zc_asprintf("cannot bring %s into %s: %s", from, wdir, zc_strerror(rc));
+	}
+	if (rc == ZC_OK)
+		json_object_set_new(m->files, name, json_true());
+	free(from);
+	free(wdir);
+	free(to);
+	return rc;
+}
+
+/* ---- pages ---- */
+
+static int read_chunk(zc_txn *t, void *arg)
+{
+	merger *m = arg;
+	json_array_clear(m->items);
+	if (!m->max)
+		m->max = zc_tx_page_max(t);
+	for (size_t n = 0; m->next <= m->max && n < CHUNK; m->next++) {
+		json_t *page = NULL, *fetch = NULL;
+		if (zc_tx_page_record(t, m->next, &page) != ZC_OK || !page)
+			continue;
+		zc_tx_fetch_get(t, str_of(page, "url"), &fetch);
+		json_array_append_new(m->items, json_pack("[o,o]", page, fetch ? fetch : json_null()));
+		n++;
+		zc_index_trim(m->src);
+	}
+	return ZC_OK;
+}
+
+static int write_chunk(zc_txn *t, void *arg)
+{
+	merger *m = arg;
+	size_t i;
+	json_t *it;
+	int rc = ZC_OK;
+	json_array_foreach(m->items, i, it) {
+		json_t *page = json_array_get(it, 0), *fetch = json_array_get(it, 1);
+		const char *url = str_of(page, "url");
+		json_t *old = NULL;
+		zc_tx_fetch_get(t, url, &old);
+		uint64_t id;
+		int known = zc_tx_page_id(t, url, &id) == ZC_OK;
+		int result;	/* 0 unchanged, 1 older, 2 stored */
+		if (known && old && !strcmp(str_of(old, "digest"), str_of(page, "digest")))
+			result = 0;
+		else if (known && strcmp(str_of(old, "fetched_at"), str_of(page, "fetched_at")) > 0)
+			result = 1;
+		else
+			result = 2;
+		json_decref(old);
+		if (result == 2) {
+			int is_new;
+			json_t *copy = json_deep_copy(page);
+			json_object_del(copy, "id");
+			rc = zc_article_store(t, url, copy, json_is_object(fetch) ? fetch : NULL, &id, &is_new);
+			json_decref(copy);
+			json_array_append_new(it, json_integer(is_new ? 3 : 2));
+		} else {
+			json_array_append_new(it, json_integer(result));
+		}
+		if (rc != ZC_OK)
+			break;
+		zc_index_trim(m->dst);
+	}
+	return rc;
+}
+
+/* the fetch states of URLs without a page (those of pages came with them) */
+static int fetch_only(const char *url, json_t *fetch, void *arg)
+{
+	merger *m = arg;
+	uint64_t id;
+	if (zc_tx_page_id(m->t, url, &id) != ZC_OK)
+		json_object_set(m->fetch_only, url, fetch);
+	return 0;
+}
+
+static int fetch_only_txn(zc_txn *t, void *arg)
+{
+	merger *m = arg;
+	m->t = t;
+	return zc_tx_fetch_each(t, fetch_only, m);
+}
+
+static int fetch_write_txn(zc_txn *t, void *arg)
+{
+	merger *m = arg;
+	const char *url;
+	json_t *v;
+	int rc = ZC_OK;
+	json_object_foreach(m->fetch_only, url, v) {
+		json_t *old = NULL;
+		if (zc_tx_fetch_get(t, url, &old) == ZC_OK &&
+		    strcmp(str_of(old, "fetched_at"), str_of(v, "fetched_at")) >= 0) {
+			json_decref(old);
+			continue;
+		}
+		json_decref(old);
+		if ((rc = zc_tx_fetch_put(t, url, v)) != ZC_OK)
+			break;
+		m->sum->fetch_states++;
+	}
+	return rc;
+}
+
+static int problem_of(const char *host, const char *when, const char *problem, const char *imported, void *arg)
+{
+	merger *m = arg;
+	json_array_append_new(m->problems, json_pack("[s,s,s,s]", host, when, problem, imported));
+	return 0;
+}
+
+static int problems_txn(zc_txn *t, void *arg)
+{
+	merger *m = arg;
+	json_array_clear(m->problems);
+	return zc_tx_site_problems_each(t, problem_of, m);
+}
+
+/* a site's report carried over where the corpus has none newer */
+typedef struct has_problem {
+	const char *host;
+	char when[32];
+} has_problem;
+
+static int find_problem(const char *host, const char *when, const char *problem, const char *imported, void *arg)
+{
+	(void)problem;
+	(void)imported;
+	has_problem *h = arg;
+	if (!strcmp(host, h->host))
+		snprintf(h->when, sizeof h->when, "%s", when);
+	return 0;
+}
+
+static int problems_write_txn(zc_txn *t, void *arg)
+{
+	merger *m = arg;
+	size_t i;
+	json_t *p;
+	int rc = ZC_OK;
+	json_array_foreach(m->problems, i, p) {
+		const char *host = json_string_value(json_array_get(p, 0)), *when = json_string_value(json_array_get(p, 1));
+		has_problem h = {host, ""};
+		zc_tx_site_problems_each(t, find_problem, &h);
+		if (h.when[0] && strcmp(h.when, when) >= 0)
+			continue;
+		rc = zc_tx_site_problem_put(t, host, when, json_string_value(json_array_get(p, 2)));
+		const char *imported = json_string_value(json_array_get(p, 3));
+		if (rc == ZC_OK && *imported)
+			rc = zc_tx_site_imported_put(t, host, imported);
+		if (rc != ZC_OK)
+			break;
+		m->sum->problems++;
+	}
+	return rc;
+}
+
+static int merge_one(merger *m)
+{
+	int rc = zc_index_open(m->src_dir, ZC_INDEX_RDONLY, &m->src);
+	if (rc != ZC_OK) {
+		m->err = zc_asprintf("cannot open the corpus in %s: %s", m->src_dir, zc_strerror(rc));
+		return rc;
+	}
+	m->next = 1;
+	m->max = 0;
+	while (rc == ZC_OK) {
+		if ((rc = zc_index_read(m->src, read_chunk, m)) != ZC_OK || !json_array_size(m->items))
+			break;
+		size_t i;
+		json_t *it;
+		json_array_foreach(m->items, i, it) {
+			json_t *w = json_object_get(json_array_get(it, 0), "warc");
+			if ((rc = bring_file(m, str_of(w, "file"))) != ZC_OK)
+				break;
+		}
+		if (rc == ZC_OK && (rc = zc_index_write(m->dst, write_chunk, m)) != ZC_OK)
+			m->err = zc_asprintf("cannot write the corpus in %s: %s", m->dir, zc_strerror(rc));
+		json_array_foreach(m->items, i, it) {
+			m->sum->pages++;
+			switch (json_integer_value(json_array_get(it, 2))) {
+			case 0: m->sum->unchanged++; break;
+			case 1: m->sum->older++; break;
+			case 2: m->sum->changed++; break;
+			default: m->sum->added++; break;
+			}
+		}
+	}
+	json_object_clear(m->fetch_only);
+	if (rc == ZC_OK && (rc = zc_index_read(m->src, fetch_only_txn, m)) == ZC_OK)
+		rc = zc_index_write(m->dst, fetch_write_txn, m);
+	if (rc == ZC_OK && (rc = zc_index_read(m->src, problems_txn, m)) == ZC_OK)
+		rc = zc_index_write(m->dst, problems_write_txn, m);
+	if (rc != ZC_OK && !m->err)
+		m->err = zc_asprintf("merging %s: %s", m->src_dir, zc_strerror(rc));
+	zc_index_close(&m->src);
+	return rc;
+}
+
+int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t n, struct zc_progress *prog,
+		 zc_merge_summary *sum, char **err)
+{
+	memset(sum, 0, sizeof *sum);
+	*err = NULL;
+	merger m = {.dst = idx, .dir = dir, .sum = sum};
+	m.files = json_object();
+	m.items = json_array();
+	m.fetch_only = json_object();
+	m.problems = json_array();
+	int rc = ZC_OK;
+	for (size_t i = 0; i < n && rc == ZC_OK; i++) {
+		m.src_dir = srcs[i];
+		zc_progress_show(prog, "merge: %s (%zu of %zu)", srcs[i], i + 1, n);
+		rc = merge_one(&m);
+	}
+	zc_progress_end(prog);
+	*err = m.err;
+	json_decref(m.files);
+	json_decref(m.items);
+	json_decref(m.fetch_only);
+	json_decref(m.problems);
+	return rc;
+}
