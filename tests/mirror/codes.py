@@ -45,6 +45,11 @@ CUES = {
     ("interface", "远程服务"): ["远程会诊"], ("interface", "技术帮扶"): ["人才队伍"],
     ("interface", "资源共享"): ["互认", "互通共享"], ("interface", "管理一体化"): ["一体化管理"],
 }
+# the units form two groups that meet in 三级医院 (an entry draws its units from one group): the
+# hospitals and their owners, and primary care with its staff and patients; so the network has
+# communities and a code between them, whose betweenness a test can check
+UNIT_GROUPS = [["政府", "三级医院", "二级医院", "社会办医", "专业公共卫生机构"],
+               ["三级医院", "基层医疗卫生机构", "医务人员", "患者"]]
 # who gives to whom: a relation goes from the lower rank to the higher
 RANK = {"政府": 0, "三级医院": 1, "二级医院": 2, "专业公共卫生机构": 2, "社会办医": 3, "医务人员": 3,
         "基层医疗卫生机构": 4, "患者": 5}
@@ -53,12 +58,15 @@ RANK = {"政府": 0, "三级医院": 1, "二级医院": 2, "专业公共卫生�
 def code_entry(seed, entry, text):
     rng = random.Random("zhengce-codes-%d-%s" % (seed, entry))
     codes = {}
+    group = UNIT_GROUPS[rng.randrange(2)]
     for cat, names in CODES.items():
+        if cat == "unit":
+            names = group
         held = [n for n in names if any(w in text for w in CUES.get((cat, n), ()))]
         if rng.random() < SHARE[cat]:
-            want = rng.randint(1, MOST[cat])
+            want = min(rng.randint(1, MOST[cat]), len(names))
             while len(held) < want:
-                pick = rng.choices(names, weights=WEIGHTS[cat])[0]
+                pick = rng.choices(names, weights=[WEIGHTS[cat][CODES[cat].index(n)] for n in names])[0]
                 if pick not in held:
                     held.append(pick)
         codes[cat] = held
