@@ -137,6 +137,10 @@ int zc_network_svg(const zc_network *n, FILE *f);
    be NULL), the first top codes of each category with the entries behind each count. */
 int zc_analysis_report_html(const zc_analysis *a, const zc_network *n, size_t top, FILE *f);
 
+/* The agreement of each round (coding.h zc_agree_round's reports, an array) as an HTML table:
+   a row a round and category and one for the round overall. */
+int zc_agreement_html(json_t *rounds, FILE *f);
+
 /* ---- the coded entries of a corpus ---- */
 
 #include "index.h"

@@ -204,3 +204,42 @@ int zc_analysis_report_html(const zc_analysis *a, const zc_network *n, size_t to
 	json_decref(cats);
 	return ferror(f) ? ZC_EIO : ZC_OK;
 }
+
+/* a coefficient's cell: the value with two decimals, or "–" where it is not defined */
+static void coef(FILE *f, json_t *v)
+{
+	if (json_is_number(v))
+		fprintf(f, "<td>%.3f</td>", json_number_value(v));
+	else
+		fputs("<td>–</td>", f);
+}
+
+int zc_agreement_html(json_t *rounds, FILE *f)
+{
+	fputs("<h2>Agreement between coders by round 编码一致性</h2>\n<table class=\"agree\"><tr><th>round</th><th>category</th>"
+	      "<th>entries</th><th>coders</th><th>percent</th><th>Cohen's κ</th><th>Krippendorff's α</th><th>α (MASI)</th></tr>",
+	      f);
+	for (size_t i = 0; i < json_array_size(rounds); i++) {
+		json_t *r = json_array_get(rounds, i), *cats = json_object_get(r, "categories");
+		long round = (long)json_integer_value(json_object_get(r, "round"));
+		for (size_t c = 0; c <= json_array_size(cats); c++) {
+			json_t *k = c < json_array_size(cats) ? json_array_get(cats, c) : json_object_get(r, "overall");
+			if (!k)
+				continue;
+			const char *name = c < json_array_size(cats) ? json_string_value(json_object_get(k, "name")) : "overall 总体";
+			if (!name)
+				name = json_string_value(json_object_get(k, "category"));
+			fprintf(f, "<tr data-round=\"%ld\"><td>%ld</td><td>", round, round);
+			esc(f, name ? name : "");
+			fprintf(f, "</td><td>%lld</td><td>%lld</td>", (long long)json_integer_value(json_object_get(k, "units")),
+				(long long)json_integer_value(json_object_get(k, "coders")));
+			coef(f, json_object_get(k, "percent"));
+			coef(f, json_object_get(k, "cohen_kappa"));
+			coef(f, json_object_get(k, "alpha_nominal"));
+			coef(f, json_object_get(k, "alpha_masi"));
+			fputs("</tr>", f);
+		}
+	}
+	fputs("</table>\n", f);
+	return ferror(f) ? ZC_EIO : ZC_OK;
+}

@@ -34,6 +34,8 @@ int cmd_parse(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_words(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_code(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

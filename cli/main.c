@@ -95,6 +95,8 @@ static const command COMMANDS[] = {
 	{"parse", cmd_parse, CMD_NOCORPUS, "parse one saved page and print the document as JSON"},
 	{"report", cmd_report, 0, "the paper's figures and tables in one HTML file (--figures DIR: SVG files)"},
 	{"words", cmd_words, 0, "word frequencies of the entries by Chinese word segmentation"},
+	{"analyze", cmd_analyze, 0, "the final codes counted by category, code, province, region and year; the network"},
+	{"trace", cmd_trace, 0, "the entries behind a count of analyze"},
 	{"check", cmd_check, 0, "verify the corpus: indexes, entries and WARC records"},
 	{"seeds", cmd_seeds, CMD_SUB | CMD_NOCORPUS, "check the seed file (and, with --fetch, each site's first search and list page)"},
 	{"code", cmd_code, CMD_SUB, "code the entries: codebook, coders' sheets, import, agreement (zhengce code --help)"},
