@@ -90,7 +90,7 @@ static int finals_txn(zc_txn *t, void *arg)
 	finals_ctx *fc = arg;
 	collect c = {NULL, 0, 0};
 	int rc = zc_tx_finals_each(t, collect_one, &c);
-	if (rc == ZC_OK)
+	if (rc == ZC_OK && c.n) /* qsort's array may not be NULL, even for no items */
 		qsort(c.v, c.n, sizeof *c.v, item_cmp);
 	for (size_t i = 0; i < c.n; i++) {
 		if (rc == ZC_OK && !fc->result) {
