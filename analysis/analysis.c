@@ -291,21 +291,10 @@ json_t *zc_analysis_frequencies(const zc_analysis *a, const char *category, unsi
 	return rows;
 }
 
-/* display width of UTF-8 text: CJK counts 2 */
-static int width(const char *s)
-{
-	int w = 0;
-	while (*s) {
-		unsigned cp;
-		s += zc_utf8_next(s, &cp);
-		w += cp >= 0x1100 ? 2 : 1;
-	}
-	return w;
-}
 
 static void padded(FILE *f, const char *s, int w, int right)
 {
-	int pad = w - width(s);
+	int pad = w - zc_text_width(s);
 	for (int i = 0; right && i < pad; i++)
 		fputc(' ', f);
 	fputs(s, f);
@@ -332,11 +321,11 @@ int zc_rows_write(FILE *f, json_t *rows, const char *const *cols, size_t ncols, 
 	int *w = zc_calloc(ncols, sizeof *w), *num = zc_calloc(ncols, sizeof *num);
 	char cell[64];
 	for (size_t c = 0; c < ncols; c++) {
-		w[c] = width(cols[c]);
+		w[c] = zc_text_width(cols[c]);
 		for (size_t r = 0; r < json_array_size(rows); r++) {
 			json_t *v = json_object_get(json_array_get(rows, r), cols[c]);
 			num[c] |= json_is_number(v);
-			int cw = json_is_string(v) ? width(json_string_value(v)) : 8;
+			int cw = json_is_string(v) ? zc_text_width(json_string_value(v)) : 8;
 			w[c] = cw > w[c] ? cw : w[c];
 		}
 	}

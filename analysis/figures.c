@@ -14,21 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '<')
-			fputs("&lt;", f);
-		else if (*s == '>')
-			fputs("&gt;", f);
-		else if (*s == '&')
-			fputs("&amp;", f);
-		else if (*s == '"')
-			fputs("&quot;", f);
-		else
-			fputc(*s, f);
-	}
-}
 
 static const char *const PALETTE[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
@@ -62,7 +47,7 @@ int zc_network_svg(const zc_network *n, FILE *f)
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
 		   "aria-label=\"cooperation network of ",
 		w, h, w, h);
-	esc(f, n->category);
+	zc_xml_write(f, n->category);
 	fputs("\"><style>text{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",\"Microsoft YaHei\","
 	      "\"PingFang SC\",sans-serif;fill:#222}.node{font-size:11px;text-anchor:middle;paint-order:stroke;stroke:#fff;"
 	      "stroke-width:3px;stroke-linejoin:round}.small{font-size:10px;fill:#666}</style>"
@@ -84,30 +69,30 @@ int zc_network_svg(const zc_network *n, FILE *f)
 			y2 -= uy * rt;
 		}
 		fputs("<line data-source=\"", f);
-		esc(f, n->nodes[d->source].code);
+		zc_xml_write(f, n->nodes[d->source].code);
 		fputs("\" data-target=\"", f);
-		esc(f, n->nodes[d->target].code);
+		zc_xml_write(f, n->nodes[d->target].code);
 		fprintf(f, "\" data-weight=\"%ld\" data-flows=\"%ld\" data-flows-back=\"%ld\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 			   "y2=\"%.1f\" stroke=\"#8a8a8a\" stroke-opacity=\"0.7\" stroke-width=\"%.2f\"%s%s><title>",
 			d->weight, d->flows, d->flows_back, x1, y1, x2, y2, 0.8 + 5.2 * (double)d->weight / (double)maxw,
 			d->flows ? " marker-end=\"url(#net-arrow)\"" : "", d->flows_back ? " marker-start=\"url(#net-arrow)\"" : "");
-		esc(f, n->nodes[d->source].code);
+		zc_xml_write(f, n->nodes[d->source].code);
 		fputs(" – ", f);
-		esc(f, n->nodes[d->target].code);
+		zc_xml_write(f, n->nodes[d->target].code);
 		fprintf(f, ": %ld entries, %ld relations →, %ld ←</title></line>", d->weight, d->flows, d->flows_back);
 	}
 	for (size_t i = 0; i < n->nnodes; i++) {
 		const zc_net_node *v = &n->nodes[i];
 		double r = 6 + 18 * sqrt((double)v->frequency / (double)maxf);
 		fputs("<g data-code=\"", f);
-		esc(f, v->code);
+		zc_xml_write(f, v->code);
 		fprintf(f, "\" data-count=\"%ld\" data-community=\"%ld\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\" fill=\"%s\" "
 			   "fill-opacity=\"0.85\" stroke=\"#333\" stroke-width=\"0.6\"><title>",
 			v->frequency, v->community, x[i], y[i], r, PALETTE[v->community % 8]);
-		esc(f, v->code);
+		zc_xml_write(f, v->code);
 		fprintf(f, ": %ld entries, degree %ld, betweenness %.2f</title></circle><text x=\"%.1f\" y=\"%.1f\" class=\"node\">",
 			v->frequency, v->degree, v->betweenness, x[i], y[i] + r + 12);
-		esc(f, v->code);
+		zc_xml_write(f, v->code);
 		fprintf(f, " %ld</text></g>", v->frequency);
 	}
 	fprintf(f, "<text x=\"10\" y=\"%d\" class=\"small\">Node area: entries holding the code; line width: entries holding both; "
@@ -125,7 +110,7 @@ static void entries_cell(FILE *f, json_t *list)
 	size_t n = json_array_size(list);
 	for (size_t i = 0; i < n && i < 6; i++) {
 		fputs(i ? ", " : "", f);
-		esc(f, json_string_value(json_array_get(list, i)));
+		zc_xml_write(f, json_string_value(json_array_get(list, i)));
 	}
 	if (n > 6)
 		fprintf(f, " … (%zu more)", n - 6);
@@ -153,9 +138,9 @@ int zc_analysis_report_html(const zc_analysis *a, const zc_network *n, size_t to
 				codes++;
 		}
 		fputs("<tr><td>", f);
-		esc(f, zc_analysis_category_label(a, cat));
+		zc_xml_write(f, zc_analysis_category_label(a, cat));
 		fputs(" (", f);
-		esc(f, cat);
+		zc_xml_write(f, cat);
 		fprintf(f, ")</td><td data-category=\"%s\" data-count=\"%ld\">%ld</td><td>%.1f%%</td><td>%ld</td></tr>", cat, entries,
 			entries, coded ? 100.0 * (double)entries / (double)coded : 0, codes);
 	}
@@ -164,13 +149,13 @@ int zc_analysis_report_html(const zc_analysis *a, const zc_network *n, size_t to
 	/* the network */
 	if (n) {
 		fputs("<h2>Figure 4. Cooperation network of ", f);
-		esc(f, zc_analysis_category_label(a, n->category));
+		zc_xml_write(f, zc_analysis_category_label(a, n->category));
 		fputs(" 合作网络</h2><div class=\"fig\">", f);
 		zc_network_svg(n, f);
 		fputs("<table><tr><th>code</th><th>entries</th><th>degree</th><th>betweenness</th><th>community</th></tr>", f);
 		for (size_t i = 0; i < n->nnodes; i++) {
 			fputs("<tr><td>", f);
-			esc(f, n->nodes[i].code);
+			zc_xml_write(f, n->nodes[i].code);
 			fprintf(f, "</td><td>%ld</td><td>%ld</td><td>%.2f</td><td>%ld</td></tr>", n->nodes[i].frequency, n->nodes[i].degree,
 				n->nodes[i].betweenness, n->nodes[i].community);
 		}
@@ -189,9 +174,9 @@ int zc_analysis_report_html(const zc_analysis *a, const zc_network *n, size_t to
 			continue;
 		json_t *list = zc_analysis_trace(a, cat, code, NULL, NULL, -1, 0);
 		fputs("<tr><td>", f);
-		esc(f, zc_analysis_category_label(a, cat));
+		zc_xml_write(f, zc_analysis_category_label(a, cat));
 		fputs("</td><td>", f);
-		esc(f, code);
+		zc_xml_write(f, code);
 		fprintf(f, "</td><td>%lld</td><td>%.1f%%</td><td class=\"trace\">", (long long)json_integer_value(json_object_get(row, "entries")),
 			100.0 * json_real_value(json_object_get(row, "share")));
 		entries_cell(f, list);
@@ -230,7 +215,7 @@ int zc_agreement_html(json_t *rounds, FILE *f)
 			if (!name)
 				name = json_string_value(json_object_get(k, "category"));
 			fprintf(f, "<tr data-round=\"%ld\"><td>%ld</td><td>", round, round);
-			esc(f, name ? name : "");
+			zc_xml_write(f, name ? name : "");
 			fprintf(f, "</td><td>%lld</td><td>%lld</td>", (long long)json_integer_value(json_object_get(k, "units")),
 				(long long)json_integer_value(json_object_get(k, "coders")));
 			coef(f, json_object_get(k, "percent"));

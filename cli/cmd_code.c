@@ -546,12 +546,7 @@ static void agree_table(json_t *rep)
 								      json_string_value(json_object_get(o, "category")))
 							: zc_strdup("all");
 		/* a CJK character is two columns wide: pad by display width */
-		int w = 0;
-		for (const char *p = label; *p;) {
-			unsigned cp;
-			p += zc_utf8_next(p, &cp);
-			w += cp >= 0x1100 ? 2 : 1;
-		}
+		int w = zc_text_width(label);
 		printf("%s%*s %6lld", label, w < 26 ? 26 - w : 0, "", (long long)json_integer_value(json_object_get(o, "units")));
 		free(label);
 		for (int q = 0; q < ZC_AGREE_NCOEF; q++) {

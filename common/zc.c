@@ -445,3 +445,30 @@ void zc_progress_end(zc_progress *p)
 		fputs("\r\033[K", stderr);
 	p->shown = 0;
 }
+
+int zc_text_width(const char *s)
+{
+	int w = 0;
+	while (*s) {
+		unsigned cp;
+		s += zc_utf8_next(s, &cp);
+		w += cp >= 0x1100 ? 2 : 1;
+	}
+	return w;
+}
+
+void zc_xml_write(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else if (*s == '&')
+			fputs("&amp;", f);
+		else if (*s == '"')
+			fputs("&quot;", f);
+		else
+			fputc(*s, f);
+	}
+}

@@ -112,6 +112,10 @@ unsigned zc_fold_cp(unsigned cp);
 char *zc_str_replace(const char *s, const char *from, const char *to);
 /* Decodes one UTF-8 code point at s; returns its length (1 for invalid bytes). */
 int zc_utf8_next(const char *s, unsigned *cp);
+/* Columns UTF-8 text takes on a terminal: a code point from U+1100 up (CJK) counts 2. */
+int zc_text_width(const char *s);
+/* Writes s to f escaped for XML, HTML and SVG text and attributes (< > & "); NULL writes nothing. */
+void zc_xml_write(FILE *f, const char *s);
 /* Whether len bytes are UTF-8 as RFC 3629 has it (no overlong forms, no surrogates, nothing past
    U+10FFFF: what jansson accepts as a string), NULs allowed; ASCII is checked 8 bytes at a time. */
 int zc_utf8_valid(const char *s, size_t len);

@@ -27,21 +27,6 @@ static const struct {
 };
 #define NCAP (sizeof CAPITALS / sizeof CAPITALS[0])
 
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '<')
-			fputs("&lt;", f);
-		else if (*s == '>')
-			fputs("&gt;", f);
-		else if (*s == '&')
-			fputs("&amp;", f);
-		else if (*s == '"')
-			fputs("&quot;", f);
-		else
-			fputc(*s, f);
-	}
-}
 
 static long jint(json_t *o, const char *k)
 {
@@ -59,7 +44,7 @@ static void svg_open(FILE *f, int w, int h, const char *label)
 {
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
 		w, h, w, h);
-	esc(f, label);
+	zc_xml_write(f, label);
 	fputs("\"><style>text{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",\"Microsoft YaHei\","
 	      "\"PingFang SC\",\"Hiragino Sans GB\",sans-serif;fill:#333}.axis{stroke:#555}.grid{stroke:#ddd;stroke-width:0.6}"
 	      ".lab{font-size:10px;text-anchor:middle}.val{font-size:9px;text-anchor:middle}.name{font-size:9px;paint-order:stroke;stroke:#fff;stroke-width:2.5px;stroke-linejoin:round}"
@@ -285,7 +270,7 @@ static void flow_box(FILE *f, double x, double y, double w, const char *stage, c
 	fprintf(f, " data-count=\"%ld\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"40\" rx=\"3\" class=\"box\"/>"
 		"<text x=\"%.1f\" y=\"%.1f\" class=\"small\">",
 		n, x, y, w, x + 8, y + 16);
-	esc(f, words);
+	zc_xml_write(f, words);
 	fprintf(f, "</text><text x=\"%.1f\" y=\"%.1f\" class=\"big\">%ld</text></g>", x + 8, y + 33, n);
 }
 
@@ -384,10 +369,10 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	json_t *profile = json_object_get(about, "profile");
 	fputs("<h2>Methods 方法</h2><table class=\"methods\">", f);
 	fputs("<tr><th>profile 方案</th><td>", f);
-	esc(f, jstring(profile, "name"));
+	zc_xml_write(f, jstring(profile, "name"));
 	if (*jstring(profile, "sha256")) {
 		fputs("<br>SHA-256 <code>", f);
-		esc(f, jstring(profile, "sha256"));
+		zc_xml_write(f, jstring(profile, "sha256"));
 		fputs("</code>", f);
 	}
 	fputs("</td></tr><tr><th>search keywords 检索词</th><td>", f);
@@ -395,10 +380,10 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	for (size_t i = 0; i < json_array_size(kw); i++) {
 		if (i)
 			fputs("、", f);
-		esc(f, json_string_value(json_array_get(kw, i)));
+		zc_xml_write(f, json_string_value(json_array_get(kw, i)));
 	}
 	fputs("</td></tr><tr><th>criteria 纳入与排除标准</th><td>", f);
-	esc(f, jstring(profile, "criteria"));
+	zc_xml_write(f, jstring(profile, "criteria"));
 	fprintf(f, "</td></tr><tr><th>documents dated 文件日期</th><td>%s to %s (written date 成文日期, else published date)</td></tr>",
 		jstring(j, "first_date"), jstring(j, "last_date"));
 	json_t *sites = json_object_get(about, "sites");
@@ -414,22 +399,22 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	for (size_t i = 0; i < json_array_size(sites); i++) {
 		if (i)
 			fputs(", ", f);
-		esc(f, jstring(json_array_get(sites, i), "host"));
+		zc_xml_write(f, jstring(json_array_get(sites, i), "host"));
 	}
 	fputs("</td></tr><tr><th>crawled 采集</th><td>", f);
 	if (first) {
 		fputs("sites' last complete crawls started ", f);
-		esc(f, first);
+		zc_xml_write(f, first);
 		if (strcmp(first, last)) {
 			fputs(" to ", f);
-			esc(f, last);
+			zc_xml_write(f, last);
 		}
 		fputs("; ", f);
 	}
 	fputs("last crawl ", f);
-	esc(f, jstring(about, "crawled"));
+	zc_xml_write(f, jstring(about, "crawled"));
 	fputs("</td></tr><tr><th>versions 版本</th><td>selected by zhengce ", f);
-	esc(f, *jstring(profile, "zhengce") ? jstring(profile, "zhengce") : "(not recorded)");
+	zc_xml_write(f, *jstring(profile, "zhengce") ? jstring(profile, "zhengce") : "(not recorded)");
 	fputs("; report by zhengce " ZC_VERSION "</td></tr></table>\n", f);
 }
 
@@ -449,7 +434,7 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 	      "</style></head><body>\n",
 	      f);
 	fprintf(f, "<h1>政策文件语料 · Policy corpus report</h1>\n<p class=\"meta\">");
-	esc(f, jstring(json_object_get(about, "profile"), "name"));
+	zc_xml_write(f, jstring(json_object_get(about, "profile"), "name"));
 	fprintf(f, "<br>%ld documents (national %ld, provincial %ld), %ld entries; dated %s to %s</p>\n", jint(j, "documents"),
 		jint(j, "national"), jint(j, "provincial"), jint(j, "entries"), jstring(j, "first_date"), jstring(j, "last_date"));
 
@@ -513,7 +498,7 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 	json_t *v;
 	json_object_foreach(json_object_get(j, "excluded"), k, v) {
 		fputs("<tr><td>", f);
-		esc(f, reason_words(k));
+		zc_xml_write(f, reason_words(k));
 		fprintf(f, "</td><td>%ld</td></tr>", (long)json_integer_value(v));
 	}
 	fputs("</table></div>\n", f);

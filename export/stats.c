@@ -180,21 +180,10 @@ json_t *zc_stats_json(const zc_stats *s)
 	return o;
 }
 
-/* display width of UTF-8 text: CJK counts 2 */
-static int width(const char *s)
-{
-	int w = 0;
-	while (*s) {
-		unsigned cp;
-		s += zc_utf8_next(s, &cp);
-		w += cp >= 0x1100 ? 2 : 1;
-	}
-	return w;
-}
 
 static void cell(FILE *out, const char *s, int w, int right)
 {
-	int pad = w - width(s);
+	int pad = w - zc_text_width(s);
 	if (right)
 		for (int i = 0; i < pad; i++)
 			fputc(' ', out);
