@@ -248,12 +248,6 @@ void print_selection(const zc_select_stats *st, FILE *out)
 		st->reused ? "; the last selection stands (no page and no profile changed since)" : "");
 }
 
-const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 int open_corpus(const char *cmd, const char *corpus, zc_index **idx)
 {
 	int rc = zc_index_open(corpus, ZC_INDEX_RDONLY, idx);

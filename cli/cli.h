@@ -120,7 +120,6 @@ int part_finish(const char *cmd, FILE *f, const char *part, const char *out, int
 void csv_cell(FILE *f, const char *s, int last);
 
 /* a string member of a JSON object, "" when absent */
-const char *jstr(json_t *o, const char *k);
 
 /* the counts, and for the report the profile and crawl date, from one snapshot (cmd_stats.c) */
 typedef struct count_ctx {

@@ -56,12 +56,12 @@ static int page_record(json_t *h, const char *block, size_t len, void *arg)
 	(void)block;
 	(void)len;
 	at_page *a = arg;
-	const char *type = jstr(h, "WARC-Type");
+	const char *type = zc_jstr(h, "WARC-Type");
 	/* WARC 1.0 writers (wget) put the URI in angle brackets */
-	const char *uri = jstr(h, "WARC-Target-URI");
+	const char *uri = zc_jstr(h, "WARC-Target-URI");
 	size_t n = strlen(uri), ul = strlen(a->url);
 	int same_uri = !strcmp(uri, a->url) || (n == ul + 2 && uri[0] == '<' && uri[n - 1] == '>' && !strncmp(uri + 1, a->url, ul));
-	a->same = (!strcmp(type, "response") || !strcmp(type, "revisit")) && !strcmp(jstr(h, "WARC-Record-ID"), a->id) &&
+	a->same = (!strcmp(type, "response") || !strcmp(type, "revisit")) && !strcmp(zc_jstr(h, "WARC-Record-ID"), a->id) &&
 		  same_uri;
 	return 0;
 }
@@ -98,51 +98,43 @@ static void check_warc(check_ctx *c)
 	free(dir);
 }
 
-static int check_page(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+static int check_page(const zc_page_check *pc, void *arg)
 {
 	check_ctx *c = arg;
-	json_t *p = zc_page_parse(v, vl);
+	json_t *p = pc->page;
 	c->pages++;
 	zc_progress_show(&c->prog, "check: %ld of %llu pages", c->pages, (unsigned long long)c->total);
-	if (!p || kl != 8) {
+	if (!p) {
 		check_say(c, "page record %ld does not read (neither JSON nor JSON and a UTF-8 body)\n", c->pages);
 		c->problems++;
-		json_decref(p);
 		return 0;
 	}
-	uint64_t id;
-	if (zc_tx_page_id(c->t, jstr(p, "url"), &id) != ZC_OK || id != zc_key_u64(k)) {
-		check_say(c, "%s: the URL index does not point at its page\n", jstr(p, "url"));
+	if (!pc->url_ok) {
+		check_say(c, "%s: the URL index does not point at its page\n", zc_jstr(p, "url"));
 		c->problems++;
 	}
 	/* the record is where the page says: read there, not looked up among all the archive's ids,
 	   so that memory does not grow with the corpus */
 	json_t *w = json_object_get(p, "warc");
 	/* a crawl's file is under CORPUS/warc; an imported one is named by its own path */
-	const char *file = jstr(w, "file");
+	const char *file = zc_jstr(w, "file");
 	char *path = file[0] == '/' ? zc_strdup(file) : zc_asprintf("%s/warc/%s", c->corpus, file);
 	long long off = json_integer_value(json_object_get(w, "offset"));
 	zc_warc_pos where = {off, json_integer_value(json_object_get(w, "skip"))};
-	at_page a = {jstr(w, "record_id"), jstr(p, "url"), 0};
+	at_page a = {zc_jstr(w, "record_id"), zc_jstr(p, "url"), 0};
 	if (!w || !*file || zc_warc_scan(path, &where, 1, page_record_at, &a, NULL) != ZC_OK || !a.same) {
-		check_say(c, "%s: its WARC record %s is missing (not at offset %lld of %s)\n", jstr(p, "url"), a.id, off, path);
+		check_say(c, "%s: its WARC record %s is missing (not at offset %lld of %s)\n", zc_jstr(p, "url"), a.id, off, path);
 		c->problems++;
 	}
 	free(path);
-	json_t *d = NULL;
-	if (zc_tx_decision_get(c->t, zc_key_u64(k), &d) == ZC_OK && !strcmp(jstr(d, "decision"), "included")) {
+	if (pc->included) {
 		c->included++;
 		/* an included document's file code points back at it */
-		char *code = zc_asprintf("%s-%lld", jstr(p, "jurisdiction"), (long long)json_integer_value(json_object_get(d, "file_code")));
-		uint64_t at;
-		if (zc_tx_code_page(c->t, code, &at) != ZC_OK || at != zc_key_u64(k)) {
-			check_say(c, "%s: file code %s does not point at it\n", jstr(p, "url"), code);
+		if (!pc->code_ok) {
+			check_say(c, "%s: file code %s does not point at it\n", zc_jstr(p, "url"), pc->file_code);
 			c->problems++;
 		}
-		free(code);
 	}
-	json_decref(d);
-	json_decref(p);
 	return 0;
 }
 
@@ -156,8 +148,9 @@ static int check_txn(zc_txn *t, void *arg)
 	   seem to have none) */
 	check_warc(c);
 	zc_progress_end(&c->prog);	/* the pages' line comes at once */
-	zc_tx_count(t, ZC_T_PAGES, &c->total);
-	int rc = zc_tx_scan(t, ZC_T_PAGES, NULL, 0, check_page, c);
+	int rc = zc_tx_pages_count(t, &c->total);
+	if (rc == ZC_OK)
+		rc = zc_tx_pages_check(t, check_page, c);
 	zc_progress_end(&c->prog);
 	return rc;
 }

@@ -115,13 +115,13 @@ static int table_one(json_t *page, void *arg)
 	json_t *doc = json_object_get(page, "doc");
 	char code[32] = "";
 	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
-	if (fc && !strcmp(jstr(page, "decision"), "included"))
-		snprintf(code, sizeof code, "%s-%lld", jstr(page, "jurisdiction"), (long long)fc);
-	const char *prov = zc_province_name(jstr(page, "jurisdiction"));
-	const char *w = *jstr(doc, "written_date") ? jstr(doc, "written_date") : jstr(doc, "published_date");
+	if (fc && !strcmp(zc_jstr(page, "decision"), "included"))
+		snprintf(code, sizeof code, "%s-%lld", zc_page_jurisdiction(page), (long long)fc);
+	const char *prov = zc_province_name(zc_page_jurisdiction(page));
+	const char *w = zc_doc_date(doc);
 	/* a title from the web reaches the terminal: no control or bidi character of it does */
-	char *title = zc_text_visible(jstr(doc, "title"), 0), *type = zc_text_visible(jstr(doc, "type"), 0);
-	table_row(t, code, w, prov ? prov : "", type, title, *jstr(page, "reason") ? jstr(page, "reason") : "included");
+	char *title = zc_text_visible(zc_jstr(doc, "title"), 0), *type = zc_text_visible(zc_jstr(doc, "type"), 0);
+	table_row(t, code, w, prov ? prov : "", type, title, *zc_jstr(page, "reason") ? zc_jstr(page, "reason") : "included");
 	free(title);
 	free(type);
 	t->n++;

@@ -46,7 +46,7 @@ static int write_map(json_t *map, void *arg)
 	json_t *row;
 	json_array_foreach(map, i, row)
 		for (int c = 0; c < 4; c++)
-			csv_cell(m->f, jstr(row, cols[c]), c == 3);
+			csv_cell(m->f, zc_jstr(row, cols[c]), c == 3);
 	if (fflush(m->f) != 0 || fsync(fileno(m->f)) != 0 || ferror(m->f))
 		return zc_write_error(errno);
 	return ZC_OK;

@@ -33,11 +33,9 @@ static int report_txn(zc_txn *t, void *arg)
 {
 	report_ctx *r = arg;
 	json_t *kw = NULL;
-	if (zc_tx_get_json(t, ZC_T_META, "search_keywords", &kw) == ZC_OK && json_is_array(kw)) {
+	if (zc_tx_search_keywords_get(t, &kw) == ZC_OK) {
 		json_decref(r->keywords);
 		r->keywords = kw;
-	} else {
-		json_decref(kw);
 	}
 	int rc = zc_tx_site_marks_each(t, site_one, r->sites);
 	return rc != ZC_OK ? rc : count_txn(t, &r->c);

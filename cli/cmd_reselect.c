@@ -43,7 +43,7 @@ static int write_diff(const char *path, json_t *changes)
 		json_t *ch;
 		json_array_foreach(changes, i, ch)
 			for (int c = 0; c < 7; c++)
-				csv_cell(f, jstr(ch, cols[c]), c == 6);
+				csv_cell(f, zc_jstr(ch, cols[c]), c == 6);
 		if (ferror(f))
 			rc = zc_write_error(errno);
 	}
@@ -57,11 +57,11 @@ static void print_changes(json_t *changes, int list)
 	size_t n[2][2] = {{0, 0}, {0, 0}}, i;	/* [document, entry][enters, leaves] */
 	json_t *ch;
 	json_array_foreach(changes, i, ch) {
-		int entry = !strcmp(jstr(ch, "kind"), "entry"), leaves = !strcmp(jstr(ch, "change"), "leaves");
+		int entry = !strcmp(zc_jstr(ch, "kind"), "entry"), leaves = !strcmp(zc_jstr(ch, "change"), "leaves");
 		n[entry][leaves]++;
 		if (list)
-			printf("%-6s  %-8s  %-12s  %s  (%s%s%s)\n", jstr(ch, "change"), jstr(ch, "kind"), jstr(ch, "code"),
-			       jstr(ch, "title"), jstr(ch, "reason"), *jstr(ch, "evidence") ? ": " : "", jstr(ch, "evidence"));
+			printf("%-6s  %-8s  %-12s  %s  (%s%s%s)\n", zc_jstr(ch, "change"), zc_jstr(ch, "kind"), zc_jstr(ch, "code"),
+			       zc_jstr(ch, "title"), zc_jstr(ch, "reason"), *zc_jstr(ch, "evidence") ? ": " : "", zc_jstr(ch, "evidence"));
 	}
 	printf("changes: %zu documents enter, %zu leave; %zu entries enter, %zu leave\n", n[0][0], n[0][1], n[1][0], n[1][1]);
 }

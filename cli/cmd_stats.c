@@ -19,11 +19,11 @@ static int stats_add(json_t *dec, void *arg)
 {
 	zc_stats *s = arg;
 	zc_stats_page(s);
-	if (!strcmp(jstr(dec, "decision"), "included"))
-		zc_stats_add(s, jstr(dec, "jurisdiction"), jstr(dec, "date"),
+	if (!strcmp(zc_jstr(dec, "decision"), "included"))
+		zc_stats_add(s, zc_jstr(dec, "jurisdiction"), zc_jstr(dec, "date"),
 			     (long)json_integer_value(json_object_get(dec, "entries")));
-	else if (*jstr(dec, "reason"))
-		zc_stats_excluded(s, jstr(dec, "reason"));
+	else if (*zc_jstr(dec, "reason"))
+		zc_stats_excluded(s, zc_jstr(dec, "reason"));
 	return 0;
 }
 
@@ -48,8 +48,11 @@ static int problems_txn(zc_txn *t, void *arg)
 int count_txn(zc_txn *t, void *arg)
 {
 	count_ctx *c = arg;
-	zc_tx_meta_get(t, "profile", &c->profile);
-	zc_tx_meta_get(t, "last_crawl", &c->crawled);
+	int rc = zc_tx_profile_get(t, &c->profile);
+	if (rc == ZC_OK || rc == ZC_ENOTFOUND)
+		rc = zc_tx_last_crawl_get(t, &c->crawled);
+	if (rc != ZC_OK && rc != ZC_ENOTFOUND)
+		return rc;
 	return zc_tx_decisions_each(t, stats_add, c->s);
 }
 

@@ -65,12 +65,12 @@ static int why_txn(zc_txn *t, void *arg)
 	if (rc != ZC_OK || !w->page)
 		return rc;
 	/* a duplicate: the code of the copy that stands for it */
-	const char *cu = jstr(w->page, "canonical_url");
+	const char *cu = zc_jstr(w->page, "canonical_url");
 	uint64_t id;
 	json_t *cp = NULL;
 	if (*cu && zc_tx_page_id(t, cu, &id) == ZC_OK && zc_tx_page_get(t, id, &cp) == ZC_OK &&
-	    !strcmp(jstr(cp, "decision"), "included"))
-		w->canon = zc_asprintf("%s-%lld", jstr(cp, "jurisdiction"), (long long)json_integer_value(json_object_get(cp, "file_code")));
+	    !strcmp(zc_jstr(cp, "decision"), "included"))
+		w->canon = zc_asprintf("%s-%lld", zc_jstr(cp, "jurisdiction"), (long long)json_integer_value(json_object_get(cp, "file_code")));
 	json_decref(cp);
 	return ZC_OK;
 }
@@ -78,13 +78,13 @@ static int why_txn(zc_txn *t, void *arg)
 static void print_why(const why_ctx *w)
 {
 	json_t *p = w->page, *doc = json_object_get(p, "doc");
-	int inc = !strcmp(jstr(p, "decision"), "included");
+	int inc = !strcmp(zc_jstr(p, "decision"), "included");
 	json_int_t fc = json_integer_value(json_object_get(p, "file_code"));
 	if (w->entry) {
-		printf("entry %s (section %lld, item %lld) of %s:\n", jstr(w->entry, "code"),
+		printf("entry %s (section %lld, item %lld) of %s:\n", zc_jstr(w->entry, "code"),
 		       (long long)json_integer_value(json_object_get(w->entry, "section")),
-		       (long long)json_integer_value(json_object_get(w->entry, "item")), jstr(w->entry, "doc_code"));
-		const char *text = jstr(w->entry, "text");
+		       (long long)json_integer_value(json_object_get(w->entry, "item")), zc_jstr(w->entry, "doc_code"));
+		const char *text = zc_jstr(w->entry, "text");
 		while (*text) {
 			size_t n = strcspn(text, "\n");
 			printf("  %.*s\n", (int)n, text);
@@ -92,32 +92,32 @@ static void print_why(const why_ctx *w)
 		}
 		printf("\n");
 	}
-	printf("%s\n", jstr(doc, "title"));
+	printf("%s\n", zc_jstr(doc, "title"));
 	if (inc)
-		printf("INCLUDED as %s-%lld: %s\n", jstr(p, "jurisdiction"), (long long)fc, jstr(p, "evidence"));
+		printf("INCLUDED as %s-%lld: %s\n", zc_page_jurisdiction(p), (long long)fc, zc_jstr(p, "evidence"));
 	else
-		printf("EXCLUDED (%s): %s\n", jstr(p, "reason"), jstr(p, "evidence"));
-	if (*jstr(p, "canonical_url"))
-		printf("canonical copy: %s%s%s\n", w->canon ? w->canon : "", w->canon ? " " : "", jstr(p, "canonical_url"));
-	const char *prov = zc_province_name(jstr(p, "jurisdiction"));
-	printf("jurisdiction:   %s %s\n", jstr(p, "jurisdiction"), prov ? prov : "");
-	printf("document no.:   %s\n", *jstr(doc, "docno") ? jstr(doc, "docno") : "(none)");
+		printf("EXCLUDED (%s): %s\n", zc_jstr(p, "reason"), zc_jstr(p, "evidence"));
+	if (*zc_jstr(p, "canonical_url"))
+		printf("canonical copy: %s%s%s\n", w->canon ? w->canon : "", w->canon ? " " : "", zc_jstr(p, "canonical_url"));
+	const char *prov = zc_province_name(zc_page_jurisdiction(p));
+	printf("jurisdiction:   %s %s\n", zc_page_jurisdiction(p), prov ? prov : "");
+	printf("document no.:   %s\n", *zc_jstr(doc, "docno") ? zc_jstr(doc, "docno") : "(none)");
 	printf("issuers:        ");
 	json_t *iss = json_object_get(doc, "issuers");
 	for (size_t i = 0; i < json_array_size(iss); i++)
 		printf("%s%s", i ? "、" : "", json_string_value(json_array_get(iss, i)));
 	printf("%s\n", json_array_size(iss) ? "" : "(none on the page)");
 	printf("written:        %s\npublished:      %s\ntype:           %s\nvalidity:       %s\n",
-	       *jstr(doc, "written_date") ? jstr(doc, "written_date") : "(not given)", jstr(doc, "published_date"),
-	       jstr(doc, "type"), *jstr(doc, "validity") ? jstr(doc, "validity") : "(not given)");
+	       *zc_jstr(doc, "written_date") ? zc_jstr(doc, "written_date") : "(not given)", zc_jstr(doc, "published_date"),
+	       zc_jstr(doc, "type"), *zc_jstr(doc, "validity") ? zc_jstr(doc, "validity") : "(not given)");
 	printf("entries:        %lld\n", (long long)json_integer_value(json_object_get(p, "entries")));
 	printf("sources:\n");
 	json_t *src = json_object_get(p, "sources");
 	for (size_t i = 0; i < json_array_size(src); i++)
 		printf("  %s\n", json_string_value(json_array_get(src, i)));
 	json_t *warc = json_object_get(p, "warc");
-	printf("fetched %s; archived in warc/%s at offset %lld, record %s\n", jstr(p, "fetched_at"), jstr(warc, "file"),
-	       (long long)json_integer_value(json_object_get(warc, "offset")), jstr(warc, "record_id"));
+	printf("fetched %s; archived in warc/%s at offset %lld, record %s\n", zc_jstr(p, "fetched_at"), zc_jstr(warc, "file"),
+	       (long long)json_integer_value(json_object_get(warc, "offset")), zc_jstr(warc, "record_id"));
 }
 
 int cmd_why(int argc, char **argv)

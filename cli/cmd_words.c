@@ -20,15 +20,13 @@ typedef struct words_ctx {
 
 static int year_of_page(json_t *page)
 {
-	json_t *doc = json_object_get(page, "doc");
-	int y = zc_year_of(jstr(doc, "written_date"));
-	return y ? y : zc_year_of(jstr(doc, "published_date"));
+	return zc_year_of(zc_doc_date(json_object_get(page, "doc")));
 }
 
 static int entry_words(json_t *entry, json_t *page, void *arg)
 {
 	words_ctx *x = arg;
-	x->rc = zc_word_table_add(x->t, x->w, jstr(entry, "text"), jstr(page, "jurisdiction"), year_of_page(page), NULL);
+	x->rc = zc_word_table_add(x->t, x->w, zc_jstr(entry, "text"), zc_jstr(page, "jurisdiction"), year_of_page(page), NULL);
 	x->units++;
 	return x->rc != ZC_OK;
 }
@@ -36,7 +34,7 @@ static int entry_words(json_t *entry, json_t *page, void *arg)
 static int doc_words(json_t *page, void *arg)
 {
 	words_ctx *x = arg;
-	x->rc = zc_word_table_add(x->t, x->w, jstr(json_object_get(page, "doc"), "body"), jstr(page, "jurisdiction"),
+	x->rc = zc_word_table_add(x->t, x->w, zc_jstr(json_object_get(page, "doc"), "body"), zc_jstr(page, "jurisdiction"),
 				  year_of_page(page), NULL);
 	x->units++;
 	return x->rc != ZC_OK;

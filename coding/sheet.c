@@ -25,12 +25,6 @@ typedef struct rows {
 	unsigned long seed;
 } rows;
 
-static const char *jstr_(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 static int add_row(json_t *entry, json_t *page, void *arg)
 {
 	rows *r = arg;
@@ -40,15 +34,13 @@ static int add_row(json_t *entry, json_t *page, void *arg)
 	}
 	row *w = &r->v[r->n];
 	json_t *doc = json_object_get(page, "doc");
-	const char *prov = zc_province_name(jstr_(page, "jurisdiction"));
-	w->entry = zc_strdup(jstr_(entry, "code"));
-	w->province = zc_strdup(prov ? prov : jstr_(page, "jurisdiction"));
-	w->title = zc_text_visible(jstr_(doc, "title"), 0);
-	w->text = zc_text_visible(jstr_(entry, "text"), 1);
-	w->url = zc_strdup(jstr_(page, "url"));
-	w->year = zc_year_of(jstr_(doc, "written_date"));
-	if (!w->year)
-		w->year = zc_year_of(jstr_(doc, "published_date"));
+	const char *prov = zc_province_name(zc_jstr(page, "jurisdiction"));
+	w->entry = zc_strdup(zc_jstr(entry, "code"));
+	w->province = zc_strdup(prov ? prov : zc_jstr(page, "jurisdiction"));
+	w->title = zc_text_visible(zc_jstr(doc, "title"), 0);
+	w->text = zc_text_visible(zc_jstr(entry, "text"), 1);
+	w->url = zc_strdup(zc_jstr(page, "url"));
+	w->year = zc_year_of(zc_doc_date(doc));
 	char *k = zc_asprintf("%lu:%s", r->seed, w->entry);
 	char hex[65];
 	zc_text_sha256(k, strlen(k), hex);

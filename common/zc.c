@@ -472,3 +472,20 @@ void zc_xml_write(FILE *f, const char *s)
 			fputc(*s, f);
 	}
 }
+
+const char *zc_jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+const char *zc_doc_date(json_t *doc)
+{
+	const char *w = zc_jstr(doc, "written_date");
+	return *w ? w : zc_jstr(doc, "published_date");
+}
+
+const char *zc_page_jurisdiction(json_t *page)
+{
+	return zc_jstr(page, "jurisdiction");
+}

@@ -9,12 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str_of(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const char *host, const zc_capture *cap,
 		    json_t *old, json_t **page, json_t **fetch, const char **why)
 {
@@ -41,7 +35,7 @@ int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const ch
 		*fetch = f;
 		return ZC_EPARSE;
 	}
-	int same = old && !strcmp(str_of(old, "digest"), cap->digest);
+	int same = old && !strcmp(zc_jstr(old, "digest"), cap->digest);
 	if (same) {
 		json_decref(pg);
 	} else {

@@ -149,12 +149,6 @@ static void iso_now(char *out, size_t n)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /*
  * Where a connection for a URL goes, as libcurl's own URL parser reads it: the transfer is
  * given the same parsed handle (CURLOPT_CURLU), so scope, robots.txt and the --connect-to
@@ -301,26 +295,6 @@ typedef struct push_ctx {
 #define BATCH_REQS 256	/* ... or as soon as they carry this many requests found */
 #define BATCH_AGE 0.1
 
-/* links found per site in this run, kept in meta ("results:HOST") so that a resumed run still
-   knows */
-static long results_get(zc_txn *t, const char *site)
-{
-	char *key = zc_asprintf("results:%s", site), *v = NULL;
-	long n = zc_tx_meta_get(t, key, &v) == ZC_OK ? strtol(v, NULL, 10) : 0;
-	free(v);
-	free(key);
-	return n;
-}
-
-static int results_set(zc_txn *t, const char *site, long n)
-{
-	char *key = zc_asprintf("results:%s", site), num[24];
-	snprintf(num, sizeof num, "%ld", n);
-	int rc = zc_tx_meta_put(t, key, num);
-	free(key);
-	return rc;
-}
-
 static int push_txn(zc_txn *t, void *arg)
 {
 	push_ctx *p = arg;
@@ -329,11 +303,12 @@ static int push_txn(zc_txn *t, void *arg)
 	for (size_t i = 0; i < json_array_size(p->reqs) && rc == ZC_OK; i++) {
 		json_t *r = json_array_get(p->reqs, i);
 		int added;
-		rc = zc_tx_frontier_push(t, jstr(r, "host"), json_object_get(r, "req"), jstr(r, "seen"), &added);
+		rc = zc_tx_frontier_push(t, zc_jstr(r, "host"), json_object_get(r, "req"), zc_jstr(r, "seen"), &added);
 		p->added += added;
 	}
-	if (rc == ZC_OK && p->results_site)
-		rc = results_set(t, p->results_site, results_get(t, p->results_site) + p->results_n);
+	long found;
+	if (rc == ZC_OK && p->results_site && (rc = zc_tx_results_get(t, p->results_site, &found)) == ZC_OK)
+		rc = zc_tx_results_put(t, p->results_site, found + p->results_n);
 	if (rc == ZC_OK && p->gap_site)
 		rc = zc_tx_site_gap_add(t, p->gap_site);
 	if (rc == ZC_OK && (p->page || p->fetch))
@@ -393,7 +368,7 @@ static int flush(crawl *c)
 		push_ctx *p = &c->batch[i];
 		if (rc == ZC_OK) {
 			for (size_t k = 0; k < json_array_size(p->reqs); k++) {
-				host_state *h = host_of(c, jstr(json_array_get(p->reqs, k), "host"));
+				host_state *h = host_of(c, zc_jstr(json_array_get(p->reqs, k), "host"));
 				if (h)
 					h->empty = 0;
 			}
@@ -517,8 +492,8 @@ static void add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int i
 
 static void paginate(crawl *c, json_t *reqs, json_t *req, long announced, int settled)
 {
-	const char *kind = jstr(req, "kind");
-	const zc_site *s = zc_seeds_find(c->seeds, jstr(req, "site"));
+	const char *kind = zc_jstr(req, "kind");
+	const zc_site *s = zc_seeds_find(c->seeds, zc_jstr(req, "site"));
 	int is_search = !strcmp(kind, "search");
 	long k = (long)json_integer_value(json_object_get(req, "ep"));
 	long page = (long)json_integer_value(json_object_get(req, "page"));
@@ -540,7 +515,7 @@ static void paginate(crawl *c, json_t *reqs, json_t *req, long announced, int se
 		from = to = page + ahead;
 	}
 	for (long pg = from; pg <= to && pg <= last; pg++)
-		add_endpoint_page(c, reqs, s, is_search, k, jstr(req, "kw"), pg, pages, last, inc);
+		add_endpoint_page(c, reqs, s, is_search, k, zc_jstr(req, "kw"), pg, pages, last, inc);
 }
 
 char *zc_crawl_site_unknown(const zc_seeds *seeds, const char *only)
@@ -583,13 +558,7 @@ int zc_crawl_site_selected(const char *only, const zc_site *s)
    requests still queued: then this run resumes it */
 static int unfinished_run(zc_txn *t, void *arg)
 {
-	uint64_t n = 0;
-	char *run = NULL;
-	zc_tx_count(t, ZC_T_FRONTIER, &n);
-	int running = zc_tx_meta_get(t, "run", &run) != ZC_OK || !strcmp(run, "running");
-	*(int *)arg = n > 0 && running;
-	free(run);
-	return ZC_OK;
+	return zc_tx_run_unfinished(t, arg);
 }
 
 /* A new run searches every site again from the start.  What a finished run left queued (a
@@ -625,9 +594,7 @@ static int start_run(zc_txn *t, void *arg)
 	char when[32];
 	iso_now(when, sizeof when);
 	zc_full_policy pol;
-	int rc = zc_tx_clear(t, ZC_T_SEEN);
-	if (rc == ZC_OK)
-		rc = zc_tx_clear(t, ZC_T_FRONTIER);
+	int rc = zc_tx_frontier_reset(t);
 	if (rc == ZC_OK)
 		rc = zc_tx_full_policy_get(t, &pol);
 	if (rc == ZC_OK && (c->o->full_runs > 0 || c->o->full_days > 0)) {
@@ -639,7 +606,7 @@ static int start_run(zc_txn *t, void *arg)
 	}
 	for (size_t i = 0; i < c->seeds->n && rc == ZC_OK; i++) {
 		const zc_site *s = &c->seeds->sites[i];
-		rc = results_set(t, s->host, 0);
+		rc = zc_tx_results_put(t, s->host, 0);
 		zc_site_mark m;
 		if (rc != ZC_OK || !zc_crawl_site_selected(c->o->only, s) || (rc = zc_tx_site_mark_get(t, s->host, &m)) != ZC_OK)
 			continue;
@@ -650,7 +617,7 @@ static int start_run(zc_txn *t, void *arg)
 	if (rc == ZC_OK)
 		rc = zc_tx_run_started_put(t, when);
 	if (rc == ZC_OK)
-		rc = zc_tx_meta_put(t, "run", "running");
+		rc = zc_tx_run_begin(t);
 	return rc;
 }
 
@@ -686,9 +653,7 @@ static int finish_run(zc_txn *t, void *arg)
 		rc = zc_tx_site_mark_put(t, r->host, &m);
 	}
 	if (rc == ZC_OK)
-		rc = zc_tx_meta_put(t, "run", "done");
-	if (rc == ZC_OK)
-		rc = zc_tx_meta_put(t, "last_crawl", when);
+		rc = zc_tx_run_end(t, when);
 	return rc;
 }
 
@@ -727,8 +692,7 @@ typedef struct results_ctx {
 static int results_txn(zc_txn *t, void *arg)
 {
 	results_ctx *r = arg;
-	r->n = results_get(t, r->site);
-	return ZC_OK;
+	return zc_tx_results_get(t, r->site, &r->n);
 }
 
 static int seed_frontier(crawl *c)
@@ -790,23 +754,24 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 	return 0;
 }
 
-typedef struct getjson {
-	enum zc_table tb;
-	const char *key;
+typedef struct fetch_read {
+	const char *url;
 	json_t *out;
-} getjson;
+} fetch_read;
 
-static int getjson_txn(zc_txn *t, void *arg)
+static int fetch_txn(zc_txn *t, void *arg)
 {
-	getjson *g = arg;
-	zc_tx_get_json(t, g->tb, g->key, &g->out);
+	fetch_read *g = arg;
+	if (zc_tx_fetch_get(t, g->url, &g->out) != ZC_OK)
+		g->out = NULL;	/* none yet, or unreadable: fetched as new */
 	return ZC_OK;
 }
 
-static json_t *read_json(crawl *c, enum zc_table tb, const char *key)
+/* the fetch state of url, NULL when it has none */
+static json_t *fetch_state(crawl *c, const char *url)
 {
-	getjson g = {tb, key, NULL};
-	zc_index_read(c->idx, getjson_txn, &g);
+	fetch_read g = {url, NULL};
+	zc_index_read(c->idx, fetch_txn, &g);
 	return g.out;
 }
 
@@ -869,7 +834,7 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 	x->h = h;
 	x->seq = seq;
 	x->req = req;
-	x->url = zc_strdup(robots_url ? robots_url : jstr(req, "url"));
+	x->url = zc_strdup(robots_url ? robots_url : zc_jstr(req, "url"));
 	zc_buf_init(&x->body, o->max_body);
 	zc_buf_init(&x->head, 65536);
 	zc_buf_init(&x->reqhead, 65536);
@@ -917,7 +882,7 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
 	if (req) {
 		const zc_site *s = h->site;
-		const char *kind = jstr(req, "kind");
+		const char *kind = zc_jstr(req, "kind");
 		long ep = (long)json_integer_value(json_object_get(req, "ep"));
 		const zc_endpoint *endp = NULL;
 		if (!strcmp(kind, "search") && ep < (long)s->n_search)
@@ -929,24 +894,24 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 			x->hdrs = curl_slist_append(x->hdrs, r);
 			free(r);
 		}
-		if (!strcmp(jstr(req, "method"), "POST")) {
-			x->post = zc_strdup(jstr(req, "body"));
+		if (!strcmp(zc_jstr(req, "method"), "POST")) {
+			x->post = zc_strdup(zc_jstr(req, "body"));
 			curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->post);
 			x->hdrs = curl_slist_append(x->hdrs, "X-Requested-With: XMLHttpRequest");
 		}
 		if (!strcmp(kind, "article")) {
 			/* kept for the answer too (done): one request per host at a time, so nothing
 			   else changes it in between */
-			json_t *fs = x->fetch = read_json(c, ZC_T_FETCH, x->url);
+			json_t *fs = x->fetch = fetch_state(c, x->url);
 			if (fs) {
 				char *hdr;
-				if (*jstr(fs, "etag")) {
-					hdr = zc_asprintf("If-None-Match: %s", jstr(fs, "etag"));
+				if (*zc_jstr(fs, "etag")) {
+					hdr = zc_asprintf("If-None-Match: %s", zc_jstr(fs, "etag"));
 					x->hdrs = curl_slist_append(x->hdrs, hdr);
 					free(hdr);
 				}
-				if (*jstr(fs, "last_modified")) {
-					hdr = zc_asprintf("If-Modified-Since: %s", jstr(fs, "last_modified"));
+				if (*zc_jstr(fs, "last_modified")) {
+					hdr = zc_asprintf("If-Modified-Since: %s", zc_jstr(fs, "last_modified"));
 					x->hdrs = curl_slist_append(x->hdrs, hdr);
 					free(hdr);
 				}
@@ -1150,8 +1115,8 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 {
 	host_state *h = x->h;
 	json_t *req = x->req;
-	const char *kind = jstr(req, "kind");
-	const zc_site *s = zc_seeds_find(c->seeds, jstr(req, "site"));
+	const char *kind = zc_jstr(req, "kind");
+	const zc_site *s = zc_seeds_find(c->seeds, zc_jstr(req, "site"));
 	long ep = (long)json_integer_value(json_object_get(req, "ep"));
 	long page = (long)json_integer_value(json_object_get(req, "page"));
 	int is_search = !strcmp(kind, "search");
@@ -1307,7 +1272,7 @@ static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
 /* a robots.txt fetched less than a day ago: applied without a request */
 static int robots_cached(crawl *c, host_state *h, const char *url)
 {
-	json_t *r = read_json(c, ZC_T_FETCH, url);
+	json_t *r = fetch_state(c, url);
 	int hit = 0;
 	if (r && json_is_string(json_object_get(r, "robots")) &&
 	    wall() - json_real_value(json_object_get(r, "at")) < ROBOTS_TTL) {
@@ -1355,7 +1320,7 @@ static void done(crawl *c, CURLMsg *m)
 			zc_buf_addstr(&rq, x->post);
 		int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
 					   x->body.data ? x->body.data : "", x->body.len, digest, (int)status,
-					   old ? jstr(old, "digest") : NULL, &ref);
+					   old ? zc_jstr(old, "digest") : NULL, &ref);
 		zc_buf_free(&rq);
 		free(head);
 		if (wrc != ZC_OK) {
@@ -1414,7 +1379,7 @@ static void done(crawl *c, CURLMsg *m)
 			json_t *r = json_deep_copy(x->req);
 			json_object_set_new(r, "url", json_string(to));
 			json_object_set_new(r, "redirects", json_integer(redirects + 1));
-			char *seen = seen_key(jstr(r, "kind"), to, jstr(r, "body"));
+			char *seen = seen_key(zc_jstr(r, "kind"), to, zc_jstr(r, "body"));
 			queue_req(p.reqs, tg.host, r, seen);
 			free(seen);
 		} else {
@@ -1432,7 +1397,7 @@ static void done(crawl *c, CURLMsg *m)
 		free(to);
 		goto out;
 	}
-	const char *kind = jstr(x->req, "kind");
+	const char *kind = zc_jstr(x->req, "kind");
 	if (status == 304 || (status >= 200 && status < 300)) {
 		if (!strcmp(kind, "article"))
 			handle_article(c, x, status, ctype, &ref, digest, old);
@@ -1511,10 +1476,10 @@ typedef struct count_ctx {
 static int count_txn(zc_txn *t, void *arg)
 {
 	count_ctx *q = arg;
-	zc_tx_count(t, ZC_T_FRONTIER, &q->total);
+	int rc = zc_tx_frontier_total(t, &q->total);
 	for (size_t i = 0; i < q->n; i++)
 		q->queued[i] = zc_tx_frontier_count(t, q->c->hosts[q->shown[i]].host, QUEUE_CAP);
-	return ZC_OK;
+	return rc;
 }
 
 /* truncated to the terminal's width: a wrapped line would break the redraw */
@@ -1702,7 +1667,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			}
 			h->empty = 0;
 			pending++;
-			const char *url = jstr(pk.req, "url");
+			const char *url = zc_jstr(pk.req, "url");
 			target tg;
 			int usable = url_target(url, &tg, NULL) && !strcmp(tg.host, h->host);
 			if (h->robots_state == ROBOTS_NONE && usable) {

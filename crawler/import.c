@@ -48,12 +48,6 @@ typedef struct importer {
 	int rc;			/* a failed write: the import stops */
 } importer;
 
-static const char *str_of(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* ---- HTTP in a response record's block ---- */
 
 typedef struct http_answer {
@@ -429,8 +423,8 @@ static void capture(importer *im, const char *url, const char *when, const http_
 		goto out;
 	}
 	json_t *old = fetch_state(im, url);
-	const char *old_when = str_of(old, "fetched_at");
-	if (old && !strcmp(str_of(old, "digest"), digest) && !json_object_get(old, "unparseable")) {
+	const char *old_when = zc_jstr(old, "fetched_at");
+	if (old && !strcmp(zc_jstr(old, "digest"), digest) && !json_object_get(old, "unparseable")) {
 		sum->unchanged++;	/* imported or crawled before, as it is */
 		json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
 		if (!json_object_get(im->in_batch, url))
@@ -494,7 +488,7 @@ static json_t *place(size_t file_no, const zc_warc_pos *at)
 
 static int is_http_response(json_t *h)
 {
-	const char *ct = str_of(h, "Content-Type");
+	const char *ct = zc_jstr(h, "Content-Type");
 	return strcasestr(ct, "application/http") && !strcasestr(ct, "msgtype=request");
 }
 
@@ -506,21 +500,21 @@ static int on_record(const zc_warc_record *r, void *arg)
 	if (sum->records % 256 == 0)
 		zc_progress_show(im->o->prog, "import: %ld records, %ld documents added, %ld changed", sum->records, sum->added,
 				 sum->changed);
-	const char *type = str_of(r->headers, "WARC-Type");
+	const char *type = zc_jstr(r->headers, "WARC-Type");
 	int revisit = !strcmp(type, "revisit");
 	if ((strcmp(type, "response") && !revisit) || !is_http_response(r->headers))
 		return im->rc;
-	char *url = bare_uri(str_of(r->headers, "WARC-Target-URI"));
+	char *url = bare_uri(zc_jstr(r->headers, "WARC-Target-URI"));
 	char when[40];
-	warc_time(str_of(r->headers, "WARC-Date"), when, sizeof when);
-	const char *id = str_of(r->headers, "WARC-Record-ID");
+	warc_time(zc_jstr(r->headers, "WARC-Date"), when, sizeof when);
+	const char *id = zc_jstr(r->headers, "WARC-Record-ID");
 	if (revisit) {
 		/* resolved once every file is read: its original may come later */
 		json_t *v = json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s}", "url", url, "when", when, "id", id, "place",
-				      place(im->file_no, &r->at), "refers_to", str_of(r->headers, "WARC-Refers-To"),
-				      "refers_uri", str_of(r->headers, "WARC-Refers-To-Target-URI"), "refers_date",
-				      str_of(r->headers, "WARC-Refers-To-Date"), "digest",
-				      str_of(r->headers, "WARC-Payload-Digest"));
+				      place(im->file_no, &r->at), "refers_to", zc_jstr(r->headers, "WARC-Refers-To"),
+				      "refers_uri", zc_jstr(r->headers, "WARC-Refers-To-Target-URI"), "refers_date",
+				      zc_jstr(r->headers, "WARC-Refers-To-Date"), "digest",
+				      zc_jstr(r->headers, "WARC-Payload-Digest"));
 		json_object_set_new(v, "path", json_string(im->path));
 		json_array_append_new(im->revisits, v);
 		sum->revisits++;
@@ -561,12 +555,12 @@ static int on_response_key(const zc_warc_record *r, void *arg)
 {
 	importer *im = arg;
 	http_answer a;
-	if (strcmp(str_of(r->headers, "WARC-Type"), "response") || !is_http_response(r->headers) || !r->block ||
+	if (strcmp(zc_jstr(r->headers, "WARC-Type"), "response") || !is_http_response(r->headers) || !r->block ||
 	    http_parse(r->block, r->len, &a) != ZC_OK || a.status < 200 || a.status >= 300)
 		return 0;
-	char *url = bare_uri(str_of(r->headers, "WARC-Target-URI")), date[40], *k[4];
-	warc_time(str_of(r->headers, "WARC-Date"), date, sizeof date);
-	response_keys(str_of(r->headers, "WARC-Record-ID"), url, date, str_of(r->headers, "WARC-Payload-Digest"), k);
+	char *url = bare_uri(zc_jstr(r->headers, "WARC-Target-URI")), date[40], *k[4];
+	warc_time(zc_jstr(r->headers, "WARC-Date"), date, sizeof date);
+	response_keys(zc_jstr(r->headers, "WARC-Record-ID"), url, date, zc_jstr(r->headers, "WARC-Payload-Digest"), k);
 	for (int i = 0; i < 4; i++) {
 		if (k[i] && json_object_get(im->originals, k[i]))
 			json_object_set_new(im->originals, k[i], place(im->file_no, &r->at));
@@ -592,9 +586,9 @@ static int on_original(const zc_warc_record *r, void *arg)
 	}
 	json_t *place_v = json_object_get(c->v, "place");
 	zc_warc_pos at = {json_integer_value(json_array_get(place_v, 1)), json_integer_value(json_array_get(place_v, 2))};
-	json_t *ref = provenance(str_of(c->v, "path"), &at, str_of(c->v, "id"));
-	json_object_set_new(ref, "payload_record_id", json_string(str_of(r->headers, "WARC-Record-ID")));
-	capture(c->im, str_of(c->v, "url"), str_of(c->v, "when"), &a, ref);
+	json_t *ref = provenance(zc_jstr(c->v, "path"), &at, zc_jstr(c->v, "id"));
+	json_object_set_new(ref, "payload_record_id", json_string(zc_jstr(r->headers, "WARC-Record-ID")));
+	capture(c->im, zc_jstr(c->v, "url"), zc_jstr(c->v, "when"), &a, ref);
 	json_decref(ref);
 	return 0;
 }
@@ -603,12 +597,12 @@ static int on_original(const zc_warc_record *r, void *arg)
 static void revisit_keys(json_t *v, char *k[4])
 {
 	char rdate[40];
-	warc_time(str_of(v, "refers_date"), rdate, sizeof rdate);
-	char *refers_uri = bare_uri(str_of(v, "refers_uri"));
-	response_keys(str_of(v, "refers_to"), refers_uri, rdate, str_of(v, "digest"), k);
+	warc_time(zc_jstr(v, "refers_date"), rdate, sizeof rdate);
+	char *refers_uri = bare_uri(zc_jstr(v, "refers_uri"));
+	response_keys(zc_jstr(v, "refers_to"), refers_uri, rdate, zc_jstr(v, "digest"), k);
 	free(refers_uri);
 	free(k[3]);
-	k[3] = zc_asprintf("url %s", str_of(v, "url"));
+	k[3] = zc_asprintf("url %s", zc_jstr(v, "url"));
 }
 
 /* Revisits are resolved once every file is read (an original may come after its revisit): the
@@ -649,8 +643,8 @@ static void resolve_revisits(importer *im, const char *const *paths)
 		}
 		if (!orig) {
 			/* a revisit of a page the corpus holds: nothing new */
-			json_t *old = fetch_state(im, str_of(v, "url"));
-			int known = old && *str_of(old, "digest") && !json_object_get(old, "unparseable");
+			json_t *old = fetch_state(im, zc_jstr(v, "url"));
+			int known = old && *zc_jstr(old, "digest") && !json_object_get(old, "unparseable");
 			json_decref(old);
 			if (known) {
 				im->sum->unchanged++;
@@ -659,7 +653,7 @@ static void resolve_revisits(importer *im, const char *const *paths)
 			im->sum->unresolved++;
 			if (im->o->verbose)
 				fprintf(stderr, "zhengce import: %s: a revisit (%s) whose original record is in none of the files; skipped\n",
-					str_of(v, "url"), str_of(v, "id"));
+					zc_jstr(v, "url"), zc_jstr(v, "id"));
 			continue;
 		}
 		size_t file_no = (size_t)json_integer_value(json_array_get(orig, 0));

@@ -31,12 +31,6 @@ typedef struct merger {
 	char *err;
 } merger;
 
-static const char *str_of(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* ---- WARC files ---- */
 
 static int same_bytes(const char *a, const char *b)
@@ -140,7 +134,7 @@ static int read_chunk(zc_txn *t, void *arg)
 		json_t *page = NULL, *fetch = NULL;
 		if (zc_tx_page_record(t, m->next, &page) != ZC_OK || !page)
 			continue;
-		zc_tx_fetch_get(t, str_of(page, "url"), &fetch);
+		zc_tx_fetch_get(t, zc_jstr(page, "url"), &fetch);
 		json_array_append_new(m->items, json_pack("[o,o]", page, fetch ? fetch : json_null()));
 		n++;
 		zc_index_trim(m->src);
@@ -156,15 +150,15 @@ static int write_chunk(zc_txn *t, void *arg)
 	int rc = ZC_OK;
 	json_array_foreach(m->items, i, it) {
 		json_t *page = json_array_get(it, 0), *fetch = json_array_get(it, 1);
-		const char *url = str_of(page, "url");
+		const char *url = zc_jstr(page, "url");
 		json_t *old = NULL;
 		zc_tx_fetch_get(t, url, &old);
 		uint64_t id;
 		int known = zc_tx_page_id(t, url, &id) == ZC_OK;
 		int result;	/* 0 unchanged, 1 older, 2 stored */
-		if (known && old && !strcmp(str_of(old, "digest"), str_of(page, "digest")))
+		if (known && old && !strcmp(zc_jstr(old, "digest"), zc_jstr(page, "digest")))
 			result = 0;
-		else if (known && strcmp(str_of(old, "fetched_at"), str_of(page, "fetched_at")) > 0)
+		else if (known && strcmp(zc_jstr(old, "fetched_at"), zc_jstr(page, "fetched_at")) > 0)
 			result = 1;
 		else
 			result = 2;
@@ -212,7 +206,7 @@ static int fetch_write_txn(zc_txn *t, void *arg)
 	json_object_foreach(m->fetch_only, url, v) {
 		json_t *old = NULL;
 		if (zc_tx_fetch_get(t, url, &old) == ZC_OK &&
-		    strcmp(str_of(old, "fetched_at"), str_of(v, "fetched_at")) >= 0) {
+		    strcmp(zc_jstr(old, "fetched_at"), zc_jstr(v, "fetched_at")) >= 0) {
 			json_decref(old);
 			continue;
 		}
@@ -293,7 +287,7 @@ static int merge_one(merger *m)
 		json_t *it;
 		json_array_foreach(m->items, i, it) {
 			json_t *w = json_object_get(json_array_get(it, 0), "warc");
-			if ((rc = bring_file(m, str_of(w, "file"))) != ZC_OK)
+			if ((rc = bring_file(m, zc_jstr(w, "file"))) != ZC_OK)
 				break;
 		}
 		if (rc == ZC_OK && (rc = zc_index_write(m->dst, write_chunk, m)) != ZC_OK)

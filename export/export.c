@@ -98,12 +98,6 @@ int zc_format_parse(const char *s, enum zc_format *f)
 	return ZC_OK;
 }
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 void zc_csv_cell(zc_buf *b, const char *raw)
 {
 	char *s = zc_text_visible(raw, 1);
@@ -125,20 +119,17 @@ void zc_csv_cell(zc_buf *b, const char *raw)
 
 static int year_of(json_t *doc)
 {
-	const char *w = str(doc, "written_date");
-	if (!*w)
-		w = str(doc, "published_date");
-	return zc_year_of(w);
+	return zc_year_of(zc_doc_date(doc));
 }
 
 /* the row of a document as JSON (the JSONL line; CSV and XLSX flatten it) */
 static json_t *doc_row(json_t *page, int excluded, int body)
 {
 	json_t *doc = json_object_get(page, "doc");
-	const char *j = str(page, "jurisdiction");
+	const char *j = zc_page_jurisdiction(page);
 	char code[32] = "";
 	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
-	if (fc && !strcmp(str(page, "decision"), "included"))
+	if (fc && !strcmp(zc_jstr(page, "decision"), "included"))
 		snprintf(code, sizeof code, "%s-%lld", j, (long long)fc);
 	const char *prov = zc_province_name(j);
 	json_t *r = json_object();
@@ -146,26 +137,26 @@ static json_t *doc_row(json_t *page, int excluded, int body)
 	json_object_set_new(r, "file_no", *code ? json_integer(fc) : json_null());
 	json_object_set_new(r, "jurisdiction", json_string(j));
 	json_object_set_new(r, "province", json_string(prov ? prov : ""));
-	json_object_set_new(r, "title", json_string(str(doc, "title")));
-	json_object_set_new(r, "docno", json_string(str(doc, "docno")));
+	json_object_set_new(r, "title", json_string(zc_jstr(doc, "title")));
+	json_object_set_new(r, "docno", json_string(zc_jstr(doc, "docno")));
 	json_t *iss = json_object_get(doc, "issuers");
 	json_object_set_new(r, "issuers", iss ? json_deep_copy(iss) : json_array());
-	json_object_set_new(r, "written_date", json_string(str(doc, "written_date")));
-	json_object_set_new(r, "published_date", json_string(str(doc, "published_date")));
+	json_object_set_new(r, "written_date", json_string(zc_jstr(doc, "written_date")));
+	json_object_set_new(r, "published_date", json_string(zc_jstr(doc, "published_date")));
 	json_object_set_new(r, "year", json_integer(year_of(doc)));
-	json_object_set_new(r, "type", json_string(str(doc, "type")));
-	json_object_set_new(r, "validity", json_string(str(doc, "validity")));
+	json_object_set_new(r, "type", json_string(zc_jstr(doc, "type")));
+	json_object_set_new(r, "validity", json_string(zc_jstr(doc, "validity")));
 	json_object_set_new(r, "entries", json_integer(json_integer_value(json_object_get(page, "entries"))));
-	json_object_set_new(r, "url", json_string(str(page, "url")));
+	json_object_set_new(r, "url", json_string(zc_jstr(page, "url")));
 	json_t *src = json_object_get(page, "sources");
-	json_object_set_new(r, "sources", src ? json_deep_copy(src) : json_pack("[s]", str(page, "url")));
+	json_object_set_new(r, "sources", src ? json_deep_copy(src) : json_pack("[s]", zc_jstr(page, "url")));
 	if (body)
-		json_object_set_new(r, "body", json_string(str(doc, "body")));
+		json_object_set_new(r, "body", json_string(zc_jstr(doc, "body")));
 	if (excluded) {
-		json_object_set_new(r, "decision", json_string(str(page, "decision")));
-		json_object_set_new(r, "reason", json_string(str(page, "reason")));
-		json_object_set_new(r, "evidence", json_string(str(page, "evidence")));
-		json_object_set_new(r, "canonical_url", json_string(str(page, "canonical_url")));
+		json_object_set_new(r, "decision", json_string(zc_jstr(page, "decision")));
+		json_object_set_new(r, "reason", json_string(zc_jstr(page, "reason")));
+		json_object_set_new(r, "evidence", json_string(zc_jstr(page, "evidence")));
+		json_object_set_new(r, "canonical_url", json_string(zc_jstr(page, "canonical_url")));
 	}
 	json_t *w = json_object_get(page, "warc");
 	if (w)
@@ -176,13 +167,13 @@ static json_t *doc_row(json_t *page, int excluded, int body)
 static json_t *entry_row(json_t *entry, json_t *page)
 {
 	json_t *doc = json_object_get(page, "doc");
-	const char *j = str(page, "jurisdiction");
+	const char *j = zc_page_jurisdiction(page);
 	const char *prov = zc_province_name(j);
-	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:O,s:O,s:s,s:s}", "code", str(entry, "code"), "doc_code",
-			 str(entry, "doc_code"), "file_no", json_integer_value(json_object_get(page, "file_code")),
+	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:O,s:O,s:s,s:s}", "code", zc_jstr(entry, "code"), "doc_code",
+			 zc_jstr(entry, "doc_code"), "file_no", json_integer_value(json_object_get(page, "file_code")),
 			 "jurisdiction", j, "province", prov ? prov : "", "year",
-			 year_of(doc), "title", str(doc, "title"), "section", json_object_get(entry, "section"),
-			 "item", json_object_get(entry, "item"), "text", str(entry, "text"), "url", str(page, "url"));
+			 year_of(doc), "title", zc_jstr(doc, "title"), "section", json_object_get(entry, "section"),
+			 "item", json_object_get(entry, "item"), "text", zc_jstr(entry, "text"), "url", zc_jstr(page, "url"));
 }
 
 /* a JSON value as cell text: arrays joined by "; " */
@@ -231,9 +222,9 @@ static void add_about(const zc_exporter *e, json_t *r)
 {
 	if (!e->about)
 		return;
-	json_object_set_new(r, "profile", json_string(str(e->about, "name")));
-	json_object_set_new(r, "profile_sha256", json_string(str(e->about, "sha256")));
-	json_object_set_new(r, "zhengce", json_string(str(e->about, "zhengce")));
+	json_object_set_new(r, "profile", json_string(zc_jstr(e->about, "name")));
+	json_object_set_new(r, "profile_sha256", json_string(zc_jstr(e->about, "sha256")));
+	json_object_set_new(r, "zhengce", json_string(zc_jstr(e->about, "zhengce")));
 }
 
 /* the length of s in UTF-16 code units (what Excel counts), and where the text that fits in
@@ -302,7 +293,7 @@ static int xlsx_cell(zc_exporter *e, lxw_col_t c, const char *col, json_t *val)
 /* a document as a text file: its fields, a blank line, its text */
 static int text_file(zc_exporter *e, json_t *r)
 {
-	const char *code = str(r, "code");
+	const char *code = zc_jstr(r, "code");
 	if (!*code)
 		return ZC_OK;	/* only a document with a code has a name */
 	const char *cols[32];
@@ -319,7 +310,7 @@ static int text_file(zc_exporter *e, json_t *r)
 		free(v);
 		free(raw);
 	}
-	char *body = zc_text_visible(str(r, "body"), 1);
+	char *body = zc_text_visible(zc_jstr(r, "body"), 1);
 	zc_buf_printf(&b, "\n%s\n", body);
 	free(body);
 	char *path = zc_asprintf("%s/%s.txt", e->dir, code);
@@ -491,7 +482,7 @@ int zc_export_end(zc_exporter **pe)
 		}
 		for (lxw_row_t r = 0; ws && r < 4; r++) {
 			worksheet_write_string(ws, r, 0, rows[r][0], e->bold);
-			worksheet_write_string(ws, r, 1, str(e->about, rows[r][1]), NULL);
+			worksheet_write_string(ws, r, 1, zc_jstr(e->about, rows[r][1]), NULL);
 		}
 	}
 	if (e->wb && workbook_close(e->wb) != LXW_NO_ERROR)

@@ -33,12 +33,6 @@ static long jint(json_t *o, const char *k)
 	return (long)json_integer_value(json_object_get(o, k));
 }
 
-static const char *jstring(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* what every figure's SVG carries, so that a figure stands alone as a file */
 static void svg_open(FILE *f, int w, int h, const char *label)
 {
@@ -369,10 +363,10 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	json_t *profile = json_object_get(about, "profile");
 	fputs("<h2>Methods 方法</h2><table class=\"methods\">", f);
 	fputs("<tr><th>profile 方案</th><td>", f);
-	zc_xml_write(f, jstring(profile, "name"));
-	if (*jstring(profile, "sha256")) {
+	zc_xml_write(f, zc_jstr(profile, "name"));
+	if (*zc_jstr(profile, "sha256")) {
 		fputs("<br>SHA-256 <code>", f);
-		zc_xml_write(f, jstring(profile, "sha256"));
+		zc_xml_write(f, zc_jstr(profile, "sha256"));
 		fputs("</code>", f);
 	}
 	fputs("</td></tr><tr><th>search keywords 检索词</th><td>", f);
@@ -383,13 +377,13 @@ static void methods(FILE *f, json_t *j, json_t *about)
 		zc_xml_write(f, json_string_value(json_array_get(kw, i)));
 	}
 	fputs("</td></tr><tr><th>criteria 纳入与排除标准</th><td>", f);
-	zc_xml_write(f, jstring(profile, "criteria"));
+	zc_xml_write(f, zc_jstr(profile, "criteria"));
 	fprintf(f, "</td></tr><tr><th>documents dated 文件日期</th><td>%s to %s (written date 成文日期, else published date)</td></tr>",
-		jstring(j, "first_date"), jstring(j, "last_date"));
+		zc_jstr(j, "first_date"), zc_jstr(j, "last_date"));
 	json_t *sites = json_object_get(about, "sites");
 	const char *first = NULL, *last = NULL;
 	for (size_t i = 0; i < json_array_size(sites); i++) {
-		const char *c = jstring(json_array_get(sites, i), "complete");
+		const char *c = zc_jstr(json_array_get(sites, i), "complete");
 		if (*c && (!first || strcmp(c, first) < 0))
 			first = c;
 		if (*c && (!last || strcmp(c, last) > 0))
@@ -399,7 +393,7 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	for (size_t i = 0; i < json_array_size(sites); i++) {
 		if (i)
 			fputs(", ", f);
-		zc_xml_write(f, jstring(json_array_get(sites, i), "host"));
+		zc_xml_write(f, zc_jstr(json_array_get(sites, i), "host"));
 	}
 	fputs("</td></tr><tr><th>crawled 采集</th><td>", f);
 	if (first) {
@@ -412,9 +406,9 @@ static void methods(FILE *f, json_t *j, json_t *about)
 		fputs("; ", f);
 	}
 	fputs("last crawl ", f);
-	zc_xml_write(f, jstring(about, "crawled"));
+	zc_xml_write(f, zc_jstr(about, "crawled"));
 	fputs("</td></tr><tr><th>versions 版本</th><td>selected by zhengce ", f);
-	zc_xml_write(f, *jstring(profile, "zhengce") ? jstring(profile, "zhengce") : "(not recorded)");
+	zc_xml_write(f, *zc_jstr(profile, "zhengce") ? zc_jstr(profile, "zhengce") : "(not recorded)");
 	fputs("; report by zhengce " ZC_VERSION "</td></tr></table>\n", f);
 }
 
@@ -434,9 +428,9 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 	      "</style></head><body>\n",
 	      f);
 	fprintf(f, "<h1>政策文件语料 · Policy corpus report</h1>\n<p class=\"meta\">");
-	zc_xml_write(f, jstring(json_object_get(about, "profile"), "name"));
+	zc_xml_write(f, zc_jstr(json_object_get(about, "profile"), "name"));
 	fprintf(f, "<br>%ld documents (national %ld, provincial %ld), %ld entries; dated %s to %s</p>\n", jint(j, "documents"),
-		jint(j, "national"), jint(j, "provincial"), jint(j, "entries"), jstring(j, "first_date"), jstring(j, "last_date"));
+		jint(j, "national"), jint(j, "provincial"), jint(j, "entries"), zc_jstr(j, "first_date"), zc_jstr(j, "last_date"));
 
 	/* Figure 1 */
 	json_t *naty = json_object_get(j, "national_by_year");

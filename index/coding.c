@@ -3,6 +3,7 @@
  * Keys: ENTRY NUL "c" NUL CODER NUL ROUND (u64 BE), and ENTRY NUL "f"; values are records.
  */
 #include "index.h"
+#include "internal.h"
 #include "record.h"
 #include "../common/zc.h"
 

@@ -109,3 +109,14 @@ int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *re
 	size_t kl = frontier_key(host, seq, key, sizeof key);
 	return zc_tx_put_record(t, ZC_T_FRONTIER, key, kl, req);
 }
+
+int zc_tx_frontier_total(zc_txn *t, uint64_t *n)
+{
+	return zc_tx_count(t, ZC_T_FRONTIER, n);
+}
+
+int zc_tx_frontier_reset(zc_txn *t)
+{
+	int rc = zc_tx_clear(t, ZC_T_SEEN);
+	return rc == ZC_OK ? zc_tx_clear(t, ZC_T_FRONTIER) : rc;
+}

@@ -44,27 +44,6 @@ const char *zc_index_dir(const zc_index *idx);
 int zc_index_lock_crawl(const char *dir, int *fd, long *holder);
 void zc_index_unlock_crawl(int *fd);
 
-/* Tables a transaction can reach (see docs/SCHEMA.md). */
-enum zc_table {
-	ZC_T_META,	/* name -> value */
-	ZC_T_PAGES,	/* page id (u64 BE) -> page record */
-	ZC_T_URLS,	/* URL -> page id */
-	ZC_T_FETCH,	/* URL -> fetch state (status, ETag, Last-Modified, digest, tries) */
-	ZC_T_FRONTIER,	/* host NUL seq (u64 BE) -> request */
-	ZC_T_SEEN,	/* request key -> "" (this crawl run) */
-	ZC_T_DUPKEY,	/* dedup key -> page id of the canonical copy */
-	ZC_T_ABOLISHED,	/* "JJ|D|docno" or "JJ|T|title" -> id of the abolishing page */
-	ZC_T_JY,	/* jurisdiction(2) year(4) page id (u64 BE) -> "" (included) */
-	ZC_T_FILECODE,	/* "JJ-N" -> page id; never deleted, so codes are never reused */
-	ZC_T_ENTRIES,	/* entry code -> entry record */
-	ZC_T_POSTINGS,	/* character pair (u64 BE) first id (u64 BE) -> up to 120 page ids (u64 BE) */
-	ZC_T_DECISIONS,	/* page id (u64) -> decision record (what the profile made of the page) */
-	ZC_T_NEAR,	/* jurisdiction|date -> [[page id, simhash, dedup key], …] (rebuilt) */
-	ZC_T_PAIRQ,	/* page id (u64 BE) -> its distinct character pairs, not yet in postings */
-	ZC_T_CODINGS,	/* entry code NUL ... -> coders' codings and final codes (index/codings.h) */
-	ZC_T_COUNT
-};
-
 /*
  * Transactions.  zc_index_write() runs fn inside one write transaction and commits it when fn
  * returns 0; when the map is full it aborts, grows the map and runs fn again (so fn must not
@@ -104,24 +83,6 @@ int zc_tx_publish(zc_txn *t);
  */
 void zc_index_trim(zc_index *idx);
 
-/* Raw access to one table: values are copied out (free() them). */
-int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen);
-int zc_tx_put(zc_txn *t, enum zc_table tb, const void *key, size_t klen, const void *val, size_t vlen);
-int zc_tx_del(zc_txn *t, enum zc_table tb, const void *key, size_t klen);
-int zc_tx_clear(zc_txn *t, enum zc_table tb);
-/* Calls fn for every key with the prefix, in key order; fn returns non-zero to stop. */
-typedef int (*zc_scan_fn)(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
-int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_scan_fn fn, void *arg);
-/* Entries in a table. */
-int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n);
-/* Whether the table exists: a read-only open of a corpus written before it (the coding table)
-   has none, and reads of it find nothing. */
-int zc_tx_has(zc_txn *t, enum zc_table tb);
-
-/* Records: JSON values, stored as MessagePack (schema 3) or JSON text (1 and 2) */
-int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
-int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
-
 /*
  * Pages: the documents as fetched, one per URL.  A page record is written by the crawl only;
  * what selection makes of it (decision, reason, evidence, canonical_url, sources, file_code,
@@ -140,11 +101,11 @@ int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page);
 /* The page's body (doc.body) as a JSON string, read from the record without parsing the rest
    (a record of version 1 is parsed); ZC_EPARSE when it is not UTF-8. */
 int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body);
-/* A page record's stored bytes as the page (see SCHEMA.md: the body, then the rest),
-   for a caller reading the pages table itself (zc_tx_scan); NULL when it does not read. */
+/* A page record's stored bytes as the page (see SCHEMA.md: the body, then the rest); NULL when
+   it does not read (the fuzzers feed it). */
 json_t *zc_page_parse(const void *v, size_t n);
-/* Any other record's stored bytes (MessagePack, or the JSON of schema 1 and 2) as the value,
-   for a caller reading a table itself; NULL when it does not read. */
+/* Any other record's stored bytes (MessagePack, or the JSON of schema 1 and 2) as the value;
+   NULL when it does not read. */
 json_t *zc_record_parse(const void *v, size_t n);
 typedef int (*zc_page_each_fn)(json_t *page, void *arg);
 /* Every page, merged with its decision, in id order; fn returns non-zero to stop. */
@@ -249,10 +210,6 @@ int zc_tx_entry_get(zc_txn *t, const char *code, json_t **entry);
  */
 int zc_tx_decisions_each(zc_txn *t, zc_page_each_fn fn, void *arg);
 
-/* Meta values (strings). */
-int zc_tx_meta_get(zc_txn *t, const char *name, char **val);
-int zc_tx_meta_put(zc_txn *t, const char *name, const char *val);
-
 /* Frontier: per-host FIFO queues of requests (records, as above). */
 int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *seen_key, int *added);
 /* The first request of host with seq > after; ZC_ENOTFOUND when none. */
@@ -261,12 +218,32 @@ int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *s
 uint64_t zc_tx_frontier_count(zc_txn *t, const char *host, uint64_t cap);
 int zc_tx_frontier_del(zc_txn *t, const char *host, uint64_t seq);
 int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *req);
+/* Requests queued for all hosts. */
+int zc_tx_frontier_total(zc_txn *t, uint64_t *n);
+/* Empties the frontier and the run's seen set: a new run starts from its seeds. */
+int zc_tx_frontier_reset(zc_txn *t);
 
-/* Big-endian u64 keys. */
-void zc_u64_key(uint64_t v, unsigned char out[8]);
-uint64_t zc_key_u64(const void *key);
+/*
+ * check: calls fn with every stored page record, in id order, and what the index says of it:
+ * whether the record reads, whether the URL index points at it, and for an included document
+ * whether its file code does.  fn returns non-zero to stop, and that is then the result.
+ */
+typedef struct zc_page_check {
+	uint64_t id;
+	json_t *page;		/* the page record as stored (borrowed for the call); NULL: it does not read */
+	int url_ok;		/* the URL index points at this page */
+	int included;		/* its decision includes it */
+	const char *file_code;	/* the included document's code ("JJ-N"), else NULL */
+	int code_ok;		/* the file-code index points at this page */
+} zc_page_check;
+typedef int (*zc_page_check_fn)(const zc_page_check *pc, void *arg);
+int zc_tx_pages_check(zc_txn *t, zc_page_check_fn fn, void *arg);
+/* Page records stored. */
+int zc_tx_pages_count(zc_txn *t, uint64_t *n);
+
 
 #include "marks.h"
+#include "selection.h"
 #include "codings.h"
 
 #endif

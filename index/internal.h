@@ -11,6 +11,53 @@
 
 #include "index.h"
 
+/* Tables a transaction can reach (see docs/SCHEMA.md). */
+enum zc_table {
+	ZC_T_META,	/* name -> value */
+	ZC_T_PAGES,	/* page id (u64 BE) -> page record */
+	ZC_T_URLS,	/* URL -> page id */
+	ZC_T_FETCH,	/* URL -> fetch state (status, ETag, Last-Modified, digest, tries) */
+	ZC_T_FRONTIER,	/* host NUL seq (u64 BE) -> request */
+	ZC_T_SEEN,	/* request key -> "" (this crawl run) */
+	ZC_T_DUPKEY,	/* dedup key -> page id of the canonical copy */
+	ZC_T_ABOLISHED,	/* "JJ|D|docno" or "JJ|T|title" -> id of the abolishing page */
+	ZC_T_JY,	/* jurisdiction(2) year(4) page id (u64 BE) -> "" (included) */
+	ZC_T_FILECODE,	/* "JJ-N" -> page id; never deleted, so codes are never reused */
+	ZC_T_ENTRIES,	/* entry code -> entry record */
+	ZC_T_POSTINGS,	/* character pair (u64 BE) first id (u64 BE) -> up to 120 page ids (u64 BE) */
+	ZC_T_DECISIONS,	/* page id (u64) -> decision record (what the profile made of the page) */
+	ZC_T_NEAR,	/* jurisdiction|date -> [[page id, simhash, dedup key], …] (rebuilt) */
+	ZC_T_PAIRQ,	/* page id (u64 BE) -> its distinct character pairs, not yet in postings */
+	ZC_T_CODINGS,	/* entry code NUL ... -> coders' codings and final codes (index/codings.h) */
+	ZC_T_COUNT
+};
+
+/* Raw access to one table: values are copied out (free() them). */
+int zc_tx_get(zc_txn *t, enum zc_table tb, const void *key, size_t klen, char **val, size_t *vlen);
+int zc_tx_put(zc_txn *t, enum zc_table tb, const void *key, size_t klen, const void *val, size_t vlen);
+int zc_tx_del(zc_txn *t, enum zc_table tb, const void *key, size_t klen);
+int zc_tx_clear(zc_txn *t, enum zc_table tb);
+/* Calls fn for every key with the prefix, in key order; fn returns non-zero to stop. */
+typedef int (*zc_scan_fn)(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
+int zc_tx_scan(zc_txn *t, enum zc_table tb, const void *prefix, size_t plen, zc_scan_fn fn, void *arg);
+/* Entries in a table. */
+int zc_tx_count(zc_txn *t, enum zc_table tb, uint64_t *n);
+/* Whether the table exists: a read-only open of a corpus written before it (the coding table)
+   has none, and reads of it find nothing. */
+int zc_tx_has(zc_txn *t, enum zc_table tb);
+
+/* Records: JSON values, stored as MessagePack (schema 3) or JSON text (1 and 2) */
+int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
+int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
+
+/* Meta values (strings). */
+int zc_tx_meta_get(zc_txn *t, const char *name, char **val);
+int zc_tx_meta_put(zc_txn *t, const char *name, const char *val);
+
+/* Big-endian u64 keys. */
+void zc_u64_key(uint64_t v, unsigned char out[8]);
+uint64_t zc_key_u64(const void *key);
+
 struct zc_index {
 	MDB_env *env;
 	MDB_dbi dbi[ZC_T_COUNT];

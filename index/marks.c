@@ -2,9 +2,13 @@
  * marks.c - the re-crawl marks (marks.h): one meta value a site, "mark:HOST", holding
  * "COMPLETE FULL SINCE_FULL RUN_FULL RUN_GAPS" ("-" for an empty time); the policy in
  * "full_policy" ("RUNS DAYS"); the start of the run in progress in "run_started"; a site's
- * problem in "problem:HOST" ("WHEN PROBLEM"), its last import in "imported:HOST" ("WHEN").
+ * problem in "problem:HOST" ("WHEN PROBLEM"), its last import in "imported:HOST" ("WHEN");
+ * the run in progress's links found per site in "results:HOST", its state in "run" ("running",
+ * "done") and the end of the last one in "last_crawl"; fetch states in the fetch table, under
+ * their URL.
  */
 #include "index.h"
+#include "internal.h"
 #include "../common/zc.h"
 
 #include <stdio.h>
@@ -231,6 +235,25 @@ int zc_tx_site_imported_put(zc_txn *t, const char *host, const char *when)
 	return rc;
 }
 
+int zc_tx_results_get(zc_txn *t, const char *host, long *n)
+{
+	char *key = zc_asprintf("results:%s", host), *v = NULL;
+	int rc = zc_tx_meta_get(t, key, &v);
+	*n = rc == ZC_OK ? strtol(v, NULL, 10) : 0;
+	free(v);
+	free(key);
+	return rc == ZC_ENOTFOUND ? ZC_OK : rc;
+}
+
+int zc_tx_results_put(zc_txn *t, const char *host, long n)
+{
+	char *key = zc_asprintf("results:%s", host), num[24];
+	snprintf(num, sizeof num, "%ld", n);
+	int rc = zc_tx_meta_put(t, key, num);
+	free(key);
+	return rc;
+}
+
 typedef struct problems_ctx {
 	zc_txn *t;
 	zc_site_problem_fn fn;
@@ -261,3 +284,34 @@ int zc_tx_site_problems_each(zc_txn *t, zc_site_problem_fn fn, void *arg)
 	problems_ctx c = {t, fn, arg};
 	return zc_tx_scan(t, ZC_T_META, "problem:", 8, problem_row, &c);
 }
+
+int zc_tx_run_begin(zc_txn *t)
+{
+	return zc_tx_meta_put(t, "run", "running");
+}
+
+int zc_tx_run_end(zc_txn *t, const char *when)
+{
+	int rc = zc_tx_meta_put(t, "run", "done");
+	return rc == ZC_OK ? zc_tx_meta_put(t, "last_crawl", when) : rc;
+}
+
+int zc_tx_run_unfinished(zc_txn *t, int *unfinished)
+{
+	uint64_t n = 0;
+	char *run = NULL;
+	int rc = zc_tx_frontier_total(t, &n);
+	int mrc = zc_tx_meta_get(t, "run", &run);
+	int running = mrc != ZC_OK || !strcmp(run, "running");
+	*unfinished = n > 0 && running;
+	free(run);
+	if (rc == ZC_OK && mrc != ZC_OK && mrc != ZC_ENOTFOUND)
+		rc = mrc;
+	return rc;
+}
+
+int zc_tx_last_crawl_get(zc_txn *t, char **when)
+{
+	return zc_tx_meta_get(t, "last_crawl", when);
+}
+

@@ -2,10 +2,13 @@
  * marks.h - what a re-crawl needs to know of the crawls before it (included by index.h): per
  * site, when its last complete run and its last complete full pass started, how many runs
  * since, and what the run in progress is doing; the corpus's full-pass policy; and whether a
- * URL has had a final answer.  The records' format is private to index/marks.c.
+ * URL has had a final answer, its fetch state, the run's state.  The records' format is private
+ * to index/marks.c.
  */
 #ifndef ZC_MARKS_H
 #define ZC_MARKS_H
+
+#include <jansson.h>
 
 typedef struct zc_site_mark {
 	char complete[32];	/* when the site's last complete run started (ISO 8601, UTC); "" none */
@@ -40,6 +43,20 @@ int zc_tx_full_policy_put(zc_txn *t, const zc_full_policy *p);
 /* When the run in progress started (ISO 8601, UTC, into out[n]); "" when none is recorded. */
 int zc_tx_run_started_get(zc_txn *t, char *out, size_t n);
 int zc_tx_run_started_put(zc_txn *t, const char *iso);
+
+/* Links found per site (host) in the run in progress ("results"): kept so that a resumed run
+   still knows; 0 when none is recorded. */
+int zc_tx_results_get(zc_txn *t, const char *host, long *n);
+int zc_tx_results_put(zc_txn *t, const char *host, long n);
+
+/* The run's state: zc_tx_run_begin() marks a run in progress, zc_tx_run_end() marks it done and
+   when (ISO 8601, UTC: the corpus's last crawl).  A run is unfinished when it was not marked
+   done (or never marked) and requests are still queued: the next run resumes it. */
+int zc_tx_run_begin(zc_txn *t);
+int zc_tx_run_end(zc_txn *t, const char *when);
+int zc_tx_run_unfinished(zc_txn *t, int *unfinished);
+/* When the last crawl ended (free() it); ZC_ENOTFOUND before the first. */
+int zc_tx_last_crawl_get(zc_txn *t, char **when);
 
 /* Whether url has had a final answer: a document (stored, or unchanged since) or a 4xx.  An
    answer that held no document, or none yet, is not one. */

@@ -306,3 +306,8 @@ int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int
 		rc = zc_pairs_queue(t, page, *id);
 	return rc;
 }
+
+int zc_tx_pages_count(zc_txn *t, uint64_t *n)
+{
+	return zc_tx_count(t, ZC_T_PAGES, n);
+}

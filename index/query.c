@@ -1,5 +1,6 @@
 /* query.c - the pages a query matches, reached through an index where one applies (see index.h). */
 #include "index.h"
+#include "internal.h"
 #include "record.h"
 #include "../common/zc.h"
 
@@ -7,12 +8,6 @@
 #include <string.h>
 
 #define ZC_LIST_ITEM 256	/* the longest item of a list that is compared */
-
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
 
 /*
  * Whether s is (whole) or contains (substring) one item of list, a comma-separated list of
@@ -38,18 +33,17 @@ static int list_matches(const char *list, const char *s, int substring)
 int zc_query_matches(const zc_query *q, json_t *page)
 {
 	json_t *doc = json_object_get(page, "doc");
-	int inc = !strcmp(str(page, "decision"), "included");
+	int inc = !strcmp(zc_jstr(page, "decision"), "included");
 	if ((q->which == ZC_Q_INCLUDED && !inc) || (q->which == ZC_Q_EXCLUDED && inc))
 		return 0;
-	if (q->jurisdiction && !list_matches(q->jurisdiction, str(page, "jurisdiction"), 0))
+	if (q->jurisdiction && !list_matches(q->jurisdiction, zc_page_jurisdiction(page), 0))
 		return 0;
 	if (q->y1) {
-		const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
-		int y = zc_year_of(w);
+		int y = zc_year_of(zc_doc_date(doc));
 		if (y < q->y1 || y > q->y2)
 			return 0;
 	}
-	if (q->type && !list_matches(q->type, str(doc, "type"), 0))
+	if (q->type && !list_matches(q->type, zc_jstr(doc, "type"), 0))
 		return 0;
 	if (q->issuer) {
 		json_t *iss = json_object_get(doc, "issuers");
@@ -62,7 +56,7 @@ int zc_query_matches(const zc_query *q, json_t *page)
 		if (i == json_array_size(iss))
 			return 0;
 	}
-	if (q->keyword && !list_matches(q->keyword, str(doc, "title"), 1) && !list_matches(q->keyword, str(doc, "body"), 1))
+	if (q->keyword && !list_matches(q->keyword, zc_jstr(doc, "title"), 1) && !list_matches(q->keyword, zc_jstr(doc, "body"), 1))
 		return 0;
 	return 1;
 }
@@ -162,10 +156,10 @@ static void place(qctx *c)
 		json_t *d;
 		if (zc_tx_decision_get(c->t, c->v[i].id, &d) != ZC_OK)
 			continue;
-		const char *j = str(d, "jurisdiction");
+		const char *j = zc_jstr(d, "jurisdiction");
 		if (j[0] >= '0' && j[0] <= '9' && j[1] >= '0' && j[1] <= '9' && !j[2])
 			c->v[i].jur = (unsigned)((j[0] - '0') * 10 + (j[1] - '0'));
-		if (!strcmp(str(d, "decision"), "included"))
+		if (!strcmp(zc_jstr(d, "decision"), "included"))
 			c->v[i].fc = (uint64_t)json_integer_value(json_object_get(d, "file_code"));
 		json_decref(d);
 	}
@@ -208,10 +202,10 @@ static int by_number(const void *a, const void *b)
 static int doc_entries(qctx *c, json_t *page)
 {
 	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
-	if (!fc || strcmp(str(page, "decision"), "included"))
+	if (!fc || strcmp(zc_jstr(page, "decision"), "included"))
 		return 0;
 	char prefix[48];
-	int n = snprintf(prefix, sizeof prefix, "%s-%lld-", str(page, "jurisdiction"), (long long)fc);
+	int n = snprintf(prefix, sizeof prefix, "%s-%lld-", zc_page_jurisdiction(page), (long long)fc);
 	ents e = {NULL, 0, 0};
 	int rc = zc_tx_scan(c->t, ZC_T_ENTRIES, prefix, (size_t)n, entry_add, &e);
 	if (e.n)

@@ -31,12 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 static char *norm_title(const char *t)
 {
 	char *f = zc_str_fold(t);
@@ -55,12 +49,11 @@ static char *norm_title(const char *t)
 
 char *zc_select_dedup_key(json_t *doc)
 {
-	const char *docno = str(doc, "docno");
+	const char *docno = zc_jstr(doc, "docno");
 	if (*docno)
 		return zc_asprintf("D|%s", docno);
-	const char *date = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
-	char *t = norm_title(str(doc, "title"));
-	char *k = zc_asprintf("T|%s|%s", t, date);
+	char *t = norm_title(zc_jstr(doc, "title"));
+	char *k = zc_asprintf("T|%s|%s", t, zc_doc_date(doc));
 	free(t);
 	return k;
 }
@@ -125,26 +118,6 @@ unsigned long long zc_select_simhash(const char *body)
 	return s;
 }
 
-/* pass 1 notes every document without a number under its jurisdiction and date, with its
-   SimHash and dedup key; near_txn groups them once all are noted */
-static int near_note(zc_txn *t, const char *juris, const char *date, unsigned long long sim, uint64_t id,
-		     const char *key)
-{
-	char *nk = zc_asprintf("%s|%s", juris, date);
-	json_t *list = NULL;
-	if (zc_tx_get_json(t, ZC_T_NEAR, nk, &list) != ZC_OK || !json_is_array(list)) {
-		json_decref(list);
-		list = json_array();
-	}
-	char hex[20];
-	snprintf(hex, sizeof hex, "%016llx", sim);
-	json_array_append_new(list, json_pack("[I,s,s]", (json_int_t)id, hex, key));
-	int rc = zc_tx_put_json(t, ZC_T_NEAR, nk, list);
-	json_decref(list);
-	free(nk);
-	return rc;
-}
-
 static int issuer_is_government(json_t *doc)
 {
 	const char *first = json_string_value(json_array_get(json_object_get(doc, "issuers"), 0));
@@ -158,36 +131,16 @@ static int issuer_is_government(json_t *doc)
 static int rank(json_t *page)
 {
 	int gov = issuer_is_government(json_object_get(page, "doc"));
-	const char *kind = str(page, "site_kind");
+	const char *kind = zc_jstr(page, "site_kind");
 	if (gov < 0)
 		return 1;
 	return !((gov && !strcmp(kind, "gov")) || (!gov && !strcmp(kind, "hc")));
 }
 
-static int put_id(zc_txn *t, enum zc_table tb, const char *key, uint64_t id)
-{
-	unsigned char v[8];
-	zc_u64_key(id, v);
-	size_t kl = strlen(key);
-	return zc_tx_put(t, tb, key, kl > 500 ? 500 : kl, v, 8);
-}
-
-static int get_id(zc_txn *t, enum zc_table tb, const char *key, uint64_t *id)
-{
-	char *v;
-	size_t n, kl = strlen(key);
-	int rc = zc_tx_get(t, tb, key, kl > 500 ? 500 : kl, &v, &n);
-	if (rc != ZC_OK)
-		return rc;
-	*id = n == 8 ? zc_key_u64(v) : 0;
-	free(v);
-	return ZC_OK;
-}
-
 /* the documents an abolition decision lists: "1.《title》（docno）" lines */
 static int abolition_refs(zc_txn *t, json_t *doc, const char *juris, uint64_t id)
 {
-	const char *body = str(doc, "body");
+	const char *body = zc_jstr(doc, "body");
 	int rc = ZC_OK;
 	const char *p = body;
 	while (*p && rc == ZC_OK) {
@@ -198,15 +151,15 @@ static int abolition_refs(zc_txn *t, json_t *doc, const char *juris, uint64_t id
 		if (open && close) {
 			char *title = zc_strndup(open + strlen("《"), (size_t)(close - open - strlen("《")));
 			char *nt = norm_title(title);
-			char *k = zc_asprintf("%s|T|%s", juris, nt);
-			rc = put_id(t, ZC_T_ABOLISHED, k, id);
+			char *k = zc_abolished_key(juris, ZC_AB_TITLE, nt);
+			rc = zc_tx_abolished_put(t, k, id);
 			free(k);
 			free(nt);
 			free(title);
 			char *dn = zc_docno_normalize(close);
 			if (*dn && rc == ZC_OK) {
-				k = zc_asprintf("%s|D|%s", juris, dn);
-				rc = put_id(t, ZC_T_ABOLISHED, k, id);
+				k = zc_abolished_key(juris, ZC_AB_DOCNO, dn);
+				rc = zc_tx_abolished_put(t, k, id);
 				free(k);
 			}
 			free(dn);
@@ -326,24 +279,24 @@ static void settle(fin *f, uint64_t id, json_t *dec, const char *decision, const
 	json_object_set_new(dec, "evidence", json_string(evidence));
 	json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
 	json_t *src = json_array();
-	json_array_append_new(src, json_string(str(dec, "url")));
+	json_array_append_new(src, json_string(zc_jstr(dec, "url")));
 	json_object_set_new(dec, "sources", src);
 	json_object_set_new(dec, "entries", json_integer(0));
 	st->pages++;
 	if (!strcmp(decision, "included")) {
 		st->included++;
-		if (!strcmp(str(dec, "jurisdiction"), "00"))
+		if (!strcmp(zc_jstr(dec, "jurisdiction"), "00"))
 			st->national++;
 		else
 			st->provincial++;
 		if (!json_integer_value(json_object_get(dec, "file_code"))) {
 			f->nc = zc_realloc(f->nc, (f->nnc + 1) * sizeof *f->nc);
 			newcode *n = &f->nc[f->nnc++];
-			snprintf(n->juris, sizeof n->juris, "%s", str(dec, "jurisdiction"));
-			snprintf(n->date, sizeof n->date, "%s", str(dec, "date"));
-			snprintf(n->published, sizeof n->published, "%s", str(dec, "published_date"));
-			n->docno = zc_strdup(str(dec, "docno"));
-			n->url = zc_strdup(str(dec, "url"));
+			snprintf(n->juris, sizeof n->juris, "%s", zc_jstr(dec, "jurisdiction"));
+			snprintf(n->date, sizeof n->date, "%s", zc_jstr(dec, "date"));
+			snprintf(n->published, sizeof n->published, "%s", zc_jstr(dec, "published_date"));
+			n->docno = zc_strdup(zc_jstr(dec, "docno"));
+			n->url = zc_strdup(zc_jstr(dec, "url"));
 			n->id = id;
 		}
 	} else {
@@ -381,15 +334,17 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	json_object_set_new(cr, "evidence", json_string(d.evidence ? d.evidence : ""));
 	json_object_set_new(dec, "criteria", cr);
 	free(d.evidence);
-	const char *j = str(page, "jurisdiction");
-	const char *w = *str(doc, "written_date") ? str(doc, "written_date") : str(doc, "published_date");
+	const char *j = zc_page_jurisdiction(page);
+	const char *w = zc_doc_date(doc);
 	char *key = zc_select_dedup_key(doc);
-	if (!strcmp(d.decision, "included") && !*str(doc, "docno") && *str(doc, "body"))
+	if (!strcmp(d.decision, "included") && !*zc_jstr(doc, "docno") && *zc_jstr(doc, "body")) {
 		/* no number: a copy under another title is found by its text (near_txn) */
-		rc = near_note(t, j, w, zc_select_simhash(str(doc, "body")), id, key);
-	char *nt = norm_title(str(doc, "title"));
-	char *kt = zc_asprintf("%s|T|%s", j, nt);
-	char *kd = *str(doc, "docno") ? zc_asprintf("%s|D|%s", j, str(doc, "docno")) : zc_strdup("");
+		zc_near_doc nd = {id, zc_select_simhash(zc_jstr(doc, "body")), key};
+		rc = zc_tx_near_note(t, j, w, &nd);
+	}
+	char *nt = norm_title(zc_jstr(doc, "title"));
+	char *kt = zc_abolished_key(j, ZC_AB_TITLE, nt);
+	char *kd = *zc_jstr(doc, "docno") ? zc_abolished_key(j, ZC_AB_DOCNO, zc_jstr(doc, "docno")) : zc_strdup("");
 	json_object_set_new(dec, "key", json_string(key));
 	json_t *ak = json_array();
 	json_array_append_new(ak, json_string(kd));
@@ -397,35 +352,35 @@ static int pass1(zc_txn *t, fin *f, uint64_t id)
 	json_object_set_new(dec, "abolition_keys", ak);
 	json_object_set_new(dec, "rank", json_integer(rank(page)));
 	json_object_set_new(dec, "jurisdiction", json_string(j));
-	json_object_set_new(dec, "url", json_string(str(page, "url")));
+	json_object_set_new(dec, "url", json_string(zc_jstr(page, "url")));
 	json_object_set_new(dec, "date", json_string(w));
-	json_object_set_new(dec, "published_date", json_string(str(doc, "published_date")));
-	json_object_set_new(dec, "docno", json_string(str(doc, "docno")));
+	json_object_set_new(dec, "published_date", json_string(zc_jstr(doc, "published_date")));
+	json_object_set_new(dec, "docno", json_string(zc_jstr(doc, "docno")));
 	free(nt);
 	free(kt);
 	free(kd);
-	if (rc == ZC_OK && zc_doc_abolishes(str(doc, "title")))
+	if (rc == ZC_OK && zc_doc_abolishes(zc_jstr(doc, "title")))
 		rc = abolition_refs(t, doc, j, id);
 	if (rc == ZC_OK && !strcmp(d.decision, "included")) {
 		uint64_t other;
-		if (get_id(t, ZC_T_DUPKEY, key, &other) == ZC_OK) {
+		if (zc_tx_dup_get(t, key, &other) == ZC_OK) {
 			/* the canonical copy: the issuer's own site, then the least URL (never the first
 			   stored: which copy arrived first is the crawl's history, not the corpus) */
 			json_t *od = decision_of(t, other);
 			json_int_t r = json_integer_value(json_object_get(dec, "rank"));
 			json_int_t ro = json_integer_value(json_object_get(od, "rank"));
-			if (r < ro || (r == ro && strcmp(str(page, "url"), str(od, "url")) < 0))
-				rc = put_id(t, ZC_T_DUPKEY, key, id);
+			if (r < ro || (r == ro && strcmp(zc_jstr(page, "url"), zc_jstr(od, "url")) < 0))
+				rc = zc_tx_dup_put(t, key, id);
 			json_decref(od);
 		} else {
-			rc = put_id(t, ZC_T_DUPKEY, key, id);
+			rc = zc_tx_dup_put(t, key, id);
 		}
 	}
 	free(key);
 	/* nothing later changes what the criteria excluded: settled now, pass 2 passes it by */
 	if (strcmp(d.decision, "included") != 0) {
 		json_t *crit = json_object_get(dec, "criteria");
-		settle(f, id, dec, str(crit, "decision"), str(crit, "reason"), str(crit, "evidence"), NULL);
+		settle(f, id, dec, zc_jstr(crit, "decision"), zc_jstr(crit, "reason"), zc_jstr(crit, "evidence"), NULL);
 	}
 	if (rc == ZC_OK)
 		rc = zc_tx_decision_put(t, id, dec);
@@ -443,33 +398,33 @@ static int pass2(zc_txn *t, fin *f, uint64_t id)
 	if (zc_tx_decision_get_if(t, id, "decision", "included", &dec) != ZC_OK)
 		return ZC_OK;
 	json_t *crit = json_object_get(dec, "criteria");
-	if (strcmp(str(crit, "decision"), "included") != 0) {	/* settled in pass 1 */
+	if (strcmp(zc_jstr(crit, "decision"), "included") != 0) {	/* settled in pass 1 */
 		json_decref(dec);
 		return ZC_OK;
 	}
-	const char *decision = str(crit, "decision"), *reason = str(crit, "reason");
-	char *evidence = zc_strdup(str(crit, "evidence"));
+	const char *decision = zc_jstr(crit, "decision"), *reason = zc_jstr(crit, "reason");
+	char *evidence = zc_strdup(zc_jstr(crit, "evidence"));
 	char *canonical = NULL;
 	uint64_t ab = 0, canon = 0;
 	json_t *ak = json_object_get(dec, "abolition_keys");
 	const char *kd = json_string_value(json_array_get(ak, 0)), *kt = json_string_value(json_array_get(ak, 1));
-	if ((kd && *kd && get_id(t, ZC_T_ABOLISHED, kd, &ab) == ZC_OK) ||
-	    (kt && get_id(t, ZC_T_ABOLISHED, kt, &ab) == ZC_OK)) {
+	if ((kd && *kd && zc_tx_abolished_get(t, kd, &ab) == ZC_OK) ||
+	    (kt && zc_tx_abolished_get(t, kt, &ab) == ZC_OK)) {
 		json_t *ap;
 		decision = "excluded";
 		reason = "invalid";
 		free(evidence);
 		if (zc_tx_page_record(t, ab, &ap) == ZC_OK) {
-			evidence = zc_asprintf("abolished by \"%s\" (%s)", str(json_object_get(ap, "doc"), "title"), str(ap, "url"));
+			evidence = zc_asprintf("abolished by \"%s\" (%s)", zc_jstr(json_object_get(ap, "doc"), "title"), zc_jstr(ap, "url"));
 			json_decref(ap);
 		} else {
 			evidence = zc_strdup("abolished by a later decision");
 		}
 	} else {
-		const char *key = str(dec, "key");
-		if (get_id(t, ZC_T_DUPKEY, key, &canon) == ZC_OK && canon != id) {
+		const char *key = zc_jstr(dec, "key");
+		if (zc_tx_dup_get(t, key, &canon) == ZC_OK && canon != id) {
 			json_t *cd = decision_of(t, canon);
-			canonical = zc_strdup(str(cd, "url"));
+			canonical = zc_strdup(zc_jstr(cd, "url"));
 			json_decref(cd);
 			decision = "excluded";
 			reason = "duplicate";
@@ -495,16 +450,16 @@ static int pass3(zc_txn *t, fin *f, uint64_t id)
 	if (zc_tx_decision_get_if(t, id, "reason", "duplicate", &dec) != ZC_OK)
 		return ZC_OK;
 	uint64_t canon;
-	if (!strcmp(str(dec, "reason"), "duplicate") && get_id(t, ZC_T_DUPKEY, str(dec, "key"), &canon) == ZC_OK) {
+	if (!strcmp(zc_jstr(dec, "reason"), "duplicate") && zc_tx_dup_get(t, zc_jstr(dec, "key"), &canon) == ZC_OK) {
 		json_t *cd = decision_of(t, canon);
-		json_array_append_new(json_object_get(cd, "sources"), json_string(str(dec, "url")));
+		json_array_append_new(json_object_get(cd, "sources"), json_string(zc_jstr(dec, "url")));
 		json_int_t code = json_integer_value(json_object_get(dec, "file_code"));
 		if (code && !json_integer_value(json_object_get(cd, "file_code"))) {
 			json_object_set_new(cd, "file_code", json_integer(code));
 			json_object_del(dec, "file_code");
 			f->ho = zc_realloc(f->ho, (f->nho + 1) * sizeof *f->ho);
 			handover *h = &f->ho[f->nho++];
-			snprintf(h->juris, sizeof h->juris, "%s", str(cd, "jurisdiction"));
+			snprintf(h->juris, sizeof h->juris, "%s", zc_jstr(cd, "jurisdiction"));
 			h->code = (long)code;
 			h->canon = canon;
 			for (size_t k = 0; k < f->nnc; k++)
@@ -535,7 +490,7 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 	json_t *dec;
 	if (zc_tx_decision_get_if(t, id, "decision", "included", &dec) != ZC_OK)
 		return ZC_OK;
-	if (strcmp(str(dec, "decision"), "included") != 0) {
+	if (strcmp(zc_jstr(dec, "decision"), "included") != 0) {
 		json_decref(dec);
 		return ZC_OK;
 	}
@@ -552,30 +507,15 @@ static int pass5(zc_txn *t, fin *f, uint64_t id)
 	}
 	size_t nkw;
 	const char *const *kw = zc_profile_topic(f->p, &nkw);
-	const char *j = str(dec, "jurisdiction");
-	const char *w = str(dec, "date");
-	unsigned char key[14];
-	memcpy(key, j, 2);
-	memcpy(key + 2, w, 4);
-	zc_u64_key(id, key + 6);
-	rc = zc_tx_put(t, ZC_T_JY, key, 14, "", 0);
+	const char *j = zc_jstr(dec, "jurisdiction");
+	rc = zc_tx_jy_add(t, j, zc_jstr(dec, "date"), id);
 	zc_entry *e;
 	size_t ne;
 	zc_entries_split(json_string_value(body), kw, nkw, &e, &ne);
 	json_object_set_new(dec, "entries", json_integer((json_int_t)ne));
-	char *dc = zc_asprintf("%s-%ld", j, fc);
+	char *dc = zc_file_code(j, fc);
 	for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
-		char *code = zc_asprintf("%s-%d-%d", dc, e[k].section, e[k].item);
-		json_t *ent = json_object();
-		json_object_set_new(ent, "code", json_string(code));
-		json_object_set_new(ent, "doc_code", json_string(dc));
-		json_object_set_new(ent, "page", json_integer((json_int_t)id));
-		json_object_set_new(ent, "section", json_integer(e[k].section));
-		json_object_set_new(ent, "item", json_integer(e[k].item));
-		json_object_set_new(ent, "text", json_string(e[k].text));
-		rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
-		json_decref(ent);
-		free(code);
+		rc = zc_tx_entry_put(t, dc, id, e[k].section, e[k].item, e[k].text);
 		f->st->entries++;
 	}
 	free(dc);
@@ -601,13 +541,8 @@ static int begin_txn(zc_txn *t, void *arg)
 static int better(json_t *a, json_t *b)
 {
 	json_int_t ra = json_integer_value(json_object_get(a, "rank")), rb = json_integer_value(json_object_get(b, "rank"));
-	return ra < rb || (ra == rb && strcmp(str(a, "url"), str(b, "url")) < 0);
+	return ra < rb || (ra == rb && strcmp(zc_jstr(a, "url"), zc_jstr(b, "url")) < 0);
 }
-
-typedef struct near_ctx {
-	zc_txn *t;
-	int rc;		/* a write that failed and stopped the scan */
-} near_ctx;
 
 static size_t root_of(size_t *up, size_t i)
 {
@@ -620,31 +555,20 @@ static size_t root_of(size_t *up, size_t i)
    components of "the same key, or SimHashes at most ZC_NEAR_BITS apart", which no order of the
    pages changes (a first-come grouping would join A and C through B only when B came first);
    each takes the least key of its component, whose canonical copy is the best of them */
-static int near_list(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+static int near_list(const zc_near_doc *docs, size_t n, void *arg)
 {
-	(void)k;
-	(void)kl;
-	near_ctx *x = arg;
-	zc_txn *t = x->t;
-	json_t *list = zc_record_parse(v, vl);
-	size_t n = json_array_size(list);
+	zc_txn *t = arg;
 	int rc = ZC_OK;
-	if (n < 2) {
-		json_decref(list);
+	if (n < 2)
 		return 0;
-	}
 	size_t *up = zc_calloc(n, sizeof *up);
-	unsigned long long *sim = zc_calloc(n, sizeof *sim);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		up[i] = i;
-		const char *hex = json_string_value(json_array_get(json_array_get(list, i), 1));
-		sim[i] = hex ? strtoull(hex, NULL, 16) : 0;
-	}
-#define KEY_AT(i) (json_string_value(json_array_get(json_array_get(list, i), 2)) ? json_string_value(json_array_get(json_array_get(list, i), 2)) : "")
-#define ID_AT(i) ((uint64_t)json_integer_value(json_array_get(json_array_get(list, i), 0)))
+#define KEY_AT(i) (docs[i].key)
+#define ID_AT(i) (docs[i].id)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
-			if (__builtin_popcountll(sim[i] ^ sim[j]) <= ZC_NEAR_BITS || !strcmp(KEY_AT(i), KEY_AT(j)))
+			if (__builtin_popcountll(docs[i].simhash ^ docs[j].simhash) <= ZC_NEAR_BITS || !strcmp(KEY_AT(i), KEY_AT(j)))
 				up[root_of(up, i)] = root_of(up, j);
 	for (size_t r = 0; r < n && rc == ZC_OK; r++) {
 		if (root_of(up, r) != r)
@@ -661,7 +585,7 @@ static int near_list(const void *k, size_t kl, const void *v, size_t vl, void *a
 			continue;
 		uint64_t best_id = 0, other;
 		json_t *best = NULL;
-		if (get_id(t, ZC_T_DUPKEY, least, &other) == ZC_OK) {	/* a copy with that key and no text */
+		if (zc_tx_dup_get(t, least, &other) == ZC_OK) {	/* a copy with that key and no text */
 			best = decision_of(t, other);
 			best_id = other;
 		}
@@ -669,7 +593,7 @@ static int near_list(const void *k, size_t kl, const void *v, size_t vl, void *a
 			if (root_of(up, i) != r)
 				continue;
 			json_t *d = decision_of(t, ID_AT(i));
-			if (strcmp(str(d, "key"), least) != 0) {
+			if (strcmp(zc_jstr(d, "key"), least) != 0) {
 				json_object_set_new(d, "key", json_string(least));
 				rc = zc_tx_decision_put(t, ID_AT(i), d);
 			}
@@ -683,15 +607,12 @@ static int near_list(const void *k, size_t kl, const void *v, size_t vl, void *a
 		}
 		json_decref(best);
 		if (rc == ZC_OK)
-			rc = put_id(t, ZC_T_DUPKEY, least, best_id);
+			rc = zc_tx_dup_put(t, least, best_id);
 	}
 #undef KEY_AT
 #undef ID_AT
 	free(up);
-	free(sim);
-	json_decref(list);
-	x->rc = rc;
-	return rc != ZC_OK;
+	return rc;
 }
 
 static int near_txn(zc_txn *t, void *arg)
@@ -699,9 +620,7 @@ static int near_txn(zc_txn *t, void *arg)
 	fin *f = arg;
 	zc_tx_stage(t, 1);
 	rewind_state(f);
-	near_ctx x = {t, ZC_OK};
-	int rc = zc_tx_scan(t, ZC_T_NEAR, NULL, 0, near_list, &x);
-	return rc != ZC_OK ? rc : x.rc;
+	return zc_tx_near_each(t, near_list, t);
 }
 
 static int chunk_txn(zc_txn *t, void *arg)
@@ -736,7 +655,7 @@ static int put_counts(zc_txn *t, const zc_select_stats *st)
 	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "pages", (json_int_t)st->pages, "included",
 			      (json_int_t)st->included, "national", (json_int_t)st->national, "provincial",
 			      (json_int_t)st->provincial, "entries", (json_int_t)st->entries, "excluded", ex);
-	int rc = j ? zc_tx_put_json(t, ZC_T_META, "selection", j) : ZC_EPARSE;
+	int rc = j ? zc_tx_selection_counts_put(t, j) : ZC_EPARSE;
 	json_decref(j);
 	return rc;
 }
@@ -770,11 +689,11 @@ static int reuse_txn(zc_txn *t, void *arg)
 	reuse *r = arg;
 	char *want = made_from(r->p, zc_tx_pages_rev(t)), *have = NULL;
 	json_t *j = NULL;
-	int rc = want ? zc_tx_meta_get(t, "selection_of", &have) : ZC_ENOTFOUND;
+	int rc = want ? zc_tx_selection_of_get(t, &have) : ZC_ENOTFOUND;
 	if (rc == ZC_OK && strcmp(have, want))
 		rc = ZC_ENOTFOUND;
 	if (rc == ZC_OK)
-		rc = zc_tx_get_json(t, ZC_T_META, "selection", &j);
+		rc = zc_tx_selection_counts_get(t, &j);
 	if (rc == ZC_OK) {
 		counts_of(j, r->st);
 		r->st->reused = 1;
@@ -788,7 +707,7 @@ static int reuse_txn(zc_txn *t, void *arg)
 static int published_txn(zc_txn *t, void *arg)
 {
 	json_t *j = NULL;
-	int rc = zc_tx_get_json(t, ZC_T_META, "selection", &j);
+	int rc = zc_tx_selection_counts_get(t, &j);
 	if (rc == ZC_OK)
 		counts_of(j, arg);
 	json_decref(j);
@@ -819,19 +738,19 @@ static void change(fin *f, const char *kind, const char *how, const char *code, 
 {
 	json_t *doc = json_object_get(page, "doc");
 	json_array_append_new(f->changes, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "change", how, "kind", kind, "code", code,
-						    "title", str(doc, "title"), "reason", reason, "evidence", evidence,
-						    "url", str(page, "url")));
+						    "title", zc_jstr(doc, "title"), "reason", reason, "evidence", evidence,
+						    "url", zc_jstr(page, "url")));
 }
 
 static int included(json_t *dec)
 {
-	return dec && !strcmp(str(dec, "decision"), "included");
+	return dec && !strcmp(zc_jstr(dec, "decision"), "included");
 }
 
 static char *doc_code(json_t *dec)
 {
 	json_int_t fc = json_integer_value(json_object_get(dec, "file_code"));
-	return fc ? zc_asprintf("%s-%lld", str(dec, "jurisdiction"), (long long)fc) : zc_strdup("");
+	return fc ? zc_file_code(zc_jstr(dec, "jurisdiction"), (long)fc) : zc_strdup("");
 }
 
 /* the documents whose decision the new generation changes between included and excluded; their
@@ -851,13 +770,13 @@ static int changed_documents(zc_txn *t, fin *f, json_t *moved)
 			snprintf(key, sizeof key, "%llu", (unsigned long long)id);
 			if (included(is)) {
 				char *code = doc_code(is);
-				change(f, "document", "enters", code, page, "included", str(is, "evidence"));
+				change(f, "document", "enters", code, page, "included", zc_jstr(is, "evidence"));
 				json_object_set_new(moved, key, json_string("enters"));
 				free(code);
 			} else {
 				json_t *nd = decision_of(t, id);
 				char *code = doc_code(was);
-				change(f, "document", "leaves", code, page, str(nd, "reason"), str(nd, "evidence"));
+				change(f, "document", "leaves", code, page, zc_jstr(nd, "reason"), zc_jstr(nd, "evidence"));
 				json_object_set_new(moved, key, json_string("leaves"));
 				free(code);
 				json_decref(nd);
@@ -872,13 +791,9 @@ static int changed_documents(zc_txn *t, fin *f, json_t *moved)
 	return ZC_OK;
 }
 
-static int entry_seen(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+static int entry_seen(const char *code, json_t *ent, void *arg)
 {
-	json_t *ent = zc_record_parse(v, vl);
-	char *code = zc_strndup(k, kl);
 	json_object_set_new(arg, code, json_integer(json_integer_value(json_object_get(ent, "page"))));
-	free(code);
-	json_decref(ent);
 	return 0;
 }
 
@@ -901,10 +816,10 @@ static int changed_entries(zc_txn *t, fin *f, json_t *moved)
 {
 	json_t *live = json_object(), *next = json_object();
 	zc_tx_stage(t, 0);
-	int rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_seen, live);
+	int rc = zc_tx_entries_all(t, entry_seen, live);
 	zc_tx_stage(t, 1);
 	if (rc == ZC_OK)
-		rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_seen, next);
+		rc = zc_tx_entries_all(t, entry_seen, next);
 	const char *code;
 	json_t *v;
 	json_object_foreach(next, code, v)
@@ -927,11 +842,8 @@ static int final_txn(zc_txn *t, void *arg)
 	int rc = ZC_OK;
 	zc_tx_stage(t, 1);
 	rewind_state(f);
-	for (size_t k = 0; k < f->nho && rc == ZC_OK; k++) {
-		char *fk = zc_asprintf("%s-%ld", f->ho[k].juris, f->ho[k].code);
-		rc = put_id(t, ZC_T_FILECODE, fk, f->ho[k].canon);
-		free(fk);
-	}
+	for (size_t k = 0; k < f->nho && rc == ZC_OK; k++)
+		rc = zc_tx_file_code_put(t, f->ho[k].juris, f->ho[k].code, f->ho[k].canon);
 	free(f->nc_byid);
 	f->nc_byid = zc_calloc(f->nnc + 1, sizeof *f->nc_byid);
 	f->nnc_byid = 0;
@@ -939,34 +851,23 @@ static int final_txn(zc_txn *t, void *arg)
 		newcode *n = &f->nc[k];
 		if (!n->id)
 			continue;
-		char *mk = zc_asprintf("code:%s", n->juris), *v = NULL;
-		long next = 1;
-		if (zc_tx_meta_get(t, mk, &v) == ZC_OK)
-			next = strtol(v, NULL, 10) + 1;
-		free(v);
-		char num[24];
-		snprintf(num, sizeof num, "%ld", next);
-		rc = zc_tx_meta_put(t, mk, num);
-		free(mk);
+		long next;
+		rc = zc_tx_file_code_next(t, n->juris, &next);
 		n->code = next;
 		f->nc_byid[f->nnc_byid++] = n;
-		char *fk = zc_asprintf("%s-%ld", n->juris, next);
 		if (rc == ZC_OK)
-			rc = put_id(t, ZC_T_FILECODE, fk, n->id);
-		free(fk);
+			rc = zc_tx_file_code_put(t, n->juris, next, n->id);
 		st->new_codes++;
 		if (k % TRIM_PAGES == TRIM_PAGES - 1)
 			zc_index_trim(f->idx);
 	}
 	if (f->nnc_byid)
 		qsort(f->nc_byid, f->nnc_byid, sizeof *f->nc_byid, cmp_newcode_id);
-	if (rc == ZC_OK)
-		rc = zc_tx_meta_put(t, "profile", zc_profile_name(f->p));
 	if (rc == ZC_OK) {
 		char *words = zc_profile_describe(f->p);
 		json_t *rec = json_pack("{s:s,s:s,s:s,s:s}", "name", zc_profile_name(f->p), "sha256", zc_profile_hash(f->p),
 					"criteria", words, "zhengce", ZC_VERSION);
-		rc = rec ? zc_tx_put_json(t, ZC_T_META, "profile_record", rec) : ZC_EPARSE;
+		rc = rec ? zc_tx_profile_put(t, zc_profile_name(f->p), rec) : ZC_EPARSE;
 		json_decref(rec);
 		free(words);
 	}
@@ -989,7 +890,7 @@ static int final_txn(zc_txn *t, void *arg)
 		return DRY_RUN_DONE;	/* nothing of it published: no code given, no meta written */
 	char *from = rc == ZC_OK ? made_from(f->p, f->rev) : NULL;
 	if (rc == ZC_OK)
-		rc = from ? zc_tx_meta_put(t, "selection_of", from) : zc_tx_del(t, ZC_T_META, "selection_of", strlen("selection_of"));
+		rc = zc_tx_selection_of_put(t, from);
 	if (rc == ZC_ENOTFOUND)	/* nothing to delete */
 		rc = ZC_OK;
 	free(from);
@@ -1075,7 +976,7 @@ static int note_txn(zc_txn *t, void *arg)
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(kw[i]));
-	int rc = zc_tx_put_json(t, ZC_T_META, "search_keywords", a);
+	int rc = zc_tx_search_keywords_put(t, a);
 	json_decref(a);
 	return rc;
 }
@@ -1094,7 +995,7 @@ static int unsearched_txn(zc_txn *t, void *arg)
 {
 	unsearched *u = arg;
 	json_t *done = NULL;
-	if (zc_tx_get_json(t, ZC_T_META, "search_keywords", &done) != ZC_OK || !json_is_array(done)) {
+	if (zc_tx_search_keywords_get(t, &done) != ZC_OK) {
 		json_decref(done);
 		return ZC_OK;	/* a corpus crawled before zhengce kept them: nothing to say */
 	}
@@ -1126,7 +1027,7 @@ char *zc_select_unsearched(zc_index *idx, const zc_profile *p)
 static int record_txn(zc_txn *t, void *arg)
 {
 	json_t **rec = arg;
-	if (zc_tx_get_json(t, ZC_T_META, "profile_record", rec) != ZC_OK || !json_is_object(*rec)) {
+	if (zc_tx_profile_record_get(t, rec) != ZC_OK) {
 		json_decref(*rec);
 		*rec = NULL;
 	}
@@ -1169,21 +1070,9 @@ static void renum_reset(renum *r)
 	r->documents = r->changed = 0;
 }
 
-static int keep_entry(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+static int keep_entry(const char *code, json_t *ent, void *arg)
 {
-	char *code = zc_strndup(k, kl);
-	json_t *ent = zc_record_parse(v, vl);
-	if (ent)
-		json_object_set_new(arg, code, ent);
-	free(code);
-	return 0;
-}
-
-static int meta_code_key(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	(void)v;
-	(void)vl;
-	json_array_append_new(arg, json_stringn(k, kl));
+	json_object_set(arg, code, ent);
 	return 0;
 }
 
@@ -1201,11 +1090,11 @@ static int renumber_txn(zc_txn *t, void *arg)
 		json_int_t old = json_integer_value(json_object_get(d, "file_code"));
 		if (old && !included(d)) {
 			/* out of the selection: its code goes (it gets a new one should it return) */
-			char *oc = zc_asprintf("%s-%lld", str(d, "jurisdiction"), (long long)old);
+			char *oc = zc_file_code(zc_jstr(d, "jurisdiction"), (long)old);
 			if (zc_tx_page_record(t, id, &page) != ZC_OK)
 				page = json_object();
-			json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", oc, "new", "", "url", str(d, "url"),
-								"title", str(json_object_get(page, "doc"), "title")));
+			json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", oc, "new", "", "url", zc_jstr(d, "url"),
+								"title", zc_jstr(json_object_get(page, "doc"), "title")));
 			free(oc);
 			json_object_del(d, "file_code");
 			rc = zc_tx_decision_put(t, id, d);
@@ -1214,11 +1103,11 @@ static int renumber_txn(zc_txn *t, void *arg)
 			json_t *doc = json_object_get(page, "doc");
 			r->nc = zc_realloc(r->nc, (r->nnc + 1) * sizeof *r->nc);
 			newcode *n = &r->nc[r->nnc++];
-			snprintf(n->juris, sizeof n->juris, "%s", str(d, "jurisdiction"));
-			snprintf(n->date, sizeof n->date, "%s", str(d, "date"));
-			snprintf(n->published, sizeof n->published, "%s", str(doc, "published_date"));
-			n->docno = zc_strdup(str(doc, "docno"));
-			n->url = zc_strdup(str(d, "url"));
+			snprintf(n->juris, sizeof n->juris, "%s", zc_jstr(d, "jurisdiction"));
+			snprintf(n->date, sizeof n->date, "%s", zc_jstr(d, "date"));
+			snprintf(n->published, sizeof n->published, "%s", zc_jstr(doc, "published_date"));
+			n->docno = zc_strdup(zc_jstr(doc, "docno"));
+			n->url = zc_strdup(zc_jstr(d, "url"));
 			n->id = id;
 			n->code = (long)old;
 		}
@@ -1231,26 +1120,19 @@ static int renumber_txn(zc_txn *t, void *arg)
 		return rc;
 	qsort(r->nc, r->nnc, sizeof *r->nc, cmp_newcode);
 	/* the codes given so far go: the file-code index and the last code of each jurisdiction */
-	json_t *metas = json_array();
-	if ((rc = zc_tx_clear(t, ZC_T_FILECODE)) == ZC_OK)
-		rc = zc_tx_scan(t, ZC_T_META, "code:", strlen("code:"), meta_code_key, metas);
-	for (size_t i = 0; i < json_array_size(metas) && rc == ZC_OK; i++) {
-		const char *k = json_string_value(json_array_get(metas, i));
-		rc = zc_tx_del(t, ZC_T_META, k, strlen(k));
-	}
-	json_decref(metas);
+	rc = zc_tx_file_codes_clear(t);
 	/* entries are keyed by their document's code: read them all before any is rewritten */
 	if (rc == ZC_OK)
-		rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, keep_entry, r->entries);
+		rc = zc_tx_entries_all(t, keep_entry, r->entries);
 	if (rc == ZC_OK)
-		rc = zc_tx_clear(t, ZC_T_ENTRIES);
+		rc = zc_tx_entries_clear(t);
 	json_t *new_of_page = json_object();	/* page id -> new document code */
 	long next = 0;
 	for (size_t k = 0; k < r->nnc && rc == ZC_OK; k++) {
 		newcode *n = &r->nc[k];
 		next = k && !strcmp(n->juris, r->nc[k - 1].juris) ? next + 1 : 1;
-		char *oc = zc_asprintf("%s-%ld", n->juris, n->code), *nc = zc_asprintf("%s-%ld", n->juris, next);
-		char idk[24], num[24];
+		char *oc = zc_file_code(n->juris, n->code), *nc = zc_file_code(n->juris, next);
+		char idk[24];
 		snprintf(idk, sizeof idk, "%llu", (unsigned long long)n->id);
 		json_object_set_new(new_of_page, idk, json_string(nc));
 		json_t *d = NULL, *page = NULL;
@@ -1259,16 +1141,13 @@ static int renumber_txn(zc_txn *t, void *arg)
 			rc = zc_tx_decision_put(t, n->id, d);
 		}
 		if (rc == ZC_OK)
-			rc = put_id(t, ZC_T_FILECODE, nc, n->id);
-		snprintf(num, sizeof num, "%ld", next);
-		char *mk = zc_asprintf("code:%s", n->juris);
+			rc = zc_tx_file_code_put(t, n->juris, next, n->id);
 		if (rc == ZC_OK)
-			rc = zc_tx_meta_put(t, mk, num);
-		free(mk);
+			rc = zc_tx_file_code_last_put(t, n->juris, next);
 		if (zc_tx_page_record(t, n->id, &page) != ZC_OK)
 			page = json_object();
 		json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", oc, "new", nc, "url", n->url, "title",
-							str(json_object_get(page, "doc"), "title")));
+							zc_jstr(json_object_get(page, "doc"), "title")));
 		r->documents++;
 		r->changed += strcmp(oc, nc) != 0;
 		json_decref(d);
@@ -1286,12 +1165,9 @@ static int renumber_txn(zc_txn *t, void *arg)
 		const char *dc = json_string_value(json_object_get(new_of_page, idk));
 		if (!dc || rc != ZC_OK)
 			continue;	/* an entry of no included document: none are written so */
-		char *ec = zc_asprintf("%s-%lld-%lld", dc, (long long)json_integer_value(json_object_get(ent, "section")),
-				       (long long)json_integer_value(json_object_get(ent, "item")));
-		json_object_set_new(ent, "code", json_string(ec));
-		json_object_set_new(ent, "doc_code", json_string(dc));
-		rc = zc_tx_put_json(t, ZC_T_ENTRIES, ec, ent);
-		free(ec);
+		rc = zc_tx_entry_put(t, dc, (uint64_t)json_integer_value(json_object_get(ent, "page")),
+				     (long)json_integer_value(json_object_get(ent, "section")),
+				     (long)json_integer_value(json_object_get(ent, "item")), zc_jstr(ent, "text"));
 	}
 	json_decref(new_of_page);
 	if (rc == ZC_OK && r->before_commit)

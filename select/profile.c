@@ -498,12 +498,6 @@ char *zc_profile_describe(const zc_profile *p)
 const char *const ZC_REASONS[9] = {"issuer", "off-topic", "type", "interpretation", "forwarded",
 				   "invalid", "duplicate", "out-of-range", "unparseable"};
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 static void exclude(zc_decision *d, const char *reason, char *evidence)
 {
 	d->decision = "excluded";
@@ -514,9 +508,8 @@ static void exclude(zc_decision *d, const char *reason, char *evidence)
 int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 {
 	json_t *doc = json_object_get(page, "doc");
-	const char *title = str(doc, "title"), *type = str(doc, "type");
-	const char *written = str(doc, "written_date"), *published = str(doc, "published_date");
-	const char *date = *written ? written : published;
+	const char *title = zc_jstr(doc, "title"), *type = zc_jstr(doc, "type");
+	const char *date = zc_doc_date(doc);
 	d->decision = "included";
 	d->reason = "";
 	d->evidence = NULL;
@@ -526,7 +519,7 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 	}
 	if (!strcmp(type, "解读")) {
 		exclude(d, "interpretation", zc_asprintf("an interpretation: title \"%s\"%s%s", title,
-							 *str(doc, "column") ? ", column " : "", str(doc, "column")));
+							 *zc_jstr(doc, "column") ? ", column " : "", zc_jstr(doc, "column")));
 		return ZC_OK;
 	}
 	if (!strcmp(type, "转发")) {
@@ -567,7 +560,7 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 		return ZC_OK;
 	}
 	/* topic: a keyword, in a health context, in the title or the body */
-	char *text = zc_str_join(title, "\n", str(doc, "body"));
+	char *text = zc_str_join(title, "\n", zc_jstr(doc, "body"));
 	char *folded = zc_str_fold(text);
 	free(text);
 	/* a specific keyword (医联体) is enough; a generic one (支援, 联盟) needs a health context */
@@ -603,7 +596,7 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 		exclude(d, "out-of-range", zc_asprintf("dated %s, outside %s to %s", date, p->range_from, p->range_to));
 		return ZC_OK;
 	}
-	const char *validity = str(doc, "validity");
+	const char *validity = zc_jstr(doc, "validity");
 	if (!strcmp(validity, "失效") || !strcmp(validity, "废止")) {
 		exclude(d, "invalid", zc_asprintf("the page marks it %s", validity));
 		return ZC_OK;

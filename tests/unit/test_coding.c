@@ -165,11 +165,9 @@ static int fill(zc_txn *t, void *arg)
 	int rc = ZC_OK;
 	const char *texts[] = {"三级医院对口支援县级医院。", "加强基层医疗卫生机构建设。", "组建医联体。"};
 	const char *codes[] = {"00-29-2-1", "00-29-10-1", "00-3-1-1"};
-	for (int i = 0; i < 3 && rc == ZC_OK; i++) {
-		json_t *e = json_pack("{s:s,s:s,s:s}", "code", codes[i], "doc_code", i == 2 ? "00-3" : "00-29", "text", texts[i]);
-		rc = zc_tx_put_json(t, ZC_T_ENTRIES, codes[i], e);
-		json_decref(e);
-	}
+	const long section[] = {2, 10, 1};
+	for (int i = 0; i < 3 && rc == ZC_OK; i++)	/* codes[i], through the entries' own operation */
+		rc = zc_tx_entry_put(t, i == 2 ? "00-3" : "00-29", 0, section[i], 1, texts[i]);
 	for (int i = 0; i < 4 && rc == ZC_OK; i++) {
 		/* a final for each entry, one more for an entry not in the selection; the second's
 		   text changed since (its hash is of other text) */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "reference_profile.h"
+#include "../../index/internal.h"	/* raw tables: a record as an older zhengce wrote it */
 
 typedef struct page {
 	const char *url, *kind, *title, *docno, *issuer, *date, *type, *body;

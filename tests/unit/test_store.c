@@ -16,6 +16,7 @@
 
 #include "export.h"
 #include "index.h"
+#include "../../index/internal.h"	/* raw tables: records written as older zhengce wrote them */
 #include "zc.h"
 
 static char dir[64];

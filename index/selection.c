@@ -1,0 +1,291 @@
+/* selection.c - the tables a selection builds and what meta keeps of it (selection.h). */
+#include "index.h"
+#include "internal.h"
+#include "record.h"
+#include "../common/zc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* LMDB keys are at most 511 bytes: a dedup or abolition key is cut at 500 (as it always was,
+   so that a corpus written before long keys were hashed reads the same) */
+#define ID_KEY_MAX 500
+
+static int put_id(zc_txn *t, enum zc_table tb, const char *key, uint64_t id)
+{
+	unsigned char v[8];
+	zc_u64_key(id, v);
+	size_t kl = strlen(key);
+	return zc_tx_put(t, tb, key, kl > ID_KEY_MAX ? ID_KEY_MAX : kl, v, 8);
+}
+
+static int get_id(zc_txn *t, enum zc_table tb, const char *key, uint64_t *id)
+{
+	char *v;
+	size_t n, kl = strlen(key);
+	int rc = zc_tx_get(t, tb, key, kl > ID_KEY_MAX ? ID_KEY_MAX : kl, &v, &n);
+	if (rc != ZC_OK)
+		return rc;
+	*id = n == 8 ? zc_key_u64(v) : 0;
+	free(v);
+	return ZC_OK;
+}
+
+int zc_tx_dup_get(zc_txn *t, const char *key, uint64_t *id)
+{
+	return get_id(t, ZC_T_DUPKEY, key, id);
+}
+
+int zc_tx_dup_put(zc_txn *t, const char *key, uint64_t id)
+{
+	return put_id(t, ZC_T_DUPKEY, key, id);
+}
+
+char *zc_abolished_key(const char *juris, enum zc_abolished_by by, const char *text)
+{
+	return zc_asprintf("%s|%c|%s", juris, (char)by, text);
+}
+
+int zc_tx_abolished_get(zc_txn *t, const char *key, uint64_t *id)
+{
+	return get_id(t, ZC_T_ABOLISHED, key, id);
+}
+
+int zc_tx_abolished_put(zc_txn *t, const char *key, uint64_t id)
+{
+	return put_id(t, ZC_T_ABOLISHED, key, id);
+}
+
+/* near: "JJ|date" -> [[page id, SimHash in hex, dedup key], ...] */
+int zc_tx_near_note(zc_txn *t, const char *juris, const char *date, const zc_near_doc *d)
+{
+	char *nk = zc_asprintf("%s|%s", juris, date);
+	json_t *list = NULL;
+	if (zc_tx_get_json(t, ZC_T_NEAR, nk, &list) != ZC_OK || !json_is_array(list)) {
+		json_decref(list);
+		list = json_array();
+	}
+	char hex[20];
+	snprintf(hex, sizeof hex, "%016llx", d->simhash);
+	json_array_append_new(list, json_pack("[I,s,s]", (json_int_t)d->id, hex, d->key));
+	int rc = zc_tx_put_json(t, ZC_T_NEAR, nk, list);
+	json_decref(list);
+	free(nk);
+	return rc;
+}
+
+typedef struct near_walk {
+	zc_near_fn fn;
+	void *arg;
+	int rc;
+} near_walk;
+
+static int near_group(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)k;
+	(void)kl;
+	near_walk *w = arg;
+	json_t *list = zc_record_parse(v, vl);
+	size_t n = json_array_size(list);
+	zc_near_doc *docs = zc_calloc(n + 1, sizeof *docs);
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(list, i);
+		const char *hex = json_string_value(json_array_get(e, 1)), *key = json_string_value(json_array_get(e, 2));
+		docs[i].id = (uint64_t)json_integer_value(json_array_get(e, 0));
+		docs[i].simhash = hex ? strtoull(hex, NULL, 16) : 0;
+		docs[i].key = key ? key : "";
+	}
+	w->rc = w->fn(docs, n, w->arg);
+	free(docs);
+	json_decref(list);
+	return w->rc != 0;
+}
+
+int zc_tx_near_each(zc_txn *t, zc_near_fn fn, void *arg)
+{
+	near_walk w = {fn, arg, 0};
+	int rc = zc_tx_scan(t, ZC_T_NEAR, NULL, 0, near_group, &w);
+	return rc != ZC_OK ? rc : w.rc;
+}
+
+/* jy: jurisdiction (2 bytes) year (4) page id (u64 BE) -> "" */
+int zc_tx_jy_add(zc_txn *t, const char *juris, const char *date, uint64_t id)
+{
+	unsigned char key[14] = {0};
+	memcpy(key, juris, strnlen(juris, 2));
+	memcpy(key + 2, date, strnlen(date, 4));
+	zc_u64_key(id, key + 6);
+	return zc_tx_put(t, ZC_T_JY, key, sizeof key, "", 0);
+}
+
+char *zc_file_code(const char *juris, long n)
+{
+	return zc_asprintf("%s-%ld", juris, n);
+}
+
+int zc_tx_file_code_get(zc_txn *t, const char *code, uint64_t *id)
+{
+	return get_id(t, ZC_T_FILECODE, code, id);
+}
+
+int zc_tx_file_code_put(zc_txn *t, const char *juris, long n, uint64_t id)
+{
+	char *code = zc_file_code(juris, n);
+	int rc = put_id(t, ZC_T_FILECODE, code, id);
+	free(code);
+	return rc;
+}
+
+/* meta "code:JJ": the last code given in jurisdiction JJ */
+#define LAST_CODE "code:"
+
+int zc_tx_file_code_last_put(zc_txn *t, const char *juris, long n)
+{
+	char *mk = zc_asprintf(LAST_CODE "%s", juris), num[24];
+	snprintf(num, sizeof num, "%ld", n);
+	int rc = zc_tx_meta_put(t, mk, num);
+	free(mk);
+	return rc;
+}
+
+int zc_tx_file_code_next(zc_txn *t, const char *juris, long *n)
+{
+	char *mk = zc_asprintf(LAST_CODE "%s", juris), *v = NULL;
+	*n = 1;
+	if (zc_tx_meta_get(t, mk, &v) == ZC_OK)
+		*n = strtol(v, NULL, 10) + 1;
+	free(v);
+	free(mk);
+	return zc_tx_file_code_last_put(t, juris, *n);
+}
+
+static int meta_code_key(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	(void)v;
+	(void)vl;
+	json_array_append_new(arg, json_stringn(k, kl));
+	return 0;
+}
+
+int zc_tx_file_codes_clear(zc_txn *t)
+{
+	json_t *metas = json_array();
+	int rc = zc_tx_clear(t, ZC_T_FILECODE);
+	if (rc == ZC_OK)
+		rc = zc_tx_scan(t, ZC_T_META, LAST_CODE, strlen(LAST_CODE), meta_code_key, metas);
+	for (size_t i = 0; i < json_array_size(metas) && rc == ZC_OK; i++) {
+		const char *k = json_string_value(json_array_get(metas, i));
+		rc = zc_tx_del(t, ZC_T_META, k, strlen(k));
+	}
+	json_decref(metas);
+	return rc;
+}
+
+/* entries: code -> {code, doc_code, page, section, item, text} */
+int zc_tx_entry_put(zc_txn *t, const char *doc_code, uint64_t page, long section, long item, const char *text)
+{
+	char *code = zc_asprintf("%s-%ld-%ld", doc_code, section, item);
+	json_t *ent = json_object();
+	json_object_set_new(ent, "code", json_string(code));
+	json_object_set_new(ent, "doc_code", json_string(doc_code));
+	json_object_set_new(ent, "page", json_integer((json_int_t)page));
+	json_object_set_new(ent, "section", json_integer(section));
+	json_object_set_new(ent, "item", json_integer(item));
+	json_object_set_new(ent, "text", json_string(text));
+	int rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
+	json_decref(ent);
+	free(code);
+	return rc;
+}
+
+typedef struct entry_walk {
+	zc_entry_rec_fn fn;
+	void *arg;
+	int rc;
+} entry_walk;
+
+static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	entry_walk *w = arg;
+	json_t *ent = zc_record_parse(v, vl);
+	if (!ent)
+		return 0;	/* damaged: check says so */
+	char *code = zc_strndup(k, kl);
+	w->rc = w->fn(code, ent, w->arg);
+	free(code);
+	json_decref(ent);
+	return w->rc != 0;
+}
+
+int zc_tx_entries_all(zc_txn *t, zc_entry_rec_fn fn, void *arg)
+{
+	entry_walk w = {fn, arg, 0};
+	int rc = zc_tx_scan(t, ZC_T_ENTRIES, NULL, 0, entry_one, &w);
+	return rc != ZC_OK ? rc : w.rc;
+}
+
+int zc_tx_entries_clear(zc_txn *t)
+{
+	return zc_tx_clear(t, ZC_T_ENTRIES);
+}
+
+int zc_tx_selection_counts_get(zc_txn *t, json_t **counts)
+{
+	return zc_tx_get_json(t, ZC_T_META, "selection", counts);
+}
+
+int zc_tx_selection_counts_put(zc_txn *t, json_t *counts)
+{
+	return zc_tx_put_json(t, ZC_T_META, "selection", counts);
+}
+
+int zc_tx_selection_of_get(zc_txn *t, char **made_from)
+{
+	return zc_tx_meta_get(t, "selection_of", made_from);
+}
+
+int zc_tx_selection_of_put(zc_txn *t, const char *made_from)
+{
+	if (made_from)
+		return zc_tx_meta_put(t, "selection_of", made_from);
+	return zc_tx_del(t, ZC_T_META, "selection_of", strlen("selection_of"));
+}
+
+int zc_tx_profile_get(zc_txn *t, char **name)
+{
+	return zc_tx_meta_get(t, "profile", name);
+}
+
+int zc_tx_profile_record_get(zc_txn *t, json_t **record)
+{
+	int rc = zc_tx_get_json(t, ZC_T_META, "profile_record", record);
+	if (rc == ZC_OK && !json_is_object(*record)) {
+		json_decref(*record);
+		*record = NULL;
+		rc = ZC_EPARSE;
+	}
+	return rc;
+}
+
+int zc_tx_profile_put(zc_txn *t, const char *name, json_t *record)
+{
+	int rc = zc_tx_meta_put(t, "profile", name);
+	return rc == ZC_OK ? zc_tx_put_json(t, ZC_T_META, "profile_record", record) : rc;
+}
+
+int zc_tx_search_keywords_get(zc_txn *t, json_t **words)
+{
+	int rc = zc_tx_get_json(t, ZC_T_META, "search_keywords", words);
+	if (rc == ZC_OK && !json_is_array(*words)) {
+		json_decref(*words);
+		*words = NULL;
+		rc = ZC_EPARSE;
+	}
+	return rc;
+}
+
+int zc_tx_search_keywords_put(zc_txn *t, json_t *words)
+{
+	return zc_tx_put_json(t, ZC_T_META, "search_keywords", words);
+}

@@ -1,0 +1,76 @@
+/*
+ * selection.h - what a selection builds (included by index.h): the canonical copy of each
+ * dedup key, the documents abolitions list, the documents without a number grouped for near
+ * copies, the jurisdiction-year index, file codes, entries, and what meta keeps of the
+ * selection (its counts, what it was made from, the profile, the searched keywords).  Keys and
+ * records are private to index/selection.c.  All but file codes and the meta values live in
+ * the generation a transaction reaches (zc_tx_stage).
+ */
+#ifndef ZC_INDEX_SELECTION_H
+#define ZC_INDEX_SELECTION_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* The page id of the canonical copy of the documents sharing a dedup key. */
+int zc_tx_dup_get(zc_txn *t, const char *key, uint64_t *id);
+int zc_tx_dup_put(zc_txn *t, const char *key, uint64_t id);
+
+/* A document an abolishing decision lists, by its number or its (normalised) title, in a
+   jurisdiction: the key (free() it) under which the abolishing page is noted. */
+enum zc_abolished_by { ZC_AB_DOCNO = 'D', ZC_AB_TITLE = 'T' };
+char *zc_abolished_key(const char *juris, enum zc_abolished_by by, const char *text);
+int zc_tx_abolished_get(zc_txn *t, const char *key, uint64_t *id);
+int zc_tx_abolished_put(zc_txn *t, const char *key, uint64_t id);
+
+/* Documents without a number, noted under their jurisdiction and date with their SimHash and
+   dedup key; zc_tx_near_each() calls fn with each group of one jurisdiction and date, in key
+   order (fn returns non-zero to stop, and that is then the result). */
+typedef struct zc_near_doc {
+	uint64_t id;
+	unsigned long long simhash;
+	const char *key;	/* "" when the record has none */
+} zc_near_doc;
+int zc_tx_near_note(zc_txn *t, const char *juris, const char *date, const zc_near_doc *d);
+typedef int (*zc_near_fn)(const zc_near_doc *docs, size_t n, void *arg);
+int zc_tx_near_each(zc_txn *t, zc_near_fn fn, void *arg);
+
+/* The jurisdiction-year index: an included document under its jurisdiction and the year of
+   its statistical date (zc_doc_date). */
+int zc_tx_jy_add(zc_txn *t, const char *juris, const char *date, uint64_t id);
+
+/* File codes: "JJ-N", the Nth document of jurisdiction JJ (free() it). */
+char *zc_file_code(const char *juris, long n);
+/* The page a code ("JJ-N", as zc_file_code() writes it) was given to. */
+int zc_tx_file_code_get(zc_txn *t, const char *code, uint64_t *id);
+int zc_tx_file_code_put(zc_txn *t, const char *juris, long n, uint64_t id);
+/* The next code of a jurisdiction, one past the last given (which it becomes). */
+int zc_tx_file_code_next(zc_txn *t, const char *juris, long *n);
+/* Sets the last code given in a jurisdiction (renumber). */
+int zc_tx_file_code_last_put(zc_txn *t, const char *juris, long n);
+/* Forgets every code given: the file-code index and each jurisdiction's last code (renumber). */
+int zc_tx_file_codes_clear(zc_txn *t);
+
+/* Entries: the item of a section of an included document (doc_code "JJ-N"), under its code
+   doc_code-section-item.  zc_tx_entries_all() calls fn with every entry record (code,
+   doc_code, page, section, item, text) in code order, borrowed for the call; fn returns
+   non-zero to stop, and that is then the result. */
+int zc_tx_entry_put(zc_txn *t, const char *doc_code, uint64_t page, long section, long item, const char *text);
+typedef int (*zc_entry_rec_fn)(const char *code, json_t *entry, void *arg);
+int zc_tx_entries_all(zc_txn *t, zc_entry_rec_fn fn, void *arg);
+int zc_tx_entries_clear(zc_txn *t);
+
+/* Meta: the selection's counts (an object), what the published selection was made from (NULL
+   to say nothing), the profile applied (its name and its record), the keywords the last
+   complete crawl searched for (an array of strings).  Getters give ZC_ENOTFOUND when unset. */
+int zc_tx_selection_counts_get(zc_txn *t, json_t **counts);
+int zc_tx_selection_counts_put(zc_txn *t, json_t *counts);
+int zc_tx_selection_of_get(zc_txn *t, char **made_from);
+int zc_tx_selection_of_put(zc_txn *t, const char *made_from);
+int zc_tx_profile_get(zc_txn *t, char **name);
+int zc_tx_profile_record_get(zc_txn *t, json_t **record);
+int zc_tx_profile_put(zc_txn *t, const char *name, json_t *record);
+int zc_tx_search_keywords_get(zc_txn *t, json_t **words);
+int zc_tx_search_keywords_put(zc_txn *t, json_t *words);
+
+#endif
