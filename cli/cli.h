@@ -129,4 +129,12 @@ typedef struct count_ctx {
 
 int count_txn(zc_txn *t, void *arg);
 
+/* crawl_view.c: the crawl's progress drawn on stderr and its notes printed there. */
+typedef struct crawl_view {
+	int lines;	/* lines of the progress display now on the terminal */
+} crawl_view;
+size_t crawl_view_hosts(void);
+void crawl_view_progress(const zc_crawl_progress *p, void *arg);
+void crawl_view_note(const char *msg, void *arg);
+
 #endif

@@ -250,7 +250,12 @@ int cmd_crawl(int argc, char **argv)
 	o.n_connect_to = nct;
 	o.keywords = zc_profile_search(profile, &o.n_keywords);
 	int progress = progress_wanted(0);
-	o.progress = progress;
+	crawl_view view = {0};
+	o.progress = progress ? crawl_view_progress : NULL;
+	o.progress_arg = &view;
+	o.progress_hosts = crawl_view_hosts();
+	o.note = crawl_view_note;
+	o.note_arg = &view;
 	rc = zc_crawl_run(idx, &seeds, &o, on_article, NULL, &sum);
 	/* a selection of part of the universe would give file codes in the order pages happened to
 	   arrive: only a crawl that searched every site to its end (or failed it for a reason it

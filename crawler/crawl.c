@@ -24,7 +24,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <sys/ioctl.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -60,9 +59,11 @@ typedef struct xfer {
 	int overflow;
 	double started;
 	json_t *fetch;		/* an article's fetch state when it was asked for, or NULL */
+	const struct crawl *c;	/* the crawl it is part of (its notes) */
 } xfer;
 
 typedef struct crawl {
+	int trace;		/* ZHENGCE_TRACE: libcurl's words on each transfer, as notes */
 	zc_index *idx;
 	const zc_seeds *seeds;
 	const zc_crawl_opts *o;
@@ -84,10 +85,25 @@ typedef struct crawl {
 	double batch_since;
 	size_t batch_reqs;	/* requests found by the results in the batch */
 	double last_progress;
-	int progress_lines;	/* lines of the progress display now on the terminal */
 	int inflight;		/* transfers added to the multi handle and not yet freed */
 	char unparseable_url[512];	/* the first answer that held no document, and why */
 } crawl;
+
+/* a note to the caller (one line, without its end) */
+static void note(const crawl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(const crawl *c, const char *fmt, ...)
+{
+	if (!c->o->note)
+		return;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof line)	/* a URL too long for the line: its end is cut */
+		memcpy(line + sizeof line - 4, "...", 4);
+	c->o->note(line, c->o->note_arg);
+}
 
 static volatile sig_atomic_t interrupted;	/* the signal that stopped the crawl, or 0 */
 static volatile sig_atomic_t signals;		/* how many came */
@@ -742,11 +758,12 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 {
 	(void)e;
 	xfer *x = ud;
-	static int trace = -1;
-	if (trace < 0)
-		trace = getenv("ZHENGCE_TRACE") != NULL;
-	if (trace && type == CURLINFO_TEXT)
-		fprintf(stderr, "* %.*s", (int)size, data);
+	if (x->c->trace && type == CURLINFO_TEXT) {
+		int n = (int)size;
+		while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
+			n--;
+		note(x->c, "* %.*s", n, data);
+	}
 	if (type == CURLINFO_HEADER_OUT) {
 		zc_buf_reset(&x->reqhead);
 		zc_buf_add(&x->reqhead, data, size);
@@ -832,6 +849,7 @@ static int start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char 
 	xfer *x = zc_calloc(1, sizeof *x);
 	const zc_crawl_opts *o = c->o;
 	x->h = h;
+	x->c = c;
 	x->seq = seq;
 	x->req = req;
 	x->url = zc_strdup(robots_url ? robots_url : zc_jstr(req, "url"));
@@ -1042,7 +1060,7 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 		c->sum->failed++;
 		h->rep->errors++;
 		if (c->o->verbose)
-			fprintf(stderr, "zhengce: giving up on %s after %d tries: %s\n", x->url, tries, why);
+			note(c, "giving up on %s after %d tries: %s", x->url, tries, why);
 		report_problem(h, "%s: %s after %d tries", x->url, why, tries);
 		p.gap_site = h->site->host;
 		paginate(c, p.reqs, req, 0, 0);
@@ -1076,8 +1094,7 @@ static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l, const char 
 		if (!s) {
 			c->sum->skipped_scope++;
 			if (c->o->verbose)
-				fprintf(stderr, "zhengce: %s: out of scope (%s); skipped\n", l->urls[i],
-					tg.why ? tg.why : "not a seed's host");
+				note(c, "%s: out of scope (%s); skipped", l->urls[i], tg.why ? tg.why : "not a seed's host");
 			continue;
 		}
 		char *seen = seen_key("article", l->urls[i], NULL);
@@ -1200,7 +1217,7 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 			if (!c->unparseable_url[0])
 				snprintf(c->unparseable_url, sizeof c->unparseable_url, "%s: %s", x->url, why);
 			if (c->o->verbose)
-				fprintf(stderr, "zhengce: %s: %s; not stored as a document\n", x->url, why);
+				note(c, "%s: %s; not stored as a document", x->url, why);
 			goto done;
 		}
 		if (!p.page)
@@ -1235,7 +1252,7 @@ static void apply_robots(crawl *c, host_state *h, long status, const char *text,
 	if (d > 0) {
 		if (d > c->o->max_crawl_delay) {
 			if (c->o->verbose)
-				fprintf(stderr, "zhengce: %s asks for Crawl-delay %.1f s; capped at %.1f s\n", h->host, d, c->o->max_crawl_delay);
+				note(c, "%s asks for Crawl-delay %.1f s; capped at %.1f s", h->host, d, c->o->max_crawl_delay);
 			d = c->o->max_crawl_delay;
 		}
 		if (d > h->delay)
@@ -1386,7 +1403,7 @@ static void done(crawl *c, CURLMsg *m)
 			c->sum->failed++;
 			h->rep->errors++;
 			if (c->o->verbose)
-				fprintf(stderr, "zhengce: %s redirects to %s: %s; not followed\n", x->url, to ? to : "nothing", refused);
+				note(c, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
 			report_problem(h, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
 			p.gap_site = h->site->host;
 			paginate(c, p.reqs, x->req, 0, 0);
@@ -1447,20 +1464,19 @@ static int peek_txn(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
-enum { H_FETCHING, H_BLOCKED, H_BACKING_OFF, H_WAITING, H_READY, H_DONE, H_STATES };
 
 /* what a host is doing at time t */
 static int activity(const host_state *h, double t)
 {
 	if (h->busy)
-		return H_FETCHING;
+		return ZC_HOST_FETCHING;
 	if (h->blocked)
-		return H_BLOCKED;
+		return ZC_HOST_BLOCKED;
 	if (h->backing_off)
-		return H_BACKING_OFF;
+		return ZC_HOST_BACKING_OFF;
 	if (h->empty)
-		return H_DONE;
-	return h->next_at > t ? H_WAITING : H_READY;
+		return ZC_HOST_DONE;
+	return h->next_at > t ? ZC_HOST_WAITING : ZC_HOST_READY;
 }
 
 #define QUEUE_CAP 10000	/* a host's queue is counted up to this on the display */
@@ -1482,88 +1498,48 @@ static int count_txn(zc_txn *t, void *arg)
 	return rc;
 }
 
-/* truncated to the terminal's width: a wrapped line would break the redraw */
-static void progress_line(int cols, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void progress_line(int cols, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (cols > 0 && cols - 1 < (int)sizeof line)
-		line[cols - 1] = '\0';
-	fputs(line, stderr);
-}
-
-/* On a terminal: a summary line, then one line per host still at work (requests done, queued,
-   and what it is doing: fetching, waiting for politeness, backing off, blocked), redrawn in
-   place twice a second; as many hosts as the terminal has lines. */
+/* The progress, to the caller's display: the counts, and the hosts at work up to as many as it
+   shows, each with its queue (counted up to QUEUE_CAP) and what it is doing. */
 static void progress(crawl *c, int force)
 {
-	static const char *const what[H_STATES] = {"fetching", "blocked", "backing off", "waiting", "ready", "done"};
 	if (!c->o->progress)
 		return;
 	double t = now();
 	if (!force && t - c->last_progress < 0.5)
 		return;
 	c->last_progress = t;
-	int rows = 24, cols = 100;
-	struct winsize ws;
-	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
-		rows = ws.ws_row;
-		cols = ws.ws_col;
-	}
-	int n[H_STATES] = {0};
-	size_t *shown = zc_calloc(c->n_hosts + 1, sizeof *shown), nshown = 0, room = rows > 3 ? (size_t)rows - 3 : 0;
+	zc_crawl_progress p = {.requests = c->sum->requests, .fresh = c->sum->added + c->sum->changed,
+			       .unchanged = c->sum->unchanged, .final = force};
+	size_t *shown = zc_calloc(c->n_hosts + 1, sizeof *shown), nshown = 0, busy = 0;
 	for (size_t i = 0; i < c->n_hosts; i++) {
 		int a = activity(&c->hosts[i], t);
-		n[a]++;
-		if (a != H_DONE && !force && nshown < room)
+		p.hosts[a]++;
+		busy += a != ZC_HOST_DONE;
+		if (a != ZC_HOST_DONE && !force && nshown < c->o->progress_hosts)
 			shown[nshown++] = i;
 	}
 	uint64_t *queued = zc_calloc(nshown + 1, sizeof *queued);
 	count_ctx q = {c, shown, nshown, queued, 0};
+	zc_host_progress *hp = zc_calloc(nshown + 1, sizeof *hp);
 	zc_index_read(c->idx, count_txn, &q);
-	if (c->progress_lines > 1)
-		fprintf(stderr, "\033[%dA", c->progress_lines - 1);
-	fputs("\r\033[J", stderr);
-	progress_line(cols, "crawl: %ld requests, %ld new, %ld unchanged | %llu queued | hosts: %d fetching, %d waiting, %d backing off, %d blocked, %d done",
-		      c->sum->requests, c->sum->added + c->sum->changed, c->sum->unchanged, (unsigned long long)q.total,
-		      n[H_FETCHING], n[H_WAITING], n[H_BACKING_OFF], n[H_BLOCKED], n[H_DONE]);
-	int lines = 1;
 	for (size_t k = 0; k < nshown; k++) {
 		const host_state *h = &c->hosts[shown[k]];
-		int a = activity(h, t);
-		char wait[48] = "";
-		if (a == H_BACKING_OFF)
-			snprintf(wait, sizeof wait, " (%.0f s)", h->next_at - t);
-		else if (a == H_WAITING)
-			snprintf(wait, sizeof wait, " (politeness, %.1f s)", h->next_at - t);
-		fputc('\n', stderr);
-		progress_line(cols, "  %-28s %7ld done %7llu%s queued  %s%s", h->host, h->done, (unsigned long long)queued[k],
-			      queued[k] >= QUEUE_CAP ? "+" : "", what[a], wait);
-		lines++;
+		hp[k] = (zc_host_progress){h->host, h->done, queued[k], queued[k] >= QUEUE_CAP, activity(h, t), h->next_at - t};
 	}
-	int hidden = (int)c->n_hosts - n[H_DONE] - (int)nshown;
-	if (hidden > 0 && !force) {
-		fprintf(stderr, "\n  ... and %d more hosts at work", hidden);
-		lines++;
-	}
-	c->progress_lines = lines;
-	if (force) {
-		fputc('\n', stderr);
-		c->progress_lines = 0;
-	}
+	p.queued = q.total;
+	p.shown = hp;
+	p.n_shown = nshown;
+	p.hidden = busy - nshown;
+	c->o->progress(&p, c->o->progress_arg);
+	free(hp);
 	free(queued);
 	free(shown);
 }
 
 static void note_cut(const char *file, long long cut, void *arg)
 {
-	(void)arg;
-	fprintf(stderr, "zhengce: %s ended in part of a record (%lld bytes), left by a crawl that was "
-		"killed while writing it; cut (the records before it are kept)\n", file, cut);
+	note(arg, "%s ended in part of a record (%lld bytes), left by a crawl that was "
+	     "killed while writing it; cut (the records before it are kept)", file, cut);
 }
 
 int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, zc_article_fn article,
@@ -1575,6 +1551,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	c->idx = idx;
 	c->seeds = seeds;
 	c->o = o;
+	c->trace = getenv("ZHENGCE_TRACE") != NULL;
 	c->article = article;
 	c->arg = arg;
 	c->sum = sum;
@@ -1603,12 +1580,12 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 			h->delay = o->delay;
 		}
 	}
-	if ((rc = zc_warc_repair(o->dir, note_cut, NULL)) != ZC_OK) {
-		fprintf(stderr, "zhengce: cannot repair the archive in %s/warc: %s\n", o->dir, zc_strerror(rc));
+	if ((rc = zc_warc_repair(o->dir, note_cut, c)) != ZC_OK) {
+		note(c, "cannot repair the archive in %s/warc: %s", o->dir, zc_strerror(rc));
 		goto out;
 	}
 	if ((rc = zc_warc_open(o->dir, o->warc_max, &c->warc)) != ZC_OK) {
-		fprintf(stderr, "zhengce: cannot open the archive in %s/warc: %s\n", o->dir, zc_strerror(rc));
+		note(c, "cannot open the archive in %s/warc: %s", o->dir, zc_strerror(rc));
 		goto out;
 	}
 	{
@@ -1731,8 +1708,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 						xfer_free(c, c->hosts[i].cur);
 					}
 			if (interrupted && !told && c->inflight) {
-				fprintf(stderr, "\nzhengce: stopping: waiting for %d transfers in flight (interrupt again to stop "
-					"at once)\n", c->inflight);
+				note(c, "stopping: waiting for %d transfers in flight (interrupt again to stop at once)", c->inflight);
 				told = 1;
 			}
 			if (!c->inflight) {
@@ -1769,13 +1745,12 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	}
 	progress(c, 1);
 	if (sum->unparseable)
-		fprintf(stderr, "zhengce: %ld answers held no document and were not stored as documents (the fetch state "
-			"says why), e.g. %s\n", sum->unparseable, c->unparseable_url);
+		note(c, "%ld answers held no document and were not stored as documents (the fetch state "
+		     "says why), e.g. %s", sum->unparseable, c->unparseable_url);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (c->fatal) {
-		fprintf(stderr, "zhengce: stopped: %s; the corpus is consistent, free some space and run the crawl again to resume\n",
-			c->fatal_msg);
+		note(c, "stopped: %s; the corpus is consistent, free some space and run the crawl again to resume", c->fatal_msg);
 		rc = c->fatal;
 	} else if (interrupted) {
 		sum->signal = interrupted;	/* the caller says what it means for the selection */

@@ -181,6 +181,32 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg);
 
 /* ---- the crawl ----------------------------------------------------------------------------- */
 
+/* What a host of the crawl is doing (zc_crawl_progress). */
+enum zc_host_activity {
+	ZC_HOST_FETCHING, ZC_HOST_BLOCKED, ZC_HOST_BACKING_OFF, ZC_HOST_WAITING, ZC_HOST_READY, ZC_HOST_DONE,
+	ZC_HOST_STATES
+};
+typedef struct zc_host_progress {
+	const char *host;
+	long done;			/* requests done */
+	uint64_t queued;		/* requests queued, counted up to a cap */
+	int queued_capped;		/* ... which was reached */
+	enum zc_host_activity activity;
+	double wait;			/* seconds until its next request (waiting, backing off) */
+} zc_host_progress;
+/* The crawl's progress, as a display shows it; valid for the call. */
+typedef struct zc_crawl_progress {
+	long requests, fresh, unchanged;	/* fresh: documents new or changed */
+	uint64_t queued;			/* requests queued, all hosts */
+	int hosts[ZC_HOST_STATES];		/* hosts by what they are doing */
+	const zc_host_progress *shown;		/* hosts at work, up to progress_hosts */
+	size_t n_shown;
+	size_t hidden;				/* hosts at work not shown */
+	int final;				/* the last call, when the crawl ends */
+} zc_crawl_progress;
+typedef void (*zc_crawl_progress_fn)(const zc_crawl_progress *p, void *arg);
+typedef void (*zc_crawl_note_fn)(const char *msg, void *arg);
+
 typedef struct zc_crawl_opts {
 	const char *dir;		/* corpus directory (LMDB, archive, lock) */
 	const char *user_agent;
@@ -198,7 +224,14 @@ typedef struct zc_crawl_opts {
 	long timeout;			/* seconds per transfer */
 	size_t max_body;		/* bytes */
 	size_t warc_max;		/* bytes per WARC file */
-	int progress;			/* 1: a progress line on stderr */
+	/* Progress, about twice a second and once at the end (NULL: none); at most progress_hosts
+	   hosts at work are detailed.  Notes (a URL given up on, a redirect not followed, a cut WARC
+	   file...) go to note, one line each without its end (NULL: dropped). */
+	zc_crawl_progress_fn progress;
+	void *progress_arg;
+	size_t progress_hosts;
+	zc_crawl_note_fn note;
+	void *note_arg;
 	int verbose;
 	int full;			/* walk every page of every site (no incremental stop) */
 	long full_runs, full_days;	/* the corpus's full-pass policy from now on; 0: as it is */
@@ -331,5 +364,17 @@ typedef struct zc_merge_summary {
  */
 int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t n, struct zc_progress *prog,
 		 zc_merge_summary *sum, char **err);
+/*
+ * check: the corpus verified.  Every WARC file under corpus/warc reads back; every page record
+ * reads, the URL index and (for an included document) its file code point at it, and its WARC
+ * record is where the page says.  Each problem, and each note (a WARC file that ends in part of
+ * a record), goes to say as one line; prog (may be NULL) shows how far it is.
+ */
+typedef struct zc_check_summary {
+	long pages, included, records, problems;
+} zc_check_summary;
+typedef void (*zc_check_say_fn)(const char *line, void *arg);
+int zc_check_corpus(zc_index *idx, const char *corpus, struct zc_progress *prog, zc_check_say_fn say, void *arg,
+		    zc_check_summary *sum);
 
 #endif
