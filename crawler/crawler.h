@@ -11,6 +11,13 @@
  *
  * Sites are data (seeds/sites.json, docs/SEEDS.md); the few answer formats (families) are code
  * (families.c).
+ *
+ * What is global: zc_crawl_run() installs SIGINT and SIGTERM handlers for its run (the previous
+ * ones come back when it returns), and the signal that came is kept in a static (a handler can
+ * reach nothing else), so one crawl runs at a time in a process.  The WARC digests (SHA-1) use
+ * one OpenSSL context of the process, made at the first digest and kept (looking the algorithm
+ * up again cost more than the digest of a request record): one thread at a time.  Nothing else
+ * outlives a call.
  */
 #ifndef ZC_CRAWLER_H
 #define ZC_CRAWLER_H

@@ -5,9 +5,10 @@
  *
  * What is global: the first zc_parse_page() installs an allocator for libxml2 in the whole
  * process (xmlMemSetup), and every parse takes libxml2's memory from one region given back
- * when it ends (xmlmem.c; measured: a sixth of the parse was malloc and free).  So
- * zc_parse_page() is called from one thread at a time; memory libxml2 allocated before the
- * first parse, or outside one, stays malloc's and is freed as such.  The other functions here
+ * when it ends (xmlmem.c; measured: the 50 fixture pages parsed 200 times took 2.25 s of CPU
+ * with the region and 2.74 s without, so it stays).  So zc_parse_page() is called from one
+ * thread at a time; memory libxml2 allocated before the first parse, or outside one, stays
+ * malloc's and is freed as such.  The other functions here
  * hold no state and may be called from any thread.
  *
  * Text in a zc_doc is UTF-8.  Dates are ISO 8601 "YYYY-MM-DD" or "" when the page does not

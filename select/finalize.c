@@ -58,15 +58,19 @@ char *zc_select_dedup_key(json_t *doc)
 	return k;
 }
 
-/* BITS[b]: byte j is bit j of b, so that adding BITS[byte] to a word counts eight bits at once */
-static uint64_t BITS[256];
-
-static void bits_init(void)
-{
-	for (unsigned b = 0; b < 256; b++)
-		for (int j = 0; j < 8; j++)
-			BITS[b] |= (uint64_t)((b >> j) & 1) << (8 * j);
-}
+/* BITS[b]: byte j is bit j of b, so that adding BITS[byte] to a word counts eight bits at once
+   (a constant table: no state made at the first call) */
+#define BIT_(b, j) ((uint64_t)(((b) >> (j)) & 1) << (8 * (j)))
+#define BYTE_(b) (BIT_(b, 0) | BIT_(b, 1) | BIT_(b, 2) | BIT_(b, 3) | BIT_(b, 4) | BIT_(b, 5) | BIT_(b, 6) | BIT_(b, 7))
+#define B4_(b) BYTE_(b), BYTE_((b) + 1), BYTE_((b) + 2), BYTE_((b) + 3)
+#define B16_(b) B4_(b), B4_((b) + 4), B4_((b) + 8), B4_((b) + 12)
+#define B64_(b) B16_(b), B16_((b) + 16), B16_((b) + 32), B16_((b) + 48)
+static const uint64_t BITS[256] = {B64_(0), B64_(64), B64_(128), B64_(192)};
+#undef B64_
+#undef B16_
+#undef B4_
+#undef BYTE_
+#undef BIT_
 
 /* the byte counters of acc (bits 8k..8k+7 in acc[k]) added to ones, and emptied */
 static void count_ones(uint64_t acc[8], long ones[64])
@@ -78,8 +82,6 @@ static void count_ones(uint64_t acc[8], long ones[64])
 
 unsigned long long zc_select_simhash(const char *body)
 {
-	if (!BITS[255])
-		bits_init();
 	/* each bit's vote is its count of ones against the 4-grams' count: +1 for a one, -1 for a
 	   zero.  The ones are counted eight bits to a word (acc[k] holds bits 8k..8k+7 in its
 	   bytes), which a byte holds up to 255 4-grams, then moved to ones[]: a branch-free loop
