@@ -60,8 +60,13 @@ int main(int argc, char **argv)
 			continue;
 		zc_buf b;
 		zc_buf_init(&b, ZC_BUF_UNLIMITED);
-		zc_buf_read(&b, f);
+		int rrc = zc_buf_read(&b, f);
 		fclose(f);
+		if (rrc != ZC_OK) {
+			fprintf(stderr, "bench_parse: %s: %s\n", v[k].path, zc_strerror(rrc));
+			zc_buf_free(&b);
+			continue;
+		}
 		if (i < pages)
 			bytes += b.len;
 		zc_parse_page(b.data ? b.data : "", b.len, v[k].url, *v[k].ct ? v[k].ct : NULL, &d);

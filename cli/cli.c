@@ -210,7 +210,7 @@ int sites_resolve(const char *cmd, const char *only, const zc_seeds *seeds, cons
 						  seeds_path, it);
 			free(hosts);
 		}
-		zc_buf_printf(&b, "%s%s", b.len ? "," : "", as);
+		zc_buf_catf(&b, "%s%s", b.len ? "," : "", as);
 	}
 	if (ret < 0 && !b.len)
 		ret = usage_error(cmd, "--site wants a value");

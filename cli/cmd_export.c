@@ -336,7 +336,7 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 					zc_buf b;
 					zc_buf_init(&b, ZC_BUF_UNLIMITED);
 					for (k = 0; k < nt; k++)
-						zc_buf_printf(&b, "%s%s", k ? " " : "", types[k]);
+						zc_buf_catf(&b, "%s%s", k ? " " : "", types[k]);
 					usage_error(cmd, "unknown type %.*s: the types are %s (several: --type 意见,通知)", (int)n,
 						    it, b.data);
 					zc_buf_free(&b);

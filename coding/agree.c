@@ -64,10 +64,10 @@ static int label_of(zc_agree_data *d, json_t *codes)
 	qsort(v, n, sizeof *v, str_cmp);
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	zc_buf_addstr(&b, "");
+	zc_buf_cats(&b, "");
 	for (size_t i = 0; i < n; i++)
 		if (!i || strcmp(v[i], v[i - 1]))
-			zc_buf_printf(&b, "%s%s", b.len ? "\x1f" : "", v[i]);
+			zc_buf_catf(&b, "%s%s", b.len ? "\x1f" : "", v[i]);
 	free(v);
 	char *s = zc_buf_take(&b);
 	for (size_t i = 0; i < d->nlabels; i++)

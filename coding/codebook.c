@@ -42,7 +42,7 @@ static int fields_known(perr *e, const char *path, json_t *o, const char *const 
 			zc_buf b;
 			zc_buf_init(&b, ZC_BUF_UNLIMITED);
 			for (const char *const *p = known; *p; p++)
-				zc_buf_printf(&b, "%s%s", p == known ? "" : ", ", *p);
+				zc_buf_catf(&b, "%s%s", p == known ? "" : ", ", *p);
 			int rc = fail(e, path, "unknown field \"%s\" (known: %s)", k, b.data);
 			zc_buf_free(&b);
 			return rc;
@@ -573,9 +573,9 @@ char *zc_values_join(json_t *values)
 {
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	zc_buf_addstr(&b, "");
+	zc_buf_cats(&b, "");
 	for (size_t i = 0; i < json_array_size(values); i++)
-		zc_buf_printf(&b, "%s%s", i ? "\xef\xbc\x9b" : "", json_string_value(json_array_get(values, i)));
+		zc_buf_catf(&b, "%s%s", i ? "\xef\xbc\x9b" : "", json_string_value(json_array_get(values, i)));
 	return zc_buf_take(&b);
 }
 
@@ -583,12 +583,12 @@ char *zc_relations_join(json_t *rels)
 {
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	zc_buf_addstr(&b, "");
+	zc_buf_cats(&b, "");
 	for (size_t i = 0; i < json_array_size(rels); i++) {
 		json_t *r = json_array_get(rels, i);
 		const char *s = json_is_array(r) ? json_string_value(json_array_get(r, 0)) : json_string_value(json_object_get(r, "source"));
 		const char *d = json_is_array(r) ? json_string_value(json_array_get(r, 1)) : json_string_value(json_object_get(r, "target"));
-		zc_buf_printf(&b, "%s%s->%s", i ? "\xef\xbc\x9b" : "", s ? s : "", d ? d : "");
+		zc_buf_catf(&b, "%s%s->%s", i ? "\xef\xbc\x9b" : "", s ? s : "", d ? d : "");
 	}
 	return zc_buf_take(&b);
 }

@@ -151,13 +151,13 @@ static int exp_entry(json_t *entry, json_t *page, void *arg)
 	/* one line an entry: its line breaks become spaces */
 	char *text = zc_text_visible(raw ? raw : "", 0);
 	char *prefix = zc_asprintf("[%s] ", code);
-	zc_buf_addstr(&d->text, prefix);
+	zc_buf_cats(&d->text, prefix);
 	d->cps += cp_count(prefix, strlen(prefix));
 	size_t start = d->cps, tl = strlen(text);
-	zc_buf_addstr(&d->text, text);
+	zc_buf_cats(&d->text, text);
 	d->cps += cp_count(text, tl);
 	json_array_append_new(d->spans, json_pack("[sII]", code, (json_int_t)start, (json_int_t)d->cps));
-	zc_buf_addch(&d->text, '\n');
+	zc_buf_catc(&d->text, '\n');
 	d->cps++;
 	free(prefix);
 	free(text);

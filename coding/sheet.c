@@ -198,11 +198,11 @@ static void codebook_sheet(xlsx *x, const char *coder)
 		worksheet_write_string(s, r, 1, c->id, NULL);
 		zc_buf ex;
 		zc_buf_init(&ex, ZC_BUF_UNLIMITED);
-		zc_buf_addstr(&ex, c->description);
+		zc_buf_cats(&ex, c->description);
 		for (size_t k = 0; k < c->nexamples; k++)
-			zc_buf_printf(&ex, "\n例: %s", c->examples[k]);
+			zc_buf_catf(&ex, "\n例: %s", c->examples[k]);
 		if (c->relation)
-			zc_buf_printf(&ex, "\n%s: %s", c->relation, c->relation_description);
+			zc_buf_catf(&ex, "\n%s: %s", c->relation, c->relation_description);
 		worksheet_write_string(s, r, 3, ex.data ? ex.data : "", x->wrap);
 		zc_buf_free(&ex);
 		worksheet_write_string(s, r, 5, rules, x->wrap);
@@ -215,9 +215,9 @@ static void codebook_sheet(xlsx *x, const char *coder)
 			worksheet_write_string(s, r, 3, c->codes[k].description, x->wrap);
 			zc_buf kw;
 			zc_buf_init(&kw, ZC_BUF_UNLIMITED);
-			zc_buf_addstr(&kw, "");
+			zc_buf_cats(&kw, "");
 			for (size_t w = 0; w < c->codes[k].nkeywords; w++)
-				zc_buf_printf(&kw, "%s%s", w ? "、" : "", c->codes[k].keywords[w]);
+				zc_buf_catf(&kw, "%s%s", w ? "、" : "", c->codes[k].keywords[w]);
 			worksheet_write_string(s, r, 4, kw.data, x->wrap);
 			zc_buf_free(&kw);
 		}

@@ -121,14 +121,14 @@ int zc_cells_csv(const char *data, size_t len, zc_cells **out, char **err)
 				}
 				if (data[j] == '"') {
 					if (j + 1 < len && data[j + 1] == '"') {
-						zc_buf_addch(&cell, '"');
+						zc_buf_catc(&cell, '"');
 						j += 2;
 						continue;
 					}
 					j++;
 					break;
 				}
-				zc_buf_addch(&cell, data[j++]);
+				zc_buf_catc(&cell, data[j++]);
 			}
 			i = j;
 			any = 1;
@@ -162,7 +162,7 @@ int zc_cells_csv(const char *data, size_t len, zc_cells **out, char **err)
 			i++;
 			continue;
 		}
-		zc_buf_addch(&cell, ch);
+		zc_buf_catc(&cell, ch);
 		any = 1;
 		i++;
 	}
@@ -257,7 +257,7 @@ static void string_item(xmlNodePtr si, zc_buf *b)
 	for (xmlNodePtr c = si->children; c; c = c->next) {
 		if (named(c, "t")) {
 			xmlChar *v = xmlNodeGetContent(c);
-			zc_buf_addstr(b, v ? (const char *)v : "");
+			zc_buf_cats(b, v ? (const char *)v : "");
 			xmlFree(v);
 		} else if (named(c, "r")) {
 			string_item(c, b);
@@ -350,7 +350,7 @@ int zc_cells_xlsx(const char *data, size_t len, const char *sheet, zc_cells **ou
 				continue;
 			zc_buf b;
 			zc_buf_init(&b, ZC_BUF_UNLIMITED);
-			zc_buf_addstr(&b, "");
+			zc_buf_cats(&b, "");
 			string_item(si, &b);
 			if (nshared == cap) {
 				cap = cap ? 2 * cap : 256;
@@ -397,7 +397,7 @@ int zc_cells_xlsx(const char *data, size_t len, const char *sheet, zc_cells **ou
 			if (type && !strcmp(type, "inlineStr")) {
 				zc_buf b;
 				zc_buf_init(&b, ZC_BUF_UNLIMITED);
-				zc_buf_addstr(&b, "");
+				zc_buf_cats(&b, "");
 				xmlNodePtr is = zc_xml_child(c, "is");
 				if (is)
 					string_item(is, &b);

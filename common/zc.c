@@ -136,7 +136,8 @@ void zc_buf_init(zc_buf *b, size_t max)
 
 int zc_buf_add(zc_buf *b, const void *p, size_t n)
 {
-	if (n > b->max - b->len)
+	/* the cap, and (ZC_BUF_UNLIMITED too) room for len + n + 1 and its doubling without a wrap */
+	if (n > b->max - b->len || n >= SIZE_MAX / 4 - b->len)
 		return ZC_ETOOBIG;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
@@ -190,6 +191,50 @@ int zc_buf_printf(zc_buf *b, const char *fmt, ...)
 	int rc = zc_buf_add(b, big, (size_t)n);
 	free(big);
 	return rc;
+}
+
+static void buf_must(int rc)
+{
+	if (rc != ZC_OK) {
+		fputs("zhengce: a buffer without a cap reached its size limit\n", stderr);
+		abort();
+	}
+}
+
+void zc_buf_cat(zc_buf *b, const void *p, size_t n)
+{
+	buf_must(zc_buf_add(b, p, n));
+}
+
+void zc_buf_cats(zc_buf *b, const char *s)
+{
+	buf_must(zc_buf_add(b, s, strlen(s)));
+}
+
+void zc_buf_catc(zc_buf *b, char c)
+{
+	buf_must(zc_buf_add(b, &c, 1));
+}
+
+void zc_buf_catf(zc_buf *b, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		buf_must(zc_buf_add(b, small, (size_t)n));
+		return;
+	}
+	char *big = zc_malloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	buf_must(zc_buf_add(b, big, (size_t)n));
+	free(big);
 }
 
 void zc_buf_reset(zc_buf *b)
@@ -410,11 +455,11 @@ char *zc_str_replace(const char *s, const char *from, const char *to)
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	const char *p;
 	while (fl && (p = strstr(s, from))) {
-		zc_buf_add(&b, s, (size_t)(p - s));
-		zc_buf_addstr(&b, to);
+		zc_buf_cat(&b, s, (size_t)(p - s));
+		zc_buf_cats(&b, to);
 		s = p + fl;
 	}
-	zc_buf_addstr(&b, s);
+	zc_buf_cats(&b, s);
 	return zc_buf_take(&b);
 }
 

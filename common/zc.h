@@ -67,9 +67,14 @@ char *zc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * zc_buf: a growable byte buffer with a hard cap.
  * Invariants: data is NULL or NUL-terminated (len excludes the NUL); len <= max.
- * Adding past max fails with ZC_ETOOBIG and leaves the buffer as it was.
+ * Adding past max fails with ZC_ETOOBIG and leaves the buffer as it was; so does adding past a
+ * quarter of the address space, ZC_BUF_UNLIMITED or not (len + n + 1 and the doubling of the
+ * allocation never wrap).
  * zc_buf_take() hands the bytes to the caller (free() them) and resets the buffer.
  */
+/* A result that must be looked at (a cap reached, a write that failed): the compiler says so. */
+#define ZC_MUST_CHECK __attribute__((warn_unused_result))
+
 typedef struct zc_buf {
 	char *data;
 	size_t len;
@@ -80,15 +85,22 @@ typedef struct zc_buf {
 #define ZC_BUF_UNLIMITED ((size_t)-1)
 
 void zc_buf_init(zc_buf *b, size_t max);
-int zc_buf_add(zc_buf *b, const void *p, size_t n);
-int zc_buf_addstr(zc_buf *b, const char *s);
-int zc_buf_addch(zc_buf *b, char c);
-int zc_buf_printf(zc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int zc_buf_add(zc_buf *b, const void *p, size_t n) ZC_MUST_CHECK;
+int zc_buf_addstr(zc_buf *b, const char *s) ZC_MUST_CHECK;
+int zc_buf_addch(zc_buf *b, char c) ZC_MUST_CHECK;
+int zc_buf_printf(zc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3))) ZC_MUST_CHECK;
+/* The same for a buffer of no cap (ZC_BUF_UNLIMITED), where adding cannot fail short of memory
+   (which aborts, as zc_malloc() does); on a buffer with a cap, reaching it aborts: a capped
+   buffer's additions are checked with the functions above. */
+void zc_buf_cat(zc_buf *b, const void *p, size_t n);
+void zc_buf_cats(zc_buf *b, const char *s);
+void zc_buf_catc(zc_buf *b, char c);
+void zc_buf_catf(zc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void zc_buf_reset(zc_buf *b);
 char *zc_buf_take(zc_buf *b);
 void zc_buf_free(zc_buf *b);
 /* Appends what f holds up to its end: ZC_ETOOBIG past the cap, ZC_EIO on a read error. */
-int zc_buf_read(zc_buf *b, FILE *f);
+int zc_buf_read(zc_buf *b, FILE *f) ZC_MUST_CHECK;
 
 /* Strings: small helpers over UTF-8 text. */
 int zc_str_starts(const char *s, const char *prefix);

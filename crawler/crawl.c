@@ -734,6 +734,14 @@ static int seed_frontier(crawl *c)
 
 /* ---- transfers ------------------------------------------------------------------------ */
 
+/* what fits of p into b: a head is archived as far as its 64 KB go */
+static void add_what_fits(zc_buf *b, const char *p, size_t n)
+{
+	size_t room = b->max - b->len;
+	if (zc_buf_add(b, p, n < room ? n : room) != ZC_OK)
+		zc_buf_reset(b);	/* not reached: what is added fits */
+}
+
 static size_t on_body(char *ptr, size_t size, size_t n, void *ud)
 {
 	xfer *x = ud;
@@ -750,7 +758,7 @@ static size_t on_header(char *ptr, size_t size, size_t n, void *ud)
 	/* a new status line (1xx, then the final answer) starts the head again */
 	if (size * n >= 5 && !strncmp(ptr, "HTTP/", 5))
 		zc_buf_reset(&x->head);
-	zc_buf_add(&x->head, ptr, size * n);
+	add_what_fits(&x->head, ptr, size * n);
 	return size * n;
 }
 
@@ -766,7 +774,7 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 	}
 	if (type == CURLINFO_HEADER_OUT) {
 		zc_buf_reset(&x->reqhead);
-		zc_buf_add(&x->reqhead, data, size);
+		add_what_fits(&x->reqhead, data, size);
 	}
 	return 0;
 }
@@ -788,7 +796,10 @@ static int fetch_txn(zc_txn *t, void *arg)
 static json_t *fetch_state(crawl *c, const char *url)
 {
 	fetch_read g = {url, NULL};
-	zc_index_read(c->idx, fetch_txn, &g);
+	if (zc_index_read(c->idx, fetch_txn, &g) != ZC_OK) {
+		json_decref(g.out);
+		return NULL;
+	}
 	return g.out;
 }
 
@@ -979,8 +990,8 @@ static char *archive_head(const char *head, size_t len, size_t *outlen)
 		size_t n = nl ? (size_t)(nl - p + 1) : (size_t)(end - p);
 		if (!strncasecmp(p, "Content-Encoding:", 17) || !strncasecmp(p, "Transfer-Encoding:", 18) ||
 		    !strncasecmp(p, "Content-Length:", 15))
-			zc_buf_addstr(&b, "X-Crawler-");
-		zc_buf_add(&b, p, n);
+			zc_buf_cats(&b, "X-Crawler-");
+		zc_buf_cat(&b, p, n);
 		p += n;
 	}
 	*outlen = b.len;
@@ -1164,7 +1175,8 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 	known_ctx kc = {&l, NULL};
 	if (json_is_true(json_object_get(req, "inc"))) {
 		kc.known = zc_calloc(l.n + 1, 1);
-		zc_index_read(c->idx, known_txn, &kc);
+		if (zc_index_read(c->idx, known_txn, &kc) != ZC_OK)
+			memset(kc.known, 0, l.n + 1);	/* none known: the pages go on */
 	}
 	enqueue_links(c, reqs, &l, kc.known);
 	if (page == 1 && l.pages > endp->max_pages)
@@ -1332,9 +1344,9 @@ static void done(crawl *c, CURLMsg *m)
 		char *head = archive_head(x->head.data ? x->head.data : "", x->head.len, &hl);
 		zc_buf rq;
 		zc_buf_init(&rq, ZC_BUF_UNLIMITED);
-		zc_buf_add(&rq, x->reqhead.data ? x->reqhead.data : "", x->reqhead.len);
+		zc_buf_cat(&rq, x->reqhead.data ? x->reqhead.data : "", x->reqhead.len);
 		if (x->post)
-			zc_buf_addstr(&rq, x->post);
+			zc_buf_cats(&rq, x->post);
 		int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
 					   x->body.data ? x->body.data : "", x->body.len, digest, (int)status,
 					   old ? zc_jstr(old, "digest") : NULL, &ref);
@@ -1521,7 +1533,8 @@ static void progress(crawl *c, int force)
 	uint64_t *queued = zc_calloc(nshown + 1, sizeof *queued);
 	count_ctx q = {c, shown, nshown, queued, 0};
 	zc_host_progress *hp = zc_calloc(nshown + 1, sizeof *hp);
-	zc_index_read(c->idx, count_txn, &q);
+	if (zc_index_read(c->idx, count_txn, &q) != ZC_OK)
+		q.total = 0;	/* a display: nothing counted this time */
 	for (size_t k = 0; k < nshown; k++) {
 		const host_state *h = &c->hosts[shown[k]];
 		hp[k] = (zc_host_progress){h->host, h->done, queued[k], queued[k] >= QUEUE_CAP, activity(h, t), h->next_at - t};
@@ -1590,7 +1603,8 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 	}
 	{
 		int resume = 0;
-		zc_index_read(idx, unfinished_run, &resume);
+		if ((rc = zc_index_read(idx, unfinished_run, &resume)) != ZC_OK)
+			goto out;
 		if (resume) {
 			sum->resumed = 1;
 			rc = zc_index_read(idx, marks_txn, c);
@@ -1637,7 +1651,9 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 				continue;
 			}
 			peek_ctx pk = {.c = c, .host = h->host};
-			zc_index_read(idx, peek_txn, &pk);
+			int prc = zc_index_read(idx, peek_txn, &pk);
+			if (prc != ZC_OK)
+				pk.rc = prc;
 			if (pk.rc != ZC_OK) {
 				h->empty = 1;
 				continue;
@@ -1759,8 +1775,7 @@ int zc_crawl_run(zc_index *idx, const zc_seeds *seeds, const zc_crawl_opts *o, z
 		for (size_t i = 0; i < sum->n_sites; i++) {
 			zc_site_report *r = &sum->sites[i];
 			results_ctx rr = {r->host, 0};
-			zc_index_read(idx, results_txn, &rr);
-			r->results = rr.n;
+			r->results = zc_index_read(idx, results_txn, &rr) == ZC_OK ? rr.n : 0;
 			if (!r->challenged && !r->failed && r->results == 0 && !r->problem[0])
 				snprintf(r->problem, sizeof r->problem,
 					 "%s: searches and lists found nothing; the site has probably been redesigned (check its seed)", r->host);

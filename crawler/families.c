@@ -135,9 +135,9 @@ static void pct(zc_buf *b, const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
-			zc_buf_addch(b, (char)*p);
+			zc_buf_catc(b, (char)*p);
 		else
-			zc_buf_printf(b, "%%%02X", *p);
+			zc_buf_catf(b, "%%%02X", *p);
 	}
 }
 
@@ -156,23 +156,23 @@ char *zc_template_expand(const char *tpl, const char *kw, long page, long pages,
 				if (IS("kw"))
 					pct(&b, kw ? kw : "");
 				else if (IS("page"))
-					zc_buf_printf(&b, "%ld", page);
+					zc_buf_catf(&b, "%ld", page);
 				else if (IS("page0"))
-					zc_buf_printf(&b, "%ld", page - 1);
+					zc_buf_catf(&b, "%ld", page - 1);
 				else if (IS("rpage"))
-					zc_buf_printf(&b, "%ld", pages - page + 1);
+					zc_buf_catf(&b, "%ld", pages - page + 1);
 				else if (IS("start"))
-					zc_buf_printf(&b, "%ld", (page - 1) * size + 1);
+					zc_buf_catf(&b, "%ld", (page - 1) * size + 1);
 				else if (IS("end"))
-					zc_buf_printf(&b, "%ld", page * size);
+					zc_buf_catf(&b, "%ld", page * size);
 				else
-					zc_buf_add(&b, p, (size_t)(e - p + 1));
+					zc_buf_cat(&b, p, (size_t)(e - p + 1));
 #undef IS
 				p = e + 1;
 				continue;
 			}
 		}
-		zc_buf_addch(&b, *p++);
+		zc_buf_catc(&b, *p++);
 	}
 	return zc_buf_take(&b);
 }
@@ -197,8 +197,8 @@ static char *tolerant_json(const char *s, size_t len)
 			else if (c == '"')
 				in_str = 0;
 			if ((unsigned char)c < 0x20) {
-				zc_buf_add(&b, s + run, i - run);
-				zc_buf_addch(&b, ' ');
+				zc_buf_cat(&b, s + run, i - run);
+				zc_buf_catc(&b, ' ');
 				run = i + 1;
 				changed = 1;
 			}
@@ -211,7 +211,7 @@ static char *tolerant_json(const char *s, size_t len)
 			while (k < len && (s[k] == ' ' || s[k] == '\n' || s[k] == '\r' || s[k] == '\t'))
 				k++;
 			if (k < len && (s[k] == ']' || s[k] == '}')) {
-				zc_buf_add(&b, s + run, i - run);
+				zc_buf_cat(&b, s + run, i - run);
 				run = i + 1;
 				changed = 1;
 			}
@@ -221,7 +221,7 @@ static char *tolerant_json(const char *s, size_t len)
 		zc_buf_free(&b);
 		return NULL;
 	}
-	zc_buf_add(&b, s + run, len - run);
+	zc_buf_cat(&b, s + run, len - run);
 	return zc_buf_take(&b);
 }
 
@@ -300,13 +300,18 @@ static char *link_param(const char *href)
 	p += 4;
 	zc_buf b;
 	zc_buf_init(&b, 8192);
+	int rc;
 	for (; *p && *p != '&'; p++) {
 		if (*p == '%' && p[1] && p[2]) {
 			char hex[3] = {p[1], p[2], 0};
-			zc_buf_addch(&b, (char)strtol(hex, NULL, 16));
+			rc = zc_buf_addch(&b, (char)strtol(hex, NULL, 16));
 			p += 2;
 		} else {
-			zc_buf_addch(&b, *p == '+' ? ' ' : *p);
+			rc = zc_buf_addch(&b, *p == '+' ? ' ' : *p);
+		}
+		if (rc != ZC_OK) {	/* a URL over 8 KB: none */
+			zc_buf_free(&b);
+			return NULL;
 		}
 	}
 	return zc_buf_take(&b);

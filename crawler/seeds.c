@@ -36,8 +36,8 @@ static char *joined(const char *const *list, size_t n)
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	for (size_t i = 0; i < n; i++) {
-		zc_buf_addstr(&b, i ? ", " : "");
-		zc_buf_addstr(&b, list[i]);
+		zc_buf_cats(&b, i ? ", " : "");
+		zc_buf_cats(&b, list[i]);
 	}
 	return zc_buf_take(&b);
 }

@@ -287,7 +287,7 @@ static int record(zc_warc *w, const char *type, const char *url, const char *id,
 	zc_buf h;
 	zc_buf_init(&h, ZC_BUF_UNLIMITED);
 	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-		zc_buf_addstr(&h, parts[i]);
+		zc_buf_cats(&h, parts[i]);
 	int rc = write_record(w, h.data, h.len, block, blen, block2, blen2);
 	zc_buf_free(&h);
 	return rc;
@@ -370,7 +370,7 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 	const char *type = "response";
 	if (status == 304) {
 		type = "revisit";
-		zc_buf_addstr(&extra, "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n");
+		zc_buf_cats(&extra, "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n");
 		body = NULL;
 		bodylen = 0;
 	} else if (revisit_of_digest && !strcmp(revisit_of_digest, pdigest)) {
@@ -378,13 +378,13 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
 		const char *parts[] = {"WARC-Profile: http://netpreserve.org/warc/1.1/revisit/identical-payload-digest\r\n"
 				       "WARC-Refers-To-Target-URI: ", url, "\r\nWARC-Payload-Digest: ", pdigest, "\r\n"};
 		for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-			zc_buf_addstr(&extra, parts[i]);
+			zc_buf_cats(&extra, parts[i]);
 		body = NULL;
 		bodylen = 0;
 	} else {
-		zc_buf_addstr(&extra, "WARC-Payload-Digest: ");
-		zc_buf_addstr(&extra, pdigest);
-		zc_buf_addstr(&extra, "\r\n");
+		zc_buf_cats(&extra, "WARC-Payload-Digest: ");
+		zc_buf_cats(&extra, pdigest);
+		zc_buf_cats(&extra, "\r\n");
 	}
 	rc = record(w, type, url, resp_id, req_id, "application/http;msgtype=response", extra.data, resp_head, headlen,
 		    body, bodylen);

@@ -104,16 +104,16 @@ void zc_csv_cell(zc_buf *b, const char *raw)
 	int risky = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
 	int quote = risky || strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
-		zc_buf_addch(b, '"');
+		zc_buf_catc(b, '"');
 	if (risky)
-		zc_buf_addch(b, '\'');
+		zc_buf_catc(b, '\'');
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
-			zc_buf_addch(b, '"');
-		zc_buf_addch(b, *p);
+			zc_buf_catc(b, '"');
+		zc_buf_catc(b, *p);
 	}
 	if (quote)
-		zc_buf_addch(b, '"');
+		zc_buf_catc(b, '"');
 	free(s);
 }
 
@@ -188,8 +188,8 @@ static char *cell_text(json_t *v)
 		zc_buf_init(&b, ZC_BUF_UNLIMITED);
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			if (i)
-				zc_buf_addstr(&b, "; ");
-			zc_buf_addstr(&b, json_string_value(json_array_get(v, i)) ? json_string_value(json_array_get(v, i)) : "");
+				zc_buf_cats(&b, "; ");
+			zc_buf_cats(&b, json_string_value(json_array_get(v, i)) ? json_string_value(json_array_get(v, i)) : "");
 		}
 		return zc_buf_take(&b);
 	}
@@ -301,17 +301,17 @@ static int text_file(zc_exporter *e, json_t *r)
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	if (e->bom)
-		zc_buf_addstr(&b, "\xEF\xBB\xBF");
+		zc_buf_cats(&b, "\xEF\xBB\xBF");
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(cols[i], "body"))
 			continue;	/* it follows the fields */
 		char *raw = cell_text(json_object_get(r, cols[i])), *v = zc_text_visible(raw, 0);
-		zc_buf_printf(&b, "%s: %s\n", cols[i], v);
+		zc_buf_catf(&b, "%s: %s\n", cols[i], v);
 		free(v);
 		free(raw);
 	}
 	char *body = zc_text_visible(zc_jstr(r, "body"), 1);
-	zc_buf_printf(&b, "\n%s\n", body);
+	zc_buf_catf(&b, "\n%s\n", body);
 	free(body);
 	char *path = zc_asprintf("%s/%s.txt", e->dir, code);
 	FILE *f = fopen(path, "wb");
@@ -350,13 +350,13 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 		}
 		char *v = header ? zc_strdup(cols[i]) : cell_text(json_object_get(r, cols[i]));
 		if (i)
-			zc_buf_addch(&e->line, ',');
+			zc_buf_catc(&e->line, ',');
 		zc_csv_cell(&e->line, v);
 		free(v);
 	}
 	e->row++;
 	if (e->fmt == ZC_FMT_CSV) {
-		zc_buf_addstr(&e->line, "\r\n");
+		zc_buf_cats(&e->line, "\r\n");
 		int ok = fwrite(e->line.data, 1, e->line.len, e->out) == e->line.len;
 		zc_buf_reset(&e->line);
 		return ok ? ZC_OK : zc_write_error(errno);

@@ -650,8 +650,8 @@ int zc_index_merge_pairs(zc_index *idx, struct zc_progress *prog)
 	merge m = {.idx = idx};
 	int rc = ZC_OK;
 	uint64_t queued = 0, merged = 0;
-	if (prog && prog->on)
-		zc_index_read(idx, queued_count, &queued);
+	if (prog && prog->on && zc_index_read(idx, queued_count, &queued) != ZC_OK)
+		queued = 0;	/* the display says less */
 	/* the merge's transactions need not reach the disk one by one: a system crash may undo
 	   the last of them, which the next merge does again; LMDB stays consistent (ACI) */
 	if (mdb_env_set_flags(idx->env, MDB_NOMETASYNC, 1) != 0)

@@ -116,14 +116,14 @@ static int convert(const char *bytes, size_t len, const char *charset, int valid
 				i += n;
 				continue;
 			}
-			zc_buf_add(&out, bytes + run, i - run);
+			zc_buf_cat(&out, bytes + run, i - run);
 			if (c != 0) {
-				zc_buf_addstr(&out, "\xEF\xBF\xBD");
+				zc_buf_cats(&out, "\xEF\xBF\xBD");
 				(*bad_bytes)++;
 			}
 			run = ++i;
 		}
-		zc_buf_add(&out, bytes + run, len - run);
+		zc_buf_cat(&out, bytes + run, len - run);
 		*utf8_len = out.len;
 		*utf8 = zc_buf_take(&out);
 		return ZC_OK;
@@ -138,12 +138,12 @@ static int convert(const char *bytes, size_t len, const char *charset, int valid
 		char *o = tmp;
 		size_t oleft = sizeof tmp;
 		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-		zc_buf_add(&out, tmp, (size_t)(o - tmp));
+		zc_buf_cat(&out, tmp, (size_t)(o - tmp));
 		if (r == (size_t)-1) {
 			if (errno == E2BIG)
 				continue;
 			/* EILSEQ or EINVAL (truncated at the end): replace one byte, go on */
-			zc_buf_addstr(&out, "\xEF\xBF\xBD");
+			zc_buf_cats(&out, "\xEF\xBF\xBD");
 			(*bad_bytes)++;
 			in++;
 			inleft--;

@@ -260,9 +260,9 @@ static void flush(zc_buf *cur, xmlNode *blk, unsigned flags, pcells *out)
 			pending = 1;
 		} else {
 			if (pending && t.len)
-				zc_buf_addch(&t, ' ');
+				zc_buf_catc(&t, ' ');
 			pending = 0;
-			zc_buf_add(&t, s, (size_t)n);
+			zc_buf_cat(&t, s, (size_t)n);
 		}
 		s += n;
 	}
@@ -311,7 +311,7 @@ static void walk(xmlNode *n, zc_buf *cur, xmlNode *blk, unsigned flags, pcells *
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content)
-				zc_buf_addstr(cur, (const char *)n->content);
+				zc_buf_cats(cur, (const char *)n->content);
 			continue;
 		}
 		if (n->type != XML_ELEMENT_NODE || zc_node_hidden(n))
@@ -355,7 +355,7 @@ char *zc_node_text(xmlNode *n)
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	for (size_t i = 0; i < c.n; i++) {
 		char *t = zc_tidy(c.v[i].text);
-		zc_buf_addstr(&b, t);
+		zc_buf_cats(&b, t);
 		free(t);
 	}
 	pcells_free(&c);

@@ -141,8 +141,8 @@ int zc_entries_split(const char *body, const char *const *keywords, size_t n_key
 		}
 		if (sec) {
 			if (cur.len)
-				zc_buf_addch(&cur, '\n');
-			zc_buf_addstr(&cur, line);
+				zc_buf_catc(&cur, '\n');
+			zc_buf_cats(&cur, line);
 		}
 		free(line);
 		p = nl ? nl + 1 : p + len;

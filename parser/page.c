@@ -692,7 +692,7 @@ static size_t title_lines(const pcells *b, size_t i, const char *title)
 	size_t k = i, used = 0;
 	for (; k < b->n && k < i + 4; k++) {
 		char *t = zc_tidy(b->v[k].text);
-		zc_buf_addstr(&acc, t);
+		zc_buf_cats(&acc, t);
 		free(t);
 		if (!zc_str_starts(title, acc.data))
 			break;
@@ -785,7 +785,7 @@ static char *heading_text(xmlNode *n)
 		total += zc_cp_count(c.v[i].text);
 	for (size_t i = 0; i < c.n && (i == 0 || (total <= 120 && c.n <= 3)); i++) {
 		char *t = zc_tidy(c.v[i].text);
-		zc_buf_addstr(&b, t);
+		zc_buf_cats(&b, t);
 		free(t);
 	}
 	pcells_free(&c);
@@ -811,7 +811,7 @@ static char *strip_tags(const char *s)
 				continue;
 			}
 		}
-		zc_buf_addch(&b, *p);
+		zc_buf_catc(&b, *p);
 	}
 	char *raw = zc_buf_take(&b), *t = zc_tidy(raw);
 	free(raw);
@@ -1038,12 +1038,11 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	{
 		zc_buf b;
 		zc_buf_init(&b, 1024);
-		if (t.coltype)
-			zc_buf_addstr(&b, t.coltype);
-		if (t.colname) {
-			zc_buf_addstr(&b, b.len ? "|" : "");
-			zc_buf_addstr(&b, t.colname);
-		}
+		int hint = t.coltype ? zc_buf_addstr(&b, t.coltype) : ZC_OK;
+		if (hint == ZC_OK && t.colname)
+			hint = zc_buf_printf(&b, "%s%s", b.len ? "|" : "", t.colname);
+		if (hint != ZC_OK)	/* over 1 KB: no column hint */
+			zc_buf_reset(&b);
 		d->column = zc_buf_take(&b);
 	}
 	d->title = choose_title(&m, &t, &mk);
@@ -1128,7 +1127,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 			if (dn)
 				break;
 			char *line = zc_tidy(body.v[k].text);
-			zc_buf_addstr(&acc, line);
+			zc_buf_cats(&acc, line);
 			free(line);
 		}
 		if (k && acc.len && zc_cp_count(acc.data) <= 200 && (ends_with_doc_word(acc.data) || strstr(acc.data, "关于"))) {
@@ -1338,8 +1337,8 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		for (size_t i = 0; i < body.n; i++) {
 			char *tt = zc_tidy(body.v[i].text);
 			if (b.len)
-				zc_buf_addch(&b, '\n');
-			zc_buf_addstr(&b, tt);
+				zc_buf_catc(&b, '\n');
+			zc_buf_cats(&b, tt);
 			free(tt);
 		}
 		d->body = zc_buf_take(&b);

@@ -40,7 +40,7 @@ static char *norm_title(const char *t)
 		unsigned cp;
 		int n = zc_utf8_next(p, &cp);
 		if (cp != ' ' && cp != '"' && cp != 0x201C && cp != 0x201D && cp != 0x300A && cp != 0x300B)
-			zc_buf_add(&b, p, (size_t)n);
+			zc_buf_cat(&b, p, (size_t)n);
 		p += n;
 	}
 	free(f);
@@ -1008,7 +1008,7 @@ static int unsearched_txn(zc_txn *t, void *arg)
 		for (size_t k = 0; k < json_array_size(done) && !found; k++)
 			found = !strcmp(kw[i], json_string_value(json_array_get(done, k)) ? json_string_value(json_array_get(done, k)) : "");
 		if (!found)
-			zc_buf_printf(&u->words, "%s%s", u->words.len ? "、" : "", kw[i]);
+			zc_buf_catf(&u->words, "%s%s", u->words.len ? "、" : "", kw[i]);
 	}
 	json_decref(done);
 	return ZC_OK;
@@ -1018,8 +1018,7 @@ char *zc_select_unsearched(zc_index *idx, const zc_profile *p)
 {
 	unsearched u = {p, {0}};
 	zc_buf_init(&u.words, ZC_BUF_UNLIMITED);
-	zc_index_read(idx, unsearched_txn, &u);
-	if (!u.words.len) {
+	if (zc_index_read(idx, unsearched_txn, &u) != ZC_OK || !u.words.len) {
 		zc_buf_free(&u.words);
 		return NULL;
 	}
@@ -1039,7 +1038,10 @@ static int record_txn(zc_txn *t, void *arg)
 json_t *zc_select_profile_record(zc_index *idx)
 {
 	json_t *rec = NULL;
-	zc_index_read(idx, record_txn, &rec);
+	if (zc_index_read(idx, record_txn, &rec) != ZC_OK) {
+		json_decref(rec);
+		rec = NULL;
+	}
 	return rec;
 }
 

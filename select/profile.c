@@ -49,7 +49,7 @@ static int fail(char **err, const char *fmt, ...)
 	char tmp[1024];
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
-	zc_buf_addstr(&b, tmp);
+	zc_buf_cats(&b, tmp);
 	*err = zc_buf_take(&b);
 	return ZC_EPARSE;
 }
@@ -100,7 +100,7 @@ static char *list_names(const char *const *known)
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	for (size_t i = 0; known[i]; i++)
-		zc_buf_printf(&b, "%s\"%s\"", i ? ", " : "", known[i]);
+		zc_buf_catf(&b, "%s\"%s\"", i ? ", " : "", known[i]);
 	return zc_buf_take(&b);
 }
 
@@ -277,8 +277,8 @@ static int read_text(const char *path, zc_buf *b, size_t *skip, char **err)
 		return fail(err, "%s: larger than 1 MB; a profile is a few hundred bytes of JSON", path);
 	if (rc != ZC_OK)
 		return fail(err, "%s: cannot read it: %s", path, zc_strerror(rc));
-	if (!b->data)
-		zc_buf_addstr(b, "");	/* an empty file: text to point into (then not JSON) */
+	if (!b->data && zc_buf_addstr(b, "") != ZC_OK)	/* an empty file: text to point into (then not JSON) */
+		return fail(err, "%s: cannot read it: %s", path, zc_strerror(ZC_ETOOBIG));
 	const unsigned char *u = (const unsigned char *)b->data;
 	*skip = b->len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF ? 3 : 0;
 	if (b->len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
@@ -466,29 +466,29 @@ const char *const *zc_profile_search(const zc_profile *p, size_t *n)
 static void join(zc_buf *b, char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		zc_buf_printf(b, "%s%s", i ? "、" : "", v[i]);
+		zc_buf_catf(b, "%s%s", i ? "、" : "", v[i]);
 }
 
 char *zc_profile_describe(const zc_profile *p)
 {
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	zc_buf_addstr(&b, "issued by a name ending in ");
+	zc_buf_cats(&b, "issued by a name ending in ");
 	join(&b, p->issuers, p->n_issuers);
-	zc_buf_addstr(&b, " (a joint document: one of its issuers); of type ");
+	zc_buf_cats(&b, " (a joint document: one of its issuers); of type ");
 	join(&b, p->types, p->n_types);
-	zc_buf_addstr(&b, "; title or body mentioning ");
+	zc_buf_cats(&b, "; title or body mentioning ");
 	join(&b, p->topic, p->n_topic);
 	if (p->n_generic) {
-		zc_buf_addstr(&b, " (");
+		zc_buf_cats(&b, " (");
 		join(&b, p->generic, p->n_generic);
-		zc_buf_addstr(&b, " only beside ");
+		zc_buf_cats(&b, " only beside ");
 		join(&b, p->context, p->n_context);
-		zc_buf_addstr(&b, ")");
+		zc_buf_cats(&b, ")");
 	}
 	if (strcmp(p->range_from, "0000-00-00") || strcmp(p->range_to, "9999-99-99"))
-		zc_buf_printf(&b, "; dated %s to %s (written date, else published date)", p->range_from, p->range_to);
-	zc_buf_addstr(&b, "; interpretations, forwarded, invalid or abolished documents and copies excluded; searched for ");
+		zc_buf_catf(&b, "; dated %s to %s (written date, else published date)", p->range_from, p->range_to);
+	zc_buf_cats(&b, "; interpretations, forwarded, invalid or abolished documents and copies excluded; searched for ");
 	join(&b, p->search, p->n_search);
 	return zc_buf_take(&b);
 }
@@ -553,7 +553,8 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 		zc_buf b;
 		zc_buf_init(&b, 4096);
 		for (size_t i = 0; i < json_array_size(issuers); i++)
-			zc_buf_printf(&b, "%s%s", i ? "、" : "", json_string_value(json_array_get(issuers, i)));
+			if (zc_buf_printf(&b, "%s%s", i ? "、" : "", json_string_value(json_array_get(issuers, i))) != ZC_OK)
+				break;	/* 4 KB of issuers named: enough evidence */
 		exclude(d, "issuer", b.len ? zc_asprintf("issued by %s, not a People's Government or Health Commission", b.data)
 					   : zc_strdup("the page names no issuer"));
 		zc_buf_free(&b);

@@ -237,11 +237,11 @@ static void test_answer_many_links(void **state)
 	enum { N = 160000 };
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	zc_buf_addstr(&b, "{\"searchVO\":{\"totalCount\":160000,\"listVO\":[");
+	zc_buf_cats(&b, "{\"searchVO\":{\"totalCount\":160000,\"listVO\":[");
 	for (long i = 0; i < N; i++)
-		zc_buf_printf(&b, "%s{\"url\":\"https://www.gov.cn/zhengce/content/%ld.htm\"}", i ? "," : "",
+		zc_buf_catf(&b, "%s{\"url\":\"https://www.gov.cn/zhengce/content/%ld.htm\"}", i ? "," : "",
 			      i % 4 == 3 ? i - 3 : i);
-	zc_buf_addstr(&b, "]}}");
+	zc_buf_cats(&b, "]}}");
 	zc_endpoint ep = {.answer = "govcn-json", .page_size = 100, .max_pages = 500};
 	zc_links l;
 	struct timespec t0, t1;

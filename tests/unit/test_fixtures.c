@@ -135,10 +135,10 @@ static void test_large(void **state)
 	for (size_t k = 0; k < 2; k++) {
 		zc_buf b;
 		zc_buf_init(&b, ZC_BUF_UNLIMITED);
-		zc_buf_addstr(&b, "<html><head><title>大页面</title></head><body><div id=\"zoom\">");
+		zc_buf_cats(&b, "<html><head><title>大页面</title></head><body><div id=\"zoom\">");
 		for (int i = 1; i <= counts[k]; i++)
-			zc_buf_printf(&b, "<p>第%d段医疗资源下沉。</p>", i);
-		zc_buf_addstr(&b, "</div></body></html>");
+			zc_buf_catf(&b, "<p>第%d段医疗资源下沉。</p>", i);
+		zc_buf_cats(&b, "</div></body></html>");
 		zc_parse_page(b.data, b.len, "https://www.nhc.gov.cn/big.shtml", "text/html", &d);
 		assert_string_equal(d->title, "大页面");
 		assert_int_equal(count_of(d->body, "医疗资源下沉。"), counts[k]);
@@ -153,11 +153,11 @@ static void test_large(void **state)
 	/* one text node of 3.6 MB: libxml2 grows it by reallocations as the parser hands it over */
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	zc_buf_addstr(&b, "<html><head><title>长文本</title></head><body><div id=\"zoom\"><p>");
+	zc_buf_cats(&b, "<html><head><title>长文本</title></head><body><div id=\"zoom\"><p>");
 	const int reps = 100000;	/* 12 characters, 36 bytes each time */
 	for (int i = 0; i < reps; i++)
-		zc_buf_addstr(&b, "推动优质医疗资源扩容下沉");
-	zc_buf_addstr(&b, "</p></div></body></html>");
+		zc_buf_cats(&b, "推动优质医疗资源扩容下沉");
+	zc_buf_cats(&b, "</p></div></body></html>");
 	zc_parse_page(b.data, b.len, "https://www.nhc.gov.cn/long.shtml", "text/html", &d);
 	assert_int_equal(count_of(d->body, "推动优质医疗资源扩容下沉"), reps);
 	zc_doc_free(&d);

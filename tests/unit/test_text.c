@@ -76,8 +76,8 @@ static void test_docno_long(void **state)
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	for (int i = 0; i < 200000; i++)
-		zc_buf_addstr(&b, "卫〔2017〕");
-	zc_buf_addstr(&b, "国卫医发〔2017〕32号");
+		zc_buf_cats(&b, "卫〔2017〕");
+	zc_buf_cats(&b, "国卫医发〔2017〕32号");
 	char *d = zc_docno_normalize(b.data);
 	assert_string_equal(d, "国卫医发〔2017〕32号");
 	free(d);
