@@ -335,18 +335,22 @@ typedef struct old_ctx {
 static int old_txn(zc_txn *t, void *arg)
 {
 	old_ctx *o = arg;
-	zc_tx_fetch_get(t, o->url, &o->fetch);
-	return ZC_OK;
+	int rc = zc_tx_fetch_get(t, o->url, &o->fetch);
+	/* none, or a damaged record (check reports it): the capture is taken as new */
+	return rc == ZC_ENOTFOUND || rc == ZC_EPARSE ? ZC_OK : rc;
 }
 
-/* the URL's fetch state: the batch's, else the corpus's; a new reference or NULL */
+/* the URL's fetch state: the batch's, else the corpus's; a new reference or NULL (a failed
+   read stops the import: im->rc) */
 static json_t *fetch_state(importer *im, const char *url)
 {
 	json_t *f = json_object_get(im->in_batch, url);
 	if (f)
 		return json_incref(f);
 	old_ctx o = {url, NULL};
-	zc_index_read(im->idx, old_txn, &o);
+	int rc = zc_index_read(im->idx, old_txn, &o);
+	if (rc != ZC_OK && im->rc == ZC_OK)
+		im->rc = rc;
 	return o.fetch;
 }
 

@@ -134,7 +134,9 @@ static int read_chunk(zc_txn *t, void *arg)
 		json_t *page = NULL, *fetch = NULL;
 		if (zc_tx_page_record(t, m->next, &page) != ZC_OK || !page)
 			continue;
-		zc_tx_fetch_get(t, zc_jstr(page, "url"), &fetch);
+		int rc = zc_tx_fetch_get(t, zc_jstr(page, "url"), &fetch);
+		if (rc != ZC_OK && rc != ZC_ENOTFOUND && rc != ZC_EPARSE)
+			return rc;
 		json_array_append_new(m->items, json_pack("[o,o]", page, fetch ? fetch : json_null()));
 		n++;
 		zc_index_trim(m->src);
@@ -152,7 +154,10 @@ static int write_chunk(zc_txn *t, void *arg)
 		json_t *page = json_array_get(it, 0), *fetch = json_array_get(it, 1);
 		const char *url = zc_jstr(page, "url");
 		json_t *old = NULL;
-		zc_tx_fetch_get(t, url, &old);
+		rc = zc_tx_fetch_get(t, url, &old);
+		if (rc != ZC_OK && rc != ZC_ENOTFOUND && rc != ZC_EPARSE)
+			break;
+		rc = ZC_OK;
 		uint64_t id;
 		int known = zc_tx_page_id(t, url, &id) == ZC_OK;
 		int result;	/* 0 unchanged, 1 older, 2 stored */
@@ -257,7 +262,8 @@ static int problems_write_txn(zc_txn *t, void *arg)
 	json_array_foreach(m->problems, i, p) {
 		const char *host = json_string_value(json_array_get(p, 0)), *when = json_string_value(json_array_get(p, 1));
 		has_problem h = {host, ""};
-		zc_tx_site_problems_each(t, find_problem, &h);
+		if ((rc = zc_tx_site_problems_each(t, find_problem, &h)) != ZC_OK)
+			break;
 		if (h.when[0] && strcmp(h.when, when) >= 0)
 			continue;
 		rc = zc_tx_site_problem_put(t, host, when, json_string_value(json_array_get(p, 2)));

@@ -270,8 +270,9 @@ static int problem_row(const void *k, size_t kl, const void *v, size_t vl, void 
 	while (*s == ' ')
 		s++;
 	char *key = zc_asprintf("imported:%s", host), *imported = NULL;
-	zc_tx_meta_get(c->t, key, &imported);
-	int rc = c->fn(host, when, s, imported ? imported : "", c->arg);
+	int rc = zc_tx_meta_get(c->t, key, &imported);
+	if (rc == ZC_OK || rc == ZC_ENOTFOUND)
+		rc = c->fn(host, when, s, imported ? imported : "", c->arg);
 	free(imported);
 	free(key);
 	free(val);
