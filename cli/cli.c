@@ -16,9 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef ZC_DATADIR
-#define ZC_DATADIR "/usr/local/share/zhengce"
-#endif
 
 /* where the corpus directory came from, for the message when there is none */
 static const char *corpus_from = "--corpus";
@@ -32,6 +29,11 @@ const char *corpus_dir(const char *opt)
 	return env && *env ? env : "corpus";
 }
 
+/*
+ * The data files (seeds, profiles, codebooks) beside the binary, wherever it is: installed,
+ * PREFIX/bin/zhengce reads PREFIX/share/zhengce/; built, BUILD/zhengce reads BUILD/share/zhengce/
+ * (links to the source tree's folders, made by CMake).  No path is compiled in.
+ */
 char *data_file(const char *opt, const char *env, const char *rel)
 {
 	if (opt)
@@ -39,7 +41,21 @@ char *data_file(const char *opt, const char *env, const char *rel)
 	const char *e = getenv(env);
 	if (e && *e)
 		return zc_strdup(e);
-	return zc_asprintf("%s/%s", ZC_DATADIR, rel);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0 || (size_t)n >= sizeof exe - 1)
+		return zc_asprintf("share/zhengce/%s", rel);	/* unknown: relative to here */
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	*slash = '\0';
+	static const char *const under[] = {"%s/../share/zhengce/%s", "%s/share/zhengce/%s"};
+	for (size_t i = 0; i < sizeof under / sizeof *under; i++) {
+		char *path = zc_asprintf(under[i], exe, rel);
+		if (access(path, F_OK) == 0)
+			return path;
+		free(path);
+	}
+	return zc_asprintf(under[0], exe, rel);	/* named as missing there */
 }
 
 /* --mirror ADDR:HTTP:HTTPS as two --connect-to mappings (":80:ADDR:HTTP", ":443:ADDR:HTTPS")
