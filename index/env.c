@@ -31,11 +31,123 @@ const char *zc_index_dir(const zc_index *idx)
 	return idx->dir;
 }
 
+/* the environment of path (CORPUS/corpus) made and opened, its map at least the file's size
+   (size, 0 when new); a file cut short of its last page refused (ZC_EDAMAGED) */
+static int env_open(zc_index *idx, const char *path, size_t size)
+{
+	int mrc;
+	if ((mrc = mdb_env_create(&idx->env)) != 0)
+		return zc_db_err(mrc);
+	if ((mrc = mdb_env_set_maxdbs(idx->env, 2 * ZC_T_COUNT + 4)) != 0 ||
+	    (mrc = mdb_env_set_maxreaders(idx->env, 126)) != 0)
+		return zc_db_err(mrc);
+	/* the map is at least the file's size; start at 1 GiB and double on demand */
+	idx->mapsize = size > INITIAL_MAP ? size : INITIAL_MAP;
+	if ((mrc = mdb_env_set_mapsize(idx->env, idx->mapsize)) != 0)
+		return zc_db_err(mrc);
+	if ((mrc = mdb_env_open(idx->env, path, (idx->flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, 0644)) != 0)
+		return zc_db_err(mrc);
+	/* a file shorter than its last page (cut short by a copy, a full disk outside LMDB, a
+	   truncate) is mapped whole, and reading a page past its end is SIGBUS: refused */
+	MDB_envinfo info;
+	MDB_stat est;
+	struct stat now;
+	char *file = zc_asprintf("%s/data.mdb", path);
+	int cut = mdb_env_info(idx->env, &info) == 0 && mdb_env_stat(idx->env, &est) == 0 && stat(file, &now) == 0 &&
+		  (unsigned long long)now.st_size < ((unsigned long long)info.me_last_pgno + 1) * est.ms_psize;
+	free(file);
+	if (cut)
+		return ZC_EDAMAGED;
+	/* readers left by killed processes: clearing them only frees pages sooner, so a failure
+	   here is no reason to refuse the corpus */
+	int dead = 0;
+	(void)mdb_reader_check(idx->env, &dead);
+	return ZC_OK;
+}
+
+/* meta, and the corpus's schema into *version (0 when new): a corpus of a newer schema is
+   refused before its tables are looked for */
+static int open_meta(zc_index *idx, MDB_txn *txn, int *version)
+{
+	MDB_val k = {6, "schema"}, v;
+	int mrc = mdb_dbi_open(txn, TABLE_NAMES[ZC_T_META], (idx->flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE,
+			       &idx->dbi[ZC_T_META]);
+	*version = 0;
+	if (mrc != 0)
+		return zc_db_err(mrc);
+	if ((mrc = mdb_get(txn, idx->dbi[ZC_T_META], &k, &v)) == 0) {
+		char ver[16] = "";
+		memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
+		long vl;
+		*version = zc_parse_long(ver, 0, 1000000, &vl) == ZC_OK ? (int)vl : 0;
+		if (*version > ZC_SCHEMA_VERSION) {
+			fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
+				idx->dir, ver, ZC_SCHEMA_VERSION);
+			return ZC_EDB;
+		}
+	}
+	return mrc == 0 || mrc == MDB_NOTFOUND ? ZC_OK : zc_db_err(mrc);
+}
+
+/* the other tables: both generations of the rebuilt ones, and schema 3's grams while they last;
+   read-only, a corpus older than some of them opens without them */
+static int open_tables(zc_index *idx, MDB_txn *txn)
+{
+	unsigned create = (idx->flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE;
+	int rdonly = idx->flags & ZC_INDEX_RDONLY, mrc;
+	for (int i = ZC_T_META + 1; i < ZC_T_COUNT; i++) {
+		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], create, &idx->dbi[i]);
+		if (i == ZC_T_PAIRQ)
+			idx->have_pairq = mrc == 0;
+		if (i == ZC_T_POSTINGS)
+			idx->have_postings = mrc == 0;
+		if (i == ZC_T_CODINGS)
+			idx->have_codings = mrc == 0;
+		/* read-only, a corpus written before the queue (every pair is in grams) or before
+		   postings (schema 3: every merged pair is in grams), or before the coding table */
+		if (mrc == MDB_NOTFOUND && (i == ZC_T_PAIRQ || i == ZC_T_POSTINGS || i == ZC_T_CODINGS) && rdonly)
+			continue;
+		if (mrc != 0)
+			return zc_db_err(mrc);
+	}
+	/* schema 3's character-pair index, one LMDB duplicate an id: read while it lasts, moved
+	   into postings by the next merge (zc_index_merge_pairs) */
+	mrc = mdb_dbi_open(txn, "grams", MDB_DUPSORT | MDB_DUPFIXED, &idx->grams);
+	idx->have_grams = mrc == 0;
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		return zc_db_err(mrc);
+	idx->have1 = 1;
+	for (int i = 0; i < ZC_T_COUNT; i++) {
+		if (!rebuilt(i))
+			continue;
+		char name[32];
+		snprintf(name, sizeof name, "%s.1", TABLE_NAMES[i]);
+		mrc = mdb_dbi_open(txn, name, create, &idx->dbi1[i]);
+		if (mrc == MDB_NOTFOUND && rdonly)
+			idx->have1 = 0;	/* a corpus written before generations: only generation 0 */
+		else if (mrc != 0)
+			return zc_db_err(mrc);
+	}
+	return ZC_OK;
+}
+
+/* a new corpus, or an older one this zhengce may now write records of its own version into
+   (1 -> 2 changes no record: see ZC_SCHEMA_VERSION), marked with this version */
+static int mark_schema(zc_index *idx, MDB_txn *txn, int version)
+{
+	if (version >= ZC_SCHEMA_VERSION || (idx->flags & ZC_INDEX_RDONLY))
+		return ZC_OK;
+	char ver[16];
+	snprintf(ver, sizeof ver, "%d", ZC_SCHEMA_VERSION);
+	MDB_val k = {6, "schema"}, v = {strlen(ver), ver};
+	return zc_db_err(mdb_put(txn, idx->dbi[ZC_T_META], &k, &v, 0));
+}
+
 int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 {
 	zc_index *idx = zc_calloc(1, sizeof *idx);
 	char *path = zc_asprintf("%s/corpus", dir);
-	int rc = ZC_OK, mrc;
+	int rc = ZC_OK;
 	MDB_txn *txn = NULL;
 	*out = NULL;
 	idx->dir = zc_strdup(dir);
@@ -46,150 +158,27 @@ int zc_index_open(const char *dir, unsigned flags, zc_index **out)
 	idx->os_page = sysconf(_SC_PAGESIZE);
 	char *data = zc_asprintf("%s/data.mdb", path);
 	struct stat st;
-	int have = stat(data, &st) == 0;
+	int have = stat(data, &st) == 0, version;
 	free(data);
 	if (!(flags & ZC_INDEX_RDONLY)) {
 		mkdir(dir, 0755);
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
 			rc = zc_write_error(errno);
-			goto out;
-		}
 	} else if (!have || st.st_size < 2 * idx->os_page) {
 		/* no corpus yet, also while the first crawl creates it: its directory made, its file
 		   not there or shorter than LMDB's two meta pages (read, it would seem damaged) */
 		rc = ZC_ENOTFOUND;
-		goto out;
 	}
-	if ((mrc = mdb_env_create(&idx->env)) != 0) {
-		rc = zc_db_err(mrc);
-		goto out;
+	if (rc == ZC_OK)
+		rc = env_open(idx, path, have ? (size_t)st.st_size : 0);
+	if (rc == ZC_OK)
+		rc = zc_db_err(mdb_txn_begin(idx->env, NULL, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, &txn));
+	if (rc == ZC_OK && (rc = open_meta(idx, txn, &version)) == ZC_OK && (rc = open_tables(idx, txn)) == ZC_OK)
+		rc = mark_schema(idx, txn, version);
+	if (rc == ZC_OK) {
+		rc = zc_db_err(mdb_txn_commit(txn));
+		txn = NULL;
 	}
-	if ((mrc = mdb_env_set_maxdbs(idx->env, 2 * ZC_T_COUNT + 4)) != 0 ||
-	    (mrc = mdb_env_set_maxreaders(idx->env, 126)) != 0) {
-		rc = zc_db_err(mrc);
-		goto out;
-	}
-	/* the map is at least the file's size; start at 1 GiB and double on demand */
-	idx->mapsize = INITIAL_MAP;
-	if (have && (size_t)st.st_size > idx->mapsize)
-		idx->mapsize = (size_t)st.st_size;
-	if ((mrc = mdb_env_set_mapsize(idx->env, idx->mapsize)) != 0) {
-		rc = zc_db_err(mrc);
-		goto out;
-	}
-	mrc = mdb_env_open(idx->env, path, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, 0644);
-	if (mrc != 0) {
-		rc = zc_db_err(mrc);
-		goto out;
-	}
-	{
-		/* a file shorter than its last page (cut short by a copy, a full disk outside LMDB,
-		   a truncate) is mapped whole, and reading a page past its end is SIGBUS: refused */
-		MDB_envinfo info;
-		MDB_stat est;
-		struct stat now;
-		char *file = zc_asprintf("%s/data.mdb", path);
-		int cut = mdb_env_info(idx->env, &info) == 0 && mdb_env_stat(idx->env, &est) == 0 && stat(file, &now) == 0 &&
-			  (unsigned long long)now.st_size < ((unsigned long long)info.me_last_pgno + 1) * est.ms_psize;
-		free(file);
-		if (cut) {
-			rc = ZC_EDAMAGED;
-			goto out;
-		}
-	}
-	{
-		/* readers left by killed processes: clearing them only frees pages sooner, so a
-		   failure here is no reason to refuse the corpus */
-		int dead = 0;
-		(void)mdb_reader_check(idx->env, &dead);
-	}
-	mrc = mdb_txn_begin(idx->env, NULL, (flags & ZC_INDEX_RDONLY) ? MDB_RDONLY : 0, &txn);
-	if (mrc != 0) {
-		rc = zc_db_err(mrc);
-		goto out;
-	}
-	/* meta first: a corpus of a newer schema is refused before its tables are looked for */
-	int version = 0;	/* the corpus's; 0 when new */
-	MDB_val schema_k = {6, "schema"}, v;
-	mrc = mdb_dbi_open(txn, TABLE_NAMES[ZC_T_META], (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi[ZC_T_META]);
-	if (mrc != 0) {
-		rc = zc_db_err(mrc);
-		goto out;
-	}
-	if ((mrc = mdb_get(txn, idx->dbi[ZC_T_META], &schema_k, &v)) == 0) {
-		char ver[16] = "";
-		memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
-		long vl;
-		version = zc_parse_long(ver, 0, 1000000, &vl) == ZC_OK ? (int)vl : 0;
-		if (version > ZC_SCHEMA_VERSION) {
-			fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
-				dir, ver, ZC_SCHEMA_VERSION);
-			rc = ZC_EDB;
-			goto out;
-		}
-	}
-	if (mrc != 0 && mrc != MDB_NOTFOUND) {
-		rc = zc_db_err(mrc);
-		goto out;
-	}
-	for (int i = ZC_T_META + 1; i < ZC_T_COUNT; i++) {
-		mrc = mdb_dbi_open(txn, TABLE_NAMES[i], (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi[i]);
-		if (i == ZC_T_PAIRQ)
-			idx->have_pairq = mrc == 0;
-		if (i == ZC_T_POSTINGS)
-			idx->have_postings = mrc == 0;
-		if (i == ZC_T_CODINGS)
-			idx->have_codings = mrc == 0;
-		/* read-only, a corpus written before the queue (every pair is in grams) or before
-		   postings (schema 3: every merged pair is in grams) */
-		if (mrc == MDB_NOTFOUND && (i == ZC_T_PAIRQ || i == ZC_T_POSTINGS || i == ZC_T_CODINGS) &&
-		    (flags & ZC_INDEX_RDONLY))
-			continue;
-		if (mrc != 0) {
-			rc = zc_db_err(mrc);
-			goto out;
-		}
-	}
-	/* schema 3's character-pair index, one LMDB duplicate an id: read while it lasts, moved
-	   into postings by the next merge (zc_index_merge_pairs) */
-	mrc = mdb_dbi_open(txn, "grams", MDB_DUPSORT | MDB_DUPFIXED, &idx->grams);
-	idx->have_grams = mrc == 0;
-	if (mrc != 0 && mrc != MDB_NOTFOUND) {
-		rc = zc_db_err(mrc);
-		goto out;
-	}
-	idx->have1 = 1;
-	for (int i = 0; i < ZC_T_COUNT; i++) {
-		if (!rebuilt(i))
-			continue;
-		char name[32];
-		snprintf(name, sizeof name, "%s.1", TABLE_NAMES[i]);
-		mrc = mdb_dbi_open(txn, name, (flags & ZC_INDEX_RDONLY) ? 0 : MDB_CREATE, &idx->dbi1[i]);
-		if (mrc == MDB_NOTFOUND && (flags & ZC_INDEX_RDONLY)) {
-			idx->have1 = 0;	/* a corpus written before generations: only generation 0 */
-		} else if (mrc != 0) {
-			rc = zc_db_err(mrc);
-			goto out;
-		}
-	}
-	/* a new corpus, or an older one this zhengce may now write records of its own version into
-	   (1 -> 2 changes no record: see ZC_SCHEMA_VERSION) */
-	if (version < ZC_SCHEMA_VERSION && !(flags & ZC_INDEX_RDONLY)) {
-		char ver[16];
-		snprintf(ver, sizeof ver, "%d", ZC_SCHEMA_VERSION);
-		v.mv_size = strlen(ver);
-		v.mv_data = ver;
-		mrc = mdb_put(txn, idx->dbi[ZC_T_META], &schema_k, &v, 0);
-		if (mrc != 0) {
-			rc = zc_db_err(mrc);
-			goto out;
-		}
-	}
-	mrc = mdb_txn_commit(txn);
-	txn = NULL;
-	if (mrc != 0)
-		rc = zc_db_err(mrc);
-out:
 	if (txn)
 		mdb_txn_abort(txn);
 	free(path);
