@@ -1,0 +1,279 @@
+/* queue.c - pushing work: requests queued and results committed in groups, one transaction each; the requests of endpoints and pages; which sites a run selects. */
+#include "crawl_internal.h"
+
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+
+static int push_txn(zc_txn *t, void *arg)
+{
+	push_ctx *p = arg;
+	int rc = ZC_OK;
+	p->added = 0;
+	for (size_t i = 0; i < json_array_size(p->reqs) && rc == ZC_OK; i++) {
+		json_t *r = json_array_get(p->reqs, i);
+		int added;
+		rc = zc_tx_frontier_push(t, zc_jstr(r, "host"), json_object_get(r, "req"), zc_jstr(r, "seen"), &added);
+		p->added += added;
+	}
+	long found;
+	if (rc == ZC_OK && p->results_site && (rc = zc_tx_results_get(t, p->results_site, &found)) == ZC_OK)
+		rc = zc_tx_results_put(t, p->results_site, found + p->results_n);
+	if (rc == ZC_OK && p->gap_site)
+		rc = zc_tx_site_gap_add(t, p->gap_site);
+	if (rc == ZC_OK && (p->page || p->fetch))
+		rc = zc_article_store(t, p->page_url, p->page, p->fetch, &p->page_id, &p->is_new);
+	if (rc == ZC_OK && p->del_host) {
+		if (p->replace)
+			rc = zc_tx_frontier_replace(t, p->del_host, p->del_seq, p->replace);
+		else
+			rc = zc_tx_frontier_del(t, p->del_host, p->del_seq);
+	}
+	return rc;
+}
+
+void cr_queue_req(json_t *reqs, const char *host, json_t *req, const char *seen)
+{
+	json_t *q = json_object();
+	json_object_set_new(q, "host", json_string(host));
+	json_object_set_new(q, "req", req);
+	json_object_set_new(q, "seen", json_string(seen));
+	json_array_append_new(reqs, q);
+}
+
+static int flush_txn(zc_txn *t, void *arg)
+{
+	crawl *c = arg;
+	int rc = ZC_OK;
+	for (size_t i = 0; i < c->n_batch && rc == ZC_OK; i++) {
+		rc = push_txn(t, &c->batch[i]);
+		/* a result's writes reach a few pages all over the index, and each page read maps
+		   its neighbours with it: drop them before the next result (docs/SCHEMA.md) */
+		zc_index_trim(c->idx);
+	}
+	return rc;
+}
+
+/* commit the batch in one transaction; on failure the crawl stops (the corpus is as it was) */
+int cr_flush(crawl *c)
+{
+	if (!c->n_batch)
+		return ZC_OK;
+	/* the archive's records reach the disk before the transaction that points into them */
+	int rc = zc_warc_sync(c->warc);
+	if (rc != ZC_OK && !c->fatal) {
+		c->fatal = rc;
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "cannot write the archive in %s/warc: %s", c->o->dir, zc_strerror(rc));
+	}
+	if (rc == ZC_OK)
+		rc = zc_index_write(c->idx, flush_txn, c);
+	zc_index_trim(c->idx);	/* the pages the transaction walked need not stay resident */
+	malloc_trim(0);		/* and the heap the batch freed goes back to the system */
+	if (rc != ZC_OK && !c->fatal) {
+		char *file = zc_index_file(c->idx);
+		cr_write_failure(c, rc, file, zc_index_errno(c->idx));
+		free(file);
+	}
+	for (size_t i = 0; i < c->n_batch; i++) {
+		push_ctx *p = &c->batch[i];
+		if (rc == ZC_OK) {
+			for (size_t k = 0; k < json_array_size(p->reqs); k++) {
+				host_state *h = cr_host_of(c, zc_jstr(json_array_get(p->reqs, k), "host"));
+				if (h)
+					h->empty = 0;
+			}
+			/* a retry replaced its request: a peek made while it waited in the batch found
+			   the host empty, and the host would never be asked again */
+			if (p->replace) {
+				host_state *h = cr_host_of(c, p->del_host);
+				if (h)
+					h->empty = 0;
+			}
+			if (p->count_page) {
+				if (p->is_new)
+					c->sum->added++;
+				else
+					c->sum->changed++;
+			}
+		}
+		json_decref(p->reqs);
+		json_decref(p->page);
+		json_decref(p->fetch);
+		json_decref(p->replace);
+		free((char *)p->page_url);
+	}
+	c->n_batch = 0;
+	return rc;
+}
+
+/* queue a result for the next transaction (the batch takes its own references) */
+int cr_commit(crawl *c, push_ctx *p)
+{
+	if (c->fatal)
+		return c->fatal;
+	if (!c->batch)
+		c->batch = zc_calloc(BATCH_MAX, sizeof *c->batch);
+	if (!c->n_batch) {
+		c->batch_since = cr_now();
+		c->batch_reqs = 0;
+	}
+	c->batch_reqs += json_array_size(p->reqs);
+	push_ctx *q = &c->batch[c->n_batch++];
+	*q = *p;
+	json_incref(q->reqs);
+	json_incref(q->page);
+	json_incref(q->fetch);
+	json_incref(q->replace);
+	q->page_url = p->page_url ? zc_strdup(p->page_url) : NULL;
+	return c->n_batch == BATCH_MAX || c->batch_reqs >= BATCH_REQS ? cr_flush(c) : ZC_OK;
+}
+
+/* is this request's result waiting in the batch? (then the frontier still holds it) */
+int cr_in_batch(const crawl *c, const char *host, uint64_t seq)
+{
+	for (size_t i = 0; i < c->n_batch; i++)
+		if (c->batch[i].del_host && c->batch[i].del_seq == seq && !strcmp(c->batch[i].del_host, host))
+			return 1;
+	return 0;
+}
+
+json_t *cr_request(const char *kind, const zc_site *site, const char *url, const char *method,
+		       const char *body, long ep, const char *kw, long page)
+{
+	/* built field by field: json_pack's reading of its format cost twice the building */
+	json_t *r = json_object();
+	json_object_set_new(r, "kind", json_string(kind));
+	json_object_set_new(r, "site", json_string(site->host));
+	json_object_set_new(r, "url", json_string(url));
+	json_object_set_new(r, "method", json_string(method));
+	json_object_set_new(r, "body", json_string(body ? body : ""));
+	json_object_set_new(r, "ep", json_integer(ep));
+	json_object_set_new(r, "kw", json_string(kw ? kw : ""));
+	json_object_set_new(r, "page", json_integer(page));
+	json_object_set_new(r, "tries", json_integer(0));
+	json_object_set_new(r, "not_before", json_real(0.0));
+	json_object_set_new(r, "redirects", json_integer(0));
+	return r;
+}
+
+char *cr_seen_key(const char *kind, const char *url, const char *body)
+{
+	return zc_asprintf("%s %s %s", kind, url, body ? body : "");
+}
+
+void cr_add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_search, long k,
+			      const char *kw, long page, long pages, long last, int inc)
+{
+	const zc_endpoint *ep = is_search ? &site->search[k] : &site->lists[k];
+	const char *tpl = (page > 1 && ep->next) ? ep->next : ep->url;
+	char *url = zc_template_expand(tpl, kw, page, pages, ep->page_size);
+	char *body = ep->body ? zc_template_expand(ep->body, kw, page, pages, ep->page_size) : NULL;
+	target tg;
+	if (cr_url_target(url, &tg, NULL)) {
+		char *seen = cr_seen_key(is_search ? "search" : "list", url, body);
+		json_t *r = cr_request(is_search ? "search" : "list", site, url, ep->method, body, k, kw, page);
+		if (page > 1) {
+			json_object_set_new(r, "pages", json_integer(pages));
+			json_object_set_new(r, "last", json_integer(last));
+		}
+		if (inc)
+			json_object_set_new(r, "inc", json_true());
+		cr_queue_req(reqs, tg.host, r, seen);
+		free(seen);
+	}
+	(void)c;
+	free(url);
+	free(body);
+}
+
+/*
+ * Pagination runs PAGE_AHEAD pages ahead of the answers: page 1 (which announces the page
+ * count) queues pages 2 to 1 + PAGE_AHEAD, and page p, answered or given up on, queues page
+ * p + PAGE_AHEAD.  Every page is queued once, and a search of thousands of pages never sits
+ * whole in one transaction or in memory.
+ *
+ * An incremental cr_request ("inc": its site had a complete run before this one) leaves the
+ * results known since (zc_tx_fetch_known) to the full passes; where its endpoint gives
+ * results newest first (order "date") it also pages one at a time: page p queues page p + 1
+ * unless it was settled (all its results known and older than that run, see settled()), where
+ * the re-crawl stops.  A page given up on is not settled: the next one is asked.
+ */
+#define PAGE_AHEAD 8
+
+void cr_paginate(crawl *c, json_t *reqs, json_t *req, long announced, int settled)
+{
+	const char *kind = zc_jstr(req, "kind");
+	const zc_site *s = zc_seeds_find(c->seeds, zc_jstr(req, "site"));
+	int is_search = !strcmp(kind, "search");
+	long k = (long)json_integer_value(json_object_get(req, "ep"));
+	long page = (long)json_integer_value(json_object_get(req, "page"));
+	if (!s || (!is_search && strcmp(kind, "list")) || k >= (long)(is_search ? s->n_search : s->n_lists))
+		return;
+	const zc_endpoint *ep = is_search ? &s->search[k] : &s->lists[k];
+	int inc = json_is_true(json_object_get(req, "inc")), stops = inc && ep->date_order;
+	long ahead = stops ? 1 : PAGE_AHEAD, pages, last, from, to;
+	if (stops && settled)
+		return;
+	if (page == 1) {
+		pages = announced;
+		last = pages < ep->max_pages ? pages : ep->max_pages;
+		from = 2;
+		to = 1 + ahead;
+	} else {
+		pages = (long)json_integer_value(json_object_get(req, "pages"));
+		last = (long)json_integer_value(json_object_get(req, "last"));
+		from = to = page + ahead;
+	}
+	for (long pg = from; pg <= to && pg <= last; pg++)
+		cr_add_endpoint_page(c, reqs, s, is_search, k, zc_jstr(req, "kw"), pg, pages, last, inc);
+}
+
+char *zc_crawl_site_unknown(const zc_seeds *seeds, const char *only)
+{
+	if (!only)
+		return NULL;
+	char *copy = zc_strdup(only), *bad = NULL;
+	for (char *tok = copy, *e; tok && !bad; tok = e ? e + 1 : NULL) {
+		e = strchr(tok, ',');
+		if (e)
+			*e = '\0';
+		int hit = 0;
+		for (size_t i = 0; i < seeds->n && !hit; i++)
+			hit = !strcmp(tok, seeds->sites[i].host) || !strcmp(tok, seeds->sites[i].jurisdiction);
+		if (!hit)
+			bad = zc_strdup(tok);
+	}
+	free(copy);
+	return bad;
+}
+
+int zc_crawl_site_selected(const char *only, const zc_site *s)
+{
+	if (!only || !*only)
+		return 1;
+	char *copy = zc_strdup(only);
+	int hit = 0;
+	for (char *tok = copy, *e; tok && *tok && !hit; tok = e ? e + 1 : NULL) {
+		e = strchr(tok, ',');
+		if (e)
+			*e = '\0';
+		if (!strcmp(tok, s->host) || !strcmp(tok, s->jurisdiction))
+			hit = 1;
+	}
+	free(copy);
+	return hit;
+}
+
