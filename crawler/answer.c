@@ -312,6 +312,132 @@ int cr_robots_cached(crawl *c, host_state *h, const char *url)
 	return hit;
 }
 
+/* the exchange archived, whatever came back; ZC_OK, or the failed write's code (the crawl stops) */
+static int archive(crawl *c, xfer *x, long status, const char *digest, json_t *old, zc_warc_ref *ref)
+{
+	if (status <= 0 || !c->warc)
+		return ZC_OK;
+	size_t hl;
+	char *head = cr_archive_head(x->head.data ? x->head.data : "", x->head.len, &hl);
+	zc_buf rq;
+	zc_buf_init(&rq, ZC_BUF_UNLIMITED);
+	zc_buf_cat(&rq, x->reqhead.data ? x->reqhead.data : "", x->reqhead.len);
+	if (x->post)
+		zc_buf_cats(&rq, x->post);
+	int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
+				   x->body.data ? x->body.data : "", x->body.len, digest, (int)status,
+				   old ? zc_jstr(old, "digest") : NULL, ref);
+	zc_buf_free(&rq);
+	free(head);
+	if (wrc != ZC_OK) {
+		int err = errno;	/* the failed write's, before anything else can change it */
+		char *file = zc_asprintf("%s/warc/%s", c->o->dir, zc_warc_name(c->warc));
+		cr_write_failure(c, wrc, file, wrc == ZC_EFULL || wrc == ZC_EIO || wrc <= ZC_ERRNO(1) ? err : 0);
+		free(file);
+	}
+	return wrc;
+}
+
+/* a redirect: followed within the scope (never from https down to http, at most 5), else the
+   request given up and named */
+static void redirect(crawl *c, xfer *x)
+{
+	host_state *h = x->h;
+	char *loc = cr_header_value(x->head.data ? x->head.data : "", "Location");
+	char *to = loc ? zc_url_resolve(x->url, loc) : NULL;
+	int redirects = (int)json_integer_value(json_object_get(x->req, "redirects"));
+	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+	target from, tg;
+	const char *refused = NULL;
+	if (!to)
+		refused = "no usable Location";
+	else if (redirects >= 5)
+		refused = "too many redirects (a loop?)";
+	else if (!cr_url_target(to, &tg, NULL))
+		refused = tg.why;
+	else if (!zc_seeds_scope(c->seeds, tg.host))
+		refused = "a host outside the seeds";
+	else if (cr_url_target(x->url, &from, NULL) && !strcmp(from.scheme, "https") && !strcmp(tg.scheme, "http"))
+		refused = "from https down to http";
+	if (!refused) {
+		json_t *r = json_deep_copy(x->req);
+		json_object_set_new(r, "url", json_string(to));
+		json_object_set_new(r, "redirects", json_integer(redirects + 1));
+		char *seen = cr_seen_key(zc_jstr(r, "kind"), to, zc_jstr(r, "body"));
+		cr_queue_req(p.reqs, tg.host, r, seen);
+		free(seen);
+	} else {
+		c->sum->failed++;
+		h->rep->errors++;
+		if (c->o->verbose)
+			cr_note(c, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
+		cr_report_problem(h, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
+		p.gap_site = h->site->host;
+		cr_paginate(c, p.reqs, x->req, 0, 0);
+	}
+	cr_commit(c, &p);
+	json_decref(p.reqs);
+	free(loc);
+	free(to);
+}
+
+/* a request given up with nothing to retry: a body over --max-body (gap is the site's), or a
+   4xx (a gone article is an answer, recorded; a gone search or list is a gap) */
+static void given_up(crawl *c, xfer *x, json_t *fetch, int gap)
+{
+	host_state *h = x->h;
+	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+	if (fetch) {
+		p.page_url = x->url;
+		p.fetch = fetch;
+	}
+	if (gap)
+		p.gap_site = h->site->host;
+	cr_paginate(c, p.reqs, x->req, 0, 0);
+	cr_commit(c, &p);
+	json_decref(p.reqs);
+}
+
+/* what an answer of a search, a list or an article does, by its outcome */
+static void answered(crawl *c, xfer *x, CURLcode cc, long status, const char *ctype, const zc_warc_ref *ref,
+		     const char *digest, json_t *old)
+{
+	host_state *h = x->h;
+	const char *kind = zc_jstr(x->req, "kind");
+	if (x->overflow || cc == CURLE_FILESIZE_EXCEEDED) {
+		c->sum->failed++;
+		h->rep->errors++;
+		cr_report_problem(h, "%s is larger than --max-body (%zu bytes, decompressed); skipped", x->url, c->o->max_body);
+		given_up(c, x, NULL, 1);
+	} else if (cc != CURLE_OK) {
+		retry_or_fail(c, x, curl_easy_strerror(cc), 0);
+	} else if (is_challenge_status(status)) {
+		challenged(c, h, status);
+	} else if (status == 429 || status >= 500) {
+		char *ra = cr_header_value(x->head.data ? x->head.data : "", "Retry-After");
+		double after = ra ? strtod(ra, NULL) : 0;
+		free(ra);
+		char why[64];
+		snprintf(why, sizeof why, "HTTP %ld", status);
+		retry_or_fail(c, x, why, after);
+	} else if (status >= 300 && status < 400 && status != 304) {
+		redirect(c, x);
+	} else if (status == 304 || (status >= 200 && status < 300)) {
+		if (!strcmp(kind, "article"))
+			handle_article(c, x, status, ctype, ref, digest, old);
+		else
+			handle_answer(c, x, status, ctype);
+	} else {	/* 4xx: not there; a search or list that is gone means a redesign */
+		c->sum->failed++;
+		h->rep->errors++;
+		if (strcmp(kind, "article"))
+			cr_report_problem(h, "%s answered %ld: the site may have been redesigned; check its seed", x->url, status);
+		json_t *fetch = json_pack("{s:i}", "status", (int)status);
+		given_up(c, x, fetch, strcmp(kind, "article") != 0);
+		json_decref(fetch);
+	}
+}
+
 void cr_done(crawl *c, CURLMsg *m)
 {
 	xfer *x;
@@ -328,129 +454,16 @@ void cr_done(crawl *c, CURLMsg *m)
 	h->backing_off = 0;
 	h->done++;
 	h->next_at = cr_now() + h->delay;
-
 	if (!x->req) {
 		handle_robots(c, x, status, cc);
 		h->next_at = cr_now() + h->delay;	/* the Crawl-delay counts from robots.txt on */
-		goto out;
+	} else {
+		zc_warc_ref ref = {0};
+		char digest[48] = "";
+		zc_warc_digest(x->body.data ? x->body.data : "", x->body.len, digest);
+		if (archive(c, x, status, digest, old, &ref) == ZC_OK)
+			answered(c, x, cc, status, ctype, &ref, digest, old);
 	}
-	/* archive whatever came back */
-	zc_warc_ref ref = {0};
-	char digest[48] = "";
-	zc_warc_digest(x->body.data ? x->body.data : "", x->body.len, digest);
-	if (status > 0 && c->warc) {
-		size_t hl;
-		char *head = cr_archive_head(x->head.data ? x->head.data : "", x->head.len, &hl);
-		zc_buf rq;
-		zc_buf_init(&rq, ZC_BUF_UNLIMITED);
-		zc_buf_cat(&rq, x->reqhead.data ? x->reqhead.data : "", x->reqhead.len);
-		if (x->post)
-			zc_buf_cats(&rq, x->post);
-		int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
-					   x->body.data ? x->body.data : "", x->body.len, digest, (int)status,
-					   old ? zc_jstr(old, "digest") : NULL, &ref);
-		zc_buf_free(&rq);
-		free(head);
-		if (wrc != ZC_OK) {
-			int err = errno;	/* the failed write's, before anything else can change it */
-			char *file = zc_asprintf("%s/warc/%s", c->o->dir, zc_warc_name(c->warc));
-			cr_write_failure(c, wrc, file, wrc == ZC_EFULL || wrc == ZC_EIO || wrc <= ZC_ERRNO(1) ? err : 0);
-			free(file);
-			goto out;
-		}
-	}
-	if (x->overflow || cc == CURLE_FILESIZE_EXCEEDED) {
-		c->sum->failed++;
-		h->rep->errors++;
-		cr_report_problem(h, "%s is larger than --max-body (%zu bytes, decompressed); skipped", x->url, c->o->max_body);
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq, .gap_site = h->site->host};
-		cr_paginate(c, p.reqs, x->req, 0, 0);
-		cr_commit(c, &p);
-		json_decref(p.reqs);
-		goto out;
-	}
-	if (cc != CURLE_OK) {
-		retry_or_fail(c, x, curl_easy_strerror(cc), 0);
-		goto out;
-	}
-	if (is_challenge_status(status)) {
-		challenged(c, h, status);
-		goto out;
-	}
-	if (status == 429 || status >= 500) {
-		char *ra = cr_header_value(x->head.data ? x->head.data : "", "Retry-After");
-		double after = ra ? strtod(ra, NULL) : 0;
-		free(ra);
-		char why[64];
-		snprintf(why, sizeof why, "HTTP %ld", status);
-		retry_or_fail(c, x, why, after);
-		goto out;
-	}
-	if (status >= 300 && status < 400 && status != 304) {
-		char *loc = cr_header_value(x->head.data ? x->head.data : "", "Location");
-		char *to = loc ? zc_url_resolve(x->url, loc) : NULL;
-		int redirects = (int)json_integer_value(json_object_get(x->req, "redirects"));
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
-		target from, tg;
-		const char *refused = NULL;
-		if (!to)
-			refused = "no usable Location";
-		else if (redirects >= 5)
-			refused = "too many redirects (a loop?)";
-		else if (!cr_url_target(to, &tg, NULL))
-			refused = tg.why;
-		else if (!zc_seeds_scope(c->seeds, tg.host))
-			refused = "a host outside the seeds";
-		else if (cr_url_target(x->url, &from, NULL) && !strcmp(from.scheme, "https") && !strcmp(tg.scheme, "http"))
-			refused = "from https down to http";
-		if (!refused) {
-			json_t *r = json_deep_copy(x->req);
-			json_object_set_new(r, "url", json_string(to));
-			json_object_set_new(r, "redirects", json_integer(redirects + 1));
-			char *seen = cr_seen_key(zc_jstr(r, "kind"), to, zc_jstr(r, "body"));
-			cr_queue_req(p.reqs, tg.host, r, seen);
-			free(seen);
-		} else {
-			c->sum->failed++;
-			h->rep->errors++;
-			if (c->o->verbose)
-				cr_note(c, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
-			cr_report_problem(h, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
-			p.gap_site = h->site->host;
-			cr_paginate(c, p.reqs, x->req, 0, 0);
-		}
-		cr_commit(c, &p);
-		json_decref(p.reqs);
-		free(loc);
-		free(to);
-		goto out;
-	}
-	const char *kind = zc_jstr(x->req, "kind");
-	if (status == 304 || (status >= 200 && status < 300)) {
-		if (!strcmp(kind, "article"))
-			handle_article(c, x, status, ctype, &ref, digest, old);
-		else
-			handle_answer(c, x, status, ctype);
-		goto out;
-	}
-	/* 4xx: not there; a search or list that is gone means a redesign */
-	{
-		c->sum->failed++;
-		h->rep->errors++;
-		if (strcmp(kind, "article"))
-			cr_report_problem(h, "%s answered %ld: the site may have been redesigned; check its seed", x->url, status);
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
-		p.page_url = x->url;
-		p.fetch = json_pack("{s:i}", "status", (int)status);
-		if (strcmp(kind, "article"))	/* an article that is gone is an answer; a list that is, a gap */
-			p.gap_site = h->site->host;
-		cr_paginate(c, p.reqs, x->req, 0, 0);
-		cr_commit(c, &p);
-		json_decref(p.fetch);
-		json_decref(p.reqs);
-	}
-out:
 	free(ctype);
 	cr_xfer_free(c, x);
 }
-
