@@ -2,20 +2,12 @@
 #include "crawl_internal.h"
 
 #include <curl/curl.h>
-#include <openssl/ssl.h>
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 
 void cr_report_problem(host_state *h, const char *fmt, ...)

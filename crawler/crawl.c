@@ -10,7 +10,6 @@
 #include "crawl_internal.h"
 
 #include <curl/curl.h>
-#include <openssl/ssl.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -20,10 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <sys/statvfs.h>
-#include <unistd.h>
 
 
 /* a note to the caller (one line, without its end) */

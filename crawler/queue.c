@@ -1,21 +1,10 @@
 /* queue.c - pushing work: requests queued and results committed in groups, one transaction each; the requests of endpoints and pages; which sites a run selects. */
 #include "crawl_internal.h"
 
-#include <curl/curl.h>
-#include <openssl/ssl.h>
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 
 static int push_txn(zc_txn *t, void *arg)

@@ -1,21 +1,9 @@
 /* run.c - a run of the crawl: resumed or started afresh, its sites' marks (full or incremental), its end, its seeds. */
 #include "crawl_internal.h"
 
-#include <curl/curl.h>
-#include <openssl/ssl.h>
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 
 /* whether the last run stopped before its end (killed, interrupted, a full disk) with

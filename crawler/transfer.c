@@ -3,18 +3,9 @@
 
 #include <curl/curl.h>
 #include <openssl/ssl.h>
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <malloc.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 
