@@ -971,6 +971,381 @@ static int placeless(const char *s)
 	       zc_str_starts(s, "县") || zc_str_starts(s, "自治区") || zc_str_starts(s, "本");
 }
 
+/* what zc_parse_page's steps share */
+typedef struct page_state {
+	const char *url;
+	zc_doc *d;
+	meta_fields m;
+	tags t;
+	marks mk;
+	pcells all, body;		/* the page's cells; the text's */
+	attach_seen seen;
+	xmlNode *container, *scope;	/* the text's container (or NULL), and where the text is */
+	size_t first_in;		/* the first cell inside scope */
+	char **sig_names, **more;	/* issuers named by the signature, and by the title or page */
+	size_t n_sig, n_more;
+	char red_issuer[256];		/* the issuer of a red head (XX文件) */
+	char note_date[11];		/* the date of a dated note under the title */
+	signature sg;
+	size_t main_end;		/* the end of the main text (before the signature) */
+} page_state;
+
+/* zc_parse_page: the body's cells, its attachments, and what is not its text dropped */
+static void pp_body_cells(page_state *ps)
+{
+	/* the body's cells: the container's, or the page's when there is none */
+	ps->first_in = ps->all.n;
+	for (size_t i = 0; i < ps->all.n; i++) {
+		pcell *c = &ps->all.v[i];
+		if (!node_within(c->node, ps->scope))
+			continue;
+		if (ps->first_in == ps->all.n)
+			ps->first_in = i;
+		if (c->flags & PCELL_META)
+			continue;
+		/* a share box or a related-links box inside the container */
+		int furnished = 0;
+		for (xmlNode *a = c->node; a && a != ps->scope && !furnished; a = a->parent)
+			furnished = a->type == XML_ELEMENT_NODE && zc_node_furniture(a);
+		if (furnished)
+			continue;
+		if (ps->body.n == ps->body.cap) {
+			ps->body.cap = ps->body.cap ? ps->body.cap * 2 : 64;
+			ps->body.v = zc_realloc(ps->body.v, ps->body.cap * sizeof *ps->body.v);
+		}
+		ps->body.v[ps->body.n] = *c;
+		ps->body.v[ps->body.n].text = zc_strdup(c->text);
+		ps->body.n++;
+	}
+	attachments(ps->scope->children, ps->url, ps->d, &ps->seen);
+	if (ps->container) {
+		/* attachment lists set just after the container */
+		for (xmlNode *a = ps->container, *s; a && a != ps->mk.body; a = a->parent) {
+			for (s = a->next; s; s = s->next)
+				if (s->type == XML_ELEMENT_NODE) {
+					xmlNode *keep = s->next;
+					s->next = NULL;
+					attachments(s, ps->url, ps->d, &ps->seen);
+					s->next = keep;
+				}
+			if (a->parent == ps->mk.body)
+				break;
+		}
+	}
+	/* what is not the text: furniture, attachment lines, the title repeated */
+	for (size_t i = 0; i < ps->body.n && i < 3; i++) {
+		size_t k = title_lines(&ps->body, i, ps->d->title);
+		if (k) {
+			while (k--)
+				pcells_remove(&ps->body, i);
+			break;
+		}
+	}
+	{
+		/* in one pass, kept cells moved down over the dropped ones */
+		size_t kept = 0;
+		for (size_t i = 0; i < ps->body.n; i++) {
+			char *tt = zc_tidy(ps->body.v[i].text);
+			int found, drop = furniture(tt);
+			size_t link_cps = zc_pmap_get(&ps->seen.blocks, ps->body.v[i].node, &found);
+			if (!drop && found)
+				drop = zc_cp_count(tt) <= link_cps + 12;
+			if (!drop && (!strcmp(tt, "附件：") || !strcmp(tt, "附件:")) && ps->d->n_attachments)
+				drop = 1;
+			free(tt);
+			if (drop)
+				free(ps->body.v[i].text);
+			else
+				ps->body.v[kept++] = ps->body.v[i];
+		}
+		ps->body.n = kept;
+	}
+}
+
+/* zc_parse_page: no title found elsewhere: the centred lines opening the text */
+static void pp_title_from_text(page_state *ps)
+{
+	/* no title anywhere else: the centred lines that open the text (the older gov.cn pages
+	   set it there, broken over lines), when they read as a title */
+	if (!*ps->d->title) {
+		zc_buf acc;
+		zc_buf_init(&acc, ZC_BUF_UNLIMITED);
+		size_t k = 0;
+		for (; k < ps->body.n && k < 4 && (ps->body.v[k].flags & PCELL_CENTER); k++) {
+			char *dn = docno_line(ps->body.v[k].text);
+			free(dn);
+			if (dn)
+				break;
+			char *line = zc_tidy(ps->body.v[k].text);
+			zc_buf_cats(&acc, line);
+			free(line);
+		}
+		if (k && acc.len && zc_cp_count(acc.data) <= 200 && (ends_with_doc_word(acc.data) || strstr(acc.data, "关于"))) {
+			free(ps->d->title);
+			ps->d->title = zc_buf_take(&acc);
+			while (k--)
+				pcells_remove(&ps->body, 0);
+		}
+		zc_buf_free(&acc);
+	}
+}
+
+/* zc_parse_page: the document number */
+static void pp_docno(page_state *ps)
+{
+	/* the document number: the metadata, else a line of its own at the top of the text or
+	   just before it */
+	if (ps->m.docno && *ps->m.docno)
+		ps->d->docno = zc_docno_normalize(ps->m.docno);
+	for (size_t i = 0; i < ps->body.n && i < 3; i++) {
+		char *dn = docno_line(ps->body.v[i].text);
+		size_t lines = 1;
+		if (!dn && i + 1 < ps->body.n && zc_str_ends(ps->body.v[i].text, "令") && zc_cp_count(ps->body.v[i].text) <= 20) {
+			/* a decree's head: 中华人民共和国国务院令 / 第707号 */
+			char *both = zc_str_join(ps->body.v[i].text, "", ps->body.v[i + 1].text);
+			dn = docno_line(both);
+			free(both);
+			lines = 2;
+		}
+		if (dn) {
+			if (!ps->d->docno)
+				ps->d->docno = dn;
+			else
+				free(dn);
+			while (lines--)
+				pcells_remove(&ps->body, i);
+			break;
+		}
+	}
+	for (size_t i = ps->first_in < ps->all.n ? ps->first_in : 0, k = 0; !ps->d->docno && !ps->m.docno && i > 0 && k < 12; i--, k++) {
+		char *dn = docno_line(ps->all.v[i - 1].text);
+		if (dn)
+			ps->d->docno = dn;
+	}
+}
+
+/* zc_parse_page: a red head and a dated note under the title */
+static void pp_red_head(page_state *ps)
+{
+	/* a red head "XX文件" and a dated note under the title: not the text */
+	if (ps->body.n && zc_str_ends(ps->body.v[0].text, "文件") && zc_cp_count(ps->body.v[0].text) <= 30) {
+		char *t0 = zc_tidy(ps->body.v[0].text);
+		t0[strlen(t0) - strlen("文件")] = '\0';
+		if (zc_is_org_name(t0)) {
+			snprintf(ps->red_issuer, sizeof ps->red_issuer, "%s", t0);
+			pcells_remove(&ps->body, 0);
+		}
+		free(t0);
+	}
+	if (ps->body.n && dated_note(ps->body.v[0].text, ps->note_date))
+		pcells_remove(&ps->body, 0);
+	for (size_t i = ps->first_in < ps->all.n ? ps->first_in : 0, k = 0; !ps->note_date[0] && i > 0 && k < 12; i--, k++)
+		dated_note(ps->all.v[i - 1].text, ps->note_date);
+}
+
+/* zc_parse_page: the signature block and what follows it */
+static void pp_signature_block(page_state *ps)
+{
+	/* the signature block */
+	find_signature(&ps->body, ps->container, 1, &ps->sg);
+	ps->main_end = ps->sg.found ? ps->sg.start : ps->body.n;
+	if (ps->sg.found) {
+		signature_issuers(&ps->body, &ps->sg, &ps->sig_names, &ps->n_sig);
+		pcells_remove_range(&ps->body, ps->sg.start, ps->sg.end);
+		/* after it: the document a notice prints or forwards is text (with its own
+		   signature dropped); annexes of other notices are not */
+		if (!printed_follows(&ps->body, ps->sg.start, ps->d->title) && !(ps->d->docno && strstr(ps->d->docno, "令")))
+			while (ps->body.n > ps->sg.start)
+				pcells_remove(&ps->body, ps->body.n - 1);
+		/* the printed document's own title, and the dated note under it */
+		size_t tl = ps->sg.start < ps->body.n ? title_lines(&ps->body, ps->sg.start, ps->d->title) : 0;
+		pcells_remove_range(&ps->body, ps->sg.start, ps->sg.start + tl);
+		char nd[11];
+		if (ps->sg.start < ps->body.n && dated_note(ps->body.v[ps->sg.start].text, nd))
+			pcells_remove(&ps->body, ps->sg.start);
+		for (size_t from = ps->sg.start;;) {
+			signature more_sg;
+			find_signature(&ps->body, ps->container, from, &more_sg);
+			if (!more_sg.found)
+				break;
+			pcells_remove_range(&ps->body, more_sg.start, more_sg.end);
+			from = more_sg.start > 0 ? more_sg.start : 1;
+		}
+	}
+}
+
+/* zc_parse_page: the closing print record */
+static void pp_print_record(page_state *ps)
+{
+	/* the closing print record (版记) of a printed notice: 抄送：…, XX办公厅 2019年5月15日印发 */
+	while (ps->body.n) {
+		char *tl = zc_tidy(ps->body.v[ps->body.n - 1].text);
+		char dd[11];
+		int record = zc_str_starts(tl, "抄送") || zc_str_starts(tl, "抄报") ||
+			     (ps->sg.found && ps->body.n > ps->main_end && note_line(tl)) ||
+			     (zc_cp_count(tl) <= 40 && (zc_str_ends(tl, "印发") || zc_str_ends(tl, "印发。")) &&
+			      zc_date_find(tl, dd) == ZC_OK);
+		free(tl);
+		if (!record)
+			break;
+		pcells_remove(&ps->body, ps->body.n - 1);
+		if (ps->main_end > ps->body.n)
+			ps->main_end = ps->body.n;
+	}
+}
+
+/* zc_parse_page: the list of attachments closing the main text */
+static void pp_annex_list(page_state *ps)
+{
+	/* the list of attachments closing the main text (附件：1．… 2．…): a note, not text.  A
+	   list that a line of text ends at k ends there for every annex line before k too: the
+	   search goes on from k, so each line is looked at once (a text of thousands of annex
+	   lines, each list broken by one later line, was read once an annex line) */
+	for (size_t i = 0; i < ps->main_end; i++) {
+		char *ti = zc_tidy(ps->body.v[i].text);
+		int list = annex_line(ti) && zc_cp_count(ti) <= 80;
+		free(ti);
+		size_t k = i + 1;
+		for (; list && k < ps->main_end; k++) {
+			char *tk = zc_tidy(ps->body.v[k].text);
+			list = zc_cp_count(tk) <= 80 && ((tk[0] >= '0' && tk[0] <= '9') || zc_str_starts(tk, "附件"));
+			free(tk);
+		}
+		if (!list && k > i + 1)
+			i = k - 2;	/* line k - 1 broke the list: the next i is that line */
+		if (list) {
+			pcells_remove_range(&ps->body, i, ps->main_end);
+			break;
+		}
+	}
+}
+
+/* zc_parse_page: the issuers */
+static void pp_issuers(page_state *ps)
+{
+	/* issuers */
+	if (ps->m.issuers) {
+		add_issuers_line(ps->m.issuers, &ps->d->issuers, &ps->d->n_issuers);
+		expand_issuers(ps->d, ps->sig_names, ps->n_sig);
+		title_issuers(ps->d->title, &ps->more, &ps->n_more);
+		expand_issuers(ps->d, ps->more, ps->n_more);
+		int abbrev = 0;
+		for (size_t i = 0; i < ps->d->n_issuers; i++)
+			abbrev |= placeless(ps->d->issuers[i]);
+		if (abbrev) {
+			page_names(&ps->t, &ps->all, &ps->more, &ps->n_more);
+			expand_issuers(ps->d, ps->more, ps->n_more);
+			/* still without its place: the place of the site's own name (江西省人民政府),
+			   and 政府 in full as the site writes it */
+			char place[128] = "";
+			if (ps->t.site)
+				place_of(ps->t.site, place, sizeof place);
+			for (size_t i = 0; *place && i < ps->d->n_issuers; i++) {
+				const char *is = ps->d->issuers[i];
+				const char *head = zc_str_starts(is, "自治区") ? "自治区" : zc_str_starts(is, "省") ? "省" :
+						   zc_str_starts(is, "市") ? "市" : NULL;
+				if (!head || !zc_str_ends(place, head))
+					continue;
+				char *full = zc_asprintf("%s%s", place, is + strlen(head));
+				if (strstr(ps->t.site, "人民政府") && strstr(full, "政府") && !strstr(full, "人民政府")) {
+					char *g = zc_str_replace(full, "政府", "人民政府");
+					free(full);
+					full = g;
+				}
+				free(ps->d->issuers[i]);
+				ps->d->issuers[i] = full;
+			}
+		}
+	} else if (ps->n_sig) {
+		ps->d->issuers = ps->sig_names;
+		ps->d->n_issuers = ps->n_sig;
+		ps->sig_names = NULL;
+		ps->n_sig = 0;
+	} else {
+		title_issuers(ps->d->title, &ps->d->issuers, &ps->d->n_issuers);
+		if (!ps->d->n_issuers && *ps->red_issuer)
+			add_issuers_line(ps->red_issuer, &ps->d->issuers, &ps->d->n_issuers);
+	}
+}
+
+/* zc_parse_page: the dates */
+static void pp_dates(page_state *ps)
+{
+	/* dates */
+	if (ps->m.written)
+		zc_date_find(ps->m.written, ps->d->written_date);
+	if (ps->sg.found)
+		memcpy(ps->d->written_date, ps->sg.date_iso, 11);
+	if (!ps->d->written_date[0] && ps->note_date[0])
+		memcpy(ps->d->written_date, ps->note_date, 11);
+	if (ps->m.published)
+		zc_date_find(ps->m.published, ps->d->published_date);
+	if (!ps->d->published_date[0] && ps->t.pubdate)
+		zc_date_find(ps->t.pubdate, ps->d->published_date);
+	if (!ps->d->published_date[0] && ps->t.firstpub)
+		zc_date_find(ps->t.firstpub, ps->d->published_date);
+	/* a line under the title that begins with the date (2005年08月16日　来源：新华网), just
+	   before the text or at its top */
+	for (size_t i = ps->first_in < ps->all.n ? ps->first_in : 0, k = 0; !ps->d->published_date[0] && i > 0 && k < 15; i--, k++)
+		dateline(ps->all.v[i - 1].text, ps->d->published_date);
+	for (size_t i = 0; !ps->d->published_date[0] && i < ps->body.n && i < 5; i++)
+		if (dateline(ps->body.v[i].text, ps->d->published_date))
+			pcells_remove(&ps->body, i);
+}
+
+/* zc_parse_page: validity, the text, the type */
+static void pp_validity_body(page_state *ps)
+{
+	/* validity: the metadata, a stamp, a note in the text */
+	const char *vw = ps->m.validity ? validity_word(ps->m.validity) : NULL;
+	if (!vw && ps->mk.stamp) {
+		char *st = zc_node_text(ps->mk.stamp);
+		vw = validity_word(st);
+		if (vw && !strcmp(vw, "有效"))
+			vw = NULL;
+		free(st);
+	}
+	if (!vw && ps->mk.stamp_alt)
+		vw = ps->mk.stamp_alt == 2 ? "废止" : "失效";
+	if (!vw)
+		for (size_t i = 0; i < ps->all.n && !vw; i++) {
+			const char *s = ps->all.v[i].text;
+			if (!strcmp(s, "已失效") || !strcmp(s, "已废止") || !strcmp(s, "失效") || !strcmp(s, "废止"))
+				vw = validity_word(s);
+		}
+	{
+		zc_buf b;
+		zc_buf_init(&b, ZC_BUF_UNLIMITED);
+		for (size_t i = 0; i < ps->body.n; i++) {
+			char *tt = zc_tidy(ps->body.v[i].text);
+			if (b.len)
+				zc_buf_catc(&b, '\n');
+			zc_buf_cats(&b, tt);
+			free(tt);
+		}
+		ps->d->body = zc_buf_take(&b);
+	}
+	if (!vw) {
+		const char *p = strstr(ps->d->body, "本文件已于");
+		if (!p)
+			p = strstr(ps->d->body, "本文件于");
+		const char *nl = p ? strchr(p, '\n') : NULL;
+		size_t span = p ? (nl ? (size_t)(nl - p) : strlen(p)) : 0;
+		char *line = p ? zc_strndup(p, span) : NULL;
+		if (line && strstr(line, "废止"))
+			vw = "废止";
+		else if (line && strstr(line, "失效"))
+			vw = "失效";
+		free(line);
+	}
+	ps->d->validity = zc_strdup(vw ? vw : "");
+	const char *ty = zc_doc_type(ps->d->title, ps->d->column);
+	/* a page with no document word and no number is a report, not a document */
+	if (!strcmp(ty, "other") && (!ps->d->docno || !*ps->d->docno))
+		ty = "新闻";
+	ps->d->type = zc_strdup(ty);
+}
+
 int zc_parse_page(const char *bytes, size_t len, const char *url, const char *content_type,
 		  zc_doc **out)
 {
@@ -979,21 +1354,15 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	const char *cs = NULL;
 	int bad = 0, rc = ZC_OK;
 	htmlDocPtr doc = NULL;
-	meta_fields m = {0};
-	tags t = {0};
-	marks mk = {0};
-	pcells all = {0}, body = {0};
-	char **sig_names = NULL, **more = NULL;
-	attach_seen seen = {.urls = {.strings = 1}};
-	size_t n_sig = 0, n_more = 0;
-	zc_doc *d = doc_new(url);
+	page_state st = {.url = url, .seen = {.urls = {.strings = 1}}};
+	st.d = doc_new(url);
 	*out = NULL;
 
 	rc = zc_charset_decode(bytes, len, content_type, &html, &hlen, &cs, &bad);
 	if (rc != ZC_OK)
 		goto out;
-	d->charset = zc_strdup(cs);
-	d->bad_bytes = bad;
+	st.d->charset = zc_strdup(cs);
+	st.d->bad_bytes = bad;
 	if (hlen == 0 || !memchr(html, '<', hlen)) {
 		rc = ZC_EPARSE;
 		goto out;
@@ -1013,370 +1382,65 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		int challenge = zc_cp_count(txt) < 200;
 		free(txt);
 		if (challenge) {
-			d->challenge = 1;
+			st.d->challenge = 1;
 			rc = ZC_ECHALLENGE;
 			goto out;
 		}
 	}
-	marks_walk(root, &mk);
-	meta_tags(&mk, &t);
+	marks_walk(root, &st.mk);
+	meta_tags(&st.mk, &st.t);
 	/* the whole document: pages go on after </html>, and libxml2 keeps what follows beside
 	   the root */
-	pcells_collect((xmlNode *)doc, &all);
+	pcells_collect((xmlNode *)doc, &st.all);
 	int by_name = 0;
-	xmlNode *container = zc_body_container(root, &by_name);
-	xmlNode *scope = container ? container : (xmlNode *)doc;
-	for (size_t i = 0; i < all.n; i++)
-		if (container && node_within(all.v[i].node, container))
-			all.v[i].flags |= PCELL_IN_BODY;
-	zc_meta_read(&all, &m, 0, 0);
+	st.container = zc_body_container(root, &by_name);
+	st.scope = st.container ? st.container : (xmlNode *)doc;
+	for (size_t i = 0; i < st.all.n; i++)
+		if (st.container && node_within(st.all.v[i].node, st.container))
+			st.all.v[i].flags |= PCELL_IN_BODY;
+	zc_meta_read(&st.all, &st.m, 0, 0);
 	/* inside a container known by name, common words are text; one found by density may
 	   hold the info line under the title */
-	zc_meta_read(&all, &m, 1, by_name);
+	zc_meta_read(&st.all, &st.m, 1, by_name);
 
 	/* column hints */
 	{
 		zc_buf b;
 		zc_buf_init(&b, 1024);
-		int hint = t.coltype ? zc_buf_addstr(&b, t.coltype) : ZC_OK;
-		if (hint == ZC_OK && t.colname)
-			hint = zc_buf_printf(&b, "%s%s", b.len ? "|" : "", t.colname);
+		int hint = st.t.coltype ? zc_buf_addstr(&b, st.t.coltype) : ZC_OK;
+		if (hint == ZC_OK && st.t.colname)
+			hint = zc_buf_printf(&b, "%s%s", b.len ? "|" : "", st.t.colname);
 		if (hint != ZC_OK)	/* over 1 KB: no column hint */
 			zc_buf_reset(&b);
-		d->column = zc_buf_take(&b);
+		st.d->column = zc_buf_take(&b);
 	}
-	d->title = choose_title(&m, &t, &mk);
+	st.d->title = choose_title(&st.m, &st.t, &st.mk);
 
-	/* the body's cells: the container's, or the page's when there is none */
-	size_t first_in = all.n;
-	for (size_t i = 0; i < all.n; i++) {
-		pcell *c = &all.v[i];
-		if (!node_within(c->node, scope))
-			continue;
-		if (first_in == all.n)
-			first_in = i;
-		if (c->flags & PCELL_META)
-			continue;
-		/* a share box or a related-links box inside the container */
-		int furnished = 0;
-		for (xmlNode *a = c->node; a && a != scope && !furnished; a = a->parent)
-			furnished = a->type == XML_ELEMENT_NODE && zc_node_furniture(a);
-		if (furnished)
-			continue;
-		if (body.n == body.cap) {
-			body.cap = body.cap ? body.cap * 2 : 64;
-			body.v = zc_realloc(body.v, body.cap * sizeof *body.v);
-		}
-		body.v[body.n] = *c;
-		body.v[body.n].text = zc_strdup(c->text);
-		body.n++;
-	}
-	attachments(scope->children, url, d, &seen);
-	if (container) {
-		/* attachment lists set just after the container */
-		for (xmlNode *a = container, *s; a && a != mk.body; a = a->parent) {
-			for (s = a->next; s; s = s->next)
-				if (s->type == XML_ELEMENT_NODE) {
-					xmlNode *keep = s->next;
-					s->next = NULL;
-					attachments(s, url, d, &seen);
-					s->next = keep;
-				}
-			if (a->parent == mk.body)
-				break;
-		}
-	}
-	/* what is not the text: furniture, attachment lines, the title repeated */
-	for (size_t i = 0; i < body.n && i < 3; i++) {
-		size_t k = title_lines(&body, i, d->title);
-		if (k) {
-			while (k--)
-				pcells_remove(&body, i);
-			break;
-		}
-	}
-	{
-		/* in one pass, kept cells moved down over the dropped ones */
-		size_t kept = 0;
-		for (size_t i = 0; i < body.n; i++) {
-			char *tt = zc_tidy(body.v[i].text);
-			int found, drop = furniture(tt);
-			size_t link_cps = zc_pmap_get(&seen.blocks, body.v[i].node, &found);
-			if (!drop && found)
-				drop = zc_cp_count(tt) <= link_cps + 12;
-			if (!drop && (!strcmp(tt, "附件：") || !strcmp(tt, "附件:")) && d->n_attachments)
-				drop = 1;
-			free(tt);
-			if (drop)
-				free(body.v[i].text);
-			else
-				body.v[kept++] = body.v[i];
-		}
-		body.n = kept;
-	}
-
-	/* no title anywhere else: the centred lines that open the text (the older gov.cn pages
-	   set it there, broken over lines), when they read as a title */
-	if (!*d->title) {
-		zc_buf acc;
-		zc_buf_init(&acc, ZC_BUF_UNLIMITED);
-		size_t k = 0;
-		for (; k < body.n && k < 4 && (body.v[k].flags & PCELL_CENTER); k++) {
-			char *dn = docno_line(body.v[k].text);
-			free(dn);
-			if (dn)
-				break;
-			char *line = zc_tidy(body.v[k].text);
-			zc_buf_cats(&acc, line);
-			free(line);
-		}
-		if (k && acc.len && zc_cp_count(acc.data) <= 200 && (ends_with_doc_word(acc.data) || strstr(acc.data, "关于"))) {
-			free(d->title);
-			d->title = zc_buf_take(&acc);
-			while (k--)
-				pcells_remove(&body, 0);
-		}
-		zc_buf_free(&acc);
-	}
-	/* the document number: the metadata, else a line of its own at the top of the text or
-	   just before it */
-	if (m.docno && *m.docno)
-		d->docno = zc_docno_normalize(m.docno);
-	for (size_t i = 0; i < body.n && i < 3; i++) {
-		char *dn = docno_line(body.v[i].text);
-		size_t lines = 1;
-		if (!dn && i + 1 < body.n && zc_str_ends(body.v[i].text, "令") && zc_cp_count(body.v[i].text) <= 20) {
-			/* a decree's head: 中华人民共和国国务院令 / 第707号 */
-			char *both = zc_str_join(body.v[i].text, "", body.v[i + 1].text);
-			dn = docno_line(both);
-			free(both);
-			lines = 2;
-		}
-		if (dn) {
-			if (!d->docno)
-				d->docno = dn;
-			else
-				free(dn);
-			while (lines--)
-				pcells_remove(&body, i);
-			break;
-		}
-	}
-	for (size_t i = first_in < all.n ? first_in : 0, k = 0; !d->docno && !m.docno && i > 0 && k < 12; i--, k++) {
-		char *dn = docno_line(all.v[i - 1].text);
-		if (dn)
-			d->docno = dn;
-	}
-
-	/* a red head "XX文件" and a dated note under the title: not the text */
-	char red_issuer[256] = "";
-	if (body.n && zc_str_ends(body.v[0].text, "文件") && zc_cp_count(body.v[0].text) <= 30) {
-		char *t0 = zc_tidy(body.v[0].text);
-		t0[strlen(t0) - strlen("文件")] = '\0';
-		if (zc_is_org_name(t0)) {
-			snprintf(red_issuer, sizeof red_issuer, "%s", t0);
-			pcells_remove(&body, 0);
-		}
-		free(t0);
-	}
-	char note_date[11] = "";
-	if (body.n && dated_note(body.v[0].text, note_date))
-		pcells_remove(&body, 0);
-	for (size_t i = first_in < all.n ? first_in : 0, k = 0; !note_date[0] && i > 0 && k < 12; i--, k++)
-		dated_note(all.v[i - 1].text, note_date);
-
-	/* the signature block */
-	signature sg;
-	find_signature(&body, container, 1, &sg);
-	size_t main_end = sg.found ? sg.start : body.n;
-	if (sg.found) {
-		signature_issuers(&body, &sg, &sig_names, &n_sig);
-		pcells_remove_range(&body, sg.start, sg.end);
-		/* after it: the document a notice prints or forwards is text (with its own
-		   signature dropped); annexes of other notices are not */
-		if (!printed_follows(&body, sg.start, d->title) && !(d->docno && strstr(d->docno, "令")))
-			while (body.n > sg.start)
-				pcells_remove(&body, body.n - 1);
-		/* the printed document's own title, and the dated note under it */
-		size_t tl = sg.start < body.n ? title_lines(&body, sg.start, d->title) : 0;
-		pcells_remove_range(&body, sg.start, sg.start + tl);
-		char nd[11];
-		if (sg.start < body.n && dated_note(body.v[sg.start].text, nd))
-			pcells_remove(&body, sg.start);
-		for (size_t from = sg.start;;) {
-			signature more_sg;
-			find_signature(&body, container, from, &more_sg);
-			if (!more_sg.found)
-				break;
-			pcells_remove_range(&body, more_sg.start, more_sg.end);
-			from = more_sg.start > 0 ? more_sg.start : 1;
-		}
-	}
-	/* the closing print record (版记) of a printed notice: 抄送：…, XX办公厅 2019年5月15日印发 */
-	while (body.n) {
-		char *tl = zc_tidy(body.v[body.n - 1].text);
-		char dd[11];
-		int record = zc_str_starts(tl, "抄送") || zc_str_starts(tl, "抄报") ||
-			     (sg.found && body.n > main_end && note_line(tl)) ||
-			     (zc_cp_count(tl) <= 40 && (zc_str_ends(tl, "印发") || zc_str_ends(tl, "印发。")) &&
-			      zc_date_find(tl, dd) == ZC_OK);
-		free(tl);
-		if (!record)
-			break;
-		pcells_remove(&body, body.n - 1);
-		if (main_end > body.n)
-			main_end = body.n;
-	}
-	/* the list of attachments closing the main text (附件：1．… 2．…): a note, not text.  A
-	   list that a line of text ends at k ends there for every annex line before k too: the
-	   search goes on from k, so each line is looked at once (a text of thousands of annex
-	   lines, each list broken by one later line, was read once an annex line) */
-	for (size_t i = 0; i < main_end; i++) {
-		char *ti = zc_tidy(body.v[i].text);
-		int list = annex_line(ti) && zc_cp_count(ti) <= 80;
-		free(ti);
-		size_t k = i + 1;
-		for (; list && k < main_end; k++) {
-			char *tk = zc_tidy(body.v[k].text);
-			list = zc_cp_count(tk) <= 80 && ((tk[0] >= '0' && tk[0] <= '9') || zc_str_starts(tk, "附件"));
-			free(tk);
-		}
-		if (!list && k > i + 1)
-			i = k - 2;	/* line k - 1 broke the list: the next i is that line */
-		if (list) {
-			pcells_remove_range(&body, i, main_end);
-			break;
-		}
-	}
-
-	/* issuers */
-	if (m.issuers) {
-		add_issuers_line(m.issuers, &d->issuers, &d->n_issuers);
-		expand_issuers(d, sig_names, n_sig);
-		title_issuers(d->title, &more, &n_more);
-		expand_issuers(d, more, n_more);
-		int abbrev = 0;
-		for (size_t i = 0; i < d->n_issuers; i++)
-			abbrev |= placeless(d->issuers[i]);
-		if (abbrev) {
-			page_names(&t, &all, &more, &n_more);
-			expand_issuers(d, more, n_more);
-			/* still without its place: the place of the site's own name (江西省人民政府),
-			   and 政府 in full as the site writes it */
-			char place[128] = "";
-			if (t.site)
-				place_of(t.site, place, sizeof place);
-			for (size_t i = 0; *place && i < d->n_issuers; i++) {
-				const char *is = d->issuers[i];
-				const char *head = zc_str_starts(is, "自治区") ? "自治区" : zc_str_starts(is, "省") ? "省" :
-						   zc_str_starts(is, "市") ? "市" : NULL;
-				if (!head || !zc_str_ends(place, head))
-					continue;
-				char *full = zc_asprintf("%s%s", place, is + strlen(head));
-				if (strstr(t.site, "人民政府") && strstr(full, "政府") && !strstr(full, "人民政府")) {
-					char *g = zc_str_replace(full, "政府", "人民政府");
-					free(full);
-					full = g;
-				}
-				free(d->issuers[i]);
-				d->issuers[i] = full;
-			}
-		}
-	} else if (n_sig) {
-		d->issuers = sig_names;
-		d->n_issuers = n_sig;
-		sig_names = NULL;
-		n_sig = 0;
-	} else {
-		title_issuers(d->title, &d->issuers, &d->n_issuers);
-		if (!d->n_issuers && *red_issuer)
-			add_issuers_line(red_issuer, &d->issuers, &d->n_issuers);
-	}
-
-	/* dates */
-	if (m.written)
-		zc_date_find(m.written, d->written_date);
-	if (sg.found)
-		memcpy(d->written_date, sg.date_iso, 11);
-	if (!d->written_date[0] && note_date[0])
-		memcpy(d->written_date, note_date, 11);
-	if (m.published)
-		zc_date_find(m.published, d->published_date);
-	if (!d->published_date[0] && t.pubdate)
-		zc_date_find(t.pubdate, d->published_date);
-	if (!d->published_date[0] && t.firstpub)
-		zc_date_find(t.firstpub, d->published_date);
-	/* a line under the title that begins with the date (2005年08月16日　来源：新华网), just
-	   before the text or at its top */
-	for (size_t i = first_in < all.n ? first_in : 0, k = 0; !d->published_date[0] && i > 0 && k < 15; i--, k++)
-		dateline(all.v[i - 1].text, d->published_date);
-	for (size_t i = 0; !d->published_date[0] && i < body.n && i < 5; i++)
-		if (dateline(body.v[i].text, d->published_date))
-			pcells_remove(&body, i);
-
-	/* validity: the metadata, a stamp, a note in the text */
-	const char *vw = m.validity ? validity_word(m.validity) : NULL;
-	if (!vw && mk.stamp) {
-		char *st = zc_node_text(mk.stamp);
-		vw = validity_word(st);
-		if (vw && !strcmp(vw, "有效"))
-			vw = NULL;
-		free(st);
-	}
-	if (!vw && mk.stamp_alt)
-		vw = mk.stamp_alt == 2 ? "废止" : "失效";
-	if (!vw)
-		for (size_t i = 0; i < all.n && !vw; i++) {
-			const char *s = all.v[i].text;
-			if (!strcmp(s, "已失效") || !strcmp(s, "已废止") || !strcmp(s, "失效") || !strcmp(s, "废止"))
-				vw = validity_word(s);
-		}
-	{
-		zc_buf b;
-		zc_buf_init(&b, ZC_BUF_UNLIMITED);
-		for (size_t i = 0; i < body.n; i++) {
-			char *tt = zc_tidy(body.v[i].text);
-			if (b.len)
-				zc_buf_catc(&b, '\n');
-			zc_buf_cats(&b, tt);
-			free(tt);
-		}
-		d->body = zc_buf_take(&b);
-	}
-	if (!vw) {
-		const char *p = strstr(d->body, "本文件已于");
-		if (!p)
-			p = strstr(d->body, "本文件于");
-		const char *nl = p ? strchr(p, '\n') : NULL;
-		size_t span = p ? (nl ? (size_t)(nl - p) : strlen(p)) : 0;
-		char *line = p ? zc_strndup(p, span) : NULL;
-		if (line && strstr(line, "废止"))
-			vw = "废止";
-		else if (line && strstr(line, "失效"))
-			vw = "失效";
-		free(line);
-	}
-	d->validity = zc_strdup(vw ? vw : "");
-	const char *ty = zc_doc_type(d->title, d->column);
-	/* a page with no document word and no number is a report, not a document */
-	if (!strcmp(ty, "other") && (!d->docno || !*d->docno))
-		ty = "新闻";
-	d->type = zc_strdup(ty);
+	pp_body_cells(&st);
+	pp_title_from_text(&st);
+	pp_docno(&st);
+	pp_red_head(&st);
+	pp_signature_block(&st);
+	pp_print_record(&st);
+	pp_annex_list(&st);
+	pp_issuers(&st);
+	pp_dates(&st);
+	pp_validity_body(&st);
 out:
-	fill_empty(d);
-	pcells_free(&all);
-	pcells_free(&body);
-	free_names(sig_names, n_sig);
-	zc_pmap_free(&seen.urls);
-	zc_pmap_free(&seen.blocks);
-	free_names(more, n_more);
-	zc_meta_free(&m);
-	tags_free(&t);
-	free(mk.metas);
+	fill_empty(st.d);
+	pcells_free(&st.all);
+	pcells_free(&st.body);
+	free_names(st.sig_names, st.n_sig);
+	zc_pmap_free(&st.seen.urls);
+	zc_pmap_free(&st.seen.blocks);
+	free_names(st.more, st.n_more);
+	zc_meta_free(&st.m);
+	tags_free(&st.t);
+	free(st.mk.metas);
 	xmlFreeDoc(doc);
 	zc_xmlmem_end();
 	free(html);
-	*out = d;
+	*out = st.d;
 	return rc;
 }
 
