@@ -130,25 +130,11 @@ static CURLcode on_ssl_ctx(CURL *e, void *ctx, void *arg)
 	return CURLE_OK;
 }
 
-int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url)
+/* the handle's options: callbacks, limits, TLS, cookies, the mirror's connect-to */
+static void easy_options(crawl *c, xfer *x)
 {
-	xfer *x = zc_calloc(1, sizeof *x);
 	const zc_crawl_opts *o = c->o;
-	x->h = h;
-	x->c = c;
-	x->seq = seq;
-	x->req = req;
-	x->url = zc_strdup(robots_url ? robots_url : zc_jstr(req, "url"));
-	zc_buf_init(&x->body, o->max_body);
-	zc_buf_init(&x->head, 65536);
-	zc_buf_init(&x->reqhead, 65536);
-	x->easy = curl_easy_init();
 	CURL *e = x->easy;
-	target tg;
-	if (cr_url_target(x->url, &tg, &x->cu))
-		curl_easy_setopt(e, CURLOPT_CURLU, x->cu);
-	else
-		curl_easy_setopt(e, CURLOPT_URL, x->url);	/* the loop checked it: libcurl names the error */
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -184,46 +170,75 @@ int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *rob
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, o->cookies);	/* no jar: the file at every request */
 	if (c->connect_to)
 		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
-	if (req) {
-		const zc_site *s = h->site;
-		const char *kind = zc_jstr(req, "kind");
-		long ep = (long)json_integer_value(json_object_get(req, "ep"));
-		const zc_endpoint *endp = NULL;
-		if (!strcmp(kind, "search") && ep < (long)s->n_search)
-			endp = &s->search[ep];
-		else if (!strcmp(kind, "list") && ep < (long)s->n_lists)
-			endp = &s->lists[ep];
-		if (endp && endp->referer) {
-			char *r = zc_asprintf("Referer: %s", endp->referer);
-			x->hdrs = curl_slist_append(x->hdrs, r);
-			free(r);
-		}
-		if (!strcmp(zc_jstr(req, "method"), "POST")) {
-			x->post = zc_strdup(zc_jstr(req, "body"));
-			curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->post);
-			x->hdrs = curl_slist_append(x->hdrs, "X-Requested-With: XMLHttpRequest");
-		}
-		if (!strcmp(kind, "article")) {
-			/* kept for the answer too (done): one request per host at a time, so nothing
-			   else changes it in between */
-			json_t *fs = x->fetch = cr_fetch_state(c, x->url);
-			if (fs) {
-				char *hdr;
-				if (*zc_jstr(fs, "etag")) {
-					hdr = zc_asprintf("If-None-Match: %s", zc_jstr(fs, "etag"));
-					x->hdrs = curl_slist_append(x->hdrs, hdr);
-					free(hdr);
-				}
-				if (*zc_jstr(fs, "last_modified")) {
-					hdr = zc_asprintf("If-Modified-Since: %s", zc_jstr(fs, "last_modified"));
-					x->hdrs = curl_slist_append(x->hdrs, hdr);
-					free(hdr);
-				}
+}
+
+/* what a request sends besides its URL: the endpoint's Referer, a POST's body, an article's
+   conditional GET from its fetch state (kept for the answer too) */
+static void request_headers(crawl *c, xfer *x, host_state *h, json_t *req)
+{
+	CURL *e = x->easy;
+	const zc_site *s = h->site;
+	const char *kind = zc_jstr(req, "kind");
+	long ep = (long)json_integer_value(json_object_get(req, "ep"));
+	const zc_endpoint *endp = NULL;
+	if (!strcmp(kind, "search") && ep < (long)s->n_search)
+		endp = &s->search[ep];
+	else if (!strcmp(kind, "list") && ep < (long)s->n_lists)
+		endp = &s->lists[ep];
+	if (endp && endp->referer) {
+		char *r = zc_asprintf("Referer: %s", endp->referer);
+		x->hdrs = curl_slist_append(x->hdrs, r);
+		free(r);
+	}
+	if (!strcmp(zc_jstr(req, "method"), "POST")) {
+		x->post = zc_strdup(zc_jstr(req, "body"));
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->post);
+		x->hdrs = curl_slist_append(x->hdrs, "X-Requested-With: XMLHttpRequest");
+	}
+	if (!strcmp(kind, "article")) {
+		/* kept for the answer too (done): one request per host at a time, so nothing
+		   else changes it in between */
+		json_t *fs = x->fetch = cr_fetch_state(c, x->url);
+		if (fs) {
+			char *hdr;
+			if (*zc_jstr(fs, "etag")) {
+				hdr = zc_asprintf("If-None-Match: %s", zc_jstr(fs, "etag"));
+				x->hdrs = curl_slist_append(x->hdrs, hdr);
+				free(hdr);
+			}
+			if (*zc_jstr(fs, "last_modified")) {
+				hdr = zc_asprintf("If-Modified-Since: %s", zc_jstr(fs, "last_modified"));
+				x->hdrs = curl_slist_append(x->hdrs, hdr);
+				free(hdr);
 			}
 		}
-		if (x->hdrs)
-			curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	}
+	if (x->hdrs)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+}
+
+int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url)
+{
+	xfer *x = zc_calloc(1, sizeof *x);
+	const zc_crawl_opts *o = c->o;
+	x->h = h;
+	x->c = c;
+	x->seq = seq;
+	x->req = req;
+	x->url = zc_strdup(robots_url ? robots_url : zc_jstr(req, "url"));
+	zc_buf_init(&x->body, o->max_body);
+	zc_buf_init(&x->head, 65536);
+	zc_buf_init(&x->reqhead, 65536);
+	x->easy = curl_easy_init();
+	CURL *e = x->easy;
+	target tg;
+	if (cr_url_target(x->url, &tg, &x->cu))
+		curl_easy_setopt(e, CURLOPT_CURLU, x->cu);
+	else
+		curl_easy_setopt(e, CURLOPT_URL, x->url);	/* the loop checked it: libcurl names the error */
+	easy_options(c, x);
+	if (req)
+		request_headers(c, x, h, req);
 	x->started = cr_now();
 	h->busy = 1;
 	h->cur = x;
