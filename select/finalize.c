@@ -1080,12 +1080,11 @@ static int keep_entry(const char *code, json_t *ent, void *arg)
 	return 0;
 }
 
-static int renumber_txn(zc_txn *t, void *arg)
+/* the published documents with a code: an excluded one's code goes (it gets a new one should
+   it return), an included one's is listed in r->nc to be given again */
+static int renumber_gather(zc_txn *t, renum *r)
 {
-	renum *r = arg;
 	int rc = ZC_OK;
-	renum_reset(r);
-	zc_tx_stage(t, 0);	/* the published generation: what readers see changes at commit */
 	uint64_t max = zc_tx_page_max(t);
 	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
 		json_t *d = NULL, *page = NULL;
@@ -1093,7 +1092,6 @@ static int renumber_txn(zc_txn *t, void *arg)
 			continue;
 		json_int_t old = json_integer_value(json_object_get(d, "file_code"));
 		if (old && !included(d)) {
-			/* out of the selection: its code goes (it gets a new one should it return) */
 			char *oc = zc_file_code(zc_jstr(d, "jurisdiction"), (long)old);
 			if (zc_tx_page_record(t, id, &page) != ZC_OK)
 				page = json_object();
@@ -1120,17 +1118,14 @@ static int renumber_txn(zc_txn *t, void *arg)
 		if (id % TRIM_PAGES == 0)
 			zc_index_trim(r->idx);
 	}
-	if (rc != ZC_OK)
-		return rc;
-	qsort(r->nc, r->nnc, sizeof *r->nc, cmp_newcode);
-	/* the codes given so far go: the file-code index and the last code of each jurisdiction */
-	rc = zc_tx_file_codes_clear(t);
-	/* entries are keyed by their document's code: read them all before any is rewritten */
-	if (rc == ZC_OK)
-		rc = zc_tx_entries_all(t, keep_entry, r->entries);
-	if (rc == ZC_OK)
-		rc = zc_tx_entries_clear(t);
-	json_t *new_of_page = json_object();	/* page id -> new document code */
+	return rc;
+}
+
+/* each included document's new code, in the order of r->nc, per jurisdiction from 1; its page
+   id (as text) -> new code into new_of_page */
+static int renumber_give(zc_txn *t, renum *r, json_t *new_of_page)
+{
+	int rc = ZC_OK;
 	long next = 0;
 	for (size_t k = 0; k < r->nnc && rc == ZC_OK; k++) {
 		newcode *n = &r->nc[k];
@@ -1161,6 +1156,28 @@ static int renumber_txn(zc_txn *t, void *arg)
 		if (k % TRIM_PAGES == 0)
 			zc_index_trim(r->idx);
 	}
+	return rc;
+}
+
+static int renumber_txn(zc_txn *t, void *arg)
+{
+	renum *r = arg;
+	renum_reset(r);
+	zc_tx_stage(t, 0);	/* the published generation: what readers see changes at commit */
+	int rc = renumber_gather(t, r);
+	if (rc != ZC_OK)
+		return rc;
+	qsort(r->nc, r->nnc, sizeof *r->nc, cmp_newcode);
+	/* the codes given so far go: the file-code index and the last code of each jurisdiction */
+	rc = zc_tx_file_codes_clear(t);
+	/* entries are keyed by their document's code: read them all before any is rewritten */
+	if (rc == ZC_OK)
+		rc = zc_tx_entries_all(t, keep_entry, r->entries);
+	if (rc == ZC_OK)
+		rc = zc_tx_entries_clear(t);
+	json_t *new_of_page = json_object();	/* page id -> new document code */
+	if (rc == ZC_OK)
+		rc = renumber_give(t, r, new_of_page);
 	const char *code;
 	json_t *ent;
 	json_object_foreach(r->entries, code, ent) {
