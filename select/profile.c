@@ -302,112 +302,117 @@ static int read_text(const char *path, zc_buf *b, size_t *skip, char **err)
 	return ZC_OK;
 }
 
-int zc_profile_load(const char *path, zc_profile **out, char **err)
+/* the file's text as a JSON object, duplicates and syntax named by line */
+static int profile_json(const char *path, json_t **out, char **err)
 {
 	json_error_t je;
-	zc_profile *p = zc_calloc(1, sizeof *p);
-	json_t *j = NULL;
-	int rc = ZC_OK;
 	zc_buf text;
 	size_t skip = 0;
 	*out = NULL;
-	*err = NULL;
 	zc_buf_init(&text, 1u << 20);
-	p->path = zc_strdup(path);
-	if ((rc = read_text(path, &text, &skip, err)) != ZC_OK)
-		goto out;
-	j = json_loadb(text.data + skip, text.len - skip, JSON_REJECT_DUPLICATES, &je);
+	int rc = read_text(path, &text, &skip, err);
+	json_t *j = rc == ZC_OK ? json_loadb(text.data + skip, text.len - skip, JSON_REJECT_DUPLICATES, &je) : NULL;
+	zc_buf_free(&text);
+	if (rc != ZC_OK)
+		return rc;
 	if (!j) {
 		const char *dup = strstr(je.text, "duplicate object key near '\"");
 		if (dup) {	/* jansson: duplicate object key near '"types"' */
 			dup += strlen("duplicate object key near '\"");
-			rc = fail(err, "%s: line %d: field \"%.*s\" is given twice; keep one", path, je.line,
-				  (int)strcspn(dup, "\"'"), dup);
-		} else {
-			rc = fail(err, "%s: line %d, column %d: %s; the file must be JSON (docs/PROFILE.md)", path, je.line,
-				  je.column, je.text);
+			return fail(err, "%s: line %d: field \"%.*s\" is given twice; keep one", path, je.line,
+				    (int)strcspn(dup, "\"'"), dup);
 		}
-		goto out;
+		return fail(err, "%s: line %d, column %d: %s; the file must be JSON (docs/PROFILE.md)", path, je.line,
+			    je.column, je.text);
 	}
 	if (!json_is_object(j)) {
-		rc = fail(err, "%s: a profile is a JSON object, {\"name\": …, \"topic\": …}; see profiles/reference.json", path);
-		goto out;
+		json_decref(j);
+		return fail(err, "%s: a profile is a JSON object, {\"name\": …, \"topic\": …}; see profiles/reference.json", path);
 	}
-	if ((rc = known_fields(j, "", TOP_FIELDS, path, err)))
-		goto out;
-	json_t *name = json_object_get(j, "name");
-	if (name && (!json_is_string(name) || !*json_string_value(name))) {
-		rc = fail(err, "%s: field \"name\" must be a non-empty string, what the study is called", path);
-		goto out;
-	}
-	p->name = zc_strdup(name ? json_string_value(name) : path);
+	*out = j;
+	return ZC_OK;
+}
+
+/* "topic": keywords, generic ones (each among the keywords) and their context words; and the
+   search keywords, the topic's unless given */
+static int profile_topic(json_t *j, zc_profile *p, const char *path, char **err)
+{
+	int rc;
 	json_t *topic = json_object_get(j, "topic");
-	if (!json_is_object(topic)) {
-		rc = fail(err, "%s: field \"topic\" %s; it is an object with \"keywords\" (and \"generic\", \"context\")", path,
-			  topic ? "must be an object" : "is missing");
-		goto out;
-	}
+	if (!json_is_object(topic))
+		return fail(err, "%s: field \"topic\" %s; it is an object with \"keywords\" (and \"generic\", \"context\")", path,
+			    topic ? "must be an object" : "is missing");
 	if ((rc = known_fields(topic, "topic", TOPIC_FIELDS, path, err)))
-		goto out;
-	if (!json_object_get(topic, "keywords")) {
-		rc = fail(err, "%s: field \"topic.keywords\" is missing; list the words that make a document on topic", path);
-		goto out;
-	}
+		return rc;
+	if (!json_object_get(topic, "keywords"))
+		return fail(err, "%s: field \"topic.keywords\" is missing; list the words that make a document on topic", path);
 	if ((rc = strings(json_object_get(topic, "keywords"), "topic.keywords", path, &p->topic, &p->n_topic, err)) ||
 	    (rc = optional_strings(topic, "generic", "topic.generic", path, &p->generic, &p->n_generic, err)) ||
 	    (rc = optional_strings(topic, "context", "topic.context", path, &p->context, &p->n_context, err)))
-		goto out;
+		return rc;
 	for (size_t g = 0; g < p->n_generic; g++) {
 		int in = 0;
 		for (size_t k = 0; k < p->n_topic && !in; k++)
 			in = !strcmp(p->generic[g], p->topic[k]);
-		if (!in) {
-			rc = fail(err, "%s: field \"topic.generic\": \"%s\" is not one of topic.keywords, so it would never count; "
-				       "add it there or remove it", path, p->generic[g]);
-			goto out;
-		}
+		if (!in)
+			return fail(err, "%s: field \"topic.generic\": \"%s\" is not one of topic.keywords, so it would never count; "
+					 "add it there or remove it", path, p->generic[g]);
 	}
-	if (p->n_generic && !p->n_context) {
-		rc = fail(err, "%s: field \"topic.context\" is missing: \"topic.generic\" keywords count only beside a context "
-			       "word; list those words (医, 卫生, 健康)", path);
-		goto out;
-	}
-	if (json_object_get(j, "search_keywords")) {
-		if ((rc = strings(json_object_get(j, "search_keywords"), "search_keywords", path, &p->search, &p->n_search, err)))
-			goto out;
-	} else {
-		p->search = zc_calloc(p->n_topic + 1, sizeof *p->search);
-		for (size_t i = 0; i < p->n_topic; i++)
-			p->search[p->n_search++] = zc_strdup(p->topic[i]);
-	}
+	if (p->n_generic && !p->n_context)
+		return fail(err, "%s: field \"topic.context\" is missing: \"topic.generic\" keywords count only beside a context "
+				 "word; list those words (医, 卫生, 健康)", path);
+	if (json_object_get(j, "search_keywords"))
+		return strings(json_object_get(j, "search_keywords"), "search_keywords", path, &p->search, &p->n_search, err);
+	p->search = zc_calloc(p->n_topic + 1, sizeof *p->search);
+	for (size_t i = 0; i < p->n_topic; i++)
+		p->search[p->n_search++] = zc_strdup(p->topic[i]);
+	return ZC_OK;
+}
+
+/* "issuers", "types" and "date_range" */
+static int profile_criteria(json_t *j, zc_profile *p, const char *path, char **err)
+{
+	int rc;
 	json_t *iss = json_object_get(j, "issuers");
-	if (!json_is_object(iss)) {
-		rc = fail(err, "%s: field \"issuers\" %s; it is an object with \"qualifying\", the ends of issuers' names that "
-			       "qualify", path, iss ? "must be an object" : "is missing");
-		goto out;
-	}
+	if (!json_is_object(iss))
+		return fail(err, "%s: field \"issuers\" %s; it is an object with \"qualifying\", the ends of issuers' names that "
+				 "qualify", path, iss ? "must be an object" : "is missing");
 	if ((rc = known_fields(iss, "issuers", ISSUER_FIELDS, path, err)))
-		goto out;
-	if (!json_object_get(iss, "qualifying")) {
-		rc = fail(err, "%s: field \"issuers.qualifying\" is missing; list the ends of the issuers' names that qualify", path);
-		goto out;
-	}
+		return rc;
+	if (!json_object_get(iss, "qualifying"))
+		return fail(err, "%s: field \"issuers.qualifying\" is missing; list the ends of the issuers' names that qualify", path);
 	if ((rc = strings(json_object_get(iss, "qualifying"), "issuers.qualifying", path, &p->issuers, &p->n_issuers, err)))
-		goto out;
-	if (!json_object_get(j, "types")) {
-		rc = fail(err, "%s: field \"types\" is missing; list the document types that qualify (通知, 意见, …)", path);
-		goto out;
-	}
+		return rc;
+	if (!json_object_get(j, "types"))
+		return fail(err, "%s: field \"types\" is missing; list the document types that qualify (通知, 意见, …)", path);
 	if ((rc = strings(json_object_get(j, "types"), "types", path, &p->types, &p->n_types, err)) ||
 	    (rc = types_known(p, path, err)))
-		goto out;
+		return rc;
 	memcpy(p->range_from, "0000-00-00", 11);
 	memcpy(p->range_to, "9999-99-99", 11);
 	json_t *range = json_object_get(j, "date_range");
-	if (range && (rc = date_range(range, p, path, err)))
-		goto out;
-	p->canon = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);	/* NULL only out of memory */
-	if (p->canon) {
+	return range ? date_range(range, p, path, err) : ZC_OK;
+}
+
+int zc_profile_load(const char *path, zc_profile **out, char **err)
+{
+	zc_profile *p = zc_calloc(1, sizeof *p);
+	json_t *j = NULL;
+	*out = NULL;
+	*err = NULL;
+	p->path = zc_strdup(path);
+	int rc = profile_json(path, &j, err);
+	if (rc == ZC_OK)
+		rc = known_fields(j, "", TOP_FIELDS, path, err);
+	json_t *name = json_object_get(j, "name");
+	if (rc == ZC_OK && name && (!json_is_string(name) || !*json_string_value(name)))
+		rc = fail(err, "%s: field \"name\" must be a non-empty string, what the study is called", path);
+	if (rc == ZC_OK) {
+		p->name = zc_strdup(name ? json_string_value(name) : path);
+		if ((rc = profile_topic(j, p, path, err)) == ZC_OK)
+			rc = profile_criteria(j, p, path, err);
+	}
+	if (rc == ZC_OK && (p->canon = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS))) {	/* NULL only out of memory */
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned int mdlen = 0;
 		if (!EVP_Digest(p->canon, strlen(p->canon), md, &mdlen, EVP_sha256(), NULL))
@@ -416,9 +421,7 @@ int zc_profile_load(const char *path, zc_profile **out, char **err)
 		for (size_t i = 0; i < mdlen; i++)
 			snprintf(p->hash + 2 * i, 3, "%02x", md[i]);
 	}
-out:
 	json_decref(j);
-	zc_buf_free(&text);
 	if (rc != ZC_OK) {
 		zc_profile_free(&p);
 		return rc;
