@@ -508,66 +508,35 @@ static void exclude(zc_decision *d, const char *reason, char *evidence)
 	d->evidence = evidence;
 }
 
-int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
+/* the first of the document's issuers whose name ends as a qualifying one does, else NULL and
+   the exclusion said in d */
+static const char *qualifying_issuer(const zc_profile *p, json_t *doc, zc_decision *d)
 {
-	json_t *doc = json_object_get(page, "doc");
-	const char *title = zc_jstr(doc, "title"), *type = zc_jstr(doc, "type");
-	const char *date = zc_doc_date(doc);
-	d->decision = "included";
-	d->reason = "";
-	d->evidence = NULL;
-	if (!*title || !*date) {
-		exclude(d, "unparseable", zc_asprintf("the page has no %s", !*title ? "title" : "date"));
-		return ZC_OK;
-	}
-	if (!strcmp(type, "解读")) {
-		exclude(d, "interpretation", zc_asprintf("an interpretation: title \"%s\"%s%s", title,
-							 *zc_jstr(doc, "column") ? ", column " : "", zc_jstr(doc, "column")));
-		return ZC_OK;
-	}
-	if (!strcmp(type, "转发")) {
-		exclude(d, "forwarded", zc_asprintf("a forwarded document: title \"%s\"", title));
-		return ZC_OK;
-	}
-	if (zc_doc_abolishes(title)) {
-		/* it changes the validity of the documents it lists (select/finalize.c), and is
-		   itself no policy on the topic */
-		exclude(d, "type", zc_asprintf("an abolition decision (%s): it makes the documents it lists invalid", type));
-		return ZC_OK;
-	}
-	int type_ok = 0;
-	for (size_t i = 0; i < p->n_types; i++)
-		if (!strcmp(type, p->types[i]))
-			type_ok = 1;
-	if (!type_ok) {
-		exclude(d, "type", zc_asprintf("document type %s is not one the profile accepts%s", type,
-					       !strcmp(type, "新闻") ? " (a news report)" : ""));
-		return ZC_OK;
-	}
 	json_t *issuers = json_object_get(doc, "issuers");
-	const char *qualifying = NULL;
-	for (size_t i = 0; i < json_array_size(issuers) && !qualifying; i++) {
+	for (size_t i = 0; i < json_array_size(issuers); i++) {
 		const char *is = json_string_value(json_array_get(issuers, i));
-		for (size_t k = 0; is && k < p->n_issuers && !qualifying; k++)
+		for (size_t k = 0; is && k < p->n_issuers; k++)
 			if (zc_str_ends(is, p->issuers[k]))
-				qualifying = is;
+				return is;
 	}
-	if (!qualifying) {
-		zc_buf b;
-		zc_buf_init(&b, 4096);
-		for (size_t i = 0; i < json_array_size(issuers); i++)
-			if (zc_buf_printf(&b, "%s%s", i ? "、" : "", json_string_value(json_array_get(issuers, i))) != ZC_OK)
-				break;	/* 4 KB of issuers named: enough evidence */
-		exclude(d, "issuer", b.len ? zc_asprintf("issued by %s, not a People's Government or Health Commission", b.data)
-					   : zc_strdup("the page names no issuer"));
-		zc_buf_free(&b);
-		return ZC_OK;
-	}
-	/* topic: a keyword, in a health context, in the title or the body */
-	char *text = zc_str_join(title, "\n", zc_jstr(doc, "body"));
+	zc_buf b;
+	zc_buf_init(&b, 4096);
+	for (size_t i = 0; i < json_array_size(issuers); i++)
+		if (zc_buf_printf(&b, "%s%s", i ? "、" : "", json_string_value(json_array_get(issuers, i))) != ZC_OK)
+			break;	/* 4 KB of issuers named: enough evidence */
+	exclude(d, "issuer", b.len ? zc_asprintf("issued by %s, not a People's Government or Health Commission", b.data)
+				   : zc_strdup("the page names no issuer"));
+	zc_buf_free(&b);
+	return NULL;
+}
+
+/* the topic keyword the title or the body holds: a specific one (医联体) is enough, a generic
+   one (支援, 联盟) needs a health context; else NULL and the exclusion said in d */
+static const char *topic_keyword(const zc_profile *p, const char *title, const char *body, zc_decision *d)
+{
+	char *text = zc_str_join(title, "\n", body);
 	char *folded = zc_str_fold(text);
 	free(text);
-	/* a specific keyword (医联体) is enough; a generic one (支援, 联盟) needs a health context */
 	const char *kw = NULL, *generic = NULL;
 	for (size_t i = 0; i < p->n_topic && !kw; i++) {
 		if (!strstr(folded, p->topic[i]))
@@ -588,14 +557,55 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 	free(folded);
 	if (!kw && generic && context)
 		kw = generic;
-	if (!kw && !generic) {
+	if (!kw && !generic)
 		exclude(d, "off-topic", zc_strdup("no topic keyword in the title or the body"));
-		return ZC_OK;
-	}
-	if (!kw) {
+	else if (!kw)
 		exclude(d, "off-topic", zc_asprintf("mentions \"%s\" but nothing about health care", generic));
+	return kw;
+}
+
+/* whether the type excludes the document (said in d): an interpretation, a forwarded one, an
+   abolition decision, a type the profile does not accept */
+static int type_excludes(const zc_profile *p, json_t *doc, const char *title, const char *type, zc_decision *d)
+{
+	if (!strcmp(type, "解读")) {
+		exclude(d, "interpretation", zc_asprintf("an interpretation: title \"%s\"%s%s", title,
+							 *zc_jstr(doc, "column") ? ", column " : "", zc_jstr(doc, "column")));
+		return 1;
+	}
+	if (!strcmp(type, "转发")) {
+		exclude(d, "forwarded", zc_asprintf("a forwarded document: title \"%s\"", title));
+		return 1;
+	}
+	if (zc_doc_abolishes(title)) {
+		/* it changes the validity of the documents it lists (select/finalize.c), and is
+		   itself no policy on the topic */
+		exclude(d, "type", zc_asprintf("an abolition decision (%s): it makes the documents it lists invalid", type));
+		return 1;
+	}
+	for (size_t i = 0; i < p->n_types; i++)
+		if (!strcmp(type, p->types[i]))
+			return 0;
+	exclude(d, "type", zc_asprintf("document type %s is not one the profile accepts%s", type,
+				       !strcmp(type, "新闻") ? " (a news report)" : ""));
+	return 1;
+}
+
+int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
+{
+	json_t *doc = json_object_get(page, "doc");
+	const char *title = zc_jstr(doc, "title"), *type = zc_jstr(doc, "type");
+	const char *date = zc_doc_date(doc), *qualifying, *kw;
+	d->decision = "included";
+	d->reason = "";
+	d->evidence = NULL;
+	if (!*title || !*date) {
+		exclude(d, "unparseable", zc_asprintf("the page has no %s", !*title ? "title" : "date"));
 		return ZC_OK;
 	}
+	if (type_excludes(p, doc, title, type, d) || !(qualifying = qualifying_issuer(p, doc, d)) ||
+	    !(kw = topic_keyword(p, title, zc_jstr(doc, "body"), d)))
+		return ZC_OK;
 	if (strcmp(date, p->range_from) < 0 || strcmp(date, p->range_to) > 0) {
 		exclude(d, "out-of-range", zc_asprintf("dated %s, outside %s to %s", date, p->range_from, p->range_to));
 		return ZC_OK;
