@@ -260,6 +260,95 @@ static void endpoint_free(zc_endpoint *ep)
 	free(ep->referer);
 }
 
+/* a site's own fields: its host, a two-digit jurisdiction, issuer_kind gov or hc, a known family */
+static int site_fields(json_t *s, zc_site *site, const char *path, size_t i, char **err)
+{
+	static const char *const strs[] = {"host", "jurisdiction", "name", "issuer_kind", "family"};
+	int rc = ZC_OK;
+	site->host = opt(s, "host");
+	site->jurisdiction = opt(s, "jurisdiction");
+	site->name = opt(s, "name");
+	site->kind = opt(s, "issuer_kind");
+	site->family = opt(s, "family");
+	char *where = zc_asprintf("%s: site %zu (%s)", path, i + 1, site->host ? site->host : "no host");
+	if (!json_is_object(s)) {
+		*err = zc_asprintf("%s: must be an object", where);
+		rc = ZC_EPARSE;
+	} else if ((rc = known_fields(s, SITE_FIELDS, N(SITE_FIELDS), where, err)) == ZC_OK &&
+		   (rc = check_strings(s, strs, N(strs), where, err)) == ZC_OK) {
+		if (!site->host || !site->jurisdiction || strlen(site->jurisdiction) != 2 ||
+		    strspn(site->jurisdiction, "0123456789") != 2 || !site->kind ||
+		    (strcmp(site->kind, "gov") && strcmp(site->kind, "hc"))) {
+			*err = zc_asprintf("%s: needs \"host\", a two-digit \"jurisdiction\" and \"issuer_kind\" gov or hc", where);
+			rc = ZC_EPARSE;
+		} else if (site->family && !one_of(site->family, FAMILIES, N(FAMILIES))) {
+			char *all = joined(FAMILIES, N(FAMILIES));
+			*err = zc_asprintf("%s: unknown \"family\" %s (the families are %s)", where, site->family, all);
+			free(all);
+			rc = ZC_EPARSE;
+		}
+	}
+	free(where);
+	return rc;
+}
+
+/* a site's hosts: its host and those it lists, every one plain and in this site only (a host's
+   requests, politeness and scope belong to one site) */
+static int site_hosts(json_t *s, zc_site *site, const zc_seeds *out, const char *path, char **err)
+{
+	json_t *hosts = json_object_get(s, "hosts");
+	if (hosts && !json_is_array(hosts)) {
+		*err = zc_asprintf("%s: site %s: \"hosts\" must be a list of host names", path, site->host);
+		return ZC_EPARSE;
+	}
+	site->hosts = zc_calloc(json_array_size(hosts) + 2, sizeof *site->hosts);
+	site->hosts[site->n_hosts++] = zc_strdup(site->host);
+	for (size_t k = 0; k < json_array_size(hosts); k++) {
+		const char *h = json_string_value(json_array_get(hosts, k));
+		if (h && strcmp(h, site->host))
+			site->hosts[site->n_hosts++] = zc_strdup(h);
+	}
+	for (size_t k = 0; k < site->n_hosts; k++) {
+		const char *h = site->hosts[k];
+		if (!plain_host(h)) {
+			*err = zc_asprintf("%s: site %s: host \"%s\" is not a plain lower-case host name", path, site->host, h);
+			return ZC_EPARSE;
+		}
+		for (size_t o = 0; o < out->n; o++) {
+			const zc_site *other = &out->sites[o];
+			for (size_t q = 0; q < other->n_hosts; q++)
+				if ((other != site || q < k) && !strcmp(other->hosts[q], h)) {
+					*err = zc_asprintf("%s: site %s: host %s is also %s's; a host belongs to one site",
+							   path, site->host, h, other == site ? "this site" : other->host);
+					return ZC_EPARSE;
+				}
+		}
+	}
+	return ZC_OK;
+}
+
+/* a site's search endpoints and lists: at least one */
+static int site_endpoints(json_t *s, zc_site *site, const char *path, char **err)
+{
+	json_t *search = json_object_get(s, "search"), *lists = json_object_get(s, "lists");
+	int rc = ZC_OK;
+	if ((search && !json_is_array(search)) || (lists && !json_is_array(lists))) {
+		*err = zc_asprintf("%s: site %s: \"search\" and \"lists\" must be lists of endpoints", path, site->host);
+		return ZC_EPARSE;
+	}
+	site->search = zc_calloc(json_array_size(search) + 1, sizeof *site->search);
+	for (size_t k = 0; k < json_array_size(search) && rc == ZC_OK; k++, site->n_search++)
+		rc = endpoint(json_array_get(search, k), &site->search[k], path, site, "search endpoint", k, err);
+	site->lists = zc_calloc(json_array_size(lists) + 1, sizeof *site->lists);
+	for (size_t k = 0; k < json_array_size(lists) && rc == ZC_OK; k++, site->n_lists++)
+		rc = endpoint(json_array_get(lists, k), &site->lists[k], path, site, "list", k, err);
+	if (rc == ZC_OK && site->n_search + site->n_lists == 0) {
+		*err = zc_asprintf("%s: site %s has neither \"search\" nor \"lists\"", path, site->host);
+		rc = ZC_EPARSE;
+	}
+	return rc;
+}
+
 int zc_seeds_load(const char *path, zc_seeds *out, char **err)
 {
 	json_error_t je;
@@ -273,94 +362,20 @@ int zc_seeds_load(const char *path, zc_seeds *out, char **err)
 	json_t *sites = json_object_get(j, "sites");
 	static const char *const top[] = {"sites", "comment"};
 	int rc = ZC_OK;
-	if (json_is_object(j) && (rc = known_fields(j, top, N(top), path, err)) != ZC_OK)
-		goto out;
-	if (!json_is_array(sites)) {
+	if (json_is_object(j))
+		rc = known_fields(j, top, N(top), path, err);
+	if (rc == ZC_OK && !json_is_array(sites)) {
 		*err = zc_asprintf("%s: expected {\"sites\": [...]}", path);
 		rc = ZC_EPARSE;
-		goto out;
 	}
-	out->sites = zc_calloc(json_array_size(sites) + 1, sizeof *out->sites);
-	for (size_t i = 0; i < json_array_size(sites) && rc == ZC_OK; i++) {
+	if (rc == ZC_OK)
+		out->sites = zc_calloc(json_array_size(sites) + 1, sizeof *out->sites);
+	for (size_t i = 0; rc == ZC_OK && i < json_array_size(sites); i++) {
 		json_t *s = json_array_get(sites, i);
 		zc_site *site = &out->sites[out->n++];
-		site->host = opt(s, "host");
-		site->jurisdiction = opt(s, "jurisdiction");
-		site->name = opt(s, "name");
-		site->kind = opt(s, "issuer_kind");
-		site->family = opt(s, "family");
-		char *where = zc_asprintf("%s: site %zu (%s)", path, i + 1, site->host ? site->host : "no host");
-		static const char *const strs[] = {"host", "jurisdiction", "name", "issuer_kind", "family"};
-		if (!json_is_object(s)) {
-			*err = zc_asprintf("%s: must be an object", where);
-			rc = ZC_EPARSE;
-		} else if ((rc = known_fields(s, SITE_FIELDS, N(SITE_FIELDS), where, err)) == ZC_OK &&
-			   (rc = check_strings(s, strs, N(strs), where, err)) == ZC_OK) {
-			if (!site->host || !site->jurisdiction || strlen(site->jurisdiction) != 2 ||
-			    strspn(site->jurisdiction, "0123456789") != 2 || !site->kind ||
-			    (strcmp(site->kind, "gov") && strcmp(site->kind, "hc"))) {
-				*err = zc_asprintf("%s: needs \"host\", a two-digit \"jurisdiction\" and \"issuer_kind\" gov or hc", where);
-				rc = ZC_EPARSE;
-			} else if (site->family && !one_of(site->family, FAMILIES, N(FAMILIES))) {
-				char *all = joined(FAMILIES, N(FAMILIES));
-				*err = zc_asprintf("%s: unknown \"family\" %s (the families are %s)", where, site->family, all);
-				free(all);
-				rc = ZC_EPARSE;
-			}
-		}
-		free(where);
-		if (rc != ZC_OK)
-			break;
-		json_t *hosts = json_object_get(s, "hosts");
-		if (hosts && !json_is_array(hosts)) {
-			*err = zc_asprintf("%s: site %s: \"hosts\" must be a list of host names", path, site->host);
-			rc = ZC_EPARSE;
-			break;
-		}
-		site->hosts = zc_calloc(json_array_size(hosts) + 2, sizeof *site->hosts);
-		site->hosts[site->n_hosts++] = zc_strdup(site->host);
-		for (size_t k = 0; k < json_array_size(hosts); k++) {
-			const char *h = json_string_value(json_array_get(hosts, k));
-			if (h && strcmp(h, site->host))
-				site->hosts[site->n_hosts++] = zc_strdup(h);
-		}
-		/* every host plain, and in one site only: a host's requests, politeness and scope
-		   belong to one site */
-		for (size_t k = 0; k < site->n_hosts && rc == ZC_OK; k++) {
-			const char *h = site->hosts[k];
-			if (!plain_host(h)) {
-				*err = zc_asprintf("%s: site %s: host \"%s\" is not a plain lower-case host name", path, site->host, h);
-				rc = ZC_EPARSE;
-			}
-			for (size_t o = 0; o < out->n && rc == ZC_OK; o++) {
-				const zc_site *other = &out->sites[o];
-				for (size_t q = 0; q < other->n_hosts && rc == ZC_OK; q++)
-					if ((other != site || q < k) && !strcmp(other->hosts[q], h)) {
-						*err = zc_asprintf("%s: site %s: host %s is also %s's; a host belongs to one site",
-								   path, site->host, h, other == site ? "this site" : other->host);
-						rc = ZC_EPARSE;
-					}
-			}
-		}
-		json_t *search = json_object_get(s, "search"), *lists = json_object_get(s, "lists");
-		if (rc == ZC_OK && ((search && !json_is_array(search)) || (lists && !json_is_array(lists)))) {
-			*err = zc_asprintf("%s: site %s: \"search\" and \"lists\" must be lists of endpoints", path, site->host);
-			rc = ZC_EPARSE;
-		}
-		if (rc != ZC_OK)
-			break;
-		site->search = zc_calloc(json_array_size(search) + 1, sizeof *site->search);
-		for (size_t k = 0; k < json_array_size(search) && rc == ZC_OK; k++, site->n_search++)
-			rc = endpoint(json_array_get(search, k), &site->search[k], path, site, "search endpoint", k, err);
-		site->lists = zc_calloc(json_array_size(lists) + 1, sizeof *site->lists);
-		for (size_t k = 0; k < json_array_size(lists) && rc == ZC_OK; k++, site->n_lists++)
-			rc = endpoint(json_array_get(lists, k), &site->lists[k], path, site, "list", k, err);
-		if (rc == ZC_OK && site->n_search + site->n_lists == 0) {
-			*err = zc_asprintf("%s: site %s has neither \"search\" nor \"lists\"", path, site->host);
-			rc = ZC_EPARSE;
-		}
+		if ((rc = site_fields(s, site, path, i, err)) == ZC_OK && (rc = site_hosts(s, site, out, path, err)) == ZC_OK)
+			rc = site_endpoints(s, site, path, err);
 	}
-out:
 	json_decref(j);
 	if (rc != ZC_OK)
 		zc_seeds_free(out);
