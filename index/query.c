@@ -378,16 +378,13 @@ int zc_tx_code_page(zc_txn *t, const char *code, uint64_t *id)
 	long n[4];
 	if (zc_code_parse(code, n) != 2)
 		return ZC_ENOTFOUND;
-	char key[32];
-	int kl = snprintf(key, sizeof key, "%02ld-%ld", n[0], n[1]);
-	char *v = NULL;
-	size_t vl = 0;
-	int rc = zc_tx_get(t, ZC_T_FILECODE, key, (size_t)kl, &v, &vl);
-	if (rc == ZC_OK && vl != 8)
-		rc = ZC_EPARSE;
-	if (rc == ZC_OK)
-		*id = zc_key_u64(v);
-	free(v);
+	char juris[24];
+	snprintf(juris, sizeof juris, "%02ld", n[0]);
+	char *key = zc_file_code(juris, n[1]);
+	int rc = zc_tx_file_code_get(t, key, id);
+	if (rc == ZC_OK && !*id)
+		rc = ZC_EPARSE;	/* not a page id */
+	free(key);
 	return rc;
 }
 
