@@ -32,7 +32,9 @@ static const char IMPORT_HELP[] =
 	"  --progress / --quiet\n"
 	"  --verbose         say each record left out and why\n"
 	"\n"
-	"Exit 0 when every file read to its end; 1 when one is damaged or cut short (its records\n"
+	"A file that ends in part of a record (its writer at work, or killed: a cut tail) is named\n"
+	"with the offset of that part, and its whole records are taken.\n"
+	"Exit 0 when every file read to its end or to a cut tail; 1 when one is damaged (its records\n"
 	"before the fault are taken, and the file and offset are named) or a write failed.\n";
 
 int cmd_import(int argc, char **argv)

@@ -26,6 +26,7 @@ const char *zc_strerror(int err)
 	case ZC_EFULL: return "no space left (disk or database map full)";
 	case ZC_ESCOPE: return "URL outside the crawl scope";
 	case ZC_EINTR: return "interrupted by a signal";
+	case ZC_ECUT: return "the file ends in part of a record: cut short";
 	case ZC_EDAMAGED: return "the database file is damaged (cut short or overwritten): restore the corpus from a "
 				 "backup, or crawl into a new one";
 	}

@@ -39,6 +39,7 @@ enum zc_err {
 	ZC_ESCOPE = -12,	/* a URL outside the crawl's scope */
 	ZC_EINTR = -13,		/* stopped by a signal (SIGINT, SIGTERM) before the work was done */
 	ZC_EDAMAGED = -14,	/* the corpus's database file is damaged (cut short, overwritten) */
+	ZC_ECUT = -15,		/* a file ends in part of a record (being written, or its writer killed) */
 };
 
 /* A system call's errno e as a code (e > 0): its own meaning, said by zc_strerror as

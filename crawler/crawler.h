@@ -141,16 +141,17 @@ int zc_warc_sync(zc_warc *w);
 void zc_warc_digest(const char *body, size_t len, char *out);
 /* Reads a WARC file; calls fn per record, as it is read, with its headers (JSON object) and
  * block; fn returns non-zero to stop, and that is then the result.  Memory holds one gzip member
- * at a time (zhengce writes a record per member), not the file.  A file whose crawl was killed
- * while writing it may end in part of a record: with cut not NULL, the records before that
- * part are read and *cut is its size (0 when there is none); otherwise, and for a file that is
- * not being written or left so, such an end is ZC_EPARSE, as is damage anywhere (after fn has
- * had the records before it). */
+ * at a time (zhengce writes a record per member), not the file.  A file being written, or whose
+ * crawl was killed while writing it (its marker), may end in part of a record: with cut not
+ * NULL, the records before that part are read and *cut is its size (0 when there is none).
+ * Otherwise, and for a file closed before the read began, such an end is ZC_ECUT; damage
+ * anywhere is ZC_EPARSE (after fn has had the records before it either way). */
 typedef int (*zc_warc_record_fn)(json_t *headers, const char *block, size_t len, void *arg);
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut);
 /* The one record whose gzip member starts at offset (a zc_warc_ref's): fn is called with it and
  * its result is the result.  ZC_EPARSE when no whole record starts there (an offset inside a
- * member, or past the end), ZC_ENOTFOUND when there is no such file.  Memory holds the record. */
+ * member, or past the end), ZC_ECUT when the file ends inside it, ZC_ENOTFOUND when there is no
+ * such file.  Memory holds the record. */
 int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg);
 /*
  * Any writer's WARC file (zhengce's, wget's, warcio's, Heritrix's, a browser archiver's):
@@ -177,8 +178,11 @@ typedef int (*zc_warc_scan_fn)(const zc_warc_record *r, void *arg);
  * there when one is set.  fn returns non-zero to stop, and that is then the result.  ZC_EPARSE
  * with *err (free it; err may be NULL) naming the file, the offset and the fault (not WARC, a
  * version other than 1.0 and 1.1, a header line without a name, no or a bad Content-Length,
- * damaged gzip, a file cut short), after fn has had the records before it; ZC_ENOTFOUND when
- * there is no such file.  Memory holds one record. */
+ * damaged gzip), after fn has had the records before it.  A cut tail (the file ends inside a
+ * gzip member, a record's header or its block, with nothing after: a writer at work, or killed)
+ * is ZC_ECUT, with *err naming where the part cut short starts, after fn has had every record
+ * whole before the end (in any of the three forms).  ZC_ENOTFOUND when there is no such file.
+ * Memory holds one record. */
 int zc_warc_scan(const char *path, const zc_warc_pos *from, int one, zc_warc_scan_fn fn, void *arg, char **err);
 /* Cuts what a killed crawl left of a record at the end of its WARC files under dir/warc (call
  * it holding the crawl lock, before zc_warc_open); note is told of each file cut and how many
@@ -330,7 +334,7 @@ typedef struct zc_warc_import_summary {
 	long out_of_scope;	/* URLs of hosts no selected seed site holds */
 	long not_pages;		/* not 2xx, not HTML or text, a body that does not decode */
 	long unresolved;	/* revisits whose original record is in none of the files */
-	long files_failed;	/* files damaged or cut short (the records before the fault are taken) */
+	long files_failed;	/* files damaged (the records before the fault are taken) */
 	size_t sites;		/* sites whose documents the files hold */
 	char unparseable_url[512];
 } zc_warc_import_summary;
@@ -342,7 +346,9 @@ typedef struct zc_warc_import_summary {
  * as answers, not documents.  A capture older than the page the corpus holds, or the same, adds
  * nothing, so that importing a file again adds nothing and an import killed at any moment is
  * resumed by running it again.  A damaged file is said on stderr (its records before the fault
- * are taken) and counted in files_failed.  The caller holds the crawl lock, and selects after.
+ * are taken) and counted in files_failed; a file with a cut tail (zc_warc_scan's ZC_ECUT) is
+ * said and its whole records taken, not a failure.  The caller holds the crawl lock, and selects
+ * after.
  */
 int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_import_opts *o, zc_article_fn article, void *arg,
 		  zc_warc_import_summary *sum);

@@ -692,7 +692,11 @@ int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_impor
 		im.file_no = i;
 		char *err = NULL;
 		int rc = zc_warc_scan(paths[i], NULL, 0, on_record, &im, &err);
-		if (rc != ZC_OK && rc != im.rc) {
+		if (rc == ZC_ECUT) {
+			/* the file ends in part of a record (its writer at work, or killed): its whole
+			   records are taken, and the file is not a failure */
+			fprintf(stderr, "zhengce import: %s; imported up to there\n", err);
+		} else if (rc != ZC_OK && rc != im.rc) {
 			/* the records before the fault are taken; the file is named with what was wrong */
 			fprintf(stderr, "zhengce import: %s\n", err ? err : zc_strerror(rc));
 			failed++;

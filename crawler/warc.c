@@ -507,6 +507,14 @@ int zc_warc_repair(const char *dir, zc_warc_repair_fn note, void *arg)
  * and how many inflated bytes of that member come before it (0 for a record per member), or
  * its offset in an uncompressed file.  Damage or a file cut short ends the walk with a message
  * that names the offset and what was wrong, after the records before it.
+ *
+ * A cut and damage are told apart by what follows.  A file that ends inside a gzip member, a
+ * record's header or its block, with nothing after (a writer at work, or killed), has a cut
+ * tail: every record whose header and block are in hand before the end is read (a deflate
+ * stream cut short inflates to a prefix of its text), and the walk ends with ZC_ECUT.  A fault
+ * with bytes after it (gzip data that does not inflate or whose checksum is wrong, bytes that
+ * are not a member, a header that is not WARC, a block that holds the start of the records
+ * after it) is damage: ZC_EPARSE, and nothing of a damaged member is taken.
  */
 #define SCAN_CHUNK 65536
 #define MAX_HEAD (256 * 1024)
@@ -529,6 +537,9 @@ typedef struct scan {
 	int eof;		/* nothing more to read from the file */
 	int damaged;		/* ... since what follows is damage (s->err says what): ZC_EPARSE */
 	long long bad_pos;	/* ... from this stream position on */
+	int cut;		/* ... since it ended inside the gzip member that starts at cut_off */
+	long long cut_off;
+	long long tail;		/* a cut tail's file offset (ZC_ECUT) */
 	char *text;		/* inflated (or raw) bytes not consumed yet: text[start..len) */
 	size_t start, len, cap;
 	long long text_pos;	/* stream position of text[start] */
@@ -549,6 +560,26 @@ static int scan_fail(scan *s, long long off, const char *fmt, ...)
 		s->err = zc_asprintf("%s: at offset %lld: %s", s->path, off, what);
 	}
 	return ZC_EPARSE;
+}
+
+/* the file ends in part of what starts at file offset off (a record, or a gzip member): a cut
+   tail, unless damage came first */
+static int scan_cut(scan *s, long long off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int scan_cut(scan *s, long long off, const char *fmt, ...)
+{
+	if (s->damaged)
+		return ZC_EPARSE;	/* said already */
+	if (!s->err) {
+		char what[256];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof what, fmt, ap);
+		va_end(ap);
+		s->err = zc_asprintf("%s: at offset %lld: the file ends inside %s: a cut tail, the records before it are whole",
+				     s->path, off, what);
+		s->tail = off;
+	}
+	return ZC_ECUT;
 }
 
 static void text_room(scan *s, size_t more)
@@ -584,8 +615,8 @@ static void consume(scan *s, size_t n)
 }
 
 /* what follows the bytes in hand is damage: the records before it are read, then the walk ends
-   with the error.  Nothing of the member being inflated is taken (its checksum was never read:
-   a record cut short by a killed writer is not taken for a whole one) */
+   with the error.  Nothing of the member being inflated is taken (what it inflated to before
+   the fault may be wrong already) */
 static void damage(scan *s)
 {
 	s->damaged = ZC_EPARSE;
@@ -606,9 +637,10 @@ static int fill(scan *s, size_t want)
 				return ZC_EIO;
 			if (!s->in_len) {
 				s->eof = 1;
-				if (s->in_member) {
-					scan_fail(s, s->mem[s->n_mem - 1].off, "the file ends inside a gzip member (cut short)");
-					damage(s);
+				if (s->in_member) {	/* all it inflated to is in hand, and good */
+					s->cut = 1;
+					s->cut_off = s->mem[s->n_mem - 1].off;
+					s->in_member = 0;
 				}
 				break;
 			}
@@ -704,6 +736,8 @@ static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *e
 		if ((rc = fill(s, 1)) != ZC_OK)
 			return rc;
 		if (!avail(s)) {
+			if (s->cut && !s->damaged)	/* a member begun, or its end, not there */
+				return scan_cut(s, s->cut_off, "a gzip member");
 			*ended = !s->damaged;
 			return s->damaged;
 		}
@@ -729,11 +763,21 @@ static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *e
 		looked = avail(s);
 		if (looked > MAX_HEAD)
 			return scan_fail(s, off, "a record header longer than %d KB (not WARC?)", MAX_HEAD / 1024);
-		if (s->eof)
-			return scan_fail(s, off, "the file ends inside a record header (cut short)");
+		if (s->eof) {
+			/* cut inside a header: what is there begins as a record does */
+			size_t k = 0;
+			while (k < looked && k < 8 && s->text[s->start + k] == "WARC/1.x"[k])
+				k++;
+			if (s->damaged || k == looked ||
+			    (k == 7 && (s->text[s->start + 7] == '0' || s->text[s->start + 7] == '1')))
+				break;
+			return scan_fail(s, off, "not a WARC record (the file ends in it)");
+		}
 		if ((rc = fill(s, avail(s) + 4096)) != ZC_OK)
 			return rc;
 	}
+	if (!hlen)
+		return scan_cut(s, off, "a record header (%zu bytes)", looked);
 	const char *t = s->text + s->start;
 	if (strncmp(t, "WARC/", 5) != 0) {
 		char shown[24];
@@ -801,8 +845,14 @@ static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *e
 			rc = fill(s, avail(s) + 1);
 		if (rc == ZC_OK && s->damaged && at_pos + (long long)hlen + clen > s->bad_pos)
 			rc = ZC_EPARSE;	/* the fault is said already */
-		if (rc == ZC_OK && avail(s) < (size_t)clen)
-			rc = scan_fail(s, off, "the file ends inside a record's block (%zu of %lld bytes; cut short)", avail(s), clen);
+		if (rc == ZC_OK && avail(s) < (size_t)clen) {
+			/* a block that holds the start of records after it: a Content-Length too large
+			   (damage; a record archiving a WARC file, cut inside, would be taken for it too) */
+			const char *b = s->text + s->start;
+			int more = memmem(b, avail(s), "\r\n\r\nWARC/1.0\r\n", 14) || memmem(b, avail(s), "\r\n\r\nWARC/1.1\r\n", 14);
+			rc = more ? scan_fail(s, off, "the block (%lld bytes by its Content-Length) holds the records after it", clen)
+				  : scan_cut(s, off, "a record's block (%zu of %lld bytes)", avail(s), clen);
+		}
 		if (rc != ZC_OK) {
 			json_decref(h);
 			return rc;
@@ -824,7 +874,7 @@ static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *e
 			}
 			size_t n = avail(s) < (unsigned long long)left ? avail(s) : (size_t)left;
 			if (!n) {
-				rc = scan_fail(s, off, "the file ends inside a record's block (cut short)");
+				rc = scan_cut(s, off, "a record's block (%lld of %lld bytes)", clen - left, clen);
 				break;
 			}
 			consume(s, n);
@@ -837,7 +887,10 @@ static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *e
 	return rc;
 }
 
-int zc_warc_scan(const char *path, const zc_warc_pos *from, int one, zc_warc_scan_fn fn, void *arg, char **err)
+/* zc_warc_scan, and at a cut tail (ZC_ECUT) *tail_bytes: the file's bytes from the place of
+   the record or member cut short */
+static int scan_file(const char *path, const zc_warc_pos *from, int one, zc_warc_scan_fn fn, void *arg, char **err,
+		     long long *tail_bytes)
 {
 	scan s = {0};
 	s.path = path;
@@ -857,7 +910,7 @@ int zc_warc_scan(const char *path, const zc_warc_pos *from, int one, zc_warc_sca
 		rc = scan_fail(&s, off, "no such offset");
 	} else {
 		size_t m = fread(magic, 1, 2, s.f);
-		s.gz = m == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+		s.gz = m >= 1 && magic[0] == 0x1f && (m == 1 || magic[1] == 0x8b);	/* one byte: a member cut */
 		if (fseeko(s.f, (off_t)off, SEEK_SET) != 0)
 			rc = ZC_EIO;
 	}
@@ -891,6 +944,8 @@ int zc_warc_scan(const char *path, const zc_warc_pos *from, int one, zc_warc_sca
 		if (rc == ZC_OK && one)
 			break;
 	}
+	if (tail_bytes)	/* a cut is found at the end of the file, where the input's offset is */
+		*tail_bytes = rc == ZC_ECUT ? s.in_off - s.tail : 0;
 	if (s.z_ready)
 		inflateEnd(&s.z);
 	fclose(s.f);
@@ -919,24 +974,25 @@ static int own_record(const zc_warc_record *r, void *arg)
 int zc_warc_read(const char *path, zc_warc_record_fn fn, void *arg, long long *cut)
 {
 	reader r = {fn, arg};
-	char *err = NULL;
-	int rc = zc_warc_scan(path, NULL, 0, own_record, &r, &err);
+	/* the marker looked at before the file is read: without it the file was closed, whole, before
+	   the read began (the writer removes it after closing), and a cut is not a writer's */
+	char *mark = zc_asprintf("%s" OPEN_MARK, path);
+	int open = cut && access(mark, F_OK) == 0;
+	free(mark);
+	long long tail = 0;
+	int rc = scan_file(path, NULL, 0, own_record, &r, NULL, &tail);
 	if (cut)
 		*cut = 0;
-	if (rc == ZC_EPARSE && cut) {
-		/* a file whose crawl was killed: the records before the cut (the first member that
-		   does not read whole) */
-		long long complete = 0, size = 0;
-		int mrc = members(path, 0, &complete, &size);
-		char *mark = zc_asprintf("%s" OPEN_MARK, path);
-		if (mrc == ZC_EPARSE && size > complete && access(mark, F_OK) == 0) {
-			*cut = size - complete;
-			rc = ZC_OK;
-		}
-		free(mark);
+	if (rc == ZC_ECUT && open) {
+		*cut = tail;
+		rc = ZC_OK;
 	}
-	free(err);
 	return rc;
+}
+
+int zc_warc_scan(const char *path, const zc_warc_pos *from, int one, zc_warc_scan_fn fn, void *arg, char **err)
+{
+	return scan_file(path, from, one, fn, arg, err, NULL);
 }
 
 int zc_warc_read_at(const char *path, long long offset, zc_warc_record_fn fn, void *arg)

@@ -210,6 +210,45 @@ def main():
             check(ckb.returncode == 1 and victim["url"] in ckb.stdout and "is missing" in ckb.stdout and
                   "; 1 problem\n" in ckb.stdout, "check on a copy where one document's WARC record %s names that "
                   "document: %s" % (how, ckb.stdout.strip().splitlines()[0][:100]))
+        # a crawl writing a WARC file beside check: a file of its own with the marker a crawl makes
+        # (NAME.open), holding a prefix of the crawl's first file that grows member by member and
+        # byte by byte inside members.  check reads the whole records, notes the part and passes;
+        # the same cut in a closed file (no marker) is a problem, and so is a changed byte with
+        # members after it (damage, not a cut)
+        shutil.rmtree(broken, ignore_errors=True)
+        shutil.copytree(corpus, broken, ignore=shutil.ignore_patterns("crawl.lock", "lock.mdb"))
+        src = open(os.path.join(corpus, "warc", sorted(os.listdir(corpus + "/warc"))[0]), "rb").read()
+        bounds, rest = [0], src
+        while rest:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            d.decompress(rest)
+            rest = d.unused_data
+            bounds.append(len(src) - len(rest))
+        growing = os.path.join(broken, "warc", "zhengce-20990101000000-1-00000.warc.gz")
+        open(growing + ".open", "w").close()
+        cuts = sorted({min(b + d, bounds[k + 2]) for k, b in enumerate(bounds[1:7])
+                       for d in (0, 1, 9, 10, 11, 40, (bounds[k + 2] - b) // 2, bounds[k + 2] - b - 8, bounds[k + 2] - b - 1)})
+        wrong = []
+        for c in cuts:
+            open(growing, "wb").write(src[:c])
+            ckw = subprocess.run([zc, "check", "--corpus", broken], capture_output=True, text=True)
+            noted = "ends in part of a record (%d bytes)" % (c - max(b for b in bounds if b <= c)) in ckw.stdout
+            if ckw.returncode != 0 or noted != (c not in bounds):
+                wrong.append((c, ckw.returncode, ckw.stdout.strip()[-200:]))
+        check(len(cuts) >= 40 and not wrong, "check beside a crawl writing a WARC file, cut at %d places in and between "
+              "its first members: every run passes, and notes the part of a member exactly when there is one %s"
+              % (len(cuts), wrong[:1]))
+        open(growing, "wb").write(src[:bounds[3] + 100])
+        os.unlink(growing + ".open")
+        ckc = subprocess.run([zc, "check", "--corpus", broken], capture_output=True, text=True)
+        check(ckc.returncode == 1 and growing in ckc.stdout and "cut short" in ckc.stdout and "; 1 problem\n" in ckc.stdout,
+              "the same cut in a closed file (no marker) is a problem: " + ckc.stdout.strip().splitlines()[0][:160])
+        open(growing + ".open", "w").close()
+        mid = (bounds[2] + bounds[3]) // 2
+        open(growing, "wb").write(src[:mid] + bytes([src[mid] ^ 0x5a]) + src[mid + 1:bounds[5]])
+        ckd = subprocess.run([zc, "check", "--corpus", broken], capture_output=True, text=True)
+        check(ckd.returncode == 1 and growing in ckd.stdout and "malformed" in ckd.stdout,
+              "a changed byte with members after it is damage, marker or not: " + ckd.stdout.strip().splitlines()[0][:160])
         shutil.rmtree(broken)
         ids, records, bad_digests = set(), 0, []
         for f in sorted(os.listdir(corpus + "/warc")):

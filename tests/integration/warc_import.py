@@ -35,6 +35,7 @@ import ssl
 import subprocess
 import sys
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -127,6 +128,29 @@ def counts(stdout):
     return got
 
 
+def warc_places(data, gz):
+    """(start, end, target URI) of each response record of a WARC file written a gzip member per
+    record (start and end: its member's) or uncompressed, read here independently of zhengce"""
+    out, pos = [], 0
+    while pos < len(data):
+        if gz:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            text = d.decompress(data[pos:])
+            end = len(data) - len(d.unused_data)
+        else:
+            head_end = data.index(b"\r\n\r\n", pos) + 4
+            n = int(re.search(rb"(?i)\r\nContent-Length: *(\d+)", data[pos:head_end]).group(1))
+            text, end = data[pos:head_end], head_end + n
+            while data[end:end + 1] in (b"\r", b"\n"):
+                end += 1
+        head = text[:text.index(b"\r\n\r\n")].decode("utf-8", "replace")
+        uri = re.search(r"(?i)\r\nWARC-Target-URI: *<?([^>\r\n]*)", head)
+        if re.search(r"(?i)\r\nWARC-Type: *response", head) and uri:
+            out.append((pos, end, uri.group(1)))
+        pos = end
+    return out
+
+
 # ---- wget -----------------------------------------------------------------------------------
 
 def wget(srv, mirror, urls, warc, compress=True):
@@ -215,6 +239,30 @@ def test_wget(zc, work):
     check(bad.returncode == 1 and ("%s: at offset %d: Content-Length \"9x\" is not a number" % (os.path.realpath(damaged), cut))
           in bad.stderr, "a damaged file: exit 1, its path, offset and fault named: " + bad.stderr.strip().splitlines()[0])
     check(counts(bad.stdout).get("added", 0) > 0, "... and the records before the fault are taken")
+
+    # a cut tail (a writer killed, or at work): each of wget's files cut inside the member (gzip)
+    # or the block (uncompressed) of its last article's response; the import takes the records
+    # before it, names the file and the cut's offset and exits 0, and gives the corpus of the same
+    # file cut where that record begins (its whole records only)
+    for src, form in ((a, "gzip per record"), (b, "uncompressed")):
+        data = open(src, "rb").read()
+        places = warc_places(data, src.endswith(".gz"))
+        start, end, uri = [p for p in places if p[2] in set(urls)][-1]
+        cut_at = start + (end - start) // 2
+        cut, whole = work + "/cut-" + os.path.basename(src), work + "/whole-" + os.path.basename(src)
+        open(cut, "wb").write(data[:cut_at])
+        open(whole, "wb").write(data[:start])
+        rc_ = run(import_cmd(zc, work + "/cut-" + form[:4], cut))
+        rw = run(import_cmd(zc, work + "/whole-" + form[:4], whole))
+        said = "%s: at offset %d: the file ends inside " % (os.path.realpath(cut), start)
+        check(rc_.returncode == 0 and said in rc_.stderr and "a cut tail" in rc_.stderr,
+              "%s, cut inside its last article's record: exit 0, the file and the offset of the record cut named (%s)"
+              % (form, "".join(l for l in rc_.stderr.splitlines() if "cut tail" in l)[:200]))
+        got, want = counts(rc_.stdout), counts(rw.stdout)
+        oc, _ = export(zc, work + "/cut-" + form[:4], work, "cut-" + form[:4])
+        ow, _ = export(zc, work + "/whole-" + form[:4], work, "whole-" + form[:4])
+        check(rw.returncode == 0 and got.get("added", 0) > 0 and got == want and rows(oc) == rows(ow) and uri not in rows(oc),
+              "... its %d documents before the cut imported, as from the file of its whole records only" % got.get("added", 0))
     nofile = run(import_cmd(zc, corpus, work + "/no-such.warc"))
     check(nofile.returncode == 2 and "no-such.warc" in nofile.stderr, "a file that is not there: exit 2, named")
 
