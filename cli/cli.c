@@ -237,6 +237,62 @@ int sites_resolve(const char *cmd, const char *only, const zc_seeds *seeds, cons
 	return ret;
 }
 
+int writer_open(writer *w, const char *cmd, const char *what, const char *corpus, int with_seeds, const char *seeds_opt,
+		const char *profile_opt, const char *site)
+{
+	memset(w, 0, sizeof *w);
+	w->corpus = corpus;
+	w->lockfd = -1;
+	long holder = 0;
+	char *err = NULL;
+	int ret = 1, rc = zc_index_lock_crawl(corpus, &w->lockfd, &holder);
+	if (rc == ZC_ELOCKED) {
+		fprintf(stderr, "zhengce %s: another crawl, import or merge (pid %ld) is running on %s; exiting\n", cmd, holder,
+			corpus);
+		return EXIT_LOCKED;
+	}
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce %s: cannot create the lock in %s: %s\n", cmd, corpus, zc_strerror(rc));
+		return 1;
+	}
+	if (with_seeds) {
+		w->seeds_path = data_file(seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
+		if (zc_seeds_load(w->seeds_path, &w->seeds, &err) != ZC_OK) {
+			fprintf(stderr, "zhengce %s: bad seed file: %s\n", cmd, err);
+			goto out;
+		}
+		if (site && (ret = sites_resolve(cmd, site, &w->seeds, w->seeds_path, &w->only)) >= 0)
+			goto out;
+		ret = 1;
+	}
+	w->profile_path = data_file(profile_opt, "ZHENGCE_PROFILE", "profiles/reference.json");
+	if (zc_profile_load(w->profile_path, &w->profile, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce %s: profile refused, nothing %s: %s\n", cmd, what, err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = zc_index_open(corpus, 0, &w->idx)) != ZC_OK) {
+		fprintf(stderr, "zhengce %s: cannot open the corpus in %s: %s\n", cmd, corpus, zc_strerror(rc));
+		goto out;
+	}
+	ret = -1;
+out:
+	free(err);
+	return ret;
+}
+
+void writer_close(writer *w)
+{
+	zc_index_close(&w->idx);
+	zc_profile_free(&w->profile);
+	zc_seeds_free(&w->seeds);
+	zc_index_unlock_crawl(&w->lockfd);
+	free(w->only);
+	free(w->seeds_path);
+	free(w->profile_path);
+	w->only = w->seeds_path = w->profile_path = NULL;
+}
+
 /*
  * Progress lines (zc_progress) for long work: --progress and --quiet say; by default on when
  * stderr is a terminal, unless the command's output goes to that terminal too.

@@ -49,6 +49,26 @@ int select_stored(const char *cmd, zc_index *idx, const zc_profile *profile, int
 
 /* ---- where things are ---- */
 
+/*
+ * What crawl, import and merge write with (cli.c): the crawl's lock on the corpus, the seed file
+ * (with_seeds) and --site resolved against it, the profile, the corpus open for writing.
+ * writer_open() returns -1 when all is ready, else the exit code after saying why on stderr (75
+ * another run holds the lock, 2 a refused profile or --site, 1 any other failure); what is the
+ * work a refused profile leaves undone ("crawled").  writer_close() releases what it took.
+ */
+typedef struct writer {
+	const char *corpus;
+	char *seeds_path, *profile_path;
+	char *only;		/* --site as seed hosts and codes, or NULL */
+	zc_seeds seeds;
+	zc_profile *profile;
+	zc_index *idx;
+	int lockfd;
+} writer;
+int writer_open(writer *w, const char *cmd, const char *what, const char *corpus, int with_seeds, const char *seeds_opt,
+		const char *profile_opt, const char *site);
+void writer_close(writer *w);
+
 /* --corpus as given, else $ZHENGCE_CORPUS, else "corpus"; remembers which, for open_corpus */
 const char *corpus_dir(const char *opt);
 /* a data file: the option as given, else $env, else rel under the data directory; caller frees */
@@ -118,8 +138,6 @@ char *part_name(const char *out);
 int part_finish(const char *cmd, FILE *f, const char *part, const char *out, int rc);
 /* a CSV cell as exports write it, then "," or (last) CRLF */
 void csv_cell(FILE *f, const char *s, int last);
-
-/* a string member of a JSON object, "" when absent */
 
 /* the counts, and for the report the profile and crawl date, from one snapshot (cmd_stats.c) */
 typedef struct count_ctx {

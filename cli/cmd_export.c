@@ -84,12 +84,7 @@ typedef struct tbl_ctx {
 /* s, then spaces up to w columns of a terminal (a Chinese character takes two) */
 static void table_cell(FILE *out, const char *s, int w)
 {
-	int used = 0;
-	for (const char *p = s; *p;) {
-		unsigned cp;
-		p += zc_utf8_next(p, &cp);
-		used += cp >= 0x1100 ? 2 : 1;
-	}
+	int used = zc_text_width(s);
 	fputs(s, out);
 	for (; used < w; used++)
 		fputc(' ', out);
@@ -268,181 +263,210 @@ static int format_of_name(const char *name, enum zc_format *fmt)
 	return ZC_OK;
 }
 
-int cmd_export_like(const char *cmd, int argc, char **argv)
+static const char ENTRIES_HELP[] =
+	"usage: zhengce entries [--corpus DIR] [--format csv|jsonl|xlsx] [-o FILE] [--no-bom]\n"
+	"                       [--province P] [--region R] [--year Y] [--issuer S] [--type T] [--keyword K]\n"
+	"\nOne row per entry: code (00-29-6-2 = national, file 29, section 六, item （二）), the\n"
+	"document's code, jurisdiction, province, year, title, section, item and the entry's text.\n"
+	"The filters, as for query, keep the entries of the documents they match.\n";
+static const char QUERY_HELP[] =
+	"usage: zhengce query [--corpus DIR] [--province 浙江|浙江省|Zhejiang|33] [--region R] [--year Y]\n"
+	"                     [--issuer S] [--type T] [--keyword K] [--excluded|--all]\n"
+	"                     [--format table|csv|jsonl] [-o FILE]\n"
+	"\nDocuments that match every filter given.  --province, --type, --keyword and --issuer take\n"
+	"lists (浙江,江苏: either); --region is east, centre, west or north-east (the reference\n"
+	"study's regions; with --province, either); --year is Y, Y1-Y2, Y1- (from) or -Y2 (up to);\n"
+	"--type is one of the parser's types (通知 意见 方案 … 解读 转发 新闻 other).\n";
+static const char EXPORT_HELP[] =
+	"usage: zhengce export [--corpus DIR] [--format csv|jsonl|xlsx] [--excluded|--all] [-o FILE] [--no-bom]\n"
+	"                      [--body] [--province P] [--region R] [--year Y] [--issuer S] [--type T]\n"
+	"                      [--keyword K]\n"
+	"       zhengce export --text DIR [FILTERS]\n"
+	"\nThe corpus, one row per document in the order of the codes (docs/CSV.md lists the columns).\n"
+	"CSV is UTF-8 with a BOM so Excel shows Chinese correctly; --no-bom for tools that dislike it.\n"
+	"XLSX has date cells, widths, the header frozen and filters.  --excluded gives the excluded\n"
+	"documents instead, --all every page, with their decision, reason and evidence; the filters,\n"
+	"as for query, narrow it.  --body adds the document's text.  Without --format, -o's extension\n"
+	"(.csv, .jsonl, .xlsx) gives the format; -o - is standard output (XLSX wants a file).\n"
+	"--text DIR writes one UTF-8 file a document into DIR (new or empty), named by its code\n"
+	"(33-12.txt): its fields, a blank line, its text.\n";
+
+static const struct option EXPORT_OPTS[] = {
+	{"corpus", 1, 0, 'C'}, {"format", 1, 0, 'f'}, {"excluded", 0, 0, 'x'}, {"all", 0, 0, 'a'},
+	{"output", 1, 0, 'o'}, {"no-bom", 0, 0, 'n'}, {"province", 1, 0, 'p'}, {"year", 1, 0, 'y'},
+	{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"region", 1, 0, 'r'}, {"progress", 0, 0, 'P'},
+	{"quiet", 0, 0, 'Q'}, {"body", 0, 0, 'B'}, {"text", 1, 0, 'T'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+
+/* what query, export and entries were asked */
+typedef struct exp_args {
+	const char *cmd;
+	int is_query, is_entries;
+	const char *corpus, *out, *text;
+	enum zc_format fmt;
+	int bom, fmt_given, body;
+	exp_ctx x;
+	char juris[3 * 40];	/* --province and --region: the jurisdictions' codes */
+} exp_args;
+
+/* --province: each name or code added to the jurisdictions; -1, or the usage error */
+static int province_option(exp_args *a, char *v)
 {
-	static const struct option opts[] = {
-		{"corpus", 1, 0, 'C'}, {"format", 1, 0, 'f'}, {"excluded", 0, 0, 'x'}, {"all", 0, 0, 'a'},
-		{"output", 1, 0, 'o'}, {"no-bom", 0, 0, 'n'}, {"province", 1, 0, 'p'}, {"year", 1, 0, 'y'},
-		{"issuer", 1, 0, 'i'}, {"type", 1, 0, 't'}, {"keyword", 1, 0, 'k'}, {"region", 1, 0, 'r'}, {"progress", 0, 0, 'P'},
-		{"quiet", 0, 0, 'Q'}, {"body", 0, 0, 'B'}, {"text", 1, 0, 'T'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-	int is_query = !strcmp(cmd, "query"), is_entries = !strcmp(cmd, "entries");
-	const char *corpus = NULL, *out = NULL, *text = NULL;
-	enum zc_format fmt = is_query ? ZC_FMT_TABLE : ZC_FMT_CSV;
-	int bom = 1, c, fmt_given = 0, body = 0;
-	exp_ctx x = {0};
-	char juris[3 * 40] = "";	/* --province and --region: the jurisdictions' codes */
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 'f':
-			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_JSON || (fmt == ZC_FMT_TABLE && !is_query))
-				return usage_error(cmd, "--format is %s, not %s", is_query ? "table, csv or jsonl" : "csv, jsonl or xlsx",
-						   optarg);
-			fmt_given = 1;
-			break;
-		case 'x': x.f.which = ZC_Q_EXCLUDED; break;
-		case 'a': x.f.which = ZC_Q_ALL; break;
-		case 'o': out = optarg; break;
-		case 'n': bom = 0; break;
-		case 'p':
-			if (!*list_clean(optarg))
-				return usage_error(cmd, "--province wants a value");
-			for (char *it = optarg, *next; *it; it = next) {
-				next = it + strcspn(it, ",");
-				if (*next)
-					*next++ = '\0';
-				const char *code = zc_province_code(it);
-				if (!code)
-					return usage_error(cmd, "unknown province %s (use 浙江, 浙江省, Zhejiang or 33; several: 浙江,江苏)", it);
-				juris_add(juris, sizeof juris, code);
-			}
-			break;
-		case 'r': {
-			zc_str_trim(optarg);
-			int r = zc_region_parse(optarg);
-			if (r < 0)
-				return usage_error(cmd, "unknown region %s: the regions are east, centre, west and north-east", optarg);
-			for (int i = 1; ZC_JURISDICTIONS[i]; i++)
-				if (zc_province_region(ZC_JURISDICTIONS[i]) == r)
-					juris_add(juris, sizeof juris, ZC_JURISDICTIONS[i]);
-			break;
-		}
-		case 'y':
-			if (!parse_years(cmd, optarg, &x.f.y1, &x.f.y2))
-				return EXIT_USAGE;
-			break;
-		case 'i': x.f.issuer = list_clean(optarg); break;
-		case 't': {
-			const char *types[64];
-			size_t nt = zc_doc_types(types, 64);
-			x.f.type = list_clean(optarg);
-			for (const char *it = x.f.type; *it;) {
-				size_t n = strcspn(it, ","), k = 0;
-				while (k < nt && (strlen(types[k]) != n || strncmp(types[k], it, n)))
-					k++;
-				if (k == nt) {
-					zc_buf b;
-					zc_buf_init(&b, ZC_BUF_UNLIMITED);
-					for (k = 0; k < nt; k++)
-						zc_buf_catf(&b, "%s%s", k ? " " : "", types[k]);
-					usage_error(cmd, "unknown type %.*s: the types are %s (several: --type 意见,通知)", (int)n,
-						    it, b.data);
-					zc_buf_free(&b);
-					return EXIT_USAGE;
-				}
-				it += n + (it[n] == ',');
-			}
-			break;
-		}
-		case 'k': x.f.keyword = list_clean(optarg); break;
-		case 'B': body = 1; break;
-		case 'T': text = optarg; break;
-		case 'P': progress_opt = 1; break;
-		case 'Q': progress_opt = 0; break;
-		case 'h':
-			if (is_entries)
-				fputs("usage: zhengce entries [--corpus DIR] [--format csv|jsonl|xlsx] [-o FILE] [--no-bom]\n"
-				      "                       [--province P] [--region R] [--year Y] [--issuer S] [--type T] [--keyword K]\n"
-				      "\nOne row per entry: code (00-29-6-2 = national, file 29, section 六, item （二）), the\n"
-				      "document's code, jurisdiction, province, year, title, section, item and the entry's text.\n"
-				      "The filters, as for query, keep the entries of the documents they match.\n", stdout);
-			else if (is_query)
-				fputs("usage: zhengce query [--corpus DIR] [--province 浙江|浙江省|Zhejiang|33] [--region R] [--year Y]\n"
-				      "                     [--issuer S] [--type T] [--keyword K] [--excluded|--all]\n"
-				      "                     [--format table|csv|jsonl] [-o FILE]\n"
-				      "\nDocuments that match every filter given.  --province, --type, --keyword and --issuer take\n"
-				      "lists (浙江,江苏: either); --region is east, centre, west or north-east (the reference\n"
-				      "study's regions; with --province, either); --year is Y, Y1-Y2, Y1- (from) or -Y2 (up to);\n"
-				      "--type is one of the parser's types (通知 意见 方案 … 解读 转发 新闻 other).\n", stdout);
-			else
-				fputs("usage: zhengce export [--corpus DIR] [--format csv|jsonl|xlsx] [--excluded|--all] [-o FILE] [--no-bom]\n"
-				      "                      [--body] [--province P] [--region R] [--year Y] [--issuer S] [--type T]\n"
-				      "                      [--keyword K]\n"
-				      "       zhengce export --text DIR [FILTERS]\n"
-				      "\nThe corpus, one row per document in the order of the codes (docs/CSV.md lists the columns).\n"
-				      "CSV is UTF-8 with a BOM so Excel shows Chinese correctly; --no-bom for tools that dislike it.\n"
-				      "XLSX has date cells, widths, the header frozen and filters.  --excluded gives the excluded\n"
-				      "documents instead, --all every page, with their decision, reason and evidence; the filters,\n"
-				      "as for query, narrow it.  --body adds the document's text.  Without --format, -o's extension\n"
-				      "(.csv, .jsonl, .xlsx) gives the format; -o - is standard output (XLSX wants a file).\n"
-				      "--text DIR writes one UTF-8 file a document into DIR (new or empty), named by its code\n"
-				      "(33-12.txt): its fields, a blank line, its text.\n", stdout);
-			return 0;
-		default: return option_error(cmd, c, argv, opts);
-		}
+	if (!*list_clean(v))
+		return usage_error(a->cmd, "--province wants a value");
+	for (char *it = v, *next; *it; it = next) {
+		next = it + strcspn(it, ",");
+		if (*next)
+			*next++ = '\0';
+		const char *code = zc_province_code(it);
+		if (!code)
+			return usage_error(a->cmd, "unknown province %s (use 浙江, 浙江省, Zhejiang or 33; several: 浙江,江苏)", it);
+		juris_add(a->juris, sizeof a->juris, code);
 	}
-	if (optind < argc)
-		return usage_error(cmd, "unexpected argument %s", argv[optind]);
-	if ((body || text) && strcmp(cmd, "export"))
-		return usage_error(cmd, "--%s is export's (the documents' text); %s has none", body ? "body" : "text", cmd);
-	if (text && (out || fmt_given))
-		return usage_error(cmd, "--text DIR writes one .txt a document into DIR; not with %s", out ? "-o" : "--format");
-	if (text && x.f.which != ZC_Q_INCLUDED)
+	return -1;
+}
+
+/* --region: its provinces added to the jurisdictions; -1, or the usage error */
+static int region_option(exp_args *a, char *v)
+{
+	zc_str_trim(v);
+	int r = zc_region_parse(v);
+	if (r < 0)
+		return usage_error(a->cmd, "unknown region %s: the regions are east, centre, west and north-east", v);
+	for (int i = 1; ZC_JURISDICTIONS[i]; i++)
+		if (zc_province_region(ZC_JURISDICTIONS[i]) == r)
+			juris_add(a->juris, sizeof a->juris, ZC_JURISDICTIONS[i]);
+	return -1;
+}
+
+/* --type: each one a type of the parser's; -1, or the usage error naming them all */
+static int type_option(exp_args *a, char *v)
+{
+	const char *types[64];
+	size_t nt = zc_doc_types(types, 64);
+	a->x.f.type = list_clean(v);
+	for (const char *it = a->x.f.type; *it;) {
+		size_t n = strcspn(it, ","), k = 0;
+		while (k < nt && (strlen(types[k]) != n || strncmp(types[k], it, n)))
+			k++;
+		if (k == nt) {
+			zc_buf b;
+			zc_buf_init(&b, ZC_BUF_UNLIMITED);
+			for (k = 0; k < nt; k++)
+				zc_buf_catf(&b, "%s%s", k ? " " : "", types[k]);
+			usage_error(a->cmd, "unknown type %.*s: the types are %s (several: --type 意见,通知)", (int)n, it, b.data);
+			zc_buf_free(&b);
+			return EXIT_USAGE;
+		}
+		it += n + (it[n] == ',');
+	}
+	return -1;
+}
+
+/* one option: -1 when taken, else the exit code (0 after --help) */
+static int export_option(exp_args *a, int c, char **argv)
+{
+	zc_query *f = &a->x.f;
+	switch (c) {
+	case 'C': a->corpus = optarg; break;
+	case 'f':
+		if (zc_format_parse(optarg, &a->fmt) != ZC_OK || a->fmt == ZC_FMT_JSON || (a->fmt == ZC_FMT_TABLE && !a->is_query))
+			return usage_error(a->cmd, "--format is %s, not %s", a->is_query ? "table, csv or jsonl" : "csv, jsonl or xlsx",
+					   optarg);
+		a->fmt_given = 1;
+		break;
+	case 'x': f->which = ZC_Q_EXCLUDED; break;
+	case 'a': f->which = ZC_Q_ALL; break;
+	case 'o': a->out = optarg; break;
+	case 'n': a->bom = 0; break;
+	case 'p': return province_option(a, optarg);
+	case 'r': return region_option(a, optarg);
+	case 'y': return parse_years(a->cmd, optarg, &f->y1, &f->y2) ? -1 : EXIT_USAGE;
+	case 'i': f->issuer = list_clean(optarg); break;
+	case 't': return type_option(a, optarg);
+	case 'k': f->keyword = list_clean(optarg); break;
+	case 'B': a->body = 1; break;
+	case 'T': a->text = optarg; break;
+	case 'P': progress_opt = 1; break;
+	case 'Q': progress_opt = 0; break;
+	case 'h':
+		fputs(a->is_entries ? ENTRIES_HELP : a->is_query ? QUERY_HELP : EXPORT_HELP, stdout);
+		return 0;
+	default: return option_error(a->cmd, c, argv, EXPORT_OPTS);
+	}
+	return -1;
+}
+
+/* the options taken together: -1 when they agree, else the usage error naming the clash */
+static int export_checks(exp_args *a)
+{
+	const char *cmd = a->cmd;
+	zc_query *f = &a->x.f;
+	if ((a->body || a->text) && strcmp(cmd, "export"))
+		return usage_error(cmd, "--%s is export's (the documents' text); %s has none", a->body ? "body" : "text", cmd);
+	if (a->text && (a->out || a->fmt_given))
+		return usage_error(cmd, "--text DIR writes one .txt a document into DIR; not with %s", a->out ? "-o" : "--format");
+	if (a->text && f->which != ZC_Q_INCLUDED)
 		return usage_error(cmd, "--text names each file by the document's code: the included documents only, "
 					"not with --excluded or --all");
-	if (text && !*text)
+	if (a->text && !*a->text)
 		return usage_error(cmd, "--text wants a directory");
-	if (*juris)
-		x.f.jurisdiction = juris;
-	if ((x.f.issuer && !*x.f.issuer) || (x.f.type && !*x.f.type) || (x.f.keyword && !*x.f.keyword))
-		return usage_error(cmd, "--%s wants a value", x.f.keyword && !*x.f.keyword ? "keyword" : x.f.type && !*x.f.type ? "type" : "issuer");
+	if (*a->juris)
+		f->jurisdiction = a->juris;
+	if ((f->issuer && !*f->issuer) || (f->type && !*f->type) || (f->keyword && !*f->keyword))
+		return usage_error(cmd, "--%s wants a value", f->keyword && !*f->keyword ? "keyword" : f->type && !*f->type ? "type" : "issuer");
 	/* -o - is standard output (curl's, wget's); without --format the file's extension says */
-	if (out && !strcmp(out, "-"))
-		out = NULL;
-	else if (out && !fmt_given && format_of_name(out, &fmt) != ZC_OK)
+	if (a->out && !strcmp(a->out, "-"))
+		a->out = NULL;
+	else if (a->out && !a->fmt_given && format_of_name(a->out, &a->fmt) != ZC_OK)
 		return usage_error(cmd, "cannot tell the format from the name %s: end it in .csv, .jsonl%s or give --format",
-				   out, is_query ? "" : ", .xlsx");
+				   a->out, a->is_query ? "" : ", .xlsx");
 	enum zc_format named;
-	if (out && fmt_given && format_of_name(out, &named) == ZC_OK && named != fmt) {
+	if (a->out && a->fmt_given && format_of_name(a->out, &named) == ZC_OK && named != a->fmt) {
 		static const char *const NAMES[] = {"CSV", "JSONL", "XLSX", "a table"};
 		return usage_error(cmd, "--format says %s but the name %s says %s: leave --format out (the name decides) "
-					"or change the name", fmt <= ZC_FMT_TABLE ? NAMES[fmt] : "?", out, NAMES[named]);
+					"or change the name", a->fmt <= ZC_FMT_TABLE ? NAMES[a->fmt] : "?", a->out, NAMES[named]);
 	}
-	if (fmt == ZC_FMT_XLSX && is_query)
+	if (a->fmt == ZC_FMT_XLSX && a->is_query)
 		return usage_error(cmd, "query writes table, csv or jsonl; for XLSX use export (the same filters)");
-	if (fmt == ZC_FMT_XLSX && !out)
+	if (a->fmt == ZC_FMT_XLSX && !a->out)
 		return usage_error(cmd, "XLSX cannot go to standard output: give -o FILE.xlsx");
-	x.f.body = body || text;
-	if (text)
-		return text_export(corpus_dir(corpus), text, &x, bom);
+	return -1;
+}
+
+/* the rows into f (part, for XLSX), as the command asks */
+static int export_rows(exp_args *a, zc_index *idx, FILE *f, const char *part, int progress, json_t *about)
+{
+	if (a->is_entries)
+		return entries_write(idx, f, part, a->fmt, a->bom, &a->x.f, progress, about);
+	if (a->fmt == ZC_FMT_TABLE)
+		return table_write(idx, f, &a->x.f);
+	unsigned flags = (a->x.f.which != ZC_Q_INCLUDED ? ZC_EXPORT_EXCLUDED : 0) | (a->body ? ZC_EXPORT_BODY : 0);
+	int rc = zc_export_begin(f, part, a->fmt, "documents", flags, a->bom, about, &a->x.e);
+	if (rc == ZC_OK) {
+		a->x.prog.on = progress;
+		rc = export_run(idx, &a->x, a->cmd);
+	}
+	return rc;
+}
+
+/* the corpus opened, the rows written to -o (whole or not at all) or standard output */
+static int export_write(exp_args *a)
+{
+	const char *cmd = a->cmd, *out = a->out;
 	zc_index *idx;
-	if (open_corpus(cmd, corpus_dir(corpus), &idx))
+	if (open_corpus(cmd, corpus_dir(a->corpus), &idx))
 		return 1;
 	FILE *f = stdout;
 	char *part = out ? part_name(out) : NULL;
-	if (out && fmt != ZC_FMT_XLSX && !(f = fopen(part, "w"))) {
+	if (out && a->fmt != ZC_FMT_XLSX && !(f = fopen(part, "w"))) {
 		fprintf(stderr, "zhengce %s: cannot write %s: %s\n", cmd, out, strerror(errno));
 		free(part);
 		zc_index_close(&idx);
 		return 1;
 	}
-	int rc;
-	int progress = !is_query && progress_wanted(!out);
+	int progress = !a->is_query && progress_wanted(!out);
 	json_t *about = zc_select_profile_record(idx);	/* every row names the selection's profile */
-	if (is_entries) {
-		rc = entries_write(idx, f, part, fmt, bom, &x.f, progress, about);
-	} else if (fmt == ZC_FMT_TABLE) {
-		rc = table_write(idx, f, &x.f);
-	} else {
-		unsigned flags = (x.f.which != ZC_Q_INCLUDED ? ZC_EXPORT_EXCLUDED : 0) | (body ? ZC_EXPORT_BODY : 0);
-		rc = zc_export_begin(f, part, fmt, "documents", flags, bom, about, &x.e);
-		if (rc == ZC_OK) {
-			x.prog.on = progress;
-			rc = export_run(idx, &x, cmd);
-		}
-	}
+	int rc = export_rows(a, idx, f, part, progress, about);
 	if (out)
 		rc = part_finish(cmd, f != stdout ? f : NULL, part, out, rc);
 	else if (rc != ZC_OK)
@@ -451,4 +475,25 @@ int cmd_export_like(const char *cmd, int argc, char **argv)
 	json_decref(about);
 	zc_index_close(&idx);
 	return rc != ZC_OK;
+}
+
+int cmd_export_like(const char *cmd, int argc, char **argv)
+{
+	exp_args a = {.cmd = cmd, .is_query = !strcmp(cmd, "query"), .is_entries = !strcmp(cmd, "entries"), .bom = 1};
+	a.fmt = a.is_query ? ZC_FMT_TABLE : ZC_FMT_CSV;
+	optind = 1;
+	opterr = 0;
+	int c, r = -1;
+	while (r < 0 && (c = getopt_long(argc, argv, ":ho:", EXPORT_OPTS, NULL)) != -1)
+		r = export_option(&a, c, argv);
+	if (r >= 0)
+		return r;
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument %s", argv[optind]);
+	if ((r = export_checks(&a)) >= 0)
+		return r;
+	a.x.f.body = a.body || a.text;
+	if (a.text)
+		return text_export(corpus_dir(a.corpus), a.text, &a.x, a.bom);
+	return export_write(&a);
 }
