@@ -455,6 +455,23 @@ int number_option(const char *cmd, const char *name, const char *v, double min, 
 	return -1;
 }
 
+int write_output(const char *cmd, const char *out, int (*write)(FILE *f, void *arg), void *arg)
+{
+	if (!out || !strcmp(out, "-"))
+		return write(stdout, arg) == ZC_OK ? 0 : 1;
+	char *part = part_name(out);
+	FILE *f = fopen(part, "w");
+	int rc = 1;
+	if (!f)
+		fprintf(stderr, "zhengce %s: cannot write %s: %s\n", cmd, out, strerror(errno));
+	else if (part_finish(cmd, f, part, out, write(f, arg)) == ZC_OK)
+		rc = 0;
+	free(part);
+	if (!rc)
+		printf("wrote %s\n", out);
+	return rc;
+}
+
 /* a CSV cell as exports write it (RFC 4180, formula-like cells neutralised: docs/CSV.md) */
 void csv_cell(FILE *f, const char *s, int last)
 {

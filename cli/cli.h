@@ -136,6 +136,10 @@ void print_selection(const zc_select_stats *st, FILE *out);
  */
 char *part_name(const char *out);
 int part_finish(const char *cmd, FILE *f, const char *part, const char *out, int rc);
+/* An output: to standard output when out is NULL or "-", else to the file out (through its part,
+   part_finish, then "wrote OUT" on stdout); write(f, arg) writes it and returns ZC_OK or the
+   error.  Returns the exit code: 0, or 1 after saying why on stderr. */
+int write_output(const char *cmd, const char *out, int (*write)(FILE *f, void *arg), void *arg);
 /* a CSV cell as exports write it, then "," or (last) CRLF */
 void csv_cell(FILE *f, const char *s, int last);
 

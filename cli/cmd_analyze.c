@@ -39,24 +39,6 @@ static int load(const char *cmd, const char *corpus, int with_left, zc_analysis 
 	return 0;
 }
 
-/* FILE or standard output; the output through write(f, arg) */
-static int emit(const char *cmd, const char *out, int (*write)(FILE *f, void *arg), void *arg)
-{
-	if (!out || !strcmp(out, "-"))
-		return write(stdout, arg) == ZC_OK ? 0 : 1;
-	char *part = part_name(out);
-	FILE *f = fopen(part, "w");
-	int rc = 1;
-	if (!f)
-		fprintf(stderr, "zhengce %s: cannot write %s: %s\n", cmd, out, strerror(errno));
-	else if (part_finish(cmd, f, part, out, write(f, arg)) == ZC_OK)
-		rc = 0;
-	free(part);
-	if (!rc)
-		printf("wrote %s\n", out);
-	return rc;
-}
-
 typedef struct freq_out {
 	json_t *rows;
 	unsigned by;
@@ -97,6 +79,58 @@ static const char *category_of(const char *cmd, const zc_analysis *a, const char
 	return NULL;
 }
 
+/* the counts or the network, once the options agree; returns the exit code */
+static int analyze_run(const char *corpus, const char *category, const char *out, int network, int with_left, unsigned by,
+		       long top, enum zc_format fmt, enum zc_net_format nfmt)
+{
+	zc_analysis *a;
+	if (load("analyze", corpus, with_left, &a))
+		return 1;
+	json_t *cats = zc_analysis_categories(a);
+	int rc = 1;
+	const char *cat = NULL;
+	if (category || network) {
+		cat = category_of("analyze", a, category ? category : "unit", cats);
+		if (!cat) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (network) {
+		net_out o = {NULL, nfmt};
+		int brc = zc_network_build(a, cat, &o.n);
+		if (brc != ZC_OK) {
+			fprintf(stderr, "zhengce analyze: %s\n", zc_strerror(brc));
+			goto out;
+		}
+		rc = write_output("analyze", out, write_net, &o);
+		zc_network_free(&o.n);
+	} else {
+		freq_out o = {zc_analysis_frequencies(a, cat, by, (size_t)top), by, fmt};
+		rc = write_output("analyze", out, write_freq, &o);
+		json_decref(o.rows);
+	}
+out:
+	json_decref(cats);
+	zc_analysis_free(&a);
+	return rc;
+}
+
+static const char ANALYZE_HELP[] =
+	"usage: zhengce analyze [--corpus DIR] [--category C] [--by province,region,year] [--top N]\n"
+	"                       [--format table|csv|json|jsonl] [-o FILE] [--with-left]\n"
+	"       zhengce analyze --network [--category C] [--format gexf|graphml|edges|nodes|counts|\n"
+	"                       ochiai|jaccard|json] [-o FILE]\n\n"
+	"The entries' final codes counted: for each category the entries holding any of its codes,\n"
+	"then each second-level code's entries (most first) and its share of the category's, in\n"
+	"long form, one row a category, code and group (--by province, region, year).  --network:\n"
+	"the cooperation network of a category's codes (unit by default): nodes the codes,\n"
+	"edges their co-occurrence in an entry weighted by entries, directed where the coders\n"
+	"recorded a relation source->target; degree, strength, betweenness and Louvain\n"
+	"communities by igraph; GEXF 1.3 (Gephi), GraphML, CSV edge or node lists, a co-occurrence,\n"
+	"Ochiai or Jaccard matrix, or JSON.  Entries no longer in the selection are left out\n"
+	"unless --with-left.  zhengce trace lists the entries behind any count.\n";
+
 int cmd_analyze(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -128,20 +162,7 @@ int cmd_analyze(int argc, char **argv)
 		case 'P':
 		case 'Q': progress_opt = c == 'P'; break;
 		case 'h':
-			fputs("usage: zhengce analyze [--corpus DIR] [--category C] [--by province,region,year] [--top N]\n"
-			      "                       [--format table|csv|json|jsonl] [-o FILE] [--with-left]\n"
-			      "       zhengce analyze --network [--category C] [--format gexf|graphml|edges|nodes|counts|\n"
-			      "                       ochiai|jaccard|json] [-o FILE]\n\n"
-			      "The entries' final codes counted: for each category the entries holding any of its codes,\n"
-			      "then each second-level code's entries (most first) and its share of the category's, in\n"
-			      "long form, one row a category, code and group (--by province, region, year).  --network:\n"
-			      "the cooperation network of a category's codes (unit by default): nodes the codes,\n"
-			      "edges their co-occurrence in an entry weighted by entries, directed where the coders\n"
-			      "recorded a relation source->target; degree, strength, betweenness and Louvain\n"
-			      "communities by igraph; GEXF 1.3 (Gephi), GraphML, CSV edge or node lists, a co-occurrence,\n"
-			      "Ochiai or Jaccard matrix, or JSON.  Entries no longer in the selection are left out\n"
-			      "unless --with-left.  zhengce trace lists the entries behind any count.\n",
-			      stdout);
+			fputs(ANALYZE_HELP, stdout);
 			return 0;
 		default: return option_error("analyze", c, argv, opts);
 		}
@@ -157,37 +178,7 @@ int cmd_analyze(int argc, char **argv)
 		return usage_error("analyze", "--format is table, csv, json or jsonl, not %s", format);
 	if (network && (by || top))
 		return usage_error("analyze", "--network takes neither --by nor --top: the network is of every coded entry");
-	zc_analysis *a;
-	if (load("analyze", corpus, with_left, &a))
-		return 1;
-	json_t *cats = zc_analysis_categories(a);
-	int rc = 1;
-	const char *cat = NULL;
-	if (category || network) {
-		cat = category_of("analyze", a, category ? category : "unit", cats);
-		if (!cat) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (network) {
-		net_out o = {NULL, nfmt};
-		int brc = zc_network_build(a, cat, &o.n);
-		if (brc != ZC_OK) {
-			fprintf(stderr, "zhengce analyze: %s\n", zc_strerror(brc));
-			goto out;
-		}
-		rc = emit("analyze", out, write_net, &o);
-		zc_network_free(&o.n);
-	} else {
-		freq_out o = {zc_analysis_frequencies(a, cat, by, (size_t)top), by, fmt};
-		rc = emit("analyze", out, write_freq, &o);
-		json_decref(o.rows);
-	}
-out:
-	json_decref(cats);
-	zc_analysis_free(&a);
-	return rc;
+	return analyze_run(corpus, category, out, network, with_left, by, top, fmt, nfmt);
 }
 
 typedef struct trace_out {
@@ -201,6 +192,14 @@ static int write_trace(FILE *f, void *arg)
 	static const char *const cols[] = {"entry"};
 	return zc_rows_write(f, o->rows, cols, 1, o->fmt);
 }
+
+static const char TRACE_HELP[] =
+	"usage: zhengce trace --category C [--code X [--with Y]] [--province P | --region R] [--year Y]\n"
+	"                     [--format table|csv|json|jsonl] [-o FILE] [--with-left]\n\n"
+	"The entries behind a count of zhengce analyze, one entry code a row: those holding a code\n"
+	"of the category (--code: that code; --with: and that one too, the entries of a network\n"
+	"edge), of a province (national for the national documents), a region and a year.  Their\n"
+	"number is the count analyze gives for the same category, code and group.\n";
 
 int cmd_trace(int argc, char **argv)
 {
@@ -247,13 +246,7 @@ int cmd_trace(int argc, char **argv)
 		case 'P':
 		case 'Q': progress_opt = c == 'P'; break;
 		case 'h':
-			fputs("usage: zhengce trace --category C [--code X [--with Y]] [--province P | --region R] [--year Y]\n"
-			      "                     [--format table|csv|json|jsonl] [-o FILE] [--with-left]\n\n"
-			      "The entries behind a count of zhengce analyze, one entry code a row: those holding a code\n"
-			      "of the category (--code: that code; --with: and that one too, the entries of a network\n"
-			      "edge), of a province (national for the national documents), a region and a year.  Their\n"
-			      "number is the count analyze gives for the same category, code and group.\n",
-			      stdout);
+			fputs(TRACE_HELP, stdout);
 			return 0;
 		default: return option_error("trace", c, argv, opts);
 		}
@@ -275,7 +268,7 @@ int cmd_trace(int argc, char **argv)
 		trace_out o = {json_array(), fmt};
 		for (size_t i = 0; i < json_array_size(list); i++)
 			json_array_append_new(o.rows, json_pack("{s:O}", "entry", json_array_get(list, i)));
-		rc = emit("trace", out, write_trace, &o);
+		rc = write_output("trace", out, write_trace, &o);
 		if (!rc && fmt == ZC_FMT_TABLE && (!out || !strcmp(out, "-")))
 			fprintf(stderr, "%zu entries\n", json_array_size(list));
 		json_decref(o.rows);

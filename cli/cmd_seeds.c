@@ -34,21 +34,56 @@ static const char SEEDS_HELP[] =
 	"exit status: 0 when the file is valid (and, with --fetch, every endpoint found links);\n"
 	"1 otherwise; 2 usage.\n";
 
-int cmd_seeds(int argc, char **argv)
+static const struct option SEEDS_OPTS[] = {
+	{"seeds", 1, 0, 's'}, {"site", 1, 0, 'S'}, {"fetch", 0, 0, 'f'}, {"profile", 1, 0, 'P'}, {"cookies", 1, 0, 'k'},
+	{"cacert", 1, 0, 'A'}, {"connect-to", 1, 0, 'x'}, {"mirror", 1, 0, 'M'}, {"timeout", 1, 0, 'T'},
+	{"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+
+/* what seeds check was asked */
+typedef struct seeds_args {
+	zc_crawl_opts o;
+	const char *seeds_opt, *profile_opt;
+	char **ct;	/* --connect-to and --mirror's mappings */
+	size_t nct;
+	int fetch;
+} seeds_args;
+
+/* one option: -1 when taken, else the exit code (0 after --help) */
+static int seeds_option(seeds_args *a, int c, char **argv)
 {
-	static const struct option opts[] = {
-		{"seeds", 1, 0, 's'}, {"site", 1, 0, 'S'}, {"fetch", 0, 0, 'f'}, {"profile", 1, 0, 'P'}, {"cookies", 1, 0, 'k'},
-		{"cacert", 1, 0, 'A'}, {"connect-to", 1, 0, 'x'}, {"mirror", 1, 0, 'M'}, {"timeout", 1, 0, 'T'},
-		{"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-	zc_crawl_opts o = {0};
-	const char *seeds_opt = NULL, *profile_opt = NULL;
-	char **ct = NULL, *seeds_path = NULL, *profile_path = NULL, *err = NULL, *only = NULL;
-	size_t nct = 0;
-	int c, li = 0, ret = -1, fetch = 0;
-	zc_seeds seeds = {0};
-	zc_profile *profile = NULL;
-	o.timeout = 30;
-	o.max_body = 16u << 20;
+	char *end = NULL;
+	switch (c) {
+	case 's': a->seeds_opt = optarg; break;
+	case 'S': a->o.only = optarg; break;
+	case 'f': a->fetch = 1; break;
+	case 'P': a->profile_opt = optarg; break;
+	case 'k': a->o.cookies = optarg; break;
+	case 'A': a->o.cacert = optarg; break;
+	case 'T':
+		a->o.timeout = strtol(optarg, &end, 10);
+		if (*end || end == optarg || a->o.timeout < 1)
+			return usage_error("seeds", "--timeout wants a whole number of seconds >= 1, not %s", optarg);
+		break;
+	case 'x':
+		a->ct = zc_realloc(a->ct, (a->nct + 1) * sizeof *a->ct);
+		a->ct[a->nct++] = zc_strdup(optarg);
+		break;
+	case 'M':
+		if (mirror_map(optarg, &a->ct, &a->nct) != ZC_OK)
+			return usage_error("seeds", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
+		break;
+	case 'h': fputs(SEEDS_HELP, stdout); return 0;
+	default: return option_error("seeds", c, argv, SEEDS_OPTS);
+	}
+	return -1;
+}
+
+/* "seeds check" and its options: -1 when the check goes on, else the exit code */
+static int seeds_options(int argc, char **argv, seeds_args *a)
+{
+	memset(a, 0, sizeof *a);
+	a->o.timeout = 30;
+	a->o.max_body = 16u << 20;
 	if (argc < 2 || strcmp(argv[1], "check")) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			fputs(SEEDS_HELP, stdout);
@@ -62,87 +97,28 @@ int cmd_seeds(int argc, char **argv)
 	argv++;
 	optind = 1;
 	opterr = 0;
-	while (ret < 0 && (c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
-		char *end = NULL;
-		switch (c) {
-		case 's': seeds_opt = optarg; break;
-		case 'S': o.only = optarg; break;
-		case 'f': fetch = 1; break;
-		case 'P': profile_opt = optarg; break;
-		case 'k': o.cookies = optarg; break;
-		case 'A': o.cacert = optarg; break;
-		case 'T': o.timeout = strtol(optarg, &end, 10); break;
-		case 'x':
-			ct = zc_realloc(ct, (nct + 1) * sizeof *ct);
-			ct[nct++] = zc_strdup(optarg);
-			break;
-		case 'M':
-			if (mirror_map(optarg, &ct, &nct) != ZC_OK)
-				ret = usage_error("seeds", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
-			break;
-		case 'h': fputs(SEEDS_HELP, stdout); ret = 0; break;
-		default: ret = option_error("seeds", c, argv, opts); break;
-		}
-		if (ret < 0 && end && (*end || end == optarg || o.timeout < 1))
-			ret = usage_error("seeds", "--timeout wants a whole number of seconds >= 1, not %s", optarg);
-	}
+	int c, ret = -1;
+	while (ret < 0 && (c = getopt_long(argc, argv, ":h", SEEDS_OPTS, NULL)) != -1)
+		ret = seeds_option(a, c, argv);
 	if (ret < 0 && optind < argc)
 		ret = usage_error("seeds", "unexpected argument %s", argv[optind]);
-	if (ret >= 0)
-		goto out;
-	ret = 1;
-	seeds_path = data_file(seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
-	if (zc_seeds_load(seeds_path, &seeds, &err) != ZC_OK) {
-		fprintf(stderr, "zhengce seeds: bad seed file: %s\n", err);
-		goto out;
-	}
-	if (o.only) {
-		int r = sites_resolve("seeds", o.only, &seeds, seeds_path, &only);
-		if (r >= 0) {
-			ret = r;
-			goto out;
-		}
-		o.only = only;
-	}
-	size_t n_sites = 0, n_eps = 0, failed = 0;
-	for (size_t i = 0; i < seeds.n; i++) {
-		const zc_site *s = &seeds.sites[i];
-		if (!zc_crawl_site_selected(o.only, s))
-			continue;
-		n_sites++;
-		n_eps += s->n_search + s->n_lists;
-	}
-	if (o.only && !n_sites) {
-		fprintf(stderr, "zhengce seeds: no site of %s is %s\n", seeds_path, o.only);
-		goto out;
-	}
-	printf("%s: %zu sites, %zu endpoints: valid\n", seeds_path, n_sites, n_eps);
-	if (!fetch) {
-		ret = 0;
-		goto out;
-	}
-	profile_path = data_file(profile_opt, "ZHENGCE_PROFILE", "profiles/reference.json");
-	if (zc_profile_load(profile_path, &profile, &err) != ZC_OK) {
-		fprintf(stderr, "zhengce seeds: bad profile: %s\n", err);
-		goto out;
-	}
-	size_t nkw = 0;
-	const char *const *kws = zc_profile_search(profile, &nkw);
-	char ua[128];
-	snprintf(ua, sizeof ua, "zhengce/%s (+https://github.com/zhengce)", ZC_VERSION);
-	o.user_agent = ua;
-	o.connect_to = ct;
-	o.n_connect_to = nct;
-	for (size_t i = 0; i < seeds.n; i++) {
-		const zc_site *s = &seeds.sites[i];
-		if (!zc_crawl_site_selected(o.only, s))
+	return ret;
+}
+
+/* each endpoint of the selected sites asked once, a line each; returns how many failed */
+static size_t seeds_probe_all(const zc_seeds *seeds, const zc_crawl_opts *o, const char *kw)
+{
+	size_t failed = 0;
+	for (size_t i = 0; i < seeds->n; i++) {
+		const zc_site *s = &seeds->sites[i];
+		if (!zc_crawl_site_selected(o->only, s))
 			continue;
 		for (size_t k = 0; k < s->n_search + s->n_lists; k++) {
 			int is_search = k < s->n_search;
 			const zc_endpoint *ep = is_search ? &s->search[k] : &s->lists[k - s->n_search];
 			zc_links l;
 			char *why = NULL;
-			int rc = zc_seeds_probe(ep, is_search && nkw ? kws[0] : NULL, &o, &l, &why);
+			int rc = zc_seeds_probe(ep, is_search ? kw : NULL, o, &l, &why);
 			/* a search may rightly find nothing for one keyword; a list never */
 			if (rc == ZC_OK && l.n == 0 && !is_search)
 				why = zc_asprintf("%s found no links: the site may have been redesigned", ep->url);
@@ -153,25 +129,83 @@ int cmd_seeds(int argc, char **argv)
 			} else {
 				printf("%-26s %-6s %zu  %zu links, %ld pages announced%s%s\n", s->host, is_search ? "search" : "list",
 				       is_search ? k + 1 : k - s->n_search + 1, l.n, l.pages, is_search ? " for " : "",
-				       is_search && nkw ? kws[0] : "");
+				       is_search && kw ? kw : "");
 			}
 			if (rc == ZC_OK)
 				zc_links_free(&l);
 			free(why);
 		}
 	}
+	return failed;
+}
+
+/* the seed file checked, and with --fetch its endpoints asked; returns the exit code */
+static int seeds_check(seeds_args *a, zc_seeds *seeds, char **only, zc_profile **profile, char **err)
+{
+	char *seeds_path = data_file(a->seeds_opt, "ZHENGCE_SEEDS", "seeds/sites.json");
+	int ret = 1;
+	if (zc_seeds_load(seeds_path, seeds, err) != ZC_OK) {
+		fprintf(stderr, "zhengce seeds: bad seed file: %s\n", *err);
+		goto out;
+	}
+	if (a->o.only && (ret = sites_resolve("seeds", a->o.only, seeds, seeds_path, only)) >= 0)
+		goto out;
+	ret = 1;
+	a->o.only = *only;
+	size_t n_sites = 0, n_eps = 0;
+	for (size_t i = 0; i < seeds->n; i++)
+		if (zc_crawl_site_selected(a->o.only, &seeds->sites[i])) {
+			n_sites++;
+			n_eps += seeds->sites[i].n_search + seeds->sites[i].n_lists;
+		}
+	if (a->o.only && !n_sites) {
+		fprintf(stderr, "zhengce seeds: no site of %s is %s\n", seeds_path, a->o.only);
+		goto out;
+	}
+	printf("%s: %zu sites, %zu endpoints: valid\n", seeds_path, n_sites, n_eps);
+	ret = 0;
+	if (!a->fetch)
+		goto out;
+	char *profile_path = data_file(a->profile_opt, "ZHENGCE_PROFILE", "profiles/reference.json");
+	int prc = zc_profile_load(profile_path, profile, err);
+	free(profile_path);
+	if (prc != ZC_OK) {
+		fprintf(stderr, "zhengce seeds: bad profile: %s\n", *err);
+		ret = 1;
+		goto out;
+	}
+	size_t nkw = 0;
+	const char *const *kws = zc_profile_search(*profile, &nkw);
+	char ua[128];
+	snprintf(ua, sizeof ua, "zhengce/%s (+https://github.com/zhengce)", ZC_VERSION);
+	a->o.user_agent = ua;
+	a->o.connect_to = a->ct;
+	a->o.n_connect_to = a->nct;
+	size_t failed = seeds_probe_all(seeds, &a->o, nkw ? kws[0] : NULL);
 	if (failed)
 		fprintf(stderr, "zhengce seeds: %zu of %zu endpoints failed\n", failed, n_eps);
 	ret = failed ? 1 : 0;
 out:
-	for (size_t i = 0; i < nct; i++)
-		free(ct[i]);
-	free(ct);
-	zc_seeds_free(&seeds);
-	zc_profile_free(&profile);
-	free(err);
-	free(only);
 	free(seeds_path);
-	free(profile_path);
+	return ret;
+}
+
+int cmd_seeds(int argc, char **argv)
+{
+	seeds_args a;
+	int ret = seeds_options(argc, argv, &a);
+	if (ret < 0) {
+		zc_seeds seeds = {0};
+		zc_profile *profile = NULL;
+		char *err = NULL, *only = NULL;
+		ret = seeds_check(&a, &seeds, &only, &profile, &err);
+		zc_seeds_free(&seeds);
+		zc_profile_free(&profile);
+		free(err);
+		free(only);
+	}
+	for (size_t i = 0; i < a.nct; i++)
+		free(a.ct[i]);
+	free(a.ct);
 	return ret;
 }

@@ -67,6 +67,95 @@ static int segment_stdin(zc_words *w)
 	return rc;
 }
 
+/* the counted words as rows, in the columns --by asks for */
+typedef struct words_out {
+	zc_words *w;
+	json_t *rows;
+	const char *cols[8];
+	size_t n;
+	int documents;
+	long units;
+	enum zc_format fmt;
+} words_out;
+
+static void words_columns(words_out *o, unsigned by)
+{
+	o->n = 0;
+	if (by & ZC_BY_PROVINCE) {
+		o->cols[o->n++] = "jurisdiction";
+		o->cols[o->n++] = "province";
+	}
+	if (by & ZC_BY_REGION)
+		o->cols[o->n++] = "region";
+	if (by & ZC_BY_YEAR)
+		o->cols[o->n++] = "year";
+	o->cols[o->n++] = "word";
+	o->cols[o->n++] = "count";
+	o->cols[o->n++] = o->documents ? "documents" : "entries";
+	/* the units column under its name */
+	for (size_t i = 0; i < json_array_size(o->rows); i++) {
+		json_t *r = json_array_get(o->rows, i);
+		json_object_set(r, o->cols[o->n - 1], json_object_get(r, "units"));
+		json_object_del(r, "units");
+	}
+}
+
+static int words_write(FILE *f, void *arg)
+{
+	words_out *o = arg;
+	if (o->fmt != ZC_FMT_JSON)
+		return zc_rows_write(f, o->rows, o->cols, o->n, o->fmt);
+	/* with what the count was made of */
+	json_t *j = json_pack("{s:o,s:s,s:I,s:O}", "made_with", zc_words_about(o->w), "unit",
+			      o->documents ? "documents" : "entries", "units", (json_int_t)o->units, "rows", o->rows);
+	char *t = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	fprintf(f, "%s\n", t);
+	free(t);
+	json_decref(j);
+	return ferror(f) ? ZC_EIO : ZC_OK;
+}
+
+/* the corpus's entries (documents) segmented and counted, the rows written; the exit code */
+static int words_counted(zc_words *w, const char *corpus, const char *out, int documents, unsigned by, long top,
+			 enum zc_format fmt)
+{
+	zc_index *idx;
+	if (open_corpus("words", corpus_dir(corpus), &idx))
+		return 1;
+	words_ctx x = {w, zc_word_table_new(by), ZC_OK, 0};
+	zc_query q = {0};
+	q.body = documents;
+	int rc = documents ? zc_index_query(idx, &q, doc_words, &x) : zc_index_entries(idx, &q, entry_words, &x);
+	zc_index_close(&idx);
+	if (rc == ZC_OK)
+		rc = x.rc;
+	int ret = 1;
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce words: %s\n", zc_strerror(rc));
+	} else {
+		words_out o = {.w = w, .rows = zc_word_table_rows(x.t, (size_t)top), .documents = documents, .units = x.units,
+			       .fmt = fmt};
+		words_columns(&o, by);
+		ret = write_output("words", out, words_write, &o);
+		json_decref(o.rows);
+	}
+	zc_word_table_free(&x.t);
+	return ret;
+}
+
+static const char WORDS_HELP[] =
+	"usage: zhengce words [--corpus DIR] [--documents] [--by province,region,year] [--top N]\n"
+	"                     [--format table|csv|json|jsonl] [-o FILE] [--min-length N]\n"
+	"                     [--dictionary FILE] [--stopwords FILE] [--lexicon DIR]\n"
+	"       zhengce words --segment < TEXT\n\n"
+	"Word frequencies of the included entries (--documents: of the documents' texts), by\n"
+	"Chinese word segmentation: friso in complex mode, synonyms off, with a domain dictionary\n"
+	"(data/words/domain.txt: 医联体, 医共体, 基层医疗卫生机构 … counted whole) and stop words\n"
+	"(data/words/stopwords.txt) that are versioned data.  Each row: the group (province,\n"
+	"region, year as --by asks), the word, its count and the entries (documents) holding it.\n"
+	"Words have at least --min-length characters (2) and a Chinese character.  --segment cuts\n"
+	"each line of standard input into words, separated by spaces, nothing dropped.\n";
+
 int cmd_words(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -109,18 +198,7 @@ int cmd_words(int argc, char **argv)
 		case 'P':
 		case 'Q': progress_opt = c == 'P'; break;
 		case 'h':
-			fputs("usage: zhengce words [--corpus DIR] [--documents] [--by province,region,year] [--top N]\n"
-			      "                     [--format table|csv|json|jsonl] [-o FILE] [--min-length N]\n"
-			      "                     [--dictionary FILE] [--stopwords FILE] [--lexicon DIR]\n"
-			      "       zhengce words --segment < TEXT\n\n"
-			      "Word frequencies of the included entries (--documents: of the documents' texts), by\n"
-			      "Chinese word segmentation: friso in complex mode, synonyms off, with a domain dictionary\n"
-			      "(data/words/domain.txt: 医联体, 医共体, 基层医疗卫生机构 … counted whole) and stop words\n"
-			      "(data/words/stopwords.txt) that are versioned data.  Each row: the group (province,\n"
-			      "region, year as --by asks), the word, its count and the entries (documents) holding it.\n"
-			      "Words have at least --min-length characters (2) and a Chinese character.  --segment cuts\n"
-			      "each line of standard input into words, separated by spaces, nothing dropped.\n",
-			      stdout);
+			fputs(WORDS_HELP, stdout);
 			return 0;
 		default: return option_error("words", c, argv, opts);
 		}
@@ -139,78 +217,7 @@ int cmd_words(int argc, char **argv)
 		free(err);
 		return rc == ZC_EPARSE ? EXIT_USAGE : 1;
 	}
-	if (segment) {
-		rc = segment_stdin(w);
-		zc_words_close(&w);
-		return rc;
-	}
-	zc_index *idx;
-	if (open_corpus("words", corpus_dir(corpus), &idx)) {
-		zc_words_close(&w);
-		return 1;
-	}
-	words_ctx x = {w, zc_word_table_new(by), ZC_OK, 0};
-	zc_query q = {0};
-	q.body = documents;
-	rc = documents ? zc_index_query(idx, &q, doc_words, &x) : zc_index_entries(idx, &q, entry_words, &x);
-	zc_index_close(&idx);
-	if (rc == ZC_OK)
-		rc = x.rc;
-	int failed = 0;
-	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce words: %s\n", zc_strerror(rc));
-		failed = 1;
-	} else {
-		json_t *rows = zc_word_table_rows(x.t, (size_t)top);
-		const char *cols[8];
-		size_t n = 0;
-		if (by & ZC_BY_PROVINCE) {
-			cols[n++] = "jurisdiction";
-			cols[n++] = "province";
-		}
-		if (by & ZC_BY_REGION)
-			cols[n++] = "region";
-		if (by & ZC_BY_YEAR)
-			cols[n++] = "year";
-		cols[n++] = "word";
-		cols[n++] = "count";
-		cols[n++] = documents ? "documents" : "entries";
-		/* the units column under its name */
-		for (size_t i = 0; i < json_array_size(rows); i++) {
-			json_t *r = json_array_get(rows, i);
-			json_object_set(r, cols[n - 1], json_object_get(r, "units"));
-			json_object_del(r, "units");
-		}
-		int to_stdout = !out || !strcmp(out, "-");
-		char *part = to_stdout ? NULL : part_name(out);
-		FILE *f = to_stdout ? stdout : fopen(part, "w");
-		if (!f) {
-			fprintf(stderr, "zhengce words: cannot write %s: %s\n", out, strerror(errno));
-			failed = 1;
-		} else {
-			if (fmt == ZC_FMT_JSON) {	/* with what the count was made of */
-				json_t *o = json_pack("{s:o,s:s,s:I,s:O}", "made_with", zc_words_about(w), "unit",
-						      documents ? "documents" : "entries", "units", (json_int_t)x.units, "rows", rows);
-				char *t = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-				fprintf(f, "%s\n", t);
-				free(t);
-				json_decref(o);
-				rc = ferror(f) ? ZC_EIO : ZC_OK;
-			} else {
-				rc = zc_rows_write(f, rows, cols, n, fmt);
-			}
-			if (to_stdout) {
-				failed = rc != ZC_OK;
-			} else {
-				failed = part_finish("words", f, part, out, rc) != ZC_OK;
-				if (!failed)
-					printf("wrote %s\n", out);
-			}
-		}
-		free(part);
-		json_decref(rows);
-	}
-	zc_word_table_free(&x.t);
+	rc = segment ? segment_stdin(w) : words_counted(w, corpus, out, documents, by, top, fmt);
 	zc_words_close(&w);
-	return failed;
+	return rc;
 }
