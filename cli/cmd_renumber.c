@@ -52,88 +52,90 @@ static int write_map(json_t *map, void *arg)
 	return ZC_OK;
 }
 
-int cmd_renumber(int argc, char **argv)
+/* the corpus opened for writing under the crawl's lock, once it has a selection and no codings
+   that renumbering would orphan (unless force); -1 when ready, else the exit code */
+static int renumber_open(const char *corpus, int force, int *lockfd, zc_index **idx, uint64_t *codings)
 {
-	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"map", 1, 0, 'm'}, {"force", 0, 0, 'f'},
-					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-	const char *corpus = NULL;
-	map_ctx m = {NULL, NULL, NULL};
-	int force = 0, c, ret = 1, lockfd = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 'm': m.path = optarg; break;
-		case 'f': force = 1; break;
-		case 'h': fputs(RENUMBER_HELP, stdout); return 0;
-		default: return option_error("renumber", c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return usage_error("renumber", "unexpected argument %s", argv[optind]);
-	if (!m.path)
-		return usage_error("renumber", "give the file for the old -> new map: --map FILE.csv");
-	corpus = corpus_dir(corpus);
-	zc_index *idx = NULL;
 	long holder;
 	zc_select_stats prev;
-	uint64_t codings = 0;
-	size_t documents = 0, changed = 0;
 	/* only crawl makes a corpus: a mistyped --corpus is an error, not a new empty directory */
-	if (open_corpus("renumber", corpus, &idx))
-		goto out;
-	zc_index_close(&idx);	/* read-only: opened again to write, under the lock */
-	int rc = zc_index_lock_crawl(corpus, &lockfd, &holder);
+	if (open_corpus("renumber", corpus, idx))
+		return 1;
+	zc_index_close(idx);	/* read-only: opened again to write, under the lock */
+	int rc = zc_index_lock_crawl(corpus, lockfd, &holder);
 	if (rc == ZC_ELOCKED) {
 		fprintf(stderr, "zhengce renumber: a crawl (pid %ld) is running on %s; try again when it ends\n", holder, corpus);
-		ret = EXIT_LOCKED;
-		goto out;
+		return EXIT_LOCKED;
 	}
 	if (rc != ZC_OK) {
 		fprintf(stderr, "zhengce renumber: cannot take the lock in %s: %s\n", corpus, zc_strerror(rc));
-		goto out;
+		return 1;
 	}
-	if ((rc = zc_index_open(corpus, 0, &idx)) != ZC_OK) {
+	if ((rc = zc_index_open(corpus, 0, idx)) != ZC_OK) {
 		fprintf(stderr, "zhengce renumber: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
-		goto out;
+		return 1;
 	}
-	if (zc_select_published(idx, &prev) != ZC_OK) {
+	if (zc_select_published(*idx, &prev) != ZC_OK) {
 		fprintf(stderr, "zhengce renumber: nothing is selected in %s yet; run 'zhengce crawl' first\n", corpus);
-		goto out;
+		return 1;
 	}
-	if ((rc = zc_index_named_entries(idx, "codings", &codings)) != ZC_OK) {
+	if ((rc = zc_index_named_entries(*idx, "codings", codings)) != ZC_OK) {
 		fprintf(stderr, "zhengce renumber: cannot read the coding table: %s\n", zc_strerror(rc));
-		goto out;
+		return 1;
 	}
-	if (codings && !force) {
+	if (*codings && !force) {
 		fprintf(stderr, "zhengce renumber: the coding table holds %llu coding%s made under the present codes; "
 				"renumbering would leave them pointing at other documents: nothing changed (--force "
-				"renumbers all the same)\n", (unsigned long long)codings, codings == 1 ? "" : "s");
-		goto out;
+				"renumbers all the same)\n", (unsigned long long)*codings, *codings == 1 ? "" : "s");
+		return 1;
 	}
-	m.part = part_name(m.path);
-	rc = zc_select_renumber(idx, write_map, &m, &documents, &changed);
-	if (m.f && fclose(m.f) != 0 && rc == ZC_OK)
+	return -1;
+}
+
+/* the codes given anew and the map written beside (its part renamed once the codes changed) */
+static int renumber_run(zc_index *idx, map_ctx *m, uint64_t codings)
+{
+	size_t documents = 0, changed = 0;
+	m->part = part_name(m->path);
+	int rc = zc_select_renumber(idx, write_map, m, &documents, &changed);
+	if (m->f && fclose(m->f) != 0 && rc == ZC_OK)
 		rc = zc_write_error(errno);	/* the commit happened: say so below */
-	m.f = NULL;
+	m->f = NULL;
 	if (rc != ZC_OK) {
-		unlink(m.part);
+		unlink(m->part);
 		fprintf(stderr, "zhengce renumber: %s; no code changed\n", zc_strerror(rc));
-		goto out;
+		return 1;
 	}
-	if (rename(m.part, m.path) != 0) {
+	if (rename(m->part, m->path) != 0) {
 		fprintf(stderr, "zhengce renumber: the codes changed, but the map could not be named %s (%s): it is in %s\n",
-			m.path, strerror(errno), m.part);
-		goto out;
+			m->path, strerror(errno), m->part);
+		return 1;
 	}
 	printf("renumbered %zu documents: %zu codes changed or went; the old -> new map is in %s\n", documents, changed,
-	       m.path);
+	       m->path);
 	if (codings)
 		printf("the %llu codings in the coding table still use the old codes: map them with %s\n",
-		       (unsigned long long)codings, m.path);
-	ret = 0;
-out:
+		       (unsigned long long)codings, m->path);
+	return 0;
+}
+
+int cmd_renumber(int argc, char **argv)
+{
+	const char *corpus = NULL, *map = NULL;
+	int force = 0;
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}, {"map", &map, NULL}, {"force", NULL, &force}};
+	int ret = simple_options("renumber", RENUMBER_HELP, argc, argv, opts, sizeof opts / sizeof *opts, 0);
+	if (ret >= 0)
+		return ret;
+	if (!map)
+		return usage_error("renumber", "give the file for the old -> new map: --map FILE.csv");
+	map_ctx m = {map, NULL, NULL};
+	zc_index *idx = NULL;
+	int lockfd = -1;
+	uint64_t codings = 0;
+	ret = renumber_open(corpus_dir(corpus), force, &lockfd, &idx, &codings);
+	if (ret < 0)
+		ret = renumber_run(idx, &m, codings);
 	if (m.f)
 		fclose(m.f);
 	free(m.part);

@@ -66,90 +66,86 @@ static void print_changes(json_t *changes, int list)
 	printf("changes: %zu documents enter, %zu leave; %zu entries enter, %zu leave\n", n[0][0], n[0][1], n[1][0], n[1][1]);
 }
 
-int cmd_reselect(int argc, char **argv)
+/* the corpus (only crawl makes one) opened for writing under the crawl's lock, the profile
+   loaded; -1 when ready, else the exit code */
+static int reselect_open(const char *corpus, const char *ppath, int *lockfd, zc_profile **p, zc_index **idx)
 {
-	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"profile", 1, 0, 'P'}, {"dry-run", 0, 0, 'n'},
-					     {"diff", 1, 0, 'd'}, {"progress", 0, 0, 'p'}, {"quiet", 0, 0, 'q'},
-					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-	const char *corpus = NULL, *popt = NULL, *diff = NULL;
-	int dry = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 'P': popt = optarg; break;
-		case 'n': dry = 1; break;
-		case 'd': diff = optarg; break;
-		case 'p': progress_opt = 1; break;
-		case 'q': progress_opt = 0; break;
-		case 'h': fputs(RESELECT_HELP, stdout); return 0;
-		default: return option_error("reselect", c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return usage_error("reselect", "unexpected argument %s", argv[optind]);
-	corpus = corpus_dir(corpus);
-	char *ppath = data_file(popt, "ZHENGCE_PROFILE", "profiles/reference.json"), *err = NULL, *missing = NULL;
-	zc_profile *p = NULL;
-	zc_index *idx = NULL;
-	json_t *changes = NULL;
-	int lockfd = -1, ret = 1;
 	long holder;
-	/* only crawl makes a corpus: a mistyped --corpus is an error, not a new empty corpus */
-	char *data = zc_asprintf("%s/corpus/data.mdb", corpus);
+	char *data = zc_asprintf("%s/corpus/data.mdb", corpus), *err = NULL;
 	int exists = access(data, F_OK) == 0;
 	free(data);
 	if (!exists) {
 		fprintf(stderr, "zhengce reselect: no corpus in %s; check --corpus, or run 'zhengce crawl --corpus %s' first\n",
 			corpus, corpus);
-		goto out;
+		return 1;
 	}
-	int lrc = zc_index_lock_crawl(corpus, &lockfd, &holder);
-	if (lrc == ZC_ELOCKED) {
+	int rc = zc_index_lock_crawl(corpus, lockfd, &holder);
+	if (rc == ZC_ELOCKED) {
 		fprintf(stderr, "zhengce reselect: a crawl (pid %ld) is running on %s; try again when it ends\n", holder, corpus);
-		ret = EXIT_LOCKED;
-		goto out;
+		return EXIT_LOCKED;
 	}
-	if (lrc != ZC_OK) {
-		fprintf(stderr, "zhengce reselect: cannot take the lock in %s: %s\n", corpus, zc_strerror(lrc));
-		goto out;
-	}
-	if (zc_profile_load(ppath, &p, &err) != ZC_OK) {
-		fprintf(stderr, "zhengce reselect: profile refused, nothing selected: %s\n", err);
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	int rc = zc_index_open(corpus, 0, &idx);
 	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce reselect: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
-		goto out;
+		fprintf(stderr, "zhengce reselect: cannot take the lock in %s: %s\n", corpus, zc_strerror(rc));
+		return 1;
 	}
+	if (zc_profile_load(ppath, p, &err) != ZC_OK) {
+		fprintf(stderr, "zhengce reselect: profile refused, nothing selected: %s\n", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+	if ((rc = zc_index_open(corpus, 0, idx)) != ZC_OK) {
+		fprintf(stderr, "zhengce reselect: cannot open the corpus in %s: %s\n", corpus, zc_strerror(rc));
+		return 1;
+	}
+	return -1;
+}
+
+/* the profile applied (or, dry, only shown), the changes said and written to diff */
+static int reselect_run(zc_index *idx, const zc_profile *p, const char *ppath, int dry, const char *diff)
+{
 	zc_select_stats st;
 	zc_progress prog = {.on = progress_wanted(0)};
-	rc = zc_select_run(idx, p, ZC_SELECT_FORCE | ZC_SELECT_CHANGES | (dry ? ZC_SELECT_DRY_RUN : 0), &prog, &st, &changes);
+	json_t *changes = NULL;
+	int rc = zc_select_run(idx, p, ZC_SELECT_FORCE | ZC_SELECT_CHANGES | (dry ? ZC_SELECT_DRY_RUN : 0), &prog, &st, &changes);
 	if (rc != ZC_OK) {
 		fprintf(stderr, "zhengce reselect: %s\n", zc_strerror(rc));
-		goto out;
+		json_decref(changes);
+		return 1;
 	}
 	printf("profile: %s\n", zc_profile_name(p));
 	if (dry)
 		printf("dry run: nothing published; the selection would be:\n");
 	print_selection(&st, stdout);
 	print_changes(changes, dry);
-	if ((missing = zc_select_unsearched(idx, p)))
+	char *missing = zc_select_unsearched(idx, p);
+	if (missing)
 		fprintf(stderr, "zhengce reselect: the last crawl did not search for %s (search_keywords); only a crawl finds "
 				"the documents those words would: run 'zhengce crawl --profile %s'\n", missing, ppath);
-	if (diff && write_diff(diff, changes) != ZC_OK)
-		goto out;
-	ret = 0;
-out:
+	free(missing);
+	int ret = diff && write_diff(diff, changes) != ZC_OK ? 1 : 0;
 	json_decref(changes);
+	return ret;
+}
+
+int cmd_reselect(int argc, char **argv)
+{
+	const char *corpus = NULL, *popt = NULL, *diff = NULL;
+	int dry = 0;
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}, {"profile", &popt, NULL}, {"dry-run", NULL, &dry},
+				{"diff", &diff, NULL}};
+	int ret = simple_options("reselect", RESELECT_HELP, argc, argv, opts, sizeof opts / sizeof *opts, 0);
+	if (ret >= 0)
+		return ret;
+	char *ppath = data_file(popt, "ZHENGCE_PROFILE", "profiles/reference.json");
+	zc_profile *p = NULL;
+	zc_index *idx = NULL;
+	int lockfd = -1;
+	ret = reselect_open(corpus_dir(corpus), ppath, &lockfd, &p, &idx);
+	if (ret < 0)
+		ret = reselect_run(idx, p, ppath, dry, diff);
 	zc_index_close(&idx);
 	zc_profile_free(&p);
 	zc_index_unlock_crawl(&lockfd);
 	free(ppath);
-	free(err);
-	free(missing);
 	return ret;
 }

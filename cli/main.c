@@ -132,61 +132,53 @@ static int not_a_command(const char *s)
 	return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* the common options before the command, as git and curl take them: --corpus DIR goes to the
+   command (its own --corpus, after it, wins), --progress and --quiet hold for all; returns the
+   index of the command, or -1 after a usage error */
+static int global_options(int argc, char **argv, const char **corpus)
 {
-	/* the common options may come before the command, as git and curl take them: --corpus DIR
-	   goes to the command (its own --corpus, after it, wins), --progress and --quiet hold for all */
-	const char *corpus = NULL;
 	int i = 1;
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--corpus")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "zhengce: --corpus wants a value\n");
-				return EXIT_USAGE;
+				return -1;
 			}
-			corpus = argv[i + 1];
+			*corpus = argv[i + 1];
 			i += 2;
 		} else if (!strncmp(argv[i], "--corpus=", 9)) {
-			corpus = argv[i++] + 9;
+			*corpus = argv[i++] + 9;
 		} else if (!strcmp(argv[i], "--progress") || !strcmp(argv[i], "--quiet")) {
 			progress_opt = !strcmp(argv[i++], "--progress");
 		} else {
 			break;
 		}
 	}
-	if (i >= argc) {
-		main_help(stderr);
-		return EXIT_USAGE;
-	}
+	return i;
+}
+
+/* zhengce help [COMMAND], --help, -h: the overview, or the command's own help as git's */
+static int help(int argc, char **argv, int i)
+{
 	const char *cmd = argv[i];
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		if (i + 1 >= argc || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(argv[i + 1], "help")) {
-			main_help(stdout);
-			return 0;
-		}
-		/* zhengce help COMMAND: the command's own help, as git's */
-		if (i + 2 < argc) {
-			fprintf(stderr, "zhengce help: unexpected argument %s\n", argv[i + 2]);
-			return EXIT_USAGE;
-		}
-		const command *c = find_command(argv[i + 1]);
-		if (!c)
-			return not_a_command(argv[i + 1]);
-		char *hv[] = {argv[i + 1], "--help", NULL};
-		return c->run(2, hv);
-	}
-	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-		printf("zhengce %s (%s, libxml2 %s)\n", ZC_VERSION, curl_version(), LIBXML_DOTTED_VERSION);
+	if (i + 1 >= argc || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(argv[i + 1], "help")) {
+		main_help(stdout);
 		return 0;
 	}
-	if (cmd[0] == '-') {
-		fprintf(stderr, "zhengce: unknown option %s before the command; see 'zhengce --help'\n", cmd);
+	if (i + 2 < argc) {
+		fprintf(stderr, "zhengce help: unexpected argument %s\n", argv[i + 2]);
 		return EXIT_USAGE;
 	}
-	const command *c = find_command(cmd);
+	const command *c = find_command(argv[i + 1]);
 	if (!c)
-		return not_a_command(cmd);
-	/* the command's arguments: [command, (its subcommand), --corpus DIR, the rest] */
+		return not_a_command(argv[i + 1]);
+	char *hv[] = {argv[i + 1], "--help", NULL};
+	return c->run(2, hv);
+}
+
+/* the command run with its arguments: [command, (its subcommand), --corpus DIR, the rest] */
+static int run_command(const command *c, int argc, char **argv, int i, const char *corpus)
+{
 	int skip = (c->flags & CMD_SUB) && i + 1 < argc && argv[i + 1][0] != '-' ? 2 : 1;
 	char **av = zc_calloc((size_t)(argc - i + 3), sizeof *av);
 	int ac = 0;
@@ -205,7 +197,8 @@ int main(int argc, char **argv)
 	   failure, never exit 0 with the output cut short */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int e = errno;
-		fprintf(stderr, "zhengce %s: cannot write the output: %s\n", cmd, e ? zc_strerror(zc_write_error(e)) : "write error");
+		fprintf(stderr, "zhengce %s: cannot write the output: %s\n", argv[i],
+			e ? zc_strerror(zc_write_error(e)) : "write error");
 		if (ret == 0)
 			ret = 1;
 	}
@@ -213,4 +206,31 @@ int main(int argc, char **argv)
 	curl_global_cleanup();
 	free(av);
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *corpus = NULL;
+	int i = global_options(argc, argv, &corpus);
+	if (i < 0)
+		return EXIT_USAGE;
+	if (i >= argc) {
+		main_help(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[i];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		return help(argc, argv, i);
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("zhengce %s (%s, libxml2 %s)\n", ZC_VERSION, curl_version(), LIBXML_DOTTED_VERSION);
+		return 0;
+	}
+	if (cmd[0] == '-') {
+		fprintf(stderr, "zhengce: unknown option %s before the command; see 'zhengce --help'\n", cmd);
+		return EXIT_USAGE;
+	}
+	const command *c = find_command(cmd);
+	if (!c)
+		return not_a_command(cmd);
+	return run_command(c, argc, argv, i, corpus);
 }
