@@ -412,10 +412,9 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	fputs("; report by zhengce " ZC_VERSION "</td></tr></table>\n", f);
 }
 
-int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
+/* the page's head, its style and the corpus in one line */
+static void report_head(FILE *f, json_t *j, json_t *about)
 {
-	json_t *j = zc_stats_json(s);
-	years y = years_of(j);
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>zhengce report</title>\n<style>\n"
 	      "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",\"Microsoft YaHei\",\"PingFang SC\",\"Hiragino Sans GB\",sans-serif;"
@@ -431,18 +430,25 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 	zc_xml_write(f, zc_jstr(json_object_get(about, "profile"), "name"));
 	fprintf(f, "<br>%ld documents (national %ld, provincial %ld), %ld entries; dated %s to %s</p>\n", jint(j, "documents"),
 		jint(j, "national"), jint(j, "provincial"), jint(j, "entries"), zc_jstr(j, "first_date"), zc_jstr(j, "last_date"));
+}
 
-	/* Figure 1 */
+/* Figure 1: national documents by year, with its table */
+static void report_fig1(FILE *f, json_t *j, const years *yp)
+{
+	const years y = *yp;
 	json_t *naty = json_object_get(j, "national_by_year");
 	fputs("<h2>Figure 1. National documents by year 国家层面政策文件年度分布</h2><div class=\"fig\">", f);
-	fig_years(f, j, &y);
+	fig_years(f, j, yp);
 	fputs("<table><tr><th>year</th><th>documents</th></tr>", f);
 	for (size_t i = 0; i < y.n; i++)
 		if (jint(naty, y.label[i]))
 			fprintf(f, "<tr><td>%s</td><td>%ld</td></tr>", y.label[i], jint(naty, y.label[i]));
 	fputs("</table></div>\n", f);
+}
 
-	/* Figure 2, with the provinces in descending order beside */
+/* Figure 2, with the provinces in descending order beside */
+static void report_fig2(FILE *f, json_t *j)
+{
 	json_t *byp = json_object_get(j, "by_province"), *pe = json_object_get(j, "entries_by_province");
 	const char *names[40];
 	size_t np = 0;
@@ -462,11 +468,16 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 	for (size_t i = 0; i < np; i++)
 		fprintf(f, "<tr><td>%s</td><td>%ld</td><td>%ld</td></tr>", names[i], jint(byp, names[i]), jint(pe, names[i]));
 	fputs("</table></div>\n", f);
+}
 
-	/* Figure 3, with the province x year table */
+/* Figure 3, with the province x year table */
+static void report_fig3(FILE *f, json_t *j, const years *yp)
+{
+	const years y = *yp;
+	json_t *byp = json_object_get(j, "by_province");
 	json_t *py = json_object_get(j, "province_by_year");
 	fputs("<h2>Figure 3. Provincial documents by year and region 省级政策文件年度与地区分布</h2><div class=\"fig\">", f);
-	fig_regions(f, j, &y);
+	fig_regions(f, j, yp);
 	fputs("</div>\n<div class=\"scroll\"><table class=\"heat\"><tr><th>province</th>", f);
 	for (size_t t = 0; t < y.n; t++)
 		fprintf(f, "<th>%s</th>", y.label[t] + 2);
@@ -483,8 +494,11 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 		fprintf(f, "<td>%ld</td></tr>", jint(byp, name));
 	}
 	fputs("</table></div>\n", f);
+}
 
-	/* the flow and the exclusions */
+/* from pages to entries, and the exclusions */
+static void report_flow(FILE *f, json_t *j)
+{
 	fputs("<h2>From pages to entries 文件筛选流程</h2><div class=\"fig\">", f);
 	fig_flow(f, j);
 	fputs("<table><tr><th>excluded because</th><th>pages</th></tr>", f);
@@ -496,6 +510,17 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 		fprintf(f, "</td><td>%ld</td></tr>", (long)json_integer_value(v));
 	}
 	fputs("</table></div>\n", f);
+}
+
+int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
+{
+	json_t *j = zc_stats_json(s);
+	years y = years_of(j);
+	report_head(f, j, about);
+	report_fig1(f, j, &y);
+	report_fig2(f, j);
+	report_fig3(f, j, &y);
+	report_flow(f, j);
 
 	/* what the codes say (analysis.h zc_analysis_report_html), when the entries are coded */
 	const char *codes = json_string_value(json_object_get(about, "codes_html"));

@@ -236,6 +236,105 @@ static void number_cell(FILE *out, const char *sep, long v, int csv, int w, int 
 	cell(out, v || !dot || csv ? b : ".", csv ? 0 : w, 1);
 }
 
+/* what a table of the counts is drawn with */
+typedef struct stats_table {
+	const zc_stats *s;
+	FILE *out;
+	int csv;
+	const char *sep;
+	int *years;	/* the years shown, ascending */
+	size_t ny;
+	long nat, prov, natE, provE, undated;	/* documents and entries, national and provincial */
+} stats_table;
+
+/* long form, one row a jurisdiction and year, for a pivot table or pandas; the undated with an
+   empty year */
+static void stats_long_csv(const zc_stats *s, FILE *out)
+{
+	fputs("jurisdiction,province,year,documents,entries\r\n", out);
+	for (int j = 0; j < NJUR; j++) {
+		for (size_t y = 0; y < s->n; y++)
+			if (s->rows[y].docs[j])
+				fprintf(out, "%s,%s,%d,%ld,%ld\r\n", ZC_JURISDICTIONS[j], zc_province_name(ZC_JURISDICTIONS[j]),
+					s->rows[y].year, s->rows[y].docs[j], s->rows[y].entries[j]);
+		if (s->undated[j])
+			fprintf(out, "%s,%s,,%ld,%ld\r\n", ZC_JURISDICTIONS[j], zc_province_name(ZC_JURISDICTIONS[j]),
+				s->undated[j], s->undated_entries[j]);
+	}
+}
+
+/* the header of the province table: the years (when shown), undated, docs, entries */
+static void province_head(const stats_table *t, int show_years, int w)
+{
+	FILE *out = t->out;
+	cell(out, t->csv ? "province" : "", 8, 0);
+	for (size_t i = 0; show_years && i < t->ny; i++) {
+		char b[16];
+		snprintf(b, sizeof b, w == 3 && !t->csv ? "%02d" : "%d", t->years[i] % (w == 3 && !t->csv ? 100 : 10000));
+		fputs(t->sep, out);
+		cell(out, b, t->csv ? 0 : w, 1);
+	}
+	if (show_years && t->undated) {
+		fputs(t->sep, out);
+		cell(out, "undated", t->csv ? 0 : 7, 1);
+	}
+	fputs(t->sep, out);
+	cell(out, "docs", t->csv ? 0 : 5, 1);
+	fputs(t->sep, out);
+	cell(out, "entries", t->csv ? 0 : 7, 1);
+	fputs(t->csv ? "\r\n" : "\n", out);
+}
+
+/* a row a jurisdiction (by year when shown), then the provinces' total */
+static void by_province(const stats_table *t, int show_years)
+{
+	const zc_stats *s = t->s;
+	FILE *out = t->out;
+	int csv = t->csv;
+	/* a year column 3 wide ('15) while every year is of one century, else 4 */
+	int w = t->ny && t->years[0] / 100 == t->years[t->ny - 1] / 100 ? 3 : 4;
+	province_head(t, show_years, w);
+	for (int j = 0; j < NJUR; j++) {
+		long n = sum_j(s, j, 0);
+		if (!n && !csv)
+			continue;
+		cell(out, zc_province_name(ZC_JURISDICTIONS[j]), csv ? 0 : 8, 0);
+		for (size_t i = 0; show_years && i < t->ny; i++)
+			number_cell(out, t->sep, docs_at(s, t->years[i], j), csv, w, 1);
+		if (show_years && t->undated)
+			number_cell(out, t->sep, s->undated[j], csv, 7, 1);
+		number_cell(out, t->sep, n, csv, 5, 0);
+		number_cell(out, t->sep, sum_j(s, j, 1), csv, 7, 0);
+		fputs(csv ? "\r\n" : "\n", out);
+	}
+	if (!show_years)
+		return;
+	cell(out, csv ? "provincial" : "省级合计", csv ? 0 : 8, 0);
+	for (size_t i = 0; i < t->ny; i++) {
+		const year_row *r = find_row(s, t->years[i]);
+		number_cell(out, t->sep, r ? sum_y(r, 1) : 0, csv, w, 0);
+	}
+	if (t->undated)
+		number_cell(out, t->sep, t->undated - s->undated[0], csv, 7, 0);
+	number_cell(out, t->sep, t->prov, csv, 5, 0);
+	number_cell(out, t->sep, t->provE, csv, 7, 0);
+	fputs(csv ? "\r\n" : "\n", out);
+}
+
+/* a row a year: national and provincial documents */
+static void by_year(const stats_table *t)
+{
+	const zc_stats *s = t->s;
+	int csv = t->csv;
+	fprintf(t->out, csv ? "year,national,provincial\r\n" : "year  national  provincial\n");
+	for (size_t i = 0; i < t->ny; i++) {
+		const year_row *r = find_row(s, t->years[i]);
+		fprintf(t->out, csv ? "%d,%ld,%ld\r\n" : "%d  %8ld  %10ld\n", t->years[i], r ? r->docs[0] : 0, r ? sum_y(r, 1) : 0);
+	}
+	if (t->undated)
+		fprintf(t->out, csv ? ",%ld,%ld\r\n" : "undated  %4ld  %10ld\n", s->undated[0], t->undated - s->undated[0]);
+}
+
 int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format fmt)
 {
 	if (fmt == ZC_FMT_JSON || fmt == ZC_FMT_JSONL) {
@@ -246,104 +345,40 @@ int zc_stats_print(const zc_stats *s, FILE *out, const char *by, enum zc_format 
 		json_decref(o);
 		return ZC_OK;
 	}
-	int csv = fmt == ZC_FMT_CSV;
-	long nat = sum_j(s, 0, 0), prov = 0, natE = sum_j(s, 0, 1), provE = 0, undated = 0;
+	stats_table t = {.s = s, .out = out, .csv = fmt == ZC_FMT_CSV, .nat = sum_j(s, 0, 0), .natE = sum_j(s, 0, 1)};
 	for (int j = 0; j < NJUR; j++) {
-		undated += s->undated[j];
+		t.undated += s->undated[j];
 		if (j) {
-			prov += sum_j(s, j, 0);
-			provE += sum_j(s, j, 1);
+			t.prov += sum_j(s, j, 0);
+			t.provE += sum_j(s, j, 1);
 		}
 	}
-	const char *sep = csv ? "," : "  ";
-	if (csv)	/* UTF-8 with a byte-order mark, as every CSV of zhengce (docs/CSV.md) */
+	t.sep = t.csv ? "," : "  ";
+	if (t.csv)	/* UTF-8 with a byte-order mark, as every CSV of zhengce (docs/CSV.md) */
 		fputs("\xEF\xBB\xBF", out);
-	if (csv && (!strcmp(by, "summary") || !strcmp(by, "province-year"))) {
-		/* long form, one row a jurisdiction and year, for a pivot table or pandas; the undated
-		   with an empty year */
-		fputs("jurisdiction,province,year,documents,entries\r\n", out);
-		for (int j = 0; j < NJUR; j++) {
-			for (size_t y = 0; y < s->n; y++)
-				if (s->rows[y].docs[j])
-					fprintf(out, "%s,%s,%d,%ld,%ld\r\n", ZC_JURISDICTIONS[j], zc_province_name(ZC_JURISDICTIONS[j]),
-						s->rows[y].year, s->rows[y].docs[j], s->rows[y].entries[j]);
-			if (s->undated[j])
-				fprintf(out, "%s,%s,,%ld,%ld\r\n", ZC_JURISDICTIONS[j], zc_province_name(ZC_JURISDICTIONS[j]),
-					s->undated[j], s->undated_entries[j]);
-		}
+	if (t.csv && (!strcmp(by, "summary") || !strcmp(by, "province-year"))) {
+		stats_long_csv(s, out);
 		return ZC_OK;
 	}
-	size_t ny;
-	int *years = table_years(s, &ny);
+	if (strcmp(by, "summary") && strcmp(by, "province-year") && strcmp(by, "province") && strcmp(by, "year"))
+		return ZC_EUSAGE;
+	t.years = table_years(s, &t.ny);
 	if (!strcmp(by, "summary")) {
 		fprintf(out, "documents %ld (national %ld, provincial %ld); entries %ld (national %ld, provincial %ld)\n",
-			nat + prov, nat, prov, natE + provE, natE, provE);
+			t.nat + t.prov, t.nat, t.prov, t.natE + t.provE, t.natE, t.provE);
 		if (s->first[0])
 			fprintf(out, "dated %s to %s\n", s->first, s->last);
-		if (undated)
-			fprintf(out, "undated %ld (counted in the totals, in no year)\n", undated);
+		if (t.undated)
+			fprintf(out, "undated %ld (counted in the totals, in no year)\n", t.undated);
 		by = "province-year";
 		fputc('\n', out);
 	}
-	if (!strcmp(by, "province-year") || !strcmp(by, "province")) {
-		int show_years = !strcmp(by, "province-year") && ny;
-		/* a year column 3 wide ('15) while every year is of one century, else 4 */
-		int w = ny && years[0] / 100 == years[ny - 1] / 100 ? 3 : 4;
-		cell(out, csv ? "province" : "", 8, 0);
-		for (size_t i = 0; show_years && i < ny; i++) {
-			char b[16];
-			snprintf(b, sizeof b, w == 3 && !csv ? "%02d" : "%d", years[i] % (w == 3 && !csv ? 100 : 10000));
-			fputs(sep, out);
-			cell(out, b, csv ? 0 : w, 1);
-		}
-		if (show_years && undated) {
-			fputs(sep, out);
-			cell(out, "undated", csv ? 0 : 7, 1);
-		}
-		fputs(sep, out);
-		cell(out, "docs", csv ? 0 : 5, 1);
-		fputs(sep, out);
-		cell(out, "entries", csv ? 0 : 7, 1);
-		fputs(csv ? "\r\n" : "\n", out);
-		for (int j = 0; j < NJUR; j++) {
-			long n = sum_j(s, j, 0);
-			if (!n && !csv)
-				continue;
-			cell(out, zc_province_name(ZC_JURISDICTIONS[j]), csv ? 0 : 8, 0);
-			for (size_t i = 0; show_years && i < ny; i++)
-				number_cell(out, sep, docs_at(s, years[i], j), csv, w, 1);
-			if (show_years && undated)
-				number_cell(out, sep, s->undated[j], csv, 7, 1);
-			number_cell(out, sep, n, csv, 5, 0);
-			number_cell(out, sep, sum_j(s, j, 1), csv, 7, 0);
-			fputs(csv ? "\r\n" : "\n", out);
-		}
-		if (show_years) {
-			cell(out, csv ? "provincial" : "省级合计", csv ? 0 : 8, 0);
-			for (size_t i = 0; i < ny; i++) {
-				const year_row *r = find_row(s, years[i]);
-				number_cell(out, sep, r ? sum_y(r, 1) : 0, csv, w, 0);
-			}
-			if (undated)
-				number_cell(out, sep, undated - s->undated[0], csv, 7, 0);
-			number_cell(out, sep, prov, csv, 5, 0);
-			number_cell(out, sep, provE, csv, 7, 0);
-			fputs(csv ? "\r\n" : "\n", out);
-		}
-	} else if (!strcmp(by, "year")) {
-		fprintf(out, csv ? "year,national,provincial\r\n" : "year  national  provincial\n");
-		for (size_t i = 0; i < ny; i++) {
-			const year_row *r = find_row(s, years[i]);
-			fprintf(out, csv ? "%d,%ld,%ld\r\n" : "%d  %8ld  %10ld\n", years[i], r ? r->docs[0] : 0, r ? sum_y(r, 1) : 0);
-		}
-		if (undated)
-			fprintf(out, csv ? ",%ld,%ld\r\n" : "undated  %4ld  %10ld\n", s->undated[0], undated - s->undated[0]);
-	} else {
-		free(years);
-		return ZC_EUSAGE;
-	}
-	free(years);
-	if (s->nreasons && !csv) {
+	if (!strcmp(by, "year"))
+		by_year(&t);
+	else
+		by_province(&t, !strcmp(by, "province-year") && t.ny);
+	free(t.years);
+	if (s->nreasons && !t.csv) {
 		fputs("\nexcluded:", out);
 		for (size_t i = 0; i < s->nreasons; i++)
 			fprintf(out, " %s %ld%s", s->reasons[i], s->excluded[i], i + 1 < s->nreasons ? "," : "");
