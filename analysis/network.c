@@ -128,98 +128,93 @@ out_vectors:
 	return rc;
 }
 
-int zc_network_build(const zc_analysis *a, const char *category, zc_network **out)
+/* the network as it is gathered, entry by entry: codes as nodes (in order of first sight) and
+   their pairs ("x,y" -> index into pv) */
+typedef struct net_builder {
+	json_t *idx, *pairs;
+	zc_net_node *nodes;
+	size_t cap;
+	pair *pv;
+	size_t npairs, pcap;
+	long entries;
+} net_builder;
+
+/* an entry's codes counted as nodes; their indices into ix */
+static void add_nodes(net_builder *b, json_t *codes, size_t nc, size_t *ix)
 {
-	*out = NULL;
-	json_t *idx = json_object(), *pairs = json_object();
-	zc_net_node *nodes = NULL;
-	size_t cap = 0;
-	pair *pv = NULL;
-	size_t npairs = 0, pcap = 0;
-	long entries = 0;
-	for (size_t i = 0; i < zc_analysis_count(a); i++) {
-		json_t *codes, *rels;
-		size_t nc = zc_analysis_entry_codes(a, i, category, &codes, &rels);
-		if (!nc)
+	for (size_t c = 0; c < nc; c++) {
+		ix[c] = node_of(b->idx, json_string_value(json_array_get(codes, c)));
+		if (ix[c] >= b->cap) {
+			size_t old = b->cap;
+			b->cap = b->cap ? b->cap * 2 : 32;
+			b->nodes = zc_realloc(b->nodes, b->cap * sizeof *b->nodes);
+			memset(b->nodes + old, 0, (b->cap - old) * sizeof *b->nodes);
+		}
+		if (!b->nodes[ix[c]].code)
+			b->nodes[ix[c]].code = zc_strdup(json_string_value(json_array_get(codes, c)));
+		b->nodes[ix[c]].frequency++;
+	}
+}
+
+/* the pair of nodes x < y, made when new */
+static pair *pair_of(net_builder *b, size_t x, size_t y, int make)
+{
+	char k[48];
+	snprintf(k, sizeof k, "%zu,%zu", x, y);
+	json_t *v = json_object_get(b->pairs, k);
+	if (!v && !make)
+		return NULL;
+	if (!v) {
+		if (b->npairs == b->pcap) {
+			b->pcap = b->pcap ? b->pcap * 2 : 64;
+			b->pv = zc_realloc(b->pv, b->pcap * sizeof *b->pv);
+		}
+		b->pv[b->npairs] = (pair){0, 0, 0};
+		v = json_integer((json_int_t)b->npairs++);
+		json_object_set_new(b->pairs, k, v);
+	}
+	return &b->pv[json_integer_value(v)];
+}
+
+/* one entry: its codes, the pairs among them (each once), and its relations of the category */
+static void add_entry(net_builder *b, json_t *codes, size_t nc, json_t *rels, const char *category)
+{
+	b->entries++;
+	size_t *ix = zc_calloc(nc, sizeof *ix);
+	add_nodes(b, codes, nc, ix);
+	for (size_t p = 0; p < nc; p++)
+		for (size_t q = p + 1; q < nc; q++) {
+			size_t x = ix[p] < ix[q] ? ix[p] : ix[q], y = ix[p] ^ ix[q] ^ x;
+			pair_of(b, x, y, 1)->weight++;
+		}
+	for (size_t r = 0; r < json_array_size(rels); r++) {
+		json_t *rel = json_array_get(rels, r);
+		if (strcmp(json_string_value(json_object_get(rel, "category")), category))
 			continue;
-		entries++;
-		size_t *ix = zc_calloc(nc, sizeof *ix);
-		for (size_t c = 0; c < nc; c++) {
-			ix[c] = node_of(idx, json_string_value(json_array_get(codes, c)));
-			if (ix[c] >= cap) {
-				size_t old = cap;
-				cap = cap ? cap * 2 : 32;
-				nodes = zc_realloc(nodes, cap * sizeof *nodes);
-				memset(nodes + old, 0, (cap - old) * sizeof *nodes);
-			}
-			if (!nodes[ix[c]].code)
-				nodes[ix[c]].code = zc_strdup(json_string_value(json_array_get(codes, c)));
-			nodes[ix[c]].frequency++;
+		size_t s = node_of(b->idx, json_string_value(json_object_get(rel, "source")));
+		size_t t = node_of(b->idx, json_string_value(json_object_get(rel, "target")));
+		size_t x = s < t ? s : t, y = s ^ t ^ x;
+		pair *pp = pair_of(b, x, y, 0);
+		if (pp) {	/* always: both ends are codes of this entry (zc_analysis_add) */
+			if (s == x)
+				pp->ab++;
+			else
+				pp->ba++;
 		}
-		/* the pairs of this entry, each once, and its relations */
-		for (size_t p = 0; p < nc; p++)
-			for (size_t q = p + 1; q < nc; q++) {
-				size_t x = ix[p] < ix[q] ? ix[p] : ix[q], y = ix[p] ^ ix[q] ^ x;
-				char k[48];
-				snprintf(k, sizeof k, "%zu,%zu", x, y);
-				json_t *v = json_object_get(pairs, k);
-				if (!v) {
-					if (npairs == pcap) {
-						pcap = pcap ? pcap * 2 : 64;
-						pv = zc_realloc(pv, pcap * sizeof *pv);
-					}
-					pv[npairs] = (pair){0, 0, 0};
-					v = json_integer((json_int_t)npairs++);
-					json_object_set_new(pairs, k, v);
-				}
-				pv[json_integer_value(v)].weight++;
-			}
-		for (size_t r = 0; r < json_array_size(rels); r++) {
-			json_t *rel = json_array_get(rels, r);
-			if (strcmp(json_string_value(json_object_get(rel, "category")), category))
-				continue;
-			size_t s = node_of(idx, json_string_value(json_object_get(rel, "source")));
-			size_t t = node_of(idx, json_string_value(json_object_get(rel, "target")));
-			size_t x = s < t ? s : t, y = s ^ t ^ x;
-			char k[48];
-			snprintf(k, sizeof k, "%zu,%zu", x, y);
-			json_t *v = json_object_get(pairs, k);
-			if (v) {	/* always: both ends are codes of this entry (zc_analysis_add) */
-				pair *pp = &pv[json_integer_value(v)];
-				if (s == x)
-					pp->ab++;
-				else
-					pp->ba++;
-			}
-		}
-		free(ix);
 	}
-	if (!entries) {
-		json_decref(idx);
-		json_decref(pairs);
-		return ZC_ENOTFOUND;
-	}
-	zc_network *n = zc_calloc(1, sizeof *n);
-	n->category = zc_strdup(category);
-	n->entries = entries;
-	n->nnodes = json_object_size(idx);
-	/* nodes by frequency; old index -> new */
-	size_t *order = zc_calloc(n->nnodes, sizeof *order), *newix = zc_calloc(n->nnodes, sizeof *newix);
-	for (size_t i = 0; i < n->nnodes; i++)
-		order[i] = i;
-	qsort_r(order, n->nnodes, sizeof *order, node_cmp, nodes);
-	n->nodes = zc_calloc(n->nnodes, sizeof *n->nodes);
-	for (size_t i = 0; i < n->nnodes; i++) {
-		n->nodes[i] = nodes[order[i]];
-		newix[order[i]] = i;
-	}
-	n->edges = zc_calloc(npairs + 1, sizeof *n->edges);
+	free(ix);
+}
+
+/* the edges from the pairs, each directed the way more relations flow */
+static void net_edges(zc_network *n, net_builder *b, const size_t *newix)
+{
+	n->edges = zc_calloc(b->npairs + 1, sizeof *n->edges);
 	const char *k;
 	json_t *v;
-	json_object_foreach(pairs, k, v) {
+	json_object_foreach(b->pairs, k, v) {
 		char *end;
 		size_t x = (size_t)strtoul(k, &end, 10), y = (size_t)strtoul(end + 1, NULL, 10);
-		pair *pp = &pv[json_integer_value(v)];
+		pair *pp = &b->pv[json_integer_value(v)];
 		zc_net_edge *e = &n->edges[n->nedges++];
 		int flip = pp->ba > pp->ab;
 		e->source = newix[flip ? y : x];
@@ -235,12 +230,48 @@ int zc_network_build(const zc_analysis *a, const char *category, zc_network **ou
 			n->directed = 1;
 	}
 	qsort(n->edges, n->nedges, sizeof *n->edges, edge_cmp);
+}
+
+/* the network of what b gathered: nodes by frequency, the edges between them */
+static zc_network *net_of(net_builder *b, const char *category)
+{
+	zc_network *n = zc_calloc(1, sizeof *n);
+	n->category = zc_strdup(category);
+	n->entries = b->entries;
+	n->nnodes = json_object_size(b->idx);
+	/* nodes by frequency; old index -> new */
+	size_t *order = zc_calloc(n->nnodes, sizeof *order), *newix = zc_calloc(n->nnodes, sizeof *newix);
+	for (size_t i = 0; i < n->nnodes; i++)
+		order[i] = i;
+	qsort_r(order, n->nnodes, sizeof *order, node_cmp, b->nodes);
+	n->nodes = zc_calloc(n->nnodes, sizeof *n->nodes);
+	for (size_t i = 0; i < n->nnodes; i++) {
+		n->nodes[i] = b->nodes[order[i]];
+		newix[order[i]] = i;
+	}
+	net_edges(n, b, newix);
 	free(order);
 	free(newix);
-	free(nodes);
-	free(pv);
-	json_decref(idx);
-	json_decref(pairs);
+	return n;
+}
+
+int zc_network_build(const zc_analysis *a, const char *category, zc_network **out)
+{
+	*out = NULL;
+	net_builder b = {.idx = json_object(), .pairs = json_object()};
+	for (size_t i = 0; i < zc_analysis_count(a); i++) {
+		json_t *codes, *rels;
+		size_t nc = zc_analysis_entry_codes(a, i, category, &codes, &rels);
+		if (nc)
+			add_entry(&b, codes, nc, rels, category);
+	}
+	zc_network *n = b.entries ? net_of(&b, category) : NULL;
+	free(b.nodes);
+	free(b.pv);
+	json_decref(b.idx);
+	json_decref(b.pairs);
+	if (!n)
+		return ZC_ENOTFOUND;
 	int rc = measures(n);
 	if (rc != ZC_OK) {
 		zc_network_free(&n);

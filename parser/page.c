@@ -1346,6 +1346,52 @@ static void pp_validity_body(page_state *ps)
 	ps->d->type = zc_strdup(ty);
 }
 
+/* a challenge page (its marker, and little text): the document says so, nothing else is read */
+static int pp_challenge(page_state *st, const char *html, xmlNode *root)
+{
+	if (!zc_challenge_marker(html))
+		return 0;
+	char *txt = zc_node_text(root);
+	int challenge = zc_cp_count(txt) < 200;
+	free(txt);
+	st->d->challenge = challenge;
+	return challenge;
+}
+
+/* the tree read once: marks, meta tags, the text's cells (in the body's container or not), the
+   metadata they hold, the column hints and the title */
+static void pp_meta(page_state *st, htmlDocPtr doc, xmlNode *root)
+{
+	marks_walk(root, &st->mk);
+	meta_tags(&st->mk, &st->t);
+	/* the whole document: pages go on after </html>, and libxml2 keeps what follows beside
+	   the root */
+	pcells_collect((xmlNode *)doc, &st->all);
+	int by_name = 0;
+	st->container = zc_body_container(root, &by_name);
+	st->scope = st->container ? st->container : (xmlNode *)doc;
+	for (size_t i = 0; i < st->all.n; i++)
+		if (st->container && node_within(st->all.v[i].node, st->container))
+			st->all.v[i].flags |= PCELL_IN_BODY;
+	zc_meta_read(&st->all, &st->m, 0, 0);
+	/* inside a container known by name, common words are text; one found by density may
+	   hold the info line under the title */
+	zc_meta_read(&st->all, &st->m, 1, by_name);
+
+	/* column hints */
+	{
+		zc_buf b;
+		zc_buf_init(&b, 1024);
+		int hint = st->t.coltype ? zc_buf_addstr(&b, st->t.coltype) : ZC_OK;
+		if (hint == ZC_OK && st->t.colname)
+			hint = zc_buf_printf(&b, "%s%s", b.len ? "|" : "", st->t.colname);
+		if (hint != ZC_OK)	/* over 1 KB: no column hint */
+			zc_buf_reset(&b);
+		st->d->column = zc_buf_take(&b);
+	}
+	st->d->title = choose_title(&st->m, &st->t, &st->mk);
+}
+
 int zc_parse_page(const char *bytes, size_t len, const char *url, const char *content_type,
 		  zc_doc **out)
 {
@@ -1377,44 +1423,11 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 	}
 	xmlNode *root = xmlDocGetRootElement(doc);
 
-	if (zc_challenge_marker(html)) {
-		char *txt = zc_node_text(root);
-		int challenge = zc_cp_count(txt) < 200;
-		free(txt);
-		if (challenge) {
-			st.d->challenge = 1;
-			rc = ZC_ECHALLENGE;
-			goto out;
-		}
+	if (pp_challenge(&st, html, root)) {
+		rc = ZC_ECHALLENGE;
+		goto out;
 	}
-	marks_walk(root, &st.mk);
-	meta_tags(&st.mk, &st.t);
-	/* the whole document: pages go on after </html>, and libxml2 keeps what follows beside
-	   the root */
-	pcells_collect((xmlNode *)doc, &st.all);
-	int by_name = 0;
-	st.container = zc_body_container(root, &by_name);
-	st.scope = st.container ? st.container : (xmlNode *)doc;
-	for (size_t i = 0; i < st.all.n; i++)
-		if (st.container && node_within(st.all.v[i].node, st.container))
-			st.all.v[i].flags |= PCELL_IN_BODY;
-	zc_meta_read(&st.all, &st.m, 0, 0);
-	/* inside a container known by name, common words are text; one found by density may
-	   hold the info line under the title */
-	zc_meta_read(&st.all, &st.m, 1, by_name);
-
-	/* column hints */
-	{
-		zc_buf b;
-		zc_buf_init(&b, 1024);
-		int hint = st.t.coltype ? zc_buf_addstr(&b, st.t.coltype) : ZC_OK;
-		if (hint == ZC_OK && st.t.colname)
-			hint = zc_buf_printf(&b, "%s%s", b.len ? "|" : "", st.t.colname);
-		if (hint != ZC_OK)	/* over 1 KB: no column hint */
-			zc_buf_reset(&b);
-		st.d->column = zc_buf_take(&b);
-	}
-	st.d->title = choose_title(&st.m, &st.t, &st.mk);
+	pp_meta(&st, doc, root);
 
 	pp_body_cells(&st);
 	pp_title_from_text(&st);
