@@ -19,16 +19,13 @@ typedef struct load_ctx {
 	int rc;
 } load_ctx;
 
-static int year_one(json_t *dec, void *arg)
+static int year_one(const zc_decision *dec, void *arg)
 {
 	load_ctx *c = arg;
-	json_t *fc = json_object_get(dec, "file_code");
-	const char *j = json_string_value(json_object_get(dec, "jurisdiction"));
-	if (json_is_integer(fc) && j) {
+	if (dec->file_code) {
 		char k[32];
-		snprintf(k, sizeof k, "%s-%lld", j, (long long)json_integer_value(fc));
-		json_object_set_new(c->years, k, json_integer(zc_year_of(json_string_value(json_object_get(dec, "date")) ?
-										 json_string_value(json_object_get(dec, "date")) : "")));
+		snprintf(k, sizeof k, "%s-%ld", dec->jurisdiction, dec->file_code);
+		json_object_set_new(c->years, k, json_integer(zc_year_of(dec->date)));
 	}
 	return 0;
 }

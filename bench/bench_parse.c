@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 			bytes += b.len;
 		zc_parse_page(b.data ? b.data : "", b.len, v[k].url, *v[k].ct ? v[k].ct : NULL, &d);
 		zc_buf_free(&b);
-		zc_entry *e;
+		zc_outline_entry *e;
 		size_t ne;
 		zc_entries_split(d->body, kw, 5, &e, &ne);
 		zc_entries_free(&e, ne);

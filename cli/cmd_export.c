@@ -65,7 +65,7 @@ typedef struct exp_ctx {
 	zc_progress prog;
 } exp_ctx;
 
-static int export_one(json_t *page, void *arg)
+static int export_one(const zc_page *page, void *arg)
 {
 	exp_ctx *x = arg;
 	x->n++;
@@ -104,19 +104,15 @@ static void table_row(const tbl_ctx *t, const char *code, const char *date, cons
 	fputc('\n', t->out);
 }
 
-static int table_one(json_t *page, void *arg)
+static int table_one(const zc_page *page, void *arg)
 {
 	tbl_ctx *t = arg;
-	json_t *doc = json_object_get(page, "doc");
-	char code[32] = "";
-	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
-	if (fc && !strcmp(zc_jstr(page, "decision"), "included"))
-		snprintf(code, sizeof code, "%s-%lld", zc_page_jurisdiction(page), (long long)fc);
+	char code[32];
+	zc_page_code(page, code, sizeof code);
 	const char *prov = zc_province_name(zc_page_jurisdiction(page));
-	const char *w = zc_doc_date(doc);
 	/* a title from the web reaches the terminal: no control or bidi character of it does */
-	char *title = zc_text_visible(zc_jstr(doc, "title"), 0), *type = zc_text_visible(zc_jstr(doc, "type"), 0);
-	table_row(t, code, w, prov ? prov : "", type, title, *zc_jstr(page, "reason") ? zc_jstr(page, "reason") : "included");
+	char *title = zc_text_visible(page->doc.title, 0), *type = zc_text_visible(page->doc.type, 0);
+	table_row(t, code, zc_page_date(page), prov ? prov : "", type, title, *page->dec.reason ? page->dec.reason : "included");
 	free(title);
 	free(type);
 	t->n++;
@@ -143,7 +139,7 @@ typedef struct ent_ctx {
 	zc_progress prog;
 } ent_ctx;
 
-static int entry_one(json_t *entry, json_t *page, void *arg)
+static int entry_one(const zc_entry *entry, const zc_page *page, void *arg)
 {
 	ent_ctx *x = arg;
 	x->rc = zc_export_entry(x->e, entry, page);

@@ -15,15 +15,14 @@
 #include <unistd.h>
 
 /* counts from the decision records alone (they carry jurisdiction, date and entries) */
-static int stats_add(json_t *dec, void *arg)
+static int stats_add(const zc_decision *dec, void *arg)
 {
 	zc_stats *s = arg;
 	zc_stats_page(s);
-	if (!strcmp(zc_jstr(dec, "decision"), "included"))
-		zc_stats_add(s, zc_jstr(dec, "jurisdiction"), zc_jstr(dec, "date"),
-			     (long)json_integer_value(json_object_get(dec, "entries")));
-	else if (*zc_jstr(dec, "reason"))
-		zc_stats_excluded(s, zc_jstr(dec, "reason"));
+	if (zc_decision_included(dec))
+		zc_stats_add(s, dec->jurisdiction, dec->date, dec->entries);
+	else if (*dec->reason)
+		zc_stats_excluded(s, dec->reason);
 	return 0;
 }
 

@@ -16,16 +16,24 @@
 
 typedef struct why_ctx {
 	const char *arg;
-	json_t *page;	/* the page record with its decision */
-	json_t *entry;	/* the entry, when arg is an entry's code */
+	zc_page page;	/* the page with its decision */
+	int found;	/* page was read */
+	zc_entry entry;	/* the entry, when arg is an entry's code (code "" else) */
 	char *canon;	/* a duplicate's canonical copy's code, when it has one */
 } why_ctx;
+
+static int page_get(zc_txn *t, uint64_t id, why_ctx *w)
+{
+	int rc = zc_tx_page_get(t, id, &w->page);
+	w->found = rc == ZC_OK;
+	return rc;
+}
 
 static int find_page(zc_txn *t, why_ctx *w)
 {
 	uint64_t id;
 	if (zc_tx_page_id(t, w->arg, &id) == ZC_OK)
-		return zc_tx_page_get(t, id, &w->page);
+		return page_get(t, id, w);
 	/* a URL as a browser shows it: without its #fragment, and by the other scheme */
 	if (!strncmp(w->arg, "http://", 7) || !strncmp(w->arg, "https://", 8)) {
 		size_t n = strcspn(w->arg, "#");
@@ -34,7 +42,7 @@ static int find_page(zc_txn *t, why_ctx *w)
 		char *same = zc_asprintf("%.*s", (int)n, w->arg);
 		char *other = zc_asprintf("%s%.*s", w->arg[4] == 's' ? "http://" : "https://", len, rest);
 		int rc = zc_tx_page_id(t, same, &id) == ZC_OK || zc_tx_page_id(t, other, &id) == ZC_OK
-				 ? zc_tx_page_get(t, id, &w->page) : ZC_ENOTFOUND;
+				 ? page_get(t, id, w) : ZC_ENOTFOUND;
 		free(same);
 		free(other);
 		return rc;
@@ -48,43 +56,43 @@ static int find_page(zc_txn *t, why_ctx *w)
 		int rc = zc_tx_entry_get(t, w->arg, &w->entry);
 		if (rc != ZC_OK)
 			return rc;
-		id = (uint64_t)json_integer_value(json_object_get(w->entry, "page"));
-		return zc_tx_page_get(t, id, &w->page);
+		id = w->entry.page;
+		return page_get(t, id, w);
 	}
 	default:
 		return ZC_ENOTFOUND;
 	}
 	int rc = zc_tx_code_page(t, w->arg, &id);
-	return rc == ZC_OK ? zc_tx_page_get(t, id, &w->page) : rc;
+	return rc == ZC_OK ? page_get(t, id, w) : rc;
 }
 
 static int why_txn(zc_txn *t, void *arg)
 {
 	why_ctx *w = arg;
 	int rc = find_page(t, w);
-	if (rc != ZC_OK || !w->page)
+	if (rc != ZC_OK || !w->found)
 		return rc;
 	/* a duplicate: the code of the copy that stands for it */
-	const char *cu = zc_jstr(w->page, "canonical_url");
+	const char *cu = w->page.dec.canonical_url;
 	uint64_t id;
-	json_t *cp = NULL;
-	if (*cu && zc_tx_page_id(t, cu, &id) == ZC_OK && zc_tx_page_get(t, id, &cp) == ZC_OK &&
-	    !strcmp(zc_jstr(cp, "decision"), "included"))
-		w->canon = zc_asprintf("%s-%lld", zc_jstr(cp, "jurisdiction"), (long long)json_integer_value(json_object_get(cp, "file_code")));
-	json_decref(cp);
+	zc_decision cd;
+	if (*cu && zc_tx_page_id(t, cu, &id) == ZC_OK && zc_tx_decision_get(t, id, &cd) == ZC_OK) {
+		if (zc_decision_included(&cd))
+			w->canon = zc_file_code(cd.jurisdiction, cd.file_code);
+		zc_decision_clear(&cd);
+	}
 	return ZC_OK;
 }
 
 static void print_why(const why_ctx *w)
 {
-	json_t *p = w->page, *doc = json_object_get(p, "doc");
-	int inc = !strcmp(zc_jstr(p, "decision"), "included");
-	json_int_t fc = json_integer_value(json_object_get(p, "file_code"));
-	if (w->entry) {
-		printf("entry %s (section %lld, item %lld) of %s:\n", zc_jstr(w->entry, "code"),
-		       (long long)json_integer_value(json_object_get(w->entry, "section")),
-		       (long long)json_integer_value(json_object_get(w->entry, "item")), zc_jstr(w->entry, "doc_code"));
-		const char *text = zc_jstr(w->entry, "text");
+	const zc_page *p = &w->page;
+	const zc_page_doc *doc = &p->doc;
+	const zc_decision *d = &p->dec;
+	if (*w->entry.code) {
+		printf("entry %s (section %ld, item %ld) of %s:\n", w->entry.code, w->entry.section, w->entry.item,
+		       w->entry.doc_code);
+		const char *text = w->entry.text;
 		while (*text) {
 			size_t n = strcspn(text, "\n");
 			printf("  %.*s\n", (int)n, text);
@@ -92,32 +100,29 @@ static void print_why(const why_ctx *w)
 		}
 		printf("\n");
 	}
-	printf("%s\n", zc_jstr(doc, "title"));
-	if (inc)
-		printf("INCLUDED as %s-%lld: %s\n", zc_page_jurisdiction(p), (long long)fc, zc_jstr(p, "evidence"));
+	printf("%s\n", doc->title);
+	if (zc_page_included(p))
+		printf("INCLUDED as %s-%ld: %s\n", zc_page_jurisdiction(p), d->file_code, d->evidence);
 	else
-		printf("EXCLUDED (%s): %s\n", zc_jstr(p, "reason"), zc_jstr(p, "evidence"));
-	if (*zc_jstr(p, "canonical_url"))
-		printf("canonical copy: %s%s%s\n", w->canon ? w->canon : "", w->canon ? " " : "", zc_jstr(p, "canonical_url"));
+		printf("EXCLUDED (%s): %s\n", d->reason, d->evidence);
+	if (*d->canonical_url)
+		printf("canonical copy: %s%s%s\n", w->canon ? w->canon : "", w->canon ? " " : "", d->canonical_url);
 	const char *prov = zc_province_name(zc_page_jurisdiction(p));
 	printf("jurisdiction:   %s %s\n", zc_page_jurisdiction(p), prov ? prov : "");
-	printf("document no.:   %s\n", *zc_jstr(doc, "docno") ? zc_jstr(doc, "docno") : "(none)");
+	printf("document no.:   %s\n", *doc->docno ? doc->docno : "(none)");
 	printf("issuers:        ");
-	json_t *iss = json_object_get(doc, "issuers");
-	for (size_t i = 0; i < json_array_size(iss); i++)
-		printf("%s%s", i ? "、" : "", json_string_value(json_array_get(iss, i)));
-	printf("%s\n", json_array_size(iss) ? "" : "(none on the page)");
+	for (size_t i = 0; i < doc->n_issuers; i++)
+		printf("%s%s", i ? "、" : "", doc->issuers[i]);
+	printf("%s\n", doc->n_issuers ? "" : "(none on the page)");
 	printf("written:        %s\npublished:      %s\ntype:           %s\nvalidity:       %s\n",
-	       *zc_jstr(doc, "written_date") ? zc_jstr(doc, "written_date") : "(not given)", zc_jstr(doc, "published_date"),
-	       zc_jstr(doc, "type"), *zc_jstr(doc, "validity") ? zc_jstr(doc, "validity") : "(not given)");
-	printf("entries:        %lld\n", (long long)json_integer_value(json_object_get(p, "entries")));
+	       *doc->written_date ? doc->written_date : "(not given)", doc->published_date, doc->type,
+	       *doc->validity ? doc->validity : "(not given)");
+	printf("entries:        %ld\n", d->entries);
 	printf("sources:\n");
-	json_t *src = json_object_get(p, "sources");
-	for (size_t i = 0; i < json_array_size(src); i++)
-		printf("  %s\n", json_string_value(json_array_get(src, i)));
-	json_t *warc = json_object_get(p, "warc");
-	printf("fetched %s; archived in warc/%s at offset %lld, record %s\n", zc_jstr(p, "fetched_at"), zc_jstr(warc, "file"),
-	       (long long)json_integer_value(json_object_get(warc, "offset")), zc_jstr(warc, "record_id"));
+	for (size_t i = 0; i < d->n_sources; i++)
+		printf("  %s\n", d->sources[i]);
+	printf("fetched %s; archived in warc/%s at offset %lld, record %s\n", p->fetched_at, p->warc.file, p->warc.offset,
+	       p->warc.record_id);
 }
 
 int cmd_why(int argc, char **argv)
@@ -140,9 +145,11 @@ int cmd_why(int argc, char **argv)
 		return 1;
 	ret = 0;
 	for (int i = optind, shown = 0; i < argc; i++) {
-		why_ctx w = {argv[i], NULL, NULL, NULL};
+		why_ctx w = {.arg = argv[i]};
+		zc_page_init(&w.page);
+		zc_entry_init(&w.entry);
 		int rc = zc_index_read(idx, why_txn, &w);
-		if (rc == ZC_OK && w.page) {
+		if (rc == ZC_OK && w.found) {
 			if (shown++)
 				printf("\n");
 			print_why(&w);
@@ -154,8 +161,8 @@ int cmd_why(int argc, char **argv)
 			fprintf(stderr, "zhengce why: cannot read %s: %s\n", argv[i], zc_strerror(rc));
 			ret = 1;
 		}
-		json_decref(w.page);
-		json_decref(w.entry);
+		zc_page_clear(&w.page);
+		zc_entry_clear(&w.entry);
 		free(w.canon);
 	}
 	zc_index_close(&idx);

@@ -18,24 +18,23 @@ typedef struct words_ctx {
 	long units;
 } words_ctx;
 
-static int year_of_page(json_t *page)
+static int year_of_page(const zc_page *page)
 {
-	return zc_year_of(zc_doc_date(json_object_get(page, "doc")));
+	return zc_year_of(zc_page_date(page));
 }
 
-static int entry_words(json_t *entry, json_t *page, void *arg)
+static int entry_words(const zc_entry *entry, const zc_page *page, void *arg)
 {
 	words_ctx *x = arg;
-	x->rc = zc_word_table_add(x->t, x->w, zc_jstr(entry, "text"), zc_jstr(page, "jurisdiction"), year_of_page(page), NULL);
+	x->rc = zc_word_table_add(x->t, x->w, entry->text, zc_page_jurisdiction(page), year_of_page(page), NULL);
 	x->units++;
 	return x->rc != ZC_OK;
 }
 
-static int doc_words(json_t *page, void *arg)
+static int doc_words(const zc_page *page, void *arg)
 {
 	words_ctx *x = arg;
-	x->rc = zc_word_table_add(x->t, x->w, zc_jstr(json_object_get(page, "doc"), "body"), zc_jstr(page, "jurisdiction"),
-				  year_of_page(page), NULL);
+	x->rc = zc_word_table_add(x->t, x->w, page->doc.body, zc_page_jurisdiction(page), year_of_page(page), NULL);
 	x->units++;
 	return x->rc != ZC_OK;
 }

@@ -70,18 +70,19 @@ typedef struct finals_ctx {
 /* the flags of a record made of an entry whose text had hash sha: left or changed */
 static unsigned entry_flags(zc_txn *t, const char *entry, const char *sha, char **doc_code)
 {
-	json_t *ent;
+	zc_entry ent;
 	unsigned flags = 0;
-	if (zc_tx_entry_get(t, entry, &ent) != ZC_OK)
+	if (zc_tx_entry_get(t, entry, &ent) != ZC_OK) {
+		zc_entry_clear(&ent);
 		return ZC_FINAL_LEFT;
-	const char *text = json_string_value(json_object_get(ent, "text"));
+	}
 	char now[65];
-	zc_text_sha256(text ? text : "", text ? strlen(text) : 0, now);
+	zc_text_sha256(ent.text, strlen(ent.text), now);
 	if (sha && *sha && strcmp(sha, now))
 		flags |= ZC_FINAL_CHANGED;
-	if (doc_code && json_is_string(json_object_get(ent, "doc_code")))
-		*doc_code = zc_strdup(json_string_value(json_object_get(ent, "doc_code")));
-	json_decref(ent);
+	if (doc_code)
+		*doc_code = zc_strdup(ent.doc_code);
+	zc_entry_clear(&ent);
 	return flags;
 }
 

@@ -198,7 +198,8 @@ static int store_txn(zc_txn *t, void *arg)
 	j->st.stored = j->st.changed = j->st.unchanged = 0;
 	for (size_t i = 0; i < j->nrows && rc == ZC_OK; i++) {
 		parsed *p = &j->rows[i];
-		json_t *ent, *old = NULL;
+		json_t *old = NULL;
+		zc_entry ent;
 		if ((rc = zc_tx_entry_get(t, p->entry, &ent)) == ZC_ENOTFOUND || rc == ZC_EUSAGE) {
 			add_problem(j, p->row, p->entry, zc_asprintf("entry %s is not in the corpus's selection", p->entry));
 			rc = ZC_OK;
@@ -206,10 +207,9 @@ static int store_txn(zc_txn *t, void *arg)
 		}
 		if (rc != ZC_OK)
 			break;
-		const char *text = json_string_value(json_object_get(ent, "text"));
 		char sha[65];
-		zc_text_sha256(text ? text : "", text ? strlen(text) : 0, sha);
-		json_decref(ent);
+		zc_text_sha256(ent.text, strlen(ent.text), sha);
+		zc_entry_clear(&ent);
 		json_t *rec = json_deep_copy(p->rec);
 		json_object_set_new(rec, "entry", json_string(p->entry));
 		json_object_set_new(rec, "coder", json_string(j->o->coder));

@@ -129,27 +129,24 @@ typedef struct exp {
 	size_t ndocs;
 } exp;
 
-static int exp_entry(json_t *entry, json_t *page, void *arg)
+static int exp_entry(const zc_entry *entry, const zc_page *page, void *arg)
 {
 	exp *x = arg;
-	const char *doc = json_string_value(json_object_get(entry, "doc_code"));
-	const char *code = json_string_value(json_object_get(entry, "code"));
-	if (!doc || !code)
+	const char *doc = entry->doc_code, *code = entry->code;
+	if (!*doc || !*code)
 		return 0;
 	if (!x->ndocs || strcmp(x->docs[x->ndocs - 1].doc_code, doc)) {
 		x->docs = zc_realloc(x->docs, (x->ndocs + 1) * sizeof *x->docs);
 		doc_src *d = &x->docs[x->ndocs++];
 		d->doc_code = zc_strdup(doc);
-		const char *t = json_string_value(json_object_get(json_object_get(page, "doc"), "title"));
-		d->title = zc_text_visible(t ? t : "", 0);
+		d->title = zc_text_visible(page->doc.title, 0);
 		zc_buf_init(&d->text, ZC_BUF_UNLIMITED);
 		d->spans = json_array();
 		d->cps = 0;
 	}
 	doc_src *d = &x->docs[x->ndocs - 1];
-	const char *raw = json_string_value(json_object_get(entry, "text"));
 	/* one line an entry: its line breaks become spaces */
-	char *text = zc_text_visible(raw ? raw : "", 0);
+	char *text = zc_text_visible(entry->text, 0);
 	char *prefix = zc_asprintf("[%s] ", code);
 	zc_buf_cats(&d->text, prefix);
 	d->cps += cp_count(prefix, strlen(prefix));

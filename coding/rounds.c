@@ -277,11 +277,10 @@ static int text_txn(zc_txn *t, void *arg)
 	const char *k;
 	json_t *v;
 	json_object_foreach(texts, k, v) {
-		json_t *ent;
-		if (zc_tx_entry_get(t, k, &ent) == ZC_OK) {
-			json_object_set(texts, k, json_object_get(ent, "text") ? json_object_get(ent, "text") : json_string(""));
-			json_decref(ent);
-		}
+		zc_entry ent;
+		if (zc_tx_entry_get(t, k, &ent) == ZC_OK)
+			json_object_set_new(texts, k, json_string(ent.text));
+		zc_entry_clear(&ent);
 	}
 	return ZC_OK;
 }

@@ -25,7 +25,7 @@ typedef struct rows {
 	unsigned long seed;
 } rows;
 
-static int add_row(json_t *entry, json_t *page, void *arg)
+static int add_row(const zc_entry *entry, const zc_page *page, void *arg)
 {
 	rows *r = arg;
 	if (r->n == r->cap) {
@@ -33,14 +33,13 @@ static int add_row(json_t *entry, json_t *page, void *arg)
 		r->v = zc_realloc(r->v, r->cap * sizeof *r->v);
 	}
 	row *w = &r->v[r->n];
-	json_t *doc = json_object_get(page, "doc");
-	const char *prov = zc_province_name(zc_jstr(page, "jurisdiction"));
-	w->entry = zc_strdup(zc_jstr(entry, "code"));
-	w->province = zc_strdup(prov ? prov : zc_jstr(page, "jurisdiction"));
-	w->title = zc_text_visible(zc_jstr(doc, "title"), 0);
-	w->text = zc_text_visible(zc_jstr(entry, "text"), 1);
-	w->url = zc_strdup(zc_jstr(page, "url"));
-	w->year = zc_year_of(zc_doc_date(doc));
+	const char *j = zc_page_jurisdiction(page), *prov = zc_province_name(j);
+	w->entry = zc_strdup(entry->code);
+	w->province = zc_strdup(prov ? prov : j);
+	w->title = zc_text_visible(page->doc.title, 0);
+	w->text = zc_text_visible(entry->text, 1);
+	w->url = zc_strdup(page->url);
+	w->year = zc_year_of(zc_page_date(page));
 	char *k = zc_asprintf("%lu:%s", r->seed, w->entry);
 	char hex[65];
 	zc_text_sha256(k, strlen(k), hex);

@@ -525,13 +525,3 @@ const char *zc_jstr(json_t *o, const char *key)
 	return s ? s : "";
 }
 
-const char *zc_doc_date(json_t *doc)
-{
-	const char *w = zc_jstr(doc, "written_date");
-	return *w ? w : zc_jstr(doc, "published_date");
-}
-
-const char *zc_page_jurisdiction(json_t *page)
-{
-	return zc_jstr(page, "jurisdiction");
-}

@@ -136,17 +136,9 @@ int zc_utf8_valid(const char *s, size_t len);
    json_stringn checks a character at a time, three times slower on a page's text. */
 json_t *zc_json_string(const char *s, size_t len);
 
-/*
- * Records and the domain rules on a page record (as zc_tx_page_get() gives it) and its
- * document (its "doc"): one function each.
- */
-/* A string field of a record: "" when absent or not a string (never NULL). */
+/* A string field of a JSON object: "" when absent or not a string (never NULL).  For JSON that
+   is not a stored record (a site's answer, a seed or profile file); records are typed (index/). */
 const char *zc_jstr(json_t *o, const char *key);
-/* The statistical date of a document: its written date, else its published date ("" when it has
-   neither).  Its first four characters are the year counted, queried and exported. */
-const char *zc_doc_date(json_t *doc);
-/* The jurisdiction of a page: its site's ("00" national, else the province's code). */
-const char *zc_page_jurisdiction(json_t *page);
 
 /*
  * A progress line on stderr for long work other than the crawl's own display (the pair merge,

@@ -60,8 +60,12 @@ int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const ch
 int zc_article_store(zc_txn *t, const char *url, json_t *page, json_t *fetch, uint64_t *id, int *is_new)
 {
 	int rc = ZC_OK;
-	if (page)
-		rc = zc_tx_page_store(t, url, page, id, is_new);
+	if (page) {
+		zc_page p;
+		zc_page_from_json(page, &p);
+		rc = zc_tx_page_store(t, url, &p, id, is_new);
+		zc_page_clear(&p);
+	}
 	if (rc == ZC_OK && fetch)
 		rc = zc_tx_fetch_put(t, url, fetch);
 	return rc;

@@ -102,7 +102,7 @@ static void check_warc(check_ctx *c)
 static int check_page(const zc_page_check *pc, void *arg)
 {
 	check_ctx *c = arg;
-	json_t *p = pc->page;
+	const zc_page *p = pc->page;
 	c->sum->pages++;
 	zc_progress_show(c->prog, "check: %ld of %llu pages", c->sum->pages, (unsigned long long)c->total);
 	if (!p) {
@@ -110,23 +110,23 @@ static int check_page(const zc_page_check *pc, void *arg)
 		return 0;
 	}
 	if (!pc->url_ok)
-		say(c, 1, "%s: the URL index does not point at its page", zc_jstr(p, "url"));
+		say(c, 1, "%s: the URL index does not point at its page", p->url);
 	/* the record is where the page says: read there, not looked up among all the archive's ids,
 	   so that memory does not grow with the corpus */
-	json_t *w = json_object_get(p, "warc");
+	const zc_warc_place *w = &p->warc;
 	/* a crawl's file is under CORPUS/warc; an imported one is named by its own path */
-	const char *file = zc_jstr(w, "file");
+	const char *file = w->file;
 	char *path = file[0] == '/' ? zc_strdup(file) : zc_asprintf("%s/warc/%s", c->corpus, file);
-	long long off = json_integer_value(json_object_get(w, "offset"));
-	zc_warc_pos where = {off, json_integer_value(json_object_get(w, "skip"))};
-	at_page a = {zc_jstr(w, "record_id"), zc_jstr(p, "url"), 0};
-	if (!w || !*file || zc_warc_scan(path, &where, 1, page_record_at, &a, NULL) != ZC_OK || !a.same)
-		say(c, 1, "%s: its WARC record %s is missing (not at offset %lld of %s)", zc_jstr(p, "url"), a.id, off, path);
+	long long off = w->offset;
+	zc_warc_pos where = {off, w->skip};
+	at_page a = {w->record_id, p->url, 0};
+	if (!*file || zc_warc_scan(path, &where, 1, page_record_at, &a, NULL) != ZC_OK || !a.same)
+		say(c, 1, "%s: its WARC record %s is missing (not at offset %lld of %s)", p->url, a.id, off, path);
 	free(path);
 	if (pc->included) {
 		c->sum->included++;
 		if (!pc->code_ok)	/* an included document's file code points back at it */
-			say(c, 1, "%s: file code %s does not point at it", zc_jstr(p, "url"), pc->file_code);
+			say(c, 1, "%s: file code %s does not point at it", p->url, pc->file_code);
 	}
 	return 0;
 }

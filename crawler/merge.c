@@ -18,12 +18,20 @@
 
 #define CHUNK 64
 
+/* a page of the source and its fetch state, and what merging it did */
+typedef struct item {
+	zc_page page;
+	json_t *fetch;		/* NULL when the URL has none */
+	int result;		/* 0 unchanged, 1 older, 2 stored, 3 stored new */
+} item;
+
 typedef struct merger {
 	zc_index *dst, *src;
 	const char *dir, *src_dir;
 	zc_merge_summary *sum;
 	json_t *files;		/* WARC file names already in dir/warc, checked */
-	json_t *items;		/* [[page, fetch], …] of one chunk */
+	item items[CHUNK];	/* one chunk */
+	size_t n_items;
 	json_t *fetch_only;	/* url -> fetch state (URLs without a page) */
 	json_t *problems;	/* [[host, when, problem, imported], …] */
 	uint64_t next, max;
@@ -124,21 +132,35 @@ static int bring_file(merger *m, const char *name)
 
 /* ---- pages ---- */
 
+static void items_clear(merger *m)
+{
+	for (size_t i = 0; i < m->n_items; i++) {
+		zc_page_clear(&m->items[i].page);
+		json_decref(m->items[i].fetch);
+	}
+	m->n_items = 0;
+}
+
 static int read_chunk(zc_txn *t, void *arg)
 {
 	merger *m = arg;
-	json_array_clear(m->items);
+	items_clear(m);
 	if (!m->max)
 		m->max = zc_tx_page_max(t);
-	for (size_t n = 0; m->next <= m->max && n < CHUNK; m->next++) {
-		json_t *page = NULL, *fetch = NULL;
-		if (zc_tx_page_record(t, m->next, &page) != ZC_OK || !page)
+	for (; m->next <= m->max && m->n_items < CHUNK; m->next++) {
+		item *it = &m->items[m->n_items];
+		if (zc_tx_page_record(t, m->next, &it->page) != ZC_OK)
 			continue;
-		int rc = zc_tx_fetch_get(t, zc_jstr(page, "url"), &fetch);
+		m->n_items++;
+		it->fetch = NULL;
+		it->result = 0;
+		int rc = zc_tx_fetch_get(t, it->page.url, &it->fetch);
 		if (rc != ZC_OK && rc != ZC_ENOTFOUND && rc != ZC_EPARSE)
 			return rc;
-		json_array_append_new(m->items, json_pack("[o,o]", page, fetch ? fetch : json_null()));
-		n++;
+		if (!json_is_object(it->fetch)) {
+			json_decref(it->fetch);
+			it->fetch = NULL;
+		}
 		zc_index_trim(m->src);
 	}
 	return ZC_OK;
@@ -147,12 +169,11 @@ static int read_chunk(zc_txn *t, void *arg)
 static int write_chunk(zc_txn *t, void *arg)
 {
 	merger *m = arg;
-	size_t i;
-	json_t *it;
 	int rc = ZC_OK;
-	json_array_foreach(m->items, i, it) {
-		json_t *page = json_array_get(it, 0), *fetch = json_array_get(it, 1);
-		const char *url = zc_jstr(page, "url");
+	for (size_t i = 0; i < m->n_items; i++) {
+		item *it = &m->items[i];
+		const zc_page *page = &it->page;
+		const char *url = page->url;
 		json_t *old = NULL;
 		rc = zc_tx_fetch_get(t, url, &old);
 		if (rc != ZC_OK && rc != ZC_ENOTFOUND && rc != ZC_EPARSE)
@@ -160,23 +181,19 @@ static int write_chunk(zc_txn *t, void *arg)
 		rc = ZC_OK;
 		uint64_t id;
 		int known = zc_tx_page_id(t, url, &id) == ZC_OK;
-		int result;	/* 0 unchanged, 1 older, 2 stored */
-		if (known && old && !strcmp(zc_jstr(old, "digest"), zc_jstr(page, "digest")))
-			result = 0;
-		else if (known && strcmp(zc_jstr(old, "fetched_at"), zc_jstr(page, "fetched_at")) > 0)
-			result = 1;
+		if (known && old && !strcmp(zc_jstr(old, "digest"), page->digest))
+			it->result = 0;
+		else if (known && strcmp(zc_jstr(old, "fetched_at"), page->fetched_at) > 0)
+			it->result = 1;
 		else
-			result = 2;
+			it->result = 2;
 		json_decref(old);
-		if (result == 2) {
+		if (it->result == 2) {
 			int is_new;
-			json_t *copy = json_deep_copy(page);
-			json_object_del(copy, "id");
-			rc = zc_article_store(t, url, copy, json_is_object(fetch) ? fetch : NULL, &id, &is_new);
-			json_decref(copy);
-			json_array_append_new(it, json_integer(is_new ? 3 : 2));
-		} else {
-			json_array_append_new(it, json_integer(result));
+			rc = zc_tx_page_store(t, url, page, &id, &is_new);
+			if (rc == ZC_OK && it->fetch)
+				rc = zc_tx_fetch_put(t, url, it->fetch);
+			it->result = is_new ? 3 : 2;
 		}
 		if (rc != ZC_OK)
 			break;
@@ -287,20 +304,15 @@ static int merge_one(merger *m)
 	m->next = 1;
 	m->max = 0;
 	while (rc == ZC_OK) {
-		if ((rc = zc_index_read(m->src, read_chunk, m)) != ZC_OK || !json_array_size(m->items))
+		if ((rc = zc_index_read(m->src, read_chunk, m)) != ZC_OK || !m->n_items)
 			break;
-		size_t i;
-		json_t *it;
-		json_array_foreach(m->items, i, it) {
-			json_t *w = json_object_get(json_array_get(it, 0), "warc");
-			if ((rc = bring_file(m, zc_jstr(w, "file"))) != ZC_OK)
-				break;
-		}
+		for (size_t i = 0; i < m->n_items && rc == ZC_OK; i++)
+			rc = bring_file(m, m->items[i].page.warc.file);
 		if (rc == ZC_OK && (rc = zc_index_write(m->dst, write_chunk, m)) != ZC_OK)
 			m->err = zc_asprintf("cannot write the corpus in %s: %s", m->dir, zc_strerror(rc));
-		json_array_foreach(m->items, i, it) {
+		for (size_t i = 0; i < m->n_items; i++) {
 			m->sum->pages++;
-			switch (json_integer_value(json_array_get(it, 2))) {
+			switch (m->items[i].result) {
 			case 0: m->sum->unchanged++; break;
 			case 1: m->sum->older++; break;
 			case 2: m->sum->changed++; break;
@@ -315,6 +327,7 @@ static int merge_one(merger *m)
 		rc = zc_index_write(m->dst, problems_write_txn, m);
 	if (rc != ZC_OK && !m->err)
 		m->err = zc_asprintf("merging %s: %s", m->src_dir, zc_strerror(rc));
+	items_clear(m);
 	zc_index_close(&m->src);
 	return rc;
 }
@@ -326,7 +339,6 @@ int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t
 	*err = NULL;
 	merger m = {.dst = idx, .dir = dir, .sum = sum};
 	m.files = json_object();
-	m.items = json_array();
 	m.fetch_only = json_object();
 	m.problems = json_array();
 	int rc = ZC_OK;
@@ -338,7 +350,6 @@ int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t
 	zc_progress_end(prog);
 	*err = m.err;
 	json_decref(m.files);
-	json_decref(m.items);
 	json_decref(m.fetch_only);
 	json_decref(m.problems);
 	return rc;

@@ -117,63 +117,75 @@ void zc_csv_cell(zc_buf *b, const char *raw)
 	free(s);
 }
 
-static int year_of(json_t *doc)
+static json_t *string_array(const char *const *v, size_t n)
 {
-	return zc_year_of(zc_doc_date(doc));
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/* where the page's record lies, as the row says it (docs/CSV.md) */
+static json_t *warc_place(const zc_warc_place *w)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "file", json_string(w->file));
+	json_object_set_new(o, "offset", json_integer(w->offset));
+	if (w->skip)
+		json_object_set_new(o, "skip", json_integer(w->skip));
+	json_object_set_new(o, "record_id", json_string(w->record_id));
+	if (*w->payload_record_id)
+		json_object_set_new(o, "payload_record_id", json_string(w->payload_record_id));
+	return o;
 }
 
 /* the row of a document as JSON (the JSONL line; CSV and XLSX flatten it) */
-static json_t *doc_row(json_t *page, int excluded, int body)
+static json_t *doc_row(const zc_page *page, int excluded, int body)
 {
-	json_t *doc = json_object_get(page, "doc");
+	const zc_page_doc *doc = &page->doc;
+	const zc_decision *dec = &page->dec;
 	const char *j = zc_page_jurisdiction(page);
-	char code[32] = "";
-	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
-	if (fc && !strcmp(zc_jstr(page, "decision"), "included"))
-		snprintf(code, sizeof code, "%s-%lld", j, (long long)fc);
+	char code[32];
+	zc_page_code(page, code, sizeof code);
 	const char *prov = zc_province_name(j);
 	json_t *r = json_object();
 	json_object_set_new(r, "code", json_string(code));
-	json_object_set_new(r, "file_no", *code ? json_integer(fc) : json_null());
+	json_object_set_new(r, "file_no", *code ? json_integer(dec->file_code) : json_null());
 	json_object_set_new(r, "jurisdiction", json_string(j));
 	json_object_set_new(r, "province", json_string(prov ? prov : ""));
-	json_object_set_new(r, "title", json_string(zc_jstr(doc, "title")));
-	json_object_set_new(r, "docno", json_string(zc_jstr(doc, "docno")));
-	json_t *iss = json_object_get(doc, "issuers");
-	json_object_set_new(r, "issuers", iss ? json_deep_copy(iss) : json_array());
-	json_object_set_new(r, "written_date", json_string(zc_jstr(doc, "written_date")));
-	json_object_set_new(r, "published_date", json_string(zc_jstr(doc, "published_date")));
-	json_object_set_new(r, "year", json_integer(year_of(doc)));
-	json_object_set_new(r, "type", json_string(zc_jstr(doc, "type")));
-	json_object_set_new(r, "validity", json_string(zc_jstr(doc, "validity")));
-	json_object_set_new(r, "entries", json_integer(json_integer_value(json_object_get(page, "entries"))));
-	json_object_set_new(r, "url", json_string(zc_jstr(page, "url")));
-	json_t *src = json_object_get(page, "sources");
-	json_object_set_new(r, "sources", src ? json_deep_copy(src) : json_pack("[s]", zc_jstr(page, "url")));
+	json_object_set_new(r, "title", json_string(doc->title));
+	json_object_set_new(r, "docno", json_string(doc->docno));
+	json_object_set_new(r, "issuers", string_array(doc->issuers, doc->n_issuers));
+	json_object_set_new(r, "written_date", json_string(doc->written_date));
+	json_object_set_new(r, "published_date", json_string(doc->published_date));
+	json_object_set_new(r, "year", json_integer(zc_year_of(zc_page_date(page))));
+	json_object_set_new(r, "type", json_string(doc->type));
+	json_object_set_new(r, "validity", json_string(doc->validity));
+	json_object_set_new(r, "entries", json_integer(dec->entries));
+	json_object_set_new(r, "url", json_string(page->url));
+	/* a page without a decision lists itself */
+	json_object_set_new(r, "sources", dec->own_ ? string_array(dec->sources, dec->n_sources) : json_pack("[s]", page->url));
 	if (body)
-		json_object_set_new(r, "body", json_string(zc_jstr(doc, "body")));
+		json_object_set_new(r, "body", json_string(doc->body));
 	if (excluded) {
-		json_object_set_new(r, "decision", json_string(zc_jstr(page, "decision")));
-		json_object_set_new(r, "reason", json_string(zc_jstr(page, "reason")));
-		json_object_set_new(r, "evidence", json_string(zc_jstr(page, "evidence")));
-		json_object_set_new(r, "canonical_url", json_string(zc_jstr(page, "canonical_url")));
+		json_object_set_new(r, "decision", json_string(dec->decision));
+		json_object_set_new(r, "reason", json_string(dec->reason));
+		json_object_set_new(r, "evidence", json_string(dec->evidence));
+		json_object_set_new(r, "canonical_url", json_string(dec->canonical_url));
 	}
-	json_t *w = json_object_get(page, "warc");
-	if (w)
-		json_object_set_new(r, "warc", json_deep_copy(w));
+	if (*page->warc.file)
+		json_object_set_new(r, "warc", warc_place(&page->warc));
 	return r;
 }
 
-static json_t *entry_row(json_t *entry, json_t *page)
+static json_t *entry_row(const zc_entry *entry, const zc_page *page)
 {
-	json_t *doc = json_object_get(page, "doc");
 	const char *j = zc_page_jurisdiction(page);
 	const char *prov = zc_province_name(j);
-	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:O,s:O,s:s,s:s}", "code", zc_jstr(entry, "code"), "doc_code",
-			 zc_jstr(entry, "doc_code"), "file_no", json_integer_value(json_object_get(page, "file_code")),
-			 "jurisdiction", j, "province", prov ? prov : "", "year",
-			 year_of(doc), "title", zc_jstr(doc, "title"), "section", json_object_get(entry, "section"),
-			 "item", json_object_get(entry, "item"), "text", zc_jstr(entry, "text"), "url", zc_jstr(page, "url"));
+	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:I,s:I,s:s,s:s}", "code", entry->code, "doc_code", entry->doc_code,
+			 "file_no", (json_int_t)page->dec.file_code, "jurisdiction", j, "province", prov ? prov : "", "year",
+			 zc_year_of(zc_page_date(page)), "title", page->doc.title, "section", (json_int_t)entry->section, "item",
+			 (json_int_t)entry->item, "text", entry->text, "url", page->url);
 }
 
 /* a JSON value as cell text: arrays joined by "; " */
@@ -438,7 +450,7 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 	return ZC_OK;
 }
 
-int zc_export_doc(zc_exporter *e, json_t *page)
+int zc_export_doc(zc_exporter *e, const zc_page *page)
 {
 	json_t *r = doc_row(page, e->excluded, e->body);
 	int rc = write_row(e, r, 0);
@@ -446,7 +458,7 @@ int zc_export_doc(zc_exporter *e, json_t *page)
 	return rc;
 }
 
-int zc_export_entry(zc_exporter *e, json_t *entry, json_t *page)
+int zc_export_entry(zc_exporter *e, const zc_entry *entry, const zc_page *page)
 {
 	json_t *r = entry_row(entry, page);
 	int rc = write_row(e, r, 0);

@@ -3,14 +3,16 @@
  * Excel reads Chinese right, formula-like cells neutralised), JSONL, XLSX; counts by province
  * and year; jurisdiction names.
  *
- * Rows come from page records (docs/SCHEMA.md) the caller reads from the index; the exporter
- * borrows each record for the duration of the call only.
+ * Rows come from pages and entries (index/page.h) the caller reads from the index; the exporter
+ * borrows each for the duration of the call only.
  */
 #ifndef ZC_EXPORT_H
 #define ZC_EXPORT_H
 
 #include <jansson.h>
 #include <stdio.h>
+
+#include "index.h"
 
 /* Jurisdictions: "00" national, GB/T 2260 province codes. */
 const char *zc_province_name(const char *code);		/* 浙江, or NULL */
@@ -53,8 +55,8 @@ enum {
  */
 int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, unsigned flags,
 		    int bom, json_t *about, zc_exporter **e);
-int zc_export_doc(zc_exporter *e, json_t *page);
-int zc_export_entry(zc_exporter *e, json_t *entry, json_t *page);
+int zc_export_doc(zc_exporter *e, const zc_page *page);
+int zc_export_entry(zc_exporter *e, const zc_entry *entry, const zc_page *page);
 /* XLSX cells cut so far at Excel's limit of 32,767 characters (each ends in a marker saying
    so): what the caller warns of, before zc_export_end. */
 long zc_export_cut(const zc_exporter *e);

@@ -74,10 +74,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zc_warc_read_at(path, size ? data[size - 1] % (long long)size : 0, on_record, NULL);
 	unlink(path);
 	warc_text(data, size);
-	json_t *page = zc_page_parse(data, size);
-	if (page)
-		free(json_dumps(page, JSON_COMPACT));
-	json_decref(page);
+	zc_page page;
+	if (zc_page_decode(data, size, &page) == 0) {
+		size_t n = strlen(page.url) + strlen(page.doc.body) + page.doc.n_issuers + page.dec.n_sources;
+		for (size_t i = 0; i < page.doc.n_attachments; i++)
+			n += strlen(page.doc.attachments[i].url);
+		if (n == (size_t)-1)
+			abort();
+	}
+	zc_page_clear(&page);
 	json_t *rec = zc_record_parse(data, size);	/* decisions, frontier requests, entries */
 	if (rec)
 		free(json_dumps(rec, JSON_COMPACT));

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zc_doc *d;
 	zc_parse_page((const char *)data, size, "https://www.gov.cn/zhengce/content/a.htm", ct, &d);
 	char *js = zc_doc_to_json(d, 0);
-	zc_entry *e;
+	zc_outline_entry *e;
 	size_t n;
 	zc_entries_split(d->body, KW, 2, &e, &n);
 	zc_entries_free(&e, n);

@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "../common/zc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,29 +18,23 @@ static int check_one(const void *k, size_t kl, const void *v, size_t vl, void *a
 {
 	check_walk *w = arg;
 	zc_page_check pc = {0};
-	json_t *p = zc_page_parse(v, vl);
-	char *code = NULL;
-	if (kl != 8) {
-		json_decref(p);
-		p = NULL;
-	} else {
-		pc.id = zc_key_u64(k);
-	}
-	if (p) {
+	zc_page p;
+	int reads = zc_page_decode(v, vl, &p) == ZC_OK && kl == 8;
+	char code[48];
+	if (reads) {
 		uint64_t id;
-		pc.page = p;
-		pc.url_ok = zc_tx_page_id(w->t, zc_jstr(p, "url"), &id) == ZC_OK && id == pc.id;
-		json_t *d = NULL;
-		if (zc_tx_decision_get(w->t, pc.id, &d) == ZC_OK && !strcmp(zc_jstr(d, "decision"), "included")) {
+		pc.id = zc_key_u64(k);
+		pc.page = &p;
+		pc.url_ok = zc_tx_page_id(w->t, p.url, &id) == ZC_OK && id == pc.id;
+		if (zc_tx_decision_get(w->t, pc.id, &p.dec) == ZC_OK && zc_page_included(&p)) {
 			pc.included = 1;
-			pc.file_code = code = zc_file_code(zc_page_jurisdiction(p), (long)json_integer_value(json_object_get(d, "file_code")));
+			snprintf(code, sizeof code, "%s-%ld", zc_page_jurisdiction(&p), p.dec.file_code);
+			pc.file_code = code;
 			pc.code_ok = zc_tx_file_code_get(w->t, code, &id) == ZC_OK && id == pc.id;
 		}
-		json_decref(d);
 	}
 	w->rc = w->fn(&pc, w->arg);
-	free(code);
-	json_decref(p);
+	zc_page_clear(&p);
 	return w->rc != 0;
 }
 

@@ -7,9 +7,9 @@
  * packed structs.  The map grows by itself when full; stale reader slots of dead processes are
  * cleared at open.
  *
- * Ownership: json_t values returned through out-parameters are new references the caller
- * json_decref()s; json_t values passed in are borrowed.  Strings returned are the caller's to
- * free().
+ * Ownership: records read are typed (page.h, marks.h, codings.h) and the caller's to clear;
+ * json_t values returned through out-parameters are new references the caller json_decref()s;
+ * json_t values passed in are borrowed.  Strings returned are the caller's to free().
  */
 #ifndef ZC_INDEX_H
 #define ZC_INDEX_H
@@ -18,13 +18,15 @@
 #include <stdint.h>
 
 /* The corpus's format (meta "schema", docs/SCHEMA.md).  2: a page record keeps its body after
-   the JSON (zc_page_parse).  3: records are MessagePack, not JSON text (index/record.c).  Each
+   the JSON (zc_page_decode).  3: records are MessagePack, not JSON text (index/record.c).  Each
    version reads the records of the earlier ones as they are, and a writable open of an older
    corpus marks it with this version, so that an older zhengce refuses it instead of misreading
    the records it cannot read.  4: the character-pair index is postings, chunks of ids; the
    grams of 3 (one LMDB duplicate an id) are read while they last and moved into postings by
    the next zc_index_merge_pairs. */
 #define ZC_SCHEMA_VERSION 4
+
+#include "page.h"
 
 typedef struct zc_index zc_index;
 typedef struct zc_txn zc_txn;
@@ -84,48 +86,53 @@ int zc_tx_publish(zc_txn *t);
 void zc_index_trim(zc_index *idx);
 
 /*
- * Pages: the documents as fetched, one per URL.  A page record is written by the crawl only;
- * what selection makes of it (decision, reason, evidence, canonical_url, sources, file_code,
- * entries, criteria) is a separate, small decision record, so that re-selecting rewrites a few
- * hundred bytes per page, not the page.  zc_tx_page_get() and zc_tx_pages_each() return the
- * page with its decision's fields merged in.
+ * Pages: the documents as fetched, one per URL (zc_page, page.h).  A page record is written by
+ * the crawl only; what selection makes of it (zc_decision: decision, reason, evidence,
+ * canonical_url, sources, file_code, entries, criteria) is a separate, small decision record,
+ * so that re-selecting rewrites a few hundred bytes per page, not the page.  zc_tx_page_get()
+ * and the walks give the page with its decision (page->dec).  A page read is the caller's to
+ * zc_page_clear(); one an iterator passes is borrowed for the call.
  */
-int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page);
+int zc_tx_page_get(zc_txn *t, uint64_t id, zc_page *page);
 /* What zc_tx_page_read() and zc_tx_pages_walk() read: with ZC_PAGE_BODY the document's text
    too; without it doc.body is "", and the text (most of a page record) is neither copied nor
-   checked, for callers that never look at it (export, the query table). */
+   checked, for callers that never look at it (export, the query table).  A page read without
+   its body is not to be written back. */
 enum { ZC_PAGE_BODY = 1 };
-int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, json_t **page);
-/* The page record alone, as the crawl stored it (selection, which has the decision at hand). */
-int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page);
-/* The page's body (doc.body) as a JSON string, read from the record without parsing the rest
-   (a record of version 1 is parsed); ZC_EPARSE when it is not UTF-8. */
-int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body);
-/* A page record's stored bytes as the page (see SCHEMA.md: the body, then the rest); NULL when
-   it does not read (the fuzzers feed it). */
-json_t *zc_page_parse(const void *v, size_t n);
+int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, zc_page *page);
+/* The page record alone (its dec empty), with its body: selection, which has the decision at
+   hand, and a merge, which writes it elsewhere. */
+int zc_tx_page_record(zc_txn *t, uint64_t id, zc_page *page);
+/* The page's body (doc.body) as a new string of *len bytes (free() it), read from the record
+   without decoding the rest (a record of version 1 is decoded); ZC_EPARSE when it is not
+   UTF-8. */
+int zc_tx_page_body(zc_txn *t, uint64_t id, char **body, size_t *len);
 /* Any other record's stored bytes (MessagePack, or the JSON of schema 1 and 2) as the value;
    NULL when it does not read. */
 json_t *zc_record_parse(const void *v, size_t n);
-typedef int (*zc_page_each_fn)(json_t *page, void *arg);
-/* Every page, merged with its decision, in id order; fn returns non-zero to stop. */
+typedef int (*zc_page_each_fn)(const zc_page *page, void *arg);
+/* Every page, with its decision, in id order; fn returns non-zero to stop. */
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg);
 int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg);
-/* The pages of ids[0..n), in that order, merged with their decisions (one that does not read is
+/* The pages of ids[0..n), in that order, with their decisions (one that does not read is
    skipped); fn returns non-zero to stop, and that is then the result. */
 int zc_tx_pages_read(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, zc_page_each_fn fn, void *arg);
-int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision);
+/* A page's decision (zc_decision_clear() it). */
+int zc_tx_decision_get(zc_txn *t, uint64_t id, zc_decision *decision);
 /* The decision only when its stored bytes hold the field key with the string value, or the
    field key at all when value is NULL (e.g. "reason", "duplicate"), else ZC_ENOTFOUND: a pass
-   that needs a few of the records skips parsing the others, and checks the field itself in
+   that needs a few of the records skips decoding the others, and checks the field itself in
    those it gets, since the bytes may also stand elsewhere in the record (the criteria's
    "decision" beside the final one).  A NULL key reads any record (zc_tx_decision_get). */
-int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *key, const char *value, json_t **decision);
-int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision);
-int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page);
+int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *key, const char *value, zc_decision *decision);
+/* Writes a decision: the one read, its fields as they are now (its unknown fields kept), or a
+   new one. */
+int zc_tx_decision_put(zc_txn *t, uint64_t id, const zc_decision *decision);
+/* Writes page under id (its id field becomes id). */
+int zc_tx_page_put(zc_txn *t, uint64_t id, const zc_page *page);
 int zc_tx_page_id(zc_txn *t, const char *url, uint64_t *id);
 /* Stores a page for url: a new id when the URL is new, else replaces the record. */
-int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int *is_new);
+int zc_tx_page_store(zc_txn *t, const char *url, const zc_page *page, uint64_t *id, int *is_new);
 /* Highest page id assigned (0 when empty). */
 uint64_t zc_tx_page_max(zc_txn *t);
 /* A number that moves with every transaction that writes a page record (0 before the first):
@@ -168,8 +175,8 @@ typedef struct zc_query {
 	enum zc_query_which which;	/* included documents (the default), excluded ones, or all */
 	int body;			/* fn reads doc.body; else it is "" (a keyword reads it anyway) */
 } zc_query;
-/* Whether a page (merged with its decision, as zc_tx_page_get() gives it) matches. */
-int zc_query_matches(const zc_query *q, json_t *page);
+/* Whether a page (with its decision, as zc_tx_page_get() gives it) matches. */
+int zc_query_matches(const zc_query *q, const zc_page *page);
 /*
  * Calls fn, in one read transaction, with every page that matches (merged with its decision).
  * Candidates come from an index where one applies: the character-pair index for a keyword of
@@ -186,29 +193,30 @@ int zc_index_query(zc_index *idx, const zc_query *q, zc_page_each_fn fn, void *a
 /*
  * The entries of the included documents q matches, document by document in the order of
  * zc_index_query(), each document's by section and item as numbers (00-29-2-1, 00-29-10-1);
- * fn gets the entry record (code, doc_code, section, item, text) and its page, both borrowed
- * for the call.  fn returns non-zero to stop, and that is then the result.
+ * fn gets the entry and its page, both borrowed for the call.  fn returns non-zero to stop,
+ * and that is then the result.
  */
-typedef int (*zc_entry_each_fn)(json_t *entry, json_t *page, void *arg);
+typedef int (*zc_entry_each_fn)(const zc_entry *entry, const zc_page *page, void *arg);
 int zc_index_entries(zc_index *idx, const zc_query *q, zc_entry_each_fn fn, void *arg);
 /*
  * Codes (docs/SCHEMA.md).  A document's code "JJ-N" and an entry's "JJ-N-S-I" as a researcher
  * types them: the jurisdiction in one digit or two ("9-3" is "09-3"), no leading zeros in the
  * numbers needed.  zc_code_parse() says which it is: 2 (a document), 4 (an entry), else 0 (not
  * a code), with the numbers in n[0..3].  zc_tx_code_page() gives the page a document code
- * names, zc_tx_entry_get() the entry record (code, doc_code, page, section, item, text) an entry
- * code names; ZC_ENOTFOUND when there is none.
+ * names, zc_tx_entry_get() the entry an entry code names (zc_entry_clear() it); ZC_ENOTFOUND
+ * when there is none.
  */
 int zc_code_parse(const char *code, long n[4]);
 int zc_tx_code_page(zc_txn *t, const char *code, uint64_t *id);
-int zc_tx_entry_get(zc_txn *t, const char *code, json_t **entry);
+int zc_tx_entry_get(zc_txn *t, const char *code, zc_entry *entry);
 /*
  * Calls fn with the decision record of every page in the selection this transaction sees
  * (docs/SCHEMA.md: decision, reason, jurisdiction, date, entries, file code), in page id
  * order: what counts need, without reading the pages' text.  fn returns non-zero to stop, and
  * that is then the result.
  */
-int zc_tx_decisions_each(zc_txn *t, zc_page_each_fn fn, void *arg);
+typedef int (*zc_decision_each_fn)(const zc_decision *decision, void *arg);
+int zc_tx_decisions_each(zc_txn *t, zc_decision_each_fn fn, void *arg);
 
 /* Frontier: per-host FIFO queues of requests (records, as above). */
 int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *seen_key, int *added);
@@ -230,7 +238,7 @@ int zc_tx_frontier_reset(zc_txn *t);
  */
 typedef struct zc_page_check {
 	uint64_t id;
-	json_t *page;		/* the page record as stored (borrowed for the call); NULL: it does not read */
+	const zc_page *page;	/* the page record as stored (borrowed for the call); NULL: it does not read */
 	int url_ok;		/* the URL index points at this page */
 	int included;		/* its decision includes it */
 	const char *file_code;	/* the included document's code ("JJ-N"), else NULL */

@@ -112,7 +112,12 @@ int zc_db_err(int rc);
 void zc_counted_read(zc_index *idx);
 /* Stores val under key as a record (MessagePack, record.c). */
 int zc_tx_put_record(zc_txn *t, enum zc_table tb, const void *key, size_t klen, json_t *val);
+/* Records' stored bytes as the struct (page.c, selection.c): ZC_OK or ZC_EPARSE. */
+int zc_decision_decode(const void *v, size_t n, zc_decision *d);
+int zc_entry_decode(const void *v, size_t n, zc_entry *e);
+/* The entry record under its code (selection.c). */
+int zc_entry_get(zc_txn *t, const char *code, zc_entry *e);
 /* Queues the character pairs of a page's title and body for postings (pairs.c). */
-int zc_pairs_queue(zc_txn *t, json_t *page, uint64_t id);
+int zc_pairs_queue(zc_txn *t, const char *title, const char *body, uint64_t id);
 
 #endif

@@ -4,8 +4,284 @@
 #include "record.h"
 #include "../common/zc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* --- the codec: the only code that names the fields of a page or a decision record --- */
+
+static const char *str(json_t *o, const char *key)
+{
+	return zc_jstr(o, key);
+}
+
+static long long num(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* an array's strings ("" for an item that is not one), in a new array; NULL when empty */
+static const char **strings(json_t *a, size_t *n)
+{
+	*n = json_array_size(a);
+	if (!*n)
+		return NULL;
+	const char **v = zc_calloc(*n, sizeof *v);
+	for (size_t i = 0; i < *n; i++) {
+		const char *s = json_string_value(json_array_get(a, i));
+		v[i] = s ? s : "";
+	}
+	return v;
+}
+
+static void decision_empty(zc_decision *d)
+{
+	*d = (zc_decision){{"", "", ""}, "", {"", ""}, 0, "", "", "", "", "", "", "", "", "", NULL, 0, 0, 0, NULL, NULL};
+}
+
+/* a decision record's value as the struct; o is kept (own_) */
+static void decision_of(json_t *o, zc_decision *d)
+{
+	json_t *cr = json_object_get(o, "criteria"), *ak = json_object_get(o, "abolition_keys");
+	const char *k0 = json_string_value(json_array_get(ak, 0)), *k1 = json_string_value(json_array_get(ak, 1));
+	d->criteria.decision = str(cr, "decision");
+	d->criteria.reason = str(cr, "reason");
+	d->criteria.evidence = str(cr, "evidence");
+	d->key = str(o, "key");
+	d->abolition_keys[0] = k0 ? k0 : "";
+	d->abolition_keys[1] = k1 ? k1 : "";
+	d->rank = (long)num(o, "rank");
+	d->jurisdiction = str(o, "jurisdiction");
+	d->url = str(o, "url");
+	d->date = str(o, "date");
+	d->published_date = str(o, "published_date");
+	d->docno = str(o, "docno");
+	d->decision = str(o, "decision");
+	d->reason = str(o, "reason");
+	d->evidence = str(o, "evidence");
+	d->canonical_url = str(o, "canonical_url");
+	d->sources = strings(json_object_get(o, "sources"), &d->n_sources);
+	d->mem_ = (void *)d->sources;
+	d->file_code = (long)num(o, "file_code");
+	d->entries = (long)num(o, "entries");
+	d->own_ = o;
+}
+
+void zc_decision_init(zc_decision *d)
+{
+	decision_empty(d);
+}
+
+void zc_decision_clear(zc_decision *d)
+{
+	free(d->mem_);
+	json_decref(d->own_);
+	decision_empty(d);
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+	json_object_set_new(o, key, json_string(v ? v : ""));
+}
+
+static json_t *string_array(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i] ? v[i] : ""));
+	return a;
+}
+
+/* an object field of o to rewrite: a copy of the one there (its unknown fields kept), or new */
+static json_t *sub_copy(json_t *o, const char *key)
+{
+	json_t *x = json_object_get(o, key);
+	return json_is_object(x) ? json_copy(x) : json_object();
+}
+
+/* the decision as the value stored: the record it was read from, with every field set */
+static json_t *decision_value(const zc_decision *d)
+{
+	json_t *o = d->own_ ? json_copy(d->own_) : json_object();
+	json_t *cr = sub_copy(o, "criteria");
+	set_str(cr, "decision", d->criteria.decision);
+	set_str(cr, "reason", d->criteria.reason);
+	set_str(cr, "evidence", d->criteria.evidence);
+	json_object_set_new(o, "criteria", cr);
+	set_str(o, "key", d->key);
+	json_object_set_new(o, "abolition_keys", string_array(d->abolition_keys, 2));
+	json_object_set_new(o, "rank", json_integer(d->rank));
+	set_str(o, "jurisdiction", d->jurisdiction);
+	set_str(o, "url", d->url);
+	set_str(o, "date", d->date);
+	set_str(o, "published_date", d->published_date);
+	set_str(o, "docno", d->docno);
+	set_str(o, "decision", d->decision);
+	set_str(o, "reason", d->reason);
+	set_str(o, "evidence", d->evidence);
+	set_str(o, "canonical_url", d->canonical_url);
+	json_object_set_new(o, "sources", string_array(d->sources, d->n_sources));
+	/* the key alone says a document has a code (zc_tx_decision_get_if "file_code") */
+	if (d->file_code)
+		json_object_set_new(o, "file_code", json_integer(d->file_code));
+	else
+		json_object_del(o, "file_code");
+	json_object_set_new(o, "entries", json_integer(d->entries));
+	return o;
+}
+
+/* a page whose every string is "" */
+static void page_empty(zc_page *p)
+{
+	static const zc_page none = {
+		0, "", "", "", "", "", "",
+		{"", 0, 0, "", ""},
+		{"", "", "", NULL, 0, "", "", "", "", "", "", 0, 0, NULL, 0, "", 0},
+		{{"", "", ""}, "", {"", ""}, 0, "", "", "", "", "", "", "", "", "", NULL, 0, 0, 0, NULL, NULL},
+		NULL, {NULL, NULL}};
+	*p = none;
+}
+
+/* a page record's value as the struct (its decision left empty); o is kept (own_) */
+static void page_of(json_t *o, zc_page *p)
+{
+	json_t *w = json_object_get(o, "warc"), *doc = json_object_get(o, "doc");
+	zc_page_doc *d = &p->doc;
+	p->id = (uint64_t)num(o, "id");
+	p->url = str(o, "url");
+	p->site = str(o, "site");
+	p->site_kind = str(o, "site_kind");
+	p->jurisdiction = str(o, "jurisdiction");
+	p->fetched_at = str(o, "fetched_at");
+	p->digest = str(o, "digest");
+	p->warc.file = str(w, "file");
+	p->warc.offset = num(w, "offset");
+	p->warc.skip = num(w, "skip");
+	p->warc.record_id = str(w, "record_id");
+	p->warc.payload_record_id = str(w, "payload_record_id");
+	d->url = str(doc, "url");
+	d->title = str(doc, "title");
+	d->docno = str(doc, "docno");
+	d->issuers = strings(json_object_get(doc, "issuers"), &d->n_issuers);
+	p->mem_[0] = (void *)d->issuers;
+	d->written_date = str(doc, "written_date");
+	d->published_date = str(doc, "published_date");
+	d->type = str(doc, "type");
+	d->validity = str(doc, "validity");
+	d->column = str(doc, "column");
+	d->charset = str(doc, "charset");
+	d->bad_bytes = (long)num(doc, "bad_bytes");
+	d->challenge = json_is_true(json_object_get(doc, "challenge"));
+	json_t *att = json_object_get(doc, "attachments");
+	d->n_attachments = json_array_size(att);
+	zc_page_attachment *a = d->n_attachments ? zc_calloc(d->n_attachments, sizeof *a) : NULL;
+	for (size_t i = 0; i < d->n_attachments; i++) {
+		a[i].name = str(json_array_get(att, i), "name");
+		a[i].url = str(json_array_get(att, i), "url");
+	}
+	d->attachments = a;
+	p->mem_[1] = a;
+	json_t *body = json_object_get(doc, "body");
+	d->body = json_is_string(body) ? json_string_value(body) : "";
+	d->body_len = json_is_string(body) ? json_string_length(body) : 0;
+	p->own_ = o;
+}
+
+void zc_page_init(zc_page *p)
+{
+	page_empty(p);
+}
+
+void zc_page_clear(zc_page *p)
+{
+	free(p->mem_[0]);
+	free(p->mem_[1]);
+	json_decref(p->own_);
+	zc_decision_clear(&p->dec);
+	page_empty(p);
+}
+
+/* the page as the value stored, its body left out (""): the record it was read from, with
+   every field set */
+static json_t *page_value(const zc_page *p, uint64_t id)
+{
+	json_t *o = p->own_ ? json_copy(p->own_) : json_object();
+	const zc_page_doc *d = &p->doc;
+	json_object_set_new(o, "id", json_integer((json_int_t)id));
+	set_str(o, "url", p->url);
+	set_str(o, "site", p->site);
+	set_str(o, "site_kind", p->site_kind);
+	set_str(o, "jurisdiction", p->jurisdiction);
+	set_str(o, "fetched_at", p->fetched_at);
+	set_str(o, "digest", p->digest);
+	if (p->warc.file && *p->warc.file) {
+		json_t *w = sub_copy(o, "warc");
+		set_str(w, "file", p->warc.file);
+		json_object_set_new(w, "offset", json_integer(p->warc.offset));
+		if (p->warc.skip)	/* a crawl's own files are gzipped record by record: no skip */
+			json_object_set_new(w, "skip", json_integer(p->warc.skip));
+		else
+			json_object_del(w, "skip");
+		set_str(w, "record_id", p->warc.record_id);
+		if (p->warc.payload_record_id && *p->warc.payload_record_id)
+			set_str(w, "payload_record_id", p->warc.payload_record_id);
+		else
+			json_object_del(w, "payload_record_id");
+		json_object_set_new(o, "warc", w);
+	}
+	json_t *doc = sub_copy(o, "doc"), *att = json_array();
+	for (size_t i = 0; i < d->n_attachments; i++) {
+		json_t *a = json_object();
+		set_str(a, "name", d->attachments[i].name);
+		set_str(a, "url", d->attachments[i].url);
+		json_array_append_new(att, a);
+	}
+	set_str(doc, "url", d->url);
+	set_str(doc, "title", d->title);
+	set_str(doc, "docno", d->docno);
+	json_object_set_new(doc, "issuers", string_array(d->issuers, d->n_issuers));
+	set_str(doc, "written_date", d->written_date);
+	set_str(doc, "published_date", d->published_date);
+	set_str(doc, "type", d->type);
+	set_str(doc, "validity", d->validity);
+	set_str(doc, "column", d->column);
+	set_str(doc, "charset", d->charset);
+	json_object_set_new(doc, "bad_bytes", json_integer(d->bad_bytes));
+	json_object_set_new(doc, "challenge", json_boolean(d->challenge));
+	json_object_set_new(doc, "attachments", att);
+	json_object_set_new(doc, "body", json_string(""));
+	json_object_set_new(o, "doc", doc);
+	return o;
+}
+
+const char *zc_page_date(const zc_page *p)
+{
+	return *p->doc.written_date ? p->doc.written_date : p->doc.published_date;
+}
+
+const char *zc_page_jurisdiction(const zc_page *p)
+{
+	return p->jurisdiction;
+}
+
+int zc_decision_included(const zc_decision *d)
+{
+	return !strcmp(d->decision, "included");
+}
+
+int zc_page_included(const zc_page *p)
+{
+	return zc_decision_included(&p->dec);
+}
+
+const char *zc_page_code(const zc_page *p, char *buf, size_t n)
+{
+	if (n)
+		buf[0] = '\0';
+	if (p->dec.file_code && zc_page_included(p))
+		snprintf(buf, n, "%s-%ld", p->jurisdiction, p->dec.file_code);
+	return buf;
+}
 
 /*
  * A page record (schema 3) is two MessagePack values: the document's body as a string, then
@@ -13,20 +289,17 @@
  * its length before it, it is read without the rest (zc_tx_page_body) and skipped by a reader
  * that needs only the rest (export, the query table).
  * Schema 2 stored the page's JSON (body "") a NUL and the body; schema 1 the JSON alone, the
- * body inside.  All three read back the same object, the body in its place.
+ * body inside.  All three read back the same page, the body in its place.
  */
-static int page_encode(json_t *page, zc_buf *out)
+static int page_encode(const zc_page *p, uint64_t id, zc_buf *out)
 {
-	json_t *doc = json_object_get(page, "doc");
-	json_t *body = json_object_get(doc, "body");
-	if (!json_is_string(body))
-		return zc_rec_encode_str("", 0, out) == ZC_OK ? zc_rec_encode(page, out) : ZC_EPARSE;
-	int rc = zc_rec_encode_str(json_string_value(body), json_string_length(body), out);
-	json_incref(body);
-	json_object_set_new(doc, "body", json_string(""));
+	const char *body = p->doc.body ? p->doc.body : "";
+	size_t len = p->doc.body_len ? p->doc.body_len : strlen(body);
+	json_t *o = page_value(p, id);
+	int rc = zc_rec_encode_str(body, len, out);
 	if (rc == ZC_OK)
-		rc = zc_rec_encode(page, out);
-	json_object_set_new(doc, "body", body);
+		rc = zc_rec_encode(o, out);
+	json_decref(o);
 	return rc;
 }
 
@@ -62,7 +335,7 @@ static int page_split(const void *v, size_t n, page_parts *p)
 	return 1;
 }
 
-/* a stored page record as the page; without body, doc.body is "" (schema 2 and 3) or as it
+/* a stored page record as its value; without body, doc.body is "" (schema 2 and 3) or as it
    was (a schema-1 record, whose body is in its JSON) */
 static json_t *page_parse(const void *v, size_t n, int with_body)
 {
@@ -87,9 +360,25 @@ static json_t *page_parse(const void *v, size_t n, int with_body)
 	return NULL;
 }
 
-json_t *zc_page_parse(const void *v, size_t n)
+static int page_read(const void *v, size_t n, int with_body, zc_page *out)
 {
-	return page_parse(v, n, 1);
+	json_t *o = page_parse(v, n, with_body);
+	page_empty(out);
+	if (!o)
+		return ZC_EPARSE;
+	page_of(o, out);
+	return ZC_OK;
+}
+
+void zc_page_from_json(json_t *o, zc_page *out)
+{
+	page_empty(out);
+	page_of(json_incref(o), out);
+}
+
+int zc_page_decode(const void *v, size_t n, zc_page *out)
+{
+	return page_read(v, n, 1, out);
 }
 
 /* the record under a u64 key, in place (valid while the transaction lasts) */
@@ -101,102 +390,111 @@ static int get_u64(zc_txn *t, enum zc_table tb, uint64_t id, MDB_val *v)
 	return zc_db_err(mdb_get(t->txn, dbi(t, tb), &key, v));
 }
 
+int zc_decision_decode(const void *v, size_t n, zc_decision *d)
+{
+	json_t *j = zc_record_parse(v, n);
+	decision_empty(d);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return ZC_EPARSE;
+	}
+	decision_of(j, d);
+	return ZC_OK;
+}
+
 /* a decision record, only when it holds the field key (with value, unless NULL; NULL key: any) */
-static json_t *load_decision(zc_txn *t, uint64_t id, const char *key, const char *value, int *rc)
+static int load_decision(zc_txn *t, uint64_t id, const char *key, const char *value, zc_decision *d)
 {
 	MDB_val v;
-	if ((*rc = get_u64(t, ZC_T_DECISIONS, id, &v)) != ZC_OK)
-		return NULL;
-	if (key && !zc_rec_has(v.mv_data, v.mv_size, key, value)) {
-		*rc = ZC_ENOTFOUND;
-		return NULL;
-	}
-	json_t *j = zc_record_parse(v.mv_data, v.mv_size);
-	*rc = j ? ZC_OK : ZC_EPARSE;
-	return j;
+	decision_empty(d);
+	int rc = get_u64(t, ZC_T_DECISIONS, id, &v);
+	if (rc != ZC_OK)
+		return rc;
+	if (key && !zc_rec_has(v.mv_data, v.mv_size, key, value))
+		return ZC_ENOTFOUND;
+	return zc_decision_decode(v.mv_data, v.mv_size, d);
 }
 
 /* a page record as the page, with its body or without (page_parse) */
-static int load_page(zc_txn *t, uint64_t id, int with_body, json_t **page)
+static int load_page(zc_txn *t, uint64_t id, int with_body, zc_page *page)
 {
 	MDB_val v;
-	*page = NULL;
 	int rc = get_u64(t, ZC_T_PAGES, id, &v);
-	if (rc != ZC_OK)
+	if (rc != ZC_OK) {
+		page_empty(page);
 		return rc;
-	*page = page_parse(v.mv_data, v.mv_size, with_body);
-	return *page ? ZC_OK : ZC_EPARSE;
+	}
+	return page_read(v.mv_data, v.mv_size, with_body, page);
 }
 
-int zc_tx_page_body(zc_txn *t, uint64_t id, json_t **body)
+int zc_tx_page_body(zc_txn *t, uint64_t id, char **body, size_t *len)
 {
 	MDB_val v;
 	*body = NULL;
+	*len = 0;
 	int rc = get_u64(t, ZC_T_PAGES, id, &v);
 	if (rc != ZC_OK)
 		return rc;
 	page_parts p;
 	if (page_split(v.mv_data, v.mv_size, &p)) {
-		/* the body alone, checked as zc_page_parse checks it */
-		*body = zc_json_string(p.body, p.body_len);
-	} else {
-		json_t *page = page_parse(v.mv_data, v.mv_size, 1);
-		*body = json_incref(json_object_get(json_object_get(page, "doc"), "body"));
-		json_decref(page);
+		/* the body alone, checked as zc_page_decode checks it */
+		if (!zc_utf8_valid(p.body, p.body_len))
+			return ZC_EPARSE;
+		*body = zc_strndup(p.body, p.body_len);
+		*len = p.body_len;
+		return ZC_OK;
 	}
-	if (!json_is_string(*body)) {
-		json_decref(*body);
-		*body = NULL;
+	zc_page page;
+	if (page_read(v.mv_data, v.mv_size, 1, &page) != ZC_OK)
 		return ZC_EPARSE;
-	}
+	*body = zc_strndup(page.doc.body, page.doc.body_len);
+	*len = page.doc.body_len;
+	zc_page_clear(&page);
 	return ZC_OK;
 }
 
-static void merge_decision(zc_txn *t, uint64_t id, json_t *page)
+static void merge_decision(zc_txn *t, uint64_t id, zc_page *page)
 {
-	int rc;
-	json_t *d = load_decision(t, id, NULL, NULL, &rc);
-	if (d) {
-		json_object_update(page, d);
-		json_decref(d);
-	}
+	if (load_decision(t, id, NULL, NULL, &page->dec) != ZC_OK)
+		decision_empty(&page->dec);
 }
 
-int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, json_t **page)
+int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, zc_page *page)
 {
 	int rc = load_page(t, id, flags & ZC_PAGE_BODY, page);
 	if (rc == ZC_OK)
-		merge_decision(t, id, *page);
+		merge_decision(t, id, page);
 	return rc;
 }
 
-int zc_tx_page_get(zc_txn *t, uint64_t id, json_t **page)
+int zc_tx_page_get(zc_txn *t, uint64_t id, zc_page *page)
 {
 	return zc_tx_page_read(t, id, ZC_PAGE_BODY, page);
 }
 
-int zc_tx_page_record(zc_txn *t, uint64_t id, json_t **page)
+int zc_tx_page_record(zc_txn *t, uint64_t id, zc_page *page)
 {
 	return load_page(t, id, 1, page);
 }
 
-int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *key, const char *value, json_t **decision)
+int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *key, const char *value, zc_decision *decision)
 {
-	int rc;
-	*decision = load_decision(t, id, key, value, &rc);
-	return rc;
+	return load_decision(t, id, key, value, decision);
 }
 
-int zc_tx_decision_get(zc_txn *t, uint64_t id, json_t **decision)
+int zc_tx_decision_get(zc_txn *t, uint64_t id, zc_decision *decision)
 {
 	return zc_tx_decision_get_if(t, id, NULL, NULL, decision);
 }
 
-int zc_tx_decision_put(zc_txn *t, uint64_t id, json_t *decision)
+int zc_tx_decision_put(zc_txn *t, uint64_t id, const zc_decision *decision)
 {
 	unsigned char k[8];
 	zc_u64_key(id, k);
-	return zc_tx_put_record(t, ZC_T_DECISIONS, k, 8, decision);
+	json_t *o = decision_value(decision);
+	int rc = zc_tx_put_record(t, ZC_T_DECISIONS, k, 8, o);
+	json_decref(o);
+	return rc;
 }
 
 int zc_tx_pages_each(zc_txn *t, zc_page_each_fn fn, void *arg)
@@ -213,14 +511,12 @@ int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg)
 		return zc_db_err(mrc);
 	int rc = ZC_OK;
 	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		json_t *page = page_parse(v.mv_data, v.mv_size, flags & ZC_PAGE_BODY);
-		if (!page || k.mv_size != 8) {
-			json_decref(page);
+		zc_page page;
+		if (k.mv_size != 8 || page_read(v.mv_data, v.mv_size, flags & ZC_PAGE_BODY, &page) != ZC_OK)
 			continue;
-		}
-		merge_decision(t, zc_key_u64(k.mv_data), page);
-		int stop = fn(page, arg);
-		json_decref(page);
+		merge_decision(t, zc_key_u64(k.mv_data), &page);
+		int stop = fn(&page, arg);
+		zc_page_clear(&page);
 		if (stop) {
 			rc = stop;
 			break;
@@ -234,11 +530,11 @@ int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg)
 int zc_tx_pages_read(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, zc_page_each_fn fn, void *arg)
 {
 	for (size_t i = 0; i < n; i++) {
-		json_t *page;
+		zc_page page;
 		if (zc_tx_page_read(t, ids[i], flags, &page) != ZC_OK)
 			continue;
-		int stop = fn(page, arg);
-		json_decref(page);
+		int stop = fn(&page, arg);
+		zc_page_clear(&page);
 		if (stop)
 			return stop;
 		zc_counted_read(t->idx);
@@ -246,11 +542,11 @@ int zc_tx_pages_read(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, z
 	return ZC_OK;
 }
 
-int zc_tx_page_put(zc_txn *t, uint64_t id, json_t *page)
+int zc_tx_page_put(zc_txn *t, uint64_t id, const zc_page *page)
 {
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	int rc = page_encode(page, &b);
+	int rc = page_encode(page, id, &b);
 	if (rc == ZC_OK) {
 		unsigned char k[8];
 		zc_u64_key(id, k);
@@ -286,7 +582,7 @@ uint64_t zc_tx_page_max(zc_txn *t)
 	return id;
 }
 
-int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int *is_new)
+int zc_tx_page_store(zc_txn *t, const char *url, const zc_page *page, uint64_t *id, int *is_new)
 {
 	int rc = zc_tx_page_id(t, url, id);
 	*is_new = 0;
@@ -299,11 +595,10 @@ int zc_tx_page_store(zc_txn *t, const char *url, json_t *page, uint64_t *id, int
 	}
 	if (rc != ZC_OK)
 		return rc;
-	json_object_set_new(page, "id", json_integer((json_int_t)*id));
 	rc = zc_tx_page_put(t, *id, page);
 	/* a changed page keeps the pairs of its old text in postings: queries confirm on the text */
 	if (rc == ZC_OK)
-		rc = zc_pairs_queue(t, page, *id);
+		rc = zc_pairs_queue(t, page->doc.title, page->doc.body, *id);
 	return rc;
 }
 

@@ -124,11 +124,8 @@ static inline __attribute__((always_inline)) void sort_by_pair(void *base, size_
 }
 
 /* the distinct character pairs of a page's title and body, sorted */
-static uint64_t *page_pairs(json_t *page, size_t *n)
+static uint64_t *page_pairs(const char *title, const char *body, size_t *n)
 {
-	json_t *doc = json_object_get(page, "doc");
-	const char *title = json_string_value(json_object_get(doc, "title"));
-	const char *body = json_string_value(json_object_get(doc, "body"));
 	uint64_t *v = pairs_of(title ? title : "", body ? body : "", n);
 	sort_by_pair(v, *n, sizeof *v);
 	size_t k = 0;
@@ -140,10 +137,10 @@ static uint64_t *page_pairs(json_t *page, size_t *n)
 }
 
 /* queued, not inserted: one write at the end of pairq per page (see zc_index_merge_pairs) */
-int zc_pairs_queue(zc_txn *t, json_t *page, uint64_t id)
+int zc_pairs_queue(zc_txn *t, const char *title, const char *body, uint64_t id)
 {
 	size_t n;
-	uint64_t *v = page_pairs(page, &n);
+	uint64_t *v = page_pairs(title, body, &n);
 	unsigned char idk[8];
 	zc_u64_key(id, idk);
 	MDB_val k = {8, idk}, val = {n * sizeof *v, v};

@@ -30,33 +30,30 @@ static int list_matches(const char *list, const char *s, int substring)
 	}
 }
 
-int zc_query_matches(const zc_query *q, json_t *page)
+int zc_query_matches(const zc_query *q, const zc_page *page)
 {
-	json_t *doc = json_object_get(page, "doc");
-	int inc = !strcmp(zc_jstr(page, "decision"), "included");
+	const zc_page_doc *doc = &page->doc;
+	int inc = zc_page_included(page);
 	if ((q->which == ZC_Q_INCLUDED && !inc) || (q->which == ZC_Q_EXCLUDED && inc))
 		return 0;
 	if (q->jurisdiction && !list_matches(q->jurisdiction, zc_page_jurisdiction(page), 0))
 		return 0;
 	if (q->y1) {
-		int y = zc_year_of(zc_doc_date(doc));
+		int y = zc_year_of(zc_page_date(page));
 		if (y < q->y1 || y > q->y2)
 			return 0;
 	}
-	if (q->type && !list_matches(q->type, zc_jstr(doc, "type"), 0))
+	if (q->type && !list_matches(q->type, doc->type, 0))
 		return 0;
 	if (q->issuer) {
-		json_t *iss = json_object_get(doc, "issuers");
 		size_t i;
-		for (i = 0; i < json_array_size(iss); i++) {
-			const char *s = json_string_value(json_array_get(iss, i));
-			if (s && list_matches(q->issuer, s, 1))
+		for (i = 0; i < doc->n_issuers; i++)
+			if (list_matches(q->issuer, doc->issuers[i], 1))
 				break;
-		}
-		if (i == json_array_size(iss))
+		if (i == doc->n_issuers)
 			return 0;
 	}
-	if (q->keyword && !list_matches(q->keyword, zc_jstr(doc, "title"), 1) && !list_matches(q->keyword, zc_jstr(doc, "body"), 1))
+	if (q->keyword && !list_matches(q->keyword, doc->title, 1) && !list_matches(q->keyword, doc->body, 1))
 		return 0;
 	return 1;
 }
@@ -153,15 +150,15 @@ static int by_place(const void *a, const void *b)
 static void place(qctx *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		json_t *d;
+		zc_decision d;
 		if (zc_tx_decision_get(c->t, c->v[i].id, &d) != ZC_OK)
 			continue;
-		const char *j = zc_jstr(d, "jurisdiction");
+		const char *j = d.jurisdiction;
 		if (j[0] >= '0' && j[0] <= '9' && j[1] >= '0' && j[1] <= '9' && !j[2])
 			c->v[i].jur = (unsigned)((j[0] - '0') * 10 + (j[1] - '0'));
-		if (!strcmp(zc_jstr(d, "decision"), "included"))
-			c->v[i].fc = (uint64_t)json_integer_value(json_object_get(d, "file_code"));
-		json_decref(d);
+		if (zc_decision_included(&d) && d.file_code > 0)
+			c->v[i].fc = (uint64_t)d.file_code;
+		zc_decision_clear(&d);
 	}
 	if (c->n)
 		qsort(c->v, c->n, sizeof *c->v, by_place);
@@ -169,7 +166,7 @@ static void place(qctx *c)
 
 /* a document's entries, gathered to be put in the order of their numbers */
 typedef struct ents {
-	json_t **v;
+	zc_entry *v;
 	size_t n, cap;
 } ents;
 
@@ -178,42 +175,38 @@ static int entry_add(const void *k, size_t kl, const void *v, size_t vl, void *a
 	(void)k;
 	(void)kl;
 	ents *e = arg;
-	json_t *ent = zc_record_parse(v, vl);
-	if (!ent)
-		return 0;
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 16;
 		e->v = zc_realloc(e->v, e->cap * sizeof *e->v);
 	}
-	e->v[e->n++] = ent;
+	if (zc_entry_decode(v, vl, &e->v[e->n]) == ZC_OK)
+		e->n++;
 	return 0;
 }
 
 static int by_number(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t sx = json_integer_value(json_object_get(x, "section")), sy = json_integer_value(json_object_get(y, "section"));
-	json_int_t ix = json_integer_value(json_object_get(x, "item")), iy = json_integer_value(json_object_get(y, "item"));
-	return sx != sy ? (sx < sy ? -1 : 1) : ix < iy ? -1 : ix > iy;
+	const zc_entry *x = a, *y = b;
+	return x->section != y->section ? (x->section < y->section ? -1 : 1) : x->item < y->item ? -1 : x->item > y->item;
 }
 
 /* the entries of an included document (its code's prefix, JJ-N-), section by section, item by
    item, as numbers */
-static int doc_entries(qctx *c, json_t *page)
+static int doc_entries(qctx *c, const zc_page *page)
 {
-	json_int_t fc = json_integer_value(json_object_get(page, "file_code"));
-	if (!fc || strcmp(zc_jstr(page, "decision"), "included"))
+	long fc = page->dec.file_code;
+	if (!fc || !zc_page_included(page))
 		return 0;
 	char prefix[48];
-	int n = snprintf(prefix, sizeof prefix, "%s-%lld-", zc_page_jurisdiction(page), (long long)fc);
+	int n = snprintf(prefix, sizeof prefix, "%s-%ld-", zc_page_jurisdiction(page), fc);
 	ents e = {NULL, 0, 0};
 	int rc = zc_tx_scan(c->t, ZC_T_ENTRIES, prefix, (size_t)n, entry_add, &e);
 	if (e.n)
 		qsort(e.v, e.n, sizeof *e.v, by_number);
 	for (size_t i = 0; i < e.n; i++) {
-		if (rc == ZC_OK && (rc = c->entry_fn(e.v[i], page, c->arg)) != 0)
+		if (rc == ZC_OK && (rc = c->entry_fn(&e.v[i], page, c->arg)) != 0)
 			c->rc = rc;
-		json_decref(e.v[i]);
+		zc_entry_clear(&e.v[i]);
 	}
 	free(e.v);
 	return rc;
@@ -221,7 +214,7 @@ static int doc_entries(qctx *c, json_t *page)
 
 /* the candidates, in order: each read, confirmed and handed on once (an id found twice, by two
    keywords, is read once) */
-static int each_candidate(json_t *page, void *arg)
+static int each_candidate(const zc_page *page, void *arg)
 {
 	qctx *c = arg;
 	if (!zc_query_matches(c->q, page))
@@ -329,7 +322,7 @@ int zc_index_entries(zc_index *idx, const zc_query *q, zc_entry_each_fn fn, void
 }
 
 typedef struct dctx {
-	zc_page_each_fn fn;
+	zc_decision_each_fn fn;
 	void *arg;
 	int rc;
 } dctx;
@@ -339,14 +332,14 @@ static int each_decision(const void *k, size_t kl, const void *v, size_t vl, voi
 	(void)k;
 	(void)kl;
 	dctx *d = arg;
-	json_t *dec = zc_record_parse(v, vl);
-	if (dec)
-		d->rc = d->fn(dec, d->arg);
-	json_decref(dec);
+	zc_decision dec;
+	if (zc_decision_decode(v, vl, &dec) == ZC_OK)
+		d->rc = d->fn(&dec, d->arg);
+	zc_decision_clear(&dec);
 	return d->rc != 0;
 }
 
-int zc_tx_decisions_each(zc_txn *t, zc_page_each_fn fn, void *arg)
+int zc_tx_decisions_each(zc_txn *t, zc_decision_each_fn fn, void *arg)
 {
 	dctx d = {fn, arg, 0};
 	int rc = zc_tx_scan(t, ZC_T_DECISIONS, NULL, 0, each_decision, &d);
@@ -388,12 +381,14 @@ int zc_tx_code_page(zc_txn *t, const char *code, uint64_t *id)
 	return rc;
 }
 
-int zc_tx_entry_get(zc_txn *t, const char *code, json_t **entry)
+int zc_tx_entry_get(zc_txn *t, const char *code, zc_entry *entry)
 {
 	long n[4];
-	if (zc_code_parse(code, n) != 4)
+	if (zc_code_parse(code, n) != 4) {
+		zc_entry_init(entry);
 		return ZC_ENOTFOUND;
+	}
 	char key[64];
 	snprintf(key, sizeof key, "%02ld-%ld-%ld-%ld", n[0], n[1], n[2], n[3]);
-	return zc_tx_get_json(t, ZC_T_ENTRIES, key, entry);
+	return zc_entry_get(t, key, entry);
 }

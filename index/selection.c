@@ -182,17 +182,80 @@ int zc_tx_file_codes_clear(zc_txn *t)
 	return rc;
 }
 
-/* entries: code -> {code, doc_code, page, section, item, text} */
-int zc_tx_entry_put(zc_txn *t, const char *doc_code, uint64_t page, long section, long item, const char *text)
+/* entries: code -> {code, doc_code, page, section, item, text}; the codec, the only code that
+   names an entry record's fields */
+static void entry_of(json_t *o, zc_entry *e)
 {
-	char *code = zc_asprintf("%s-%ld-%ld", doc_code, section, item);
-	json_t *ent = json_object();
+	e->code = zc_jstr(o, "code");
+	e->doc_code = zc_jstr(o, "doc_code");
+	e->page = (uint64_t)json_integer_value(json_object_get(o, "page"));
+	e->section = (long)json_integer_value(json_object_get(o, "section"));
+	e->item = (long)json_integer_value(json_object_get(o, "item"));
+	e->text = zc_jstr(o, "text");
+	e->own_ = o;
+}
+
+static void entry_empty(zc_entry *e)
+{
+	*e = (zc_entry){"", "", 0, 0, 0, "", NULL};
+}
+
+void zc_entry_init(zc_entry *e)
+{
+	entry_empty(e);
+}
+
+void zc_entry_clear(zc_entry *e)
+{
+	json_decref(e->own_);
+	entry_empty(e);
+}
+
+void zc_entry_keep(zc_entry *dst, const zc_entry *src)
+{
+	*dst = *src;
+	json_incref(dst->own_);
+}
+
+/* the entry record under key, or ZC_ENOTFOUND / ZC_EPARSE */
+int zc_entry_get(zc_txn *t, const char *key, zc_entry *e)
+{
+	json_t *o = NULL;
+	entry_empty(e);
+	int rc = zc_tx_get_json(t, ZC_T_ENTRIES, key, &o);
+	if (rc == ZC_OK && !json_is_object(o))
+		rc = ZC_EPARSE;
+	if (rc != ZC_OK) {
+		json_decref(o);
+		return rc;
+	}
+	entry_of(o, e);
+	return ZC_OK;
+}
+
+int zc_entry_decode(const void *v, size_t n, zc_entry *e)
+{
+	json_t *o = zc_record_parse(v, n);
+	entry_empty(e);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return ZC_EPARSE;
+	}
+	entry_of(o, e);
+	return ZC_OK;
+}
+
+int zc_tx_entry_put(zc_txn *t, const zc_entry *e)
+{
+	const char *dc = e->doc_code ? e->doc_code : "";
+	char *code = zc_asprintf("%s-%ld-%ld", dc, e->section, e->item);
+	json_t *ent = e->own_ ? json_copy(e->own_) : json_object();
 	json_object_set_new(ent, "code", json_string(code));
-	json_object_set_new(ent, "doc_code", json_string(doc_code));
-	json_object_set_new(ent, "page", json_integer((json_int_t)page));
-	json_object_set_new(ent, "section", json_integer(section));
-	json_object_set_new(ent, "item", json_integer(item));
-	json_object_set_new(ent, "text", json_string(text));
+	json_object_set_new(ent, "doc_code", json_string(dc));
+	json_object_set_new(ent, "page", json_integer((json_int_t)e->page));
+	json_object_set_new(ent, "section", json_integer(e->section));
+	json_object_set_new(ent, "item", json_integer(e->item));
+	json_object_set_new(ent, "text", json_string(e->text ? e->text : ""));
 	int rc = zc_tx_put_json(t, ZC_T_ENTRIES, code, ent);
 	json_decref(ent);
 	free(code);
@@ -207,14 +270,14 @@ typedef struct entry_walk {
 
 static int entry_one(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
+	(void)k;
+	(void)kl;
 	entry_walk *w = arg;
-	json_t *ent = zc_record_parse(v, vl);
-	if (!ent)
+	zc_entry e;
+	if (zc_entry_decode(v, vl, &e) != ZC_OK)
 		return 0;	/* damaged: check says so */
-	char *code = zc_strndup(k, kl);
-	w->rc = w->fn(code, ent, w->arg);
-	free(code);
-	json_decref(ent);
+	w->rc = w->fn(&e, w->arg);
+	zc_entry_clear(&e);
 	return w->rc != 0;
 }
 

@@ -51,12 +51,13 @@ int zc_tx_file_code_last_put(zc_txn *t, const char *juris, long n);
 /* Forgets every code given: the file-code index and each jurisdiction's last code (renumber). */
 int zc_tx_file_codes_clear(zc_txn *t);
 
-/* Entries: the item of a section of an included document (doc_code "JJ-N"), under its code
-   doc_code-section-item.  zc_tx_entries_all() calls fn with every entry record (code,
-   doc_code, page, section, item, text) in code order, borrowed for the call; fn returns
-   non-zero to stop, and that is then the result. */
-int zc_tx_entry_put(zc_txn *t, const char *doc_code, uint64_t page, long section, long item, const char *text);
-typedef int (*zc_entry_rec_fn)(const char *code, json_t *entry, void *arg);
+/* Entries (zc_entry, page.h): the item of a section of an included document (doc_code
+   "JJ-N"), under its code doc_code-section-item, which zc_tx_entry_put() gives it (e->code is
+   not read; an entry read and written back under a new doc_code keeps its unknown fields).
+   zc_tx_entries_all() calls fn with every entry in code order, borrowed for the call; fn
+   returns non-zero to stop, and that is then the result. */
+int zc_tx_entry_put(zc_txn *t, const zc_entry *e);
+typedef int (*zc_entry_rec_fn)(const zc_entry *entry, void *arg);
 int zc_tx_entries_all(zc_txn *t, zc_entry_rec_fn fn, void *arg);
 int zc_tx_entries_clear(zc_txn *t);
 

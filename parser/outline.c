@@ -84,7 +84,7 @@ static int mentions(const char *text, const char *const *kw, size_t nkw)
 	return 0;
 }
 
-static void push(zc_entry **v, size_t *n, int s, int i, char *text)
+static void push(zc_outline_entry **v, size_t *n, int s, int i, char *text)
 {
 	*v = zc_realloc(*v, (*n + 1) * sizeof **v);
 	(*v)[*n].section = s;
@@ -94,9 +94,9 @@ static void push(zc_entry **v, size_t *n, int s, int i, char *text)
 }
 
 int zc_entries_split(const char *body, const char *const *keywords, size_t n_keywords,
-		     zc_entry **entries, size_t *n_entries)
+		     zc_outline_entry **entries, size_t *n_entries)
 {
-	zc_entry *units = NULL;
+	zc_outline_entry *units = NULL;
 	size_t nunits = 0;
 	zc_buf cur;
 	int sec = 0, item = 0, any_section = 0;
@@ -152,7 +152,7 @@ int zc_entries_split(const char *body, const char *const *keywords, size_t n_key
 	zc_buf_free(&cur);
 
 	for (size_t i = 0; i < nunits; i++) {
-		zc_entry *u = &units[i];
+		zc_outline_entry *u = &units[i];
 		/* a section heading followed by items is not a unit of its own unless it has
 		   text of its own beyond the heading */
 		int heading_only = u->item == 0 && !strchr(u->text, '\n') && i + 1 < nunits &&
@@ -169,7 +169,7 @@ int zc_entries_split(const char *body, const char *const *keywords, size_t n_key
 	return ZC_OK;
 }
 
-void zc_entries_free(zc_entry **entries, size_t n)
+void zc_entries_free(zc_outline_entry **entries, size_t n)
 {
 	if (!*entries)
 		return;

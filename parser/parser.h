@@ -93,14 +93,14 @@ char *zc_url_resolve(const char *base, const char *href);
  * whose text mentions one of the keywords; code "S-I" (item 0 for a section without items);
  * a body with no outline is one entry "0-0".
  */
-typedef struct zc_entry {
+typedef struct zc_outline_entry {
 	int section;
 	int item;
 	char *text;
-} zc_entry;
+} zc_outline_entry;
 int zc_entries_split(const char *body, const char *const *keywords, size_t n_keywords,
-		     zc_entry **entries, size_t *n_entries);
-void zc_entries_free(zc_entry **entries, size_t n);
+		     zc_outline_entry **entries, size_t *n_entries);
+void zc_entries_free(zc_outline_entry **entries, size_t n);
 /* Value of a Chinese numeral (一 … 九十九), or 0. *len gets the bytes used. */
 int zc_cn_numeral(const char *s, int *len);
 

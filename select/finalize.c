@@ -47,13 +47,13 @@ static char *norm_title(const char *t)
 	return zc_buf_take(&b);
 }
 
-char *zc_select_dedup_key(json_t *doc)
+char *zc_select_dedup_key(const zc_page *page)
 {
-	const char *docno = zc_jstr(doc, "docno");
+	const char *docno = page->doc.docno;
 	if (*docno)
 		return zc_asprintf("D|%s", docno);
-	char *t = norm_title(zc_jstr(doc, "title"));
-	char *k = zc_asprintf("T|%s|%s", t, zc_doc_date(doc));
+	char *t = norm_title(page->doc.title);
+	char *k = zc_asprintf("T|%s|%s", t, zc_page_date(page));
 	free(t);
 	return k;
 }
@@ -120,29 +120,29 @@ unsigned long long zc_select_simhash(const char *body)
 	return s;
 }
 
-static int issuer_is_government(json_t *doc)
+static int issuer_is_government(const zc_page_doc *doc)
 {
-	const char *first = json_string_value(json_array_get(json_object_get(doc, "issuers"), 0));
-	if (!first)
+	if (!doc->n_issuers)
 		return -1;
+	const char *first = doc->issuers[0];
 	return zc_str_ends(first, "人民政府") || zc_str_ends(first, "人民政府办公厅") ||
 	       zc_str_ends(first, "国务院") || zc_str_ends(first, "国务院办公厅");
 }
 
 /* 0 when the page is on its issuer's own site */
-static int rank(json_t *page)
+static int rank(const zc_page *page)
 {
-	int gov = issuer_is_government(json_object_get(page, "doc"));
-	const char *kind = zc_jstr(page, "site_kind");
+	int gov = issuer_is_government(&page->doc);
+	const char *kind = page->site_kind;
 	if (gov < 0)
 		return 1;
 	return !((gov && !strcmp(kind, "gov")) || (!gov && !strcmp(kind, "hc")));
 }
 
 /* the documents an abolition decision lists: "1.《title》（docno）" lines */
-static int abolition_refs(zc_txn *t, json_t *doc, const char *juris, uint64_t id)
+static int abolition_refs(zc_txn *t, const zc_page_doc *doc, const char *juris, uint64_t id)
 {
-	const char *body = zc_jstr(doc, "body");
+	const char *body = doc->body;
 	int rc = ZC_OK;
 	const char *p = body;
 	while (*p && rc == ZC_OK) {
@@ -250,14 +250,12 @@ static int reason_index(const char *r)
 	return -1;
 }
 
-static json_t *decision_of(zc_txn *t, uint64_t id)
+/* a page's decision in the generation t reaches; an empty one when it has none */
+static void decision_of(zc_txn *t, uint64_t id, zc_decision *d)
 {
-	json_t *d = NULL;
-	if (zc_tx_decision_get(t, id, &d) != ZC_OK || !json_is_object(d)) {
-		json_decref(d);
-		d = json_object();
+	if (zc_tx_decision_get(t, id, d) != ZC_OK) {
+		zc_decision_clear(d);
 	}
-	return d;
 }
 
 static void rewind_state(fin *f)
@@ -271,34 +269,35 @@ static void rewind_state(fin *f)
 	f->nho = f->mark_nho;
 }
 
-/* the final word on a page: its decision's last fields, and the counts */
-static void settle(fin *f, uint64_t id, json_t *dec, const char *decision, const char *reason, const char *evidence,
-		   const char *canonical)
+/* the final word on a page: its decision's last fields, and the counts; self holds the one
+   source (the page's own URL) until dec is written */
+static void settle(fin *f, uint64_t id, zc_decision *dec, const char **self, const char *decision, const char *reason,
+		   const char *evidence, const char *canonical)
 {
 	zc_select_stats *st = f->st;
-	json_object_set_new(dec, "decision", json_string(decision));
-	json_object_set_new(dec, "reason", json_string(reason));
-	json_object_set_new(dec, "evidence", json_string(evidence));
-	json_object_set_new(dec, "canonical_url", json_string(canonical ? canonical : ""));
-	json_t *src = json_array();
-	json_array_append_new(src, json_string(zc_jstr(dec, "url")));
-	json_object_set_new(dec, "sources", src);
-	json_object_set_new(dec, "entries", json_integer(0));
+	dec->decision = decision;
+	dec->reason = reason;
+	dec->evidence = evidence;
+	dec->canonical_url = canonical ? canonical : "";
+	self[0] = dec->url;
+	dec->sources = self;
+	dec->n_sources = 1;
+	dec->entries = 0;
 	st->pages++;
 	if (!strcmp(decision, "included")) {
 		st->included++;
-		if (!strcmp(zc_jstr(dec, "jurisdiction"), "00"))
+		if (!strcmp(dec->jurisdiction, "00"))
 			st->national++;
 		else
 			st->provincial++;
-		if (!json_integer_value(json_object_get(dec, "file_code"))) {
+		if (!dec->file_code) {
 			f->nc = zc_realloc(f->nc, (f->nnc + 1) * sizeof *f->nc);
 			newcode *n = &f->nc[f->nnc++];
-			snprintf(n->juris, sizeof n->juris, "%s", zc_jstr(dec, "jurisdiction"));
-			snprintf(n->date, sizeof n->date, "%s", zc_jstr(dec, "date"));
-			snprintf(n->published, sizeof n->published, "%s", zc_jstr(dec, "published_date"));
-			n->docno = zc_strdup(zc_jstr(dec, "docno"));
-			n->url = zc_strdup(zc_jstr(dec, "url"));
+			snprintf(n->juris, sizeof n->juris, "%s", dec->jurisdiction);
+			snprintf(n->date, sizeof n->date, "%s", dec->date);
+			snprintf(n->published, sizeof n->published, "%s", dec->published_date);
+			n->docno = zc_strdup(dec->docno);
+			n->url = zc_strdup(dec->url);
 			n->id = id;
 		}
 	} else {
@@ -308,126 +307,124 @@ static void settle(fin *f, uint64_t id, json_t *dec, const char *decision, const
 	}
 }
 
+/* the file code is the document's for good: carried over from the published decision */
+static long published_code(zc_txn *t, uint64_t id)
+{
+	zc_decision live;
+	long code = 0;
+	zc_tx_stage(t, 0);
+	if (zc_tx_decision_get_if(t, id, "file_code", NULL, &live) == ZC_OK)
+		code = live.file_code;
+	zc_tx_stage(t, 1);
+	zc_decision_clear(&live);
+	return code;
+}
+
+/* pass 1's dedup key: the canonical copy so far, the issuer's own site, then the least URL
+   (never the first stored: which copy arrived first is the crawl's history, not the corpus) */
+static int note_copy(zc_txn *t, uint64_t id, const zc_decision *dec, const char *key)
+{
+	uint64_t other;
+	if (zc_tx_dup_get(t, key, &other) != ZC_OK)
+		return zc_tx_dup_put(t, key, id);
+	zc_decision od;
+	decision_of(t, other, &od);
+	int rc = ZC_OK;
+	if (dec->rank < od.rank || (dec->rank == od.rank && strcmp(dec->url, od.url) < 0))
+		rc = zc_tx_dup_put(t, key, id);
+	zc_decision_clear(&od);
+	return rc;
+}
+
 /* pass 1 (pages): criteria, keys, abolition lists, candidate canonical copies */
 static int pass1(zc_txn *t, fin *f, uint64_t id)
 {
 	const zc_profile *p = f->p;
 	int rc = ZC_OK;
-	json_t *page;
+	zc_page page;
 	if (zc_tx_page_record(t, id, &page) != ZC_OK)
 		return ZC_OK;
-	json_t *doc = json_object_get(page, "doc");
-	json_t *dec = json_object();
-	{
-		/* the file code is the document's for good: carried over from the published decision */
-		json_t *live = NULL;
-		zc_tx_stage(t, 0);
-		if (zc_tx_decision_get_if(t, id, "file_code", NULL, &live) == ZC_OK &&
-		    json_integer_value(json_object_get(live, "file_code")))
-			json_object_set(dec, "file_code", json_object_get(live, "file_code"));
-		zc_tx_stage(t, 1);
-		json_decref(live);
-	}
-	zc_decision d;
-	zc_select_decide(p, page, &d);
-	json_t *cr = json_object();
-	json_object_set_new(cr, "decision", json_string(d.decision));
-	json_object_set_new(cr, "reason", json_string(d.reason));
-	json_object_set_new(cr, "evidence", json_string(d.evidence ? d.evidence : ""));
-	json_object_set_new(dec, "criteria", cr);
-	free(d.evidence);
-	const char *j = zc_page_jurisdiction(page);
-	const char *w = zc_doc_date(doc);
-	char *key = zc_select_dedup_key(doc);
-	if (!strcmp(d.decision, "included") && !*zc_jstr(doc, "docno") && *zc_jstr(doc, "body")) {
+	const zc_page_doc *doc = &page.doc;
+	zc_decision dec = page.dec;	/* empty: a new record */
+	dec.file_code = published_code(t, id);
+	zc_verdict v;
+	zc_select_decide(p, &page, &v);
+	dec.criteria.decision = v.decision;
+	dec.criteria.reason = v.reason;
+	dec.criteria.evidence = v.evidence ? v.evidence : "";
+	const char *j = zc_page_jurisdiction(&page);
+	const char *w = zc_page_date(&page);
+	char *key = zc_select_dedup_key(&page);
+	if (!strcmp(v.decision, "included") && !*doc->docno && *doc->body) {
 		/* no number: a copy under another title is found by its text (near_txn) */
-		zc_near_doc nd = {id, zc_select_simhash(zc_jstr(doc, "body")), key};
+		zc_near_doc nd = {id, zc_select_simhash(doc->body), key};
 		rc = zc_tx_near_note(t, j, w, &nd);
 	}
-	char *nt = norm_title(zc_jstr(doc, "title"));
+	char *nt = norm_title(doc->title);
 	char *kt = zc_abolished_key(j, ZC_AB_TITLE, nt);
-	char *kd = *zc_jstr(doc, "docno") ? zc_abolished_key(j, ZC_AB_DOCNO, zc_jstr(doc, "docno")) : zc_strdup("");
-	json_object_set_new(dec, "key", json_string(key));
-	json_t *ak = json_array();
-	json_array_append_new(ak, json_string(kd));
-	json_array_append_new(ak, json_string(kt));
-	json_object_set_new(dec, "abolition_keys", ak);
-	json_object_set_new(dec, "rank", json_integer(rank(page)));
-	json_object_set_new(dec, "jurisdiction", json_string(j));
-	json_object_set_new(dec, "url", json_string(zc_jstr(page, "url")));
-	json_object_set_new(dec, "date", json_string(w));
-	json_object_set_new(dec, "published_date", json_string(zc_jstr(doc, "published_date")));
-	json_object_set_new(dec, "docno", json_string(zc_jstr(doc, "docno")));
+	char *kd = *doc->docno ? zc_abolished_key(j, ZC_AB_DOCNO, doc->docno) : zc_strdup("");
+	dec.key = key;
+	dec.abolition_keys[0] = kd;
+	dec.abolition_keys[1] = kt;
+	dec.rank = rank(&page);
+	dec.jurisdiction = j;
+	dec.url = page.url;
+	dec.date = w;
+	dec.published_date = doc->published_date;
+	dec.docno = doc->docno;
+	if (rc == ZC_OK && zc_doc_abolishes(doc->title))
+		rc = abolition_refs(t, doc, j, id);
+	if (rc == ZC_OK && !strcmp(v.decision, "included"))
+		rc = note_copy(t, id, &dec, key);
+	/* nothing later changes what the criteria excluded: settled now, pass 2 passes it by */
+	const char *self[1];
+	if (strcmp(v.decision, "included") != 0)
+		settle(f, id, &dec, self, dec.criteria.decision, dec.criteria.reason, dec.criteria.evidence, NULL);
+	if (rc == ZC_OK)
+		rc = zc_tx_decision_put(t, id, &dec);
+	free(v.evidence);
+	free(key);
 	free(nt);
 	free(kt);
 	free(kd);
-	if (rc == ZC_OK && zc_doc_abolishes(zc_jstr(doc, "title")))
-		rc = abolition_refs(t, doc, j, id);
-	if (rc == ZC_OK && !strcmp(d.decision, "included")) {
-		uint64_t other;
-		if (zc_tx_dup_get(t, key, &other) == ZC_OK) {
-			/* the canonical copy: the issuer's own site, then the least URL (never the first
-			   stored: which copy arrived first is the crawl's history, not the corpus) */
-			json_t *od = decision_of(t, other);
-			json_int_t r = json_integer_value(json_object_get(dec, "rank"));
-			json_int_t ro = json_integer_value(json_object_get(od, "rank"));
-			if (r < ro || (r == ro && strcmp(zc_jstr(page, "url"), zc_jstr(od, "url")) < 0))
-				rc = zc_tx_dup_put(t, key, id);
-			json_decref(od);
-		} else {
-			rc = zc_tx_dup_put(t, key, id);
-		}
-	}
-	free(key);
-	/* nothing later changes what the criteria excluded: settled now, pass 2 passes it by */
-	if (strcmp(d.decision, "included") != 0) {
-		json_t *crit = json_object_get(dec, "criteria");
-		settle(f, id, dec, zc_jstr(crit, "decision"), zc_jstr(crit, "reason"), zc_jstr(crit, "evidence"), NULL);
-	}
-	if (rc == ZC_OK)
-		rc = zc_tx_decision_put(t, id, dec);
-	json_decref(dec);
-	json_decref(page);
+	zc_page_clear(&page);
 	return rc;
 }
 
 /* pass 2 (decisions the criteria included): abolished documents, duplicates, the final word */
 static int pass2(zc_txn *t, fin *f, uint64_t id)
 {
-	json_t *dec;
+	zc_decision dec;
 	/* the only "decision":"included" a record holds after pass 1 is its criteria's: pass 1
 	   settles the others, as excluded */
 	if (zc_tx_decision_get_if(t, id, "decision", "included", &dec) != ZC_OK)
 		return ZC_OK;
-	json_t *crit = json_object_get(dec, "criteria");
-	if (strcmp(zc_jstr(crit, "decision"), "included") != 0) {	/* settled in pass 1 */
-		json_decref(dec);
+	if (strcmp(dec.criteria.decision, "included") != 0) {	/* settled in pass 1 */
+		zc_decision_clear(&dec);
 		return ZC_OK;
 	}
-	const char *decision = zc_jstr(crit, "decision"), *reason = zc_jstr(crit, "reason");
-	char *evidence = zc_strdup(zc_jstr(crit, "evidence"));
+	const char *decision = dec.criteria.decision, *reason = dec.criteria.reason;
+	char *evidence = zc_strdup(dec.criteria.evidence);
 	char *canonical = NULL;
 	uint64_t ab = 0, canon = 0;
-	json_t *ak = json_object_get(dec, "abolition_keys");
-	const char *kd = json_string_value(json_array_get(ak, 0)), *kt = json_string_value(json_array_get(ak, 1));
-	if ((kd && *kd && zc_tx_abolished_get(t, kd, &ab) == ZC_OK) ||
-	    (kt && zc_tx_abolished_get(t, kt, &ab) == ZC_OK)) {
-		json_t *ap;
+	const char *kd = dec.abolition_keys[0], *kt = dec.abolition_keys[1];
+	if ((*kd && zc_tx_abolished_get(t, kd, &ab) == ZC_OK) || zc_tx_abolished_get(t, kt, &ab) == ZC_OK) {
+		zc_page ap;
 		decision = "excluded";
 		reason = "invalid";
 		free(evidence);
-		if (zc_tx_page_record(t, ab, &ap) == ZC_OK) {
-			evidence = zc_asprintf("abolished by \"%s\" (%s)", zc_jstr(json_object_get(ap, "doc"), "title"), zc_jstr(ap, "url"));
-			json_decref(ap);
-		} else {
+		if (zc_tx_page_record(t, ab, &ap) == ZC_OK)
+			evidence = zc_asprintf("abolished by \"%s\" (%s)", ap.doc.title, ap.url);
+		else
 			evidence = zc_strdup("abolished by a later decision");
-		}
+		zc_page_clear(&ap);
 	} else {
-		const char *key = zc_jstr(dec, "key");
+		const char *key = dec.key;
 		if (zc_tx_dup_get(t, key, &canon) == ZC_OK && canon != id) {
-			json_t *cd = decision_of(t, canon);
-			canonical = zc_strdup(zc_jstr(cd, "url"));
-			json_decref(cd);
+			zc_decision cd;
+			decision_of(t, canon, &cd);
+			canonical = zc_strdup(cd.url);
+			zc_decision_clear(&cd);
 			decision = "excluded";
 			reason = "duplicate";
 			free(evidence);
@@ -435,11 +432,12 @@ static int pass2(zc_txn *t, fin *f, uint64_t id)
 					       key[0] == 'D' ? "document number" : "date and the same or a nearly identical text");
 		}
 	}
-	settle(f, id, dec, decision, reason, evidence, canonical);
+	const char *self[1];
+	settle(f, id, &dec, self, decision, reason, evidence, canonical);
+	int rc = zc_tx_decision_put(t, id, &dec);
 	free(evidence);
 	free(canonical);
-	int rc = zc_tx_decision_put(t, id, dec);
-	json_decref(dec);
+	zc_decision_clear(&dec);
 	return rc;
 }
 
@@ -447,33 +445,38 @@ static int pass2(zc_txn *t, fin *f, uint64_t id)
    hands its file code over when the canonical copy arrived after it */
 static int pass3(zc_txn *t, fin *f, uint64_t id)
 {
-	json_t *dec;
+	zc_decision dec, cd;
 	int rc = ZC_OK;
 	if (zc_tx_decision_get_if(t, id, "reason", "duplicate", &dec) != ZC_OK)
 		return ZC_OK;
 	uint64_t canon;
-	if (!strcmp(zc_jstr(dec, "reason"), "duplicate") && zc_tx_dup_get(t, zc_jstr(dec, "key"), &canon) == ZC_OK) {
-		json_t *cd = decision_of(t, canon);
-		json_array_append_new(json_object_get(cd, "sources"), json_string(zc_jstr(dec, "url")));
-		json_int_t code = json_integer_value(json_object_get(dec, "file_code"));
-		if (code && !json_integer_value(json_object_get(cd, "file_code"))) {
-			json_object_set_new(cd, "file_code", json_integer(code));
-			json_object_del(dec, "file_code");
+	if (!strcmp(dec.reason, "duplicate") && zc_tx_dup_get(t, dec.key, &canon) == ZC_OK) {
+		decision_of(t, canon, &cd);
+		const char **src = zc_calloc(cd.n_sources + 1, sizeof *src);
+		memcpy(src, cd.sources, cd.n_sources * sizeof *src);
+		src[cd.n_sources] = dec.url;
+		cd.sources = src;
+		cd.n_sources++;
+		long code = dec.file_code;
+		if (code && !cd.file_code) {
+			cd.file_code = code;
+			dec.file_code = 0;
 			f->ho = zc_realloc(f->ho, (f->nho + 1) * sizeof *f->ho);
 			handover *h = &f->ho[f->nho++];
-			snprintf(h->juris, sizeof h->juris, "%s", zc_jstr(cd, "jurisdiction"));
-			h->code = (long)code;
+			snprintf(h->juris, sizeof h->juris, "%s", cd.jurisdiction);
+			h->code = code;
 			h->canon = canon;
 			for (size_t k = 0; k < f->nnc; k++)
 				if (f->nc[k].id == canon)
 					f->nc[k].id = 0;
-			rc = zc_tx_decision_put(t, id, dec);
+			rc = zc_tx_decision_put(t, id, &dec);
 		}
 		if (rc == ZC_OK)
-			rc = zc_tx_decision_put(t, canon, cd);
-		json_decref(cd);
+			rc = zc_tx_decision_put(t, canon, &cd);
+		free(src);
+		zc_decision_clear(&cd);
 	}
-	json_decref(dec);
+	zc_decision_clear(&dec);
 	return rc;
 }
 
@@ -489,43 +492,45 @@ static long new_code(const fin *f, uint64_t id)
 static int pass5(zc_txn *t, fin *f, uint64_t id)
 {
 	int rc;
-	json_t *dec;
+	zc_decision dec;
 	if (zc_tx_decision_get_if(t, id, "decision", "included", &dec) != ZC_OK)
 		return ZC_OK;
-	if (strcmp(zc_jstr(dec, "decision"), "included") != 0) {
-		json_decref(dec);
+	if (!zc_decision_included(&dec)) {
+		zc_decision_clear(&dec);
 		return ZC_OK;
 	}
 	long fc = new_code(f, id);
 	if (fc)
-		json_object_set_new(dec, "file_code", json_integer(fc));
+		dec.file_code = fc;
 	else
-		fc = (long)json_integer_value(json_object_get(dec, "file_code"));
-	json_t *body;
-	if (zc_tx_page_body(t, id, &body) != ZC_OK) {
-		rc = fc ? zc_tx_decision_put(t, id, dec) : ZC_OK;	/* the code is given all the same */
-		json_decref(dec);
+		fc = dec.file_code;
+	char *body;
+	size_t len;
+	if (zc_tx_page_body(t, id, &body, &len) != ZC_OK) {
+		rc = fc ? zc_tx_decision_put(t, id, &dec) : ZC_OK;	/* the code is given all the same */
+		zc_decision_clear(&dec);
 		return rc;
 	}
 	size_t nkw;
 	const char *const *kw = zc_profile_topic(f->p, &nkw);
-	const char *j = zc_jstr(dec, "jurisdiction");
-	rc = zc_tx_jy_add(t, j, zc_jstr(dec, "date"), id);
-	zc_entry *e;
+	const char *j = dec.jurisdiction;
+	rc = zc_tx_jy_add(t, j, dec.date, id);
+	zc_outline_entry *e;
 	size_t ne;
-	zc_entries_split(json_string_value(body), kw, nkw, &e, &ne);
-	json_object_set_new(dec, "entries", json_integer((json_int_t)ne));
+	zc_entries_split(body, kw, nkw, &e, &ne);
+	dec.entries = (long)ne;
 	char *dc = zc_file_code(j, fc);
 	for (size_t k = 0; k < ne && rc == ZC_OK; k++) {
-		rc = zc_tx_entry_put(t, dc, id, e[k].section, e[k].item, e[k].text);
+		zc_entry ent = {.doc_code = dc, .page = id, .section = e[k].section, .item = e[k].item, .text = e[k].text};
+		rc = zc_tx_entry_put(t, &ent);
 		f->st->entries++;
 	}
 	free(dc);
 	zc_entries_free(&e, ne);
 	if (rc == ZC_OK)
-		rc = zc_tx_decision_put(t, id, dec);
-	json_decref(dec);
-	json_decref(body);
+		rc = zc_tx_decision_put(t, id, &dec);
+	zc_decision_clear(&dec);
+	free(body);
 	return rc;
 }
 
@@ -540,10 +545,9 @@ static int begin_txn(zc_txn *t, void *arg)
 }
 
 /* the better canonical copy of two: the issuer's own site, then the least URL */
-static int better(json_t *a, json_t *b)
+static int better(const zc_decision *a, const zc_decision *b)
 {
-	json_int_t ra = json_integer_value(json_object_get(a, "rank")), rb = json_integer_value(json_object_get(b, "rank"));
-	return ra < rb || (ra == rb && strcmp(zc_jstr(a, "url"), zc_jstr(b, "url")) < 0);
+	return a->rank < b->rank || (a->rank == b->rank && strcmp(a->url, b->url) < 0);
 }
 
 static size_t root_of(size_t *up, size_t i)
@@ -586,28 +590,33 @@ static int near_list(const zc_near_doc *docs, size_t n, void *arg)
 		if (members < 2)
 			continue;
 		uint64_t best_id = 0, other;
-		json_t *best = NULL;
+		zc_decision best, d;
+		int have_best = 0;
 		if (zc_tx_dup_get(t, least, &other) == ZC_OK) {	/* a copy with that key and no text */
-			best = decision_of(t, other);
+			decision_of(t, other, &best);
 			best_id = other;
+			have_best = 1;
 		}
 		for (size_t i = 0; i < n && rc == ZC_OK; i++) {
 			if (root_of(up, i) != r)
 				continue;
-			json_t *d = decision_of(t, ID_AT(i));
-			if (strcmp(zc_jstr(d, "key"), least) != 0) {
-				json_object_set_new(d, "key", json_string(least));
-				rc = zc_tx_decision_put(t, ID_AT(i), d);
+			decision_of(t, ID_AT(i), &d);
+			if (strcmp(d.key, least) != 0) {
+				d.key = least;
+				rc = zc_tx_decision_put(t, ID_AT(i), &d);
 			}
-			if (!best || better(d, best)) {
-				json_decref(best);
+			if (!have_best || better(&d, &best)) {
+				if (have_best)
+					zc_decision_clear(&best);
 				best = d;
 				best_id = ID_AT(i);
+				have_best = 1;
 			} else {
-				json_decref(d);
+				zc_decision_clear(&d);
 			}
 		}
-		json_decref(best);
+		if (have_best)
+			zc_decision_clear(&best);
 		if (rc == ZC_OK)
 			rc = zc_tx_dup_put(t, least, best_id);
 	}
@@ -735,24 +744,27 @@ static void show(fin *f, int step, uint64_t id)
 }
 
 /* a document's or an entry's way into or out of the selection */
-static void change(fin *f, const char *kind, const char *how, const char *code, json_t *page, const char *reason,
+static void change(fin *f, const char *kind, const char *how, const char *code, const zc_page *page, const char *reason,
 		   const char *evidence)
 {
-	json_t *doc = json_object_get(page, "doc");
 	json_array_append_new(f->changes, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "change", how, "kind", kind, "code", code,
-						    "title", zc_jstr(doc, "title"), "reason", reason, "evidence", evidence,
-						    "url", zc_jstr(page, "url")));
+						    "title", page->doc.title, "reason", reason, "evidence", evidence,
+						    "url", page->url));
 }
 
-static int included(json_t *dec)
+static char *doc_code(const zc_decision *dec)
 {
-	return dec && !strcmp(zc_jstr(dec, "decision"), "included");
+	return dec->file_code ? zc_file_code(dec->jurisdiction, dec->file_code) : zc_strdup("");
 }
 
-static char *doc_code(json_t *dec)
+/* a page's decision in a generation, when its stored bytes say included (an empty one else) */
+static int included_in(zc_txn *t, int gen, uint64_t id, zc_decision *d)
 {
-	json_int_t fc = json_integer_value(json_object_get(dec, "file_code"));
-	return fc ? zc_file_code(zc_jstr(dec, "jurisdiction"), (long)fc) : zc_strdup("");
+	zc_tx_stage(t, gen);
+	if (zc_tx_decision_get_if(t, id, "decision", "included", d) != ZC_OK)
+		zc_decision_clear(d);
+	zc_tx_stage(t, 1);
+	return zc_decision_included(d);
 }
 
 /* the documents whose decision the new generation changes between included and excluded; their
@@ -760,42 +772,39 @@ static char *doc_code(json_t *dec)
 static int changed_documents(zc_txn *t, fin *f, json_t *moved)
 {
 	for (uint64_t id = 1; id <= f->max; id++) {
-		json_t *was = NULL, *is = NULL, *page = NULL;
-		zc_tx_stage(t, 0);
-		if (zc_tx_decision_get_if(t, id, "decision", "included", &was) != ZC_OK)
-			was = NULL;
-		zc_tx_stage(t, 1);
-		if (zc_tx_decision_get_if(t, id, "decision", "included", &is) != ZC_OK)
-			is = NULL;
-		if (included(was) != included(is) && zc_tx_page_record(t, id, &page) == ZC_OK) {
+		zc_decision was, is;
+		zc_page page;
+		int w = included_in(t, 0, id, &was), i = included_in(t, 1, id, &is);
+		if (w != i && zc_tx_page_record(t, id, &page) == ZC_OK) {
 			char key[24];
 			snprintf(key, sizeof key, "%llu", (unsigned long long)id);
-			if (included(is)) {
-				char *code = doc_code(is);
-				change(f, "document", "enters", code, page, "included", zc_jstr(is, "evidence"));
+			if (i) {
+				char *code = doc_code(&is);
+				change(f, "document", "enters", code, &page, "included", is.evidence);
 				json_object_set_new(moved, key, json_string("enters"));
 				free(code);
 			} else {
-				json_t *nd = decision_of(t, id);
-				char *code = doc_code(was);
-				change(f, "document", "leaves", code, page, zc_jstr(nd, "reason"), zc_jstr(nd, "evidence"));
+				zc_decision nd;
+				decision_of(t, id, &nd);
+				char *code = doc_code(&was);
+				change(f, "document", "leaves", code, &page, nd.reason, nd.evidence);
 				json_object_set_new(moved, key, json_string("leaves"));
 				free(code);
-				json_decref(nd);
+				zc_decision_clear(&nd);
 			}
+			zc_page_clear(&page);
 		}
-		json_decref(was);
-		json_decref(is);
-		json_decref(page);
+		zc_decision_clear(&was);
+		zc_decision_clear(&is);
 		if (id % TRIM_PAGES == 0)
 			zc_index_trim(f->idx);
 	}
 	return ZC_OK;
 }
 
-static int entry_seen(const char *code, json_t *ent, void *arg)
+static int entry_seen(const zc_entry *ent, void *arg)
 {
-	json_object_set_new(arg, code, json_integer(json_integer_value(json_object_get(ent, "page"))));
+	json_object_set_new(arg, ent->code, json_integer((json_int_t)ent->page));
 	return 0;
 }
 
@@ -804,13 +813,13 @@ static void entry_change(zc_txn *t, fin *f, json_t *moved, const char *code, jso
 	char key[24];
 	snprintf(key, sizeof key, "%lld", (long long)page_id);
 	const char *doc = json_string_value(json_object_get(moved, key));
-	json_t *page = NULL;
+	zc_page page;
 	if (zc_tx_page_record(t, (uint64_t)page_id, &page) != ZC_OK)
-		page = json_object();
+		zc_page_init(&page);	/* a page that does not read: its fields "" */
 	int enters = !strcmp(how, "enters");
-	change(f, "entry", how, code, page, doc ? (enters ? "its document enters" : "its document leaves")
-					     : (enters ? "its unit mentions a topic keyword" : "its unit mentions no topic keyword"), "");
-	json_decref(page);
+	change(f, "entry", how, code, &page, doc ? (enters ? "its document enters" : "its document leaves")
+					      : (enters ? "its unit mentions a topic keyword" : "its unit mentions no topic keyword"), "");
+	zc_page_clear(&page);
 }
 
 /* entries: the published generation's codes against the new one's */
@@ -1052,7 +1061,8 @@ typedef struct renum {
 	newcode *nc;		/* the included documents */
 	size_t nnc;
 	json_t *map;		/* [{old, new, url, title}] */
-	json_t *entries;	/* {old entry code: record} */
+	zc_entry *entries;	/* every entry, in code order */
+	size_t nentries;
 	size_t documents, changed;
 	int (*before_commit)(json_t *map, void *arg);
 	void *arg;
@@ -1068,16 +1078,27 @@ static void renum_reset(renum *r)
 	r->nc = NULL;
 	r->nnc = 0;
 	json_decref(r->map);
-	json_decref(r->entries);
+	for (size_t k = 0; k < r->nentries; k++)
+		zc_entry_clear(&r->entries[k]);
+	free(r->entries);
 	r->map = json_array();
-	r->entries = json_object();
+	r->entries = NULL;
+	r->nentries = 0;
 	r->documents = r->changed = 0;
 }
 
-static int keep_entry(const char *code, json_t *ent, void *arg)
+static int keep_entry(const zc_entry *ent, void *arg)
 {
-	json_object_set(arg, code, ent);
+	renum *r = arg;
+	r->entries = zc_realloc(r->entries, (r->nentries + 1) * sizeof *r->entries);
+	zc_entry_keep(&r->entries[r->nentries++], ent);
 	return 0;
+}
+
+static void map_add(renum *r, const char *old, const char *new, const char *url, const zc_page *page)
+{
+	json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", old, "new", new, "url", url, "title",
+						page->doc.title));
 }
 
 /* the published documents with a code: an excluded one's code goes (it gets a new one should
@@ -1087,34 +1108,32 @@ static int renumber_gather(zc_txn *t, renum *r)
 	int rc = ZC_OK;
 	uint64_t max = zc_tx_page_max(t);
 	for (uint64_t id = 1; id <= max && rc == ZC_OK; id++) {
-		json_t *d = NULL, *page = NULL;
+		zc_decision d;
+		zc_page page;
 		if (zc_tx_decision_get_if(t, id, "file_code", NULL, &d) != ZC_OK)
 			continue;
-		json_int_t old = json_integer_value(json_object_get(d, "file_code"));
-		if (old && !included(d)) {
-			char *oc = zc_file_code(zc_jstr(d, "jurisdiction"), (long)old);
-			if (zc_tx_page_record(t, id, &page) != ZC_OK)
-				page = json_object();
-			json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", oc, "new", "", "url", zc_jstr(d, "url"),
-								"title", zc_jstr(json_object_get(page, "doc"), "title")));
+		long old = d.file_code;
+		int has_page = zc_tx_page_record(t, id, &page) == ZC_OK;
+		if (old && !zc_decision_included(&d)) {
+			char *oc = zc_file_code(d.jurisdiction, old);
+			map_add(r, oc, "", d.url, &page);
 			free(oc);
-			json_object_del(d, "file_code");
-			rc = zc_tx_decision_put(t, id, d);
+			d.file_code = 0;
+			rc = zc_tx_decision_put(t, id, &d);
 			r->changed++;
-		} else if (old && zc_tx_page_record(t, id, &page) == ZC_OK) {
-			json_t *doc = json_object_get(page, "doc");
+		} else if (old && has_page) {
 			r->nc = zc_realloc(r->nc, (r->nnc + 1) * sizeof *r->nc);
 			newcode *n = &r->nc[r->nnc++];
-			snprintf(n->juris, sizeof n->juris, "%s", zc_jstr(d, "jurisdiction"));
-			snprintf(n->date, sizeof n->date, "%s", zc_jstr(d, "date"));
-			snprintf(n->published, sizeof n->published, "%s", zc_jstr(doc, "published_date"));
-			n->docno = zc_strdup(zc_jstr(doc, "docno"));
-			n->url = zc_strdup(zc_jstr(d, "url"));
+			snprintf(n->juris, sizeof n->juris, "%s", d.jurisdiction);
+			snprintf(n->date, sizeof n->date, "%s", d.date);
+			snprintf(n->published, sizeof n->published, "%s", page.doc.published_date);
+			n->docno = zc_strdup(page.doc.docno);
+			n->url = zc_strdup(d.url);
 			n->id = id;
-			n->code = (long)old;
+			n->code = old;
 		}
-		json_decref(d);
-		json_decref(page);
+		zc_decision_clear(&d);
+		zc_page_clear(&page);
 		if (id % TRIM_PAGES == 0)
 			zc_index_trim(r->idx);
 	}
@@ -1134,23 +1153,23 @@ static int renumber_give(zc_txn *t, renum *r, json_t *new_of_page)
 		char idk[24];
 		snprintf(idk, sizeof idk, "%llu", (unsigned long long)n->id);
 		json_object_set_new(new_of_page, idk, json_string(nc));
-		json_t *d = NULL, *page = NULL;
+		zc_decision d;
+		zc_page page;
 		if ((rc = zc_tx_decision_get(t, n->id, &d)) == ZC_OK) {
-			json_object_set_new(d, "file_code", json_integer(next));
-			rc = zc_tx_decision_put(t, n->id, d);
+			d.file_code = next;
+			rc = zc_tx_decision_put(t, n->id, &d);
 		}
 		if (rc == ZC_OK)
 			rc = zc_tx_file_code_put(t, n->juris, next, n->id);
 		if (rc == ZC_OK)
 			rc = zc_tx_file_code_last_put(t, n->juris, next);
 		if (zc_tx_page_record(t, n->id, &page) != ZC_OK)
-			page = json_object();
-		json_array_append_new(r->map, json_pack("{s:s,s:s,s:s,s:s}", "old", oc, "new", nc, "url", n->url, "title",
-							zc_jstr(json_object_get(page, "doc"), "title")));
+			zc_page_init(&page);	/* one that does not read: title "" */
+		map_add(r, oc, nc, n->url, &page);
 		r->documents++;
 		r->changed += strcmp(oc, nc) != 0;
-		json_decref(d);
-		json_decref(page);
+		zc_decision_clear(&d);
+		zc_page_clear(&page);
 		free(oc);
 		free(nc);
 		if (k % TRIM_PAGES == 0)
@@ -1172,23 +1191,21 @@ static int renumber_txn(zc_txn *t, void *arg)
 	rc = zc_tx_file_codes_clear(t);
 	/* entries are keyed by their document's code: read them all before any is rewritten */
 	if (rc == ZC_OK)
-		rc = zc_tx_entries_all(t, keep_entry, r->entries);
+		rc = zc_tx_entries_all(t, keep_entry, r);
 	if (rc == ZC_OK)
 		rc = zc_tx_entries_clear(t);
 	json_t *new_of_page = json_object();	/* page id -> new document code */
 	if (rc == ZC_OK)
 		rc = renumber_give(t, r, new_of_page);
-	const char *code;
-	json_t *ent;
-	json_object_foreach(r->entries, code, ent) {
+	for (size_t k = 0; k < r->nentries && rc == ZC_OK; k++) {
+		zc_entry *ent = &r->entries[k];
 		char idk[24];
-		snprintf(idk, sizeof idk, "%lld", (long long)json_integer_value(json_object_get(ent, "page")));
+		snprintf(idk, sizeof idk, "%llu", (unsigned long long)ent->page);
 		const char *dc = json_string_value(json_object_get(new_of_page, idk));
-		if (!dc || rc != ZC_OK)
+		if (!dc)
 			continue;	/* an entry of no included document: none are written so */
-		rc = zc_tx_entry_put(t, dc, (uint64_t)json_integer_value(json_object_get(ent, "page")),
-				     (long)json_integer_value(json_object_get(ent, "section")),
-				     (long)json_integer_value(json_object_get(ent, "item")), zc_jstr(ent, "text"));
+		ent->doc_code = dc;
+		rc = zc_tx_entry_put(t, ent);
 	}
 	json_decref(new_of_page);
 	if (rc == ZC_OK && r->before_commit)
@@ -1205,6 +1222,5 @@ int zc_select_renumber(zc_index *idx, int (*before_commit)(json_t *map, void *ar
 	*changed = r.changed;
 	renum_reset(&r);
 	json_decref(r.map);
-	json_decref(r.entries);
 	return rc;
 }

@@ -501,7 +501,7 @@ char *zc_profile_describe(const zc_profile *p)
 const char *const ZC_REASONS[9] = {"issuer", "off-topic", "type", "interpretation", "forwarded",
 				   "invalid", "duplicate", "out-of-range", "unparseable"};
 
-static void exclude(zc_decision *d, const char *reason, char *evidence)
+static void exclude(zc_verdict *d, const char *reason, char *evidence)
 {
 	d->decision = "excluded";
 	d->reason = reason;
@@ -510,19 +510,18 @@ static void exclude(zc_decision *d, const char *reason, char *evidence)
 
 /* the first of the document's issuers whose name ends as a qualifying one does, else NULL and
    the exclusion said in d */
-static const char *qualifying_issuer(const zc_profile *p, json_t *doc, zc_decision *d)
+static const char *qualifying_issuer(const zc_profile *p, const zc_page_doc *doc, zc_verdict *d)
 {
-	json_t *issuers = json_object_get(doc, "issuers");
-	for (size_t i = 0; i < json_array_size(issuers); i++) {
-		const char *is = json_string_value(json_array_get(issuers, i));
-		for (size_t k = 0; is && k < p->n_issuers; k++)
+	for (size_t i = 0; i < doc->n_issuers; i++) {
+		const char *is = doc->issuers[i];
+		for (size_t k = 0; k < p->n_issuers; k++)
 			if (zc_str_ends(is, p->issuers[k]))
 				return is;
 	}
 	zc_buf b;
 	zc_buf_init(&b, 4096);
-	for (size_t i = 0; i < json_array_size(issuers); i++)
-		if (zc_buf_printf(&b, "%s%s", i ? "、" : "", json_string_value(json_array_get(issuers, i))) != ZC_OK)
+	for (size_t i = 0; i < doc->n_issuers; i++)
+		if (zc_buf_printf(&b, "%s%s", i ? "、" : "", doc->issuers[i]) != ZC_OK)
 			break;	/* 4 KB of issuers named: enough evidence */
 	exclude(d, "issuer", b.len ? zc_asprintf("issued by %s, not a People's Government or Health Commission", b.data)
 				   : zc_strdup("the page names no issuer"));
@@ -532,7 +531,7 @@ static const char *qualifying_issuer(const zc_profile *p, json_t *doc, zc_decisi
 
 /* the topic keyword the title or the body holds: a specific one (医联体) is enough, a generic
    one (支援, 联盟) needs a health context; else NULL and the exclusion said in d */
-static const char *topic_keyword(const zc_profile *p, const char *title, const char *body, zc_decision *d)
+static const char *topic_keyword(const zc_profile *p, const char *title, const char *body, zc_verdict *d)
 {
 	char *text = zc_str_join(title, "\n", body);
 	char *folded = zc_str_fold(text);
@@ -566,11 +565,11 @@ static const char *topic_keyword(const zc_profile *p, const char *title, const c
 
 /* whether the type excludes the document (said in d): an interpretation, a forwarded one, an
    abolition decision, a type the profile does not accept */
-static int type_excludes(const zc_profile *p, json_t *doc, const char *title, const char *type, zc_decision *d)
+static int type_excludes(const zc_profile *p, const zc_page_doc *doc, const char *title, const char *type, zc_verdict *d)
 {
 	if (!strcmp(type, "解读")) {
 		exclude(d, "interpretation", zc_asprintf("an interpretation: title \"%s\"%s%s", title,
-							 *zc_jstr(doc, "column") ? ", column " : "", zc_jstr(doc, "column")));
+							 *doc->column ? ", column " : "", doc->column));
 		return 1;
 	}
 	if (!strcmp(type, "转发")) {
@@ -591,11 +590,11 @@ static int type_excludes(const zc_profile *p, json_t *doc, const char *title, co
 	return 1;
 }
 
-int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
+int zc_select_decide(const zc_profile *p, const zc_page *page, zc_verdict *d)
 {
-	json_t *doc = json_object_get(page, "doc");
-	const char *title = zc_jstr(doc, "title"), *type = zc_jstr(doc, "type");
-	const char *date = zc_doc_date(doc), *qualifying, *kw;
+	const zc_page_doc *doc = &page->doc;
+	const char *title = doc->title, *type = doc->type;
+	const char *date = zc_page_date(page), *qualifying, *kw;
 	d->decision = "included";
 	d->reason = "";
 	d->evidence = NULL;
@@ -604,13 +603,13 @@ int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d)
 		return ZC_OK;
 	}
 	if (type_excludes(p, doc, title, type, d) || !(qualifying = qualifying_issuer(p, doc, d)) ||
-	    !(kw = topic_keyword(p, title, zc_jstr(doc, "body"), d)))
+	    !(kw = topic_keyword(p, title, doc->body, d)))
 		return ZC_OK;
 	if (strcmp(date, p->range_from) < 0 || strcmp(date, p->range_to) > 0) {
 		exclude(d, "out-of-range", zc_asprintf("dated %s, outside %s to %s", date, p->range_from, p->range_to));
 		return ZC_OK;
 	}
-	const char *validity = zc_jstr(doc, "validity");
+	const char *validity = doc->validity;
 	if (!strcmp(validity, "失效") || !strcmp(validity, "废止")) {
 		exclude(d, "invalid", zc_asprintf("the page marks it %s", validity));
 		return ZC_OK;

@@ -43,17 +43,18 @@ extern const char *const ZC_PROFILE_TYPES[];
 const char *const *zc_profile_topic(const zc_profile *p, size_t *n);
 const char *const *zc_profile_search(const zc_profile *p, size_t *n);
 
-typedef struct zc_decision {
+/* What the criteria say of one page (the decision record's criteria, index/page.h). */
+typedef struct zc_verdict {
 	const char *decision;	/* "included" or "excluded" (static) */
 	const char *reason;	/* "" or a reason code (static) */
 	char *evidence;		/* words a researcher reads; free() it */
-} zc_decision;
+} zc_verdict;
 
-/* The criteria for one page record ({"doc": {...}, "site_kind": ...}). */
-int zc_select_decide(const zc_profile *p, json_t *page, zc_decision *d);
+/* The criteria for one page. */
+int zc_select_decide(const zc_profile *p, const zc_page *page, zc_verdict *d);
 
 /* The dedup key of a document (docno, else normalised title + date); free() it. */
-char *zc_select_dedup_key(json_t *doc);
+char *zc_select_dedup_key(const zc_page *page);
 /*
  * SimHash (64 bits) of a body over its character 4-grams: copies of one text in different
  * wrappers differ in a few bits, different texts in about half.  Copies without a document

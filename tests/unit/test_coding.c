@@ -167,7 +167,7 @@ static int fill(zc_txn *t, void *arg)
 	const char *codes[] = {"00-29-2-1", "00-29-10-1", "00-3-1-1"};
 	const long section[] = {2, 10, 1};
 	for (int i = 0; i < 3 && rc == ZC_OK; i++)	/* codes[i], through the entries' own operation */
-		rc = zc_tx_entry_put(t, i == 2 ? "00-3" : "00-29", 0, section[i], 1, texts[i]);
+		rc = zc_tx_entry_put(t, &(zc_entry){.doc_code = i == 2 ? "00-3" : "00-29", .section = section[i], .item = 1, .text = texts[i]});
 	for (int i = 0; i < 4 && rc == ZC_OK; i++) {
 		/* a final for each entry, one more for an entry not in the selection; the second's
 		   text changed since (its hash is of other text) */

@@ -36,7 +36,10 @@ static int store(zc_txn *t, void *arg)
 				      "body", p->body);
 		uint64_t id;
 		int is_new;
-		int rc = zc_tx_page_store(t, p->url, j, &id, &is_new);
+		zc_page pg;
+		zc_page_from_json(j, &pg);
+		int rc = zc_tx_page_store(t, p->url, &pg, &id, &is_new);
+		zc_page_clear(&pg);
 		json_decref(j);
 		if (rc)
 			return rc;
@@ -46,7 +49,8 @@ static int store(zc_txn *t, void *arg)
 
 typedef struct get_ctx {
 	const char *url;
-	json_t *page;
+	zc_page page;
+	int found;
 } get_ctx;
 
 static int get(zc_txn *t, void *arg)
@@ -54,7 +58,7 @@ static int get(zc_txn *t, void *arg)
 	get_ctx *g = arg;
 	uint64_t id;
 	if (zc_tx_page_id(t, g->url, &id) == 0)
-		zc_tx_page_get(t, id, &g->page);
+		g->found = zc_tx_page_get(t, id, &g->page) == 0;
 	return 0;
 }
 
@@ -70,12 +74,12 @@ static char *decide(const page *pages, size_t n, const char *url)
 	assert_int_equal(zc_index_write(idx, store, &s), 0);
 	zc_select_stats st;
 	assert_int_equal(zc_select_finalize(idx, P, 0, NULL, &st), 0);
-	get_ctx g = {url, NULL};
+	get_ctx g = {.url = url};
+	zc_page_init(&g.page);
 	zc_index_read(idx, get, &g);
-	assert_non_null(g.page);
-	snprintf(out, sizeof out, "%s/%s/%s", json_string_value(json_object_get(g.page, "decision")),
-		 json_string_value(json_object_get(g.page, "reason")), json_string_value(json_object_get(g.page, "canonical_url")));
-	json_decref(g.page);
+	assert_true(g.found);
+	snprintf(out, sizeof out, "%s/%s/%s", g.page.dec.decision, g.page.dec.reason, g.page.dec.canonical_url);
+	zc_page_clear(&g.page);
 	zc_index_close(&idx);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -326,15 +330,15 @@ static char *codes_in_order(const page *pages, const char *const *published, con
 	size_t len = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		get_ctx g = {pages[i].url, NULL};
+		get_ctx g = {.url = pages[i].url};
+		zc_page_init(&g.page);
 		zc_index_read(idx, get, &g);
-		assert_non_null(g.page);
-		json_int_t fc = json_integer_value(json_object_get(g.page, "file_code"));
+		assert_true(g.found);
 		char code[24] = "-";
-		if (!strcmp(json_string_value(json_object_get(g.page, "decision")), "included"))
-			snprintf(code, sizeof code, "%lld", (long long)fc);
+		if (zc_page_included(&g.page))
+			snprintf(code, sizeof code, "%ld", g.page.dec.file_code);
 		len += (size_t)snprintf(out + len, sizeof out - len, "%s%s=%s", i ? " " : "", strrchr(pages[i].url, '/') + 1, code);
-		json_decref(g.page);
+		zc_page_clear(&g.page);
 	}
 	zc_index_close(&idx);
 	char cmd[128];

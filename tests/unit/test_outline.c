@@ -13,7 +13,7 @@ static const char *const KW[] = {"医联体", "医共体", "支援", "专科联�
 
 static char *codes(const char *body)
 {
-	zc_entry *e;
+	zc_outline_entry *e;
 	size_t n;
 	static char buf[512];
 	zc_entries_split(body, KW, 4, &e, &n);
@@ -56,7 +56,7 @@ static void test_no_outline(void **state)
 static void test_text(void **state)
 {
 	(void)state;
-	zc_entry *e;
+	zc_outline_entry *e;
 	size_t n;
 	zc_entries_split("一、任务\n（一）推进医联体。\n1.组建。\n（二）其他。", KW, 4, &e, &n);
 	assert_int_equal(n, 1);

@@ -14,12 +14,15 @@ static const char *reason(const char *doc)
 	static char out[32];
 	json_t *d = json_loads(doc, 0, NULL);
 	assert_non_null(d);
-	json_t *page = json_pack("{s:o}", "doc", d);
-	zc_decision dec;
-	zc_select_decide(P, page, &dec);
+	json_t *j = json_pack("{s:o}", "doc", d);
+	zc_page page;
+	zc_page_from_json(j, &page);
+	zc_verdict dec;
+	zc_select_decide(P, &page, &dec);
 	snprintf(out, sizeof out, "%s", dec.reason);
 	free(dec.evidence);
-	json_decref(page);
+	zc_page_clear(&page);
+	json_decref(j);
 	return out;
 }
 
@@ -67,13 +70,18 @@ static void test_type_and_exclusions(void **state)
 static void test_dedup_key(void **state)
 {
 	(void)state;
-	json_t *a = json_loads("{\"docno\":\"国卫医发〔2017〕32号\",\"title\":\"x\"}", 0, NULL);
-	json_t *b = json_loads("{\"docno\":\"\",\"title\":\"关于 《医联体》 的通知\",\"written_date\":\"2017-01-02\"}", 0, NULL);
-	char *ka = zc_select_dedup_key(a), *kb = zc_select_dedup_key(b);
+	json_t *a = json_loads("{\"doc\":{\"docno\":\"国卫医发〔2017〕32号\",\"title\":\"x\"}}", 0, NULL);
+	json_t *b = json_loads("{\"doc\":{\"docno\":\"\",\"title\":\"关于 《医联体》 的通知\",\"written_date\":\"2017-01-02\"}}", 0, NULL);
+	zc_page pa, pb;
+	zc_page_from_json(a, &pa);
+	zc_page_from_json(b, &pb);
+	char *ka = zc_select_dedup_key(&pa), *kb = zc_select_dedup_key(&pb);
 	assert_string_equal(ka, "D|国卫医发〔2017〕32号");
 	assert_string_equal(kb, "T|关于医联体的通知|2017-01-02");
 	free(ka);
 	free(kb);
+	zc_page_clear(&pa);
+	zc_page_clear(&pb);
 	json_decref(a);
 	json_decref(b);
 }

@@ -21,6 +21,29 @@
 
 static char dir[64];
 
+/* a page given as JSON, stored as the crawl stores one (zc_page_from_json) */
+static int store_json(zc_txn *t, const char *url, json_t *p, uint64_t *id, int *is_new)
+{
+	zc_page page;
+	zc_page_from_json(p, &page);
+	int rc = zc_tx_page_store(t, url, &page, id, is_new);
+	zc_page_clear(&page);
+	return rc;
+}
+
+/* a decision of these fields (the others empty) */
+static int put_decision(zc_txn *t, uint64_t id, const char *criteria, const char *decision, const char *reason,
+			long file_code)
+{
+	zc_decision d;
+	zc_decision_init(&d);
+	d.criteria.decision = criteria;
+	d.decision = decision;
+	d.reason = reason;
+	d.file_code = file_code;
+	return zc_tx_decision_put(t, id, &d);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -48,7 +71,7 @@ static int put_page(zc_txn *t, void *arg)
 {
 	ctx *c = arg;
 	json_t *p = json_pack("{s:s}", "title", "医联体");
-	int rc = zc_tx_page_store(t, "https://a.gov.cn/1.html", p, &c->id, &c->is_new);
+	int rc = store_json(t, "https://a.gov.cn/1.html", p, &c->id, &c->is_new);
 	json_decref(p);
 	return rc;
 }
@@ -152,8 +175,8 @@ static int long_write(zc_txn *t, void *arg)
 	json_t *f = json_pack("{s:s}", "digest", "sha1:A");
 	json_t *r = json_pack("{s:s}", "url", c->u1);
 	char *k1 = zc_asprintf("article %s ", c->u1), *k2 = zc_asprintf("article %s ", c->u2);
-	if ((rc = zc_tx_page_store(t, c->u1, p1, &c->id1, &is_new)) == ZC_OK &&
-	    (rc = zc_tx_page_store(t, c->u2, p2, &c->id2, &is_new)) == ZC_OK &&
+	if ((rc = store_json(t, c->u1, p1, &c->id1, &is_new)) == ZC_OK &&
+	    (rc = store_json(t, c->u2, p2, &c->id2, &is_new)) == ZC_OK &&
 	    (rc = zc_tx_put_json(t, ZC_T_FETCH, c->u1, f)) == ZC_OK &&
 	    (rc = zc_tx_frontier_push(t, "a.gov.cn", r, k1, &c->added1)) == ZC_OK &&
 	    (rc = zc_tx_frontier_push(t, "a.gov.cn", r, k2, &c->added2)) == ZC_OK)
@@ -221,7 +244,7 @@ static int old_key_store(zc_txn *t, void *arg)
 {
 	old_key_ctx *c = arg;
 	json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", "旧", "body", "旧的正文");
-	int rc = zc_tx_page_store(t, c->url, p, &c->id, &c->is_new);
+	int rc = store_json(t, c->url, p, &c->id, &c->is_new);
 	json_decref(p);
 	return rc;
 }
@@ -270,7 +293,7 @@ static int store_empty(zc_txn *t, void *arg)
 	uint64_t id;
 	int is_new;
 	json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", "", "body", "");
-	int rc = zc_tx_page_store(t, "https://a.gov.cn/empty.html", p, &id, &is_new);
+	int rc = store_json(t, "https://a.gov.cn/empty.html", p, &id, &is_new);
 	json_decref(p);
 	return rc;
 }
@@ -295,9 +318,11 @@ static void test_pairs_empty(void **state)
 #define BODY "一、总体要求\n（一）推进\"医联体\"建设\\ 资源下沉。\t"
 
 typedef struct rec_ctx {
-	json_t *page, *old, *old2, *bad, *bad3, *body;
-	char *raw;
-	size_t rawlen;
+	zc_page page, old, old2, bad, bad3;
+	char *body;
+	size_t body_len;
+	char *raw, *raw2;
+	size_t rawlen, rawlen2;
 	int rc_bad, rc_bad3;
 } rec_ctx;
 
@@ -307,13 +332,16 @@ static int records(zc_txn *t, void *arg)
 	json_t *p = json_pack("{s:s,s:{s:s,s:s,s:s},s:s}", "url", "https://a.gov.cn/r.html", "doc", "title", "关于推进医联体建设的通知",
 			      "body", BODY, "type", "通知", "jurisdiction", "33");
 	uint64_t id;
-	int is_new, rc = zc_tx_page_store(t, "https://a.gov.cn/r.html", p, &id, &is_new);
+	int is_new, rc = store_json(t, "https://a.gov.cn/r.html", p, &id, &is_new);
 	json_decref(p);
 	if (rc != ZC_OK || (rc = zc_tx_page_get(t, id, &r->page)) != ZC_OK)
 		return rc;
 	unsigned char k[8];
 	zc_u64_key(id, k);
 	if ((rc = zc_tx_get(t, ZC_T_PAGES, k, 8, &r->raw, &r->rawlen)) != ZC_OK)
+		return rc;
+	/* the page read and written back: the same record */
+	if ((rc = zc_tx_page_put(t, id, &r->page)) != ZC_OK || (rc = zc_tx_get(t, ZC_T_PAGES, k, 8, &r->raw2, &r->rawlen2)) != ZC_OK)
 		return rc;
 	/* a record of an earlier zhengce: the same page, all JSON */
 	const char *old = "{\"url\":\"https://a.gov.cn/o.html\",\"doc\":{\"title\":\"旧\",\"body\":\"正文\\n第二行\",\"type\":\"意见\"}}";
@@ -330,7 +358,7 @@ static int records(zc_txn *t, void *arg)
 	static const char v2[] = "{\"url\":\"https://a.gov.cn/v2.html\",\"doc\":{\"title\":\"二\",\"body\":\"\",\"type\":\"通知\"}}\0正文二";
 	zc_u64_key(902, k);
 	if ((rc = zc_tx_put(t, ZC_T_PAGES, k, 8, v2, sizeof v2 - 1)) != ZC_OK || (rc = zc_tx_page_get(t, 902, &r->old2)) != ZC_OK ||
-	    (rc = zc_tx_page_body(t, id, &r->body)) != ZC_OK)
+	    (rc = zc_tx_page_body(t, id, &r->body, &r->body_len)) != ZC_OK)
 		return rc;
 	/* schema 3, damaged: a body of 2 bytes that are not UTF-8, then the map {"doc":{}} */
 	static const char bad3[] = "\xa2\xff\xfe\x81\xa3" "doc" "\x80";
@@ -345,7 +373,7 @@ static void test_page_record(void **state)
 {
 	(void)state;
 	zc_index *idx;
-	rec_ctx r = {0};
+	rec_ctx r = {.raw = NULL};
 	char sub[96];
 	snprintf(sub, sizeof sub, "%s/records", dir);	/* the other tests' pages are not these */
 	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
@@ -362,35 +390,290 @@ static void test_page_record(void **state)
 	assert_non_null(memmem(rest, restlen, "关于推进医联体建设的通知", strlen("关于推进医联体建设的通知")));
 	assert_non_null(memmem(rest, restlen, "\xa4" "body" "\xa0", 6));
 	assert_null(memmem(rest, restlen, "医联体\"建设", strlen("医联体\"建设")));
-	assert_string_equal(json_string_value(r.body), BODY);
-	/* read back: the same body, in its place between title and type */
-	json_t *doc = json_object_get(r.page, "doc");
-	assert_string_equal(json_string_value(json_object_get(doc, "body")), BODY);
-	assert_string_equal(json_string_value(json_object_get(doc, "title")), "关于推进医联体建设的通知");
-	const char *order[3], *key;
-	json_t *v;
-	size_t n = 0;
-	json_object_foreach(doc, key, v) if (n < 3) order[n++] = key;
-	assert_int_equal(n, 3);
-	assert_string_equal(order[1], "body");
-	assert_string_equal(json_string_value(json_object_get(r.page, "jurisdiction")), "33");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.old, "doc"), "body")), "正文\n第二行");
+	assert_string_equal(r.body, BODY);
+	assert_int_equal(r.body_len, strlen(BODY));
+	/* read back: the same body and fields; written back, the same bytes (the fields in the
+	   places they had, the body in its place between title and type) */
+	assert_string_equal(r.page.doc.body, BODY);
+	assert_int_equal(r.page.doc.body_len, strlen(BODY));
+	assert_string_equal(r.page.doc.title, "关于推进医联体建设的通知");
+	assert_string_equal(r.page.doc.type, "通知");
+	assert_int_equal(r.rawlen2, r.rawlen);
+	assert_memory_equal(r.raw2, r.raw, r.rawlen);
+	const char *t = memmem(rest, restlen, "\xa5" "title", 6), *b = memmem(rest, restlen, "\xa4" "body", 5);
+	const char *ty = memmem(rest, restlen, "\xa4" "type", 5);
+	assert_true(t && b && ty && t < b && b < ty);
+	assert_string_equal(r.page.jurisdiction, "33");
+	assert_string_equal(zc_page_jurisdiction(&r.page), "33");
+	assert_string_equal(r.old.doc.body, "正文\n第二行");
+	assert_string_equal(r.old.doc.title, "旧");
 	assert_int_equal(r.rc_bad, ZC_EPARSE);
-	assert_null(r.bad);
+	assert_string_equal(r.bad.url, "");
 	assert_int_equal(r.rc_bad3, ZC_EPARSE);
-	assert_null(r.bad3);
-	doc = json_object_get(r.old2, "doc");
-	assert_string_equal(json_string_value(json_object_get(doc, "body")), "正文二");
-	assert_string_equal(json_string_value(json_object_get(doc, "type")), "通知");
-	assert_null(zc_page_parse("{\"doc\":{}}\0\xc3", 13));
-	json_t *plain = zc_page_parse("{\"doc\":{}}\0正文", 11 + 6);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(plain, "doc"), "body")), "正文");
-	json_decref(plain);
-	json_decref(r.page);
-	json_decref(r.old);
-	json_decref(r.old2);
-	json_decref(r.body);
+	assert_string_equal(r.bad3.doc.title, "");
+	assert_string_equal(r.old2.doc.body, "正文二");
+	assert_string_equal(r.old2.doc.type, "通知");
+	zc_page plain;
+	assert_int_equal(zc_page_decode("{\"doc\":{}}\0\xc3", 13, &plain), ZC_EPARSE);
+	assert_int_equal(zc_page_decode("{\"doc\":{}}\0正文", 11 + 6, &plain), ZC_OK);
+	assert_string_equal(plain.doc.body, "正文");
+	zc_page_clear(&plain);
+	zc_page_clear(&r.page);
+	zc_page_clear(&r.old);
+	zc_page_clear(&r.old2);
+	free(r.body);
 	free(r.raw);
+	free(r.raw2);
+	zc_index_close(&idx);
+}
+
+/*
+ * The typed records and their codecs (index/page.h): every field written comes back; records
+ * as schema 2 wrote them (JSON text) read the same; a field this zhengce does not know (one a
+ * newer zhengce wrote) is kept when a record is read and written back.
+ */
+typedef struct codec_ctx {
+	zc_page page, jpage, page2;
+	zc_decision dec, jdec, dec2, none;
+	zc_entry ent, jent, ent2;
+	char *raw_page, *raw_dec, *raw_ent;
+	size_t n_page, n_dec, n_ent;
+	int rc_none;
+} codec_ctx;
+
+static int codec_write(zc_txn *t, void *arg)
+{
+	codec_ctx *c = arg;
+	const char *issuers[] = {"浙江省卫生健康委员会", "浙江省财政厅"}, *sources[] = {"https://a/1", "https://b/1"};
+	zc_page_attachment att[] = {{"附件1.doc", "https://a/f1.doc"}};
+	zc_page p;
+	zc_page_init(&p);
+	p.url = "https://a/1";
+	p.site = "a";
+	p.site_kind = "hc";
+	p.jurisdiction = "33";
+	p.fetched_at = "2026-11-25T07:12:58Z";
+	p.digest = "sha1:ABC";
+	p.warc = (zc_warc_place){"/archives/x.warc.gz", 81920, 512, "<urn:uuid:1>", "<urn:uuid:0>"};
+	p.doc.url = "https://a/1";
+	p.doc.title = "关于推进医联体建设的通知";
+	p.doc.docno = "浙卫发〔2017〕1号";
+	p.doc.issuers = issuers;
+	p.doc.n_issuers = 2;
+	p.doc.written_date = "";
+	p.doc.published_date = "2017-04-26";
+	p.doc.type = "通知";
+	p.doc.validity = "有效";
+	p.doc.column = "政策文件";
+	p.doc.charset = "GB18030";
+	p.doc.bad_bytes = 3;
+	p.doc.challenge = 1;
+	p.doc.attachments = att;
+	p.doc.n_attachments = 1;
+	p.doc.body = "一、总体要求\n推进医联体。";
+	uint64_t id;
+	int is_new, rc = zc_tx_page_store(t, "https://a/1", &p, &id, &is_new);
+	zc_decision d;
+	zc_decision_init(&d);
+	d.criteria.decision = "included";
+	d.criteria.reason = "";
+	d.criteria.evidence = "issued by 浙江省卫生健康委员会";
+	d.key = "D|浙卫发〔2017〕1号";
+	d.abolition_keys[0] = "33|D|浙卫发〔2017〕1号";
+	d.abolition_keys[1] = "33|T|关于推进医联体建设的通知";
+	d.rank = 1;
+	d.jurisdiction = "33";
+	d.url = "https://a/1";
+	d.date = "2017-04-26";
+	d.published_date = "2017-04-26";
+	d.docno = "浙卫发〔2017〕1号";
+	d.decision = "included";
+	d.reason = "";
+	d.evidence = "issued by 浙江省卫生健康委员会";
+	d.canonical_url = "";
+	d.sources = sources;
+	d.n_sources = 2;
+	d.file_code = 12;
+	d.entries = 2;
+	if (rc == ZC_OK)
+		rc = zc_tx_decision_put(t, id, &d);
+	if (rc == ZC_OK)
+		rc = zc_tx_entry_put(t, &(zc_entry){.doc_code = "33-12", .page = id, .section = 1, .item = 0, .text = "推进医联体。"});
+	if (rc != ZC_OK || (rc = zc_tx_page_get(t, id, &c->page)) != ZC_OK || (rc = zc_tx_decision_get(t, id, &c->dec)) != ZC_OK ||
+	    (rc = zc_tx_entry_get(t, "33-12-1-0", &c->ent)) != ZC_OK)
+		return rc;
+	c->rc_none = zc_tx_decision_get(t, 77, &c->none);
+	/* as schema 2 wrote them, with a field of a newer zhengce at each level */
+	static const char pj[] = "{\"id\":5,\"url\":\"https://b/5\",\"jurisdiction\":\"00\",\"later\":[1,2],"
+				 "\"warc\":{\"file\":\"z.warc.gz\",\"offset\":7,\"record_id\":\"<urn:uuid:5>\",\"later\":\"w\"},"
+				 "\"doc\":{\"title\":\"旧\",\"issuers\":[\"国务院\"],\"written_date\":\"2016-01-02\",\"body\":\"\",\"later\":true}}\0正文";
+	static const char dj[] = "{\"criteria\":{\"decision\":\"included\",\"later\":1},\"decision\":\"excluded\",\"reason\":\"duplicate\","
+				 "\"sources\":[\"https://b/5\"],\"file_code\":4,\"later\":{\"x\":1}}";
+	static const char ej[] = "{\"code\":\"00-4-2-1\",\"doc_code\":\"00-4\",\"page\":5,\"section\":2,\"item\":1,\"text\":\"条目\","
+				 "\"later\":\"e\"}";
+	unsigned char k[8];
+	zc_u64_key(5, k);
+	if ((rc = zc_tx_put(t, ZC_T_PAGES, k, 8, pj, sizeof pj - 1)) != ZC_OK ||
+	    (rc = zc_tx_put(t, ZC_T_DECISIONS, k, 8, dj, sizeof dj - 1)) != ZC_OK ||
+	    (rc = zc_tx_put(t, ZC_T_ENTRIES, "00-4-2-1", 8, ej, sizeof ej - 1)) != ZC_OK)
+		return rc;
+	if ((rc = zc_tx_page_get(t, 5, &c->jpage)) != ZC_OK || (rc = zc_tx_decision_get(t, 5, &c->jdec)) != ZC_OK ||
+	    (rc = zc_tx_entry_get(t, "00-4-2-1", &c->jent)) != ZC_OK)
+		return rc;
+	/* written back, one field changed each: the fields of the newer zhengce stay */
+	zc_page rp;
+	zc_decision rd;
+	zc_entry re;
+	if ((rc = zc_tx_page_record(t, 5, &rp)) != ZC_OK || (rc = zc_tx_decision_get(t, 5, &rd)) != ZC_OK ||
+	    (rc = zc_tx_entry_get(t, "00-4-2-1", &re)) != ZC_OK)
+		return rc;
+	rp.doc.title = "新";
+	rd.file_code = 0;	/* the key goes */
+	re.doc_code = "00-9";	/* renumbered: a new key */
+	if ((rc = zc_tx_page_put(t, 5, &rp)) == ZC_OK && (rc = zc_tx_decision_put(t, 5, &rd)) == ZC_OK)
+		rc = zc_tx_entry_put(t, &re);
+	zc_page_clear(&rp);
+	zc_decision_clear(&rd);
+	zc_entry_clear(&re);
+	if (rc != ZC_OK || (rc = zc_tx_get(t, ZC_T_PAGES, k, 8, &c->raw_page, &c->n_page)) != ZC_OK ||
+	    (rc = zc_tx_get(t, ZC_T_DECISIONS, k, 8, &c->raw_dec, &c->n_dec)) != ZC_OK ||
+	    (rc = zc_tx_get(t, ZC_T_ENTRIES, "00-9-2-1", 8, &c->raw_ent, &c->n_ent)) != ZC_OK)
+		return rc;
+	if ((rc = zc_tx_page_get(t, 5, &c->page2)) != ZC_OK || (rc = zc_tx_decision_get(t, 5, &c->dec2)) != ZC_OK)
+		return rc;
+	return zc_tx_entry_get(t, "00-9-2-1", &c->ent2);
+}
+
+static void test_codecs(void **state)
+{
+	(void)state;
+	zc_index *idx;
+	codec_ctx c = {.raw_page = NULL};
+	char sub[96];
+	snprintf(sub, sizeof sub, "%s/codecs", dir);
+	assert_int_equal(zc_index_open(sub, 0, &idx), 0);
+	assert_int_equal(zc_index_write(idx, codec_write, &c), ZC_OK);
+	/* the page, every field, with its decision */
+	const zc_page *p = &c.page;
+	assert_int_equal(p->id, 1);
+	assert_string_equal(p->url, "https://a/1");
+	assert_string_equal(p->site, "a");
+	assert_string_equal(p->site_kind, "hc");
+	assert_string_equal(p->jurisdiction, "33");
+	assert_string_equal(p->fetched_at, "2026-11-25T07:12:58Z");
+	assert_string_equal(p->digest, "sha1:ABC");
+	assert_string_equal(p->warc.file, "/archives/x.warc.gz");
+	assert_int_equal(p->warc.offset, 81920);
+	assert_int_equal(p->warc.skip, 512);
+	assert_string_equal(p->warc.record_id, "<urn:uuid:1>");
+	assert_string_equal(p->warc.payload_record_id, "<urn:uuid:0>");
+	assert_string_equal(p->doc.url, "https://a/1");
+	assert_string_equal(p->doc.title, "关于推进医联体建设的通知");
+	assert_string_equal(p->doc.docno, "浙卫发〔2017〕1号");
+	assert_int_equal(p->doc.n_issuers, 2);
+	assert_string_equal(p->doc.issuers[1], "浙江省财政厅");
+	assert_string_equal(p->doc.written_date, "");
+	assert_string_equal(p->doc.published_date, "2017-04-26");
+	assert_string_equal(zc_page_date(p), "2017-04-26");	/* no written date: the published one */
+	assert_string_equal(p->doc.type, "通知");
+	assert_string_equal(p->doc.validity, "有效");
+	assert_string_equal(p->doc.column, "政策文件");
+	assert_string_equal(p->doc.charset, "GB18030");
+	assert_int_equal(p->doc.bad_bytes, 3);
+	assert_int_equal(p->doc.challenge, 1);
+	assert_int_equal(p->doc.n_attachments, 1);
+	assert_string_equal(p->doc.attachments[0].name, "附件1.doc");
+	assert_string_equal(p->doc.attachments[0].url, "https://a/f1.doc");
+	assert_string_equal(p->doc.body, "一、总体要求\n推进医联体。");
+	assert_true(zc_page_included(p));
+	char code[32];
+	assert_string_equal(zc_page_code(p, code, sizeof code), "33-12");
+	/* the decision, every field */
+	const zc_decision *d = &c.dec;
+	assert_string_equal(d->criteria.decision, "included");
+	assert_string_equal(d->criteria.reason, "");
+	assert_string_equal(d->criteria.evidence, "issued by 浙江省卫生健康委员会");
+	assert_string_equal(d->key, "D|浙卫发〔2017〕1号");
+	assert_string_equal(d->abolition_keys[0], "33|D|浙卫发〔2017〕1号");
+	assert_string_equal(d->abolition_keys[1], "33|T|关于推进医联体建设的通知");
+	assert_int_equal(d->rank, 1);
+	assert_string_equal(d->jurisdiction, "33");
+	assert_string_equal(d->url, "https://a/1");
+	assert_string_equal(d->date, "2017-04-26");
+	assert_string_equal(d->published_date, "2017-04-26");
+	assert_string_equal(d->docno, "浙卫发〔2017〕1号");
+	assert_string_equal(d->decision, "included");
+	assert_string_equal(d->evidence, "issued by 浙江省卫生健康委员会");
+	assert_string_equal(d->canonical_url, "");
+	assert_int_equal(d->n_sources, 2);
+	assert_string_equal(d->sources[1], "https://b/1");
+	assert_int_equal(d->file_code, 12);
+	assert_int_equal(d->entries, 2);
+	assert_string_equal(p->dec.key, d->key);
+	assert_int_equal(c.rc_none, ZC_ENOTFOUND);
+	assert_string_equal(c.none.decision, "");
+	assert_int_equal(c.none.n_sources, 0);
+	/* the entry: its code from its document's, section and item */
+	assert_string_equal(c.ent.code, "33-12-1-0");
+	assert_string_equal(c.ent.doc_code, "33-12");
+	assert_int_equal(c.ent.page, 1);
+	assert_int_equal(c.ent.section, 1);
+	assert_int_equal(c.ent.item, 0);
+	assert_string_equal(c.ent.text, "推进医联体。");
+	/* schema 2's JSON: the same fields; absent ones empty */
+	assert_int_equal(c.jpage.id, 5);
+	assert_string_equal(c.jpage.doc.title, "旧");
+	assert_string_equal(c.jpage.doc.body, "正文");
+	assert_string_equal(c.jpage.doc.issuers[0], "国务院");
+	assert_string_equal(zc_page_date(&c.jpage), "2016-01-02");
+	assert_string_equal(c.jpage.warc.file, "z.warc.gz");
+	assert_int_equal(c.jpage.warc.skip, 0);
+	assert_string_equal(c.jpage.site, "");
+	assert_string_equal(c.jpage.dec.reason, "duplicate");
+	assert_string_equal(c.jdec.criteria.decision, "included");
+	assert_string_equal(c.jdec.decision, "excluded");
+	assert_int_equal(c.jdec.file_code, 4);
+	assert_string_equal(c.jdec.key, "");
+	assert_string_equal(c.jent.code, "00-4-2-1");
+	assert_int_equal(c.jent.page, 5);
+	assert_string_equal(c.jent.text, "条目");
+	/* written back: the change made, the rest as it was, a newer zhengce's fields kept */
+	assert_string_equal(c.page2.doc.title, "新");
+	assert_string_equal(c.page2.doc.body, "正文");
+	assert_string_equal(c.page2.doc.issuers[0], "国务院");
+	assert_string_equal(c.page2.warc.record_id, "<urn:uuid:5>");
+	assert_int_equal(c.dec2.file_code, 0);
+	assert_string_equal(c.dec2.reason, "duplicate");
+	assert_string_equal(c.dec2.sources[0], "https://b/5");
+	assert_string_equal(c.ent2.code, "00-9-2-1");
+	assert_string_equal(c.ent2.doc_code, "00-9");
+	assert_string_equal(c.ent2.text, "条目");
+	zc_page pr;
+	assert_int_equal(zc_page_decode(c.raw_page, c.n_page, &pr), ZC_OK);
+	assert_true(json_is_true(json_object_get(json_object_get(pr.own_, "doc"), "later")));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(pr.own_, "warc"), "later")), "w");
+	assert_int_equal(json_array_size(json_object_get(pr.own_, "later")), 2);
+	zc_page_clear(&pr);
+	json_t *dr = zc_record_parse(c.raw_dec, c.n_dec), *er = zc_record_parse(c.raw_ent, c.n_ent);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(dr, "later"), "x")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(dr, "criteria"), "later")), 1);
+	assert_null(json_object_get(dr, "file_code"));
+	assert_string_equal(json_string_value(json_object_get(er, "later")), "e");
+	json_decref(dr);
+	json_decref(er);
+	zc_page_clear(&c.page);
+	zc_page_clear(&c.jpage);
+	zc_page_clear(&c.page2);
+	zc_decision_clear(&c.dec);
+	zc_decision_clear(&c.jdec);
+	zc_decision_clear(&c.dec2);
+	zc_decision_clear(&c.none);
+	zc_entry_clear(&c.ent);
+	zc_entry_clear(&c.jent);
+	zc_entry_clear(&c.ent2);
+	free(c.raw_page);
+	free(c.raw_dec);
+	free(c.raw_ent);
 	zc_index_close(&idx);
 }
 
@@ -523,36 +806,35 @@ static void test_schema(void **state)
 static int decisions_rw(zc_txn *t, void *arg)
 {
 	int *r = arg;
-	json_t *d = json_pack("{s:{s:s},s:s,s:s}", "criteria", "decision", "included", "decision", "excluded", "reason",
-			      "duplicate");
-	int rc = zc_tx_decision_put(t, 7, d);
-	json_decref(d);
+	zc_decision d;
+	int rc = put_decision(t, 7, "included", "excluded", "duplicate", 0);
 	unsigned char k[8];
 	zc_u64_key(9, k);
 	static const char old[] = "{\"decision\":\"excluded\",\"reason\":\"duplicate\",\"file_code\":4}";
 	if (rc != ZC_OK || (rc = zc_tx_put(t, ZC_T_DECISIONS, k, 8, old, sizeof old - 1)) != ZC_OK)
 		return rc;
+	/* read: the fields of the record; not read: every field empty */
 	r[0] = zc_tx_decision_get_if(t, 7, "reason", "duplicate", &d);
-	r[1] = d && !strcmp(json_string_value(json_object_get(d, "decision")), "excluded");
-	json_decref(d);
+	r[1] = !strcmp(d.decision, "excluded") && !strcmp(d.criteria.decision, "included");
+	zc_decision_clear(&d);
 	r[2] = zc_tx_decision_get_if(t, 7, "decision", "included", &d);	/* only the criteria's */
-	r[3] = d != NULL;
-	json_decref(d);
+	r[3] = *d.reason != '\0';
+	zc_decision_clear(&d);
 	r[4] = zc_tx_decision_get_if(t, 7, "file_code", NULL, &d);
-	r[5] = d != NULL;
-	json_decref(d);
+	r[5] = *d.reason != '\0';
+	zc_decision_clear(&d);
 	r[6] = zc_tx_decision_get_if(t, 8, "reason", "duplicate", &d);
-	r[7] = d != NULL;
-	json_decref(d);
+	r[7] = *d.reason != '\0';
+	zc_decision_clear(&d);
 	r[8] = zc_tx_decision_get_if(t, 9, "file_code", NULL, &d);
-	r[9] = d && json_integer_value(json_object_get(d, "file_code")) == 4;
-	json_decref(d);
+	r[9] = d.file_code == 4;
+	zc_decision_clear(&d);
 	r[10] = zc_tx_decision_get_if(t, 9, "reason", "included", &d);
-	r[11] = d != NULL;
-	json_decref(d);
+	r[11] = *d.reason != '\0';
+	zc_decision_clear(&d);
 	r[12] = zc_tx_decision_get_if(t, 7, "reason", "included", &d);
-	r[13] = d != NULL;
-	json_decref(d);
+	r[13] = *d.reason != '\0';
+	zc_decision_clear(&d);
 	return ZC_OK;
 }
 
@@ -595,7 +877,7 @@ static int store_doc(zc_txn *t, void *arg)
 	json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", k->title, "body", k->body);
 	uint64_t id;
 	int is_new;
-	int rc = zc_tx_page_store(t, k->url, p, &id, &is_new);
+	int rc = store_json(t, k->url, p, &id, &is_new);
 	json_decref(p);
 	return rc;
 }
@@ -714,7 +996,7 @@ static int kp_store(zc_txn *t, void *arg)
 		json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", title, "body", body);
 		uint64_t id;
 		int is_new;
-		rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		rc = store_json(t, url, p, &id, &is_new);
 		json_decref(p);
 	}
 	return rc;
@@ -866,7 +1148,7 @@ static int many_store(zc_txn *t, void *arg)
 		json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", title, "body", body);
 		uint64_t id;
 		int is_new;
-		rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		rc = store_json(t, url, p, &id, &is_new);
 		json_decref(p);
 	}
 	return rc;
@@ -1135,13 +1417,10 @@ static int put_qdocs(zc_txn *t, void *arg)
 		json_t *p = json_pack("{s:s,s:{s:s,s:s,s:s,s:[s],s:s}}", "jurisdiction", d->juris, "doc", "title", d->title,
 				      "written_date", d->date, "type", d->type, "issuers", d->issuer, "body", d->body);
 		uint64_t id;
-		int is_new, rc = zc_tx_page_store(t, d->url, p, &id, &is_new);
+		int is_new, rc = store_json(t, d->url, p, &id, &is_new);
 		json_decref(p);
-		json_t *dec = json_pack("{s:s,s:s}", "decision", d->decision, "reason",
-					strcmp(d->decision, "included") ? "interpretation" : "");
 		if (rc == ZC_OK)
-			rc = zc_tx_decision_put(t, id, dec);
-		json_decref(dec);
+			rc = put_decision(t, id, "", d->decision, strcmp(d->decision, "included") ? "interpretation" : "", 0);
 		if (rc == ZC_OK && !strcmp(d->decision, "included")) {
 			unsigned char k[14];
 			memcpy(k, d->juris, 2);
@@ -1155,10 +1434,10 @@ static int put_qdocs(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
-static int collect(json_t *page, void *arg)
+static int collect(const zc_page *page, void *arg)
 {
 	char *got = arg;
-	json_int_t id = json_integer_value(json_object_get(page, "id"));
+	uint64_t id = page->id;
 	size_t n = strlen(got);
 	got[n] = (char)('0' + id);
 	got[n + 1] = '\0';
@@ -1181,7 +1460,7 @@ static const char *run_query(zc_index *idx, zc_query q)
 	return got;
 }
 
-static int stop_at_first(json_t *page, void *arg)
+static int stop_at_first(const zc_page *page, void *arg)
 {
 	(void)page;
 	++*(int *)arg;
@@ -1189,11 +1468,11 @@ static int stop_at_first(json_t *page, void *arg)
 }
 
 /* each page's body as fn got it: B for text, E for "" */
-static int body_seen(json_t *page, void *arg)
+static int body_seen(const zc_page *page, void *arg)
 {
-	const char *b = json_string_value(json_object_get(json_object_get(page, "doc"), "body"));
+	const char *b = page->doc.body;
 	size_t used = strlen(arg);
-	((char *)arg)[used] = b && *b ? 'B' : 'E';	/* the caller's buffer has room for every page */
+	((char *)arg)[used] = *b ? 'B' : 'E';	/* the caller's buffer has room for every page */
 	((char *)arg)[used + 1] = '\0';
 	return 0;
 }
@@ -1208,7 +1487,7 @@ static const char *bodies(zc_index *idx, zc_query q)
 
 static int read_page1(zc_txn *t, void *arg)
 {
-	json_t **pages = arg;
+	zc_page *pages = arg;
 	int rc = zc_tx_page_read(t, 1, 0, &pages[0]);
 	if (rc == ZC_OK)
 		rc = zc_tx_page_read(t, 1, ZC_PAGE_BODY, &pages[1]);
@@ -1225,15 +1504,12 @@ static int put_undecided(zc_txn *t, void *arg)
 		json_t *p = json_pack("{s:s,s:{s:s,s:s,s:s,s:[s],s:s}}", "jurisdiction", "33", "doc", "title", "关于推进医疗联合体建设的意见",
 				      "written_date", "2017-05-02", "type", "意见", "issuers", "浙江省人民政府办公厅", "body", "组建城市医疗集团。");
 		uint64_t id;
-		int is_new, rc = zc_tx_page_store(t, urls[i], p, &id, &is_new);
+		int is_new, rc = store_json(t, urls[i], p, &id, &is_new);
 		json_decref(p);
 		if (rc != ZC_OK)
 			return rc;
 		if (i == 0) {
-			json_t *dec = json_pack("{s:{s:s},s:s,s:s}", "criteria", "decision", "included", "decision", "excluded",
-						"reason", "duplicate");
-			rc = zc_tx_decision_put(t, id, dec);
-			json_decref(dec);
+			rc = put_decision(t, id, "included", "excluded", "duplicate", 0);
 			if (rc != ZC_OK)
 				return rc;
 		}
@@ -1296,15 +1572,21 @@ static void test_query(void **state)
 	assert_string_equal(bodies(idx, (zc_query){.which = ZC_Q_ALL, .body = 1}), "BBBBB");
 	assert_string_equal(bodies(idx, (zc_query){.jurisdiction = "33"}), "EE");
 	assert_string_equal(bodies(idx, (zc_query){.keyword = "医疗集团"}), "B");
-	json_t *p1[2] = {NULL, NULL};
+	zc_page p1[2];
 	assert_int_equal(zc_index_read(idx, read_page1, p1), ZC_OK);
-	json_t *d0 = json_object_get(p1[0], "doc"), *d1 = json_object_get(p1[1], "doc");
-	assert_string_equal(json_string_value(json_object_get(d0, "body")), "");
-	assert_true(strlen(json_string_value(json_object_get(d1, "body"))) > 0);
-	json_object_set(d0, "body", json_object_get(d1, "body"));
-	assert_true(json_equal(p1[0], p1[1]));
-	json_decref(p1[0]);
-	json_decref(p1[1]);
+	assert_string_equal(p1[0].doc.body, "");
+	assert_true(strlen(p1[1].doc.body) > 0);
+	/* the rest the same: the fields, the decision */
+	json_t *o0 = json_deep_copy(p1[0].own_), *o1 = json_deep_copy(p1[1].own_);
+	json_object_set(json_object_get(o0, "doc"), "body", json_object_get(json_object_get(o1, "doc"), "body"));
+	assert_true(json_equal(o0, o1));
+	assert_true(json_equal(p1[0].dec.own_, p1[1].dec.own_));
+	assert_string_equal(p1[0].doc.title, p1[1].doc.title);
+	assert_string_equal(p1[0].dec.decision, "included");
+	json_decref(o0);
+	json_decref(o1);
+	zc_page_clear(&p1[0]);
+	zc_page_clear(&p1[1]);
 	/* the included documents, found from the decision records: not a copy whose criteria said
 	   included, nor a page no selection has decided */
 	assert_int_equal(zc_index_write(idx, put_undecided, NULL), 0);
@@ -1376,7 +1658,7 @@ static int sq_store(zc_txn *t, void *arg)
 		snprintf(url, sizeof url, "https://sq.gov.cn/%zu.html", i);
 		json_t *p = json_pack("{s:{s:s,s:s}}", "doc", "title", c->t[i].title, "body", c->t[i].body);
 		uint64_t id;
-		int is_new, rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		int is_new, rc = store_json(t, url, p, &id, &is_new);
 		json_decref(p);
 		if (rc != ZC_OK)
 			return rc;
@@ -1385,10 +1667,10 @@ static int sq_store(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
-static int sq_collect(json_t *page, void *arg)
+static int sq_collect(const zc_page *page, void *arg)
 {
 	char *hit = arg;
-	json_int_t id = json_integer_value(json_object_get(page, "id"));
+	uint64_t id = page->id;
 	assert_true(id >= 1 && id <= SQ_PAGES);
 	hit[id - 1]++;
 	return 0;
@@ -1524,7 +1806,7 @@ static int put_many(zc_txn *t, void *arg)
 		snprintf(url, sizeof url, "https://a/%d", i);
 		json_t *p = json_pack("{s:s,s:{s:s,s:s}}", "jurisdiction", "33", "doc", "title", url, "body", body);
 		uint64_t id;
-		int is_new, rc = zc_tx_page_store(t, url, p, &id, &is_new);
+		int is_new, rc = store_json(t, url, p, &id, &is_new);
 		json_decref(p);
 		if (rc != ZC_OK)
 			return rc;
@@ -1537,7 +1819,7 @@ typedef struct walk_mem {
 	int n;
 } walk_mem;
 
-static int note_mem(json_t *page, void *arg)
+static int note_mem(const zc_page *page, void *arg)
 {
 	(void)page;
 	walk_mem *w = arg;
@@ -1620,6 +1902,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index), cmocka_unit_test(test_code_parse), cmocka_unit_test(test_page_record),
+		cmocka_unit_test(test_codecs),
 		cmocka_unit_test(test_long_keys), cmocka_unit_test(test_long_keys_old), cmocka_unit_test(test_pairs_empty),
 		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence),
 		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
