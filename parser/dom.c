@@ -4,6 +4,10 @@
  */
 #include "internal.h"
 #include "../common/zc.h"
+#include "xmlmem.h"
+
+#include <libxml/SAX2.h>
+#include <libxml/HTMLparser.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -174,22 +178,6 @@ int zc_node_is_block(const char *name)
 	return 0;
 }
 
-const char *zc_node_prop(xmlNode *n, const char *name, xmlChar **own)
-{
-	*own = NULL;
-	for (xmlAttr *a = n->properties; a; a = a->next) {
-		if (xmlStrcasecmp(a->name, (const xmlChar *)name) != 0)
-			continue;
-		if (!a->children)
-			return "";
-		if (a->children->type == XML_TEXT_NODE && !a->children->next)
-			return a->children->content ? (const char *)a->children->content : "";
-		*own = xmlGetProp(n, a->name);
-		return *own ? (const char *)*own : "";
-	}
-	return NULL;
-}
-
 /* display:none or visibility:hidden in a style attribute, spaces and case as written */
 static int style_hides(const char *style)
 {
@@ -202,23 +190,144 @@ static int style_hides(const char *style)
 	return strstr(buf, "display:none") || strstr(buf, "visibility:hidden");
 }
 
-int zc_node_hidden(xmlNode *n)
+/* an attribute's value as libxml2 keeps it: NULL when it is not one text node */
+static const char *simple_value(const xmlAttr *a)
 {
-	const char *name = (const char *)n->name;
-	if (!strcasecmp(name, "script") || !strcasecmp(name, "style") || !strcasecmp(name, "noscript") ||
-	    !strcasecmp(name, "iframe") || !strcasecmp(name, "select") || !strcasecmp(name, "button") ||
-	    !strcasecmp(name, "textarea") || !strcasecmp(name, "template") || !strcasecmp(name, "head") ||
-	    !strcasecmp(name, "object") || !strcasecmp(name, "svg"))
+	if (!a->children)
+		return "";
+	if (a->children->type == XML_TEXT_NODE && !a->children->next)
+		return a->children->content ? (const char *)a->children->content : "";
+	return NULL;
+}
+
+static const char *attr_value(xmlNode *n, const char *name, xmlChar **own)
+{
+	*own = NULL;
+	for (xmlAttr *a = n->properties; a; a = a->next) {
+		if (xmlStrcasecmp(a->name, (const xmlChar *)name) != 0)
+			continue;
+		const char *v = simple_value(a);
+		if (v)
+			return v;
+		*own = xmlGetProp(n, a->name);
+		return *own ? (const char *)*own : "";
+	}
+	return NULL;
+}
+
+/*
+ * What the walks over a page ask of each element, read once from its attributes: the values
+ * of MEMO_NAMES and whether it is hidden.  Read while libxml2 makes the element
+ * (zc_html_read), when its attributes are in the processor's cache; every walk after that
+ * reads the memo, not the attributes again: a page's tree takes some twenty times the page's
+ * bytes, and each walk over the attributes of a large page would read them from memory again.
+ * The memo is kept in the node's _private, in the parse's region (xmlmem.c), and goes with
+ * it; without the region nothing is kept, and the attributes are read each time.
+ */
+static const char *const MEMO_NAMES[] = {"class", "id", "style", "align", "hidden"};
+enum { M_STYLE = 2, M_HIDDEN = 4, NMEMO = 5 };
+
+typedef struct memo {
+	const char *v[NMEMO];	/* each value, NULL when the element has no such attribute */
+	unsigned char hidden;
+	unsigned char whole;	/* 0: a value is not one text node, read by attr_value */
+} memo;
+
+static int names_hidden(const char *name)
+{
+	return !strcasecmp(name, "script") || !strcasecmp(name, "style") || !strcasecmp(name, "noscript") ||
+	       !strcasecmp(name, "iframe") || !strcasecmp(name, "select") || !strcasecmp(name, "button") ||
+	       !strcasecmp(name, "textarea") || !strcasecmp(name, "template") || !strcasecmp(name, "head") ||
+	       !strcasecmp(name, "object") || !strcasecmp(name, "svg");
+}
+
+static const memo *memo_of(xmlNode *n)
+{
+	if (n->_private || n->type != XML_ELEMENT_NODE || !zc_xmlmem_active())
+		return n->_private;
+	memo *m = xmlMalloc(sizeof *m);
+	if (!m)
+		return NULL;
+	memset(m, 0, sizeof *m);
+	m->whole = 1;
+	for (xmlAttr *a = n->properties; a; a = a->next)
+		for (int k = 0; k < NMEMO; k++)
+			if (!m->v[k] && !xmlStrcasecmp(a->name, (const xmlChar *)MEMO_NAMES[k])) {
+				m->v[k] = simple_value(a);
+				if (!m->v[k])
+					m->whole = 0;
+			}
+	if (m->whole)
+		m->hidden = names_hidden((const char *)n->name) || (m->v[M_STYLE] && style_hides(m->v[M_STYLE])) ||
+			    m->v[M_HIDDEN];
+	n->_private = m;
+	return m;
+}
+
+static void memo_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	xmlParserCtxtPtr c = ctx;
+	xmlNode *before = c->node;
+	xmlSAX2StartElement(ctx, name, atts);
+	if (c->node && c->node != before)
+		memo_of(c->node);
+}
+
+htmlDocPtr zc_html_read(const char *html, size_t len, const char *url)
+{
+	int region = zc_xmlmem_begin(len);
+	htmlParserCtxtPtr pc = htmlNewParserCtxt();
+	if (!pc)
+		return NULL;
+	/* ids are not looked up: libxml2's table of them would be a second tree of every id */
+	pc->loadsubset |= XML_SKIP_IDS;
+	if (region && pc->sax && pc->sax->startElement == xmlSAX2StartElement)
+		pc->sax->startElement = memo_start;
+	htmlDocPtr doc = htmlCtxtReadMemory(pc, html, (int)(len > 0x7fffffff ? 0x7fffffff : len), url, "UTF-8",
+					    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+						    HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+	htmlFreeParserCtxt(pc);
+	return doc;
+}
+
+void zc_html_free(htmlDocPtr doc)
+{
+	if (!zc_xmlmem_active())
+		xmlFreeDoc(doc);
+	zc_xmlmem_end();
+}
+
+const char *zc_node_prop(xmlNode *n, const char *name, xmlChar **own)
+{
+	const memo *m = memo_of(n);
+	if (m && m->whole)
+		for (int k = 0; k < NMEMO; k++)
+			if (!strcmp(name, MEMO_NAMES[k])) {
+				*own = NULL;
+				return m->v[k];
+			}
+	return attr_value(n, name, own);
+}
+
+static int node_hidden(xmlNode *n)
+{
+	if (names_hidden((const char *)n->name))
 		return 1;
 	xmlChar *own;
-	const char *v = zc_node_prop(n, "style", &own);
+	const char *v = attr_value(n, "style", &own);
 	int hidden = v && style_hides(v);
 	xmlFree(own);
-	if (!hidden && zc_node_prop(n, "hidden", &own)) {
+	if (!hidden && attr_value(n, "hidden", &own)) {
 		hidden = 1;
 		xmlFree(own);
 	}
 	return hidden;
+}
+
+int zc_node_hidden(xmlNode *n)
+{
+	const memo *m = memo_of(n);
+	return m && m->whole ? m->hidden : node_hidden(n);
 }
 
 void pcells_free(pcells *c)

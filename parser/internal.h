@@ -10,6 +10,7 @@
 #ifndef ZC_PARSER_INTERNAL_H
 #define ZC_PARSER_INTERNAL_H
 
+#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <stddef.h>
 
@@ -63,6 +64,12 @@ int zc_is_space_cp(unsigned cp);
 /* the paragraph as the body gives it: runs of white space as one space, no space beside a
    character that is not ASCII.  New string. */
 char *zc_tidy(const char *s);
+/* The page's HTML (UTF-8) parsed by libxml2, its memory in the region of xmlmem.c, each
+   element's attributes read for zc_node_prop and zc_node_hidden as it is made; NULL when
+   libxml2 makes no document.  zc_html_free gives it back, and must be called after it
+   whatever it returned. */
+htmlDocPtr zc_html_read(const char *html, size_t len, const char *url);
+void zc_html_free(htmlDocPtr doc);
 /* all text under n (n included), tidied, cells joined without separator; new string */
 char *zc_node_text(xmlNode *n);
 /* an attribute's value, or NULL; *own is what the caller xmlFree()s */

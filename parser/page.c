@@ -24,7 +24,6 @@
  */
 #include "parser.h"
 #include "internal.h"
-#include "xmlmem.h"
 #include "../common/zc.h"
 
 #include <jansson.h>
@@ -1413,10 +1412,7 @@ int zc_parse_page(const char *bytes, size_t len, const char *url, const char *co
 		rc = ZC_EPARSE;
 		goto out;
 	}
-	zc_xmlmem_begin();
-	doc = htmlReadMemory(html, (int)(hlen > 0x7fffffff ? 0x7fffffff : hlen), url, "UTF-8",
-			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				     HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+	doc = zc_html_read(html, hlen, url);
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		rc = ZC_EPARSE;
 		goto out;
@@ -1450,8 +1446,7 @@ out:
 	zc_meta_free(&st.m);
 	tags_free(&st.t);
 	free(st.mk.metas);
-	xmlFreeDoc(doc);
-	zc_xmlmem_end();
+	zc_html_free(doc);
 	free(html);
 	*out = st.d;
 	return rc;

@@ -4,13 +4,18 @@
  * libxml2 builds a page's tree out of many small allocations (elements, attributes, names,
  * text) and xmlFreeDoc frees each again: on the mirror's articles glibc's malloc and free
  * were about a sixth of the parse.  Between zc_xmlmem_begin() and zc_xmlmem_end(), libxml2's
- * xmlMalloc takes memory from the region by moving a pointer, its xmlFree of region memory
- * does nothing, and the end gives the region back in one step.
+ * xmlMalloc takes memory from the region by moving a pointer, and the end gives everything
+ * libxml2 allocated in between back in one step, the document with it: no walk over the tree
+ * frees it node by node (on a large page that walk reads the whole tree from memory again).
  *
- * Memory that is not the region's is malloc's, as it would be without this file: what libxml2
- * allocated before the first parse or outside one, single allocations over LARGE, and
- * everything past REGION_MAX (a page whose text grows by many small reallocations cannot make
- * the region large, only slower).  xmlFree and xmlRealloc tell the two apart by address.
+ * What libxml2 frees during the parse (the buffers of attribute values, names and text it
+ * copies into the tree) is taken again by allocations of the same size, so that the region
+ * stays the tree's size: every allocation is 8 bytes of its size and its bytes rounded up to
+ * 8.  Single allocations over LARGE, and everything once the region holds region_max (a page
+ * whose text grows by many small reallocations cannot make the region much larger than the
+ * page, only slower), are malloc's, kept in a set and freed at the end too.  Memory libxml2
+ * allocated outside a parse is malloc's as it would be without this file; xmlFree and
+ * xmlRealloc tell the three apart by address.
  *
  * Built with AddressSanitizer, the region's memory is poisoned except where an allocation is
  * live, so a read past an allocation, of a freed one or after the end is reported as it
@@ -23,8 +28,10 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlmemory.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ZC_ASAN 1
@@ -43,17 +50,21 @@
 #endif
 
 enum {
-	ALIGN = 16,			/* malloc's alignment on x86-64 and arm64 */
-	HEAD = 16,			/* before each allocation: its size, for realloc */
+	/* libxml2's structures hold pointers, ints and doubles, nothing aligned wider */
+	ALIGN = 8,
+	HEAD = 8,			/* before each allocation: its size, for realloc and free */
+	SMALL = 1024,			/* freed allocations up to this size are taken again */
 	FIRST = 256 << 10,		/* the first block, kept between parses */
 	LARGE = 64 << 10,		/* larger single allocations are malloc's */
-	REGION_MAX = 32 << 20		/* the region's blocks together, at most */
+	HUGE_FROM = 4 << 20,		/* blocks this large are in huge pages where the system has them */
+	HUGE = 2 << 20,			/* the size of a huge page (x86-64, arm64 with 4 KB pages) */
+	REGION_MIN = 32 << 20,		/* the region may hold this much whatever the page's size */
+	PER_BYTE = 64			/* and this many bytes per byte of the page parsed */
 };
 
 typedef struct block {
 	struct block *next;		/* the block filled before this one */
 	size_t size, used;
-	size_t pad_;			/* data at a multiple of ALIGN */
 	unsigned char data[];
 } block;
 
@@ -63,9 +74,16 @@ static struct {
 	int on, installed;
 	block *head;			/* the block being filled */
 	block *first;			/* the last of head's list, kept */
-	size_t total;			/* the blocks' sizes together */
+	size_t total, max;		/* the blocks' sizes together, and at most */
 	unsigned char *last;		/* the latest allocation, which realloc may grow in place */
+	unsigned char *free[SMALL / ALIGN + 1];	/* freed allocations by size, linked */
+	void **big;			/* malloc's allocations of the parse: a set, open addressing */
+	size_t nbig, capbig;		/* in it (the removed marked as such), and its slots */
 } R;
+
+/* a removed member of the set of malloc's allocations */
+static char removed_;
+#define REMOVED ((void *)&removed_)
 
 static size_t round_up(size_t n)
 {
@@ -97,28 +115,108 @@ static void set_size(unsigned char *p, size_t n)
 	POISON(p - HEAD, sizeof n);
 }
 
+static size_t big_slot(const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 11400714819323198485ull;
+	return (size_t)(h >> 20) & (R.capbig - 1);
+}
+
+/* the slot of p in the set, or of the empty slot where it would go */
+static size_t big_find(const void *p)
+{
+	size_t i = big_slot(p);
+	while (R.big[i] && R.big[i] != p)
+		i = (i + 1) & (R.capbig - 1);
+	return i;
+}
+
+/* p in the set of malloc's allocations of the parse; 0 when no memory for the set */
+static int big_add(void *p)
+{
+	if ((R.nbig + 1) * 2 > R.capbig) {
+		void **old = R.big;
+		size_t oldcap = R.capbig;
+		R.capbig = oldcap ? oldcap * 2 : 64;
+		R.big = calloc(R.capbig, sizeof *R.big);
+		if (!R.big) {
+			R.big = old;
+			R.capbig = oldcap;
+			return 0;
+		}
+		R.nbig = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i] && old[i] != REMOVED) {
+				R.big[big_find(old[i])] = old[i];
+				R.nbig++;
+			}
+		free(old);
+	}
+	R.big[big_find(p)] = p;
+	R.nbig++;
+	return 1;
+}
+
+/* whether p was in the set (it is no longer) */
+static int big_remove(const void *p)
+{
+	if (!R.capbig)
+		return 0;
+	size_t i = big_find(p);
+	if (!R.big[i])
+		return 0;
+	R.big[i] = REMOVED;
+	return 1;
+}
+
+/* A block of size bytes.  A large one is asked to be in huge pages: the tree of a large page is
+   some twenty times the page, in memory the process has not touched before, and the system
+   then maps it 2 MB at a time rather than 4 KB (parse per MB of a 5 MB page 1.6 -> 1.3 times
+   that of a 50 KB page, docs/PERFORMANCE.md). */
+static block *new_block(size_t size)
+{
+	if (size < HUGE_FROM)
+		return malloc(sizeof(block) + size);
+	size_t whole = (sizeof(block) + size + HUGE - 1) / HUGE * HUGE;
+	block *b = aligned_alloc(HUGE, whole);
+#ifdef MADV_HUGEPAGE
+	if (b)
+		madvise(b, whole, MADV_HUGEPAGE);
+#endif
+	return b;
+}
+
 /* n bytes from the region, or NULL when they are to be malloc's */
 static void *take(size_t n)
 {
 	if (!R.on || n > LARGE)
 		return NULL;
-	size_t need = HEAD + round_up(n ? n : 1);
+	size_t size = round_up(n ? n : 1);
+	if (size <= SMALL && R.free[size / ALIGN]) {
+		unsigned char *p = R.free[size / ALIGN];
+		UNPOISON(p, sizeof R.free[0]);
+		memcpy(&R.free[size / ALIGN], p, sizeof R.free[0]);
+		POISON(p, sizeof R.free[0]);
+		set_size(p, n);
+		UNPOISON(p, n);
+		return p;
+	}
+	size_t need = HEAD + size;
 	block *b = R.head;
 	if (!b || b->size - b->used < need) {
-		size_t size = b ? b->size * 2 : FIRST;
-		if (R.total + size > REGION_MAX)
+		size_t grow = b ? b->size * 2 : FIRST;
+		if (R.total + grow > R.max)
 			return NULL;
-		block *nb = malloc(sizeof *nb + size);
+		block *nb = new_block(grow);
 		if (!nb)
 			return NULL;
 		nb->next = b;
-		nb->size = size;
+		nb->size = grow;
 		nb->used = 0;
-		POISON(nb->data, size);
+		POISON(nb->data, grow);
 		R.head = b = nb;
 		if (!R.first)
 			R.first = nb;
-		R.total += size;
+		R.total += grow;
 	}
 	unsigned char *p = b->data + b->used + HEAD;
 	b->used += need;
@@ -128,10 +226,21 @@ static void *take(size_t n)
 	return p;
 }
 
+/* n bytes of malloc's, kept in the set during a parse */
+static void *take_big(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p && R.on && !big_add(p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 static void *xm_malloc(size_t n)
 {
 	void *p = take(n);
-	return p ? p : malloc(n);
+	return p ? p : take_big(n);
 }
 
 static void xm_free(void *p)
@@ -139,13 +248,23 @@ static void xm_free(void *p)
 	if (!p)
 		return;
 	if (!in_region(p)) {
+		big_remove(p);
 		free(p);
 		return;
 	}
-	POISON(p, size_of(p));
+	size_t n = size_of(p);
+	POISON(p, n);
 	if (p == R.last) {	/* the latest allocation: its room is taken again */
 		R.head->used = (size_t)(R.last - HEAD - R.head->data);
 		R.last = NULL;
+		return;
+	}
+	size_t size = round_up(n ? n : 1);
+	if (R.on && size <= SMALL) {
+		UNPOISON(p, sizeof R.free[0]);
+		memcpy(p, &R.free[size / ALIGN], sizeof R.free[0]);
+		POISON(p, sizeof R.free[0]);
+		R.free[size / ALIGN] = p;
 	}
 }
 
@@ -153,8 +272,15 @@ static void *xm_realloc(void *p, size_t n)
 {
 	if (!p)
 		return xm_malloc(n);
-	if (!in_region(p))
-		return realloc(p, n);
+	if (!in_region(p)) {
+		int kept = R.on && big_remove(p);
+		void *q = realloc(p, n ? n : 1);
+		if (kept && !big_add(q ? q : p)) {
+			free(q ? q : p);
+			return NULL;
+		}
+		return q;
+	}
 	size_t old = size_of(p);
 	if (p == R.last && R.on && n <= LARGE) {
 		block *b = R.head;
@@ -186,7 +312,7 @@ static char *xm_strdup(const char *s)
 	return p;
 }
 
-void zc_xmlmem_begin(void)
+int zc_xmlmem_begin(size_t page)
 {
 	if (!R.installed) {
 		/* libxml2's own tables, made once, must not be the region's: made now if they were
@@ -194,10 +320,17 @@ void zc_xmlmem_begin(void)
 		   to free. */
 		xmlInitParser();
 		if (xmlMemSetup(xm_free, xm_malloc, xm_realloc, xm_strdup) != 0)
-			return;
+			return 0;
 		R.installed = 1;
 	}
+	R.max = page < REGION_MIN / PER_BYTE ? REGION_MIN : page < SIZE_MAX / 4 / PER_BYTE ? page * PER_BYTE : SIZE_MAX / 4;
 	R.on = 1;
+	return 1;
+}
+
+int zc_xmlmem_active(void)
+{
+	return R.on;
 }
 
 void zc_xmlmem_end(void)
@@ -208,6 +341,13 @@ void zc_xmlmem_end(void)
 	xmlResetLastError();
 	R.on = 0;
 	R.last = NULL;
+	memset(R.free, 0, sizeof R.free);
+	for (size_t i = 0; i < R.capbig; i++)
+		if (R.big[i] && R.big[i] != REMOVED)
+			free(R.big[i]);
+	free(R.big);
+	R.big = NULL;
+	R.nbig = R.capbig = 0;
 	while (R.head && R.head != R.first) {
 		block *b = R.head;
 		R.head = b->next;
