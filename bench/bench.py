@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """scripts/bench: zhengce against named references, measured in the same run, as ratios.
 
-usage: bench.py BUILD WORK [--full] [--runs N] [--scale K] [--big B] [--frontier N] [--write-docs FILE]
+usage: bench.py BUILD WORK [--full] [--only GROUP,...] [--runs N] [--scale K] [--big B] [--frontier N]
+                [--write-docs FILE]
 
 The default run is short (a few minutes on 2 cores); --full adds the runs at scale.  Every run
 appends its rows to bench/history.csv (date, commit, machine, then the table's columns);
---write-docs FILE also writes the table into FILE between its two marker lines.
+--write-docs FILE also writes the table into FILE between its two marker lines.  --only runs the
+named groups of rows alone (the names below), to measure one change; their rows go to the history
+as any run's.
 
 Each group of rows is one function below (measure_*), listed in SHORT or FULL_ONLY in the order
 the table shows them; a new row is a new function added to one of the lists.
@@ -692,8 +695,19 @@ def main():
     ap.add_argument("--scale", type=int, default=100)
     ap.add_argument("--big", type=int, default=360, help="mirror scale of the query/export corpus (about 100,000 documents)")
     ap.add_argument("--frontier", type=int, default=1000000)
+    ap.add_argument("--only", help="the groups of rows to run, by name (parse_linear,corpus_ops,...)")
     ap.add_argument("--write-docs")
     a = ap.parse_args()
+    groups = SHORT + FULL_ONLY if a.only else SHORT + (FULL_ONLY if a.full else ())
+    if a.only:
+        names = {m.__name__[len("measure_"):]: m for m in groups}
+        unknown = [n for n in a.only.split(",") if n not in names]
+        if unknown:
+            ap.error("no group of rows named %s (the groups: %s)" % (", ".join(unknown), ", ".join(names)))
+        if a.write_docs:
+            ap.error("--write-docs writes a whole run's table, not --only's rows")
+        groups = tuple(m for m in groups if m.__name__[len("measure_"):] in a.only.split(","))
+        a.full = any(m in FULL_ONLY for m in groups)
     a.work = os.path.abspath(a.work)
     os.makedirs(a.work, exist_ok=True)
     cpu_name = processor()
@@ -703,7 +717,7 @@ def main():
           flush=True)
     b = Bench(a)
     try:
-        for measure in SHORT + (FULL_ONLY if a.full else ()):
+        for measure in groups:
             measure(b)
     finally:
         b.stop()
