@@ -767,28 +767,71 @@ static int included_in(zc_txn *t, int gen, uint64_t id, zc_decision *d)
 	return zc_decision_included(d);
 }
 
+/* page ids with a word each (a document's way in or out, its new code), found by id once
+   sorted */
+typedef struct idword {
+	uint64_t id;
+	char *word;
+} idword;
+
+typedef struct idmap {
+	idword *v;
+	size_t n;
+} idmap;
+
+static void idmap_add(idmap *m, uint64_t id, const char *word)
+{
+	m->v = zc_realloc(m->v, (m->n + 1) * sizeof *m->v);
+	m->v[m->n++] = (idword){id, zc_strdup(word)};
+}
+
+static int by_id(const void *a, const void *b)
+{
+	uint64_t x = ((const idword *)a)->id, y = ((const idword *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+static void idmap_sort(idmap *m)
+{
+	if (m->n)
+		qsort(m->v, m->n, sizeof *m->v, by_id);
+}
+
+static const char *idmap_get(const idmap *m, uint64_t id)
+{
+	idword key = {id, NULL};
+	const idword *hit = m->n ? bsearch(&key, m->v, m->n, sizeof *m->v, by_id) : NULL;
+	return hit ? hit->word : NULL;
+}
+
+static void idmap_free(idmap *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].word);
+	free(m->v);
+	*m = (idmap){NULL, 0};
+}
+
 /* the documents whose decision the new generation changes between included and excluded; their
-   page ids (as text) and changes in *moved */
-static int changed_documents(zc_txn *t, fin *f, json_t *moved)
+   page ids and way (enters, leaves) in *moved, in id order */
+static int changed_documents(zc_txn *t, fin *f, idmap *moved)
 {
 	for (uint64_t id = 1; id <= f->max; id++) {
 		zc_decision was, is;
 		zc_page page;
 		int w = included_in(t, 0, id, &was), i = included_in(t, 1, id, &is);
 		if (w != i && zc_tx_page_record(t, id, &page) == ZC_OK) {
-			char key[24];
-			snprintf(key, sizeof key, "%llu", (unsigned long long)id);
 			if (i) {
 				char *code = doc_code(&is);
 				change(f, "document", "enters", code, &page, "included", is.evidence);
-				json_object_set_new(moved, key, json_string("enters"));
+				idmap_add(moved, id, "enters");
 				free(code);
 			} else {
 				zc_decision nd;
 				decision_of(t, id, &nd);
 				char *code = doc_code(&was);
 				change(f, "document", "leaves", code, &page, nd.reason, nd.evidence);
-				json_object_set_new(moved, key, json_string("leaves"));
+				idmap_add(moved, id, "leaves");
 				free(code);
 				zc_decision_clear(&nd);
 			}
@@ -802,45 +845,54 @@ static int changed_documents(zc_txn *t, fin *f, json_t *moved)
 	return ZC_OK;
 }
 
+/* the entries of a generation, in code order (the table's): each one's page and code */
 static int entry_seen(const zc_entry *ent, void *arg)
 {
-	json_object_set_new(arg, ent->code, json_integer((json_int_t)ent->page));
+	idmap_add(arg, ent->page, ent->code);
 	return 0;
 }
 
-static void entry_change(zc_txn *t, fin *f, json_t *moved, const char *code, json_int_t page_id, const char *how)
+static int by_code(const void *a, const void *b)
 {
-	char key[24];
-	snprintf(key, sizeof key, "%lld", (long long)page_id);
-	const char *doc = json_string_value(json_object_get(moved, key));
+	return strcmp(((const idword *)a)->word, ((const idword *)b)->word);
+}
+
+static int codes_have(const idmap *c, const char *code)
+{
+	idword key = {0, (char *)code};
+	return c->n && bsearch(&key, c->v, c->n, sizeof *c->v, by_code) != NULL;
+}
+
+static void entry_change(zc_txn *t, fin *f, const idmap *moved, const idword *e, const char *how)
+{
+	const char *doc = idmap_get(moved, e->id);
 	zc_page page;
-	if (zc_tx_page_record(t, (uint64_t)page_id, &page) != ZC_OK)
+	if (zc_tx_page_record(t, e->id, &page) != ZC_OK)
 		zc_page_init(&page);	/* a page that does not read: its fields "" */
 	int enters = !strcmp(how, "enters");
-	change(f, "entry", how, code, &page, doc ? (enters ? "its document enters" : "its document leaves")
-					      : (enters ? "its unit mentions a topic keyword" : "its unit mentions no topic keyword"), "");
+	change(f, "entry", how, e->word, &page, doc ? (enters ? "its document enters" : "its document leaves")
+						 : (enters ? "its unit mentions a topic keyword" : "its unit mentions no topic keyword"), "");
 	zc_page_clear(&page);
 }
 
 /* entries: the published generation's codes against the new one's */
-static int changed_entries(zc_txn *t, fin *f, json_t *moved)
+static int changed_entries(zc_txn *t, fin *f, const idmap *moved)
 {
-	json_t *live = json_object(), *next = json_object();
+	idmap live = {NULL, 0}, next = {NULL, 0};
 	zc_tx_stage(t, 0);
-	int rc = zc_tx_entries_all(t, entry_seen, live);
+	int rc = zc_tx_entries_all(t, entry_seen, &live);
 	zc_tx_stage(t, 1);
 	if (rc == ZC_OK)
-		rc = zc_tx_entries_all(t, entry_seen, next);
-	const char *code;
-	json_t *v;
-	json_object_foreach(next, code, v)
-		if (!json_object_get(live, code))
-			entry_change(t, f, moved, code, json_integer_value(v), "enters");
-	json_object_foreach(live, code, v)
-		if (!json_object_get(next, code))
-			entry_change(t, f, moved, code, json_integer_value(v), "leaves");
-	json_decref(live);
-	json_decref(next);
+		rc = zc_tx_entries_all(t, entry_seen, &next);
+	/* in code order already, which bsearch wants */
+	for (size_t i = 0; i < next.n; i++)
+		if (!codes_have(&live, next.v[i].word))
+			entry_change(t, f, moved, &next.v[i], "enters");
+	for (size_t i = 0; i < live.n; i++)
+		if (!codes_have(&next, live.v[i].word))
+			entry_change(t, f, moved, &live.v[i], "leaves");
+	idmap_free(&live);
+	idmap_free(&next);
 	return rc;
 }
 
@@ -890,12 +942,12 @@ static int final_txn(zc_txn *t, void *arg)
 		}
 	}
 	if (rc == ZC_OK && (f->flags & ZC_SELECT_CHANGES)) {
-		json_t *moved = json_object();
+		idmap moved = {NULL, 0};
 		json_array_clear(f->changes);
-		rc = changed_documents(t, f, moved);
+		rc = changed_documents(t, f, &moved);
 		if (rc == ZC_OK)
-			rc = changed_entries(t, f, moved);
-		json_decref(moved);
+			rc = changed_entries(t, f, &moved);
+		idmap_free(&moved);
 	}
 	if (rc == ZC_OK && (f->flags & ZC_SELECT_DRY_RUN))
 		return DRY_RUN_DONE;	/* nothing of it published: no code given, no meta written */
@@ -1141,8 +1193,8 @@ static int renumber_gather(zc_txn *t, renum *r)
 }
 
 /* each included document's new code, in the order of r->nc, per jurisdiction from 1; its page
-   id (as text) -> new code into new_of_page */
-static int renumber_give(zc_txn *t, renum *r, json_t *new_of_page)
+   id -> new code into new_of_page */
+static int renumber_give(zc_txn *t, renum *r, idmap *new_of_page)
 {
 	int rc = ZC_OK;
 	long next = 0;
@@ -1150,9 +1202,7 @@ static int renumber_give(zc_txn *t, renum *r, json_t *new_of_page)
 		newcode *n = &r->nc[k];
 		next = k && !strcmp(n->juris, r->nc[k - 1].juris) ? next + 1 : 1;
 		char *oc = zc_file_code(n->juris, n->code), *nc = zc_file_code(n->juris, next);
-		char idk[24];
-		snprintf(idk, sizeof idk, "%llu", (unsigned long long)n->id);
-		json_object_set_new(new_of_page, idk, json_string(nc));
+		idmap_add(new_of_page, n->id, nc);
 		zc_decision d;
 		zc_page page;
 		if ((rc = zc_tx_decision_get(t, n->id, &d)) == ZC_OK) {
@@ -1194,20 +1244,19 @@ static int renumber_txn(zc_txn *t, void *arg)
 		rc = zc_tx_entries_all(t, keep_entry, r);
 	if (rc == ZC_OK)
 		rc = zc_tx_entries_clear(t);
-	json_t *new_of_page = json_object();	/* page id -> new document code */
+	idmap new_of_page = {NULL, 0};	/* page id -> new document code */
 	if (rc == ZC_OK)
-		rc = renumber_give(t, r, new_of_page);
+		rc = renumber_give(t, r, &new_of_page);
+	idmap_sort(&new_of_page);
 	for (size_t k = 0; k < r->nentries && rc == ZC_OK; k++) {
 		zc_entry *ent = &r->entries[k];
-		char idk[24];
-		snprintf(idk, sizeof idk, "%llu", (unsigned long long)ent->page);
-		const char *dc = json_string_value(json_object_get(new_of_page, idk));
+		const char *dc = idmap_get(&new_of_page, ent->page);
 		if (!dc)
 			continue;	/* an entry of no included document: none are written so */
 		ent->doc_code = dc;
 		rc = zc_tx_entry_put(t, ent);
 	}
-	json_decref(new_of_page);
+	idmap_free(&new_of_page);
 	if (rc == ZC_OK && r->before_commit)
 		rc = r->before_commit(r->map, r->arg);
 	return rc;
