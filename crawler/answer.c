@@ -181,9 +181,9 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 	zc_links_free(&l);
 }
 
-/* old: the URL's fetch state before this answer, or NULL (borrowed) */
+/* old: the URL's fetch state before this answer, or NULL */
 static void handle_article(crawl *c, xfer *x, long status, const char *ctype, const zc_warc_ref *ref,
-			   const char *digest, json_t *old)
+			   const char *digest, const zc_fetch *old)
 {
 	host_state *h = x->h;
 	const zc_site *s = zc_seeds_scope(c->seeds, h->host);
@@ -194,9 +194,16 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 	char *lm = cr_header_value(x->head.data ? x->head.data : "", "Last-Modified");
 	if (status == 304) {
 		c->sum->unchanged++;
-		p.fetch = old ? json_deep_copy(old) : json_object();
-		json_object_set_new(p.fetch, "status", json_integer(304));
-		json_object_set_new(p.fetch, "checked_at", json_string(when));
+		if (old) {
+			p.fetch = *old;	/* its record shared, not changed: the copy owns its own (below) */
+			json_incref(p.fetch.own_);
+		} else {
+			zc_fetch_init(&p.fetch, ZC_FETCH_STATUS);
+		}
+		p.fetch.status = 304;
+		p.fetch.checked_at = when;
+		zc_fetch_own(&p.fetch);
+		p.has_fetch = 1;
 	} else {
 		json_t *w = json_object();
 		json_object_set_new(w, "file", json_string(ref->file));
@@ -208,6 +215,7 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 		const char *why = NULL;
 		int arc = zc_article_take(c->article, c->arg, s, h->host, &cap, old, &p.page, &p.fetch, &why);
 		json_decref(w);
+		p.has_fetch = arc != ZC_ECHALLENGE;
 		if (arc == ZC_ECHALLENGE) {
 			challenged(c, h, status);
 			json_decref(p.reqs);
@@ -229,9 +237,8 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 	}
 done:
 	h->rep->articles++;
-	cr_commit(c, &p);
+	cr_commit(c, &p);	/* the batch owns the fetch state */
 	json_decref(p.page);
-	json_decref(p.fetch);
 	json_decref(p.reqs);
 	free(etag);
 	free(lm);
@@ -273,12 +280,15 @@ static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
 		   the next group of results: a transaction of its own made a sync of every host's
 		   robots.txt, a third of a first crawl's, and a kill before the group only costs the
 		   next run this request again */
-		json_t *body = json_stringn(text, x->body.len);
-		if (body) {
-			push_ctx p = {.c = c, .page_url = x->url,
-				      .fetch = json_pack("{s:i,s:o,s:f}", "status", (int)status, "robots", body, "at", cr_wall())};
-			cr_commit(c, &p);
-			json_decref(p.fetch);
+		if (zc_utf8_valid(text, x->body.len)) {
+			push_ctx p = {.c = c, .page_url = x->url, .has_fetch = 1};
+			zc_fetch_init(&p.fetch, ZC_FETCH_ROBOTS);
+			p.fetch.status = status;
+			p.fetch.robots = text;
+			p.fetch.robots_len = x->body.len;
+			p.fetch.at = cr_wall();
+			zc_fetch_own(&p.fetch);
+			cr_commit(c, &p);	/* the batch owns the fetch state */
 		}
 	} else {
 		/* unreachable (RFC 9309 2.3.1.4): assume complete disallow for this run */
@@ -292,20 +302,18 @@ static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
 /* a robots.txt fetched less than a day ago: applied without a request */
 int cr_robots_cached(crawl *c, host_state *h, const char *url)
 {
-	json_t *r = cr_fetch_state(c, url);
+	zc_fetch r;
 	int hit = 0;
-	if (r && json_is_string(json_object_get(r, "robots")) &&
-	    cr_wall() - json_real_value(json_object_get(r, "at")) < ROBOTS_TTL) {
-		const char *text = json_string_value(json_object_get(r, "robots"));
-		apply_robots(c, h, (long)json_integer_value(json_object_get(r, "status")), text, strlen(text));
+	if (cr_fetch_state(c, url, &r) && r.kind == ZC_FETCH_ROBOTS && cr_wall() - r.at < ROBOTS_TTL) {
+		apply_robots(c, h, r.status, r.robots, r.robots_len);
 		hit = 1;
 	}
-	json_decref(r);
+	zc_fetch_clear(&r);
 	return hit;
 }
 
 /* the exchange archived, whatever came back; ZC_OK, or the failed write's code (the crawl stops) */
-static int archive(crawl *c, xfer *x, long status, const char *digest, json_t *old, zc_warc_ref *ref)
+static int archive(crawl *c, xfer *x, long status, const char *digest, const zc_fetch *old, zc_warc_ref *ref)
 {
 	if (status <= 0 || !c->warc)
 		return ZC_OK;
@@ -318,7 +326,7 @@ static int archive(crawl *c, xfer *x, long status, const char *digest, json_t *o
 		zc_buf_cats(&rq, x->post);
 	int wrc = zc_warc_exchange(c->warc, x->url, rq.data ? rq.data : "", rq.len, head, hl,
 				   x->body.data ? x->body.data : "", x->body.len, digest, (int)status,
-				   old ? zc_jstr(old, "digest") : NULL, ref);
+				   old ? old->digest : NULL, ref);
 	zc_buf_free(&rq);
 	free(head);
 	if (wrc != ZC_OK) {
@@ -374,14 +382,16 @@ static void redirect(crawl *c, xfer *x)
 }
 
 /* a request given up with nothing to retry: a body over --max-body (gap is the site's), or a
-   4xx (a gone article is an answer, recorded; a gone search or list is a gap) */
-static void given_up(crawl *c, xfer *x, json_t *fetch, int gap)
+   4xx, status (a gone article is an answer, recorded; a gone search or list is a gap) */
+static void given_up(crawl *c, xfer *x, long status, int gap)
 {
 	host_state *h = x->h;
 	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
-	if (fetch) {
+	if (status) {
 		p.page_url = x->url;
-		p.fetch = fetch;
+		zc_fetch_init(&p.fetch, ZC_FETCH_STATUS);
+		p.fetch.status = status;
+		p.has_fetch = 1;
 	}
 	if (gap)
 		p.gap_site = h->site->host;
@@ -392,7 +402,7 @@ static void given_up(crawl *c, xfer *x, json_t *fetch, int gap)
 
 /* what an answer of a search, a list or an article does, by its outcome */
 static void answered(crawl *c, xfer *x, CURLcode cc, long status, const char *ctype, const zc_warc_ref *ref,
-		     const char *digest, json_t *old)
+		     const char *digest, const zc_fetch *old)
 {
 	host_state *h = x->h;
 	const char *kind = zc_jstr(x->req, "kind");
@@ -400,7 +410,7 @@ static void answered(crawl *c, xfer *x, CURLcode cc, long status, const char *ct
 		c->sum->failed++;
 		h->rep->errors++;
 		cr_report_problem(h, "%s is larger than --max-body (%zu bytes, decompressed); skipped", x->url, c->o->max_body);
-		given_up(c, x, NULL, 1);
+		given_up(c, x, 0, 1);
 	} else if (cc != CURLE_OK) {
 		retry_or_fail(c, x, curl_easy_strerror(cc), 0);
 	} else if (is_challenge_status(status)) {
@@ -424,9 +434,7 @@ static void answered(crawl *c, xfer *x, CURLcode cc, long status, const char *ct
 		h->rep->errors++;
 		if (strcmp(kind, "article"))
 			cr_report_problem(h, "%s answered %ld: the site may have been redesigned; check its seed", x->url, status);
-		json_t *fetch = json_pack("{s:i}", "status", (int)status);
-		given_up(c, x, fetch, strcmp(kind, "article") != 0);
-		json_decref(fetch);
+		given_up(c, x, status, strcmp(kind, "article") != 0);
 	}
 }
 
@@ -441,7 +449,8 @@ void cr_done(crawl *c, CURLMsg *m)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	char *ctype = ct ? zc_strdup(ct) : NULL;
-	json_t *old = x->fetch;	/* the fetch state before this answer: the WARC revisit digest and the article's history */
+	/* the fetch state before this answer: the WARC revisit digest and the article's history */
+	const zc_fetch *old = x->has_fetch ? &x->fetch : NULL;
 	h->busy = 0;
 	h->backing_off = 0;
 	h->done++;

@@ -10,18 +10,20 @@
 #include <string.h>
 
 int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const char *host, const zc_capture *cap,
-		    json_t *old, json_t **page, json_t **fetch, const char **why)
+		    const zc_fetch *old, json_t **page, zc_fetch *fetch, const char **why)
 {
-	*page = *fetch = NULL;
+	*page = NULL;
 	*why = NULL;
+	zc_fetch_init(fetch, ZC_FETCH_DOCUMENT);
 	json_t *pg = NULL;
 	int arc = article(arg, s, cap->url, cap->ctype, cap->body ? cap->body : "", cap->len, &pg);
 	if (arc == ZC_ECHALLENGE) {
 		json_decref(pg);
 		return ZC_ECHALLENGE;
 	}
-	json_t *f = json_object();
-	json_object_set_new(f, "status", json_integer(cap->status));
+	fetch->status = cap->status;
+	fetch->fetched_at = cap->when;
+	fetch->tries = cap->tries;
 	if (arc != ZC_OK || !pg) {
 		/* no document in it (empty, not HTML, no title and no text): recorded as such in the
 		   fetch state, never stored as a document; a page stored before stays as it was, and
@@ -29,13 +31,12 @@ int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const ch
 		*why = arc == ZC_EPARSE || arc == ZC_OK ? "no document in it (empty, not HTML, or no title and no text)"
 							: zc_strerror(arc);
 		json_decref(pg);
-		json_object_set_new(f, "unparseable", json_string(*why));
-		json_object_set_new(f, "fetched_at", json_string(cap->when));
-		json_object_set_new(f, "tries", json_integer(cap->tries));
-		*fetch = f;
+		fetch->kind = ZC_FETCH_UNPARSEABLE;
+		fetch->unparseable = *why;
+		zc_fetch_own(fetch);
 		return ZC_EPARSE;
 	}
-	int same = old && !strcmp(zc_jstr(old, "digest"), cap->digest);
+	int same = old && !strcmp(old->digest, cap->digest);
 	if (same) {
 		json_decref(pg);
 	} else {
@@ -48,16 +49,14 @@ int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const ch
 		json_object_set(pg, "warc", cap->warc);
 		*page = pg;
 	}
-	json_object_set_new(f, "etag", json_string(cap->etag ? cap->etag : ""));
-	json_object_set_new(f, "last_modified", json_string(cap->last_modified ? cap->last_modified : ""));
-	json_object_set_new(f, "digest", json_string(cap->digest));
-	json_object_set_new(f, "fetched_at", json_string(cap->when));
-	json_object_set_new(f, "tries", json_integer(cap->tries));
-	*fetch = f;
+	fetch->etag = cap->etag ? cap->etag : "";
+	fetch->last_modified = cap->last_modified ? cap->last_modified : "";
+	fetch->digest = cap->digest;
+	zc_fetch_own(fetch);
 	return ZC_OK;
 }
 
-int zc_article_store(zc_txn *t, const char *url, json_t *page, json_t *fetch, uint64_t *id, int *is_new)
+int zc_article_store(zc_txn *t, const char *url, json_t *page, const zc_fetch *fetch, uint64_t *id, int *is_new)
 {
 	int rc = ZC_OK;
 	if (page) {

@@ -43,7 +43,8 @@ typedef struct xfer {
 	char *post;
 	int overflow;
 	double started;
-	json_t *fetch;		/* an article's fetch state when it was asked for, or NULL */
+	zc_fetch fetch;		/* an article's fetch state when it was asked for ... */
+	int has_fetch;		/* ... and it had one */
 	const struct crawl *c;	/* the crawl it is part of (its notes) */
 } xfer;
 
@@ -83,7 +84,8 @@ typedef struct push_ctx {
 	const char *del_host;
 	json_t *page;		/* optional page to store */
 	const char *page_url;
-	json_t *fetch;		/* optional fetch state for page_url */
+	zc_fetch fetch;		/* optional fetch state for page_url (has_fetch; the batch owns it) */
+	int has_fetch;
 	uint64_t page_id;
 	int is_new;
 	json_t *replace;	/* optional: replace the request (retry) instead of deleting */
@@ -160,7 +162,7 @@ int cr_results_txn(zc_txn *t, void *arg);
 char *cr_archive_head(const char *head, size_t len, size_t *outlen);
 int cr_ca_file_only(const char *cacert);
 CURLSH *cr_cookie_jar(const char *file);
-json_t *cr_fetch_state(crawl *c, const char *url);
+int cr_fetch_state(crawl *c, const char *url, zc_fetch *out);
 char *cr_header_value(const char *head, const char *name);
 int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url);
 int cr_tls_is_openssl(void);

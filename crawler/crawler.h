@@ -272,12 +272,12 @@ typedef struct zc_capture {
    parser) reads it; ZC_ECHALLENGE for a challenge (nothing to store); ZC_EPARSE with *fetch
    (the URL's fetch state, saying why) and *why when it holds no document; else ZC_OK with
    *fetch and *page, the page record of docs/SCHEMA.md, or *page NULL when old (the URL's fetch
-   state before, borrowed, may be NULL) has the same digest.  host names the page's site when s
-   is NULL.  New references. */
+   state before, may be NULL) has the same digest.  host names the page's site when s is NULL.
+   *page is a new reference; *fetch holds its own strings (zc_fetch_clear() it). */
 int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const char *host, const zc_capture *cap,
-		    json_t *old, json_t **page, json_t **fetch, const char **why);
+		    const zc_fetch *old, json_t **page, zc_fetch *fetch, const char **why);
 /* Stores what zc_article_take gave (either may be NULL) in the transaction. */
-int zc_article_store(zc_txn *t, const char *url, json_t *page, json_t *fetch, uint64_t *id, int *is_new);
+int zc_article_store(zc_txn *t, const char *url, json_t *page, const zc_fetch *fetch, uint64_t *id, int *is_new);
 
 typedef struct zc_site_report {
 	char host[96];

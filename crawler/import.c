@@ -26,7 +26,9 @@
 typedef struct pending_page {
 	char *url;
 	char *site;		/* the site whose documents it is, for its import mark; NULL: none */
-	json_t *page, *fetch;
+	json_t *page;
+	zc_fetch fetch;		/* its fetch state, when has_fetch */
+	int has_fetch;
 } pending_page;
 
 typedef struct importer {
@@ -40,7 +42,6 @@ typedef struct importer {
 	size_t file_no;
 	pending_page batch[BATCH];
 	size_t n_batch;
-	json_t *in_batch;	/* url -> fetch state of the batch's pages */
 	json_t *originals;	/* keys revisits refer by -> [file_no, offset, skip] of the response */
 	json_t *revisits;	/* revisit records, resolved once every file is read */
 	json_t *sites;		/* host -> documents of the site in the files */
@@ -300,7 +301,7 @@ static int batch_txn(zc_txn *t, void *arg)
 		pending_page *p = &im->batch[i];
 		uint64_t id;
 		int is_new = 0;
-		rc = zc_article_store(t, p->url, p->page, p->fetch, &id, &is_new);
+		rc = zc_article_store(t, p->url, p->page, p->has_fetch ? &p->fetch : NULL, &id, &is_new);
 		if (rc == ZC_OK && p->site)
 			rc = zc_tx_site_imported_put(t, p->site, im->when_run);
 		zc_index_trim(im->idx);
@@ -318,10 +319,9 @@ static int flush(importer *im)
 		free(p->url);
 		free(p->site);
 		json_decref(p->page);
-		json_decref(p->fetch);
+		zc_fetch_clear(&p->fetch);
 	}
 	im->n_batch = 0;
-	json_object_clear(im->in_batch);
 	if (rc != ZC_OK)
 		im->rc = rc;
 	return rc;
@@ -329,46 +329,84 @@ static int flush(importer *im)
 
 typedef struct old_ctx {
 	const char *url;
-	json_t *fetch;
+	zc_fetch *fetch;
+	int found;
 } old_ctx;
 
 static int old_txn(zc_txn *t, void *arg)
 {
 	old_ctx *o = arg;
-	int rc = zc_tx_fetch_get(t, o->url, &o->fetch);
+	int rc = zc_tx_fetch_get(t, o->url, o->fetch);
+	o->found = rc == ZC_OK;
 	/* none, or a damaged record (check reports it): the capture is taken as new */
 	return rc == ZC_ENOTFOUND || rc == ZC_EPARSE ? ZC_OK : rc;
 }
 
-/* the URL's fetch state: the batch's, else the corpus's; a new reference or NULL (a failed
-   read stops the import: im->rc) */
-static json_t *fetch_state(importer *im, const char *url)
+/* the fetch state the batch holds for url (its last), or NULL */
+static const zc_fetch *batch_fetch(const importer *im, const char *url)
 {
-	json_t *f = json_object_get(im->in_batch, url);
-	if (f)
-		return json_incref(f);
-	old_ctx o = {url, NULL};
+	for (size_t i = im->n_batch; i-- > 0;)
+		if (im->batch[i].has_fetch && !strcmp(im->batch[i].url, url))
+			return &im->batch[i].fetch;
+	return NULL;
+}
+
+/* the URL's fetch state into *out (zc_fetch_clear() it): the batch's, else the corpus's; 1, or
+   0 when it has none (a failed read stops the import: im->rc) */
+static int fetch_state(importer *im, const char *url, zc_fetch *out)
+{
+	const zc_fetch *f = batch_fetch(im, url);
+	if (f) {
+		*out = *f;	/* its record shared, never changed */
+		json_incref(out->own_);
+		return 1;
+	}
+	old_ctx o = {url, out, 0};
 	int rc = zc_index_read(im->idx, old_txn, &o);
 	if (rc != ZC_OK && im->rc == ZC_OK)
 		im->rc = rc;
-	return o.fetch;
+	if (!o.found)
+		zc_fetch_clear(out);
+	return o.found;
 }
 
-static int queue(importer *im, const char *url, const char *site, json_t *page, json_t *fetch)
+/* a page and its fetch state (either may be NULL; the batch takes fetch, which holds its own
+   strings) for the next transaction */
+static int queue(importer *im, const char *url, const char *site, json_t *page, zc_fetch *fetch)
 {
 	pending_page *p = &im->batch[im->n_batch++];
 	p->url = zc_strdup(url);
 	p->site = site ? zc_strdup(site) : NULL;
 	p->page = json_incref(page);
-	p->fetch = json_incref(fetch);
-	json_object_set(im->in_batch, url, fetch);
+	p->has_fetch = fetch != NULL;
+	if (fetch) {
+		p->fetch = *fetch;
+		zc_fetch_init(fetch, ZC_FETCH_DOCUMENT);
+	} else {
+		zc_fetch_init(&p->fetch, ZC_FETCH_DOCUMENT);
+	}
 	return im->n_batch == BATCH ? flush(im) : ZC_OK;
 }
 
 /* ---- one capture ---- */
 
-/* an answer of url (the record at ref's place, fetched at when): what the corpus makes of it */
-static void capture(importer *im, const char *url, const char *when, const http_answer *a, json_t *ref)
+/* the provenance of a record for its page: the file, its place, its id, and (a revisit's)
+   the id of the response whose payload it is */
+static json_t *provenance(const zc_fetch_warc *at)
+{
+	json_t *w = json_object();
+	json_object_set_new(w, "file", json_string(at->file));
+	json_object_set_new(w, "offset", json_integer((json_int_t)at->offset));
+	if (at->skip)
+		json_object_set_new(w, "skip", json_integer((json_int_t)at->skip));
+	json_object_set_new(w, "record_id", json_string(at->record_id));
+	if (at->payload_record_id && *at->payload_record_id)
+		json_object_set_new(w, "payload_record_id", json_string(at->payload_record_id));
+	return w;
+}
+
+/* an answer of url (the record at place at, fetched at when): what the corpus makes of it */
+static void capture(importer *im, const char *url, const char *when, const http_answer *a, const zc_fetch_warc *at)
 {
 	zc_warc_import_summary *sum = im->sum;
 	char host[256];
@@ -406,83 +444,75 @@ static void capture(importer *im, const char *url, const char *when, const http_
 		/* a search answer or a list page: an answer, not a document */
 		zc_links l;
 		int prc = zc_answer_parse(ep, url, bytes, body.len, ctype, &l);
-		json_t *f = json_object();
-		json_object_set_new(f, "status", json_integer(a->status));
-		json_object_set_new(f, "answer", json_string(is_search ? "search" : "list"));
-		json_object_set_new(f, "links", json_integer(prc == ZC_OK ? (json_int_t)l.n : 0));
+		zc_fetch f;
+		zc_fetch_init(&f, ZC_FETCH_ANSWER);
+		f.status = a->status;
+		f.answer = is_search ? "search" : "list";
+		f.links = prc == ZC_OK ? (long)l.n : 0;
 		if (prc != ZC_OK)
-			json_object_set_new(f, "unparseable", json_string("not an answer of its endpoint's format"));
-		json_object_set_new(f, "digest", json_string(digest));
-		json_object_set_new(f, "fetched_at", json_string(when));
-		json_object_set(f, "warc", ref);
+			f.unparseable = "not an answer of its endpoint's format";
+		f.digest = digest;
+		f.fetched_at = when;
+		f.warc = *at;
+		zc_fetch_own(&f);
 		if (prc == ZC_OK)
 			zc_links_free(&l);
 		sum->answers++;
-		queue(im, url, NULL, NULL, f);
-		json_decref(f);
+		queue(im, url, NULL, NULL, &f);
 		goto out;
 	}
 	if (ctype && !strcasestr(ctype, "html") && !strcasestr(ctype, "text/") && !strcasestr(ctype, "xml")) {
 		sum->not_pages++;	/* images, scripts, style sheets, attachments of a browser's capture */
 		goto out;
 	}
-	json_t *old = fetch_state(im, url);
-	const char *old_when = zc_jstr(old, "fetched_at");
-	if (old && !strcmp(zc_jstr(old, "digest"), digest) && !json_object_get(old, "unparseable")) {
+	zc_fetch old;
+	int has_old = fetch_state(im, url, &old);
+	if (has_old && !strcmp(old.digest, digest) && !*old.unparseable) {
 		sum->unchanged++;	/* imported or crawled before, as it is */
 		json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
-		if (!json_object_get(im->in_batch, url))
+		if (!batch_fetch(im, url))
 			queue(im, url, s->host, NULL, NULL);	/* the site's import mark */
-		json_decref(old);
+		zc_fetch_clear(&old);
 		goto out;
 	}
-	if (old && *old_when && strcmp(old_when, when) > 0) {
+	if (has_old && *old.fetched_at && strcmp(old.fetched_at, when) > 0) {
 		sum->older++;	/* the corpus holds a later capture */
-		json_decref(old);
+		zc_fetch_clear(&old);
 		goto out;
 	}
 	char *etag = http_header(a, "ETag"), *lm = http_header(a, "Last-Modified");
+	json_t *ref = provenance(at);
 	zc_capture cap = {.url = url, .ctype = ctype, .body = bytes, .len = body.len, .status = a->status, .digest = digest,
 			  .when = when, .etag = etag, .last_modified = lm, .tries = 1, .warc = ref};
-	json_t *page = NULL, *fetch = NULL;
-	int arc = zc_article_take(im->article, im->arg, s, host, &cap, old, &page, &fetch, &why);
+	json_t *page = NULL;
+	zc_fetch fetch;
+	int arc = zc_article_take(im->article, im->arg, s, host, &cap, has_old ? &old : NULL, &page, &fetch, &why);
 	if (arc == ZC_ECHALLENGE) {
 		sum->challenged++;
 	} else if (arc != ZC_OK) {
 		sum->unparseable++;
 		if (!sum->unparseable_url[0])
 			snprintf(sum->unparseable_url, sizeof sum->unparseable_url, "%s: %s", url, why);
-		queue(im, url, NULL, NULL, fetch);
+		queue(im, url, NULL, NULL, &fetch);
 	} else {
 		if (!page)
 			sum->unchanged++;
-		else if (old && json_object_get(old, "digest"))
+		else if (has_old && *old.digest)
 			sum->changed++;
 		else
 			sum->added++;
 		json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
-		queue(im, url, s->host, page, fetch);
+		queue(im, url, s->host, page, &fetch);
 	}
 	json_decref(page);
-	json_decref(fetch);
-	json_decref(old);
+	json_decref(ref);
+	zc_fetch_clear(&fetch);
+	zc_fetch_clear(&old);
 	free(etag);
 	free(lm);
 out:
 	zc_buf_free(&body);
 	free(ctype);
-}
-
-/* the provenance of a record: the file, its place, its id */
-static json_t *provenance(const char *path, const zc_warc_pos *at, const char *id)
-{
-	json_t *w = json_object();
-	json_object_set_new(w, "file", json_string(path));
-	json_object_set_new(w, "offset", json_integer((json_int_t)at->offset));
-	if (at->skip)
-		json_object_set_new(w, "skip", json_integer((json_int_t)at->skip));
-	json_object_set_new(w, "record_id", json_string(id));
-	return w;
 }
 
 static json_t *place(size_t file_no, const zc_warc_pos *at)
@@ -537,9 +567,8 @@ static int on_record(const zc_warc_record *r, void *arg)
 		free(url);
 		return im->rc;
 	}
-	json_t *ref = provenance(im->path, &r->at, id);
-	capture(im, url, when, &a, ref);
-	json_decref(ref);
+	zc_fetch_warc at = {im->path, r->at.offset, r->at.skip, id, ""};
+	capture(im, url, when, &a, &at);
 	free(url);
 	return im->rc;
 }
@@ -589,11 +618,10 @@ static int on_original(const zc_warc_record *r, void *arg)
 		return 0;
 	}
 	json_t *place_v = json_object_get(c->v, "place");
-	zc_warc_pos at = {json_integer_value(json_array_get(place_v, 1)), json_integer_value(json_array_get(place_v, 2))};
-	json_t *ref = provenance(zc_jstr(c->v, "path"), &at, zc_jstr(c->v, "id"));
-	json_object_set_new(ref, "payload_record_id", json_string(zc_jstr(r->headers, "WARC-Record-ID")));
-	capture(c->im, zc_jstr(c->v, "url"), zc_jstr(c->v, "when"), &a, ref);
-	json_decref(ref);
+	zc_fetch_warc at = {zc_jstr(c->v, "path"), json_integer_value(json_array_get(place_v, 1)),
+			    json_integer_value(json_array_get(place_v, 2)), zc_jstr(c->v, "id"),
+			    zc_jstr(r->headers, "WARC-Record-ID")};
+	capture(c->im, zc_jstr(c->v, "url"), zc_jstr(c->v, "when"), &a, &at);
 	return 0;
 }
 
@@ -647,9 +675,9 @@ static void resolve_revisits(importer *im, const char *const *paths)
 		}
 		if (!orig) {
 			/* a revisit of a page the corpus holds: nothing new */
-			json_t *old = fetch_state(im, zc_jstr(v, "url"));
-			int known = old && *zc_jstr(old, "digest") && !json_object_get(old, "unparseable");
-			json_decref(old);
+			zc_fetch old;
+			int known = fetch_state(im, zc_jstr(v, "url"), &old) && *old.digest && !*old.unparseable;
+			zc_fetch_clear(&old);
 			if (known) {
 				im->sum->unchanged++;
 				continue;
@@ -675,7 +703,6 @@ int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_impor
 {
 	memset(sum, 0, sizeof *sum);
 	importer im = {.idx = idx, .seeds = seeds, .o = o, .article = article, .arg = arg, .sum = sum};
-	im.in_batch = json_object();
 	im.originals = json_object();
 	im.revisits = json_array();
 	im.sites = json_object();
@@ -713,7 +740,6 @@ int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_impor
 	for (size_t i = 0; i < o->n_files; i++)
 		free(paths[i]);
 	free(paths);
-	json_decref(im.in_batch);
 	json_decref(im.originals);
 	json_decref(im.revisits);
 	json_decref(im.sites);

@@ -21,9 +21,16 @@
 /* a page of the source and its fetch state, and what merging it did */
 typedef struct item {
 	zc_page page;
-	json_t *fetch;		/* NULL when the URL has none */
+	zc_fetch fetch;		/* when has_fetch */
+	int has_fetch;
 	int result;		/* 0 unchanged, 1 older, 2 stored, 3 stored new */
 } item;
+
+/* a fetch state of a URL without a page */
+typedef struct url_fetch {
+	char *url;
+	zc_fetch fetch;
+} url_fetch;
 
 typedef struct merger {
 	zc_index *dst, *src;
@@ -32,7 +39,8 @@ typedef struct merger {
 	json_t *files;		/* WARC file names already in dir/warc, checked */
 	item items[CHUNK];	/* one chunk */
 	size_t n_items;
-	json_t *fetch_only;	/* url -> fetch state (URLs without a page) */
+	url_fetch *fetch_only;	/* URLs without a page */
+	size_t n_fetch_only, cap_fetch_only;
 	json_t *problems;	/* [[host, when, problem, imported], …] */
 	uint64_t next, max;
 	zc_txn *t;		/* the source's read transaction */
@@ -136,7 +144,7 @@ static void items_clear(merger *m)
 {
 	for (size_t i = 0; i < m->n_items; i++) {
 		zc_page_clear(&m->items[i].page);
-		json_decref(m->items[i].fetch);
+		zc_fetch_clear(&m->items[i].fetch);
 	}
 	m->n_items = 0;
 }
@@ -152,15 +160,11 @@ static int read_chunk(zc_txn *t, void *arg)
 		if (zc_tx_page_record(t, m->next, &it->page) != ZC_OK)
 			continue;
 		m->n_items++;
-		it->fetch = NULL;
 		it->result = 0;
 		int rc = zc_tx_fetch_get(t, it->page.url, &it->fetch);
 		if (rc != ZC_OK && rc != ZC_ENOTFOUND && rc != ZC_EPARSE)
 			return rc;
-		if (!json_is_object(it->fetch)) {
-			json_decref(it->fetch);
-			it->fetch = NULL;
-		}
+		it->has_fetch = rc == ZC_OK;
 		zc_index_trim(m->src);
 	}
 	return ZC_OK;
@@ -174,25 +178,28 @@ static int write_chunk(zc_txn *t, void *arg)
 		item *it = &m->items[i];
 		const zc_page *page = &it->page;
 		const char *url = page->url;
-		json_t *old = NULL;
+		zc_fetch old;
 		rc = zc_tx_fetch_get(t, url, &old);
-		if (rc != ZC_OK && rc != ZC_ENOTFOUND && rc != ZC_EPARSE)
+		if (rc != ZC_OK && rc != ZC_ENOTFOUND && rc != ZC_EPARSE) {
+			zc_fetch_clear(&old);
 			break;
+		}
+		int has_old = rc == ZC_OK;
 		rc = ZC_OK;
 		uint64_t id;
 		int known = zc_tx_page_id(t, url, &id) == ZC_OK;
-		if (known && old && !strcmp(zc_jstr(old, "digest"), page->digest))
+		if (known && has_old && !strcmp(old.digest, page->digest))
 			it->result = 0;
-		else if (known && strcmp(zc_jstr(old, "fetched_at"), page->fetched_at) > 0)
+		else if (known && strcmp(old.fetched_at, page->fetched_at) > 0)
 			it->result = 1;
 		else
 			it->result = 2;
-		json_decref(old);
+		zc_fetch_clear(&old);
 		if (it->result == 2) {
 			int is_new;
 			rc = zc_tx_page_store(t, url, page, &id, &is_new);
-			if (rc == ZC_OK && it->fetch)
-				rc = zc_tx_fetch_put(t, url, it->fetch);
+			if (rc == ZC_OK && it->has_fetch)
+				rc = zc_tx_fetch_put(t, url, &it->fetch);
 			it->result = is_new ? 3 : 2;
 		}
 		if (rc != ZC_OK)
@@ -202,13 +209,30 @@ static int write_chunk(zc_txn *t, void *arg)
 	return rc;
 }
 
+static void fetch_only_clear(merger *m)
+{
+	for (size_t i = 0; i < m->n_fetch_only; i++) {
+		free(m->fetch_only[i].url);
+		zc_fetch_clear(&m->fetch_only[i].fetch);
+	}
+	m->n_fetch_only = 0;
+}
+
 /* the fetch states of URLs without a page (those of pages came with them) */
-static int fetch_only(const char *url, json_t *fetch, void *arg)
+static int fetch_only(const char *url, const zc_fetch *fetch, void *arg)
 {
 	merger *m = arg;
 	uint64_t id;
-	if (zc_tx_page_id(m->t, url, &id) != ZC_OK)
-		json_object_set(m->fetch_only, url, fetch);
+	if (zc_tx_page_id(m->t, url, &id) == ZC_OK)
+		return 0;
+	if (m->n_fetch_only == m->cap_fetch_only) {
+		m->cap_fetch_only = m->cap_fetch_only ? 2 * m->cap_fetch_only : 64;
+		m->fetch_only = zc_realloc(m->fetch_only, m->cap_fetch_only * sizeof *m->fetch_only);
+	}
+	url_fetch *u = &m->fetch_only[m->n_fetch_only++];
+	u->url = zc_strdup(url);
+	u->fetch = *fetch;	/* its record shared, never changed */
+	json_incref(u->fetch.own_);
 	return 0;
 }
 
@@ -222,18 +246,15 @@ static int fetch_only_txn(zc_txn *t, void *arg)
 static int fetch_write_txn(zc_txn *t, void *arg)
 {
 	merger *m = arg;
-	const char *url;
-	json_t *v;
 	int rc = ZC_OK;
-	json_object_foreach(m->fetch_only, url, v) {
-		json_t *old = NULL;
-		if (zc_tx_fetch_get(t, url, &old) == ZC_OK &&
-		    strcmp(zc_jstr(old, "fetched_at"), zc_jstr(v, "fetched_at")) >= 0) {
-			json_decref(old);
+	for (size_t i = 0; i < m->n_fetch_only; i++) {
+		const url_fetch *u = &m->fetch_only[i];
+		zc_fetch old;
+		int newer = zc_tx_fetch_get(t, u->url, &old) == ZC_OK && strcmp(old.fetched_at, u->fetch.fetched_at) >= 0;
+		zc_fetch_clear(&old);
+		if (newer)
 			continue;
-		}
-		json_decref(old);
-		if ((rc = zc_tx_fetch_put(t, url, v)) != ZC_OK)
+		if ((rc = zc_tx_fetch_put(t, u->url, &u->fetch)) != ZC_OK)
 			break;
 		m->sum->fetch_states++;
 	}
@@ -320,7 +341,8 @@ static int merge_one(merger *m)
 			}
 		}
 	}
-	json_object_clear(m->fetch_only);
+	items_clear(m);
+	fetch_only_clear(m);
 	if (rc == ZC_OK && (rc = zc_index_read(m->src, fetch_only_txn, m)) == ZC_OK)
 		rc = zc_index_write(m->dst, fetch_write_txn, m);
 	if (rc == ZC_OK && (rc = zc_index_read(m->src, problems_txn, m)) == ZC_OK)
@@ -339,7 +361,6 @@ int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t
 	*err = NULL;
 	merger m = {.dst = idx, .dir = dir, .sum = sum};
 	m.files = json_object();
-	m.fetch_only = json_object();
 	m.problems = json_array();
 	int rc = ZC_OK;
 	for (size_t i = 0; i < n && rc == ZC_OK; i++) {
@@ -350,7 +371,8 @@ int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t
 	zc_progress_end(prog);
 	*err = m.err;
 	json_decref(m.files);
-	json_decref(m.fetch_only);
+	fetch_only_clear(&m);
+	free(m.fetch_only);
 	json_decref(m.problems);
 	return rc;
 }

@@ -23,8 +23,8 @@ static int push_txn(zc_txn *t, void *arg)
 		rc = zc_tx_results_put(t, p->results_site, found + p->results_n);
 	if (rc == ZC_OK && p->gap_site)
 		rc = zc_tx_site_gap_add(t, p->gap_site);
-	if (rc == ZC_OK && (p->page || p->fetch))
-		rc = zc_article_store(t, p->page_url, p->page, p->fetch, &p->page_id, &p->is_new);
+	if (rc == ZC_OK && (p->page || p->has_fetch))
+		rc = zc_article_store(t, p->page_url, p->page, p->has_fetch ? &p->fetch : NULL, &p->page_id, &p->is_new);
 	if (rc == ZC_OK && p->del_host) {
 		if (p->replace)
 			rc = zc_tx_frontier_replace(t, p->del_host, p->del_seq, p->replace);
@@ -100,7 +100,7 @@ int cr_flush(crawl *c)
 		}
 		json_decref(p->reqs);
 		json_decref(p->page);
-		json_decref(p->fetch);
+		zc_fetch_clear(&p->fetch);
 		json_decref(p->replace);
 		free((char *)p->page_url);
 	}
@@ -108,11 +108,14 @@ int cr_flush(crawl *c)
 	return rc;
 }
 
-/* queue a result for the next transaction (the batch takes its own references) */
+/* queue a result for the next transaction (the batch takes its own references, and p's fetch
+   state: the caller does not clear it) */
 int cr_commit(crawl *c, push_ctx *p)
 {
-	if (c->fatal)
+	if (c->fatal) {
+		zc_fetch_clear(&p->fetch);
 		return c->fatal;
+	}
 	if (!c->batch)
 		c->batch = zc_calloc(BATCH_MAX, sizeof *c->batch);
 	if (!c->n_batch) {
@@ -124,7 +127,6 @@ int cr_commit(crawl *c, push_ctx *p)
 	*q = *p;
 	json_incref(q->reqs);
 	json_incref(q->page);
-	json_incref(q->fetch);
 	json_incref(q->replace);
 	q->page_url = p->page_url ? zc_strdup(p->page_url) : NULL;
 	return c->n_batch == BATCH_MAX || c->batch_reqs >= BATCH_REQS ? cr_flush(c) : ZC_OK;

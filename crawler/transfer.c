@@ -56,26 +56,27 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 
 typedef struct fetch_read {
 	const char *url;
-	json_t *out;
+	zc_fetch *out;
+	int found;
 } fetch_read;
 
 static int fetch_txn(zc_txn *t, void *arg)
 {
 	fetch_read *g = arg;
-	if (zc_tx_fetch_get(t, g->url, &g->out) != ZC_OK)
-		g->out = NULL;	/* none yet, or unreadable: fetched as new */
+	g->found = zc_tx_fetch_get(t, g->url, g->out) == ZC_OK;	/* else none yet, or unreadable: fetched as new */
 	return ZC_OK;
 }
 
-/* the fetch state of url, NULL when it has none */
-json_t *cr_fetch_state(crawl *c, const char *url)
+/* the fetch state of url into *out (zc_fetch_clear() it): 1, or 0 when it has none */
+int cr_fetch_state(crawl *c, const char *url, zc_fetch *out)
 {
-	fetch_read g = {url, NULL};
-	if (zc_index_read(c->idx, fetch_txn, &g) != ZC_OK) {
-		json_decref(g.out);
-		return NULL;
+	fetch_read g = {url, out, 0};
+	zc_fetch_init(out, ZC_FETCH_DOCUMENT);
+	if (zc_index_read(c->idx, fetch_txn, &g) != ZC_OK || !g.found) {
+		zc_fetch_clear(out);
+		return 0;
 	}
-	return g.out;
+	return 1;
 }
 
 /* One jar for the whole run, filled from the file once by libcurl's own reader: a transfer
@@ -198,16 +199,17 @@ static void request_headers(crawl *c, xfer *x, host_state *h, json_t *req)
 	if (!strcmp(kind, "article")) {
 		/* kept for the answer too (done): one request per host at a time, so nothing
 		   else changes it in between */
-		json_t *fs = x->fetch = cr_fetch_state(c, x->url);
-		if (fs) {
+		x->has_fetch = cr_fetch_state(c, x->url, &x->fetch);
+		if (x->has_fetch) {
+			const zc_fetch *fs = &x->fetch;
 			char *hdr;
-			if (*zc_jstr(fs, "etag")) {
-				hdr = zc_asprintf("If-None-Match: %s", zc_jstr(fs, "etag"));
+			if (*fs->etag) {
+				hdr = zc_asprintf("If-None-Match: %s", fs->etag);
 				x->hdrs = curl_slist_append(x->hdrs, hdr);
 				free(hdr);
 			}
-			if (*zc_jstr(fs, "last_modified")) {
-				hdr = zc_asprintf("If-Modified-Since: %s", zc_jstr(fs, "last_modified"));
+			if (*fs->last_modified) {
+				hdr = zc_asprintf("If-Modified-Since: %s", fs->last_modified);
 				x->hdrs = curl_slist_append(x->hdrs, hdr);
 				free(hdr);
 			}
@@ -220,6 +222,7 @@ static void request_headers(crawl *c, xfer *x, host_state *h, json_t *req)
 int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url)
 {
 	xfer *x = zc_calloc(1, sizeof *x);
+	zc_fetch_init(&x->fetch, ZC_FETCH_DOCUMENT);
 	const zc_crawl_opts *o = c->o;
 	x->h = h;
 	x->c = c;
@@ -262,7 +265,7 @@ void cr_xfer_free(crawl *c, xfer *x)
 	zc_buf_free(&x->head);
 	zc_buf_free(&x->reqhead);
 	json_decref(x->req);
-	json_decref(x->fetch);
+	zc_fetch_clear(&x->fetch);
 	free(x->post);
 	free(x->url);
 	free(x);

@@ -87,6 +87,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rec)
 		free(json_dumps(rec, JSON_COMPACT));
 	json_decref(rec);
+	zc_fetch f;	/* a fetch state's codec: decoded, then encoded again */
+	if (zc_fetch_decode(data, size, &f) == 0) {
+		json_t *fj = zc_fetch_json(&f);
+		free(json_dumps(fj, JSON_COMPACT));
+		json_decref(fj);
+	}
+	zc_fetch_clear(&f);
 	/* a code as a researcher types it (zhengce why 33-12-3-2) */
 	char *code = strndup((const char *)data, size);
 	long n[4];

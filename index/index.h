@@ -250,6 +250,7 @@ int zc_tx_pages_check(zc_txn *t, zc_page_check_fn fn, void *arg);
 int zc_tx_pages_count(zc_txn *t, uint64_t *n);
 
 
+#include "fetch.h"
 #include "marks.h"
 #include "selection.h"
 #include "codings.h"

@@ -4,8 +4,7 @@
  * "full_policy" ("RUNS DAYS"); the start of the run in progress in "run_started"; a site's
  * problem in "problem:HOST" ("WHEN PROBLEM"), its last import in "imported:HOST" ("WHEN");
  * the run in progress's links found per site in "results:HOST", its state in "run" ("running",
- * "done") and the end of the last one in "last_crawl"; fetch states in the fetch table, under
- * their URL.
+ * "done") and the end of the last one in "last_crawl".
  */
 #include "index.h"
 #include "internal.h"
@@ -158,56 +157,6 @@ int zc_tx_run_started_get(zc_txn *t, char *out, size_t n)
 int zc_tx_run_started_put(zc_txn *t, const char *iso)
 {
 	return zc_tx_meta_put(t, "run_started", iso);
-}
-
-int zc_tx_fetch_known(zc_txn *t, const char *url)
-{
-	json_t *f = NULL;
-	if (zc_tx_get_json(t, ZC_T_FETCH, url, &f) != ZC_OK || !f)
-		return 0;
-	const char *digest = json_string_value(json_object_get(f, "digest"));
-	long status = (long)json_integer_value(json_object_get(f, "status"));
-	int known = (digest && *digest && !json_object_get(f, "unparseable")) || (status >= 400 && status < 500);
-	json_decref(f);
-	return known;
-}
-
-int zc_tx_fetch_get(zc_txn *t, const char *url, json_t **fetch)
-{
-	*fetch = NULL;
-	int rc = zc_tx_get_json(t, ZC_T_FETCH, url, fetch);
-	if (rc == ZC_OK && !*fetch)
-		rc = ZC_ENOTFOUND;
-	return rc;
-}
-
-int zc_tx_fetch_put(zc_txn *t, const char *url, json_t *fetch)
-{
-	return zc_tx_put_json(t, ZC_T_FETCH, url, fetch);
-}
-
-typedef struct fetch_each_ctx {
-	zc_fetch_each_fn fn;
-	void *arg;
-} fetch_each_ctx;
-
-static int fetch_row(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	fetch_each_ctx *c = arg;
-	json_t *f = zc_record_parse(v, vl);
-	if (!f)
-		return 0;	/* damaged: check reports it */
-	char *url = zc_strndup(k, kl);
-	int rc = c->fn(url, f, c->arg);
-	free(url);
-	json_decref(f);
-	return rc;
-}
-
-int zc_tx_fetch_each(zc_txn *t, zc_fetch_each_fn fn, void *arg)
-{
-	fetch_each_ctx c = {fn, arg};
-	return zc_tx_scan(t, ZC_T_FETCH, NULL, 0, fetch_row, &c);
 }
 
 int zc_tx_site_problem_put(zc_txn *t, const char *host, const char *when, const char *problem)

@@ -1,9 +1,8 @@
 /*
  * marks.h - what a re-crawl needs to know of the crawls before it (included by index.h): per
  * site, when its last complete run and its last complete full pass started, how many runs
- * since, and what the run in progress is doing; the corpus's full-pass policy; and whether a
- * URL has had a final answer, its fetch state, the run's state.  The records' format is private
- * to index/marks.c.
+ * since, and what the run in progress is doing; the corpus's full-pass policy; the run's state
+ * (a URL's fetch state is in fetch.h).  The records' format is private to index/marks.c.
  */
 #ifndef ZC_MARKS_H
 #define ZC_MARKS_H
@@ -57,17 +56,6 @@ int zc_tx_run_end(zc_txn *t, const char *when);
 int zc_tx_run_unfinished(zc_txn *t, int *unfinished);
 /* When the last crawl ended (free() it); ZC_ENOTFOUND before the first. */
 int zc_tx_last_crawl_get(zc_txn *t, char **when);
-
-/* Whether url has had a final answer: a document (stored, or unchanged since) or a 4xx.  An
-   answer that held no document, or none yet, is not one. */
-int zc_tx_fetch_known(zc_txn *t, const char *url);
-
-/* A URL's fetch state (docs/SCHEMA.md, "fetch"): ZC_ENOTFOUND when it has none. */
-int zc_tx_fetch_get(zc_txn *t, const char *url, json_t **fetch);
-int zc_tx_fetch_put(zc_txn *t, const char *url, json_t *fetch);
-/* fn(url, fetch state, arg) for every URL with a fetch state, by URL; non-zero stops. */
-typedef int (*zc_fetch_each_fn)(const char *url, json_t *fetch, void *arg);
-int zc_tx_fetch_each(zc_txn *t, zc_fetch_each_fn fn, void *arg);
 
 /*
  * Sites the last crawl could not search to their end (a challenge, a failure): each one's
