@@ -32,15 +32,17 @@ static int fill_txn(zc_txn *t, void *arg)
 	fill *f = arg;
 	int rc = ZC_OK;
 	for (long i = f->from; i < f->to && rc == ZC_OK; i++) {
-		char host[64], url[160], seen[200];
+		char host[64], url[160];
 		int added;
 		host_name(i, host, sizeof host);
 		snprintf(url, sizeof url, "https://%s/zwgk/%08ld/t%ld_%ld.html", host, i / 1000, i, i * 7919 % 100003);
-		snprintf(seen, sizeof seen, "article|%s", url);
-		json_t *req = json_pack("{s:s,s:s,s:s,s:s,s:i}", "kind", "article", "site", host, "url", url, "method", "GET",
-					"tries", 0);
-		rc = zc_tx_frontier_push(t, host, req, seen, &added);
-		json_decref(req);
+		zc_request req;
+		zc_request_init(&req);
+		req.kind = "article";
+		req.site = host;
+		req.url = url;
+		req.method = "GET";
+		rc = zc_tx_frontier_push(t, host, &req, &added);
 		/* as the crawler looks at the mapped pages after each result (a search answer
 		   carries some twenty requests; the index looks after every push too) */
 		if (i % 16 == 15)
@@ -62,15 +64,16 @@ static int drain_txn(zc_txn *t, void *arg)
 	for (int h = 0; h < HOSTS && rc == ZC_OK && took < BATCH; h++) {
 		char host[64];
 		uint64_t seq;
-		json_t *req;
+		zc_request req;
 		if (d->empty[h])
 			continue;
 		host_name(h, host, sizeof host);
-		if (zc_tx_frontier_peek(t, host, 0, &seq, &req) != ZC_OK) {
+		int prc = zc_tx_frontier_peek(t, host, 0, &seq, &req);
+		zc_request_clear(&req);
+		if (prc != ZC_OK) {
 			d->empty[h] = 1;
 			continue;
 		}
-		json_decref(req);
 		rc = zc_tx_frontier_del(t, host, seq);
 		d->n++;
 		/* the crawler peeks in short read transactions, looking at the mapped pages every 8,

@@ -55,9 +55,9 @@ static void challenged(crawl *c, host_state *h, long status)
 static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after)
 {
 	host_state *h = x->h;
-	json_t *req = x->req;
-	int tries = (int)json_integer_value(json_object_get(req, "tries")) + 1;
-	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+	const zc_request *req = &x->req;
+	int tries = (int)req->tries + 1;
+	push_ctx p = {.c = c, .del_host = h->host, .del_seq = x->seq};
 	if (tries >= c->o->tries) {
 		c->sum->failed++;
 		h->rep->errors++;
@@ -65,28 +65,27 @@ static void retry_or_fail(crawl *c, xfer *x, const char *why, double retry_after
 			cr_note(c, "giving up on %s after %d tries: %s", x->url, tries, why);
 		cr_report_problem(h, "%s: %s after %d tries", x->url, why, tries);
 		p.gap_site = h->site->host;
-		cr_paginate(c, p.reqs, req, 0, 0);
+		cr_paginate(c, &p.reqs, req, 0, 0);
 	} else {
 		double wait = c->o->backoff * pow(2.0, tries - 1);
 		if (retry_after > wait)
 			wait = retry_after;
 		if (wait > 300)
 			wait = 300;
-		json_t *r = json_deep_copy(req);
-		json_object_set_new(r, "tries", json_integer(tries));
-		json_object_set_new(r, "not_before", json_real(cr_wall() + wait));
-		json_object_set_new(r, "last_error", json_string(why));
-		p.replace = r;
+		zc_request_share(&p.replace, req);
+		p.replace.tries = tries;
+		p.replace.not_before = cr_wall() + wait;
+		p.replace.last_error = why;
+		zc_request_own(&p.replace);
+		p.has_replace = 1;
 		h->next_at = cr_now() + wait;
 		h->backing_off = 1;
 	}
 	cr_commit(c, &p);
-	json_decref(p.replace);
-	json_decref(p.reqs);
 }
 
 /* known: NULL, or which links had a final answer before (an incremental answer leaves them) */
-static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l, const char *known)
+static void enqueue_links(crawl *c, req_list *reqs, const zc_links *l, const char *known)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (known && known[i])
@@ -99,9 +98,10 @@ static void enqueue_links(crawl *c, json_t *reqs, const zc_links *l, const char 
 				cr_note(c, "%s: out of scope (%s); skipped", l->urls[i], tg.why ? tg.why : "not a seed's host");
 			continue;
 		}
-		char *seen = cr_seen_key("article", l->urls[i], NULL);
-		cr_queue_req(reqs, tg.host, cr_request("article", s, l->urls[i], "GET", NULL, 0, NULL, 0), seen);
-		free(seen);
+		zc_request r;
+		cr_request(&r, "article", s, l->urls[i], "GET", NULL, 0, NULL, 0);
+		zc_request_own(&r);
+		cr_queue_req(reqs, tg.host, &r);
 	}
 }
 
@@ -133,16 +133,13 @@ static int settled(const zc_links *l, const char *known, int since_day)
 static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 {
 	host_state *h = x->h;
-	json_t *req = x->req;
-	const char *kind = zc_jstr(req, "kind");
-	const zc_site *s = zc_seeds_find(c->seeds, zc_jstr(req, "site"));
-	long ep = (long)json_integer_value(json_object_get(req, "ep"));
-	long page = (long)json_integer_value(json_object_get(req, "page"));
-	int is_search = !strcmp(kind, "search");
-	if (!s || ep >= (long)(is_search ? s->n_search : s->n_lists)) {
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+	const zc_request *req = &x->req;
+	const zc_site *s = zc_seeds_find(c->seeds, req->site);
+	long ep = req->ep, page = req->page;
+	int is_search = !strcmp(req->kind, "search");
+	if (!s || ep < 0 || ep >= (long)(is_search ? s->n_search : s->n_lists)) {
+		push_ctx p = {.c = c, .del_host = h->host, .del_seq = x->seq};
 		cr_commit(c, &p);
-		json_decref(p.reqs);
 		return;
 	}
 	const zc_endpoint *endp = is_search ? &s->search[ep] : &s->lists[ep];
@@ -156,28 +153,24 @@ static void handle_answer(crawl *c, xfer *x, long status, const char *ctype)
 			       x->url, endp->answer);
 		h->rep->errors++;
 		c->sum->failed++;
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq, .gap_site = s->host};
-		cr_paginate(c, p.reqs, req, 0, 0);
+		push_ctx p = {.c = c, .del_host = h->host, .del_seq = x->seq, .gap_site = s->host};
+		cr_paginate(c, &p.reqs, req, 0, 0);
 		cr_commit(c, &p);
-		json_decref(p.reqs);
 		return;
 	}
-	json_t *reqs = json_array();
+	push_ctx p = {.c = c, .del_host = h->host, .del_seq = x->seq, .results_site = s->host, .results_n = (long)l.n};
 	known_ctx kc = {&l, NULL};
-	if (json_is_true(json_object_get(req, "inc"))) {
+	if (req->inc) {
 		kc.known = zc_calloc(l.n + 1, 1);
 		if (zc_index_read(c->idx, known_txn, &kc) != ZC_OK)
 			memset(kc.known, 0, l.n + 1);	/* none known: the pages go on */
 	}
-	enqueue_links(c, reqs, &l, kc.known);
+	enqueue_links(c, &p.reqs, &l, kc.known);
 	if (page == 1 && l.pages > endp->max_pages)
 		cr_report_problem(h, "%s announces %ld pages; stopped at max_pages %d", x->url, l.pages, endp->max_pages);
-	cr_paginate(c, reqs, req, l.pages, kc.known && settled(&l, kc.known, h->since_day));
+	cr_paginate(c, &p.reqs, req, l.pages, kc.known && settled(&l, kc.known, h->since_day));
 	free(kc.known);
-	push_ctx p = {.c = c, .reqs = reqs, .del_host = h->host, .del_seq = x->seq, .results_site = s->host,
-		      .results_n = (long)l.n};
 	cr_commit(c, &p);
-	json_decref(reqs);
 	zc_links_free(&l);
 }
 
@@ -189,14 +182,13 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 	const zc_site *s = zc_seeds_scope(c->seeds, h->host);
 	char when[32];
 	cr_iso_now(when, sizeof when);
-	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq, .page_url = x->url};
+	push_ctx p = {.c = c, .del_host = h->host, .del_seq = x->seq, .page_url = x->url};
 	char *etag = cr_header_value(x->head.data ? x->head.data : "", "ETag");
 	char *lm = cr_header_value(x->head.data ? x->head.data : "", "Last-Modified");
 	if (status == 304) {
 		c->sum->unchanged++;
 		if (old) {
-			p.fetch = *old;	/* its record shared, not changed: the copy owns its own (below) */
-			json_incref(p.fetch.own_);
+			zc_fetch_share(&p.fetch, old);
 		} else {
 			zc_fetch_init(&p.fetch, ZC_FETCH_STATUS);
 		}
@@ -211,14 +203,14 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 		json_object_set_new(w, "record_id", json_string(ref->record_id));
 		zc_capture cap = {.url = x->url, .ctype = ctype, .body = x->body.data ? x->body.data : "", .len = x->body.len,
 				  .status = status, .digest = digest, .when = when, .etag = etag, .last_modified = lm,
-				  .tries = json_integer_value(json_object_get(x->req, "tries")) + 1, .warc = w};
+				  .tries = x->req.tries + 1, .warc = w};
 		const char *why = NULL;
 		int arc = zc_article_take(c->article, c->arg, s, h->host, &cap, old, &p.page, &p.fetch, &why);
 		json_decref(w);
 		p.has_fetch = arc != ZC_ECHALLENGE;
 		if (arc == ZC_ECHALLENGE) {
 			challenged(c, h, status);
-			json_decref(p.reqs);
+			json_decref(p.page);
 			free(etag);
 			free(lm);
 			return;	/* the request stays queued while this run lasts */
@@ -237,9 +229,7 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 	}
 done:
 	h->rep->articles++;
-	cr_commit(c, &p);	/* the batch owns the fetch state */
-	json_decref(p.page);
-	json_decref(p.reqs);
+	cr_commit(c, &p);
 	free(etag);
 	free(lm);
 }
@@ -288,7 +278,7 @@ static void handle_robots(crawl *c, xfer *x, long status, CURLcode cc)
 			p.fetch.robots_len = x->body.len;
 			p.fetch.at = cr_wall();
 			zc_fetch_own(&p.fetch);
-			cr_commit(c, &p);	/* the batch owns the fetch state */
+			cr_commit(c, &p);
 		}
 	} else {
 		/* unreachable (RFC 9309 2.3.1.4): assume complete disallow for this run */
@@ -345,8 +335,8 @@ static void redirect(crawl *c, xfer *x)
 	host_state *h = x->h;
 	char *loc = cr_header_value(x->head.data ? x->head.data : "", "Location");
 	char *to = loc ? zc_url_resolve(x->url, loc) : NULL;
-	int redirects = (int)json_integer_value(json_object_get(x->req, "redirects"));
-	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+	long redirects = x->req.redirects;
+	push_ctx p = {.c = c, .del_host = h->host, .del_seq = x->seq};
 	target from, tg;
 	const char *refused = NULL;
 	if (!to)
@@ -360,12 +350,12 @@ static void redirect(crawl *c, xfer *x)
 	else if (cr_url_target(x->url, &from, NULL) && !strcmp(from.scheme, "https") && !strcmp(tg.scheme, "http"))
 		refused = "from https down to http";
 	if (!refused) {
-		json_t *r = json_deep_copy(x->req);
-		json_object_set_new(r, "url", json_string(to));
-		json_object_set_new(r, "redirects", json_integer(redirects + 1));
-		char *seen = cr_seen_key(zc_jstr(r, "kind"), to, zc_jstr(r, "body"));
-		cr_queue_req(p.reqs, tg.host, r, seen);
-		free(seen);
+		zc_request r;
+		zc_request_share(&r, &x->req);
+		r.url = to;
+		r.redirects = redirects + 1;
+		zc_request_own(&r);
+		cr_queue_req(&p.reqs, tg.host, &r);
 	} else {
 		c->sum->failed++;
 		h->rep->errors++;
@@ -373,10 +363,9 @@ static void redirect(crawl *c, xfer *x)
 			cr_note(c, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
 		cr_report_problem(h, "%s redirects to %s: %s; not followed", x->url, to ? to : "nothing", refused);
 		p.gap_site = h->site->host;
-		cr_paginate(c, p.reqs, x->req, 0, 0);
+		cr_paginate(c, &p.reqs, &x->req, 0, 0);
 	}
 	cr_commit(c, &p);
-	json_decref(p.reqs);
 	free(loc);
 	free(to);
 }
@@ -386,7 +375,7 @@ static void redirect(crawl *c, xfer *x)
 static void given_up(crawl *c, xfer *x, long status, int gap)
 {
 	host_state *h = x->h;
-	push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = x->seq};
+	push_ctx p = {.c = c, .del_host = h->host, .del_seq = x->seq};
 	if (status) {
 		p.page_url = x->url;
 		zc_fetch_init(&p.fetch, ZC_FETCH_STATUS);
@@ -395,9 +384,8 @@ static void given_up(crawl *c, xfer *x, long status, int gap)
 	}
 	if (gap)
 		p.gap_site = h->site->host;
-	cr_paginate(c, p.reqs, x->req, 0, 0);
+	cr_paginate(c, &p.reqs, &x->req, 0, 0);
 	cr_commit(c, &p);
-	json_decref(p.reqs);
 }
 
 /* what an answer of a search, a list or an article does, by its outcome */
@@ -405,7 +393,7 @@ static void answered(crawl *c, xfer *x, CURLcode cc, long status, const char *ct
 		     const char *digest, const zc_fetch *old)
 {
 	host_state *h = x->h;
-	const char *kind = zc_jstr(x->req, "kind");
+	const char *kind = x->req.kind;
 	if (x->overflow || cc == CURLE_FILESIZE_EXCEEDED) {
 		c->sum->failed++;
 		h->rep->errors++;
@@ -455,7 +443,7 @@ void cr_done(crawl *c, CURLMsg *m)
 	h->backing_off = 0;
 	h->done++;
 	h->next_at = cr_now() + h->delay;
-	if (!x->req) {
+	if (!x->has_req) {
 		handle_robots(c, x, status, cc);
 		h->next_at = cr_now() + h->delay;	/* the Crawl-delay counts from robots.txt on */
 	} else {

@@ -102,7 +102,7 @@ typedef struct peek_ctx {
 	const crawl *c;
 	const char *host;
 	uint64_t seq;
-	json_t *req;
+	zc_request req;
 	int rc;
 } peek_ctx;
 
@@ -111,7 +111,7 @@ static int peek_txn(zc_txn *t, void *arg)
 	peek_ctx *p = arg;
 	p->rc = zc_tx_frontier_peek(t, p->host, 0, &p->seq, &p->req);
 	while (p->rc == ZC_OK && cr_in_batch(p->c, p->host, p->seq)) {
-		json_decref(p->req);
+		zc_request_clear(&p->req);
 		p->rc = zc_tx_frontier_peek(t, p->host, p->seq, &p->seq, &p->req);
 	}
 	return ZC_OK;
@@ -277,17 +277,19 @@ static int visit(crawl *c, host_state *h, double t, double *wake, int *active, i
 		return 0;
 	}
 	peek_ctx pk = {.c = c, .host = h->host};
+	zc_request_init(&pk.req);
 	int prc = zc_index_read(c->idx, peek_txn, &pk);
 	if (prc != ZC_OK)
 		pk.rc = prc;
 	if (pk.rc != ZC_OK) {
+		zc_request_clear(&pk.req);
 		h->empty = 1;
 		return 0;
 	}
 	h->empty = 0;
 	(*pending)++;
 	target tg;
-	int usable = cr_url_target(zc_jstr(pk.req, "url"), &tg, NULL) && !strcmp(tg.host, h->host);
+	int usable = cr_url_target(pk.req.url, &tg, NULL) && !strcmp(tg.host, h->host);
 	if (h->robots_state == ROBOTS_NONE && usable) {
 		/* robots.txt of the host, scheme and port the host's first request uses */
 		char *ru = cr_robots_url(&tg);
@@ -296,7 +298,7 @@ static int visit(crawl *c, host_state *h, double t, double *wake, int *active, i
 			h->blocked = 1;
 			h->rep->failed = 1;
 			free(ru);
-			json_decref(pk.req);
+			zc_request_clear(&pk.req);
 			return 0;
 		}
 		/* a robots.txt kept from a crawl within the day makes the host ready: its first
@@ -305,22 +307,22 @@ static int visit(crawl *c, host_state *h, double t, double *wake, int *active, i
 			h->robots_state = ROBOTS_FETCHING;
 			cr_start(c, h, 0, NULL, ru);
 			free(ru);
-			json_decref(pk.req);
+			zc_request_clear(&pk.req);
 			(*active)++;
 			return 0;
 		}
 		free(ru);
 	}
 	if (h->robots_state != ROBOTS_READY && usable) {
-		json_decref(pk.req);
+		zc_request_clear(&pk.req);
 		return 0;
 	}
-	double nb = json_real_value(json_object_get(pk.req, "not_before"));
+	double nb = pk.req.not_before;
 	if (nb > cr_wall()) {
 		h->next_at = t + (nb - cr_wall());
 		if (h->next_at < *wake)
 			*wake = h->next_at;
-		json_decref(pk.req);
+		zc_request_clear(&pk.req);
 		return 0;
 	}
 	if (!usable || !cr_mapped(c, tg.host, tg.port) || !zc_robots_allowed(h->robots, tg.path)) {
@@ -328,14 +330,13 @@ static int visit(crawl *c, host_state *h, double t, double *wake, int *active, i
 			c->sum->skipped_robots++;
 		else
 			c->sum->skipped_scope++;
-		push_ctx p = {.c = c, .reqs = json_array(), .del_host = h->host, .del_seq = pk.seq};
-		cr_paginate(c, p.reqs, pk.req, 0, 0);
+		push_ctx p = {.c = c, .del_host = h->host, .del_seq = pk.seq};
+		cr_paginate(c, &p.reqs, &pk.req, 0, 0);
 		cr_commit(c, &p);
-		json_decref(p.reqs);
-		json_decref(pk.req);
+		zc_request_clear(&pk.req);
 		return 1;	/* the host's next request, now: nothing else would wake the loop for it */
 	}
-	cr_start(c, h, pk.seq, pk.req, NULL);
+	cr_start(c, h, pk.seq, &pk.req, NULL);	/* the transfer takes the request */
 	(*active)++;
 	return 0;
 }

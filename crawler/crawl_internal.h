@@ -36,7 +36,8 @@ typedef struct xfer {
 	CURLU *cu;		/* the URL as parsed for the scope check: what libcurl connects to */
 	host_state *h;
 	uint64_t seq;
-	json_t *req;		/* NULL for robots.txt */
+	zc_request req;		/* the request (has_req), none for robots.txt */
+	int has_req;
 	char *url;
 	zc_buf body, head, reqhead;
 	struct curl_slist *hdrs;
@@ -77,9 +78,20 @@ typedef struct crawl {
 
 
 
+/* requests to queue, each with the host whose queue takes it */
+typedef struct queued_req {
+	char *host;
+	zc_request req;		/* holds its own strings */
+} queued_req;
+typedef struct req_list {
+	queued_req *v;
+	size_t n, cap;
+} req_list;
+
+/* a result for the batch; cr_commit() takes what it holds (requests, page, fetch state, retry) */
 typedef struct push_ctx {
 	crawl *c;
-	json_t *reqs;		/* array of {host, req, seen} */
+	req_list reqs;
 	uint64_t del_seq;
 	const char *del_host;
 	json_t *page;		/* optional page to store */
@@ -88,7 +100,8 @@ typedef struct push_ctx {
 	int has_fetch;
 	uint64_t page_id;
 	int is_new;
-	json_t *replace;	/* optional: replace the request (retry) instead of deleting */
+	zc_request replace;	/* optional (has_replace): replace the request (retry) instead of deleting */
+	int has_replace;
 	const char *results_site;	/* optional: add results_n to the site's count for this run */
 	const char *gap_site;	/* optional: a request of this site given up on (no complete run) */
 	long results_n;
@@ -134,16 +147,16 @@ char *cr_robots_url(const target *t);
 int cr_url_target(const char *url, target *t, CURLU **keep);
 
 /* queue.c: pushing work, in groups committed together */
-void cr_add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_search, long k,
+void cr_add_endpoint_page(crawl *c, req_list *reqs, const zc_site *site, int is_search, long k,
 			      const char *kw, long page, long pages, long last, int inc);
 int cr_commit(crawl *c, push_ctx *p);
 int cr_flush(crawl *c);
 int cr_in_batch(const crawl *c, const char *host, uint64_t seq);
-void cr_paginate(crawl *c, json_t *reqs, json_t *req, long announced, int settled);
-void cr_queue_req(json_t *reqs, const char *host, json_t *req, const char *seen);
-json_t *cr_request(const char *kind, const zc_site *site, const char *url, const char *method,
-		       const char *body, long ep, const char *kw, long page);
-char *cr_seen_key(const char *kind, const char *url, const char *body);
+void cr_paginate(crawl *c, req_list *reqs, const zc_request *req, long announced, int settled);
+void cr_queue_req(req_list *reqs, const char *host, zc_request *req);
+void cr_reqs_free(req_list *reqs);
+void cr_request(zc_request *r, const char *kind, const zc_site *site, const char *url, const char *method,
+		const char *body, long ep, const char *kw, long page);
 
 /* run.c: a run's start, end and marks */
 int cr_finish_run(zc_txn *t, void *arg);
@@ -152,11 +165,6 @@ int cr_results_txn(zc_txn *t, void *arg);
 int cr_seed_frontier(crawl *c);
 int cr_start_run(zc_txn *t, void *arg);
 int cr_unfinished_run(zc_txn *t, void *arg);
-int cr_unfinished_run(zc_txn *t, void *arg);
-int cr_start_run(zc_txn *t, void *arg);
-int cr_finish_run(zc_txn *t, void *arg);
-int cr_marks_txn(zc_txn *t, void *arg);
-int cr_results_txn(zc_txn *t, void *arg);
 
 /* transfer.c: transfers (libcurl) */
 char *cr_archive_head(const char *head, size_t len, size_t *outlen);
@@ -164,7 +172,7 @@ int cr_ca_file_only(const char *cacert);
 CURLSH *cr_cookie_jar(const char *file);
 int cr_fetch_state(crawl *c, const char *url, zc_fetch *out);
 char *cr_header_value(const char *head, const char *name);
-int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url);
+int cr_start(crawl *c, host_state *h, uint64_t seq, zc_request *req, const char *robots_url);
 int cr_tls_is_openssl(void);
 void cr_xfer_free(crawl *c, xfer *x);
 

@@ -357,8 +357,7 @@ static int fetch_state(importer *im, const char *url, zc_fetch *out)
 {
 	const zc_fetch *f = batch_fetch(im, url);
 	if (f) {
-		*out = *f;	/* its record shared, never changed */
-		json_incref(out->own_);
+		zc_fetch_share(out, f);
 		return 1;
 	}
 	old_ctx o = {url, out, 0};

@@ -231,8 +231,7 @@ static int fetch_only(const char *url, const zc_fetch *fetch, void *arg)
 	}
 	url_fetch *u = &m->fetch_only[m->n_fetch_only++];
 	u->url = zc_strdup(url);
-	u->fetch = *fetch;	/* its record shared, never changed */
-	json_incref(u->fetch.own_);
+	zc_fetch_share(&u->fetch, fetch);
 	return 0;
 }
 

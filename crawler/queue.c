@@ -12,10 +12,9 @@ static int push_txn(zc_txn *t, void *arg)
 	push_ctx *p = arg;
 	int rc = ZC_OK;
 	p->added = 0;
-	for (size_t i = 0; i < json_array_size(p->reqs) && rc == ZC_OK; i++) {
-		json_t *r = json_array_get(p->reqs, i);
+	for (size_t i = 0; i < p->reqs.n && rc == ZC_OK; i++) {
 		int added;
-		rc = zc_tx_frontier_push(t, zc_jstr(r, "host"), json_object_get(r, "req"), zc_jstr(r, "seen"), &added);
+		rc = zc_tx_frontier_push(t, p->reqs.v[i].host, &p->reqs.v[i].req, &added);
 		p->added += added;
 	}
 	long found;
@@ -26,21 +25,45 @@ static int push_txn(zc_txn *t, void *arg)
 	if (rc == ZC_OK && (p->page || p->has_fetch))
 		rc = zc_article_store(t, p->page_url, p->page, p->has_fetch ? &p->fetch : NULL, &p->page_id, &p->is_new);
 	if (rc == ZC_OK && p->del_host) {
-		if (p->replace)
-			rc = zc_tx_frontier_replace(t, p->del_host, p->del_seq, p->replace);
+		if (p->has_replace)
+			rc = zc_tx_frontier_replace(t, p->del_host, p->del_seq, &p->replace);
 		else
 			rc = zc_tx_frontier_del(t, p->del_host, p->del_seq);
 	}
 	return rc;
 }
 
-void cr_queue_req(json_t *reqs, const char *host, json_t *req, const char *seen)
+/* req (which holds its own strings) to the list, for host's queue: the list takes it */
+void cr_queue_req(req_list *reqs, const char *host, zc_request *req)
 {
-	json_t *q = json_object();
-	json_object_set_new(q, "host", json_string(host));
-	json_object_set_new(q, "req", req);
-	json_object_set_new(q, "seen", json_string(seen));
-	json_array_append_new(reqs, q);
+	if (reqs->n == reqs->cap) {
+		reqs->cap = reqs->cap ? 2 * reqs->cap : 8;
+		reqs->v = zc_realloc(reqs->v, reqs->cap * sizeof *reqs->v);
+	}
+	queued_req *q = &reqs->v[reqs->n++];
+	q->host = zc_strdup(host);
+	q->req = *req;
+	zc_request_init(req);
+}
+
+void cr_reqs_free(req_list *reqs)
+{
+	for (size_t i = 0; i < reqs->n; i++) {
+		free(reqs->v[i].host);
+		zc_request_clear(&reqs->v[i].req);
+	}
+	free(reqs->v);
+	memset(reqs, 0, sizeof *reqs);
+}
+
+/* what a result holds, freed (a batch's after its commit, or one the batch never took) */
+static void push_free(push_ctx *p)
+{
+	cr_reqs_free(&p->reqs);
+	json_decref(p->page);
+	p->page = NULL;
+	zc_fetch_clear(&p->fetch);
+	zc_request_clear(&p->replace);
 }
 
 static int flush_txn(zc_txn *t, void *arg)
@@ -79,14 +102,14 @@ int cr_flush(crawl *c)
 	for (size_t i = 0; i < c->n_batch; i++) {
 		push_ctx *p = &c->batch[i];
 		if (rc == ZC_OK) {
-			for (size_t k = 0; k < json_array_size(p->reqs); k++) {
-				host_state *h = cr_host_of(c, zc_jstr(json_array_get(p->reqs, k), "host"));
+			for (size_t k = 0; k < p->reqs.n; k++) {
+				host_state *h = cr_host_of(c, p->reqs.v[k].host);
 				if (h)
 					h->empty = 0;
 			}
 			/* a retry replaced its request: a peek made while it waited in the batch found
 			   the host empty, and the host would never be asked again */
-			if (p->replace) {
+			if (p->has_replace) {
 				host_state *h = cr_host_of(c, p->del_host);
 				if (h)
 					h->empty = 0;
@@ -98,22 +121,19 @@ int cr_flush(crawl *c)
 					c->sum->changed++;
 			}
 		}
-		json_decref(p->reqs);
-		json_decref(p->page);
-		zc_fetch_clear(&p->fetch);
-		json_decref(p->replace);
+		push_free(p);
 		free((char *)p->page_url);
 	}
 	c->n_batch = 0;
 	return rc;
 }
 
-/* queue a result for the next transaction (the batch takes its own references, and p's fetch
-   state: the caller does not clear it) */
+/* queue a result for the next transaction: the batch takes what p holds (its requests, page,
+   fetch state and retry), and copies page_url */
 int cr_commit(crawl *c, push_ctx *p)
 {
 	if (c->fatal) {
-		zc_fetch_clear(&p->fetch);
+		push_free(p);
 		return c->fatal;
 	}
 	if (!c->batch)
@@ -122,12 +142,9 @@ int cr_commit(crawl *c, push_ctx *p)
 		c->batch_since = cr_now();
 		c->batch_reqs = 0;
 	}
-	c->batch_reqs += json_array_size(p->reqs);
+	c->batch_reqs += p->reqs.n;
 	push_ctx *q = &c->batch[c->n_batch++];
 	*q = *p;
-	json_incref(q->reqs);
-	json_incref(q->page);
-	json_incref(q->replace);
 	q->page_url = p->page_url ? zc_strdup(p->page_url) : NULL;
 	return c->n_batch == BATCH_MAX || c->batch_reqs >= BATCH_REQS ? cr_flush(c) : ZC_OK;
 }
@@ -141,31 +158,22 @@ int cr_in_batch(const crawl *c, const char *host, uint64_t seq)
 	return 0;
 }
 
-json_t *cr_request(const char *kind, const zc_site *site, const char *url, const char *method,
-		       const char *body, long ep, const char *kw, long page)
+/* a new request into *r, its strings borrowed (zc_request_own() keeps them) */
+void cr_request(zc_request *r, const char *kind, const zc_site *site, const char *url, const char *method,
+		const char *body, long ep, const char *kw, long page)
 {
-	/* built field by field: json_pack's reading of its format cost twice the building */
-	json_t *r = json_object();
-	json_object_set_new(r, "kind", json_string(kind));
-	json_object_set_new(r, "site", json_string(site->host));
-	json_object_set_new(r, "url", json_string(url));
-	json_object_set_new(r, "method", json_string(method));
-	json_object_set_new(r, "body", json_string(body ? body : ""));
-	json_object_set_new(r, "ep", json_integer(ep));
-	json_object_set_new(r, "kw", json_string(kw ? kw : ""));
-	json_object_set_new(r, "page", json_integer(page));
-	json_object_set_new(r, "tries", json_integer(0));
-	json_object_set_new(r, "not_before", json_real(0.0));
-	json_object_set_new(r, "redirects", json_integer(0));
-	return r;
+	zc_request_init(r);
+	r->kind = kind;
+	r->site = site->host;
+	r->url = url;
+	r->method = method;
+	r->body = body ? body : "";
+	r->ep = ep;
+	r->kw = kw ? kw : "";
+	r->page = page;
 }
 
-char *cr_seen_key(const char *kind, const char *url, const char *body)
-{
-	return zc_asprintf("%s %s %s", kind, url, body ? body : "");
-}
-
-void cr_add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_search, long k,
+void cr_add_endpoint_page(crawl *c, req_list *reqs, const zc_site *site, int is_search, long k,
 			      const char *kw, long page, long pages, long last, int inc)
 {
 	const zc_endpoint *ep = is_search ? &site->search[k] : &site->lists[k];
@@ -174,16 +182,15 @@ void cr_add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_se
 	char *body = ep->body ? zc_template_expand(ep->body, kw, page, pages, ep->page_size) : NULL;
 	target tg;
 	if (cr_url_target(url, &tg, NULL)) {
-		char *seen = cr_seen_key(is_search ? "search" : "list", url, body);
-		json_t *r = cr_request(is_search ? "search" : "list", site, url, ep->method, body, k, kw, page);
+		zc_request r;
+		cr_request(&r, is_search ? "search" : "list", site, url, ep->method, body, k, kw, page);
 		if (page > 1) {
-			json_object_set_new(r, "pages", json_integer(pages));
-			json_object_set_new(r, "last", json_integer(last));
+			r.pages = pages;
+			r.last = last;
 		}
-		if (inc)
-			json_object_set_new(r, "inc", json_true());
-		cr_queue_req(reqs, tg.host, r, seen);
-		free(seen);
+		r.inc = inc;
+		zc_request_own(&r);
+		cr_queue_req(reqs, tg.host, &r);
 	}
 	(void)c;
 	free(url);
@@ -204,17 +211,15 @@ void cr_add_endpoint_page(crawl *c, json_t *reqs, const zc_site *site, int is_se
  */
 #define PAGE_AHEAD 8
 
-void cr_paginate(crawl *c, json_t *reqs, json_t *req, long announced, int settled)
+void cr_paginate(crawl *c, req_list *reqs, const zc_request *req, long announced, int settled)
 {
-	const char *kind = zc_jstr(req, "kind");
-	const zc_site *s = zc_seeds_find(c->seeds, zc_jstr(req, "site"));
-	int is_search = !strcmp(kind, "search");
-	long k = (long)json_integer_value(json_object_get(req, "ep"));
-	long page = (long)json_integer_value(json_object_get(req, "page"));
-	if (!s || (!is_search && strcmp(kind, "list")) || k >= (long)(is_search ? s->n_search : s->n_lists))
+	const zc_site *s = zc_seeds_find(c->seeds, req->site);
+	int is_search = !strcmp(req->kind, "search");
+	long k = req->ep, page = req->page;
+	if (!s || (!is_search && strcmp(req->kind, "list")) || k < 0 || k >= (long)(is_search ? s->n_search : s->n_lists))
 		return;
 	const zc_endpoint *ep = is_search ? &s->search[k] : &s->lists[k];
-	int inc = json_is_true(json_object_get(req, "inc")), stops = inc && ep->date_order;
+	int inc = req->inc, stops = inc && ep->date_order;
 	long ahead = stops ? 1 : PAGE_AHEAD, pages, last, from, to;
 	if (stops && settled)
 		return;
@@ -224,12 +229,12 @@ void cr_paginate(crawl *c, json_t *reqs, json_t *req, long announced, int settle
 		from = 2;
 		to = 1 + ahead;
 	} else {
-		pages = (long)json_integer_value(json_object_get(req, "pages"));
-		last = (long)json_integer_value(json_object_get(req, "last"));
+		pages = req->pages;
+		last = req->last;
 		from = to = page + ahead;
 	}
 	for (long pg = from; pg <= to && pg <= last; pg++)
-		cr_add_endpoint_page(c, reqs, s, is_search, k, zc_jstr(req, "kw"), pg, pages, last, inc);
+		cr_add_endpoint_page(c, reqs, s, is_search, k, req->kw, pg, pages, last, inc);
 }
 
 char *zc_crawl_site_unknown(const zc_seeds *seeds, const char *only)

@@ -144,7 +144,7 @@ int cr_results_txn(zc_txn *t, void *arg)
 
 int cr_seed_frontier(crawl *c)
 {
-	json_t *reqs = json_array();
+	push_ctx p = {.c = c};
 	for (size_t i = 0; i < c->seeds->n; i++) {
 		const zc_site *s = &c->seeds->sites[i];
 		if (!zc_crawl_site_selected(c->o->only, s))
@@ -153,13 +153,11 @@ int cr_seed_frontier(crawl *c)
 		int inc = r && r->incremental;
 		for (size_t k = 0; k < s->n_search; k++)
 			for (size_t w = 0; w < c->o->n_keywords; w++)
-				cr_add_endpoint_page(c, reqs, s, 1, (long)k, c->o->keywords[w], 1, 1, 1, inc);
+				cr_add_endpoint_page(c, &p.reqs, s, 1, (long)k, c->o->keywords[w], 1, 1, 1, inc);
 		for (size_t k = 0; k < s->n_lists; k++)
-			cr_add_endpoint_page(c, reqs, s, 0, (long)k, NULL, 1, 1, 1, inc);
+			cr_add_endpoint_page(c, &p.reqs, s, 0, (long)k, NULL, 1, 1, 1, inc);
 	}
-	push_ctx p = {.c = c, .reqs = reqs};
 	int rc = cr_commit(c, &p);
-	json_decref(reqs);
 	return rc == ZC_OK ? cr_flush(c) : rc;
 }
 

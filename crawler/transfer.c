@@ -175,24 +175,24 @@ static void easy_options(crawl *c, xfer *x)
 
 /* what a request sends besides its URL: the endpoint's Referer, a POST's body, an article's
    conditional GET from its fetch state (kept for the answer too) */
-static void request_headers(crawl *c, xfer *x, host_state *h, json_t *req)
+static void request_headers(crawl *c, xfer *x, host_state *h, const zc_request *req)
 {
 	CURL *e = x->easy;
 	const zc_site *s = h->site;
-	const char *kind = zc_jstr(req, "kind");
-	long ep = (long)json_integer_value(json_object_get(req, "ep"));
+	const char *kind = req->kind;
+	long ep = req->ep;
 	const zc_endpoint *endp = NULL;
-	if (!strcmp(kind, "search") && ep < (long)s->n_search)
+	if (!strcmp(kind, "search") && ep >= 0 && ep < (long)s->n_search)
 		endp = &s->search[ep];
-	else if (!strcmp(kind, "list") && ep < (long)s->n_lists)
+	else if (!strcmp(kind, "list") && ep >= 0 && ep < (long)s->n_lists)
 		endp = &s->lists[ep];
 	if (endp && endp->referer) {
 		char *r = zc_asprintf("Referer: %s", endp->referer);
 		x->hdrs = curl_slist_append(x->hdrs, r);
 		free(r);
 	}
-	if (!strcmp(zc_jstr(req, "method"), "POST")) {
-		x->post = zc_strdup(zc_jstr(req, "body"));
+	if (!strcmp(req->method, "POST")) {
+		x->post = zc_strdup(req->body);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->post);
 		x->hdrs = curl_slist_append(x->hdrs, "X-Requested-With: XMLHttpRequest");
 	}
@@ -219,16 +219,22 @@ static void request_headers(crawl *c, xfer *x, host_state *h, json_t *req)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 }
 
-int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *robots_url)
+/* a transfer of req (which it takes), or of robots_url when req is NULL */
+int cr_start(crawl *c, host_state *h, uint64_t seq, zc_request *req, const char *robots_url)
 {
 	xfer *x = zc_calloc(1, sizeof *x);
 	zc_fetch_init(&x->fetch, ZC_FETCH_DOCUMENT);
+	zc_request_init(&x->req);
 	const zc_crawl_opts *o = c->o;
 	x->h = h;
 	x->c = c;
 	x->seq = seq;
-	x->req = req;
-	x->url = zc_strdup(robots_url ? robots_url : zc_jstr(req, "url"));
+	if (req) {
+		x->req = *req;
+		x->has_req = 1;
+		zc_request_init(req);
+	}
+	x->url = zc_strdup(robots_url ? robots_url : x->req.url);
 	zc_buf_init(&x->body, o->max_body);
 	zc_buf_init(&x->head, 65536);
 	zc_buf_init(&x->reqhead, 65536);
@@ -240,8 +246,8 @@ int cr_start(crawl *c, host_state *h, uint64_t seq, json_t *req, const char *rob
 	else
 		curl_easy_setopt(e, CURLOPT_URL, x->url);	/* the loop checked it: libcurl names the error */
 	easy_options(c, x);
-	if (req)
-		request_headers(c, x, h, req);
+	if (x->has_req)
+		request_headers(c, x, h, &x->req);
 	x->started = cr_now();
 	h->busy = 1;
 	h->cur = x;
@@ -264,7 +270,7 @@ void cr_xfer_free(crawl *c, xfer *x)
 	zc_buf_free(&x->body);
 	zc_buf_free(&x->head);
 	zc_buf_free(&x->reqhead);
-	json_decref(x->req);
+	zc_request_clear(&x->req);
 	zc_fetch_clear(&x->fetch);
 	free(x->post);
 	free(x->url);

@@ -94,6 +94,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(fj);
 	}
 	zc_fetch_clear(&f);
+	zc_request r;	/* a frontier request's codec, likewise */
+	if (zc_request_decode(data, size, &r) == 0) {
+		json_t *rj = zc_request_json(&r);
+		free(json_dumps(rj, JSON_COMPACT));
+		json_decref(rj);
+	}
+	zc_request_clear(&r);
 	/* a code as a researcher types it (zhengce why 33-12-3-2) */
 	char *code = strndup((const char *)data, size);
 	long n[4];

@@ -28,6 +28,12 @@ void zc_fetch_clear(zc_fetch *f)
 	zc_fetch_init(f, ZC_FETCH_DOCUMENT);
 }
 
+void zc_fetch_share(zc_fetch *to, const zc_fetch *from)
+{
+	*to = *from;
+	json_incref(to->own_);
+}
+
 int zc_fetch_final(const zc_fetch *f)
 {
 	return (f->digest && *f->digest && !(f->unparseable && *f->unparseable)) || (f->status >= 400 && f->status < 500);

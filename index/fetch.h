@@ -57,6 +57,9 @@ void zc_fetch_init(zc_fetch *f, enum zc_fetch_kind kind);
 void zc_fetch_own(zc_fetch *f);
 /* Frees what f holds; f is then empty. */
 void zc_fetch_clear(zc_fetch *f);
+/* *to as from, sharing its record (neither changes it; each zc_fetch_clear()s its own): a
+   state to change a field of, then zc_fetch_own(), or to keep while from's strings last. */
+void zc_fetch_share(zc_fetch *to, const zc_fetch *from);
 /* Whether the state is a final answer of its URL: a document (stored, or unchanged since) or a
    4xx.  An answer that held no document, or none yet, is not one. */
 int zc_fetch_final(const zc_fetch *f);

@@ -218,19 +218,6 @@ int zc_tx_entry_get(zc_txn *t, const char *code, zc_entry *entry);
 typedef int (*zc_decision_each_fn)(const zc_decision *decision, void *arg);
 int zc_tx_decisions_each(zc_txn *t, zc_decision_each_fn fn, void *arg);
 
-/* Frontier: per-host FIFO queues of requests (records, as above). */
-int zc_tx_frontier_push(zc_txn *t, const char *host, json_t *req, const char *seen_key, int *added);
-/* The first request of host with seq > after; ZC_ENOTFOUND when none. */
-int zc_tx_frontier_peek(zc_txn *t, const char *host, uint64_t after, uint64_t *seq, json_t **req);
-/* Requests queued for one host, counted up to cap (a progress display needs no more). */
-uint64_t zc_tx_frontier_count(zc_txn *t, const char *host, uint64_t cap);
-int zc_tx_frontier_del(zc_txn *t, const char *host, uint64_t seq);
-int zc_tx_frontier_replace(zc_txn *t, const char *host, uint64_t seq, json_t *req);
-/* Requests queued for all hosts. */
-int zc_tx_frontier_total(zc_txn *t, uint64_t *n);
-/* Empties the frontier and the run's seen set: a new run starts from its seeds. */
-int zc_tx_frontier_reset(zc_txn *t);
-
 /*
  * check: calls fn with every stored page record, in id order, and what the index says of it:
  * whether the record reads, whether the URL index points at it, and for an included document
@@ -251,6 +238,7 @@ int zc_tx_pages_count(zc_txn *t, uint64_t *n);
 
 
 #include "fetch.h"
+#include "frontier.h"
 #include "marks.h"
 #include "selection.h"
 #include "codings.h"

@@ -350,11 +350,251 @@ static void test_fetch_each(void **state)
 	assert_false(k[3]);
 }
 
+/* ---- frontier requests ---- */
+
+typedef struct req_io {
+	const char *host;
+	const zc_request *in;	/* pushed, when not NULL */
+	const void *raw;	/* else these bytes stored as a request of host (sequence seq) */
+	size_t raw_len;
+	uint64_t seq;
+	int added;
+	zc_request out;		/* the first request of host after seq - 1 */
+	int peek_rc;
+	char *stored;		/* its record as compact JSON */
+} req_io;
+
+static int req_write(zc_txn *t, void *arg)
+{
+	req_io *io = arg;
+	if (io->in)
+		return zc_tx_frontier_push(t, io->host, io->in, &io->added);
+	unsigned char key[128];
+	size_t hl = strlen(io->host);
+	memcpy(key, io->host, hl + 1);
+	zc_u64_key(io->seq, key + hl + 1);
+	return zc_tx_put(t, ZC_T_FRONTIER, key, hl + 9, io->raw, io->raw_len);
+}
+
+static int req_read(zc_txn *t, void *arg)
+{
+	req_io *io = arg;
+	uint64_t seq = 0;
+	io->peek_rc = zc_tx_frontier_peek(t, io->host, io->seq ? io->seq - 1 : 0, &seq, &io->out);
+	if (io->peek_rc == ZC_OK) {
+		io->seq = seq;
+		json_t *j = zc_request_json(&io->out);
+		io->stored = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	return ZC_OK;
+}
+
+static int req_del(zc_txn *t, void *arg)
+{
+	req_io *io = arg;
+	return zc_tx_frontier_del(t, io->host, io->seq);
+}
+
+/* r pushed to host (a queue of its own, empty before) and read back; the caller clears */
+static void req_round(const char *host, const zc_request *r, req_io *io)
+{
+	*io = (req_io){.host = host, .in = r};
+	assert_int_equal(zc_index_write(idx, req_write, io), ZC_OK);
+	assert_int_equal(io->added, 1);
+	assert_int_equal(zc_index_read(idx, req_read, io), ZC_OK);
+	assert_int_equal(io->peek_rc, ZC_OK);
+}
+
+static void req_done(req_io *io)
+{
+	zc_request_clear(&io->out);
+	free(io->stored);
+}
+
+/* each kind of request as the crawl queues it, in the field order it always had */
+static void test_request_forms(void **state)
+{
+	(void)state;
+	req_io io;
+	zc_request r;
+	zc_request_init(&r);
+	r.kind = "search";
+	r.site = "www.nhc.gov.cn";
+	r.url = "https://search.nhc.gov.cn/s";
+	r.method = "POST";
+	r.body = "q=医联体&p=1";
+	r.ep = 1;
+	r.kw = "医联体";
+	r.page = 1;
+	req_round("search.nhc.gov.cn", &r, &io);
+	assert_string_equal(io.stored, "{\"kind\":\"search\",\"site\":\"www.nhc.gov.cn\",\"url\":\"https://search.nhc.gov.cn/s\","
+				       "\"method\":\"POST\",\"body\":\"q=医联体&p=1\",\"ep\":1,\"kw\":\"医联体\",\"page\":1,"
+				       "\"tries\":0,\"not_before\":0.0,\"redirects\":0}");
+	assert_string_equal(io.out.kind, "search");
+	assert_string_equal(io.out.site, "www.nhc.gov.cn");
+	assert_string_equal(io.out.method, "POST");
+	assert_string_equal(io.out.body, "q=医联体&p=1");
+	assert_int_equal(io.out.ep, 1);
+	assert_string_equal(io.out.kw, "医联体");
+	assert_int_equal(io.out.page, 1);
+	assert_int_equal(io.out.pages, 0);
+	assert_false(io.out.inc);
+	assert_string_equal(io.out.last_error, "");
+	/* a retry: its tries, when and why, last_error after the rest */
+	zc_request retry;
+	zc_request_share(&retry, &io.out);
+	retry.tries = 1;
+	retry.not_before = 1764000000.5;
+	retry.last_error = "HTTP 503";
+	zc_request_own(&retry);
+	req_done(&io);		/* the retry keeps its own */
+	json_t *j = zc_request_json(&retry);
+	char *js = json_dumps(j, JSON_COMPACT);
+	assert_string_equal(js, "{\"kind\":\"search\",\"site\":\"www.nhc.gov.cn\",\"url\":\"https://search.nhc.gov.cn/s\","
+				"\"method\":\"POST\",\"body\":\"q=医联体&p=1\",\"ep\":1,\"kw\":\"医联体\",\"page\":1,"
+				"\"tries\":1,\"not_before\":1764000000.5,\"redirects\":0,\"last_error\":\"HTTP 503\"}");
+	free(js);
+	json_decref(j);
+	zc_request_clear(&retry);
+
+	/* a list's later page of an incremental run */
+	zc_request_init(&r);
+	r.kind = "list";
+	r.site = "wsjkw.zj.gov.cn";
+	r.url = "https://wsjkw.zj.gov.cn/col/col1229123469/index_3.html";
+	r.method = "GET";
+	r.page = 3;
+	r.pages = 40;
+	r.last = 40;
+	r.inc = 1;
+	req_round("wsjkw.zj.gov.cn", &r, &io);
+	assert_string_equal(io.stored, "{\"kind\":\"list\",\"site\":\"wsjkw.zj.gov.cn\","
+				       "\"url\":\"https://wsjkw.zj.gov.cn/col/col1229123469/index_3.html\",\"method\":\"GET\","
+				       "\"body\":\"\",\"ep\":0,\"kw\":\"\",\"page\":3,\"tries\":0,\"not_before\":0.0,\"redirects\":0,"
+				       "\"pages\":40,\"last\":40,\"inc\":true}");
+	assert_int_equal(io.out.page, 3);
+	assert_int_equal(io.out.pages, 40);
+	assert_int_equal(io.out.last, 40);
+	assert_true(io.out.inc);
+	req_done(&io);
+
+	/* an article reached by a redirect */
+	zc_request_init(&r);
+	r.kind = "article";
+	r.site = "www.gov.cn";
+	r.url = "https://www.gov.cn/zhengce/content/2017-04/26/content_5189071.htm";
+	r.method = "GET";
+	r.redirects = 2;
+	req_round("www.gov.cn", &r, &io);
+	assert_string_equal(io.stored, "{\"kind\":\"article\",\"site\":\"www.gov.cn\","
+				       "\"url\":\"https://www.gov.cn/zhengce/content/2017-04/26/content_5189071.htm\","
+				       "\"method\":\"GET\",\"body\":\"\",\"ep\":0,\"kw\":\"\",\"page\":0,\"tries\":0,"
+				       "\"not_before\":0.0,\"redirects\":2}");
+	assert_int_equal(io.out.redirects, 2);
+	assert_int_equal(io.out.page, 0);
+	req_done(&io);
+}
+
+/* the seen set: a request is queued once a run, by its kind, URL and body */
+static void test_request_seen(void **state)
+{
+	(void)state;
+	zc_request r;
+	zc_request_init(&r);
+	r.kind = "search";
+	r.site = "e.gov.cn";
+	r.url = "https://e.gov.cn/s";
+	r.method = "POST";
+	r.body = "q=1";
+	req_io io = {.host = "e.gov.cn", .in = &r};
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(io.added, 1);
+	r.tries = 3;	/* not part of what makes it the same request */
+	r.kw = "other";
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(io.added, 0);
+	r.body = "q=2";
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(io.added, 1);
+	r.kind = "list";
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(io.added, 1);
+	r.url = "https://e.gov.cn/s2";
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(io.added, 1);
+	/* in order, each deleted in turn */
+	static const char *const bodies[] = {"q=1", "q=2", "q=2", "q=2"};
+	for (size_t i = 0; i < 4; i++) {
+		req_io rd = {.host = "e.gov.cn"};
+		assert_int_equal(zc_index_read(idx, req_read, &rd), ZC_OK);
+		assert_int_equal(rd.peek_rc, ZC_OK);
+		assert_string_equal(rd.out.body, bodies[i]);
+		assert_int_equal(zc_index_write(idx, req_del, &rd), ZC_OK);
+		req_done(&rd);
+	}
+	req_io rd = {.host = "e.gov.cn"};
+	assert_int_equal(zc_index_read(idx, req_read, &rd), ZC_OK);
+	assert_int_equal(rd.peek_rc, ZC_ENOTFOUND);
+	req_done(&rd);
+}
+
+/* requests as earlier zhengce stored them (a run killed before this one resumes them), and a
+   field of a newer one kept where it stood */
+static void test_request_old(void **state)
+{
+	(void)state;
+	/* {"kind":"article","url":"https://x.gov.cn/a","not_before":2.5}, by hand */
+	static const unsigned char mp[] = {
+		0x83, 0xa4, 'k', 'i', 'n', 'd', 0xa7, 'a', 'r', 't', 'i', 'c', 'l', 'e',
+		0xa3, 'u', 'r', 'l', 0xb2, 'h', 't', 't', 'p', 's', ':', '/', '/', 'x', '.', 'g', 'o', 'v', '.', 'c', 'n', '/', 'a',
+		0xaa, 'n', 'o', 't', '_', 'b', 'e', 'f', 'o', 'r', 'e', 0xcb, 0x40, 0x04, 0, 0, 0, 0, 0, 0};
+	req_io io = {.host = "x.gov.cn", .raw = mp, .raw_len = sizeof mp, .seq = 7};
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(zc_index_read(idx, req_read, &io), ZC_OK);
+	assert_int_equal(io.peek_rc, ZC_OK);
+	assert_int_equal(io.seq, 7);
+	assert_string_equal(io.out.kind, "article");
+	assert_string_equal(io.out.url, "https://x.gov.cn/a");
+	assert_true(io.out.not_before == 2.5);
+	assert_string_equal(io.out.method, "");
+	assert_int_equal(io.out.tries, 0);
+	req_done(&io);
+
+	static const char js[] = "{\"kind\":\"search\",\"site\":\"y.gov.cn\",\"url\":\"https://y.gov.cn/s?q=%E5%8C%BB\","
+				 "\"method\":\"GET\",\"body\":\"\",\"ep\":0,\"kw\":\"医\",\"page\":2,\"tries\":1,"
+				 "\"not_before\":12.0,\"redirects\":0,\"pages\":9,\"last\":9,\"inc\":true,"
+				 "\"last_error\":\"Timeout was reached\",\"priority\":[3,{\"a\":null}]}";
+	io = (req_io){.host = "y.gov.cn", .raw = js, .raw_len = sizeof js - 1, .seq = 8};
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(zc_index_read(idx, req_read, &io), ZC_OK);
+	assert_int_equal(io.peek_rc, ZC_OK);
+	assert_string_equal(io.out.kw, "医");
+	assert_int_equal(io.out.page, 2);
+	assert_int_equal(io.out.pages, 9);
+	assert_int_equal(io.out.last, 9);
+	assert_true(io.out.inc);
+	assert_int_equal(io.out.tries, 1);
+	assert_true(io.out.not_before == 12.0);
+	assert_string_equal(io.out.last_error, "Timeout was reached");
+	assert_string_equal(io.stored, js);	/* written again: the same fields, the unknown one kept */
+	req_done(&io);
+
+	static const char damaged[] = {(char)0x83, (char)0xa4, 'k'};
+	io = (req_io){.host = "z.gov.cn", .raw = damaged, .raw_len = sizeof damaged, .seq = 9};
+	assert_int_equal(zc_index_write(idx, req_write, &io), ZC_OK);
+	assert_int_equal(zc_index_read(idx, req_read, &io), ZC_OK);
+	assert_int_equal(io.peek_rc, ZC_EPARSE);
+	assert_string_equal(io.out.url, "");
+	req_done(&io);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fetch_forms), cmocka_unit_test(test_fetch_old), cmocka_unit_test(test_fetch_unknown),
-		cmocka_unit_test(test_fetch_each),
+		cmocka_unit_test(test_fetch_each), cmocka_unit_test(test_request_forms), cmocka_unit_test(test_request_seen),
+		cmocka_unit_test(test_request_old),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

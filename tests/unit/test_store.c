@@ -64,7 +64,7 @@ typedef struct ctx {
 	int is_new;
 	int added;
 	uint64_t seq;
-	json_t *req;
+	zc_request req;
 } ctx;
 
 static int put_page(zc_txn *t, void *arg)
@@ -79,10 +79,11 @@ static int put_page(zc_txn *t, void *arg)
 static int push(zc_txn *t, void *arg)
 {
 	ctx *c = arg;
-	json_t *r = json_pack("{s:s}", "url", "https://a.gov.cn/2.html");
-	int rc = zc_tx_frontier_push(t, "a.gov.cn", r, "article https://a.gov.cn/2.html", &c->added);
-	json_decref(r);
-	return rc;
+	zc_request r;
+	zc_request_init(&r);
+	r.kind = "article";
+	r.url = "https://a.gov.cn/2.html";
+	return zc_tx_frontier_push(t, "a.gov.cn", &r, &c->added);
 }
 
 static int peek(zc_txn *t, void *arg)
@@ -148,10 +149,11 @@ static void test_index(void **state)
 	assert_int_equal(zc_index_write(idx, push, &c), 0);
 	assert_int_equal(c.added, 0);	/* seen before */
 	assert_int_equal(zc_index_read(idx, peek, &c), 0);
-	assert_string_equal(json_string_value(json_object_get(c.req, "url")), "https://a.gov.cn/2.html");
-	json_decref(c.req);
+	assert_string_equal(c.req.url, "https://a.gov.cn/2.html");
+	zc_request_clear(&c.req);
 	assert_int_equal(zc_index_write(idx, del, &c), 0);
 	assert_int_equal(zc_index_read(idx, peek, &c), ZC_ENOTFOUND);
+	zc_request_clear(&c.req);
 	int half = 0;
 	assert_int_equal(zc_index_write(idx, fail_after_write, NULL), ZC_EIO);
 	zc_index_read(idx, read_half, &half);
@@ -173,20 +175,22 @@ static int long_write(zc_txn *t, void *arg)
 	int is_new, rc;
 	json_t *p1 = json_pack("{s:s}", "title", "一"), *p2 = json_pack("{s:s}", "title", "二");
 	json_t *f = json_pack("{s:s}", "digest", "sha1:A");
-	json_t *r = json_pack("{s:s}", "url", c->u1);
-	char *k1 = zc_asprintf("article %s ", c->u1), *k2 = zc_asprintf("article %s ", c->u2);
+	/* seen keys "article URL " of the two URLs */
+	zc_request r1, r2;
+	zc_request_init(&r1);
+	r1.kind = "article";
+	r1.url = c->u1;
+	r2 = r1;
+	r2.url = c->u2;
 	if ((rc = store_json(t, c->u1, p1, &c->id1, &is_new)) == ZC_OK &&
 	    (rc = store_json(t, c->u2, p2, &c->id2, &is_new)) == ZC_OK &&
 	    (rc = zc_tx_put_json(t, ZC_T_FETCH, c->u1, f)) == ZC_OK &&
-	    (rc = zc_tx_frontier_push(t, "a.gov.cn", r, k1, &c->added1)) == ZC_OK &&
-	    (rc = zc_tx_frontier_push(t, "a.gov.cn", r, k2, &c->added2)) == ZC_OK)
-		rc = zc_tx_frontier_push(t, "a.gov.cn", r, k1, &c->again);
+	    (rc = zc_tx_frontier_push(t, "a.gov.cn", &r1, &c->added1)) == ZC_OK &&
+	    (rc = zc_tx_frontier_push(t, "a.gov.cn", &r2, &c->added2)) == ZC_OK)
+		rc = zc_tx_frontier_push(t, "a.gov.cn", &r1, &c->again);
 	json_decref(p1);
 	json_decref(p2);
 	json_decref(f);
-	json_decref(r);
-	free(k1);
-	free(k2);
 	return rc;
 }
 
