@@ -404,95 +404,114 @@ static json_t *provenance(const zc_fetch_warc *at)
 	return w;
 }
 
-/* an answer of url (the record at place at, fetched at when): what the corpus makes of it */
-static void capture(importer *im, const char *url, const char *when, const http_answer *a, const zc_fetch_warc *at)
+/* a capture being taken: where it is, what it holds */
+typedef struct capture_ctx {
+	const char *url, *when;		/* the URL and when it was fetched */
+	const zc_fetch_warc *at;	/* its record */
+	const http_answer *a;
+	const zc_site *s;		/* the seed site whose scope holds it */
+	char host[256];
+	char *ctype;			/* its Content-Type, or NULL */
+	const char *bytes;		/* the body, decoded */
+	size_t len;
+	char digest[48];
+} capture_ctx;
+
+/* the site of the capture's URL, or NULL (counted) when it is no page of a selected site */
+static const zc_site *capture_site(importer *im, capture_ctx *k)
 {
 	zc_warc_import_summary *sum = im->sum;
-	char host[256];
 	int port;
 	const char *why = NULL;
 	const zc_site *s = NULL;
-	if (zc_url_target(url, host, sizeof host, &port, &why) != ZC_OK || !(s = zc_seeds_scope(im->seeds, host)) ||
+	if (zc_url_target(k->url, k->host, sizeof k->host, &port, &why) != ZC_OK || !(s = zc_seeds_scope(im->seeds, k->host)) ||
 	    !zc_crawl_site_selected(im->o->only, s)) {
 		sum->out_of_scope++;
-		return;
+		return NULL;
 	}
-	if (a->status == 412 || a->status == 521) {
+	if (k->a->status == 412 || k->a->status == 521) {
 		sum->challenged++;	/* what the challenge scripts answer with (crawl.c) */
-		return;
+		return NULL;
 	}
-	if (a->status < 200 || a->status >= 300) {
+	if (k->a->status < 200 || k->a->status >= 300) {
 		sum->not_pages++;
-		return;
+		return NULL;
 	}
-	char *ctype = http_header(a, "Content-Type");
-	zc_buf body;
-	zc_buf_init(&body, ZC_WARC_MAX_BLOCK);
-	if (decode_body(a, &body, &why) != ZC_OK) {
-		sum->not_pages++;
-		if (im->o->verbose)
-			fprintf(stderr, "zhengce import: %s: %s; skipped\n", url, why ? why : "a body too large");
-		goto out;
+	return s;
+}
+
+/* a search answer or a list page of endpoint ep: an answer, not a document */
+static void take_answer(importer *im, const capture_ctx *k, const zc_endpoint *ep, int is_search)
+{
+	zc_links l;
+	int prc = zc_answer_parse(ep, k->url, k->bytes, k->len, k->ctype, &l);
+	zc_fetch f;
+	zc_fetch_init(&f, ZC_FETCH_ANSWER);
+	f.status = k->a->status;
+	f.answer = is_search ? "search" : "list";
+	f.links = prc == ZC_OK ? (long)l.n : 0;
+	if (prc != ZC_OK)
+		f.unparseable = "not an answer of its endpoint's format";
+	f.digest = k->digest;
+	f.fetched_at = k->when;
+	f.warc = *k->at;
+	zc_fetch_own(&f);
+	if (prc == ZC_OK)
+		zc_links_free(&l);
+	im->sum->answers++;
+	queue(im, k->url, NULL, NULL, &f);
+}
+
+/* one more document of the site in the files */
+static void count_site(importer *im, const zc_site *s)
+{
+	json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
+}
+
+/* whether the corpus already holds this capture or a later one (then counted, and the site's
+   import mark queued for one it holds as it is) */
+static int taken_before(importer *im, const capture_ctx *k, const zc_fetch *old)
+{
+	if (!strcmp(old->digest, k->digest) && !*old->unparseable) {
+		im->sum->unchanged++;	/* imported or crawled before, as it is */
+		count_site(im, k->s);
+		if (!batch_fetch(im, k->url))
+			queue(im, k->url, k->s->host, NULL, NULL);	/* the site's import mark */
+		return 1;
 	}
-	const char *bytes = body.data ? body.data : "";
-	char digest[48];
-	zc_warc_digest(bytes, body.len, digest);
-	int is_search = 0;
-	const zc_endpoint *ep = endpoint_of(s, url, &is_search);
-	if (ep) {
-		/* a search answer or a list page: an answer, not a document */
-		zc_links l;
-		int prc = zc_answer_parse(ep, url, bytes, body.len, ctype, &l);
-		zc_fetch f;
-		zc_fetch_init(&f, ZC_FETCH_ANSWER);
-		f.status = a->status;
-		f.answer = is_search ? "search" : "list";
-		f.links = prc == ZC_OK ? (long)l.n : 0;
-		if (prc != ZC_OK)
-			f.unparseable = "not an answer of its endpoint's format";
-		f.digest = digest;
-		f.fetched_at = when;
-		f.warc = *at;
-		zc_fetch_own(&f);
-		if (prc == ZC_OK)
-			zc_links_free(&l);
-		sum->answers++;
-		queue(im, url, NULL, NULL, &f);
-		goto out;
+	if (*old->fetched_at && strcmp(old->fetched_at, k->when) > 0) {
+		im->sum->older++;	/* the corpus holds a later capture */
+		return 1;
 	}
-	if (ctype && !strcasestr(ctype, "html") && !strcasestr(ctype, "text/") && !strcasestr(ctype, "xml")) {
-		sum->not_pages++;	/* images, scripts, style sheets, attachments of a browser's capture */
-		goto out;
-	}
+	return 0;
+}
+
+/* an article's answer: taken as a crawl takes one (zc_article_take), unless the corpus holds it
+   or a later capture */
+static void take_article(importer *im, const capture_ctx *k)
+{
+	zc_warc_import_summary *sum = im->sum;
 	zc_fetch old;
-	int has_old = fetch_state(im, url, &old);
-	if (has_old && !strcmp(old.digest, digest) && !*old.unparseable) {
-		sum->unchanged++;	/* imported or crawled before, as it is */
-		json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
-		if (!batch_fetch(im, url))
-			queue(im, url, s->host, NULL, NULL);	/* the site's import mark */
+	int has_old = fetch_state(im, k->url, &old);
+	if (has_old && taken_before(im, k, &old)) {
 		zc_fetch_clear(&old);
-		goto out;
+		return;
 	}
-	if (has_old && *old.fetched_at && strcmp(old.fetched_at, when) > 0) {
-		sum->older++;	/* the corpus holds a later capture */
-		zc_fetch_clear(&old);
-		goto out;
-	}
-	char *etag = http_header(a, "ETag"), *lm = http_header(a, "Last-Modified");
-	json_t *ref = provenance(at);
-	zc_capture cap = {.url = url, .ctype = ctype, .body = bytes, .len = body.len, .status = a->status, .digest = digest,
-			  .when = when, .etag = etag, .last_modified = lm, .tries = 1, .warc = ref};
+	char *etag = http_header(k->a, "ETag"), *lm = http_header(k->a, "Last-Modified");
+	json_t *ref = provenance(k->at);
+	zc_capture cap = {.url = k->url, .ctype = k->ctype, .body = k->bytes, .len = k->len, .status = k->a->status,
+			  .digest = k->digest, .when = k->when, .etag = etag, .last_modified = lm, .tries = 1, .warc = ref};
 	json_t *page = NULL;
 	zc_fetch fetch;
-	int arc = zc_article_take(im->article, im->arg, s, host, &cap, has_old ? &old : NULL, &page, &fetch, &why);
+	const char *why = NULL;
+	int arc = zc_article_take(im->article, im->arg, k->s, k->host, &cap, has_old ? &old : NULL, &page, &fetch, &why);
 	if (arc == ZC_ECHALLENGE) {
 		sum->challenged++;
 	} else if (arc != ZC_OK) {
 		sum->unparseable++;
 		if (!sum->unparseable_url[0])
-			snprintf(sum->unparseable_url, sizeof sum->unparseable_url, "%s: %s", url, why);
-		queue(im, url, NULL, NULL, &fetch);
+			snprintf(sum->unparseable_url, sizeof sum->unparseable_url, "%s: %s", k->url, why);
+		queue(im, k->url, NULL, NULL, &fetch);
 	} else {
 		if (!page)
 			sum->unchanged++;
@@ -500,8 +519,8 @@ static void capture(importer *im, const char *url, const char *when, const http_
 			sum->changed++;
 		else
 			sum->added++;
-		json_object_set_new(im->sites, s->host, json_integer(json_integer_value(json_object_get(im->sites, s->host)) + 1));
-		queue(im, url, s->host, page, &fetch);
+		count_site(im, k->s);
+		queue(im, k->url, k->s->host, page, &fetch);
 	}
 	json_decref(page);
 	json_decref(ref);
@@ -509,9 +528,38 @@ static void capture(importer *im, const char *url, const char *when, const http_
 	zc_fetch_clear(&old);
 	free(etag);
 	free(lm);
+}
+
+/* an answer of url (the record at place at, fetched at when): what the corpus makes of it */
+static void capture(importer *im, const char *url, const char *when, const http_answer *a, const zc_fetch_warc *at)
+{
+	capture_ctx k = {.url = url, .when = when, .at = at, .a = a};
+	if (!(k.s = capture_site(im, &k)))
+		return;
+	k.ctype = http_header(a, "Content-Type");
+	zc_buf body;
+	zc_buf_init(&body, ZC_WARC_MAX_BLOCK);
+	const char *why = NULL;
+	if (decode_body(a, &body, &why) != ZC_OK) {
+		im->sum->not_pages++;
+		if (im->o->verbose)
+			fprintf(stderr, "zhengce import: %s: %s; skipped\n", url, why ? why : "a body too large");
+		goto out;
+	}
+	k.bytes = body.data ? body.data : "";
+	k.len = body.len;
+	zc_warc_digest(k.bytes, k.len, k.digest);
+	int is_search = 0;
+	const zc_endpoint *ep = endpoint_of(k.s, url, &is_search);
+	if (ep)
+		take_answer(im, &k, ep, is_search);
+	else if (k.ctype && !strcasestr(k.ctype, "html") && !strcasestr(k.ctype, "text/") && !strcasestr(k.ctype, "xml"))
+		im->sum->not_pages++;	/* images, scripts, style sheets, attachments of a browser's capture */
+	else
+		take_article(im, &k);
 out:
 	zc_buf_free(&body);
-	free(ctype);
+	free(k.ctype);
 }
 
 static json_t *place(size_t file_no, const zc_warc_pos *at)

@@ -726,59 +726,71 @@ static char *field_name(const char *k, size_t n)
 	return o;
 }
 
-/* the record whose header starts the bytes in hand: fn has it (*stop when fn stopped the walk);
-   *ended when the file has ended before another record */
-static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *ended)
+/* past what separates records (the two CRLF after a block, and whatever blank lines a writer
+   adds): ZC_OK with *none set when the file has no more bytes (then the damage that ended it,
+   if any, is the result), the cut when it ends in a gzip member */
+static int skip_gap(scan *s, int *none)
 {
-	int rc;
-	/* what separates records: the two CRLF after a block, and whatever blank lines a writer adds */
+	*none = 0;
 	for (;;) {
-		if ((rc = fill(s, 1)) != ZC_OK)
+		int rc = fill(s, 1);
+		if (rc != ZC_OK)
 			return rc;
 		if (!avail(s)) {
 			if (s->cut && !s->damaged)	/* a member begun, or its end, not there */
 				return scan_cut(s, s->cut_off, "a gzip member");
-			*ended = !s->damaged;
+			*none = 1;
 			return s->damaged;
 		}
 		char ch = s->text[s->start];
 		if (ch != '\r' && ch != '\n')
-			break;
+			return ZC_OK;
 		consume(s, 1);
 	}
-	zc_warc_pos at = here(s);
-	long long off = at.offset, at_pos = s->text_pos;
-	/* the header: up to its blank line */
-	size_t hlen = 0, looked = 0;
+}
+
+/* the file ends inside what begins as a record header (looked bytes): a cut, unless they are
+   no WARC record's start */
+static int header_cut(scan *s, long long off, size_t looked)
+{
+	size_t k = 0;
+	while (k < looked && k < 8 && s->text[s->start + k] == "WARC/1.x"[k])
+		k++;
+	if (s->damaged || k == looked || (k == 7 && (s->text[s->start + 7] == '0' || s->text[s->start + 7] == '1')))
+		return scan_cut(s, off, "a record header (%zu bytes)", looked);
+	return scan_fail(s, off, "not a WARC record (the file ends in it)");
+}
+
+/* the length of the record header that starts the bytes in hand, up to its blank line, read
+   on as far as needed (off: the record's place, for the error) */
+static int header_len(scan *s, long long off, size_t *hlen)
+{
+	size_t looked = 0;
+	*hlen = 0;
 	for (;;) {
 		char *t = s->text + s->start;
 		char *e = memmem(t + (looked > 3 ? looked - 3 : 0), avail(s) - (looked > 3 ? looked - 3 : 0), "\n\r\n", 3);
 		char *e2 = memmem(t + (looked > 2 ? looked - 2 : 0), avail(s) - (looked > 2 ? looked - 2 : 0), "\n\n", 2);
 		if (e && (!e2 || e < e2))
-			hlen = (size_t)(e - t) + 3;
+			*hlen = (size_t)(e - t) + 3;
 		else if (e2)
-			hlen = (size_t)(e2 - t) + 2;
-		if (hlen)
-			break;
+			*hlen = (size_t)(e2 - t) + 2;
+		if (*hlen)
+			return ZC_OK;
 		looked = avail(s);
 		if (looked > MAX_HEAD)
 			return scan_fail(s, off, "a record header longer than %d KB (not WARC?)", MAX_HEAD / 1024);
-		if (s->eof) {
-			/* cut inside a header: what is there begins as a record does */
-			size_t k = 0;
-			while (k < looked && k < 8 && s->text[s->start + k] == "WARC/1.x"[k])
-				k++;
-			if (s->damaged || k == looked ||
-			    (k == 7 && (s->text[s->start + 7] == '0' || s->text[s->start + 7] == '1')))
-				break;
-			return scan_fail(s, off, "not a WARC record (the file ends in it)");
-		}
-		if ((rc = fill(s, avail(s) + 4096)) != ZC_OK)
+		if (s->eof)
+			return header_cut(s, off, looked);
+		int rc = fill(s, avail(s) + 4096);
+		if (rc != ZC_OK)
 			return rc;
 	}
-	if (!hlen)
-		return scan_cut(s, off, "a record header (%zu bytes)", looked);
-	const char *t = s->text + s->start;
+}
+
+/* the version line of the header t: WARC/1.0 or WARC/1.1, its length in *vlen */
+static int header_version(scan *s, long long off, const char *t, size_t hlen, size_t *vlen)
+{
 	if (strncmp(t, "WARC/", 5) != 0) {
 		char shown[24];
 		size_t k = 0;
@@ -787,102 +799,149 @@ static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *e
 		shown[k] = '\0';
 		return scan_fail(s, off, "not a WARC record (it begins \"%s\")", shown);
 	}
-	size_t vlen = strcspn(t, "\r\n");
-	if (!((vlen == 8 && (!strncmp(t, "WARC/1.0", 8) || !strncmp(t, "WARC/1.1", 8)))))
-		return scan_fail(s, off, "WARC version \"%.*s\" is not 1.0 or 1.1", (int)(vlen < 20 ? vlen : 20), t);
+	*vlen = strcspn(t, "\r\n");
+	if (!((*vlen == 8 && (!strncmp(t, "WARC/1.0", 8) || !strncmp(t, "WARC/1.1", 8)))))
+		return scan_fail(s, off, "WARC version \"%.*s\" is not 1.0 or 1.1", (int)(*vlen < 20 ? *vlen : 20), t);
+	return ZC_OK;
+}
+
+/* one header line [line, le) into h, its Content-Length into *clen */
+static int header_field(scan *s, long long off, const char *line, const char *le, json_t *h, long long *clen)
+{
+	const char *colon = memchr(line, ':', (size_t)(le - line));
+	if (!colon || colon == line)
+		return scan_fail(s, off, "a header line without a name and a colon: \"%.*s\"", (int)((le - line) < 40 ? (le - line) : 40),
+				 line);
+	char *k = field_name(line, (size_t)(colon - line));
+	const char *v = colon + 1, *ve = le;
+	while (v < ve && (*v == ' ' || *v == '\t'))
+		v++;
+	while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
+		ve--;
+	if (!strcmp(k, "Content-Length")) {
+		char *end;
+		errno = 0;
+		*clen = v < ve && isdigit((unsigned char)*v) ? strtoll(v, &end, 10) : -1;
+		if (*clen < 0 || errno || end != ve) {
+			free(k);
+			return scan_fail(s, off, "Content-Length \"%.*s\" is not a number", (int)((ve - v) < 24 ? (ve - v) : 24), v);
+		}
+	}
+	json_object_set_new(h, k, json_stringn(v, (size_t)(ve - v)));
+	free(k);
+	return ZC_OK;
+}
+
+/* the header of hlen bytes that starts the bytes in hand: its fields into *out (a new object)
+   and its Content-Length into *clen */
+static int header_read(scan *s, long long off, size_t hlen, json_t **out, long long *clen)
+{
+	const char *t = s->text + s->start;
+	size_t vlen = 0;
+	int rc = header_version(s, off, t, hlen, &vlen);
+	if (rc != ZC_OK)
+		return rc;
 	json_t *h = json_object();
 	json_object_set_new(h, "version", json_stringn(t, vlen));
-	long long clen = -1;
-	const char *line = t + vlen;
-	const char *hend = t + hlen;
-	while (line < hend) {
+	*clen = -1;
+	const char *line = t + vlen, *hend = t + hlen;
+	while (rc == ZC_OK && line < hend) {
 		while (line < hend && (*line == '\r' || *line == '\n'))
 			line++;
 		if (line >= hend)
 			break;
 		const char *e = memchr(line, '\n', (size_t)(hend - line));
 		const char *le = e ? e : hend;
-		const char *colon = memchr(line, ':', (size_t)(le - line));
-		if (!colon || colon == line) {
-			json_decref(h);
-			return scan_fail(s, off, "a header line without a name and a colon: \"%.*s\"",
-					 (int)((le - line) < 40 ? (le - line) : 40), line);
-		}
-		char *k = field_name(line, (size_t)(colon - line));
-		const char *v = colon + 1, *ve = le;
-		while (v < ve && (*v == ' ' || *v == '\t'))
-			v++;
-		while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
-			ve--;
-		if (!strcmp(k, "Content-Length")) {
-			char *end;
-			errno = 0;
-			clen = v < ve && isdigit((unsigned char)*v) ? strtoll(v, &end, 10) : -1;
-			if (clen < 0 || errno || end != ve) {
-				free(k);
-				json_decref(h);
-				return scan_fail(s, off, "Content-Length \"%.*s\" is not a number", (int)((ve - v) < 24 ? (ve - v) : 24), v);
-			}
-		}
-		json_object_set_new(h, k, json_stringn(v, (size_t)(ve - v)));
-		free(k);
+		rc = header_field(s, off, line, le, h, clen);
 		line = le;
 	}
-	if (clen < 0) {
+	if (rc == ZC_OK && *clen < 0)
+		rc = scan_fail(s, off, "a record without Content-Length");
+	if (rc != ZC_OK) {
 		json_decref(h);
-		return scan_fail(s, off, "a record without Content-Length");
+		return rc;
 	}
+	*out = h;
+	return ZC_OK;
+}
+
+/* a block held whole (up to ZC_WARC_MAX_BLOCK), read in and handed to fn with r; the record's
+   header of hlen bytes began at stream position at_pos */
+static int block_held(scan *s, zc_warc_record *r, long long at_pos, size_t hlen, zc_warc_scan_fn fn, void *arg)
+{
+	long long clen = (long long)r->len, off = r->at.offset;
+	int rc = fill(s, r->len);
+	if (rc != ZC_OK)
+		return rc;
+	/* a record in a gzip member still open: read on to the member's end (its checksum), or up
+	   to LOOKAHEAD past the block in a file that is one member */
+	while (rc == ZC_OK && s->gz && s->in_member && !s->eof && avail(s) < r->len + LOOKAHEAD)
+		rc = fill(s, avail(s) + 1);
+	if (rc == ZC_OK && s->damaged && at_pos + (long long)hlen + clen > s->bad_pos)
+		rc = ZC_EPARSE;	/* the fault is said already */
+	if (rc == ZC_OK && avail(s) < r->len) {
+		/* a block that holds the start of records after it: a Content-Length too large
+		   (damage; a record archiving a WARC file, cut inside, would be taken for it too) */
+		const char *b = s->text + s->start;
+		int more = memmem(b, avail(s), "\r\n\r\nWARC/1.0\r\n", 14) || memmem(b, avail(s), "\r\n\r\nWARC/1.1\r\n", 14);
+		rc = more ? scan_fail(s, off, "the block (%lld bytes by its Content-Length) holds the records after it", clen)
+			  : scan_cut(s, off, "a record's block (%zu of %lld bytes)", avail(s), clen);
+	}
+	if (rc != ZC_OK)
+		return rc;
+	r->block = s->text + s->start;
+	/* the block NUL-terminated for the callback, the byte after it put back */
+	char saved = r->block[r->len];
+	s->text[s->start + r->len] = '\0';
+	rc = fn(r, arg);
+	s->text[s->start + r->len] = saved;
+	consume(s, r->len);
+	return rc;
+}
+
+/* a block too large to hold: fn has the record's headers, then its bytes are skipped */
+static int block_skipped(scan *s, zc_warc_record *r, zc_warc_scan_fn fn, void *arg)
+{
+	long long clen = (long long)r->len;
+	int rc = fn(r, arg);
+	for (long long left = clen; left > 0 && rc == ZC_OK;) {
+		int frc = fill(s, SCAN_CHUNK);
+		if (frc != ZC_OK)
+			return frc;
+		size_t n = avail(s) < (unsigned long long)left ? avail(s) : (size_t)left;
+		if (!n)
+			return scan_cut(s, r->at.offset, "a record's block (%lld of %lld bytes)", clen - left, clen);
+		consume(s, n);
+		left -= (long long)n;
+	}
+	return rc;
+}
+
+/* the record whose header starts the bytes in hand: fn has it (*stop when fn stopped the walk);
+   *ended when the file has ended before another record */
+static int scan_record(scan *s, zc_warc_scan_fn fn, void *arg, int *stop, int *ended)
+{
+	int none, rc = skip_gap(s, &none);
+	if (none)
+		*ended = rc == ZC_OK;
+	if (rc != ZC_OK || none)
+		return rc;
+	zc_warc_pos at = here(s);
+	long long at_pos = s->text_pos, clen;
+	size_t hlen;
+	json_t *h = NULL;
+	if ((rc = header_len(s, at.offset, &hlen)) != ZC_OK || (rc = header_read(s, at.offset, hlen, &h, &clen)) != ZC_OK)
+		return rc;
 	zc_warc_record r = {h, NULL, (size_t)clen, at};
 	consume(s, hlen);
-	if ((unsigned long long)clen <= ZC_WARC_MAX_BLOCK) {
-		if ((rc = fill(s, (size_t)clen)) != ZC_OK) {
-			json_decref(h);
-			return rc;
-		}
-		/* a record in a gzip member still open: read on to the member's end (its checksum), or
-		   up to LOOKAHEAD past the block in a file that is one member */
-		while (rc == ZC_OK && s->gz && s->in_member && !s->eof && avail(s) < (size_t)clen + LOOKAHEAD)
-			rc = fill(s, avail(s) + 1);
-		if (rc == ZC_OK && s->damaged && at_pos + (long long)hlen + clen > s->bad_pos)
-			rc = ZC_EPARSE;	/* the fault is said already */
-		if (rc == ZC_OK && avail(s) < (size_t)clen) {
-			/* a block that holds the start of records after it: a Content-Length too large
-			   (damage; a record archiving a WARC file, cut inside, would be taken for it too) */
-			const char *b = s->text + s->start;
-			int more = memmem(b, avail(s), "\r\n\r\nWARC/1.0\r\n", 14) || memmem(b, avail(s), "\r\n\r\nWARC/1.1\r\n", 14);
-			rc = more ? scan_fail(s, off, "the block (%lld bytes by its Content-Length) holds the records after it", clen)
-				  : scan_cut(s, off, "a record's block (%zu of %lld bytes)", avail(s), clen);
-		}
-		if (rc != ZC_OK) {
-			json_decref(h);
-			return rc;
-		}
-		r.block = s->text + s->start;
-		/* the block NUL-terminated for the callback, the byte after it put back */
-		char saved = r.block[clen];
-		s->text[s->start + (size_t)clen] = '\0';
-		rc = fn(&r, arg);
-		s->text[s->start + (size_t)clen] = saved;
-		consume(s, (size_t)clen);
-	} else {
-		rc = fn(&r, arg);	/* too large to hold: its headers, then its bytes skipped */
-		for (long long left = clen; left > 0 && rc == ZC_OK;) {
-			int frc = fill(s, SCAN_CHUNK);
-			if (frc != ZC_OK) {
-				rc = frc;
-				break;
-			}
-			size_t n = avail(s) < (unsigned long long)left ? avail(s) : (size_t)left;
-			if (!n) {
-				rc = scan_cut(s, off, "a record's block (%lld of %lld bytes)", clen - left, clen);
-				break;
-			}
-			consume(s, n);
-			left -= (long long)n;
-		}
-	}
+	int held = (unsigned long long)clen <= ZC_WARC_MAX_BLOCK;
+	if (held)
+		rc = block_held(s, &r, at_pos, hlen, fn, arg);
+	else
+		rc = block_skipped(s, &r, fn, arg);
 	json_decref(h);
-	if (rc != ZC_OK)
+	/* a held block that failed before fn had it is the file's fault, not a stop */
+	if (rc != ZC_OK && (!held || r.block))
 		*stop = 1;
 	return rc;
 }
