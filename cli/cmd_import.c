@@ -37,6 +37,13 @@ static const char IMPORT_HELP[] =
 	"Exit 0 when every file read to its end or to a cut tail; 1 when one is damaged (its records\n"
 	"before the fault are taken, and the file and offset are named) or a write failed.\n";
 
+/* a note of the import, under its progress line (which the next show draws again) */
+static void import_note(const char *msg, void *arg)
+{
+	zc_progress_end(arg);
+	fprintf(stderr, "zhengce import: %s\n", msg);
+}
+
 /* the counts of an import, and what the user should know of it */
 static void import_said(const zc_warc_import_opts *o, const zc_warc_import_summary *sum)
 {
@@ -61,7 +68,7 @@ static int import_with(writer *w, char **files, size_t n, int verbose)
 	int progress = progress_wanted(0);
 	zc_progress prog = {.on = progress};
 	zc_warc_import_opts o = {.files = (const char *const *)files, .n_files = n, .only = w->only, .prog = &prog,
-				 .verbose = verbose};
+				 .verbose = verbose, .note = import_note, .note_arg = &prog};
 	zc_warc_import_summary sum;
 	int rc = zc_warc_import_run(w->idx, &w->seeds, &o, on_article, NULL, &sum);
 	import_said(&o, &sum);

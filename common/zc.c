@@ -29,6 +29,7 @@ const char *zc_strerror(int err)
 	case ZC_ECUT: return "the file ends in part of a record: cut short";
 	case ZC_EDAMAGED: return "the database file is damaged (cut short or overwritten): restore the corpus from a "
 				 "backup, or crawl into a new one";
+	case ZC_ESCHEMA: return "a newer zhengce wrote it (a later schema than this one reads); upgrade zhengce";
 	}
 	if (err <= ZC_ERRNO(1)) {
 		/* the system's words, in lower case as our messages are */

@@ -40,6 +40,7 @@ enum zc_err {
 	ZC_EINTR = -13,		/* stopped by a signal (SIGINT, SIGTERM) before the work was done */
 	ZC_EDAMAGED = -14,	/* the corpus's database file is damaged (cut short, overwritten) */
 	ZC_ECUT = -15,		/* a file ends in part of a record (being written, or its writer killed) */
+	ZC_ESCHEMA = -16,	/* the corpus has a later schema than this zhengce reads */
 };
 
 /* A system call's errno e as a code (e > 0): its own meaning, said by zc_strerror as

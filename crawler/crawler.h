@@ -137,7 +137,11 @@ int zc_warc_exchange(zc_warc *w, const char *url, const char *request, size_t re
    the file was made since the last call): call it before committing anything that points at
    them.  A no-op when nothing was written since. */
 int zc_warc_sync(zc_warc *w);
-/* sha1:BASE32 of a payload, into out (at least 38 bytes). */
+/* sha1:BASE32 of a payload, into out (at least 38 bytes).  Like an allocation that fails (zc.h),
+   OpenSSL failing to compute a SHA-1 (out of memory, or a configuration without its default
+   provider) aborts the process: no record can be archived or compared without it, and the
+   corpus loses nothing (every write is a transaction, the archive is repaired at the next
+   crawl). */
 void zc_warc_digest(const char *body, size_t len, char *out);
 /* Reads a WARC file; calls fn per record, as it is read, with its headers (JSON object) and
  * block; fn returns non-zero to stop, and that is then the result.  Memory holds one gzip member
@@ -321,6 +325,10 @@ typedef struct zc_warc_import_opts {
 	const char *only;		/* --site's list, or NULL: every seed site */
 	struct zc_progress *prog;	/* progress line (its on may be 0) */
 	int verbose;			/* say each record skipped and why */
+	/* What is said (a damaged file, and with verbose each record skipped and why) goes to
+	   note, one line each without its end (NULL: dropped). */
+	zc_crawl_note_fn note;
+	void *note_arg;
 } zc_warc_import_opts;
 
 typedef struct zc_warc_import_summary {
@@ -345,7 +353,7 @@ typedef struct zc_warc_import_summary {
  * place; search answers and list pages of the seeds' endpoints are recorded in the fetch state
  * as answers, not documents.  A capture older than the page the corpus holds, or the same, adds
  * nothing, so that importing a file again adds nothing and an import killed at any moment is
- * resumed by running it again.  A damaged file is said on stderr (its records before the fault
+ * resumed by running it again.  A damaged file is said to o->note (its records before the fault
  * are taken) and counted in files_failed; a file with a cut tail (zc_warc_scan's ZC_ECUT) is
  * said and its whole records taken, not a failure.  The caller holds the crawl lock, and selects
  * after.

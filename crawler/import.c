@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,22 @@ typedef struct importer {
 	char when_run[32];
 	int rc;			/* a failed write: the import stops */
 } importer;
+
+/* a line to the caller's note (o->note), its end cut when too long */
+static void say(const importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const importer *im, const char *fmt, ...)
+{
+	if (!im->o->note)
+		return;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof line)
+		memcpy(line + sizeof line - 4, "...", 4);
+	im->o->note(line, im->o->note_arg);
+}
 
 /* ---- HTTP in a response record's block ---- */
 
@@ -543,7 +560,7 @@ static void capture(importer *im, const char *url, const char *when, const http_
 	if (decode_body(a, &body, &why) != ZC_OK) {
 		im->sum->not_pages++;
 		if (im->o->verbose)
-			fprintf(stderr, "zhengce import: %s: %s; skipped\n", url, why ? why : "a body too large");
+			say(im, "%s: %s; skipped", url, why ? why : "a body too large");
 		goto out;
 	}
 	k.bytes = body.data ? body.data : "";
@@ -731,8 +748,8 @@ static void resolve_revisits(importer *im, const char *const *paths)
 			}
 			im->sum->unresolved++;
 			if (im->o->verbose)
-				fprintf(stderr, "zhengce import: %s: a revisit (%s) whose original record is in none of the files; skipped\n",
-					zc_jstr(v, "url"), zc_jstr(v, "id"));
+				say(im, "%s: a revisit (%s) whose original record is in none of the files; skipped", zc_jstr(v, "url"),
+				    zc_jstr(v, "id"));
 			continue;
 		}
 		size_t file_no = (size_t)json_integer_value(json_array_get(orig, 0));
@@ -769,10 +786,10 @@ int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_impor
 		if (rc == ZC_ECUT) {
 			/* the file ends in part of a record (its writer at work, or killed): its whole
 			   records are taken, and the file is not a failure */
-			fprintf(stderr, "zhengce import: %s; imported up to there\n", err);
+			say(&im, "%s; imported up to there", err ? err : zc_strerror(rc));
 		} else if (rc != ZC_OK && rc != im.rc) {
 			/* the records before the fault are taken; the file is named with what was wrong */
-			fprintf(stderr, "zhengce import: %s\n", err ? err : zc_strerror(rc));
+			say(&im, "%s", err ? err : zc_strerror(rc));
 			failed++;
 		}
 		free(err);

@@ -80,11 +80,8 @@ static int open_meta(zc_index *idx, MDB_txn *txn, int *version)
 		memcpy(ver, v.mv_data, v.mv_size < 15 ? v.mv_size : 15);
 		long vl;
 		*version = zc_parse_long(ver, 0, 1000000, &vl) == ZC_OK ? (int)vl : 0;
-		if (*version > ZC_SCHEMA_VERSION) {
-			fprintf(stderr, "zhengce: the corpus in %s has schema %s, newer than this zhengce (%d); upgrade zhengce\n",
-				idx->dir, ver, ZC_SCHEMA_VERSION);
-			return ZC_EDB;
-		}
+		if (*version > ZC_SCHEMA_VERSION)
+			return ZC_ESCHEMA;
 	}
 	return mrc == 0 || mrc == MDB_NOTFOUND ? ZC_OK : zc_db_err(mrc);
 }

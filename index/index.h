@@ -33,7 +33,11 @@ typedef struct zc_txn zc_txn;
 
 enum { ZC_INDEX_RDONLY = 1 };
 
-/* Opens (creating when absent and not read-only) the corpus under dir. */
+/* Opens (creating when absent and not read-only) the corpus under dir: ZC_ESCHEMA for a corpus
+   of a later schema (a newer zhengce wrote it), ZC_EDAMAGED for a damaged file.  Like an
+   allocation that fails (zc.h), OpenSSL failing to compute the SHA-256 of a long key (out of
+   memory, or a configuration without its default provider) aborts the process, which loses
+   nothing: every write is one transaction. */
 int zc_index_open(const char *dir, unsigned flags, zc_index **out);
 void zc_index_close(zc_index **idx);
 const char *zc_index_dir(const zc_index *idx);

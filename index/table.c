@@ -66,8 +66,8 @@ static MDB_val key_of(const void *key, size_t klen, long_key *lk)
 	lk->b[KEY_HEAD] = '\0';
 	unsigned int n = 0;
 	if (!EVP_Digest(key, klen, lk->b + KEY_HEAD + 1, &n, EVP_sha256(), NULL) || n != 32) {
-		/* as for memory (zc.h): nothing can go on without it, and aborting loses nothing */
-		fputs("zhengce: OpenSSL cannot compute SHA-256\n", stderr);
+		/* as for memory (zc.h): nothing can go on without it, and aborting loses nothing
+		   (index.h says so) */
 		abort();
 	}
 	k.mv_size = sizeof lk->b;
