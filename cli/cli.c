@@ -60,6 +60,17 @@ char *data_file(const char *opt, const char *env, const char *rel)
 
 /* --mirror ADDR:HTTP:HTTPS as two --connect-to mappings (":80:ADDR:HTTP", ":443:ADDR:HTTPS")
    appended to *ct; ZC_EUSAGE when the value is not of that form */
+int connect_option(const char *cmd, int c, const char *arg, char ***ct, size_t *nct)
+{
+	if (c == 'M')
+		return mirror_map(arg, ct, nct) == ZC_OK
+			       ? -1
+			       : usage_error(cmd, "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
+	*ct = zc_realloc(*ct, (*nct + 1) * sizeof **ct);
+	(*ct)[(*nct)++] = zc_strdup(arg);
+	return -1;
+}
+
 int mirror_map(const char *arg, char ***ct, size_t *nct)
 {
 	char addr[64];

@@ -96,6 +96,9 @@ char *list_clean(char *v);
 int sites_resolve(const char *cmd, const char *only, const zc_seeds *seeds, const char *seeds_path, char **out);
 /* --mirror ADDR:HTTP:HTTPS appended to *ct as two --connect-to mappings; ZC_EUSAGE when malformed */
 int mirror_map(const char *arg, char ***ct, size_t *nct);
+/* --connect-to (c 'x', appended to *ct) and --mirror (c 'M', mirror_map), as crawl and seeds take
+   them: -1 when taken, else the usage error's exit code */
+int connect_option(const char *cmd, int c, const char *arg, char ***ct, size_t *nct);
 
 /*
  * Options of the simple commands, parsed the way every command parses them: each option sets

@@ -169,13 +169,7 @@ static int crawl_option(crawl_args *a, int c, int li, char **argv)
 	case 'k': a->o.cookies = optarg; break;
 	case 'A': a->o.cacert = optarg; break;
 	case 'x':
-		a->ct = zc_realloc(a->ct, (a->nct + 1) * sizeof *a->ct);
-		a->ct[a->nct++] = zc_strdup(optarg);
-		break;
-	case 'M':
-		if (mirror_map(optarg, &a->ct, &a->nct) != ZC_OK)
-			return usage_error("crawl", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
-		break;
+	case 'M': return connect_option("crawl", c, optarg, &a->ct, &a->nct);
 	case 'p': progress_opt = 1; break;
 	case 'q': progress_opt = 0; break;
 	case 'v': a->o.verbose = 1; break;

@@ -65,13 +65,7 @@ static int seeds_option(seeds_args *a, int c, char **argv)
 			return usage_error("seeds", "--timeout wants a whole number of seconds >= 1, not %s", optarg);
 		break;
 	case 'x':
-		a->ct = zc_realloc(a->ct, (a->nct + 1) * sizeof *a->ct);
-		a->ct[a->nct++] = zc_strdup(optarg);
-		break;
-	case 'M':
-		if (mirror_map(optarg, &a->ct, &a->nct) != ZC_OK)
-			return usage_error("seeds", "--mirror wants ADDR:HTTP_PORT:HTTPS_PORT, e.g. 127.0.0.1:8080:8443");
-		break;
+	case 'M': return connect_option("seeds", c, optarg, &a->ct, &a->nct);
 	case 'h': fputs(SEEDS_HELP, stdout); return 0;
 	default: return option_error("seeds", c, argv, SEEDS_OPTS);
 	}

@@ -175,23 +175,34 @@ int zc_buf_addch(zc_buf *b, char c)
 	return zc_buf_add(b, &c, 1);
 }
 
-int zc_buf_printf(zc_buf *b, const char *fmt, ...)
+/* fmt's text added to b: a small one through the stack, a long one through the heap */
+static int buf_vprintf(zc_buf *b, const char *fmt, va_list ap)
 {
 	char small[256];
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	int rc;
+	if (n < 0) {
+		rc = ZC_EPARSE;
+	} else if ((size_t)n < sizeof small) {
+		rc = zc_buf_add(b, small, (size_t)n);
+	} else {
+		char *big = zc_malloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		rc = zc_buf_add(b, big, (size_t)n);
+		free(big);
+	}
+	va_end(again);
+	return rc;
+}
+
+int zc_buf_printf(zc_buf *b, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
+	int rc = buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return ZC_EPARSE;
-	if ((size_t)n < sizeof small)
-		return zc_buf_add(b, small, (size_t)n);
-	char *big = zc_malloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	int rc = zc_buf_add(b, big, (size_t)n);
-	free(big);
 	return rc;
 }
 
@@ -220,23 +231,12 @@ void zc_buf_catc(zc_buf *b, char c)
 
 void zc_buf_catf(zc_buf *b, const char *fmt, ...)
 {
-	char small[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
+	int rc = buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof small) {
-		buf_must(zc_buf_add(b, small, (size_t)n));
-		return;
-	}
-	char *big = zc_malloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	buf_must(zc_buf_add(b, big, (size_t)n));
-	free(big);
+	if (rc != ZC_EPARSE)	/* a format that gives nothing adds nothing */
+		buf_must(rc);
 }
 
 void zc_buf_reset(zc_buf *b)
