@@ -317,6 +317,20 @@ int progress_wanted(int to_stdout)
 	return isatty(2) && !(to_stdout && isatty(1));
 }
 
+static void progress_draw(const char *line, void *arg)
+{
+	(void)arg;
+	fputs("\r\033[K", stderr);
+	if (line)
+		fputs(line, stderr);
+	fflush(stderr);
+}
+
+zc_progress cli_progress(int on)
+{
+	return (zc_progress){.on = on, .draw = progress_draw};
+}
+
 void print_selection(const zc_select_stats *st, FILE *out)
 {
 	fprintf(out, "selected: %zu included (%zu national, %zu provincial), %zu entries; excluded:", st->included,

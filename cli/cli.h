@@ -129,6 +129,8 @@ extern int progress_opt;
 /* whether to draw progress lines: as asked, else when stderr is a terminal that the output
    (to_stdout) does not go to */
 int progress_wanted(int to_stdout);
+/* a progress line (zc_progress) drawn in place on stderr, when on */
+zc_progress cli_progress(int on);
 /* the selection's counts, as crawl and reselect print them */
 void print_selection(const zc_select_stats *st, FILE *out);
 

@@ -38,7 +38,7 @@ int cmd_check(int argc, char **argv)
 	zc_index *idx;
 	if (open_corpus("check", corpus, &idx))
 		return 1;
-	zc_progress prog = {.on = progress_wanted(0)};
+	zc_progress prog = cli_progress(progress_wanted(0));
 	zc_check_summary cs;
 	int rc = zc_check_corpus(idx, corpus, &prog, check_say, NULL, &cs);
 	zc_index_close(&idx);

@@ -75,7 +75,7 @@ int on_article(void *arg, const zc_site *site, const char *url, const char *ctyp
 int select_stored(const char *cmd, zc_index *idx, const zc_profile *profile, int progress)
 {
 	zc_select_stats st;
-	zc_progress prog = {.on = progress};
+	zc_progress prog = cli_progress(progress);
 	const char *step = "indexing the new pages' text";
 	int rc = zc_index_merge_pairs(idx, &prog);
 	if (rc == ZC_OK) {
@@ -214,7 +214,7 @@ static int crawl_select(writer *w, const zc_crawl_summary *sum, int progress)
 {
 	zc_select_stats st;
 	const char *step = "indexing the new pages' text";
-	zc_progress prog = {.on = progress};
+	zc_progress prog = cli_progress(progress);
 	int rc = zc_index_merge_pairs(w->idx, &prog);
 	if (rc == ZC_OK) {
 		step = "recording the search keywords";

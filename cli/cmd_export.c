@@ -160,7 +160,7 @@ static void cut_warning(const char *cmd, const zc_exporter *e)
 static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const zc_query *flt,
 			 int progress, json_t *about)
 {
-	ent_ctx x = {NULL, ZC_OK, 0, {.on = progress}};
+	ent_ctx x = {NULL, ZC_OK, 0, cli_progress(progress)};
 	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, about, &x.e);
 	if (rc != ZC_OK)
 		return rc;
@@ -229,7 +229,7 @@ static int text_export(const char *corpus, const char *dir, exp_ctx *x, int bom)
 	if (rc == ZC_OK)
 		rc = zc_export_begin(NULL, part, ZC_FMT_TEXT, "documents", ZC_EXPORT_BODY, bom, about, &x->e);
 	if (rc == ZC_OK) {
-		x->prog.on = progress_wanted(0);
+		x->prog = cli_progress(progress_wanted(0));
 		rc = export_run(idx, x, "export");
 	}
 	if (rc == ZC_OK && d)
@@ -439,7 +439,7 @@ static int export_rows(exp_args *a, zc_index *idx, FILE *f, const char *part, in
 	unsigned flags = (a->x.f.which != ZC_Q_INCLUDED ? ZC_EXPORT_EXCLUDED : 0) | (a->body ? ZC_EXPORT_BODY : 0);
 	int rc = zc_export_begin(f, part, a->fmt, "documents", flags, a->bom, about, &a->x.e);
 	if (rc == ZC_OK) {
-		a->x.prog.on = progress;
+		a->x.prog = cli_progress(progress);
 		rc = export_run(idx, &a->x, a->cmd);
 	}
 	return rc;

@@ -66,7 +66,7 @@ static void import_said(const zc_warc_import_opts *o, const zc_warc_import_summa
 static int import_with(writer *w, char **files, size_t n, int verbose)
 {
 	int progress = progress_wanted(0);
-	zc_progress prog = {.on = progress};
+	zc_progress prog = cli_progress(progress);
 	zc_warc_import_opts o = {.files = (const char *const *)files, .n_files = n, .only = w->only, .prog = &prog,
 				 .verbose = verbose, .note = import_note, .note_arg = &prog};
 	zc_warc_import_summary sum;

@@ -51,7 +51,7 @@ static int merge_sources(const char *corpus, char **srcs, int n)
 static int merge_with(writer *w, char **srcs, int n)
 {
 	int progress = progress_wanted(0);
-	zc_progress prog = {.on = progress};
+	zc_progress prog = cli_progress(progress);
 	zc_merge_summary sum;
 	char *err = NULL;
 	int rc = zc_merge_run(w->idx, w->corpus, (const char *const *)srcs, (size_t)n, &prog, &sum, &err);

@@ -104,7 +104,7 @@ static int reselect_open(const char *corpus, const char *ppath, int *lockfd, zc_
 static int reselect_run(zc_index *idx, const zc_profile *p, const char *ppath, int dry, const char *diff)
 {
 	zc_select_stats st;
-	zc_progress prog = {.on = progress_wanted(0)};
+	zc_progress prog = cli_progress(progress_wanted(0));
 	json_t *changes = NULL;
 	int rc = zc_select_run(idx, p, ZC_SELECT_FORCE | ZC_SELECT_CHANGES | (dry ? ZC_SELECT_DRY_RUN : 0), &prog, &st, &changes);
 	if (rc != ZC_OK) {

@@ -467,7 +467,7 @@ char *zc_str_replace(const char *s, const char *from, const char *to)
 
 void zc_progress_show(zc_progress *p, const char *fmt, ...)
 {
-	if (!p || !p->on)
+	if (!p || !p->on || !p->draw)
 		return;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -476,20 +476,20 @@ void zc_progress_show(zc_progress *p, const char *fmt, ...)
 		return;
 	p->last = t;
 	p->shown = 1;
+	char line[512];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("\r\033[K", stderr);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fflush(stderr);
+	p->draw(line, p->arg);
 }
 
 void zc_progress_end(zc_progress *p)
 {
 	if (!p)
 		return;
-	if (p->shown)
-		fputs("\r\033[K", stderr);
+	if (p->shown && p->draw)
+		p->draw(NULL, p->arg);
 	p->shown = 0;
 }
 

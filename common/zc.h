@@ -142,15 +142,18 @@ json_t *zc_json_string(const char *s, size_t len);
 const char *zc_jstr(json_t *o, const char *key);
 
 /*
- * A progress line on stderr for long work other than the crawl's own display (the pair merge,
- * selection, check, export): zc_progress_show() redraws it in place, the first time at once
- * and then at most twice a second, so that it can be called for every item; zc_progress_end()
- * wipes it.  Nothing is written unless on is set (commands set it when stderr is a terminal,
- * or with --progress).
+ * A progress line for long work other than the crawl's own display (the pair merge, selection,
+ * check, export), drawn by the caller: zc_progress_show() hands draw the line, the first time at
+ * once and then at most twice a second, so that it can be called for every item;
+ * zc_progress_end() hands it NULL (wipe the line) when one was drawn.  Nothing is drawn unless
+ * on is set and draw given (commands set them when stderr is a terminal, or with --progress);
+ * the library writes to no terminal itself.
  */
 typedef struct zc_progress {
 	int on, shown;
 	double last;
+	void (*draw)(const char *line, void *arg);
+	void *arg;
 } zc_progress;
 void zc_progress_show(zc_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void zc_progress_end(zc_progress *p);
