@@ -7,7 +7,10 @@
  * Readability and the extractors built for Chinese news pages do: every paragraph of prose
  * scores its parent (and half its grandparent) by its length and its punctuation, link text
  * counts against, navigation, footers and share boxes count for nothing, and the element with
- * the best score is the container.
+ * the best score is the container.  A paragraph is an element of text and inline elements (p
+ * and br aside), whatever its tag: a cell or an item that holds tables or divs is a container
+ * of paragraphs, never one itself (the layout cell of a metadata table, holding its rows as
+ * nested tables, would otherwise score as one long paragraph above a short text).
  */
 #include "internal.h"
 #include "../common/zc.h"
@@ -100,12 +103,6 @@ typedef struct best {
 	double score;
 } best;
 
-static int prose_tag(const char *name)
-{
-	return !strcasecmp(name, "p") || !strcasecmp(name, "pre") || !strcasecmp(name, "td") ||
-	       !strcasecmp(name, "blockquote") || !strcasecmp(name, "li") || !strcasecmp(name, "dd");
-}
-
 /* punctuation of prose in a text node: 。，、；, the commas and stops of Chinese text */
 static size_t punct(const char *s)
 {
@@ -164,7 +161,7 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 	*commas = own_commas;
 	const char *name = (const char *)n->name;
 	size_t prose = d.text - d.link;
-	if (prose >= 20 && (prose_tag(name) || !block_child))
+	if (prose >= 20 && !block_child)
 		d.p = 1.0 + (double)own_commas + (prose / 100.0 > 3.0 ? 3.0 : prose / 100.0);
 	/* the node as a container: its paragraphs, and half of its grandchildren's */
 	double score = d.csum + gsum / 2.0;
