@@ -532,6 +532,7 @@ typedef struct scan {
 	unsigned char *in;
 	size_t in_len, in_pos;
 	long long in_off;	/* file offset of in[0] */
+	long long limit;	/* the file's size when the walk began: what a writer adds after is not read */
 	int eof;		/* nothing more to read from the file */
 	int damaged;		/* ... since what follows is damage (s->err says what): ZC_EPARSE */
 	long long bad_pos;	/* ... from this stream position on */
@@ -629,7 +630,8 @@ static int fill(scan *s, size_t want)
 	while (avail(s) < want && !s->eof) {
 		if (s->in_pos == s->in_len) {
 			s->in_off += (long long)s->in_len;
-			s->in_len = fread(s->in, 1, SCAN_CHUNK, s->f);
+			long long left = s->limit - s->in_off;
+			s->in_len = left > 0 ? fread(s->in, 1, left < SCAN_CHUNK ? (size_t)left : SCAN_CHUNK, s->f) : 0;
 			s->in_pos = 0;
 			if (ferror(s->f))
 				return ZC_EIO;
@@ -966,7 +968,12 @@ static int scan_file(const char *path, const zc_warc_pos *from, int one, zc_warc
 	if (off < 0 || fseeko(s.f, (off_t)off, SEEK_SET) != 0) {
 		rc = scan_fail(&s, off, "no such offset");
 	} else {
-		size_t m = fread(magic, 1, 2, s.f);
+		/* the file as it is now: its form told from its first bytes, and nothing read past its
+		   end (a writer at work adds to it: an empty file told uncompressed, then read on into
+		   the gzip written since, was damage) */
+		struct stat st;
+		s.limit = fstat(fileno(s.f), &st) == 0 ? (long long)st.st_size : 0;
+		size_t m = s.limit - off >= 2 ? fread(magic, 1, 2, s.f) : s.limit - off == 1 ? fread(magic, 1, 1, s.f) : 0;
 		s.gz = m >= 1 && magic[0] == 0x1f && (m == 1 || magic[1] == 0x8b);	/* one byte: a member cut */
 		if (fseeko(s.f, (off_t)off, SEEK_SET) != 0)
 			rc = ZC_EIO;
