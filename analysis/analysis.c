@@ -16,8 +16,8 @@ typedef struct entry {
 	char *code;
 	char jur[3];
 	int year;
-	json_t *codes;		/* {category: [distinct codes]} */
-	json_t *relations;	/* [{category, source, target}] whose ends are codes of the entry */
+	zc_codes codes;		/* each category's distinct codes, and the relations whose ends are
+				   codes of the entry */
 } entry;
 
 struct zc_analysis {
@@ -43,8 +43,7 @@ void zc_analysis_free(zc_analysis **a)
 		return;
 	for (size_t i = 0; i < (*a)->n; i++) {
 		free((*a)->e[i].code);
-		json_decref((*a)->e[i].codes);
-		json_decref((*a)->e[i].relations);
+		zc_codes_clear(&(*a)->e[i].codes);
 	}
 	free((*a)->e);
 	json_decref((*a)->order);
@@ -62,43 +61,28 @@ static int has_string(json_t *arr, const char *s)
 	return 0;
 }
 
-int zc_analysis_add(zc_analysis *a, const char *code, const char *jurisdiction, int year, json_t *codes,
-		    json_t *relations)
+int zc_analysis_add(zc_analysis *a, const char *code, const char *jurisdiction, int year, const zc_codes *codes)
 {
-	if (!code || !jurisdiction || strlen(jurisdiction) != 2 || !json_is_object(codes))
+	if (!code || !jurisdiction || strlen(jurisdiction) != 2)
 		return ZC_EPARSE;
-	json_t *mine = json_object();
-	const char *cat;
-	json_t *list;
-	json_object_foreach(codes, cat, list) {
-		if (!json_is_array(list)) {
-			json_decref(mine);
-			return ZC_EPARSE;
-		}
-		json_t *distinct = json_array();
-		for (size_t i = 0; i < json_array_size(list); i++) {
-			const char *v = json_string_value(json_array_get(list, i));
-			if (!v) {
-				json_decref(distinct);
-				json_decref(mine);
-				return ZC_EPARSE;
-			}
-			if (*v && !has_string(distinct, v))
-				json_array_append_new(distinct, json_string(v));
-		}
-		if (json_array_size(distinct) && !has_string(a->seen, cat))
-			json_array_append_new(a->seen, json_string(cat));
-		json_object_set_new(mine, cat, distinct);
+	zc_codes mine = {NULL, 0};
+	for (size_t k = 0; k < codes->ncats; k++) {
+		const zc_catcodes *c = &codes->cats[k];
+		zc_catcodes *m = zc_codes_cat(&mine, c->category);
+		for (size_t i = 0; i < c->ncodes; i++)
+			if (*c->codes[i] && !zc_catcodes_has(m, c->codes[i]))
+				zc_codes_add(&mine, c->category, c->codes[i]);
+		m = zc_codes_cat(&mine, c->category);
+		if (m->ncodes && !has_string(a->seen, c->category))
+			json_array_append_new(a->seen, json_string(c->category));
 	}
-	json_t *rels = json_array();
-	for (size_t i = 0; i < json_array_size(relations); i++) {
-		json_t *r = json_array_get(relations, i);
-		const char *c = json_string_value(json_object_get(r, "category"));
-		const char *s = json_string_value(json_object_get(r, "source"));
-		const char *t = json_string_value(json_object_get(r, "target"));
-		json_t *held = c ? json_object_get(mine, c) : NULL;
-		if (s && t && strcmp(s, t) && has_string(held, s) && has_string(held, t))
-			json_array_append_new(rels, json_pack("{s:s,s:s,s:s}", "category", c, "source", s, "target", t));
+	for (size_t k = 0; k < codes->ncats; k++) {
+		const zc_catcodes *c = &codes->cats[k], *held = zc_codes_of(&mine, c->category);
+		for (size_t i = 0; i < c->nrels; i++) {
+			const char *s = c->rels[i].source, *t = c->rels[i].target;
+			if (strcmp(s, t) && zc_catcodes_has(held, s) && zc_catcodes_has(held, t))
+				zc_codes_relate(&mine, c->category, s, t);
+		}
 	}
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 256;
@@ -109,7 +93,6 @@ int zc_analysis_add(zc_analysis *a, const char *code, const char *jurisdiction, 
 	memcpy(e->jur, jurisdiction, 3);
 	e->year = year;
 	e->codes = mine;
-	e->relations = rels;
 	return ZC_OK;
 }
 
@@ -221,8 +204,8 @@ static void category_rows(const zc_analysis *a, const char *cat, unsigned by, si
 {
 	json_t *groups = json_object();	/* key -> {"": n, code: n, …} */
 	for (size_t i = 0; i < a->n; i++) {
-		json_t *list = json_object_get(a->e[i].codes, cat);
-		if (!json_array_size(list))
+		const zc_catcodes *list = zc_codes_of(&a->e[i].codes, cat);
+		if (!list || !list->ncodes)
 			continue;
 		char k[32];
 		group_key(&a->e[i], by, k);
@@ -233,8 +216,8 @@ static void category_rows(const zc_analysis *a, const char *cat, unsigned by, si
 			json_object_set_new(groups, k, g);
 		}
 		json_object_set_new(g, "", json_integer(json_integer_value(json_object_get(g, "")) + 1));
-		for (size_t c = 0; c < json_array_size(list); c++) {
-			const char *code = json_string_value(json_array_get(list, c));
+		for (size_t c = 0; c < list->ncodes; c++) {
+			const char *code = list->codes[c];
 			json_object_set_new(g, code, json_integer(json_integer_value(json_object_get(g, code)) + 1));
 		}
 	}
@@ -391,8 +374,8 @@ json_t *zc_analysis_trace(const zc_analysis *a, const char *category, const char
 	json_t *out = json_array();
 	for (size_t i = 0; i < a->n; i++) {
 		const entry *e = &a->e[i];
-		json_t *list = json_object_get(e->codes, category);
-		if (!json_array_size(list) || (code && !has_string(list, code)) || (code2 && !has_string(list, code2)))
+		const zc_catcodes *list = zc_codes_of(&e->codes, category);
+		if (!list || !list->ncodes || (code && !zc_catcodes_has(list, code)) || (code2 && !zc_catcodes_has(list, code2)))
 			continue;
 		if ((jurisdiction && strcmp(jurisdiction, e->jur)) || (region >= 0 && region_of(e->jur) != region) ||
 		    (year && e->year != year))
@@ -402,9 +385,7 @@ json_t *zc_analysis_trace(const zc_analysis *a, const char *category, const char
 	return out;
 }
 
-size_t zc_analysis_entry_codes(const zc_analysis *a, size_t i, const char *category, json_t **codes, json_t **relations)
+const zc_catcodes *zc_analysis_entry_codes(const zc_analysis *a, size_t i, const char *category)
 {
-	*codes = json_object_get(a->e[i].codes, category);
-	*relations = a->e[i].relations;
-	return json_array_size(*codes);
+	return zc_codes_of(&a->e[i].codes, category);
 }

@@ -16,6 +16,7 @@
 #define ZC_ANALYSIS_H
 
 #include "export.h"
+#include "index.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -28,13 +29,12 @@ zc_analysis *zc_analysis_new(void);
 void zc_analysis_free(zc_analysis **a);
 /*
  * One entry: its code (JJ-N-S-I), its jurisdiction ("00" national or a province code), its
- * year (the document's: written date, else published; 0 unknown), its codes {category id:
- * [code, ...]} and its relations [{"category", "source", "target"}, ...] (both borrowed).  A
- * relation counts only where both ends are codes of the entry in that category; a relation of a
- * code to itself does not count.  ZC_EPARSE when codes is not an object of arrays of strings.
+ * year (the document's: written date, else published; 0 unknown), its codes and relations
+ * per category (a final record's, copied).  A relation counts only where both ends are codes
+ * of the entry in that category; a relation of a code to itself does not count.  ZC_EPARSE
+ * when the jurisdiction is not two characters.
  */
-int zc_analysis_add(zc_analysis *a, const char *entry, const char *jurisdiction, int year, json_t *codes,
-		    json_t *relations);
+int zc_analysis_add(zc_analysis *a, const char *entry, const char *jurisdiction, int year, const zc_codes *codes);
 size_t zc_analysis_count(const zc_analysis *a);
 /* The order categories come in (the codebook's); categories not named follow in the order they
    were first met. */

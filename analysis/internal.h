@@ -4,8 +4,8 @@
 
 #include "analysis.h"
 
-/* Entry i's codes of category (an array, borrowed; NULL when none) and its relations (borrowed);
-   returns how many codes.  i < zc_analysis_count(a). */
-size_t zc_analysis_entry_codes(const zc_analysis *a, size_t i, const char *category, json_t **codes, json_t **relations);
+/* Entry i's distinct codes of category and its relations between them (borrowed; NULL when the
+   entry lists no such category).  i < zc_analysis_count(a). */
+const zc_catcodes *zc_analysis_entry_codes(const zc_analysis *a, size_t i, const char *category);
 
 #endif

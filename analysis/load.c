@@ -13,7 +13,7 @@
 typedef struct load_ctx {
 	zc_analysis *a;
 	json_t *years;		/* "JJ-N" -> year, of the included documents */
-	json_t *codebook;	/* the stored codebook record, or NULL */
+	zc_codebook_rec codebook;	/* the stored codebook record (own_ NULL when none) */
 	unsigned flags;
 	zc_load_stats *st;
 	int rc;
@@ -34,7 +34,7 @@ static int years_txn(zc_txn *t, void *arg)
 {
 	load_ctx *c = arg;
 	if (zc_tx_codebook_get(t, &c->codebook) != ZC_OK)
-		c->codebook = NULL;
+		zc_codebook_rec_clear(&c->codebook);
 	return zc_tx_decisions_each(t, year_one, arg);
 }
 
@@ -55,7 +55,7 @@ static int final_one(const zc_final_codes *f, void *arg)
 	}
 	memcpy(jur, f->entry, 2);
 	int year = (int)json_integer_value(json_object_get(c->years, f->doc_code));
-	if (zc_analysis_add(c->a, f->entry, jur, year, f->codes, f->relations) != ZC_OK) {
+	if (zc_analysis_add(c->a, f->entry, jur, year, &f->rec->codes) != ZC_OK) {
 		c->st->unreadable++;
 		return 0;
 	}
@@ -66,27 +66,26 @@ static int final_one(const zc_final_codes *f, void *arg)
 int zc_analysis_load(zc_index *idx, unsigned flags, zc_analysis **out, zc_load_stats *st)
 {
 	memset(st, 0, sizeof *st);
-	load_ctx c = {zc_analysis_new(), json_object(), NULL, flags, st, ZC_OK};
+	load_ctx c = {zc_analysis_new(), json_object(), {0}, flags, st, ZC_OK};
 	int rc = zc_index_read(idx, years_txn, &c);
-	if (rc == ZC_OK && c.codebook) {
+	zc_codebook *cb = NULL;
+	char *err = NULL;
+	if (rc == ZC_OK && c.codebook.codebook && zc_codebook_from_json(c.codebook.codebook, "the corpus's codebook", &cb, &err) == ZC_OK) {
 		/* the categories in the codebook's order, with their names */
-		json_t *cats = json_object_get(json_object_get(c.codebook, "codebook"), "categories");
 		const char *ids[64];
 		size_t n = 0;
-		for (size_t i = 0; i < json_array_size(cats) && n < 64; i++) {
-			json_t *cat = json_array_get(cats, i);
-			const char *id = json_string_value(json_object_get(cat, "id"));
-			if (id) {
-				ids[n++] = id;
-				zc_analysis_category_name(c.a, id, json_string_value(json_object_get(cat, "name")));
-			}
+		for (size_t i = 0; i < cb->ncats && n < 64; i++) {
+			ids[n++] = cb->cats[i].id;
+			zc_analysis_category_name(c.a, cb->cats[i].id, cb->cats[i].name);
 		}
 		zc_analysis_order(c.a, ids, n);
 	}
+	free(err);
+	zc_codebook_free(&cb);
 	if (rc == ZC_OK)
 		rc = zc_coding_finals_each(idx, final_one, &c);
 	json_decref(c.years);
-	json_decref(c.codebook);
+	zc_codebook_rec_clear(&c.codebook);
 	if (rc != ZC_OK) {
 		zc_analysis_free(&c.a);
 		return rc;

@@ -140,10 +140,10 @@ typedef struct net_builder {
 } net_builder;
 
 /* an entry's codes counted as nodes; their indices into ix */
-static void add_nodes(net_builder *b, json_t *codes, size_t nc, size_t *ix)
+static void add_nodes(net_builder *b, const zc_catcodes *cc, size_t *ix)
 {
-	for (size_t c = 0; c < nc; c++) {
-		ix[c] = node_of(b->idx, json_string_value(json_array_get(codes, c)));
+	for (size_t c = 0; c < cc->ncodes; c++) {
+		ix[c] = node_of(b->idx, cc->codes[c]);
 		if (ix[c] >= b->cap) {
 			size_t old = b->cap;
 			b->cap = b->cap ? b->cap * 2 : 32;
@@ -151,7 +151,7 @@ static void add_nodes(net_builder *b, json_t *codes, size_t nc, size_t *ix)
 			memset(b->nodes + old, 0, (b->cap - old) * sizeof *b->nodes);
 		}
 		if (!b->nodes[ix[c]].code)
-			b->nodes[ix[c]].code = zc_strdup(json_string_value(json_array_get(codes, c)));
+			b->nodes[ix[c]].code = zc_strdup(cc->codes[c]);
 		b->nodes[ix[c]].frequency++;
 	}
 }
@@ -176,23 +176,21 @@ static pair *pair_of(net_builder *b, size_t x, size_t y, int make)
 	return &b->pv[json_integer_value(v)];
 }
 
-/* one entry: its codes, the pairs among them (each once), and its relations of the category */
-static void add_entry(net_builder *b, json_t *codes, size_t nc, json_t *rels, const char *category)
+/* one entry: its codes of the category, the pairs among them (each once), and its relations */
+static void add_entry(net_builder *b, const zc_catcodes *cc)
 {
+	size_t nc = cc->ncodes;
 	b->entries++;
 	size_t *ix = zc_calloc(nc, sizeof *ix);
-	add_nodes(b, codes, nc, ix);
+	add_nodes(b, cc, ix);
 	for (size_t p = 0; p < nc; p++)
 		for (size_t q = p + 1; q < nc; q++) {
 			size_t x = ix[p] < ix[q] ? ix[p] : ix[q], y = ix[p] ^ ix[q] ^ x;
 			pair_of(b, x, y, 1)->weight++;
 		}
-	for (size_t r = 0; r < json_array_size(rels); r++) {
-		json_t *rel = json_array_get(rels, r);
-		if (strcmp(json_string_value(json_object_get(rel, "category")), category))
-			continue;
-		size_t s = node_of(b->idx, json_string_value(json_object_get(rel, "source")));
-		size_t t = node_of(b->idx, json_string_value(json_object_get(rel, "target")));
+	for (size_t r = 0; r < cc->nrels; r++) {
+		size_t s = node_of(b->idx, cc->rels[r].source);
+		size_t t = node_of(b->idx, cc->rels[r].target);
 		size_t x = s < t ? s : t, y = s ^ t ^ x;
 		pair *pp = pair_of(b, x, y, 0);
 		if (pp) {	/* always: both ends are codes of this entry (zc_analysis_add) */
@@ -260,10 +258,9 @@ int zc_network_build(const zc_analysis *a, const char *category, zc_network **ou
 	*out = NULL;
 	net_builder b = {.idx = json_object(), .pairs = json_object()};
 	for (size_t i = 0; i < zc_analysis_count(a); i++) {
-		json_t *codes, *rels;
-		size_t nc = zc_analysis_entry_codes(a, i, category, &codes, &rels);
-		if (nc)
-			add_entry(&b, codes, nc, rels, category);
+		const zc_catcodes *cc = zc_analysis_entry_codes(a, i, category);
+		if (cc && cc->ncodes)
+			add_entry(&b, cc);
 	}
 	zc_network *n = b.entries ? net_of(&b, category) : NULL;
 	free(b.nodes);

@@ -142,8 +142,7 @@ static int load_codebook(const char *cmd, const char *opt, zc_codebook **cb)
 
 static int stored_codebook(zc_txn *t, void *arg)
 {
-	json_t **rec = arg;
-	int rc = zc_tx_codebook_get(t, rec);
+	int rc = zc_tx_codebook_get(t, arg);
 	return rc == ZC_ENOTFOUND ? ZC_OK : rc;
 }
 
@@ -175,36 +174,37 @@ typedef struct list_ctx {
 	int jsonl;
 } list_ctx;
 
-static void print_codes(json_t *codes, json_t *rels)
+/* the codes of each category, then the relations of those that have them */
+static void print_codes(const zc_codes *codes)
 {
-	const char *cat;
-	json_t *v;
-	json_object_foreach(codes, cat, v) {
-		char *s = zc_values_join(v);
-		printf("\t%s=%s", cat, s);
-		free(s);
-	}
-	json_object_foreach(rels, cat, v) {
-		char *s = zc_relations_join(v);
-		if (*s)
-			printf("\t%s:relations=%s", cat, s);
-		free(s);
-	}
+	for (int rel = 0; rel < 2; rel++)
+		for (size_t i = 0; i < codes->ncats; i++) {
+			char *s = zc_catcodes_join(&codes->cats[i], rel);
+			if (!rel || *s)
+				printf(rel ? "\t%s:relations=%s" : "\t%s=%s", codes->cats[i].category, s);
+			free(s);
+		}
 }
 
-static int list_coding(const char *entry, const char *coder, unsigned round, json_t *rec, void *arg)
+static void print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(o);
+}
+
+static int list_coding(const zc_coding *c, void *arg)
 {
 	list_ctx *l = arg;
-	if ((l->coder && strcmp(l->coder, coder)) || (l->round && (long)round != l->round))
+	if ((l->coder && strcmp(l->coder, c->coder)) || (l->round && (long)c->round != l->round))
 		return 0;
 	if (l->jsonl) {
-		char *s = json_dumps(rec, JSON_COMPACT);
-		puts(s);
-		free(s);
+		print_json(zc_coding_json(c));
 		return 0;
 	}
-	printf("%s\t%s\t%u", entry, coder, round);
-	print_codes(json_object_get(rec, "codes"), json_object_get(rec, "relations"));
+	printf("%s\t%s\t%u", c->entry, c->coder, c->round);
+	print_codes(&c->codes);
 	putchar('\n');
 	return 0;
 }
@@ -213,18 +213,15 @@ static int list_final(const zc_final_codes *f, void *arg)
 {
 	list_ctx *l = arg;
 	if (l->jsonl) {
-		json_t *o = json_deep_copy(f->record);
-		json_object_set_new(o, "entry", json_string(f->entry));
+		/* the stored record, and whether the entry left the selection or changed */
+		json_t *o = zc_final_json(f->rec);
 		json_object_set_new(o, "left", json_boolean(f->flags & ZC_FINAL_LEFT));
 		json_object_set_new(o, "changed", json_boolean(f->flags & ZC_FINAL_CHANGED));
-		char *s = json_dumps(o, JSON_COMPACT);
-		puts(s);
-		free(s);
-		json_decref(o);
+		print_json(o);
 		return 0;
 	}
 	printf("%s\t%s", f->entry, (f->flags & ZC_FINAL_LEFT) ? "left" : (f->flags & ZC_FINAL_CHANGED) ? "changed" : "ok");
-	print_codes(f->codes, json_object_get(f->record, "relations"));
+	print_codes(&f->rec->codes);
 	putchar('\n');
 	return 0;
 }
@@ -267,11 +264,11 @@ static int code_list(int argc, char **argv)
 static int corpus_codebook(const char *cmd, zc_index *idx, const char *opt, zc_codebook **cb)
 {
 	if (!opt && !getenv("ZHENGCE_CODEBOOK")) {
-		json_t *rec = NULL;
-		if (zc_index_read(idx, stored_codebook, &rec) == ZC_OK && rec) {
+		zc_codebook_rec rec = {0};
+		if (zc_index_read(idx, stored_codebook, &rec) == ZC_OK && rec.own_) {
 			char *err = NULL;
-			int rc = zc_codebook_from_json(json_object_get(rec, "codebook"), "the corpus's codebook", cb, &err);
-			json_decref(rec);
+			int rc = zc_codebook_from_json(rec.codebook, "the corpus's codebook", cb, &err);
+			zc_codebook_rec_clear(&rec);
 			if (rc != ZC_OK)
 				fprintf(stderr, "zhengce %s: %s\n", cmd, err);
 			free(err);

@@ -56,11 +56,12 @@ static char *agreement(zc_index *idx)
 {
 	unsigned *rounds = NULL;
 	size_t n = 0;
-	json_t *rec = NULL, *reports = json_array();
+	zc_codebook_rec rec = {0};
+	json_t *reports = json_array();
 	zc_codebook *cb = NULL;
 	char *err = NULL, *html = NULL;
 	if (zc_coding_rounds(idx, &rounds, &n) == ZC_OK && n && zc_index_read(idx, codebook_txn, &rec) == ZC_OK &&
-	    zc_codebook_from_json(json_object_get(rec, "codebook"), "the corpus's codebook", &cb, &err) == ZC_OK) {
+	    zc_codebook_from_json(rec.codebook, "the corpus's codebook", &cb, &err) == ZC_OK) {
 		for (size_t i = 0; i < n; i++) {
 			json_t *rep;
 			if (zc_agree_round(idx, cb, rounds[i], 0, 1, &rep) == ZC_OK)
@@ -76,7 +77,7 @@ static char *agreement(zc_index *idx)
 	free(err);
 	free(rounds);
 	zc_codebook_free(&cb);
-	json_decref(rec);
+	zc_codebook_rec_clear(&rec);
 	json_decref(reports);
 	return html;
 }

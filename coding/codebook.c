@@ -586,9 +586,20 @@ char *zc_relations_join(json_t *rels)
 	zc_buf_cats(&b, "");
 	for (size_t i = 0; i < json_array_size(rels); i++) {
 		json_t *r = json_array_get(rels, i);
-		const char *s = json_is_array(r) ? json_string_value(json_array_get(r, 0)) : json_string_value(json_object_get(r, "source"));
-		const char *d = json_is_array(r) ? json_string_value(json_array_get(r, 1)) : json_string_value(json_object_get(r, "target"));
+		const char *s = json_string_value(json_array_get(r, 0)), *d = json_string_value(json_array_get(r, 1));
 		zc_buf_catf(&b, "%s%s->%s", i ? "\xef\xbc\x9b" : "", s ? s : "", d ? d : "");
 	}
+	return zc_buf_take(&b);
+}
+
+char *zc_catcodes_join(const zc_catcodes *c, int relations)
+{
+	zc_buf b;
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	zc_buf_cats(&b, "");
+	for (size_t i = 0; c && !relations && i < c->ncodes; i++)
+		zc_buf_catf(&b, "%s%s", i ? "\xef\xbc\x9b" : "", c->codes[i]);
+	for (size_t i = 0; c && relations && i < c->nrels; i++)
+		zc_buf_catf(&b, "%s%s->%s", i ? "\xef\xbc\x9b" : "", c->rels[i].source, c->rels[i].target);
 	return zc_buf_take(&b);
 }

@@ -54,7 +54,7 @@ typedef struct zc_codebook {
    (categories[1].codes[3].code).  what names the input in messages (the file). */
 int zc_codebook_parse(const char *text, size_t len, const char *what, zc_codebook **out, char **err);
 int zc_codebook_load(const char *path, zc_codebook **out, char **err);
-/* the codebook of a stored record's "codebook" value (zc_tx_codebook_get) */
+/* the codebook of a stored codebook record's JSON (zc_codebook_rec's codebook) */
 int zc_codebook_from_json(json_t *j, const char *what, zc_codebook **out, char **err);
 void zc_codebook_free(zc_codebook **cb);
 /* The category with this id or name (共生单元), or -1. */
@@ -79,6 +79,8 @@ json_t *zc_relations_parse(const zc_category *c, const char *cell, json_t *value
 /* The cell text of values and of relations, as sheets write them ("A；B", "A->B；C->D"). */
 char *zc_values_join(json_t *values);
 char *zc_relations_join(json_t *relations);
+/* A record's codes of a category (or its relations) as a cell writes them. */
+char *zc_catcodes_join(const zc_catcodes *c, int relations);
 
 /* ---- coders' sheets ---- */
 
@@ -155,10 +157,10 @@ int zc_import_records(zc_index *idx, const zc_import_opts *o, json_t *rows, zc_i
 typedef struct zc_import_parsed zc_import_parsed;
 int zc_import_table(const zc_codebook *cb, const char *data, size_t len, zc_import_parsed **out, char **err);
 void zc_import_parsed_free(zc_import_parsed **p);
-/* its usable rows: the i-th's entry code, row number and record {codes, relations, note}
-   (borrowed, valid until the free); and its refused rows */
+/* its usable rows: the i-th's entry code, row number and coding (its codes, relations and
+   note; borrowed, valid until the free); and its refused rows */
 size_t zc_import_parsed_count(const zc_import_parsed *p);
-json_t *zc_import_parsed_get(const zc_import_parsed *p, size_t i, const char **entry, long *row);
+const zc_coding *zc_import_parsed_get(const zc_import_parsed *p, size_t i, const char **entry, long *row);
 void zc_import_parsed_problems(const zc_import_parsed *p, zc_import_problem_fn fn, void *arg);
 
 /* ---- agreement between coders ---- */
@@ -283,9 +285,7 @@ enum {
 typedef struct zc_final_codes {
 	const char *entry;	/* entry code JJ-N-S-I */
 	const char *doc_code;	/* its document's file code JJ-N */
-	json_t *codes;		/* {category id: [code, ...]} for every category of the record */
-	json_t *relations;	/* [{"category", "source", "target"}, ...] (directed) */
-	json_t *record;		/* the whole final record (docs/SCHEMA.md) */
+	const zc_final *rec;	/* the final record: rec->codes its codes and relations per category */
 	unsigned flags;		/* ZC_FINAL_* */
 } zc_final_codes;
 

@@ -34,31 +34,25 @@ int zc_entry_code_cmp(const char *a, const char *b)
 	return *a ? 1 : *b ? -1 : 0;
 }
 
-typedef struct item {
-	char *entry;
-	json_t *rec;
-} item;
-
 typedef struct collect {
-	item *v;
+	char **v;
 	size_t n, cap;
 } collect;
 
-static int collect_one(const char *entry, json_t *rec, void *arg)
+static int collect_one(const zc_final *f, void *arg)
 {
 	collect *c = arg;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 256;
 		c->v = zc_realloc(c->v, c->cap * sizeof *c->v);
 	}
-	c->v[c->n].entry = zc_strdup(entry);
-	c->v[c->n++].rec = json_incref(rec);
+	c->v[c->n++] = zc_strdup(f->entry);
 	return 0;
 }
 
-static int item_cmp(const void *a, const void *b)
+static int entry_cmp(const void *a, const void *b)
 {
-	return zc_entry_code_cmp(((const item *)a)->entry, ((const item *)b)->entry);
+	return zc_entry_code_cmp(*(char *const *)a, *(char *const *)b);
 }
 
 typedef struct finals_ctx {
@@ -86,44 +80,47 @@ static unsigned entry_flags(zc_txn *t, const char *entry, const char *sha, char 
 	return flags;
 }
 
+/* the document code of an entry code: the code before its last two '-' (new string) */
+static char *doc_of(const char *entry)
+{
+	char *doc = zc_strdup(entry), *d = strrchr(doc, '-');
+	if (d) {
+		*d = '\0';
+		if ((d = strrchr(doc, '-')))
+			*d = '\0';
+	}
+	return doc;
+}
+
+/* the entry's final codes to fc's callback */
+static int final_call(finals_ctx *fc, zc_txn *t, const char *entry)
+{
+	zc_final rec;
+	int rc = zc_tx_final_get(t, entry, &rec);
+	if (rc != ZC_OK)
+		return rc == ZC_EPARSE ? ZC_OK : rc;	/* damaged: check reports it */
+	char *doc = NULL;
+	unsigned flags = entry_flags(t, entry, rec.text_sha256, &doc);
+	if (!doc)	/* left the selection */
+		doc = doc_of(entry);
+	zc_final_codes f = {entry, doc, &rec, flags};
+	fc->result = fc->fn(&f, fc->arg);
+	free(doc);
+	zc_final_clear(&rec);
+	return ZC_OK;
+}
+
 static int finals_txn(zc_txn *t, void *arg)
 {
 	finals_ctx *fc = arg;
 	collect c = {NULL, 0, 0};
 	int rc = zc_tx_finals_each(t, collect_one, &c);
 	if (rc == ZC_OK && c.n) /* qsort's array may not be NULL, even for no items */
-		qsort(c.v, c.n, sizeof *c.v, item_cmp);
+		qsort(c.v, c.n, sizeof *c.v, entry_cmp);
 	for (size_t i = 0; i < c.n; i++) {
-		if (rc == ZC_OK && !fc->result) {
-			json_t *rec = c.v[i].rec, *codes = json_object_get(rec, "codes"), *rels = json_array(), *pairs;
-			const char *cat;
-			json_object_foreach(json_object_get(rec, "relations"), cat, pairs) {
-				size_t k;
-				json_t *p;
-				json_array_foreach(pairs, k, p)
-					json_array_append_new(rels, json_pack("{s:s,s:O,s:O}", "category", cat, "source",
-									      json_array_get(p, 0), "target", json_array_get(p, 1)));
-			}
-			char *doc = NULL;
-			unsigned flags = entry_flags(t, c.v[i].entry, json_string_value(json_object_get(rec, "text_sha256")), &doc);
-			if (!doc) {	/* left the selection: the code before its last '-' */
-				doc = zc_strdup(c.v[i].entry);
-				char *d = strrchr(doc, '-');
-				if (d) {
-					*d = '\0';
-					if ((d = strrchr(doc, '-')))
-						*d = '\0';
-				}
-			}
-			zc_final_codes f = {c.v[i].entry, doc, codes ? codes : json_object(), rels, rec, flags};
-			fc->result = fc->fn(&f, fc->arg);
-			if (!codes)
-				json_decref(f.codes);
-			json_decref(rels);
-			free(doc);
-		}
-		free(c.v[i].entry);
-		json_decref(c.v[i].rec);
+		if (rc == ZC_OK && !fc->result)
+			rc = final_call(fc, t, c.v[i]);
+		free(c.v[i]);
 	}
 	free(c.v);
 	return rc;

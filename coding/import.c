@@ -19,7 +19,7 @@ typedef struct problem {
 typedef struct parsed {
 	long row;
 	char *entry;
-	json_t *rec;	/* codes, relations, note */
+	zc_coding c;	/* codes, relations, note (its own string) */
 } parsed;
 
 /* the rows of a sheet as read, then as stored (opaque outside: zc_import_parsed) */
@@ -119,13 +119,28 @@ static int header(const zc_codebook *cb, const zc_cells *t, cols *c, char **err)
 	return ZC_OK;
 }
 
+/* a row of codes into j->rows: codes taken over (*codes emptied), note a new string */
+static void add_row(job *j, long row, const char *entry, zc_codes *codes, char *note)
+{
+	j->rows = zc_realloc(j->rows, (j->nrows + 1) * sizeof *j->rows);
+	parsed *p = &j->rows[j->nrows++];
+	memset(p, 0, sizeof *p);
+	p->row = row;
+	p->entry = zc_strdup(entry);
+	p->c.entry = p->entry;
+	p->c.codes = *codes;
+	p->c.note = note;
+	codes->cats = NULL;
+	codes->ncats = 0;
+}
+
 /* one row into j->rows, or a problem */
 static void parse_row(job *j, const zc_cells *t, const cols *c, size_t r)
 {
 	const zc_codebook *cb = j->o->cb;
 	char *entry = zc_str_trim(zc_strdup(zc_cells_cell(t, r, (size_t)c->entry)));
 	long rowno = (long)r + 1;
-	json_t *codes = json_object(), *rels = json_object();
+	zc_codes codes = {NULL, 0};
 	int empty = 1;
 	char *why = NULL;
 	for (size_t i = 0; i < cb->ncats && !why; i++) {
@@ -133,16 +148,20 @@ static void parse_row(job *j, const zc_cells *t, const cols *c, size_t r)
 		json_t *v = zc_values_split(c->cat[i] >= 0 ? zc_cells_cell(t, r, (size_t)c->cat[i]) : "");
 		if (json_array_size(v))
 			empty = 0;
+		zc_codes_cat(&codes, cat->id);
+		for (size_t k = 0; k < json_array_size(v); k++)
+			zc_codes_add(&codes, cat->id, json_string_value(json_array_get(v, k)));
 		if (zc_values_check(cat, v, &why) == ZC_OK && c->rel[i] >= 0) {
 			const char *cell = zc_cells_cell(t, r, (size_t)c->rel[i]);
 			json_t *rl = zc_relations_parse(cat, cell, v, &why);
-			if (rl && json_array_size(rl)) {
-				json_object_set(rels, cat->id, rl);
+			for (size_t k = 0; k < json_array_size(rl); k++) {
+				json_t *p = json_array_get(rl, k);
+				zc_codes_relate(&codes, cat->id, json_string_value(json_array_get(p, 0)), json_string_value(json_array_get(p, 1)));
 				empty = 0;
 			}
 			json_decref(rl);
 		}
-		json_object_set_new(codes, cat->id, v);
+		json_decref(v);
 	}
 	if (!why && empty) {
 		j->st.empty++;	/* not coded (yet): nothing to store */
@@ -159,30 +178,49 @@ static void parse_row(job *j, const zc_cells *t, const cols *c, size_t r)
 		add_problem(j, rowno, entry, why);
 	} else if (!empty) {
 		const char *note = c->note >= 0 ? zc_cells_cell(t, r, (size_t)c->note) : "";
-		char *nt = zc_text_visible(note, 1);
-		json_t *rec = json_pack("{s:O,s:O,s:s}", "codes", codes, "relations", rels, "note", zc_str_trim(nt));
-		free(nt);
-		j->rows = zc_realloc(j->rows, (j->nrows + 1) * sizeof *j->rows);
-		j->rows[j->nrows].row = rowno;
-		j->rows[j->nrows].entry = zc_strdup(entry);
-		j->rows[j->nrows++].rec = rec;
+		add_row(j, rowno, entry, &codes, zc_str_trim(zc_text_visible(note, 1)));
 	}
-	json_decref(codes);
-	json_decref(rels);
+	zc_codes_clear(&codes);
 	free(entry);
 }
 
-/* whether two codings say the same (codes, relations, note, the text and codebook they were
-   made of); where they came from and when does not count */
-static int same_coding(json_t *a, json_t *b)
+/* row p as the coder's coding (entry text hash sha): stored unless the same is already */
+static int store_row(job *j, zc_txn *t, const parsed *p, const char *sha)
 {
-	static const char *const keys[] = {"codes", "relations", "note", "text_sha256", "codebook"};
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		json_t *x = json_object_get(a, keys[i]), *y = json_object_get(b, keys[i]);
-		if (!(x && y && json_equal(x, y)) && (x || y))
-			return 0;
+	zc_coding c = p->c, old;
+	c.coder = j->o->coder;
+	c.round = j->o->round;
+	c.text_sha256 = sha;
+	c.codebook = j->o->cb->sha256;
+	c.source_file = j->o->name ? j->o->name : "";
+	c.source_row = p->row;
+	c.at = j->at;
+	int rc = zc_tx_coding_get(t, p->entry, j->o->coder, j->o->round, &old);
+	if (rc == ZC_OK && zc_coding_same(&old, &c)) {
+		j->st.unchanged++;
+	} else if (rc == ZC_OK || rc == ZC_ENOTFOUND) {
+		if (rc == ZC_OK)
+			j->st.changed++;
+		else
+			j->st.stored++;
+		c.own_ = old.own_;	/* fields of a newer zhengce kept */
+		rc = zc_tx_coding_put(t, &c);
 	}
-	return 1;
+	zc_coding_clear(&old);
+	return rc;
+}
+
+/* the codebook kept with the codings (meta codebook), unless it is there already */
+static int codebook_store(job *j, zc_txn *t)
+{
+	zc_codebook_rec cur;
+	int rc = ZC_OK;
+	if (zc_tx_codebook_get(t, &cur) != ZC_OK || strcmp(cur.sha256, j->o->cb->sha256)) {
+		zc_codebook_rec r = {j->o->cb->name, j->o->cb->sha256, j->o->cb->json, NULL};
+		rc = zc_tx_codebook_put(t, &r);
+	}
+	zc_codebook_rec_clear(&cur);
+	return rc;
 }
 
 static int store_txn(zc_txn *t, void *arg)
@@ -198,7 +236,6 @@ static int store_txn(zc_txn *t, void *arg)
 	j->st.stored = j->st.changed = j->st.unchanged = 0;
 	for (size_t i = 0; i < j->nrows && rc == ZC_OK; i++) {
 		parsed *p = &j->rows[i];
-		json_t *old = NULL;
 		zc_entry ent;
 		if ((rc = zc_tx_entry_get(t, p->entry, &ent)) == ZC_ENOTFOUND || rc == ZC_EUSAGE) {
 			add_problem(j, p->row, p->entry, zc_asprintf("entry %s is not in the corpus's selection", p->entry));
@@ -210,38 +247,10 @@ static int store_txn(zc_txn *t, void *arg)
 		char sha[65];
 		zc_text_sha256(ent.text, strlen(ent.text), sha);
 		zc_entry_clear(&ent);
-		json_t *rec = json_deep_copy(p->rec);
-		json_object_set_new(rec, "entry", json_string(p->entry));
-		json_object_set_new(rec, "coder", json_string(j->o->coder));
-		json_object_set_new(rec, "round", json_integer(j->o->round));
-		json_object_set_new(rec, "text_sha256", json_string(sha));
-		json_object_set_new(rec, "codebook", json_string(j->o->cb->sha256));
-		json_object_set_new(rec, "source", json_pack("{s:s,s:I}", "file", j->o->name ? j->o->name : "", "row", (json_int_t)p->row));
-		json_object_set_new(rec, "at", json_string(j->at));
-		rc = zc_tx_coding_get(t, p->entry, j->o->coder, j->o->round, &old);
-		if (rc == ZC_OK && same_coding(old, rec)) {
-			j->st.unchanged++;
-		} else if (rc == ZC_OK || rc == ZC_ENOTFOUND) {
-			if (rc == ZC_OK)
-				j->st.changed++;
-			else
-				j->st.stored++;
-			rc = zc_tx_coding_put(t, p->entry, j->o->coder, j->o->round, rec);
-		}
-		json_decref(old);
-		json_decref(rec);
+		rc = store_row(j, t, p, sha);
 	}
-	if (rc == ZC_OK && (j->st.stored || j->st.changed)) {
-		json_t *cur = NULL;
-		if (zc_tx_codebook_get(t, &cur) != ZC_OK ||
-		    strcmp(json_string_value(json_object_get(cur, "sha256")) ? json_string_value(json_object_get(cur, "sha256")) : "",
-			   j->o->cb->sha256)) {
-			json_t *rec = json_pack("{s:s,s:s,s:O}", "name", j->o->cb->name, "sha256", j->o->cb->sha256, "codebook", j->o->cb->json);
-			rc = zc_tx_codebook_put(t, rec);
-			json_decref(rec);
-		}
-		json_decref(cur);
-	}
+	if (rc == ZC_OK && (j->st.stored || j->st.changed))
+		rc = codebook_store(j, t);
 	return rc;
 }
 
@@ -282,7 +291,8 @@ void zc_import_parsed_free(zc_import_parsed **pp)
 		return;
 	for (size_t i = 0; i < j->nrows; i++) {
 		free(j->rows[i].entry);
-		json_decref(j->rows[i].rec);
+		free((char *)j->rows[i].c.note);
+		zc_codes_clear(&j->rows[i].c.codes);
 	}
 	for (size_t i = 0; i < j->nprobs; i++) {
 		free(j->probs[i].entry);
@@ -355,12 +365,16 @@ int zc_import_records(zc_index *idx, const zc_import_opts *o, json_t *rows, zc_i
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		j->rows = zc_realloc(j->rows, (j->nrows + 1) * sizeof *j->rows);
-		j->rows[j->nrows].row = (long)json_integer_value(json_object_get(r, "row"));
-		j->rows[j->nrows].entry = zc_strdup(json_string_value(json_object_get(r, "entry")) ? json_string_value(json_object_get(r, "entry")) : "");
-		json_t *rel = json_object_get(r, "relations");
-		j->rows[j->nrows++].rec = json_pack("{s:O,s:o,s:s}", "codes", json_object_get(r, "codes"), "relations",
-						    rel ? json_incref(rel) : json_object(), "note", "");
+		/* a QDPX reader's row (zc_qdpx_read): {entry, row, codes: {category: [code]}} */
+		zc_codes codes = {NULL, 0};
+		const char *cat, *entry = json_string_value(json_object_get(r, "entry"));
+		json_t *v;
+		json_object_foreach(json_object_get(r, "codes"), cat, v) {
+			zc_codes_cat(&codes, cat);
+			for (size_t k = 0; k < json_array_size(v); k++)
+				zc_codes_add(&codes, cat, json_string_value(json_array_get(v, k)));
+		}
+		add_row(j, (long)json_integer_value(json_object_get(r, "row")), entry ? entry : "", &codes, zc_strdup(""));
 	}
 	j->st.rows = (long)j->nrows;
 	rc = store_parsed(idx, o, j, fn, arg, st);
@@ -373,13 +387,13 @@ size_t zc_import_parsed_count(const zc_import_parsed *p)
 	return p->nrows;
 }
 
-json_t *zc_import_parsed_get(const zc_import_parsed *p, size_t i, const char **entry, long *row)
+const zc_coding *zc_import_parsed_get(const zc_import_parsed *p, size_t i, const char **entry, long *row)
 {
 	if (i >= p->nrows)
 		return NULL;
 	*entry = p->rows[i].entry;
 	*row = p->rows[i].row;
-	return p->rows[i].rec;
+	return &p->rows[i].c;
 }
 
 void zc_import_parsed_problems(const zc_import_parsed *p, zc_import_problem_fn fn, void *arg)

@@ -1,9 +1,10 @@
-/* internal.h - private to coding/: a table of text cells as read from a sheet (table.c), and
-   the zip members the XLSX and QDPX readers share. */
+/* internal.h - private to coding/: a table of text cells as read from a sheet (table.c), the
+   zip members the XLSX and QDPX readers share, and coders' codings kept past a walk (gather.c). */
 #ifndef ZC_CODING_INTERNAL_H
 #define ZC_CODING_INTERNAL_H
 
 #include <stddef.h>
+#include "index.h"
 #include <libxml/tree.h>
 #include <zip.h>
 
@@ -29,5 +30,25 @@ xmlDocPtr zc_xml_read(const char *data, size_t len);
 xmlNodePtr zc_xml_child(xmlNodePtr n, const char *name);
 /* An attribute (local name) as a new string, or NULL. */
 char *zc_xml_attr(xmlNodePtr n, const char *name);
+
+/* A coder's coding kept past the walk over the coding table. */
+typedef struct zc_kept {
+	char *entry, *coder;
+	unsigned round;
+	zc_codes codes;
+	char *note, *text_sha256;
+} zc_kept;
+typedef struct zc_kept_set {
+	zc_kept *v;
+	size_t n;
+} zc_kept_set;
+/* The codings of round (0: every round, a coder's later round of an entry replacing the
+   earlier), in the table's order: by entry code as bytes, then coder.  s starts zeroed. */
+int zc_kept_gather(zc_txn *t, unsigned round, zc_kept_set *s);
+/* The first coding of entry (its other coders' follow it, *count in all), or NULL. */
+const zc_kept *zc_kept_find(const zc_kept_set *s, const char *entry, size_t *count);
+/* The coding of entry by coder, or NULL. */
+const zc_kept *zc_kept_of(const zc_kept_set *s, const char *entry, const char *coder);
+void zc_kept_free(zc_kept_set *s);
 
 #endif

@@ -54,7 +54,7 @@ static size_t cp_count(const char *s, size_t n)
 
 /* ---- the codebook as REFI-QDA codes ---- */
 
-static void add_codes(xmlNodePtr codes, xmlNsPtr ns, const zc_codebook *cb, json_t *used)
+static void add_codes(xmlNodePtr codes, xmlNsPtr ns, const zc_codebook *cb, const zc_codes *used)
 {
 	for (size_t i = 0; i < cb->ncats; i++) {
 		const zc_category *c = &cb->cats[i];
@@ -69,10 +69,10 @@ static void add_codes(xmlNodePtr codes, xmlNsPtr ns, const zc_codebook *cb, json
 		xmlNewTextChild(cat, ns, BAD_CAST "Description", BAD_CAST d);
 		free(d);
 		/* the closed list, then the codes coders wrote beyond it */
-		json_t *extra = json_object_get(used, c->id);
-		size_t n = c->ncodes + json_array_size(extra);
+		const zc_catcodes *extra = used ? zc_codes_of(used, c->id) : NULL;
+		size_t n = c->ncodes + (extra ? extra->ncodes : 0);
 		for (size_t k = 0; k < n; k++) {
-			const char *code = k < c->ncodes ? c->codes[k].code : json_string_value(json_array_get(extra, k - c->ncodes));
+			const char *code = k < c->ncodes ? c->codes[k].code : extra->codes[k - c->ncodes];
 			if (k >= c->ncodes && zc_category_code(c, code) >= 0)
 				continue;
 			char *cg = guidf("code:%s:%s%s", c->id, code, NULL);
@@ -161,58 +161,36 @@ static int exp_entry(const zc_entry *entry, const zc_page *page, void *arg)
 	return 0;
 }
 
-typedef struct codings_by {
-	unsigned round;
-	json_t *by_entry;	/* entry -> {coder: codes} */
-	json_t *coders;		/* name -> true */
-	json_t *used;		/* category -> [codes] */
-} codings_by;
-
-static int exp_coding(const char *entry, const char *coder, unsigned round, json_t *rec, void *arg)
+/* the codes coders gave beyond the closed lists: used, category -> codes in the order met */
+static void codes_used(const zc_kept_set *k, zc_codes *used)
 {
-	codings_by *c = arg;
-	if (c->round && round != c->round)
-		return 0;
-	json_t *e = json_object_get(c->by_entry, entry);
-	if (!e)
-		json_object_set_new(c->by_entry, entry, (e = json_object()));
-	json_object_set(e, coder, json_object_get(rec, "codes"));
-	json_object_set_new(c->coders, coder, json_true());
-	const char *cat;
-	json_t *v, *x;
-	size_t i;
-	json_object_foreach(json_object_get(rec, "codes"), cat, v) {
-		json_t *u = json_object_get(c->used, cat);
-		if (!u)
-			json_object_set_new(c->used, cat, (u = json_array()));
-		json_array_foreach(v, i, x) {
-			int seen = 0;
-			for (size_t k = 0; k < json_array_size(u); k++)
-				seen |= json_equal(json_array_get(u, k), x);
-			if (!seen)
-				json_array_append(u, x);
+	for (size_t i = 0; i < k->n; i++)
+		for (size_t c = 0; c < k->v[i].codes.ncats; c++) {
+			const zc_catcodes *cc = &k->v[i].codes.cats[c];
+			zc_codes_cat(used, cc->category);
+			for (size_t q = 0; q < cc->ncodes; q++)
+				if (!zc_catcodes_has(zc_codes_of(used, cc->category), cc->codes[q]))
+					zc_codes_add(used, cc->category, cc->codes[q]);
 		}
-	}
-	return 0;
 }
+
+typedef struct exp_codings {
+	unsigned round;
+	zc_kept_set k;
+} exp_codings;
 
 static int exp_txn(zc_txn *t, void *arg)
 {
-	return zc_tx_codings_each(t, exp_coding, arg);
+	exp_codings *c = arg;
+	return zc_kept_gather(t, c->round, &c->k);
 }
 
-int zc_qdpx_export(zc_index *idx, const zc_codebook *cb, unsigned round, const char *path, long *sources, long *selections)
+/* the project's root: its name, origin and time */
+static xmlNodePtr project_root(xmlDocPtr doc, const zc_codebook *cb, xmlNsPtr *ns)
 {
-	exp x = {NULL, 0};
-	codings_by c = {round, json_object(), json_object(), json_object()};
-	zc_query all = {0};
-	int rc = zc_index_entries(idx, &all, exp_entry, &x);
-	if (rc == ZC_OK)
-		rc = zc_index_read(idx, exp_txn, &c);
-	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "Project");
-	xmlNsPtr ns = xmlNewNs(root, BAD_CAST NS_PROJECT, NULL);
-	xmlSetNs(root, ns);
+	*ns = xmlNewNs(root, BAD_CAST NS_PROJECT, NULL);
+	xmlSetNs(root, *ns);
 	xmlDocSetRootElement(doc, root);
 	xmlNewProp(root, BAD_CAST "name", BAD_CAST cb->name);
 	xmlNewProp(root, BAD_CAST "origin", BAD_CAST "zhengce " ZC_VERSION);
@@ -222,110 +200,149 @@ int zc_qdpx_export(zc_index *idx, const zc_codebook *cb, unsigned round, const c
 	gmtime_r(&now, &tm);
 	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	xmlNewProp(root, BAD_CAST "creationDateTime", BAD_CAST at);
-	const char *coder;
-	json_t *v;
-	if (json_object_size(c.coders)) {
-		xmlNodePtr users = xmlNewChild(root, ns, BAD_CAST "Users", NULL);
-		json_object_foreach(c.coders, coder, v) {
-			char *g = guidf("user:%s%s%s", coder, NULL, NULL);
-			xmlNodePtr u = xmlNewChild(users, ns, BAD_CAST "User", NULL);
-			xmlNewProp(u, BAD_CAST "guid", BAD_CAST g);
-			xmlNewProp(u, BAD_CAST "name", BAD_CAST coder);
-			free(g);
-		}
-	}
-	add_codes(xmlNewChild(xmlNewChild(root, ns, BAD_CAST "CodeBook", NULL), ns, BAD_CAST "Codes", NULL), ns, cb, c.used);
-	zip_t *z = NULL;
-	int zerr = 0;
-	long nsel = 0;
-	if (rc == ZC_OK && !(z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr)))
-		rc = ZC_EIO;
-	xmlNodePtr srcs = x.ndocs ? xmlNewChild(root, ns, BAD_CAST "Sources", NULL) : NULL;
-	for (size_t i = 0; rc == ZC_OK && i < x.ndocs; i++) {
-		doc_src *d = &x.docs[i];
-		char *g = guidf("document:%s%s%s", d->doc_code, NULL, NULL);
-		char *name = zc_asprintf("%s %s", d->doc_code, d->title);
-		char *file = zc_asprintf("%s.txt", g), *ipath = zc_asprintf("internal://%s", file), *member = zc_asprintf("sources/%s", file);
-		xmlNodePtr s = xmlNewChild(srcs, ns, BAD_CAST "TextSource", NULL);
-		xmlNewProp(s, BAD_CAST "guid", BAD_CAST g);
-		xmlNewProp(s, BAD_CAST "name", BAD_CAST name);
-		xmlNewProp(s, BAD_CAST "plainTextPath", BAD_CAST ipath);
-		size_t k;
-		json_t *span;
-		json_array_foreach(d->spans, k, span) {
-			const char *entry = json_string_value(json_array_get(span, 0));
-			json_t *byc = json_object_get(c.by_entry, entry), *codes;
-			json_object_foreach(byc, coder, codes) {
-				char *ug = guidf("user:%s%s%s", coder, NULL, NULL), *sg = guidf("selection:%s:%s%s", entry, coder, NULL);
-				char st[24], en[24];
-				snprintf(st, sizeof st, "%lld", (long long)json_integer_value(json_array_get(span, 1)));
-				snprintf(en, sizeof en, "%lld", (long long)json_integer_value(json_array_get(span, 2)));
-				xmlNodePtr sel = xmlNewChild(s, ns, BAD_CAST "PlainTextSelection", NULL);
-				xmlNewProp(sel, BAD_CAST "guid", BAD_CAST sg);
-				xmlNewProp(sel, BAD_CAST "name", BAD_CAST entry);
-				xmlNewProp(sel, BAD_CAST "startPosition", BAD_CAST st);
-				xmlNewProp(sel, BAD_CAST "endPosition", BAD_CAST en);
-				xmlNewProp(sel, BAD_CAST "creatingUser", BAD_CAST ug);
-				nsel++;
-				const char *cat;
-				json_t *vals, *val;
-				json_object_foreach(codes, cat, vals) {
-					size_t q;
-					json_array_foreach(vals, q, val) {
-						char *cg = guidf("code:%s:%s%s", cat, json_string_value(val), NULL);
-						char *kg = guidf("coding:%s:%s", entry, coder, cg);
-						xmlNodePtr cd = xmlNewChild(sel, ns, BAD_CAST "Coding", NULL);
-						xmlNewProp(cd, BAD_CAST "guid", BAD_CAST kg);
-						xmlNewProp(cd, BAD_CAST "creatingUser", BAD_CAST ug);
-						xmlNewProp(xmlNewChild(cd, ns, BAD_CAST "CodeRef", NULL), BAD_CAST "targetGUID", BAD_CAST cg);
-						free(cg);
-						free(kg);
-					}
-				}
-				free(ug);
-				free(sg);
-			}
-		}
-		/* the source's text: the member owns a copy */
-		size_t tl = d->text.len;
-		char *copy = zc_malloc(tl + 1);
-		memcpy(copy, d->text.data ? d->text.data : "", tl);
-		zip_source_t *zs = zip_source_buffer(z, copy, tl, 1);
-		if (!zs || zip_file_add(z, member, zs, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
-			if (zs)
-				zip_source_free(zs);
-			else
-				free(copy);
-			rc = ZC_EIO;
-		}
+	return root;
+}
+
+/* a user a coder, in the order met */
+static void add_users(xmlNodePtr root, xmlNsPtr ns, const zc_kept_set *k)
+{
+	xmlNodePtr users = NULL;
+	const char **met = zc_calloc(k->n + 1, sizeof *met);
+	size_t nmet = 0;
+	for (size_t i = 0; i < k->n; i++) {
+		size_t p = 0;
+		while (p < nmet && strcmp(met[p], k->v[i].coder))
+			p++;
+		if (p < nmet)
+			continue;
+		met[nmet++] = k->v[i].coder;
+		if (!users)
+			users = xmlNewChild(root, ns, BAD_CAST "Users", NULL);
+		char *g = guidf("user:%s%s%s", k->v[i].coder, NULL, NULL);
+		xmlNodePtr u = xmlNewChild(users, ns, BAD_CAST "User", NULL);
+		xmlNewProp(u, BAD_CAST "guid", BAD_CAST g);
+		xmlNewProp(u, BAD_CAST "name", BAD_CAST k->v[i].coder);
 		free(g);
-		free(name);
-		free(file);
-		free(ipath);
-		free(member);
 	}
+	free(met);
+}
+
+/* a coder's coding of an entry as a plain-text selection of its span, a coding a code */
+static void add_selection(xmlNodePtr s, xmlNsPtr ns, json_t *span, const zc_kept *k)
+{
+	const char *entry = k->entry, *coder = k->coder;
+	char *ug = guidf("user:%s%s%s", coder, NULL, NULL), *sg = guidf("selection:%s:%s%s", entry, coder, NULL);
+	char st[24], en[24];
+	snprintf(st, sizeof st, "%lld", (long long)json_integer_value(json_array_get(span, 1)));
+	snprintf(en, sizeof en, "%lld", (long long)json_integer_value(json_array_get(span, 2)));
+	xmlNodePtr sel = xmlNewChild(s, ns, BAD_CAST "PlainTextSelection", NULL);
+	xmlNewProp(sel, BAD_CAST "guid", BAD_CAST sg);
+	xmlNewProp(sel, BAD_CAST "name", BAD_CAST entry);
+	xmlNewProp(sel, BAD_CAST "startPosition", BAD_CAST st);
+	xmlNewProp(sel, BAD_CAST "endPosition", BAD_CAST en);
+	xmlNewProp(sel, BAD_CAST "creatingUser", BAD_CAST ug);
+	for (size_t c = 0; c < k->codes.ncats; c++) {
+		const zc_catcodes *cc = &k->codes.cats[c];
+		for (size_t q = 0; q < cc->ncodes; q++) {
+			char *cg = guidf("code:%s:%s%s", cc->category, cc->codes[q], NULL);
+			char *kg = guidf("coding:%s:%s", entry, coder, cg);
+			xmlNodePtr cd = xmlNewChild(sel, ns, BAD_CAST "Coding", NULL);
+			xmlNewProp(cd, BAD_CAST "guid", BAD_CAST kg);
+			xmlNewProp(cd, BAD_CAST "creatingUser", BAD_CAST ug);
+			xmlNewProp(xmlNewChild(cd, ns, BAD_CAST "CodeRef", NULL), BAD_CAST "targetGUID", BAD_CAST cg);
+			free(cg);
+			free(kg);
+		}
+	}
+	free(ug);
+	free(sg);
+}
+
+/* a member of the zip, its bytes copied: ZC_OK or ZC_EIO */
+static int zip_member_add(zip_t *z, const char *member, const char *data, size_t len)
+{
+	char *copy = zc_malloc(len + 1);
+	memcpy(copy, data ? data : "", len);
+	zip_source_t *zs = zip_source_buffer(z, copy, len, 1);
+	if (!zs || zip_file_add(z, member, zs, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
+		if (zs)
+			zip_source_free(zs);
+		else
+			free(copy);
+		return ZC_EIO;
+	}
+	return ZC_OK;
+}
+
+/* a document as a text source with each coder's selections; its text a member of z */
+static int add_source(xmlNodePtr srcs, xmlNsPtr ns, zip_t *z, const doc_src *d, const zc_kept_set *k, long *nsel)
+{
+	char *g = guidf("document:%s%s%s", d->doc_code, NULL, NULL);
+	char *name = zc_asprintf("%s %s", d->doc_code, d->title);
+	char *file = zc_asprintf("%s.txt", g), *ipath = zc_asprintf("internal://%s", file), *member = zc_asprintf("sources/%s", file);
+	xmlNodePtr s = xmlNewChild(srcs, ns, BAD_CAST "TextSource", NULL);
+	xmlNewProp(s, BAD_CAST "guid", BAD_CAST g);
+	xmlNewProp(s, BAD_CAST "name", BAD_CAST name);
+	xmlNewProp(s, BAD_CAST "plainTextPath", BAD_CAST ipath);
+	size_t i;
+	json_t *span;
+	json_array_foreach(d->spans, i, span) {
+		size_t n;
+		const zc_kept *kc = zc_kept_find(k, json_string_value(json_array_get(span, 0)), &n);
+		for (size_t c = 0; c < n; c++, (*nsel)++)
+			add_selection(s, ns, span, &kc[c]);
+	}
+	int rc = zip_member_add(z, member, d->text.data, d->text.len);
+	free(g);
+	free(name);
+	free(file);
+	free(ipath);
+	free(member);
+	return rc;
+}
+
+/* the project.qde and the sources into a zip at path */
+static int project_write(xmlDocPtr doc, xmlNodePtr root, xmlNsPtr ns, const exp *x, const zc_kept_set *k, const char *path, long *nsel)
+{
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!z)
+		return ZC_EIO;
+	int rc = ZC_OK;
+	xmlNodePtr srcs = x->ndocs ? xmlNewChild(root, ns, BAD_CAST "Sources", NULL) : NULL;
+	for (size_t i = 0; rc == ZC_OK && i < x->ndocs; i++)
+		rc = add_source(srcs, ns, z, &x->docs[i], k, nsel);
 	if (rc == ZC_OK) {
 		size_t n;
 		char *s = dump(doc, &n);
-		zip_source_t *zs = zip_source_buffer(z, s, n, 1);
-		if (!zs || zip_file_add(z, "project.qde", zs, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
-			if (zs)
-				zip_source_free(zs);
-			else
-				free(s);
-			rc = ZC_EIO;
-		}
+		rc = zip_member_add(z, "project.qde", s, n);
+		free(s);
 	}
-	if (z) {
-		if (rc == ZC_OK) {
-			if (zip_close(z) != 0) {
-				rc = zc_write_error(errno);
-				zip_discard(z);
-			}
-		} else {
-			zip_discard(z);
-		}
-	}
+	if (rc == ZC_OK && zip_close(z) != 0)
+		rc = zc_write_error(errno);
+	if (rc != ZC_OK)
+		zip_discard(z);
+	return rc;
+}
+
+int zc_qdpx_export(zc_index *idx, const zc_codebook *cb, unsigned round, const char *path, long *sources, long *selections)
+{
+	exp x = {NULL, 0};
+	exp_codings c = {round, {NULL, 0}};
+	zc_codes used = {NULL, 0};
+	zc_query all = {0};
+	long nsel = 0;
+	int rc = zc_index_entries(idx, &all, exp_entry, &x);
+	if (rc == ZC_OK)
+		rc = zc_index_read(idx, exp_txn, &c);
+	codes_used(&c.k, &used);
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNsPtr ns;
+	xmlNodePtr root = project_root(doc, cb, &ns);
+	add_users(root, ns, &c.k);
+	add_codes(xmlNewChild(xmlNewChild(root, ns, BAD_CAST "CodeBook", NULL), ns, BAD_CAST "Codes", NULL), ns, cb, &used);
+	if (rc == ZC_OK)
+		rc = project_write(doc, root, ns, &x, &c.k, path, &nsel);
 	xmlFreeDoc(doc);
 	for (size_t i = 0; i < x.ndocs; i++) {
 		free(x.docs[i].doc_code);
@@ -338,9 +355,8 @@ int zc_qdpx_export(zc_index *idx, const zc_codebook *cb, unsigned round, const c
 	if (selections)
 		*selections = nsel;
 	free(x.docs);
-	json_decref(c.by_entry);
-	json_decref(c.coders);
-	json_decref(c.used);
+	zc_kept_free(&c.k);
+	zc_codes_clear(&used);
 	return rc;
 }
 

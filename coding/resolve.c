@@ -2,6 +2,7 @@
  * resolve.c - final codes from a round's codings (coding.h): where the coders agree, where one
  * coded, or from the adjudicated sheet; the normalisation map applied reproducibly.
  */
+#include "internal.h"
 #include "coding.h"
 #include "../common/zc.h"
 
@@ -91,242 +92,288 @@ static const char *canonical(json_t *map, const char *cat, const char *v)
 	return t ? t : v;
 }
 
-static void add_unique(json_t *a, const char *s)
+static int has_relation(const zc_catcodes *c, const char *s, const char *d)
 {
-	for (size_t i = 0; i < json_array_size(a); i++)
-		if (!strcmp(json_string_value(json_array_get(a, i)), s))
-			return;
-	json_array_append_new(a, json_string(s));
+	for (size_t k = 0; c && k < c->nrels; k++)
+		if (!strcmp(c->rels[k].source, s) && !strcmp(c->rels[k].target, d))
+			return 1;
+	return 0;
 }
 
-/* codes and relations of rec with the map applied; renamed: {cat: {from: to}} */
-static json_t *normalise(const zc_codebook *cb, json_t *map, json_t *rec, json_t *renamed)
+/* the codes and relations of in with the map (may be NULL) applied into f, every category of
+   the codebook listed: repeats merged, a relation made a loop dropped, renames recorded */
+static void normalise(const zc_codebook *cb, json_t *map, const zc_codes *in, zc_final *f)
 {
-	json_t *codes = json_object(), *rels = json_object();
 	for (size_t ci = 0; ci < cb->ncats; ci++) {
 		const char *cat = cb->cats[ci].id;
-		json_t *in = json_object_get(json_object_get(rec, "codes"), cat), *out = json_array(), *x;
-		size_t i;
-		json_array_foreach(in, i, x) {
-			const char *v = json_string_value(x), *t = map ? canonical(map, cat, v) : v;
-			if (t != v) {
-				json_t *r = json_object_get(renamed, cat);
-				if (!r)
-					json_object_set_new(renamed, cat, (r = json_object()));
-				json_object_set_new(r, v, json_string(t));
-			}
-			add_unique(out, t);
+		const zc_catcodes *c = zc_codes_of(in, cat);
+		zc_catcodes *out = zc_codes_cat(&f->codes, cat);
+		for (size_t i = 0; c && i < c->ncodes; i++) {
+			const char *v = c->codes[i], *t = map ? canonical(map, cat, v) : v;
+			if (t != v)
+				zc_final_rename(f, cat, v, t);
+			if (!zc_catcodes_has(out, t))
+				zc_codes_add(&f->codes, cat, t);
 		}
-		json_object_set_new(codes, cat, out);
-		json_t *rin = json_object_get(json_object_get(rec, "relations"), cat), *rout = json_array();
-		json_array_foreach(rin, i, x) {
-			const char *s = json_string_value(json_array_get(x, 0)), *d = json_string_value(json_array_get(x, 1));
+		for (size_t i = 0; c && i < c->nrels; i++) {
+			const char *s = c->rels[i].source, *d = c->rels[i].target;
 			if (map) {
 				s = canonical(map, cat, s);
 				d = canonical(map, cat, d);
 			}
-			if (!strcmp(s, d))
-				continue;
-			int dup = 0;
-			for (size_t k = 0; k < json_array_size(rout); k++) {
-				json_t *p = json_array_get(rout, k);
-				dup |= !strcmp(json_string_value(json_array_get(p, 0)), s) && !strcmp(json_string_value(json_array_get(p, 1)), d);
-			}
-			if (!dup)
-				json_array_append_new(rout, json_pack("[ss]", s, d));
+			if (strcmp(s, d) && !has_relation(zc_codes_of(&f->codes, cat), s, d))
+				zc_codes_relate(&f->codes, cat, s, d);
 		}
-		if (json_array_size(rout))
-			json_object_set_new(rels, cat, rout);
-		else
-			json_decref(rout);
 	}
-	return json_pack("{s:o,s:o}", "codes", codes, "relations", rels);
 }
 
-/* a record's codes and relations with each list sorted: what "the same coding" compares */
-static json_t *canon_coding(const zc_codebook *cb, json_t *rec)
+static int str_cmp(const void *a, const void *b)
 {
-	json_t *out = json_pack("{s:{},s:{}}", "codes", "relations");
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int rel_cmp(const void *a, const void *b)
+{
+	const zc_relation *x = a, *y = b;
+	int c = strcmp(x->source, y->source);
+	return c ? c : strcmp(x->target, y->target);
+}
+
+/* a coding's codes and relations with each list made a sorted set, every category of the
+   codebook listed: what "the coders agree" compares */
+static void canon_codes(const zc_codebook *cb, const zc_codes *in, zc_codes *out)
+{
+	memset(out, 0, sizeof *out);
 	for (size_t ci = 0; ci < cb->ncats; ci++) {
 		const char *cat = cb->cats[ci].id;
-		json_t *a = json_object_get(json_object_get(rec, "codes"), cat), *s = json_array(), *x;
-		size_t i;
-		json_array_foreach(a, i, x)
-			add_unique(s, json_string_value(x));
-		/* sorted by bytes: insertion sort, lists are short */
-		for (size_t p = 1; p < json_array_size(s); p++)
-			for (size_t q = p; q > 0 && strcmp(json_string_value(json_array_get(s, q - 1)), json_string_value(json_array_get(s, q))) > 0; q--) {
-				json_t *t = json_incref(json_array_get(s, q));
-				json_array_set(s, q, json_array_get(s, q - 1));
-				json_array_set_new(s, q - 1, t);
-			}
-		json_object_set_new(json_object_get(out, "codes"), cat, s);
-		json_t *r = json_array();
-		json_array_foreach(json_object_get(json_object_get(rec, "relations"), cat), i, x) {
-			char *k = zc_asprintf("%s\x1f%s", json_string_value(json_array_get(x, 0)), json_string_value(json_array_get(x, 1)));
-			add_unique(r, k);
-			free(k);
-		}
-		for (size_t p = 1; p < json_array_size(r); p++)
-			for (size_t q = p; q > 0 && strcmp(json_string_value(json_array_get(r, q - 1)), json_string_value(json_array_get(r, q))) > 0; q--) {
-				json_t *t = json_incref(json_array_get(r, q));
-				json_array_set(r, q, json_array_get(r, q - 1));
-				json_array_set_new(r, q - 1, t);
-			}
-		json_object_set_new(json_object_get(out, "relations"), cat, r);
+		const zc_catcodes *c = zc_codes_of(in, cat);
+		zc_catcodes *o = zc_codes_cat(out, cat);
+		for (size_t i = 0; c && i < c->ncodes; i++)
+			if (!zc_catcodes_has(o, c->codes[i]))
+				zc_codes_add(out, cat, c->codes[i]);
+		for (size_t i = 0; c && i < c->nrels; i++)
+			if (!has_relation(zc_codes_of(out, cat), c->rels[i].source, c->rels[i].target))
+				zc_codes_relate(out, cat, c->rels[i].source, c->rels[i].target);
+		o = zc_codes_cat(out, cat);
+		if (o->ncodes)
+			qsort(o->codes, o->ncodes, sizeof *o->codes, str_cmp);
+		if (o->nrels)
+			qsort(o->rels, o->nrels, sizeof *o->rels, rel_cmp);
 	}
-	return out;
+}
+
+/* a row of the adjudicated sheet, found by entry */
+typedef struct adj_row {
+	const char *entry;
+	const zc_coding *c;	/* codes, relations, note */
+	long row;
+} adj_row;
+
+static int adj_cmp(const void *a, const void *b)
+{
+	return strcmp(((const adj_row *)a)->entry, ((const adj_row *)b)->entry);
 }
 
 typedef struct rjob {
 	const zc_resolve_opts *o;
 	unsigned round;
-	json_t *by_entry;	/* entry -> {coder: record} */
-	json_t *sheet;		/* entry -> {rec, row} */
+	zc_kept_set k;		/* the round's codings */
+	adj_row *sheet;		/* sorted by entry */
+	size_t nsheet;
 	zc_resolve_stats st;
 	json_t *unresolved;	/* [[entry, why]] */
 	json_t *before, *after;	/* cat -> {code: count} */
 	char at[32];
 } rjob;
 
-static int gather_one(const char *entry, const char *coder, unsigned round, json_t *rec, void *arg)
+static const adj_row *sheet_row(const rjob *j, const char *entry)
 {
-	rjob *j = arg;
-	if (round != j->round)
-		return 0;
-	json_t *e = json_object_get(j->by_entry, entry);
-	if (!e)
-		json_object_set_new(j->by_entry, entry, (e = json_object()));
-	json_object_set(e, coder, rec);
-	return 0;
+	adj_row key = {entry, NULL, 0};
+	return j->nsheet ? bsearch(&key, j->sheet, j->nsheet, sizeof *j->sheet, adj_cmp) : NULL;
 }
 
-static void count_codes(json_t *acc, json_t *codes)
+static void count_codes(json_t *acc, const zc_codes *codes)
 {
-	const char *cat;
-	json_t *v;
-	json_object_foreach(codes, cat, v) {
-		json_t *c = json_object_get(acc, cat), *x;
+	for (size_t i = 0; i < codes->ncats; i++) {
+		const zc_catcodes *cc = &codes->cats[i];
+		json_t *c = json_object_get(acc, cc->category);
 		if (!c)
-			json_object_set_new(acc, cat, (c = json_object()));
-		size_t i;
-		json_array_foreach(v, i, x) {
-			json_t *n = json_object_get(c, json_string_value(x));
-			json_object_set_new(c, json_string_value(x), json_integer(n ? json_integer_value(n) + 1 : 1));
+			json_object_set_new(acc, cc->category, (c = json_object()));
+		for (size_t k = 0; k < cc->ncodes; k++) {
+			json_t *n = json_object_get(c, cc->codes[k]);
+			json_object_set_new(c, cc->codes[k], json_integer(n ? json_integer_value(n) + 1 : 1));
 		}
 	}
 }
 
-static int same_final(json_t *a, json_t *b)
+/* whether the n codings from k say the same (as sets) */
+static int coders_agree(const zc_codebook *cb, const zc_kept *k, size_t n)
 {
-	static const char *const keys[] = {"codes", "relations", "from", "round", "coders", "text_sha256", "normalised", "note"};
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		json_t *x = json_object_get(a, keys[i]), *y = json_object_get(b, keys[i]);
-		if ((x || y) && !(x && y && json_equal(x, y)))
-			return 0;
+	zc_codes first, c;
+	canon_codes(cb, &k[0].codes, &first);
+	int same = 1;
+	for (size_t i = 1; i < n && same; i++) {
+		canon_codes(cb, &k[i].codes, &c);
+		same = zc_codes_equal(&first, &c);
+		zc_codes_clear(&c);
 	}
-	return 1;
+	zc_codes_clear(&first);
+	return same;
+}
+
+/* where an entry's final codes come from (its n codings from k): NULL when the coders differ
+   and the sheet has no row for it; *base the codes, *note the sheet's note */
+static const char *final_source(rjob *j, const zc_kept *k, size_t n, const zc_codes **base, const char **note)
+{
+	const adj_row *adj = sheet_row(j, k->entry);
+	*note = "";
+	if (adj) {
+		*base = &adj->c->codes;
+		*note = adj->c->note;
+		j->st.adjudicated++;
+		return "adjudication";
+	}
+	*base = &k->codes;
+	if (n == 1) {
+		j->st.single++;
+		return "single";
+	}
+	if (coders_agree(j->o->cb, k, n)) {
+		j->st.agreed++;
+		return "agreement";
+	}
+	return NULL;
+}
+
+/* stores f unless the entry's final record says the same already */
+static int final_store(rjob *j, zc_txn *t, zc_final *f)
+{
+	zc_final old;
+	int rc = zc_tx_final_get(t, f->entry, &old);
+	if (rc == ZC_OK && zc_final_same(&old, f)) {
+		j->st.unchanged++;
+	} else if (rc == ZC_OK || rc == ZC_ENOTFOUND) {
+		f->at = j->at;
+		f->own_ = old.own_;	/* fields of a newer zhengce kept */
+		rc = zc_tx_final_put(t, f);
+		f->own_ = NULL;
+		j->st.stored++;
+	}
+	zc_final_clear(&old);
+	return rc;
+}
+
+/* the final codes of the entry whose n codings (one a coder, coders sorted) start at k */
+static int resolve_entry(rjob *j, zc_txn *t, const zc_kept *k, size_t n)
+{
+	const zc_codes *base;
+	const char *note;
+	j->st.entries++;
+	const char *from = final_source(j, k, n, &base, &note);
+	if (!from) {
+		j->st.unresolved++;
+		json_array_append_new(j->unresolved, json_pack("[ss]", k->entry, "the coders disagree and the adjudicated sheet has no row for it"));
+		return ZC_OK;
+	}
+	zc_final f = {0};
+	f.entry = k->entry;
+	f.from = from;
+	f.round = j->round;
+	f.text_sha256 = "";
+	for (size_t i = 0; i < n; i++) {
+		zc_final_coder(&f, k[i].coder);
+		if (*k[i].text_sha256)
+			f.text_sha256 = k[i].text_sha256;
+	}
+	f.note = note;
+	count_codes(j->before, base);
+	normalise(j->o->cb, j->o->map, base, &f);
+	count_codes(j->after, &f.codes);
+	int rc = final_store(j, t, &f);
+	zc_final_clear(&f);
+	return rc;
+}
+
+/* the map applied, kept with its SHA-256 (meta normalisation) */
+static int normalisation_store(rjob *j, zc_txn *t)
+{
+	char *s = json_dumps(j->o->map, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	char sha[65];
+	zc_text_sha256(s, strlen(s), sha);
+	free(s);
+	zc_normalisation_rec r = {j->o->map_name ? j->o->map_name : "", sha, j->o->map, NULL};
+	return zc_tx_normalisation_put(t, &r);
 }
 
 static int resolve_txn(zc_txn *t, void *arg)
 {
 	rjob *j = arg;
-	const zc_codebook *cb = j->o->cb;
 	/* may run again after the map grows: start from nothing */
-	json_object_clear(j->by_entry);
 	json_array_clear(j->unresolved);
 	json_object_clear(j->before);
 	json_object_clear(j->after);
 	memset(&j->st, 0, sizeof j->st);
-	int rc = zc_tx_codings_each(t, gather_one, j);
-	const char *entry;
-	json_t *byc;
-	json_object_foreach(j->by_entry, entry, byc) {
-		if (rc != ZC_OK)
-			break;
-		j->st.entries++;
-		const char *coder;
-		json_t *rec, *first = NULL, *coders = json_array(), *src = NULL;
-		const char *sha = NULL;
-		int same = 1;
-		json_object_foreach(byc, coder, rec) {
-			json_array_append_new(coders, json_string(coder));
-			json_t *c = canon_coding(cb, rec);
-			if (!first)
-				first = c;
-			else {
-				same &= json_equal(first, c);
-				json_decref(c);
-			}
-			if (!src)
-				src = rec;
-			if (json_string_value(json_object_get(rec, "text_sha256")))
-				sha = json_string_value(json_object_get(rec, "text_sha256"));
-		}
-		/* coders sorted, for a record that does not depend on the table's order */
-		for (size_t p = 1; p < json_array_size(coders); p++)
-			for (size_t q = p; q > 0 && strcmp(json_string_value(json_array_get(coders, q - 1)), json_string_value(json_array_get(coders, q))) > 0; q--) {
-				json_t *x = json_incref(json_array_get(coders, q));
-				json_array_set(coders, q, json_array_get(coders, q - 1));
-				json_array_set_new(coders, q - 1, x);
-			}
-		json_decref(first);
-		json_t *adj = json_object_get(j->sheet, entry);
-		const char *from;
-		json_t *base;
-		if (adj) {
-			from = "adjudication";
-			base = json_object_get(adj, "rec");
-			j->st.adjudicated++;
-		} else if (json_object_size(byc) == 1) {
-			from = "single";
-			base = src;
-			j->st.single++;
-		} else if (same) {
-			from = "agreement";
-			base = src;
-			j->st.agreed++;
-		} else {
-			j->st.unresolved++;
-			json_array_append_new(j->unresolved, json_pack("[ss]", entry, "the coders disagree and the adjudicated sheet has no row for it"));
-			json_decref(coders);
-			continue;
-		}
-		count_codes(j->before, json_object_get(base, "codes"));
-		json_t *renamed = json_object();
-		json_t *n = normalise(cb, j->o->map, base, renamed);
-		count_codes(j->after, json_object_get(n, "codes"));
-		json_t *fin = json_pack("{s:s,s:O,s:O,s:s,s:i,s:o,s:s,s:o}", "entry", entry, "codes", json_object_get(n, "codes"),
-					"relations", json_object_get(n, "relations"), "from", from, "round", (int)j->round, "coders", coders,
-					"text_sha256", sha ? sha : "", "normalised", renamed);
-		const char *note = json_string_value(json_object_get(base, "note"));
-		if (adj && note && *note)
-			json_object_set_new(fin, "note", json_string(note));
-		json_decref(n);
-		json_t *old = NULL;
-		int g = zc_tx_final_get(t, entry, &old);
-		if (g == ZC_OK && same_final(old, fin)) {
-			j->st.unchanged++;
-		} else if (g == ZC_OK || g == ZC_ENOTFOUND) {
-			json_object_set_new(fin, "at", json_string(j->at));
-			rc = zc_tx_final_put(t, entry, fin);
-			j->st.stored++;
-		} else {
-			rc = g;
-		}
-		json_decref(old);
-		json_decref(fin);
+	int rc = zc_kept_gather(t, j->round, &j->k);
+	for (size_t i = 0; rc == ZC_OK && i < j->k.n;) {
+		size_t n;
+		const zc_kept *k = zc_kept_find(&j->k, j->k.v[i].entry, &n);
+		rc = resolve_entry(j, t, k, n);
+		i += n;
 	}
-	if (rc == ZC_OK && j->o->map) {
-		char *s = json_dumps(j->o->map, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-		char sha[65];
-		zc_text_sha256(s, strlen(s), sha);
-		free(s);
-		json_t *rec = json_pack("{s:s,s:s,s:O}", "file", j->o->map_name ? j->o->map_name : "", "sha256", sha, "map", j->o->map);
-		rc = zc_tx_normalisation_put(t, rec);
-		json_decref(rec);
-	}
+	if (rc == ZC_OK && j->o->map)
+		rc = normalisation_store(j, t);
 	return rc;
+}
+
+/* the adjudicated sheet's rows by entry; its refused rows to fn */
+static void sheet_index(rjob *j, zc_import_problem_fn fn, void *arg)
+{
+	const zc_import_parsed *p = j->o->sheet;
+	if (!p)
+		return;
+	j->nsheet = zc_import_parsed_count(p);
+	j->sheet = zc_calloc(j->nsheet + 1, sizeof *j->sheet);
+	for (size_t i = 0; i < j->nsheet; i++)
+		j->sheet[i].c = zc_import_parsed_get(p, i, &j->sheet[i].entry, &j->sheet[i].row);
+	if (j->nsheet)
+		qsort(j->sheet, j->nsheet, sizeof *j->sheet, adj_cmp);
+	if (fn)
+		zc_import_parsed_problems(p, fn, arg);
+}
+
+/* unresolved entries, and adjudicated rows of entries the round does not have, to fn */
+static void report_problems(const rjob *j, zc_import_problem_fn fn, void *arg)
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(j->unresolved, i, u)
+		fn(0, json_string_value(json_array_get(u, 0)), json_string_value(json_array_get(u, 1)), arg);
+	for (i = 0; j->o->sheet && i < zc_import_parsed_count(j->o->sheet); i++) {	/* in the sheet's order */
+		const char *entry;
+		long row;
+		zc_import_parsed_get(j->o->sheet, i, &entry, &row);
+		if (!zc_kept_find(&j->k, entry, NULL))
+			fn(row, entry, "no coder coded this entry in the round", arg);
+	}
+}
+
+/* {category: {before, after (distinct codes), renamed (occurrences)}} */
+static json_t *code_counts(const rjob *j)
+{
+	json_t *counts = json_object();
+	for (size_t ci = 0; ci < j->o->cb->ncats; ci++) {
+		const char *cat = j->o->cb->cats[ci].id;
+		json_t *b = json_object_get(j->before, cat), *af = json_object_get(j->after, cat);
+		long renamed = 0;
+		const char *code;
+		json_t *cnt;
+		json_object_foreach(b, code, cnt)
+			if (!json_object_get(af, code))
+				renamed += (long)json_integer_value(cnt);
+		json_object_set_new(counts, cat, json_pack("{s:I,s:I,s:I}", "before", (json_int_t)json_object_size(b), "after",
+							   (json_int_t)json_object_size(af), "renamed", (json_int_t)renamed));
+	}
+	return counts;
 }
 
 int zc_resolve(zc_index *idx, const zc_resolve_opts *o, zc_import_problem_fn fn, void *arg, zc_resolve_stats *st)
@@ -335,8 +382,6 @@ int zc_resolve(zc_index *idx, const zc_resolve_opts *o, zc_import_problem_fn fn,
 	memset(st, 0, sizeof *st);
 	j.o = o;
 	j.round = o->round;
-	j.by_entry = json_object();
-	j.sheet = json_object();
 	j.unresolved = json_array();
 	j.before = json_object();
 	j.after = json_object();
@@ -344,46 +389,16 @@ int zc_resolve(zc_index *idx, const zc_resolve_opts *o, zc_import_problem_fn fn,
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(j.at, sizeof j.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (o->sheet) {
-		for (size_t i = 0; i < zc_import_parsed_count(o->sheet); i++) {
-			const char *entry;
-			long row;
-			json_t *rec = zc_import_parsed_get(o->sheet, i, &entry, &row);
-			json_object_set_new(j.sheet, entry, json_pack("{s:O,s:I}", "rec", rec, "row", (json_int_t)row));
-		}
-		if (fn)
-			zc_import_parsed_problems(o->sheet, fn, arg);
-	}
+	sheet_index(&j, fn, arg);
 	int rc = zc_index_write(idx, resolve_txn, &j);
 	if (rc == ZC_OK) {
-		size_t i;
-		json_t *u;
-		json_array_foreach(j.unresolved, i, u)
-			if (fn)
-				fn(0, json_string_value(json_array_get(u, 0)), json_string_value(json_array_get(u, 1)), arg);
-		/* adjudicated rows of entries the round does not have */
-		const char *entry;
-		json_t *a;
-		json_object_foreach(j.sheet, entry, a)
-			if (!json_object_get(j.by_entry, entry) && fn)
-				fn((long)json_integer_value(json_object_get(a, "row")), entry, "no coder coded this entry in the round", arg);
+		if (fn)
+			report_problems(&j, fn, arg);
 		*st = j.st;
-		st->counts = json_object();
-		for (size_t ci = 0; ci < o->cb->ncats; ci++) {
-			const char *cat = o->cb->cats[ci].id;
-			json_t *b = json_object_get(j.before, cat), *af = json_object_get(j.after, cat);
-			long renamed = 0;
-			const char *code;
-			json_t *cnt;
-			json_object_foreach(b, code, cnt)
-				if (!json_object_get(af, code))
-					renamed += (long)json_integer_value(cnt);
-			json_object_set_new(st->counts, cat, json_pack("{s:I,s:I,s:I}", "before", (json_int_t)json_object_size(b), "after",
-								      (json_int_t)json_object_size(af), "renamed", (json_int_t)renamed));
-		}
+		st->counts = code_counts(&j);
 	}
-	json_decref(j.by_entry);
-	json_decref(j.sheet);
+	zc_kept_free(&j.k);
+	free(j.sheet);
 	json_decref(j.unresolved);
 	json_decref(j.before);
 	json_decref(j.after);

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < zc_import_parsed_count(p); i++) {
 			const char *entry;
 			long row;
-			json_t *rec = zc_import_parsed_get(p, i, &entry, &row);
+			const zc_coding *rec = zc_import_parsed_get(p, i, &entry, &row);
 			if (!rec || !entry || row < 2)
 				abort();
 		}

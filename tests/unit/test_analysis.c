@@ -50,8 +50,21 @@ static zc_analysis *fixture(void)
 	const char *order[] = {"unit", "model"};
 	zc_analysis_order(a, order, 2);
 	for (size_t i = 0; i < 7; i++) {
-		json_t *c = json_loads(rows[i][3], 0, NULL), *r = json_loads(rels[i], 0, NULL);
-		assert_int_equal(zc_analysis_add(a, rows[i][0], rows[i][1], (int)strtol(rows[i][2], NULL, 10), c, r), ZC_OK);
+		json_t *c = json_loads(rows[i][3], 0, NULL), *r = json_loads(rels[i], 0, NULL), *v;
+		zc_codes codes = {NULL, 0};
+		const char *cat;
+		json_object_foreach(c, cat, v) {
+			zc_codes_cat(&codes, cat);
+			for (size_t k = 0; k < json_array_size(v); k++)
+				zc_codes_add(&codes, cat, json_string_value(json_array_get(v, k)));
+		}
+		for (size_t k = 0; k < json_array_size(r); k++) {
+			json_t *x = json_array_get(r, k);
+			zc_codes_relate(&codes, json_string_value(json_object_get(x, "category")), json_string_value(json_object_get(x, "source")),
+					json_string_value(json_object_get(x, "target")));
+		}
+		assert_int_equal(zc_analysis_add(a, rows[i][0], rows[i][1], (int)strtol(rows[i][2], NULL, 10), &codes), ZC_OK);
+		zc_codes_clear(&codes);
 		json_decref(c);
 		json_decref(r);
 	}

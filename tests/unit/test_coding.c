@@ -175,24 +175,32 @@ static int fill(zc_txn *t, void *arg)
 		char sha[65];
 		const char *text = i == 1 ? "旧的文字" : i < 3 ? texts[i] : "x";
 		zc_text_sha256(text, strlen(text), sha);
-		json_t *f = json_pack("{s:s,s:{s:[ss],s:[s]},s:{s:[[ss]]},s:s}", "entry", entry, "codes", "unit", "三级医院", "二级医院",
-				      "model", "对口支援", "relations", "unit", "三级医院", "二级医院", "text_sha256", sha);
-		rc = zc_tx_final_put(t, entry, f);
-		json_decref(f);
+		zc_final f = {0};
+		f.entry = entry;
+		zc_codes_add(&f.codes, "unit", "三级医院");
+		zc_codes_add(&f.codes, "unit", "二级医院");
+		zc_codes_add(&f.codes, "model", "对口支援");
+		zc_codes_relate(&f.codes, "unit", "三级医院", "二级医院");
+		f.text_sha256 = sha;
+		rc = zc_tx_final_put(t, &f);
+		zc_final_clear(&f);
 	}
 	const char *coders[] = {"甲", "coder-b"};
 	for (int c = 0; c < 2 && rc == ZC_OK; c++)
 		for (unsigned r = 1; r <= 2 && rc == ZC_OK; r++) {
-			json_t *rec = json_pack("{s:{s:[s]}}", "codes", "unit", c ? "政府" : "患者");
-			rc = zc_tx_coding_put(t, "00-29-2-1", coders[c], r, rec);
-			json_decref(rec);
+			zc_coding rec = {0};
+			rec.entry = "00-29-2-1";
+			rec.coder = coders[c];
+			rec.round = r;
+			zc_codes_add(&rec.codes, "unit", c ? "政府" : "患者");
+			rc = zc_tx_coding_put(t, &rec);
+			zc_coding_clear(&rec);
 		}
-	json_t *rec = json_object();
-	if (rc == ZC_OK && (zc_tx_coding_put(t, "00-29-2-1", "a|b", 1, rec) != ZC_EUSAGE ||
-			    zc_tx_coding_put(t, "00-29-2-1", "a", 0, rec) != ZC_EUSAGE ||
-			    zc_tx_coding_put(t, "00-29-2-1", "a", 1000, rec) != ZC_EUSAGE))
-		rc = ZC_EIO;
-	json_decref(rec);
+	zc_coding bad[3] = {{.entry = "00-29-2-1", .coder = "a|b", .round = 1}, {.entry = "00-29-2-1", .coder = "a", .round = 0},
+			    {.entry = "00-29-2-1", .coder = "a", .round = 1000}};
+	for (int i = 0; i < 3 && rc == ZC_OK; i++)
+		if (zc_tx_coding_put(t, &bad[i]) != ZC_EUSAGE)
+			rc = ZC_EIO;
 	return rc;
 }
 
@@ -201,20 +209,22 @@ static int one_final(const zc_final_codes *f, void *arg)
 	seen *s = arg;
 	snprintf(s->entries[s->n], sizeof s->entries[0], "%s", f->entry);
 	s->flags[s->n++] = f->flags;
-	assert_int_equal(json_array_size(json_object_get(f->codes, "unit")), 2);
-	assert_int_equal(json_array_size(f->relations), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(f->relations, 0), "source")), "三级医院");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(f->relations, 0), "category")), "unit");
+	const zc_catcodes *unit = zc_codes_of(&f->rec->codes, "unit");
+	assert_non_null(unit);
+	assert_int_equal(unit->ncodes, 2);
+	assert_int_equal(unit->nrels, 1);
+	assert_string_equal(unit->rels[0].source, "三级医院");
+	assert_string_equal(unit->category, "unit");
 	return 0;
 }
 
-static int one_coding(const char *entry, const char *coder, unsigned round, json_t *rec, void *arg)
+static int one_coding(const zc_coding *c, void *arg)
 {
 	seen *s = arg;
-	assert_string_equal(entry, "00-29-2-1");
-	assert_non_null(json_object_get(rec, "codes"));
-	snprintf(s->coders[s->n], sizeof s->coders[0], "%s", coder);
-	s->rounds[s->n++] = round;
+	assert_string_equal(c->entry, "00-29-2-1");
+	assert_non_null(zc_codes_of(&c->codes, "unit"));
+	snprintf(s->coders[s->n], sizeof s->coders[0], "%s", c->coder);
+	s->rounds[s->n++] = c->round;
 	return 0;
 }
 
@@ -224,13 +234,14 @@ static int walk_codings(zc_txn *t, void *arg)
 	int rc = zc_tx_codings_count(t, &nc, &nf);
 	assert_int_equal(nc, 4);
 	assert_int_equal(nf, 4);
-	json_t *rec;
+	zc_coding rec;
+	zc_final fin;
 	assert_int_equal(zc_tx_coding_get(t, "00-29-2-1", "甲", 2, &rec), ZC_OK);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(rec, "codes"), "unit"), 0)), "患者");
-	json_decref(rec);
+	assert_string_equal(zc_codes_of(&rec.codes, "unit")->codes[0], "患者");
+	zc_coding_clear(&rec);
 	assert_int_equal(zc_tx_coding_get(t, "00-29-2-1", "甲", 3, &rec), ZC_ENOTFOUND);
 	/* 00-29-2-1's prefix is not 00-29-2-10's: one entry's records only */
-	assert_int_equal(zc_tx_final_get(t, "00-29-2", &rec), ZC_ENOTFOUND);
+	assert_int_equal(zc_tx_final_get(t, "00-29-2", &fin), ZC_ENOTFOUND);
 	return rc == ZC_OK ? zc_tx_codings_each(t, one_coding, arg) : rc;
 }
 
