@@ -140,6 +140,14 @@ static int load_codebook(const char *cmd, const char *opt, zc_codebook **cb)
 	return rc == ZC_OK ? 0 : 1;
 }
 
+/* --round R (1 to 999) into *rd when given: 0, or the usage error's exit */
+static int round_arg(const char *cmd, const char *round, long *rd)
+{
+	if (round && zc_parse_long(round, 1, 999, rd) != ZC_OK)
+		return usage_error(cmd, "--round wants a number from 1 to 999, not %s", round);
+	return 0;
+}
+
 static int stored_codebook(zc_txn *t, void *arg)
 {
 	int rc = zc_tx_codebook_get(t, arg);
@@ -241,8 +249,8 @@ static int code_list(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	list_ctx l = {coder, 0, 0};
-	if (round && zc_parse_long(round, 1, 999, &l.round) != ZC_OK)
-		return usage_error("code list", "--round wants a number from 1 to 999, not %s", round);
+	if ((r = round_arg("code list", round, &l.round)))
+		return r;
 	if (format && strcasecmp(format, "table") && strcasecmp(format, "jsonl"))
 		return usage_error("code list", "--format is table or jsonl, not %s", format);
 	l.jsonl = format && !strcasecmp(format, "jsonl");
@@ -361,8 +369,74 @@ static void import_problem(long row, const char *entry, const char *why, void *a
 	fprintf(stderr, "zhengce code import: %s: row %ld%s%s%s: %s\n", file, row, *entry ? " (" : "", entry, *entry ? ")" : "", why);
 }
 
-static int read_file(const char *cmd, const char *path, zc_buf *b);
-static int corpus_codebook(const char *cmd, zc_index *idx, const char *opt, zc_codebook **cb);
+static int read_file(const char *cmd, const char *path, zc_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "zhengce %s: cannot read %s: %s\n", cmd, path, strerror(errno));
+		return 1;
+	}
+	zc_buf_init(b, (size_t)256 << 20);
+	int rc = zc_buf_read(b, f);
+	fclose(f);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce %s: cannot read %s: %s\n", cmd, path, rc == ZC_ETOOBIG ? "larger than 256 MB" : zc_strerror(rc));
+		zc_buf_free(b);
+		return 1;
+	}
+	return 0;
+}
+
+/* an import's --coder (when given) and --round (1 by default): 0, or the usage error's exit */
+static int import_args(const char *coder, const char *round, long *rd)
+{
+	*rd = 1;
+	if (coder && zc_coder_name_check(coder) != ZC_OK)
+		return usage_error("code import", "--coder: \"%s\" is not a coder's name (1 to 64 bytes, no control characters, | or ;)", coder);
+	return round_arg("code import", round, rd);
+}
+
+/* what an import reads: the file, and the codebook (--codebook, else the corpus's): 0, or 1
+   when it said why not */
+static int import_inputs(const char *corpus, const char *file, const char *cbf, zc_buf *b, zc_codebook **cb)
+{
+	*cb = NULL;
+	if (read_file("code import", file, b))
+		return 1;
+	zc_index *idx;
+	if (open_corpus("code import", corpus_dir(corpus), &idx)) {
+		zc_buf_free(b);
+		return 1;
+	}
+	int bad = corpus_codebook("code import", idx, cbf, cb);
+	zc_index_close(&idx);
+	if (bad)
+		zc_buf_free(b);
+	return bad;
+}
+
+/* the corpus opened for writing: 0, or 1 when it said why not */
+static int open_writable(const char *cmd, const char *corpus, zc_index **idx)
+{
+	int rc = zc_index_open(corpus_dir(corpus), 0, idx);
+	if (rc != ZC_OK)
+		fprintf(stderr, "zhengce %s: cannot open the corpus for writing: %s\n", cmd, zc_strerror(rc));
+	return rc != ZC_OK;
+}
+
+/* a file written as part, renamed over path when rc is ZC_OK, else removed and the failure said:
+   the result */
+static int part_done(const char *cmd, const char *part, const char *path, int rc)
+{
+	if (rc == ZC_OK && rename(part, path) != 0)
+		rc = zc_write_error(errno);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce %s: cannot write %s: %s\n", cmd, path, zc_strerror(rc));
+		remove(part);
+	}
+	return rc;
+}
+
 
 static void qdpx_problem(long sel, const char *entry, const char *why, void *arg)
 {
@@ -371,69 +445,67 @@ static void qdpx_problem(long sel, const char *entry, const char *why, void *arg
 }
 
 /* code import --qdpx: each user's codings of the project as that coder's (or --coder's) */
+/* a QDPX reader's codings ({coders: {coder: [rows]}, problems}) stored, coder by coder: how many
+   were refused; *bad set on an error */
+static long qdpx_store(zc_index *idx, const zc_codebook *cb, long rd, const char *file, json_t *got, int *bad)
+{
+	long refused = 0;
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(got, "problems"), i, p) {
+		qdpx_problem((long)json_integer_value(json_array_get(p, 0)), json_string_value(json_array_get(p, 1)),
+			     json_string_value(json_array_get(p, 2)), (void *)file);
+		refused++;
+	}
+	const char *user;
+	json_t *rows;
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	json_object_foreach(json_object_get(got, "coders"), user, rows) {
+		zc_import_opts o = {cb, user, (unsigned)rd, base};
+		zc_import_stats st;
+		if (zc_coder_name_check(user) != ZC_OK) {
+			fprintf(stderr, "zhengce code import: %s: the user \"%s\" is no coder's name; give --coder\n", file, user);
+			refused += (long)json_array_size(rows);
+			continue;
+		}
+		char *err = NULL;
+		int rc = zc_import_records(idx, &o, rows, qdpx_problem, (void *)file, &st, &err);
+		if (rc != ZC_OK) {
+			fprintf(stderr, "zhengce code import: %s: %s\n", file, err ? err : zc_strerror(rc));
+			free(err);
+			*bad = 1;
+			break;
+		}
+		printf("%s: coder %s, round %ld: %ld entries: %ld stored, %ld changed, %ld unchanged, %ld refused\n", file, user, rd,
+		       st.rows, st.stored, st.changed, st.unchanged, st.refused);
+		refused += st.refused;
+	}
+	return refused;
+}
+
 static int import_qdpx(const char *corpus, const char *file, const char *coder, const char *round, const char *cbf)
 {
-	long rd = 1;
-	if (round && zc_parse_long(round, 1, 999, &rd) != ZC_OK)
-		return usage_error("code import", "--round wants a number from 1 to 999, not %s", round);
-	if (coder && zc_coder_name_check(coder) != ZC_OK)
-		return usage_error("code import", "--coder: \"%s\" is not a coder's name (1 to 64 bytes, no control characters, | or ;)", coder);
+	long rd;
+	int r = import_args(coder, round, &rd);
+	if (r)
+		return r;
 	zc_buf b;
-	if (read_file("code import", file, &b))
+	zc_codebook *cb;
+	if (import_inputs(corpus, file, cbf, &b, &cb))
 		return 1;
-	zc_index *idx;
-	if (open_corpus("code import", corpus_dir(corpus), &idx)) {
-		zc_buf_free(&b);
-		return 1;
-	}
-	zc_codebook *cb = NULL;
-	int bad = corpus_codebook("code import", idx, cbf, &cb);
-	zc_index_close(&idx);
 	json_t *got = NULL;
 	char *err = NULL;
-	if (!bad && zc_qdpx_read(cb, b.data ? b.data : "", b.len, coder, &got, &err) != ZC_OK) {
+	int bad = 0;
+	if (zc_qdpx_read(cb, b.data ? b.data : "", b.len, coder, &got, &err) != ZC_OK) {
 		fprintf(stderr, "zhengce code import: %s: %s\n", file, err);
 		bad = 1;
 	}
 	free(err);
 	zc_buf_free(&b);
-	int rc;
-	if (!bad && (rc = zc_index_open(corpus_dir(corpus), 0, &idx)) != ZC_OK) {
-		fprintf(stderr, "zhengce code import: cannot open the corpus for writing: %s\n", zc_strerror(rc));
-		bad = 1;
-	}
+	zc_index *idx;
 	long refused = 0;
-	if (!bad) {
-		size_t i;
-		json_t *p;
-		json_array_foreach(json_object_get(got, "problems"), i, p) {
-			qdpx_problem((long)json_integer_value(json_array_get(p, 0)), json_string_value(json_array_get(p, 1)),
-				     json_string_value(json_array_get(p, 2)), (void *)file);
-			refused++;
-		}
-		const char *user;
-		json_t *rows;
-		const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-		json_object_foreach(json_object_get(got, "coders"), user, rows) {
-			zc_import_opts o = {cb, user, (unsigned)rd, base};
-			zc_import_stats st;
-			if (zc_coder_name_check(user) != ZC_OK) {
-				fprintf(stderr, "zhengce code import: %s: the user \"%s\" is no coder's name; give --coder\n", file, user);
-				refused += (long)json_array_size(rows);
-				continue;
-			}
-			rc = zc_import_records(idx, &o, rows, qdpx_problem, (void *)file, &st, &err);
-			if (rc != ZC_OK) {
-				fprintf(stderr, "zhengce code import: %s: %s\n", file, err ? err : zc_strerror(rc));
-				free(err);
-				err = NULL;
-				bad = 1;
-				break;
-			}
-			printf("%s: coder %s, round %ld: %ld entries: %ld stored, %ld changed, %ld unchanged, %ld refused\n", file, user, rd,
-			       st.rows, st.stored, st.changed, st.unchanged, st.refused);
-			refused += st.refused;
-		}
+	if (!bad && !(bad = open_writable("code import", corpus, &idx))) {
+		refused = qdpx_store(idx, cb, rd, file, got, &bad);
 		zc_index_close(&idx);
 	}
 	json_decref(got);
@@ -457,38 +529,15 @@ static int code_import(int argc, char **argv)
 	const char *file = argv[optind];
 	if (!coder)
 		return usage_error("code import", "give the coder: --coder NAME");
-	if (zc_coder_name_check(coder) != ZC_OK)
-		return usage_error("code import", "--coder: \"%s\" is not a coder's name (1 to 64 bytes, no control characters, | or ;)", coder);
-	long rd = 1;
-	if (round && zc_parse_long(round, 1, 999, &rd) != ZC_OK)
-		return usage_error("code import", "--round wants a number from 1 to 999, not %s", round);
-	FILE *f = fopen(file, "rb");
-	if (!f) {
-		fprintf(stderr, "zhengce code import: cannot read %s: %s\n", file, strerror(errno));
-		return 1;
-	}
+	long rd;
+	if ((r = import_args(coder, round, &rd)))
+		return r;
 	zc_buf b;
-	zc_buf_init(&b, (size_t)256 << 20);
-	int rc = zc_buf_read(&b, f);
-	fclose(f);
-	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce code import: cannot read %s: %s\n", file, rc == ZC_ETOOBIG ? "larger than 256 MB" : zc_strerror(rc));
-		zc_buf_free(&b);
+	zc_codebook *cb;
+	if (import_inputs(corpus, file, cbf, &b, &cb))
 		return 1;
-	}
 	zc_index *idx;
-	if (open_corpus("code import", corpus_dir(corpus), &idx)) {
-		zc_buf_free(&b);
-		return 1;
-	}
-	zc_codebook *cb = NULL;
-	int bad = corpus_codebook("code import", idx, cbf, &cb);
-	zc_index_close(&idx);
-	if (!bad && (rc = zc_index_open(corpus_dir(corpus), 0, &idx)) != ZC_OK) {
-		fprintf(stderr, "zhengce code import: cannot open the corpus for writing: %s\n", zc_strerror(rc));
-		bad = 1;
-	}
-	if (bad) {
+	if (open_writable("code import", corpus, &idx)) {
 		zc_codebook_free(&cb);
 		zc_buf_free(&b);
 		return 1;
@@ -497,7 +546,7 @@ static int code_import(int argc, char **argv)
 	zc_import_opts o = {cb, coder, (unsigned)rd, base};
 	zc_import_stats st;
 	char *err = NULL;
-	rc = zc_import_sheet(idx, &o, b.data ? b.data : "", b.len, import_problem, (void *)file, &st, &err);
+	int rc = zc_import_sheet(idx, &o, b.data ? b.data : "", b.len, import_problem, (void *)file, &st, &err);
 	zc_index_close(&idx);
 	zc_buf_free(&b);
 	zc_codebook_free(&cb);
@@ -641,6 +690,70 @@ static int write_disagreements(const char *path, json_t *reports)
 	return rc;
 }
 
+/* the agreement of each round with codings (only rd when not 0): 0, or 1 when it said why not */
+static int agree_reports(zc_index *idx, const zc_codebook *cb, long rd, const char *round, long nb, long sd, json_t *reports)
+{
+	unsigned *rounds = NULL;
+	size_t nr = 0;
+	int rc = zc_coding_rounds(idx, &rounds, &nr);
+	int found = !rd;
+	for (size_t i = 0; rc == ZC_OK && i < nr; i++) {
+		if (rd && rounds[i] != (unsigned)rd)
+			continue;
+		found = 1;
+		json_t *rep;
+		rc = zc_agree_round(idx, cb, rounds[i], nb, (unsigned long)sd, &rep);
+		if (rc == ZC_OK)
+			json_array_append_new(reports, rep);
+	}
+	free(rounds);
+	if (rc != ZC_OK) {
+		fprintf(stderr, "zhengce code agree: %s\n", zc_strerror(rc));
+		return 1;
+	}
+	if (!nr || !found) {
+		fprintf(stderr, "zhengce code agree: no codings%s%s in the corpus; import coders' sheets first (zhengce code import)\n",
+			rd ? " of round " : "", rd ? round : "");
+		return 1;
+	}
+	return 0;
+}
+
+/* the reports on stdout: JSON, CSV (with a BOM) or a table */
+static void agree_print(const char *format, json_t *reports)
+{
+	size_t i;
+	json_t *rep;
+	if (format && !strcasecmp(format, "json")) {
+		char *s = json_dumps(reports, JSON_INDENT(1));
+		puts(s);
+		free(s);
+	} else if (format && !strcasecmp(format, "csv")) {
+		fputs("\xef\xbb\xbf", stdout);
+		static const char *const h[] = {"round", "category", "name", "coefficient", "value", "ci95_low", "ci95_high",
+						"units", "pairable", "coders"};
+		for (int k = 0; k < 10; k++)
+			csv_cell(stdout, h[k], k == 9);
+		json_array_foreach(reports, i, rep)
+			agree_csv_rows(stdout, rep);
+	} else {
+		json_array_foreach(reports, i, rep)
+			agree_table(rep);
+	}
+}
+
+/* the adjudication sheet of the report's round at path: 0, or 1 when it said why not */
+static int agree_adjudication(zc_index *idx, const zc_codebook *cb, json_t *report, const char *path)
+{
+	char *part = part_name(path);
+	int rc = part_done("code agree", part, path, zc_adjudication_sheet(idx, cb, report, part));
+	free(part);
+	if (rc != ZC_OK)
+		return 1;
+	fprintf(stderr, "wrote %s: %zu entries to adjudicate\n", path, json_array_size(json_object_get(report, "disagreements")));
+	return 0;
+}
+
 static int code_agree(int argc, char **argv)
 {
 	const char *corpus = NULL, *round = NULL, *format = NULL, *boot = NULL, *seed = NULL, *dis = NULL, *adj = NULL, *cbf = NULL;
@@ -650,8 +763,8 @@ static int code_agree(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	long rd = 0, nb = 1000, sd = 1;
-	if (round && zc_parse_long(round, 1, 999, &rd) != ZC_OK)
-		return usage_error("code agree", "--round wants a number from 1 to 999, not %s", round);
+	if ((r = round_arg("code agree", round, &rd)))
+		return r;
 	if (boot && zc_parse_long(boot, 0, 100000, &nb) != ZC_OK)
 		return usage_error("code agree", "--bootstrap wants a number of samples from 0 to 100000, not %s", boot);
 	if (seed && zc_parse_long(seed, 0, 2147483647, &sd) != ZC_OK)
@@ -668,67 +781,16 @@ static int code_agree(int argc, char **argv)
 		zc_index_close(&idx);
 		return 1;
 	}
-	unsigned *rounds = NULL;
-	size_t nr = 0;
-	int rc = zc_coding_rounds(idx, &rounds, &nr);
 	json_t *reports = json_array();
-	int found = !rd;
-	for (size_t i = 0; rc == ZC_OK && i < nr; i++) {
-		if (rd && rounds[i] != (unsigned)rd)
-			continue;
-		found = 1;
-		json_t *rep;
-		rc = zc_agree_round(idx, cb, rounds[i], nb, (unsigned long)sd, &rep);
-		if (rc == ZC_OK)
-			json_array_append_new(reports, rep);
-	}
-	int ret = 0;
-	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce code agree: %s\n", zc_strerror(rc));
-		ret = 1;
-	} else if (!nr || !found) {
-		fprintf(stderr, "zhengce code agree: no codings%s%s in the corpus; import coders' sheets first (zhengce code import)\n",
-			rd ? " of round " : "", rd ? round : "");
-		ret = 1;
-	} else {
-		size_t i;
-		json_t *rep;
-		if (format && !strcasecmp(format, "json")) {
-			char *s = json_dumps(reports, JSON_INDENT(1));
-			puts(s);
-			free(s);
-		} else if (format && !strcasecmp(format, "csv")) {
-			fputs("\xef\xbb\xbf", stdout);
-			static const char *const h[] = {"round", "category", "name", "coefficient", "value", "ci95_low", "ci95_high",
-							"units", "pairable", "coders"};
-			for (int k = 0; k < 10; k++)
-				csv_cell(stdout, h[k], k == 9);
-			json_array_foreach(reports, i, rep)
-				agree_csv_rows(stdout, rep);
-		} else {
-			json_array_foreach(reports, i, rep)
-				agree_table(rep);
-		}
+	int ret = agree_reports(idx, cb, rd, round, nb, sd, reports);
+	if (!ret) {
+		agree_print(format, reports);
 		if (dis && write_disagreements(dis, reports) != ZC_OK)
 			ret = 1;
-		if (adj && json_array_size(reports)) {
-			char *part = part_name(adj);
-			rc = zc_adjudication_sheet(idx, cb, json_array_get(reports, 0), part);
-			if (rc == ZC_OK && rename(part, adj) != 0)
-				rc = zc_write_error(errno);
-			if (rc != ZC_OK) {
-				fprintf(stderr, "zhengce code agree: cannot write %s: %s\n", adj, zc_strerror(rc));
-				remove(part);
-				ret = 1;
-			} else {
-				fprintf(stderr, "wrote %s: %zu entries to adjudicate\n", adj,
-					json_array_size(json_object_get(json_array_get(reports, 0), "disagreements")));
-			}
-			free(part);
-		}
+		if (adj && json_array_size(reports) && agree_adjudication(idx, cb, json_array_get(reports, 0), adj))
+			ret = 1;
 	}
 	json_decref(reports);
-	free(rounds);
 	zc_codebook_free(&cb);
 	zc_index_close(&idx);
 	return ret;
@@ -744,22 +806,61 @@ static void resolve_problem(long row, const char *entry, const char *why, void *
 		fprintf(stderr, "zhengce code resolve: entry %s: %s\n", entry, why);
 }
 
-static int read_file(const char *cmd, const char *path, zc_buf *b)
+/* the round to resolve: rd, else the last with codings; 0, or 1 when it said why not */
+static int resolve_round(zc_index *idx, long *rd)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "zhengce %s: cannot read %s: %s\n", cmd, path, strerror(errno));
-		return 1;
-	}
-	zc_buf_init(b, (size_t)256 << 20);
-	int rc = zc_buf_read(b, f);
-	fclose(f);
-	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce %s: cannot read %s: %s\n", cmd, path, rc == ZC_ETOOBIG ? "larger than 256 MB" : zc_strerror(rc));
-		zc_buf_free(b);
+	unsigned *rounds = NULL;
+	size_t nr = 0;
+	if (zc_coding_rounds(idx, &rounds, &nr) == ZC_OK && !*rd && nr)
+		*rd = rounds[nr - 1];
+	free(rounds);
+	if (!nr) {
+		fprintf(stderr, "zhengce code resolve: no codings in the corpus; import coders' sheets first (zhengce code import)\n");
 		return 1;
 	}
 	return 0;
+}
+
+/* the adjudicated sheet and the normalisation map, when given, read and checked: 0, or 1 when it
+   said why not */
+static int resolve_inputs(const zc_codebook *cb, const char *sheet, const char *mapf, zc_import_parsed **ps, json_t **map)
+{
+	zc_buf b;
+	char *err = NULL;
+	int bad = 0;
+	if (sheet && !(bad = read_file("code resolve", sheet, &b))) {
+		if (zc_import_table(cb, b.data ? b.data : "", b.len, ps, &err) != ZC_OK) {
+			fprintf(stderr, "zhengce code resolve: %s: %s\n", sheet, err);
+			bad = 1;
+		}
+		zc_buf_free(&b);
+	}
+	if (!bad && mapf && !(bad = read_file("code resolve", mapf, &b))) {
+		if (zc_normalisation_parse(cb, b.data ? b.data : "", b.len, mapf, map, &err) != ZC_OK) {
+			fprintf(stderr, "zhengce code resolve: %s\n", err);
+			bad = 1;
+		}
+		zc_buf_free(&b);
+	}
+	free(err);
+	return bad;
+}
+
+/* what resolve did, and the distinct codes of each category (before and after the map) */
+static void resolve_print(const zc_codebook *cb, long rd, const zc_resolve_stats *st, int mapped)
+{
+	printf("round %ld: %ld entries: %ld agreed, %ld coded once, %ld adjudicated, %ld unresolved; %ld final records "
+	       "written, %ld unchanged\n",
+	       rd, st->entries, st->agreed, st->single, st->adjudicated, st->unresolved, st->stored, st->unchanged);
+	printf("distinct codes%s:", mapped ? " before and after normalisation" : "");
+	for (size_t i = 0; i < cb->ncats; i++) {
+		json_t *c = json_object_get(st->counts, cb->cats[i].id);
+		printf(" %s %lld", cb->cats[i].name, (long long)json_integer_value(json_object_get(c, "before")));
+		if (mapped)
+			printf(" -> %lld (%lld renamed)", (long long)json_integer_value(json_object_get(c, "after")),
+			       (long long)json_integer_value(json_object_get(c, "renamed")));
+		printf("%s", i + 1 < cb->ncats ? ";" : "\n");
+	}
 }
 
 static int code_resolve(int argc, char **argv)
@@ -770,76 +871,30 @@ static int code_resolve(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	long rd = 0;
-	if (round && zc_parse_long(round, 1, 999, &rd) != ZC_OK)
-		return usage_error("code resolve", "--round wants a number from 1 to 999, not %s", round);
+	if ((r = round_arg("code resolve", round, &rd)))
+		return r;
 	zc_index *idx;
 	if (open_corpus("code resolve", corpus_dir(corpus), &idx))
 		return 1;
 	zc_codebook *cb = NULL;
-	int bad = corpus_codebook("code resolve", idx, cbf, &cb);
-	unsigned *rounds = NULL;
-	size_t nr = 0;
-	if (!bad && zc_coding_rounds(idx, &rounds, &nr) == ZC_OK && !rd && nr)
-		rd = rounds[nr - 1];
-	free(rounds);
+	int bad = corpus_codebook("code resolve", idx, cbf, &cb) || resolve_round(idx, &rd);
 	zc_index_close(&idx);
-	if (!bad && !nr) {
-		fprintf(stderr, "zhengce code resolve: no codings in the corpus; import coders' sheets first (zhengce code import)\n");
-		bad = 1;
-	}
 	zc_import_parsed *ps = NULL;
 	json_t *map = NULL;
-	zc_buf b;
-	char *err = NULL;
-	if (!bad && sheet) {
-		if (!(bad = read_file("code resolve", sheet, &b))) {
-			if (zc_import_table(cb, b.data ? b.data : "", b.len, &ps, &err) != ZC_OK) {
-				fprintf(stderr, "zhengce code resolve: %s: %s\n", sheet, err);
-				bad = 1;
-			}
-			zc_buf_free(&b);
-		}
-	}
-	if (!bad && mapf) {
-		if (!(bad = read_file("code resolve", mapf, &b))) {
-			if (zc_normalisation_parse(cb, b.data ? b.data : "", b.len, mapf, &map, &err) != ZC_OK) {
-				fprintf(stderr, "zhengce code resolve: %s\n", err);
-				bad = 1;
-			}
-			zc_buf_free(&b);
-		}
-	}
-	free(err);
-	int rc = ZC_OK;
-	if (!bad && (rc = zc_index_open(corpus_dir(corpus), 0, &idx)) != ZC_OK) {
-		fprintf(stderr, "zhengce code resolve: cannot open the corpus for writing: %s\n", zc_strerror(rc));
-		bad = 1;
-	}
+	bad = bad || resolve_inputs(cb, sheet, mapf, &ps, &map) || open_writable("code resolve", corpus, &idx);
 	zc_resolve_stats st = {0};
 	if (!bad) {
 		const char *base = strrchr(mapf ? mapf : "", '/') ? strrchr(mapf, '/') + 1 : mapf;
 		zc_resolve_opts o = {cb, (unsigned)rd, ps, map, base};
-		rc = zc_resolve(idx, &o, resolve_problem, (void *)sheet, &st);
+		int rc = zc_resolve(idx, &o, resolve_problem, (void *)sheet, &st);
 		zc_index_close(&idx);
 		if (rc != ZC_OK) {
 			fprintf(stderr, "zhengce code resolve: %s\n", zc_strerror(rc));
 			bad = 1;
 		}
 	}
-	if (!bad) {
-		printf("round %ld: %ld entries: %ld agreed, %ld coded once, %ld adjudicated, %ld unresolved; %ld final records "
-		       "written, %ld unchanged\n",
-		       rd, st.entries, st.agreed, st.single, st.adjudicated, st.unresolved, st.stored, st.unchanged);
-		printf("distinct codes%s:", map ? " before and after normalisation" : "");
-		for (size_t i = 0; i < cb->ncats; i++) {
-			json_t *c = json_object_get(st.counts, cb->cats[i].id);
-			printf(" %s %lld", cb->cats[i].name, (long long)json_integer_value(json_object_get(c, "before")));
-			if (map)
-				printf(" -> %lld (%lld renamed)", (long long)json_integer_value(json_object_get(c, "after")),
-				       (long long)json_integer_value(json_object_get(c, "renamed")));
-			printf("%s", i + 1 < cb->ncats ? ";" : "\n");
-		}
-	}
+	if (!bad)
+		resolve_print(cb, rd, &st, map != NULL);
 	json_decref(st.counts);
 	json_decref(map);
 	zc_import_parsed_free(&ps);
@@ -857,8 +912,8 @@ static int code_export(int argc, char **argv)
 	if (!qdpx == !qdc)
 		return usage_error("code export", "give one of --qdpx FILE (a project) or --qdc FILE (the codebook)");
 	long rd = 0;
-	if (round && zc_parse_long(round, 1, 999, &rd) != ZC_OK)
-		return usage_error("code export", "--round wants a number from 1 to 999, not %s", round);
+	if ((r = round_arg("code export", round, &rd)))
+		return r;
 	if (qdc && round)
 		return usage_error("code export", "--round is for --qdpx: a codebook has no codings");
 	zc_codebook *cb = NULL;
@@ -896,15 +951,9 @@ static int code_export(int argc, char **argv)
 	}
 	char *part = part_name(qdpx);
 	long sources = 0, sels = 0;
-	rc = zc_qdpx_export(idx, cb, (unsigned)rd, part, &sources, &sels);
-	if (rc == ZC_OK && rename(part, qdpx) != 0)
-		rc = zc_write_error(errno);
-	if (rc != ZC_OK) {
-		fprintf(stderr, "zhengce code export: cannot write %s: %s\n", qdpx, zc_strerror(rc));
-		remove(part);
-	} else {
+	rc = part_done("code export", part, qdpx, zc_qdpx_export(idx, cb, (unsigned)rd, part, &sources, &sels));
+	if (rc == ZC_OK)
 		printf("wrote %s: %ld documents as text sources, %ld codings of entries\n", qdpx, sources, sels);
-	}
 	free(part);
 	zc_index_close(&idx);
 	zc_codebook_free(&cb);

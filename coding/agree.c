@@ -246,13 +246,10 @@ static double alpha(const zc_agree_data *d, const size_t *us, size_t n, const do
 	return 1.0 - (nall - 1) * dobs / dexp;
 }
 
-static void compute(zc_agree_data *d, const size_t *us, size_t n, coef *out)
+/* percent and Holsti: over pairs of coders, the units both coded, pooled */
+static void pairwise(const zc_agree_data *d, const size_t *us, size_t n, coef *out)
 {
-	size_t C = d->ncoders, L = d->nlabels;
-	for (int i = 0; i < ZC_AGREE_NCOEF; i++)
-		out->v[i] = NAN;
-	out->units = (long)n;
-	/* percent and Holsti: over pairs of coders, the units both coded, pooled */
+	size_t C = d->ncoders;
 	double agree = 0, pairs = 0, hm = 0, hn = 0;
 	for (size_t a = 0; a < C; a++)
 		for (size_t b = a + 1; b < C; b++)
@@ -269,63 +266,81 @@ static void compute(zc_agree_data *d, const size_t *us, size_t n, coef *out)
 		out->v[ZC_AGREE_PERCENT] = agree / pairs;
 		out->v[ZC_AGREE_HOLSTI] = hm / hn;
 	}
-	/* Cohen and Scott: two coders, the units both coded */
-	if (C == 2) {
-		double *pa = zc_calloc(L + 1, sizeof *pa), *pb = zc_calloc(L + 1, sizeof *pb);
-		double nn = 0, po = 0;
-		for (size_t k = 0; k < n; k++) {
-			int x = lab(d, us[k], 0), y = lab(d, us[k], 1);
-			if (x < 0 || y < 0)
-				continue;
-			nn++;
-			po += x == y;
-			pa[x]++;
-			pb[y]++;
-		}
-		if (nn > 0) {
-			double pe_c = 0, pe_s = 0;
-			for (size_t i = 0; i < L; i++) {
-				pe_c += (pa[i] / nn) * (pb[i] / nn);
-				pe_s += ((pa[i] + pb[i]) / (2 * nn)) * ((pa[i] + pb[i]) / (2 * nn));
-			}
-			po /= nn;
-			out->v[ZC_AGREE_COHEN] = pe_c < 1 ? (po - pe_c) / (1 - pe_c) : NAN;
-			out->v[ZC_AGREE_SCOTT] = pe_s < 1 ? (po - pe_s) / (1 - pe_s) : NAN;
-		}
-		free(pa);
-		free(pb);
+}
+
+/* Cohen and Scott: two coders, the units both coded */
+static void cohen_scott(const zc_agree_data *d, const size_t *us, size_t n, coef *out)
+{
+	size_t L = d->nlabels;
+	double *pa = zc_calloc(L + 1, sizeof *pa), *pb = zc_calloc(L + 1, sizeof *pb);
+	double nn = 0, po = 0;
+	for (size_t k = 0; k < n; k++) {
+		int x = lab(d, us[k], 0), y = lab(d, us[k], 1);
+		if (x < 0 || y < 0)
+			continue;
+		nn++;
+		po += x == y;
+		pa[x]++;
+		pb[y]++;
 	}
-	/* Fleiss: three or more coders, the units every coder coded */
-	if (C >= 3) {
-		double *pk = zc_calloc(L + 1, sizeof *pk), *cnt = zc_calloc(L + 1, sizeof *cnt), pbar = 0, N = 0;
-		for (size_t k = 0; k < n; k++) {
-			int all = 1;
-			for (size_t c = 0; c < C; c++)
-				all &= lab(d, us[k], c) >= 0;
-			if (!all)
-				continue;
-			for (size_t i = 0; i < L; i++)
-				cnt[i] = 0;
-			for (size_t c = 0; c < C; c++)
-				cnt[lab(d, us[k], c)]++;
-			double s = 0;
-			for (size_t i = 0; i < L; i++) {
-				s += cnt[i] * cnt[i];
-				pk[i] += cnt[i];
-			}
-			pbar += (s - (double)C) / ((double)C * (double)(C - 1));
-			N++;
+	if (nn > 0) {
+		double pe_c = 0, pe_s = 0;
+		for (size_t i = 0; i < L; i++) {
+			pe_c += (pa[i] / nn) * (pb[i] / nn);
+			pe_s += ((pa[i] + pb[i]) / (2 * nn)) * ((pa[i] + pb[i]) / (2 * nn));
 		}
-		if (N > 0) {
-			double pe = 0;
-			for (size_t i = 0; i < L; i++)
-				pe += (pk[i] / (N * (double)C)) * (pk[i] / (N * (double)C));
-			pbar /= N;
-			out->v[ZC_AGREE_FLEISS] = pe < 1 ? (pbar - pe) / (1 - pe) : NAN;
-		}
-		free(pk);
-		free(cnt);
+		po /= nn;
+		out->v[ZC_AGREE_COHEN] = pe_c < 1 ? (po - pe_c) / (1 - pe_c) : NAN;
+		out->v[ZC_AGREE_SCOTT] = pe_s < 1 ? (po - pe_s) / (1 - pe_s) : NAN;
 	}
+	free(pa);
+	free(pb);
+}
+
+/* Fleiss: three or more coders, the units every coder coded */
+static void fleiss(const zc_agree_data *d, const size_t *us, size_t n, coef *out)
+{
+	size_t C = d->ncoders, L = d->nlabels;
+	double *pk = zc_calloc(L + 1, sizeof *pk), *cnt = zc_calloc(L + 1, sizeof *cnt), pbar = 0, N = 0;
+	for (size_t k = 0; k < n; k++) {
+		int all = 1;
+		for (size_t c = 0; c < C; c++)
+			all &= lab(d, us[k], c) >= 0;
+		if (!all)
+			continue;
+		for (size_t i = 0; i < L; i++)
+			cnt[i] = 0;
+		for (size_t c = 0; c < C; c++)
+			cnt[lab(d, us[k], c)]++;
+		double s = 0;
+		for (size_t i = 0; i < L; i++) {
+			s += cnt[i] * cnt[i];
+			pk[i] += cnt[i];
+		}
+		pbar += (s - (double)C) / ((double)C * (double)(C - 1));
+		N++;
+	}
+	if (N > 0) {
+		double pe = 0;
+		for (size_t i = 0; i < L; i++)
+			pe += (pk[i] / (N * (double)C)) * (pk[i] / (N * (double)C));
+		pbar /= N;
+		out->v[ZC_AGREE_FLEISS] = pe < 1 ? (pbar - pe) / (1 - pe) : NAN;
+	}
+	free(pk);
+	free(cnt);
+}
+
+static void compute(zc_agree_data *d, const size_t *us, size_t n, coef *out)
+{
+	for (int i = 0; i < ZC_AGREE_NCOEF; i++)
+		out->v[i] = NAN;
+	out->units = (long)n;
+	pairwise(d, us, n, out);
+	if (d->ncoders == 2)
+		cohen_scott(d, us, n, out);
+	if (d->ncoders >= 3)
+		fleiss(d, us, n, out);
 	out->v[ZC_AGREE_ALPHA] = alpha(d, us, n, NULL, &out->pairable);
 	masi_matrix(d);
 	out->v[ZC_AGREE_ALPHA_MASI] = alpha(d, us, n, d->masi, NULL);

@@ -429,6 +429,196 @@ static const char *span_entry(json_t *spans, long start, long end)
 	return best;
 }
 
+/* a project being read: its users and codes by GUID, the codings found by user and entry, the
+   problems met */
+typedef struct qread {
+	const zc_codebook *cb;
+	const char *coder;	/* the coder of every coding, or NULL: the coding's user */
+	json_t *users;		/* guid -> name */
+	json_t *codes;		/* guid -> [category id, code] */
+	json_t *by;		/* user -> {entry: {entry, row, codes}} */
+	json_t *probs;		/* [[selection number, entry, why]] */
+	long selno;		/* selections met */
+} qread;
+
+static void problem(qread *q, long sel, const char *entry, const char *why)
+{
+	json_array_append_new(q->probs, json_pack("[Iss]", (json_int_t)sel, entry, why));
+}
+
+static void read_users(qread *q, xmlNodePtr root)
+{
+	for (xmlNodePtr u = zc_xml_child(zc_xml_child(root, "Users"), "User"); u; u = u->next) {
+		if (!is_el(u, "User"))
+			continue;
+		char *g = zc_xml_attr(u, "guid"), *name = zc_xml_attr(u, "name");
+		if (g && name)
+			json_object_set_new(q->users, g, json_string(name));
+		free(g);
+		free(name);
+	}
+}
+
+/* a text source's plain text (new string): its PlainTextContent, else its member; NULL when
+   unreadable */
+static char *source_text(zip_t *z, xmlNodePtr s)
+{
+	char *text = NULL, *tp = zc_xml_attr(s, "plainTextPath");
+	xmlNodePtr ptc = zc_xml_child(s, "PlainTextContent");
+	if (ptc) {
+		xmlChar *c = xmlNodeGetContent(ptc);
+		text = zc_strdup(c ? (const char *)c : "");
+		xmlFree(c);
+	} else if (tp && zc_str_starts(tp, "internal://") && !strstr(tp, "..")) {
+		char *member = zc_asprintf("sources/%s", tp + 11);
+		size_t tl;
+		if (zc_zip_member(z, member, MEMBER_MAX, &text, &tl) != ZC_OK || !zc_utf8_valid(text, tl) || strlen(text) != tl) {
+			free(text);
+			text = NULL;
+		}
+		free(member);
+	}
+	free(tp);
+	return text;
+}
+
+/* code (a [category id, code] of q->codes) given to entry by user in the current selection */
+static void add_coding(qread *q, const char *user, const char *entry, json_t *code)
+{
+	json_t *u = json_object_get(q->by, user);
+	if (!u)
+		json_object_set_new(q->by, user, (u = json_object()));
+	json_t *e = json_object_get(u, entry);
+	if (!e) {
+		e = json_pack("{s:s,s:I,s:{}}", "entry", entry, "row", (json_int_t)q->selno, "codes");
+		for (size_t k = 0; k < q->cb->ncats; k++)
+			json_object_set_new(json_object_get(e, "codes"), q->cb->cats[k].id, json_array());
+		json_object_set_new(u, entry, e);
+	}
+	json_t *arr = json_object_get(json_object_get(e, "codes"), json_string_value(json_array_get(code, 0)));
+	int seen = 0;
+	for (size_t k = 0; k < json_array_size(arr); k++)
+		seen |= json_equal(json_array_get(arr, k), json_array_get(code, 1));
+	if (!seen)
+		json_array_append(arr, json_array_get(code, 1));
+}
+
+/* the codings of a selection over entry: each by its user (su the selection's), its code found
+   by GUID under a category */
+static void read_codings(qread *q, xmlNodePtr sel, const char *entry, const char *su)
+{
+	for (xmlNodePtr cd = sel->children; cd; cd = cd->next) {
+		if (!is_el(cd, "Coding"))
+			continue;
+		char *cu = zc_xml_attr(cd, "creatingUser"), *tg = zc_xml_attr(zc_xml_child(cd, "CodeRef"), "targetGUID");
+		const char *user = q->coder ? q->coder : json_string_value(json_object_get(q->users, cu ? cu : su ? su : ""));
+		json_t *code = json_object_get(q->codes, tg ? tg : "");
+		if (!user) {
+			problem(q, q->selno, entry, "a coding by no user of the project: give --coder");
+		} else if (!code || !*json_string_value(json_array_get(code, 0))) {
+			char *why = zc_asprintf("a code \"%s\" under no category of codebook %s", code ? json_string_value(json_array_get(code, 1)) : tg ? tg : "?",
+						q->cb->name);
+			problem(q, q->selno, entry, why);
+			free(why);
+		} else {
+			add_coding(q, user, entry, code);
+		}
+		free(cu);
+		free(tg);
+	}
+}
+
+/* a source's plain-text selections (spans: its entries' lines, ncp its characters) */
+static void read_selections(qread *q, xmlNodePtr s, json_t *spans, long ncp)
+{
+	char *sname = zc_xml_attr(s, "name");
+	for (xmlNodePtr sel = s->children; sel; sel = sel->next) {
+		if (!is_el(sel, "PlainTextSelection"))
+			continue;
+		q->selno++;
+		char *a = zc_xml_attr(sel, "startPosition"), *b = zc_xml_attr(sel, "endPosition"), *su = zc_xml_attr(sel, "creatingUser");
+		long st = -1, en = -1;
+		const char *entry = NULL;
+		if (!a || !b || zc_parse_long(a, 0, ncp, &st) != ZC_OK || zc_parse_long(b, 0, ncp, &en) != ZC_OK || en <= st) {
+			char *why = zc_asprintf("a selection of %s has positions %s-%s outside its text of %ld characters", sname ? sname : "a source",
+						a ? a : "?", b ? b : "?", ncp);
+			problem(q, q->selno, "", why);
+			free(why);
+		} else if (!(entry = span_entry(spans, st, en))) {
+			problem(q, q->selno, "", "a selection that covers no entry's text");
+		} else {
+			read_codings(q, sel, entry, su);
+		}
+		free(a);
+		free(b);
+		free(su);
+	}
+	free(sname);
+}
+
+static void read_sources(qread *q, zip_t *z, xmlNodePtr root)
+{
+	xmlNodePtr sources = zc_xml_child(root, "Sources");
+	for (xmlNodePtr s = sources ? sources->children : NULL; s; s = s->next) {
+		if (!is_el(s, "TextSource"))
+			continue;
+		char *text = source_text(z, s);
+		if (!text) {
+			problem(q, 0, "", "a text source without readable plain text is skipped");
+			continue;
+		}
+		json_t *spans = entry_spans(text);
+		read_selections(q, s, spans, (long)cp_count(text, strlen(text)));
+		json_decref(spans);
+		free(text);
+	}
+}
+
+/* every coder's codings, each checked against the codebook: {coders: {coder: [rows]}, problems} */
+static json_t *qdpx_result(qread *q)
+{
+	json_t *result = json_pack("{s:{},s:o}", "coders", "problems", json_incref(q->probs));
+	const char *user;
+	json_t *ents;
+	json_object_foreach(q->by, user, ents) {
+		json_t *rows = json_array(), *e;
+		const char *entry;
+		json_object_foreach(ents, entry, e) {
+			char *why = NULL;
+			for (size_t k = 0; k < q->cb->ncats && !why; k++)
+				(void)zc_values_check(&q->cb->cats[k], json_object_get(json_object_get(e, "codes"), q->cb->cats[k].id), &why);
+			if (why) {
+				problem(q, (long)json_integer_value(json_object_get(e, "row")), entry, why);
+				free(why);
+			} else {
+				json_array_append(rows, e);
+			}
+		}
+		json_object_set_new(json_object_get(result, "coders"), user, rows);
+	}
+	return result;
+}
+
+/* project.qde of the zip z, checked to be a REFI-QDA project */
+static xmlDocPtr project_doc(zip_t *z, char **err)
+{
+	char *qde = NULL;
+	size_t n;
+	xmlDocPtr doc = NULL;
+	if (zc_zip_member(z, "project.qde", MEMBER_MAX, &qde, &n) != ZC_OK || !(doc = zc_xml_read(qde, n))) {
+		*err = zc_strdup("no readable project.qde: not a REFI-QDA project");
+	} else {
+		xmlNodePtr root = xmlDocGetRootElement(doc);
+		if (!is_el(root, "Project") || !root->ns || strcmp((const char *)root->ns->href, NS_PROJECT)) {
+			*err = zc_strdup("project.qde's root is not a Project of " NS_PROJECT);
+			xmlFreeDoc(doc);
+			doc = NULL;
+		}
+	}
+	free(qde);
+	return doc;
+}
+
 int zc_qdpx_read(const zc_codebook *cb, const char *data, size_t len, const char *coder_override, json_t **out, char **err)
 {
 	zip_error_t ze;
@@ -444,146 +634,21 @@ int zc_qdpx_read(const zc_codebook *cb, const char *data, size_t len, const char
 		*err = zc_strdup("not a zip archive: not a REFI-QDA project (.qdpx)");
 		return ZC_EPARSE;
 	}
-	char *qde = NULL;
-	size_t n;
-	xmlDocPtr doc = NULL;
-	int rc = ZC_EPARSE;
-	json_t *users = json_object(), *codes = json_object(), *by = json_object(), *probs = json_array();
-	if (zc_zip_member(z, "project.qde", MEMBER_MAX, &qde, &n) != ZC_OK || !(doc = zc_xml_read(qde, n))) {
-		*err = zc_strdup("no readable project.qde: not a REFI-QDA project");
-		goto out;
+	xmlDocPtr doc = project_doc(z, err);
+	if (doc) {
+		qread q = {cb, coder_override, json_object(), json_object(), json_object(), json_array(), 0};
+		xmlNodePtr root = xmlDocGetRootElement(doc), cbn = zc_xml_child(zc_xml_child(root, "CodeBook"), "Codes");
+		read_users(&q, root);
+		if (cbn)
+			read_codes(cbn, cb, -1, q.codes);
+		read_sources(&q, z, root);
+		*out = qdpx_result(&q);
+		json_decref(q.users);
+		json_decref(q.codes);
+		json_decref(q.by);
+		json_decref(q.probs);
+		xmlFreeDoc(doc);
 	}
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!is_el(root, "Project") || !root->ns || strcmp((const char *)root->ns->href, NS_PROJECT)) {
-		*err = zc_strdup("project.qde's root is not a Project of " NS_PROJECT);
-		goto out;
-	}
-	for (xmlNodePtr u = zc_xml_child(zc_xml_child(root, "Users"), "User"); u; u = u->next) {
-		if (!is_el(u, "User"))
-			continue;
-		char *g = zc_xml_attr(u, "guid"), *name = zc_xml_attr(u, "name");
-		if (g && name)
-			json_object_set_new(users, g, json_string(name));
-		free(g);
-		free(name);
-	}
-	xmlNodePtr cbn = zc_xml_child(zc_xml_child(root, "CodeBook"), "Codes");
-	if (cbn)
-		read_codes(cbn, cb, -1, codes);
-	xmlNodePtr sources = zc_xml_child(root, "Sources");
-	long selno = 0;
-	for (xmlNodePtr s = sources ? sources->children : NULL; s; s = s->next) {
-		if (!is_el(s, "TextSource"))
-			continue;
-		char *text = NULL, *tp = zc_xml_attr(s, "plainTextPath"), *sname = zc_xml_attr(s, "name");
-		xmlNodePtr ptc = zc_xml_child(s, "PlainTextContent");
-		if (ptc) {
-			xmlChar *c = xmlNodeGetContent(ptc);
-			text = zc_strdup(c ? (const char *)c : "");
-			xmlFree(c);
-		} else if (tp && zc_str_starts(tp, "internal://") && !strstr(tp, "..")) {
-			char *member = zc_asprintf("sources/%s", tp + 11);
-			size_t tl;
-			if (zc_zip_member(z, member, MEMBER_MAX, &text, &tl) != ZC_OK || !zc_utf8_valid(text, tl) || strlen(text) != tl) {
-				free(text);
-				text = NULL;
-			}
-			free(member);
-		}
-		if (!text) {
-			json_array_append_new(probs, json_pack("[Iss]", (json_int_t)0, "", "a text source without readable plain text is skipped"));
-			free(tp);
-			free(sname);
-			continue;
-		}
-		json_t *spans = entry_spans(text);
-		long ncp = (long)cp_count(text, strlen(text));
-		for (xmlNodePtr sel = s->children; sel; sel = sel->next) {
-			if (!is_el(sel, "PlainTextSelection"))
-				continue;
-			selno++;
-			char *a = zc_xml_attr(sel, "startPosition"), *b = zc_xml_attr(sel, "endPosition"), *su = zc_xml_attr(sel, "creatingUser");
-			long st = -1, en = -1;
-			const char *entry = NULL;
-			if (!a || !b || zc_parse_long(a, 0, ncp, &st) != ZC_OK || zc_parse_long(b, 0, ncp, &en) != ZC_OK || en <= st) {
-				char *why = zc_asprintf("a selection of %s has positions %s-%s outside its text of %ld characters", sname ? sname : "a source",
-							a ? a : "?", b ? b : "?", ncp);
-				json_array_append_new(probs, json_pack("[Iss]", (json_int_t)selno, "", why));
-				free(why);
-			} else if (!(entry = span_entry(spans, st, en))) {
-				json_array_append_new(probs, json_pack("[Iss]", (json_int_t)selno, "", "a selection that covers no entry's text"));
-			}
-			for (xmlNodePtr cd = entry ? sel->children : NULL; cd; cd = cd->next) {
-				if (!is_el(cd, "Coding"))
-					continue;
-				char *cu = zc_xml_attr(cd, "creatingUser"), *tg = zc_xml_attr(zc_xml_child(cd, "CodeRef"), "targetGUID");
-				const char *user = coder_override ? coder_override : json_string_value(json_object_get(users, cu ? cu : su ? su : ""));
-				json_t *code = json_object_get(codes, tg ? tg : "");
-				if (!user) {
-					json_array_append_new(probs, json_pack("[Iss]", (json_int_t)selno, entry, "a coding by no user of the project: give --coder"));
-				} else if (!code || !*json_string_value(json_array_get(code, 0))) {
-					char *why = zc_asprintf("a code \"%s\" under no category of codebook %s", code ? json_string_value(json_array_get(code, 1)) : tg ? tg : "?", cb->name);
-					json_array_append_new(probs, json_pack("[Iss]", (json_int_t)selno, entry, why));
-					free(why);
-				} else {
-					json_t *u = json_object_get(by, user);
-					if (!u)
-						json_object_set_new(by, user, (u = json_object()));
-					json_t *e = json_object_get(u, entry);
-					if (!e) {
-						e = json_pack("{s:s,s:I,s:{}}", "entry", entry, "row", (json_int_t)selno, "codes");
-						for (size_t k = 0; k < cb->ncats; k++)
-							json_object_set_new(json_object_get(e, "codes"), cb->cats[k].id, json_array());
-						json_object_set_new(u, entry, e);
-					}
-					json_t *arr = json_object_get(json_object_get(e, "codes"), json_string_value(json_array_get(code, 0)));
-					int seen = 0;
-					for (size_t k = 0; k < json_array_size(arr); k++)
-						seen |= json_equal(json_array_get(arr, k), json_array_get(code, 1));
-					if (!seen)
-						json_array_append(arr, json_array_get(code, 1));
-				}
-				free(cu);
-				free(tg);
-			}
-			free(a);
-			free(b);
-			free(su);
-		}
-		json_decref(spans);
-		free(text);
-		free(tp);
-		free(sname);
-	}
-	/* every coder's codings, each checked against the codebook: {coder: [rows]}, problems */
-	json_t *result = json_pack("{s:{},s:o}", "coders", "problems", json_incref(probs));
-	const char *user;
-	json_t *ents;
-	json_object_foreach(by, user, ents) {
-		json_t *rows = json_array(), *e;
-		const char *entry;
-		json_object_foreach(ents, entry, e) {
-			char *why = NULL;
-			for (size_t k = 0; k < cb->ncats && !why; k++)
-				(void)zc_values_check(&cb->cats[k], json_object_get(json_object_get(e, "codes"), cb->cats[k].id), &why);
-			if (why) {
-				json_array_append_new(json_object_get(result, "problems"), json_pack("[Iss]", json_integer_value(json_object_get(e, "row")), entry, why));
-				free(why);
-			} else {
-				json_array_append(rows, e);
-			}
-		}
-		json_object_set_new(json_object_get(result, "coders"), user, rows);
-	}
-	*out = result;
-	rc = ZC_OK;
-out:
-	json_decref(users);
-	json_decref(codes);
-	json_decref(by);
-	json_decref(probs);
-	xmlFreeDoc(doc);
-	free(qde);
 	zip_discard(z);
-	return rc;
+	return *out ? ZC_OK : ZC_EPARSE;
 }

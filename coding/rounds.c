@@ -183,6 +183,20 @@ static json_t *sorted(json_t *a)
 	return o;
 }
 
+/* whether v, as a set, is the first value met (*first, kept as a sorted set; v becomes it
+   when none was met) */
+static int same_set(json_t **first, json_t *v)
+{
+	json_t *sv = sorted(v);
+	int same = 1;
+	if (!*first)
+		*first = json_incref(sv);
+	else
+		same = json_equal(*first, sv);
+	json_decref(sv);
+	return same;
+}
+
 /* a coder's value pooled over the categories: the category's label before each value keeps
    categories apart ("no code" too) */
 static json_t *pooled(const char *label, json_t *v)
@@ -237,13 +251,8 @@ static void unit_values(const round_data *rd, size_t e, const zc_category *cat, 
 		json_t *pv = pooled(label, v);
 		zc_agree_set(all, ua, c, pv);
 		json_decref(pv);
-		json_t *sv = sorted(v);
-		if (!first)
-			first = json_incref(sv);
-		else if (!json_equal(first, sv))
-			differ = 1;
+		differ |= !same_set(&first, v);
 		n++;
-		json_decref(sv);
 		json_decref(v);
 	}
 	if (differ && n > 1)
@@ -402,12 +411,7 @@ static lxw_col_t adj_cells(lxw_worksheet *ws, const adj_formats *f, lxw_row_t r,
 		char *s = zc_values_join(v);
 		worksheet_write_string(ws, r, col++, s, f->grey);
 		free(s);
-		json_t *sv = sorted(v);
-		if (!agreed)
-			agreed = json_incref(sv);
-		else if (!json_equal(agreed, sv))
-			same = 0;
-		json_decref(sv);
+		same &= same_set(&agreed, v);
 		json_decref(v);
 	}
 	if (same && agreed) {

@@ -227,6 +227,95 @@ static void codebook_sheet(xlsx *x, const char *coder)
 	free(about);
 }
 
+/* the workbook's properties: title, subject (the coder), author, the codebook in comments */
+static void sheet_properties(xlsx *x, const zc_sheet_opts *o)
+{
+	lxw_doc_properties props = {0};
+	char *subject = zc_asprintf("coding sheet for %s", o->coder);
+	char *comments = zc_asprintf("codebook %s sha256 %s; zhengce %s", o->cb->name, o->cb->sha256, ZC_VERSION);
+	char *author = zc_strdup(o->coder);
+	props.title = "zhengce coding sheet";
+	props.subject = subject;
+	props.author = author;
+	props.comments = comments;
+	workbook_set_properties(x->wb, &props);
+	free(subject);
+	free(comments);
+	free(author);
+}
+
+static void sheet_formats(xlsx *x)
+{
+	x->wrap = workbook_add_format(x->wb);
+	format_set_text_wrap(x->wrap);
+	format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
+	x->bold = workbook_add_format(x->wb);
+	format_set_bold(x->bold);
+	x->head = workbook_add_format(x->wb);
+	format_set_bold(x->head);
+	format_set_bg_color(x->head, 0xDDEBF7);
+	format_set_text_wrap(x->head);
+}
+
+/* the header: fixed columns, then a category each (and its relations), then note; catcol[i]
+   the i-th category's column */
+static void sheet_header(xlsx *x, lxw_col_t *catcol)
+{
+	lxw_format *entry_col = workbook_add_format(x->wb);
+	format_set_align(entry_col, LXW_ALIGN_VERTICAL_TOP);
+	for (lxw_col_t c = 0; c < NFIXED; c++)
+		worksheet_write_string(x->ws, 0, c, FIXED[c], x->head);
+	static const double widths[NFIXED] = {13, 8, 6, 30, 60, 20};
+	for (lxw_col_t c = 0; c < NFIXED; c++)
+		worksheet_set_column(x->ws, c, c, widths[c], c == 3 || c == 4 ? x->wrap : entry_col);
+	lxw_col_t col = NFIXED;
+	for (size_t i = 0; i < x->cb->ncats; i++) {
+		const zc_category *c = &x->cb->cats[i];
+		catcol[i] = col;
+		worksheet_write_string(x->ws, 0, col, c->name, x->head);
+		worksheet_set_column(x->ws, col, col, 22, x->wrap);
+		col++;
+		if (c->relation) {
+			char *h = zc_sheet_relation_header(c);
+			worksheet_write_string(x->ws, 0, col, h, x->head);
+			worksheet_set_column(x->ws, col, col, 26, x->wrap);
+			free(h);
+			col++;
+		}
+	}
+	worksheet_write_string(x->ws, 0, col, "note", x->head);
+	worksheet_set_column(x->ws, col, col, 24, x->wrap);
+	x->ncols = col + 1;
+}
+
+/* a drop-down of category c's codes (column lc of the sheet "lists") on its column col, rows 1
+   to last: a warning where several codes or codes outside the list are allowed, else a stop */
+static int sheet_validation(xlsx *x, const zc_category *c, int lc, lxw_col_t col, lxw_row_t last)
+{
+	char letter[8];
+	if (lc < 26)
+		snprintf(letter, sizeof letter, "%c", 'A' + lc);
+	else
+		snprintf(letter, sizeof letter, "%c%c", 'A' + lc / 26 - 1, 'A' + lc % 26);
+	char *formula = zc_asprintf("=lists!$%s$2:$%s$%zu", letter, letter, c->ncodes + 1);
+	char *msg = zc_asprintf(c->multiple ? "one of the list, or several separated by ；%s" : "one of the list%s",
+				c->open ? "; another code may be written (open list)" : "");
+	lxw_data_validation dv = {0};
+	dv.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+	dv.value_formula = formula;
+	dv.input_title = c->name;
+	dv.input_message = msg;
+	dv.error_title = c->name;
+	dv.error_message = c->multiple || c->open ? "not a code of the list: keep it only when it is several codes or "
+						     "a code outside the list of an open category"
+						   : "not a code of the list (the list is closed)";
+	dv.error_type = !c->multiple && !c->open ? LXW_VALIDATION_ERROR_TYPE_STOP : LXW_VALIDATION_ERROR_TYPE_WARNING;
+	int rc = worksheet_data_validation_range(x->ws, 1, col, last, col, &dv) != LXW_NO_ERROR ? ZC_EIO : ZC_OK;
+	free(formula);
+	free(msg);
+	return rc;
+}
+
 static int write_xlsx(zc_index *idx, const zc_sheet_opts *o, const char *path, long *nrows)
 {
 	xlsx x = {0};
@@ -235,52 +324,11 @@ static int write_xlsx(zc_index *idx, const zc_sheet_opts *o, const char *path, l
 	x.wb = workbook_new_opt(path, &wo);
 	if (!x.wb)
 		return zc_write_error(errno);
-	lxw_doc_properties props = {0};
-	char *subject = zc_asprintf("coding sheet for %s", o->coder);
-	char *comments = zc_asprintf("codebook %s sha256 %s; zhengce %s", o->cb->name, o->cb->sha256, ZC_VERSION);
-	props.title = "zhengce coding sheet";
-	props.subject = subject;
-	char *author = zc_strdup(o->coder);
-	props.author = author;
-	props.comments = comments;
-	workbook_set_properties(x.wb, &props);
+	sheet_properties(&x, o);
 	x.ws = workbook_add_worksheet(x.wb, "coding");
-	x.wrap = workbook_add_format(x.wb);
-	format_set_text_wrap(x.wrap);
-	format_set_align(x.wrap, LXW_ALIGN_VERTICAL_TOP);
-	x.bold = workbook_add_format(x.wb);
-	format_set_bold(x.bold);
-	x.head = workbook_add_format(x.wb);
-	format_set_bold(x.head);
-	format_set_bg_color(x.head, 0xDDEBF7);
-	format_set_text_wrap(x.head);
-	lxw_format *entry_col = workbook_add_format(x.wb);
-	format_set_align(entry_col, LXW_ALIGN_VERTICAL_TOP);
-	/* the header: fixed columns, then a category each (and its relations) */
-	for (lxw_col_t c = 0; c < NFIXED; c++)
-		worksheet_write_string(x.ws, 0, c, FIXED[c], x.head);
-	static const double widths[NFIXED] = {13, 8, 6, 30, 60, 20};
-	for (lxw_col_t c = 0; c < NFIXED; c++)
-		worksheet_set_column(x.ws, c, c, widths[c], c == 3 || c == 4 ? x.wrap : entry_col);
-	lxw_col_t col = NFIXED;
+	sheet_formats(&x);
 	lxw_col_t *catcol = zc_calloc(o->cb->ncats, sizeof *catcol);
-	for (size_t i = 0; i < o->cb->ncats; i++) {
-		const zc_category *c = &o->cb->cats[i];
-		catcol[i] = col;
-		worksheet_write_string(x.ws, 0, col, c->name, x.head);
-		worksheet_set_column(x.ws, col, col, 22, x.wrap);
-		col++;
-		if (c->relation) {
-			char *h = zc_sheet_relation_header(c);
-			worksheet_write_string(x.ws, 0, col, h, x.head);
-			worksheet_set_column(x.ws, col, col, 26, x.wrap);
-			free(h);
-			col++;
-		}
-	}
-	worksheet_write_string(x.ws, 0, col, "note", x.head);
-	worksheet_set_column(x.ws, col, col, 24, x.wrap);
-	x.ncols = col + 1;
+	sheet_header(&x, catcol);
 	x.row = 1;
 	int rc = zc_sheet_rows(idx, o->q, o->sample, o->seed, xlsx_row, &x);
 	lxw_row_t last = x.row > 1 ? x.row - 1 : 1;
@@ -288,43 +336,15 @@ static int write_xlsx(zc_index *idx, const zc_sheet_opts *o, const char *path, l
 	worksheet_autofilter(x.ws, 0, 0, last, x.ncols - 1);
 	int *listcol = zc_calloc(o->cb->ncats, sizeof *listcol);
 	lists_sheet(&x, listcol);
-	for (size_t i = 0; i < o->cb->ncats; i++) {
-		const zc_category *c = &o->cb->cats[i];
-		if (!c->ncodes)
-			continue;
-		char letter[8];
-		int lc = listcol[i];
-		if (lc < 26)
-			snprintf(letter, sizeof letter, "%c", 'A' + lc);
-		else
-			snprintf(letter, sizeof letter, "%c%c", 'A' + lc / 26 - 1, 'A' + lc % 26);
-		char *formula = zc_asprintf("=lists!$%s$2:$%s$%zu", letter, letter, c->ncodes + 1);
-		char *msg = zc_asprintf(c->multiple ? "one of the list, or several separated by ；%s" : "one of the list%s",
-					c->open ? "; another code may be written (open list)" : "");
-		lxw_data_validation dv = {0};
-		dv.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-		dv.value_formula = formula;
-		dv.input_title = c->name;
-		dv.input_message = msg;
-		dv.error_title = c->name;
-		dv.error_message = c->multiple || c->open ? "not a code of the list: keep it only when it is several codes or "
-							     "a code outside the list of an open category"
-							   : "not a code of the list (the list is closed)";
-		dv.error_type = !c->multiple && !c->open ? LXW_VALIDATION_ERROR_TYPE_STOP : LXW_VALIDATION_ERROR_TYPE_WARNING;
-		if (worksheet_data_validation_range(x.ws, 1, catcol[i], last, catcol[i], &dv) != LXW_NO_ERROR)
+	for (size_t i = 0; i < o->cb->ncats; i++)
+		if (o->cb->cats[i].ncodes && sheet_validation(&x, &o->cb->cats[i], listcol[i], catcol[i], last) != ZC_OK)
 			rc = rc == ZC_OK ? ZC_EIO : rc;
-		free(formula);
-		free(msg);
-	}
 	codebook_sheet(&x, o->coder);
 	worksheet_activate(x.ws);
 	if (workbook_close(x.wb) != LXW_NO_ERROR && rc == ZC_OK)
 		rc = zc_write_error(errno);
 	free(catcol);
 	free(listcol);
-	free(subject);
-	free(comments);
-	free(author);
 	if (nrows)
 		*nrows = (long)x.row - 1;
 	return rc;

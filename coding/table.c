@@ -79,103 +79,129 @@ static char *gb18030_to_utf8(const char *s, size_t n)
 	return out;
 }
 
-int zc_cells_csv(const char *data, size_t len, zc_cells **out, char **err)
+/* the CSV's text as UTF-8 without a BOM: *data and *len moved, *conv the converted copy to free
+   (GB18030); ZC_EPARSE with *err when it is neither, or holds a NUL */
+static int csv_text(const char **data, size_t *len, char **conv, char **err)
 {
-	char *conv = NULL;
-	*out = NULL;
-	*err = NULL;
-	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
-		data += 3;
-		len -= 3;
+	*conv = NULL;
+	if (*len >= 3 && !memcmp(*data, "\xef\xbb\xbf", 3)) {
+		*data += 3;
+		*len -= 3;
 	}
-	if (!zc_utf8_valid(data, len)) {
-		conv = gb18030_to_utf8(data, len);
-		if (!conv || !zc_utf8_valid(conv, strlen(conv))) {
-			free(conv);
+	if (!zc_utf8_valid(*data, *len)) {
+		*conv = gb18030_to_utf8(*data, *len);
+		if (!*conv || !zc_utf8_valid(*conv, strlen(*conv))) {
 			*err = zc_strdup("neither UTF-8 nor GB18030 text: not a CSV sheet");
 			return ZC_EPARSE;
 		}
-		data = conv;
-		len = strlen(conv);
+		*data = *conv;
+		*len = strlen(*conv);
 	}
-	if (memchr(data, '\0', len)) {
-		free(conv);
+	if (memchr(*data, '\0', *len)) {
 		*err = zc_strdup("holds a NUL byte: not a CSV sheet");
 		return ZC_EPARSE;
 	}
-	zc_cells *t = zc_calloc(1, sizeof *t);
-	size_t row = 0, col = 0, i = 0;
-	zc_buf cell;
-	zc_buf_init(&cell, ZC_BUF_UNLIMITED);
-	int rc = ZC_OK, any = 0;
-	while (i < len) {
-		char ch = data[i];
-		if (ch == '"' && cell.len == 0) {
-			/* a quoted field: "" is a quote, up to the closing quote */
-			size_t j = i + 1;
-			for (;;) {
-				if (j >= len) {
-					*err = zc_asprintf("line %zu: a quoted cell is never closed", row + 1);
-					rc = ZC_EPARSE;
-					goto out;
-				}
-				if (data[j] == '"') {
-					if (j + 1 < len && data[j + 1] == '"') {
-						zc_buf_catc(&cell, '"');
-						j += 2;
-						continue;
-					}
-					j++;
-					break;
-				}
-				zc_buf_catc(&cell, data[j++]);
-			}
-			i = j;
-			any = 1;
-			if (i < len && data[i] != ',' && data[i] != '\r' && data[i] != '\n') {
-				*err = zc_asprintf("line %zu: text after a quoted cell's closing quote", row + 1);
-				rc = ZC_EPARSE;
-				goto out;
-			}
-			continue;
+	return ZC_OK;
+}
+
+/* the CSV reader's place */
+typedef struct csv_state {
+	const char *data;
+	size_t len, i;		/* the text and the place in it */
+	size_t row, col;
+	zc_buf cell;		/* the cell being read */
+	int any;		/* the cell has begun (a quote or a character) */
+	zc_cells *t;
+} csv_state;
+
+/* a quoted cell from its opening quote at s->i: "" is a quote, up to the closing quote, which a
+   separator or the end must follow */
+static int csv_quoted(csv_state *s, char **err)
+{
+	size_t j = s->i + 1;
+	for (;;) {
+		if (j >= s->len) {
+			*err = zc_asprintf("line %zu: a quoted cell is never closed", s->row + 1);
+			return ZC_EPARSE;
 		}
-		if (ch == ',' || ch == '\n' || ch == '\r') {
-			table_set(t, row, col, zc_strdup(cell.data ? cell.data : ""));
-			zc_buf_reset(&cell);
-			any = 0;
-			if (ch == ',') {
-				if (++col >= COLS_MAX) {
-					*err = zc_asprintf("line %zu: more than %d columns", row + 1, COLS_MAX);
-					rc = ZC_EPARSE;
-					goto out;
-				}
-			} else {
-				if (ch == '\r' && i + 1 < len && data[i + 1] == '\n')
-					i++;
-				col = 0;
-				if (++row >= ROWS_MAX) {
-					*err = zc_asprintf("more than %d lines", ROWS_MAX);
-					rc = ZC_EPARSE;
-					goto out;
-				}
+		if (s->data[j] == '"') {
+			if (j + 1 < s->len && s->data[j + 1] == '"') {
+				zc_buf_catc(&s->cell, '"');
+				j += 2;
+				continue;
 			}
-			i++;
-			continue;
+			j++;
+			break;
 		}
-		zc_buf_catc(&cell, ch);
-		any = 1;
-		i++;
+		zc_buf_catc(&s->cell, s->data[j++]);
 	}
-	if (any || col > 0)
-		table_set(t, row, col, zc_strdup(cell.data ? cell.data : ""));
-out:
-	zc_buf_free(&cell);
-	free(conv);
+	s->i = j;
+	s->any = 1;
+	if (s->i < s->len && s->data[s->i] != ',' && s->data[s->i] != '\r' && s->data[s->i] != '\n') {
+		*err = zc_asprintf("line %zu: text after a quoted cell's closing quote", s->row + 1);
+		return ZC_EPARSE;
+	}
+	return ZC_OK;
+}
+
+/* the separator at s->i (a comma, or a line break: CR LF is one) ends the cell */
+static int csv_separator(csv_state *s, char **err)
+{
+	char ch = s->data[s->i];
+	table_set(s->t, s->row, s->col, zc_strdup(s->cell.data ? s->cell.data : ""));
+	zc_buf_reset(&s->cell);
+	s->any = 0;
+	if (ch == ',') {
+		if (++s->col >= COLS_MAX) {
+			*err = zc_asprintf("line %zu: more than %d columns", s->row + 1, COLS_MAX);
+			return ZC_EPARSE;
+		}
+	} else {
+		if (ch == '\r' && s->i + 1 < s->len && s->data[s->i + 1] == '\n')
+			s->i++;
+		s->col = 0;
+		if (++s->row >= ROWS_MAX) {
+			*err = zc_asprintf("more than %d lines", ROWS_MAX);
+			return ZC_EPARSE;
+		}
+	}
+	s->i++;
+	return ZC_OK;
+}
+
+int zc_cells_csv(const char *data, size_t len, zc_cells **out, char **err)
+{
+	char *conv;
+	*out = NULL;
+	*err = NULL;
+	int rc = csv_text(&data, &len, &conv, err);
 	if (rc != ZC_OK) {
-		zc_cells_free(&t);
+		free(conv);
 		return rc;
 	}
-	*out = t;
+	csv_state s = {data, len, 0, 0, 0, {0}, 0, zc_calloc(1, sizeof(zc_cells))};
+	zc_buf_init(&s.cell, ZC_BUF_UNLIMITED);
+	while (rc == ZC_OK && s.i < s.len) {
+		char ch = s.data[s.i];
+		if (ch == '"' && s.cell.len == 0) {
+			rc = csv_quoted(&s, err);
+		} else if (ch == ',' || ch == '\n' || ch == '\r') {
+			rc = csv_separator(&s, err);
+		} else {
+			zc_buf_catc(&s.cell, ch);
+			s.any = 1;
+			s.i++;
+		}
+	}
+	if (rc == ZC_OK && (s.any || s.col > 0))
+		table_set(s.t, s.row, s.col, zc_strdup(s.cell.data ? s.cell.data : ""));
+	zc_buf_free(&s.cell);
+	free(conv);
+	if (rc != ZC_OK) {
+		zc_cells_free(&s.t);
+		return rc;
+	}
+	*out = s.t;
 	return ZC_OK;
 }
 
@@ -281,92 +307,168 @@ static long ref_col(const char *r)
 	return col - 1;
 }
 
-int zc_cells_xlsx(const char *data, size_t len, const char *sheet, zc_cells **out, char **err)
+/* a workbook being read: its parts, read and parsed, freed together */
+typedef struct xlsx {
+	zip_t *z;
+	char *wbx, *relx, *ssx, *shx;	/* the parts' bytes */
+	xmlDocPtr wb, rel, ss, sh;
+	char *rid, *target;		/* the sheet's relation id and part */
+	char **shared;			/* shared strings */
+	size_t nshared;
+} xlsx;
+
+static void xlsx_free(xlsx *x)
 {
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-	char *wbx = NULL, *relx = NULL, *ssx = NULL, *shx = NULL, *target = NULL, *rid = NULL;
+	for (size_t i = 0; i < x->nshared; i++)
+		free(x->shared[i]);
+	free(x->shared);
+	xmlFreeDoc(x->wb);
+	xmlFreeDoc(x->rel);
+	xmlFreeDoc(x->ss);
+	xmlFreeDoc(x->sh);
+	free(x->wbx);
+	free(x->relx);
+	free(x->ssx);
+	free(x->shx);
+	free(x->target);
+	free(x->rid);
+	zip_discard(x->z);
+}
+
+/* the relation id of the sheet named sheet, else of the first */
+static int xlsx_sheet_id(xlsx *x, const char *sheet, char **err)
+{
 	size_t n;
-	xmlDocPtr wb = NULL, rel = NULL, ss = NULL, sh = NULL;
-	char **shared = NULL;
-	size_t nshared = 0;
-	zc_cells *t = NULL;
-	int rc = ZC_EPARSE;
-	*out = NULL;
-	*err = NULL;
-	zip_error_fini(&ze);
-	if (!z) {
-		if (src)
-			zip_source_free(src);
-		*err = zc_strdup("not a zip archive: not an XLSX workbook");
+	if (zc_zip_member(x->z, "xl/workbook.xml", MEMBER_MAX, &x->wbx, &n) != ZC_OK || !(x->wb = zc_xml_read(x->wbx, n))) {
+		*err = zc_strdup("no xl/workbook.xml: not an XLSX workbook");
 		return ZC_EPARSE;
 	}
-	if (zc_zip_member(z, "xl/workbook.xml", MEMBER_MAX, &wbx, &n) != ZC_OK || !(wb = zc_xml_read(wbx, n))) {
-		*err = zc_strdup("no xl/workbook.xml: not an XLSX workbook");
-		goto out;
-	}
-	/* the sheet: by name, else the first */
-	xmlNodePtr sheets = zc_xml_child(xmlDocGetRootElement(wb), "sheets");
+	xmlNodePtr sheets = zc_xml_child(xmlDocGetRootElement(x->wb), "sheets");
 	for (xmlNodePtr s = sheets ? sheets->children : NULL; s; s = s->next) {
 		if (!named(s, "sheet"))
 			continue;
 		char *name = zc_xml_attr(s, "name");
 		int match = name && sheet && !strcmp(name, sheet);
-		if (!rid || match) {
-			free(rid);
-			rid = zc_xml_attr(s, "id");
+		if (!x->rid || match) {
+			free(x->rid);
+			x->rid = zc_xml_attr(s, "id");
 		}
 		free(name);
 		if (match)
 			break;
 	}
-	if (!rid) {
+	if (!x->rid) {
 		*err = zc_strdup("the workbook has no sheet");
-		goto out;
+		return ZC_EPARSE;
 	}
-	if (zc_zip_member(z, "xl/_rels/workbook.xml.rels", MEMBER_MAX, &relx, &n) == ZC_OK && (rel = zc_xml_read(relx, n))) {
-		for (xmlNodePtr r = xmlDocGetRootElement(rel)->children; r; r = r->next) {
+	return ZC_OK;
+}
+
+/* the sheet's part, from the workbook's relations */
+static int xlsx_sheet_part(xlsx *x, char **err)
+{
+	size_t n;
+	if (zc_zip_member(x->z, "xl/_rels/workbook.xml.rels", MEMBER_MAX, &x->relx, &n) == ZC_OK && (x->rel = zc_xml_read(x->relx, n))) {
+		for (xmlNodePtr r = xmlDocGetRootElement(x->rel)->children; r; r = r->next) {
 			char *id = named(r, "Relationship") ? zc_xml_attr(r, "Id") : NULL;
-			if (id && !strcmp(id, rid)) {
+			if (id && !strcmp(id, x->rid)) {
 				char *tg = zc_xml_attr(r, "Target");
-				if (tg)
-					target = tg[0] == '/' ? zc_strdup(tg + 1) : zc_asprintf("xl/%s", tg);
+				if (tg) {
+					free(x->target);
+					x->target = tg[0] == '/' ? zc_strdup(tg + 1) : zc_asprintf("xl/%s", tg);
+				}
 				free(tg);
 			}
 			free(id);
 		}
 	}
-	if (!target) {
+	if (!x->target) {
 		*err = zc_strdup("the workbook's sheet has no part (xl/_rels/workbook.xml.rels)");
-		goto out;
+		return ZC_EPARSE;
 	}
-	/* shared strings (absent when every string is inline) */
-	if (zc_zip_member(z, "xl/sharedStrings.xml", MEMBER_MAX, &ssx, &n) == ZC_OK && (ss = zc_xml_read(ssx, n))) {
-		size_t cap = 0;
-		for (xmlNodePtr si = xmlDocGetRootElement(ss)->children; si; si = si->next) {
-			if (!named(si, "si"))
-				continue;
-			zc_buf b;
-			zc_buf_init(&b, ZC_BUF_UNLIMITED);
-			zc_buf_cats(&b, "");
-			string_item(si, &b);
-			if (nshared == cap) {
-				cap = cap ? 2 * cap : 256;
-				shared = zc_realloc(shared, cap * sizeof *shared);
-			}
-			shared[nshared++] = zc_buf_take(&b);
+	return ZC_OK;
+}
+
+/* the shared strings (absent when every string is inline) */
+static void xlsx_shared(xlsx *x)
+{
+	size_t n, cap = 0;
+	if (zc_zip_member(x->z, "xl/sharedStrings.xml", MEMBER_MAX, &x->ssx, &n) != ZC_OK || !(x->ss = zc_xml_read(x->ssx, n)))
+		return;
+	for (xmlNodePtr si = xmlDocGetRootElement(x->ss)->children; si; si = si->next) {
+		if (!named(si, "si"))
+			continue;
+		zc_buf b;
+		zc_buf_init(&b, ZC_BUF_UNLIMITED);
+		zc_buf_cats(&b, "");
+		string_item(si, &b);
+		if (x->nshared == cap) {
+			cap = cap ? 2 * cap : 256;
+			x->shared = zc_realloc(x->shared, cap * sizeof *x->shared);
 		}
+		x->shared[x->nshared++] = zc_buf_take(&b);
 	}
-	if (zc_zip_member(z, target, MEMBER_MAX, &shx, &n) != ZC_OK || !(sh = zc_xml_read(shx, n))) {
-		*err = zc_asprintf("cannot read the sheet's part %s", target);
-		goto out;
+}
+
+/* a cell's text (new string): inline, shared, an error value (no code: ""), else its value */
+static char *xlsx_value(const xlsx *x, xmlNodePtr c, const char *type)
+{
+	if (type && !strcmp(type, "inlineStr")) {
+		zc_buf b;
+		zc_buf_init(&b, ZC_BUF_UNLIMITED);
+		zc_buf_cats(&b, "");
+		xmlNodePtr is = zc_xml_child(c, "is");
+		if (is)
+			string_item(is, &b);
+		return zc_buf_take(&b);
 	}
-	xmlNodePtr data_ = zc_xml_child(xmlDocGetRootElement(sh), "sheetData");
-	t = zc_calloc(1, sizeof *t);
+	xmlNodePtr v = zc_xml_child(c, "v");
+	xmlChar *xv = v ? xmlNodeGetContent(v) : NULL;
+	char *val;
+	long k;
+	if (type && !strcmp(type, "s"))
+		val = zc_strdup(xv && zc_parse_long((const char *)xv, 0, (long)x->nshared - 1, &k) == ZC_OK ? x->shared[k] : "");
+	else if (type && !strcmp(type, "e"))
+		val = zc_strdup("");	/* an error value (#N/A) is no code */
+	else
+		val = zc_strdup(xv ? (const char *)xv : "");
+	xmlFree(xv);
+	return val;
+}
+
+/* a row's cells into t: a cell's column its reference's, else the one after the last */
+static int xlsx_row(const xlsx *x, xmlNodePtr r, long rownum, zc_cells *t, char **err)
+{
+	long col = -1;
+	for (xmlNodePtr c = r->children; c; c = c->next) {
+		if (!named(c, "c"))
+			continue;
+		char *ref = zc_xml_attr(c, "r"), *type = zc_xml_attr(c, "t");
+		long rc_ = ref ? ref_col(ref) : -1;
+		col = rc_ >= 0 ? rc_ : col + 1;
+		free(ref);
+		if (col >= COLS_MAX) {
+			free(type);
+			*err = zc_asprintf("row %ld: more than %d columns", rownum, COLS_MAX);
+			return ZC_EPARSE;
+		}
+		table_set(t, (size_t)(rownum - 1), (size_t)col, xlsx_value(x, c, type));
+		free(type);
+	}
+	return ZC_OK;
+}
+
+/* the sheet's rows into t: a row's number its r, else the one after the last */
+static int xlsx_rows(xlsx *x, zc_cells *t, char **err)
+{
+	size_t n;
+	if (zc_zip_member(x->z, x->target, MEMBER_MAX, &x->shx, &n) != ZC_OK || !(x->sh = zc_xml_read(x->shx, n))) {
+		*err = zc_asprintf("cannot read the sheet's part %s", x->target);
+		return ZC_EPARSE;
+	}
+	xmlNodePtr data = zc_xml_child(xmlDocGetRootElement(x->sh), "sheetData");
 	long rownum = 0;
-	for (xmlNodePtr r = data_ ? data_->children : NULL; r; r = r->next) {
+	for (xmlNodePtr r = data ? data->children : NULL; r; r = r->next) {
 		if (!named(r, "row"))
 			continue;
 		char *rr = zc_xml_attr(r, "r");
@@ -378,66 +480,41 @@ int zc_cells_xlsx(const char *data, size_t len, const char *sheet, zc_cells **ou
 		free(rr);
 		if (rownum > ROWS_MAX) {
 			*err = zc_asprintf("more than %d rows", ROWS_MAX);
-			goto out;
+			return ZC_EPARSE;
 		}
-		long col = -1;
-		for (xmlNodePtr c = r->children; c; c = c->next) {
-			if (!named(c, "c"))
-				continue;
-			char *ref = zc_xml_attr(c, "r"), *type = zc_xml_attr(c, "t");
-			long rc_ = ref ? ref_col(ref) : -1;
-			col = rc_ >= 0 ? rc_ : col + 1;
-			free(ref);
-			char *val = NULL;
-			if (col >= COLS_MAX) {
-				free(type);
-				*err = zc_asprintf("row %ld: more than %d columns", rownum, COLS_MAX);
-				goto out;
-			}
-			if (type && !strcmp(type, "inlineStr")) {
-				zc_buf b;
-				zc_buf_init(&b, ZC_BUF_UNLIMITED);
-				zc_buf_cats(&b, "");
-				xmlNodePtr is = zc_xml_child(c, "is");
-				if (is)
-					string_item(is, &b);
-				val = zc_buf_take(&b);
-			} else {
-				xmlNodePtr v = zc_xml_child(c, "v");
-				xmlChar *x = v ? xmlNodeGetContent(v) : NULL;
-				if (type && !strcmp(type, "s")) {
-					long k;
-					if (x && zc_parse_long((const char *)x, 0, (long)nshared - 1, &k) == ZC_OK)
-						val = zc_strdup(shared[k]);
-					else
-						val = zc_strdup("");
-				} else if (type && !strcmp(type, "e")) {
-					val = zc_strdup("");	/* an error value (#N/A) is no code */
-				} else {
-					val = zc_strdup(x ? (const char *)x : "");
-				}
-				xmlFree(x);
-			}
-			free(type);
-			table_set(t, (size_t)(rownum - 1), (size_t)col, val);
-		}
+		if (xlsx_row(x, r, rownum, t, err) != ZC_OK)
+			return ZC_EPARSE;
 	}
-	rc = ZC_OK;
-out:
-	for (size_t i = 0; i < nshared; i++)
-		free(shared[i]);
-	free(shared);
-	xmlFreeDoc(wb);
-	xmlFreeDoc(rel);
-	xmlFreeDoc(ss);
-	xmlFreeDoc(sh);
-	free(wbx);
-	free(relx);
-	free(ssx);
-	free(shx);
-	free(target);
-	free(rid);
-	zip_discard(z);
+	return ZC_OK;
+}
+
+int zc_cells_xlsx(const char *data, size_t len, const char *sheet, zc_cells **out, char **err)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+	xlsx x;
+	memset(&x, 0, sizeof x);
+	x.z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+	*out = NULL;
+	*err = NULL;
+	zip_error_fini(&ze);
+	if (!x.z) {
+		if (src)
+			zip_source_free(src);
+		*err = zc_strdup("not a zip archive: not an XLSX workbook");
+		return ZC_EPARSE;
+	}
+	zc_cells *t = NULL;
+	int rc = xlsx_sheet_id(&x, sheet, err);
+	if (rc == ZC_OK)
+		rc = xlsx_sheet_part(&x, err);
+	if (rc == ZC_OK) {
+		xlsx_shared(&x);
+		t = zc_calloc(1, sizeof *t);
+		rc = xlsx_rows(&x, t, err);
+	}
+	xlsx_free(&x);
 	if (rc != ZC_OK) {
 		zc_cells_free(&t);
 		return rc;

@@ -639,27 +639,44 @@ static int meta_rec_put(zc_txn *t, const char *name, json_t *rec)
 	return rc;
 }
 
+/* The two meta records have one shape: a name (the codebook's, the map's file), the SHA-256, and
+   a JSON value (the codebook, the map), under these keys. */
+typedef struct meta_shape {
+	const char *meta, *name_key, *value_key;
+} meta_shape;
+
+static const meta_shape CODEBOOK_REC = {"codebook", "name", "codebook"};
+static const meta_shape NORMALISATION_REC = {"normalisation", "file", "map"};
+
+static int meta3_put(zc_txn *t, const meta_shape *m, json_t *own, const char *name, const char *sha, json_t *value)
+{
+	json_t *rec = base_of(own);
+	json_object_set_new(rec, m->name_key, str_json(name));
+	json_object_set_new(rec, "sha256", str_json(sha));
+	json_object_set(rec, m->value_key, value ? value : json_null());
+	return meta_rec_put(t, m->meta, rec);
+}
+
+static int meta3_get(zc_txn *t, const meta_shape *m, json_t **own, const char **name, const char **sha, json_t **value)
+{
+	int rc = meta_rec_get(t, m->meta, own);
+	if (rc != ZC_OK)
+		return rc;
+	*name = str_field(*own, m->name_key);
+	*sha = str_field(*own, "sha256");
+	*value = json_object_get(*own, m->value_key);
+	return ZC_OK;
+}
+
 int zc_tx_codebook_put(zc_txn *t, const zc_codebook_rec *r)
 {
-	json_t *rec = base_of(r->own_);
-	json_object_set_new(rec, "name", str_json(r->name));
-	json_object_set_new(rec, "sha256", str_json(r->sha256));
-	json_object_set(rec, "codebook", r->codebook ? r->codebook : json_null());
-	return meta_rec_put(t, "codebook", rec);
+	return meta3_put(t, &CODEBOOK_REC, r->own_, r->name, r->sha256, r->codebook);
 }
 
 int zc_tx_codebook_get(zc_txn *t, zc_codebook_rec *out)
 {
-	json_t *rec;
 	memset(out, 0, sizeof *out);
-	int rc = meta_rec_get(t, "codebook", &rec);
-	if (rc != ZC_OK)
-		return rc;
-	out->own_ = rec;
-	out->name = str_field(rec, "name");
-	out->sha256 = str_field(rec, "sha256");
-	out->codebook = json_object_get(rec, "codebook");
-	return ZC_OK;
+	return meta3_get(t, &CODEBOOK_REC, &out->own_, &out->name, &out->sha256, &out->codebook);
 }
 
 void zc_codebook_rec_clear(zc_codebook_rec *r)
@@ -670,25 +687,13 @@ void zc_codebook_rec_clear(zc_codebook_rec *r)
 
 int zc_tx_normalisation_put(zc_txn *t, const zc_normalisation_rec *r)
 {
-	json_t *rec = base_of(r->own_);
-	json_object_set_new(rec, "file", str_json(r->file));
-	json_object_set_new(rec, "sha256", str_json(r->sha256));
-	json_object_set(rec, "map", r->map ? r->map : json_null());
-	return meta_rec_put(t, "normalisation", rec);
+	return meta3_put(t, &NORMALISATION_REC, r->own_, r->file, r->sha256, r->map);
 }
 
 int zc_tx_normalisation_get(zc_txn *t, zc_normalisation_rec *out)
 {
-	json_t *rec;
 	memset(out, 0, sizeof *out);
-	int rc = meta_rec_get(t, "normalisation", &rec);
-	if (rc != ZC_OK)
-		return rc;
-	out->own_ = rec;
-	out->file = str_field(rec, "file");
-	out->sha256 = str_field(rec, "sha256");
-	out->map = json_object_get(rec, "map");
-	return ZC_OK;
+	return meta3_get(t, &NORMALISATION_REC, &out->own_, &out->file, &out->sha256, &out->map);
 }
 
 void zc_normalisation_rec_clear(zc_normalisation_rec *r)
