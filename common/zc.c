@@ -520,6 +520,93 @@ void zc_xml_write(FILE *f, const char *s)
 	}
 }
 
+/* a JSON string's text, escaped as jansson escapes it */
+static int json_dump_str(zc_buf *b, const char *s, size_t n)
+{
+	if (!zc_utf8_valid(s, n))
+		return ZC_EPARSE;
+	zc_buf_catc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		zc_buf_cat(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': zc_buf_cat(b, "\\\"", 2); break;
+		case '\\': zc_buf_cat(b, "\\\\", 2); break;
+		case '\b': zc_buf_cat(b, "\\b", 2); break;
+		case '\f': zc_buf_cat(b, "\\f", 2); break;
+		case '\n': zc_buf_cat(b, "\\n", 2); break;
+		case '\r': zc_buf_cat(b, "\\r", 2); break;
+		case '\t': zc_buf_cat(b, "\\t", 2); break;
+		default: zc_buf_catf(b, "\\u%04X", c);
+		}
+	}
+	zc_buf_cat(b, s + run, n - run);
+	zc_buf_catc(b, '"');
+	return ZC_OK;
+}
+
+int zc_json_dump(zc_buf *b, json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *k;
+		size_t kn;
+		json_t *x;
+		int first = 1;
+		zc_buf_catc(b, '{');
+		json_object_keylen_foreach(v, k, kn, x) {
+			if (!first)
+				zc_buf_catc(b, ',');
+			first = 0;
+			if (json_dump_str(b, k, kn) != ZC_OK)
+				return ZC_EPARSE;
+			zc_buf_catc(b, ':');
+			if (zc_json_dump(b, x) != ZC_OK)
+				return ZC_EPARSE;
+		}
+		zc_buf_catc(b, '}');
+		return ZC_OK;
+	}
+	case JSON_ARRAY:
+		zc_buf_catc(b, '[');
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			if (i)
+				zc_buf_catc(b, ',');
+			if (zc_json_dump(b, json_array_get(v, i)) != ZC_OK)
+				return ZC_EPARSE;
+		}
+		zc_buf_catc(b, ']');
+		return ZC_OK;
+	case JSON_STRING:
+		return json_dump_str(b, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		zc_buf_catf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return ZC_OK;
+	case JSON_TRUE:
+		zc_buf_cat(b, "true", 4);
+		return ZC_OK;
+	case JSON_FALSE:
+		zc_buf_cat(b, "false", 5);
+		return ZC_OK;
+	case JSON_NULL:
+		zc_buf_cat(b, "null", 4);
+		return ZC_OK;
+	default: {
+		/* a real: jansson's own way of writing one */
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!s)
+			return ZC_EPARSE;
+		zc_buf_cats(b, s);
+		free(s);
+		return ZC_OK;
+	}
+	}
+}
+
 const char *zc_jstr(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));

@@ -107,10 +107,15 @@ void zc_csv_cell(zc_buf *b, const char *raw)
 		zc_buf_catc(b, '"');
 	if (risky)
 		zc_buf_catc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			zc_buf_catc(b, '"');
-		zc_buf_catc(b, *p);
+	/* the text between quotes in one copy each, a quote doubled */
+	for (const char *p = s, *q; *p; p = q + 1) {
+		q = strchr(p, '"');
+		if (!q) {
+			zc_buf_cats(b, p);
+			break;
+		}
+		zc_buf_cat(b, p, (size_t)(q - p) + 1);
+		zc_buf_catc(b, '"');
 	}
 	if (quote)
 		zc_buf_catc(b, '"');
@@ -346,9 +351,13 @@ static int write_row(zc_exporter *e, json_t *r, int header)
 	if (e->fmt == ZC_FMT_TEXT)
 		return text_file(e, r);
 	if (e->fmt == ZC_FMT_JSONL) {
-		char *s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		int ok = fputs(s, e->out) >= 0 && fputc('\n', e->out) != EOF;
-		free(s);
+		if (zc_json_dump(&e->line, r) != ZC_OK) {
+			zc_buf_reset(&e->line);
+			return ZC_EPARSE;
+		}
+		zc_buf_catc(&e->line, '\n');
+		int ok = fwrite(e->line.data, 1, e->line.len, e->out) == e->line.len;
+		zc_buf_reset(&e->line);
 		return ok ? ZC_OK : zc_write_error(errno);
 	}
 	int rc = ZC_OK;

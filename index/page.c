@@ -482,6 +482,19 @@ int zc_tx_decision_get_if(zc_txn *t, uint64_t id, const char *key, const char *v
 	return load_decision(t, id, key, value, decision);
 }
 
+int zc_tx_decision_fields(zc_txn *t, uint64_t id, const char *const *keys, size_t n, zc_rec_field *out)
+{
+	MDB_val v;
+	int rc = get_u64(t, ZC_T_DECISIONS, id, &v);
+	if (rc != ZC_OK)
+		return rc;
+	rc = zc_rec_fields(v.mv_data, v.mv_size, keys, n, out);
+	for (size_t k = 0; rc == ZC_OK && k < n; k++)
+		if (out[k].found == 1 && !zc_utf8_valid(out[k].s, out[k].len))
+			out[k].found = 3;	/* not text: as decode() would refuse it */
+	return rc;
+}
+
 int zc_tx_decision_get(zc_txn *t, uint64_t id, zc_decision *decision)
 {
 	return zc_tx_decision_get_if(t, id, NULL, NULL, decision);

@@ -228,6 +228,96 @@ static int plausible(const unsigned char *p, size_t n)
 	return 1;
 }
 
+/* past the value at p[*i] (with what it holds): 0 when it does not fit in n */
+static int skip_value(const unsigned char *p, size_t n, size_t *i)
+{
+	uint64_t need = 1;
+	while (need) {
+		size_t head;
+		uint64_t len, items;
+		if (*i >= n || !header(p + *i, n - *i, &head, &len, &items) || len > n - *i - head)
+			return 0;
+		*i += head + (size_t)len;
+		need = need - 1 + items;
+		if (need > n - *i)
+			return 0;
+	}
+	return 1;
+}
+
+/* the integer whose header is at p (head bytes), as decode() reads it: 0 when not one */
+static int int_of(const unsigned char *p, size_t head, int64_t *x)
+{
+	unsigned b = p[0];
+	if (b <= 0x7f || b >= 0xe0) {
+		*x = b <= 0x7f ? (int64_t)b : (int64_t)b - 256;
+		return 1;
+	}
+	if (b >= 0xcc && b <= 0xcf) {
+		uint64_t u = be(p + 1, head - 1);
+		if (u > (uint64_t)INT64_MAX)
+			return 0;
+		*x = (int64_t)u;
+		return 1;
+	}
+	if (b >= 0xd0 && b <= 0xd3) {
+		uint64_t u = be(p + 1, head - 1);
+		unsigned bits = 8 * (unsigned)(head - 1);
+		if (bits < 64 && (u >> (bits - 1)) & 1)
+			u |= ~(uint64_t)0 << bits;	/* the sign carried up */
+		*x = (int64_t)u;
+		return 1;
+	}
+	return 0;
+}
+
+int zc_rec_fields(const void *v, size_t n, const char *const *keys, size_t nkeys, zc_rec_field *out)
+{
+	const unsigned char *p = v;
+	size_t i = 0, head;
+	uint64_t len, items;
+	for (size_t k = 0; k < nkeys; k++)
+		out[k] = (zc_rec_field){0, NULL, 0, 0};
+	if (!n || zc_rec_is_json(v, n) || !header(p, n, &head, &len, &items))
+		return ZC_EPARSE;
+	unsigned b = p[0];
+	if (!((b & 0xf0) == 0x80 || b == 0xde || b == 0xdf))
+		return ZC_EPARSE;
+	i = head;
+	uint64_t pairs = items / 2;
+	for (uint64_t pair = 0; pair < pairs; pair++) {
+		const unsigned char *kp = p + i;
+		if (i >= n || !header(kp, n - i, &head, &len, &items) || len > n - i - head)
+			return ZC_EPARSE;
+		int is_str = (kp[0] & 0xe0) == 0xa0 || (kp[0] >= 0xd9 && kp[0] <= 0xdb);
+		size_t want = nkeys;
+		if (is_str)
+			for (size_t k = 0; k < nkeys && want == nkeys; k++)
+				if (strlen(keys[k]) == len && !memcmp(kp + head, keys[k], (size_t)len))
+					want = k;
+		i += head + (size_t)len;
+		if (i >= n)
+			return ZC_EPARSE;
+		const unsigned char *vp = p + i;
+		if (want < nkeys) {
+			size_t vh;
+			uint64_t vl, vi;
+			if (!header(vp, n - i, &vh, &vl, &vi) || vl > n - i - vh)
+				return ZC_EPARSE;
+			zc_rec_field *f = &out[want];
+			*f = (zc_rec_field){3, NULL, 0, 0};
+			if ((vp[0] & 0xe0) == 0xa0 || (vp[0] >= 0xd9 && vp[0] <= 0xdb)) {
+				*f = (zc_rec_field){1, (const char *)vp + vh, (size_t)vl, 0};
+			} else if (int_of(vp, vh, &f->i)) {
+				f->found = 2;
+			}
+		}
+		if (!skip_value(p, n, &i))
+			return ZC_EPARSE;
+	}
+	return i == n ? ZC_OK : ZC_EPARSE;
+}
+
 json_t *zc_rec_decode(const void *v, size_t n, size_t *off)
 {
 	if (*off > n || !plausible((const unsigned char *)v + *off, n - *off))

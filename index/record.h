@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "index.h"
 #include "../common/zc.h"
@@ -24,5 +25,21 @@ int zc_rec_str(const void *v, size_t n, size_t *off, const char **s, size_t *len
    value is NULL), as a byte search: a filter before parsing, which may say yes wrongly (the
    same bytes elsewhere) but never no wrongly for a record this zhengce wrote. */
 int zc_rec_has(const void *v, size_t n, const char *key, const char *value);
+
+/* A field of a record read in place by zc_rec_fields: a string (s, len) or an integer (i). */
+typedef struct zc_rec_field {
+	int found;	/* 0: no such field; 1: a string; 2: an integer; 3: another value */
+	const char *s;
+	size_t len;
+	int64_t i;
+} zc_rec_field;
+/* The top-level fields keys[0..n) of a MessagePack record (a map), read where they are, without
+   decoding the record: ZC_OK, or ZC_EPARSE when the record is not a whole MessagePack map (a
+   JSON record of schema 1 or 2, or damaged), which the caller then parses whole.  Of a key
+   found twice, the last, as zc_record_parse keeps it. */
+int zc_rec_fields(const void *v, size_t n, const char *const *keys, size_t nkeys, zc_rec_field *out);
+/* zc_rec_fields of page id's decision record (a string that is not UTF-8 found as 3):
+   ZC_ENOTFOUND without one, ZC_EPARSE when it is to be parsed whole (zc_tx_decision_get). */
+int zc_tx_decision_fields(zc_txn *t, uint64_t id, const char *const *keys, size_t n, zc_rec_field *out);
 
 #endif

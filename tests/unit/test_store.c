@@ -17,6 +17,7 @@
 #include "export.h"
 #include "index.h"
 #include "../../index/internal.h"	/* raw tables: records written as older zhengce wrote them */
+#include "../../index/record.h"	/* the stored form, read in place (zc_rec_fields) */
 #include "zc.h"
 
 static char dir[64];
@@ -711,6 +712,51 @@ static void test_record_parse(void **state)
 	assert_null(zc_record_parse("\xc1", 1));	/* the one byte MessagePack never uses */
 	assert_null(zc_record_parse("{\"k\":", 5));
 	assert_null(zc_record_parse("", 0));
+}
+
+/* zc_rec_fields reads a record's fields as zc_record_parse does: strings, integers from the
+   smallest MessagePack form to the largest, negative ones, the last of a key given twice,
+   containers and other values skipped over; a JSON record or damaged bytes are left to
+   zc_record_parse (ZC_EPARSE) */
+static void test_rec_fields(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"jurisdiction", "decision", "file_code", "criteria", "gone"};
+	const json_int_t ints[] = {0, 1, 127, 128, 255, 256, 65535, 65536, 4294967296LL, INT64_MAX, -1, -32, -33, -128,
+				   -129, -32768, -32769, -2147483648LL, -2147483649LL, INT64_MIN};
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		json_t *r = json_pack("{s:s,s:{s:s,s:[i,s]},s:s,s:I,s:f,s:s}", "jurisdiction", "33", "criteria", "decision",
+				      "excluded", "xs", 1, "x", "decision", "excluded", "file_code", ints[i], "score", 0.5,
+				      "decision", "included");
+		zc_buf b;
+		zc_buf_init(&b, ZC_BUF_UNLIMITED);
+		assert_int_equal(zc_rec_encode(r, &b), ZC_OK);
+		json_t *whole = zc_record_parse(b.data, b.len);
+		zc_rec_field f[5];
+		assert_int_equal(zc_rec_fields(b.data, b.len, keys, 5, f), ZC_OK);
+		assert_int_equal(f[0].found, 1);
+		assert_int_equal(f[0].len, 2);
+		assert_memory_equal(f[0].s, zc_jstr(whole, "jurisdiction"), 2);
+		assert_int_equal(f[1].found, 1);	/* the last "decision", not the criteria's */
+		assert_int_equal(f[1].len, strlen(zc_jstr(whole, "decision")));
+		assert_memory_equal(f[1].s, zc_jstr(whole, "decision"), f[1].len);
+		assert_int_equal(f[2].found, 2);
+		assert_true(f[2].i == json_integer_value(json_object_get(whole, "file_code")));
+		assert_true(f[2].i == ints[i]);
+		assert_int_equal(f[3].found, 3);	/* a map */
+		assert_int_equal(f[4].found, 0);
+		/* cut anywhere: never read past the end */
+		for (size_t cut = 0; cut < b.len; cut++)
+			assert_int_equal(zc_rec_fields(b.data, cut, keys, 5, f), ZC_EPARSE);
+		json_decref(whole);
+		json_decref(r);
+		zc_buf_free(&b);
+	}
+	zc_rec_field f[1];
+	assert_int_equal(zc_rec_fields("{\"decision\":\"included\"}", 23, keys + 1, 1, f), ZC_EPARSE);
+	assert_int_equal(zc_rec_fields("\x92\x01\x02", 3, keys, 1, f), ZC_EPARSE);	/* not a map */
+	assert_int_equal(zc_rec_fields("\x81\xa1k\xa1v\x00", 6, keys, 1, f), ZC_EPARSE);	/* a byte after it */
+	assert_int_equal(zc_rec_fields("\x81\xa1k\xde\xff\xff\xa1k\x01", 9, keys, 1, f), ZC_EPARSE);
 }
 
 /* records read one after another, as a crawl reads them: a value far larger than the first
@@ -1910,7 +1956,7 @@ int main(void)
 		cmocka_unit_test(test_index), cmocka_unit_test(test_code_parse), cmocka_unit_test(test_page_record),
 		cmocka_unit_test(test_codecs),
 		cmocka_unit_test(test_long_keys), cmocka_unit_test(test_long_keys_old), cmocka_unit_test(test_pairs_empty),
-		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence),
+		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence), cmocka_unit_test(test_rec_fields),
 		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
 		cmocka_unit_test(test_pairs_chunks), cmocka_unit_test(test_pairs_schema3),
