@@ -465,6 +465,17 @@ char *zc_str_replace(const char *s, const char *from, const char *to)
 	return zc_buf_take(&b);
 }
 
+void zc_vnote(void (*fn)(const char *line, void *arg), void *arg, const char *fmt, va_list ap)
+{
+	if (!fn)
+		return;
+	char line[1024];
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	if (n >= (int)sizeof line)	/* a URL too long for the line: its end is cut */
+		memcpy(line + sizeof line - 4, "...", 4);
+	fn(line, arg);
+}
+
 void zc_progress_show(zc_progress *p, const char *fmt, ...)
 {
 	if (!p || !p->on || !p->draw)

@@ -146,6 +146,10 @@ int zc_json_dump(zc_buf *b, json_t *v);
    is not a stored record (a site's answer, a seed or profile file); records are typed (index/). */
 const char *zc_jstr(json_t *o, const char *key);
 
+/* A note to a caller's callback, fn(line, arg), as one line: fmt's text, its end cut ("...")
+   past 1 KB; nothing when fn is NULL.  The library's way to say what the user should know. */
+void zc_vnote(void (*fn)(const char *line, void *arg), void *arg, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+
 /*
  * A progress line for long work other than the crawl's own display (the pair merge, selection,
  * check, export), drawn by the caller: zc_progress_show() hands draw the line, the first time at

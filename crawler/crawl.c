@@ -26,16 +26,10 @@
 /* a note to the caller (one line, without its end) */
 void cr_note(const crawl *c, const char *fmt, ...)
 {
-	if (!c->o->note)
-		return;
-	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof line, fmt, ap);
+	zc_vnote(c->o->note, c->o->note_arg, fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof line)	/* a URL too long for the line: its end is cut */
-		memcpy(line + sizeof line - 4, "...", 4);
-	c->o->note(line, c->o->note_arg);
 }
 
 static volatile sig_atomic_t interrupted;	/* the signal that stopped the crawl, or 0 */

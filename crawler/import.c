@@ -54,16 +54,10 @@ typedef struct importer {
 static void say(const importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(const importer *im, const char *fmt, ...)
 {
-	if (!im->o->note)
-		return;
-	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof line, fmt, ap);
+	zc_vnote(im->o->note, im->o->note_arg, fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof line)
-		memcpy(line + sizeof line - 4, "...", 4);
-	im->o->note(line, im->o->note_arg);
 }
 
 /* ---- HTTP in a response record's block ---- */
