@@ -3,6 +3,7 @@
  * and usage errors, opening the corpus, progress, output files written beside their name.
  */
 #include "cli.h"
+#include "analysis.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -477,6 +479,34 @@ int number_option(const char *cmd, const char *name, const char *v, double min, 
 	if (d < min)
 		return usage_error(cmd, "--%s wants a number >= %g, got %s", name, min, v);
 	*out = d;
+	return -1;
+}
+
+int format_option(const char *cmd, const char *v, const char *allowed, enum zc_format *fmt)
+{
+	if (!v)
+		return -1;
+	char said[128] = "";
+	size_t n = 0, len = strlen(v);
+	for (const char *a = allowed, *bar; *a; a = *bar ? bar + 1 : bar) {
+		bar = a + strcspn(a, "|");
+		size_t k = (size_t)(bar - a);
+		if (k == len && !strncasecmp(a, v, k) && zc_format_parse(v, fmt) == ZC_OK)
+			return -1;
+		snprintf(said + n, sizeof said - n, "%s%.*s", !n ? "" : *bar ? ", " : " or ", (int)k, a);
+		n = strlen(said);
+	}
+	return usage_error(cmd, "--format is %s, not %s", said, v);
+}
+
+int group_options(const char *cmd, const char *by_v, const char *top_v, const char *what, unsigned *by, long *top)
+{
+	*by = 0;
+	*top = 0;
+	if (by_v && (zc_analysis_by_parse(by_v, by) != ZC_OK || (*by & ZC_BY_CODE)))
+		return usage_error(cmd, "--by is a list of province, region and year, not %s", by_v);
+	if (top_v && zc_parse_long(top_v, 1, 1000000, top) != ZC_OK)
+		return usage_error(cmd, "--top wants a number of %s (1 or more), not %s", what, top_v);
 	return -1;
 }
 

@@ -118,6 +118,15 @@ typedef struct cli_opt {
 
 int simple_options(const char *cmd, const char *help, int argc, char **argv, const cli_opt *o, size_t n,
 		   int npos);
+/*
+ * --format's value v as one of the formats allowed ("table|csv|json": zc_format_parse's names,
+ * in the order the error lists them; any case): -1 with *fmt set, else the usage error "--format
+ * is table, csv or json, not V" returned.  v NULL leaves *fmt (the command's default) as it is.
+ */
+int format_option(const char *cmd, const char *v, const char *allowed, enum zc_format *fmt);
+/* --by (province, region, year: zc_analysis_by_parse) and --top (how many WHAT, 1 or more) of
+   analyze and words, each when given (else 0): -1, else the usage error naming the value */
+int group_options(const char *cmd, const char *by_v, const char *top_v, const char *what, unsigned *by, long *top);
 /* a number option's value: the whole of v a finite number >= min (and up to 1e15), in *out;
    -1, else the usage error ("zhengce CMD: --NAME wants a number, got V") returned */
 int number_option(const char *cmd, const char *name, const char *v, double min, double *out);

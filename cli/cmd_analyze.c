@@ -133,49 +133,23 @@ static const char ANALYZE_HELP[] =
 
 int cmd_analyze(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"corpus", 1, 0, 'C'}, {"category", 1, 0, 'c'}, {"by", 1, 0, 'b'}, {"top", 1, 0, 'n'},
-		{"format", 1, 0, 'f'}, {"output", 1, 0, 'o'}, {"network", 0, 0, 'N'}, {"with-left", 0, 0, 'L'},
-		{"help", 0, 0, 'h'}, {"progress", 0, 0, 'P'}, {"quiet", 0, 0, 'Q'}, {0, 0, 0, 0}};
-	const char *corpus = NULL, *category = NULL, *out = NULL, *format = NULL;
-	unsigned by = 0;
-	long top = 0;
-	int network = 0, with_left = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 'c': category = optarg; break;
-		case 'b':
-			if (zc_analysis_by_parse(optarg, &by) != ZC_OK || (by & ZC_BY_CODE))
-				return usage_error("analyze", "--by is a list of province, region and year, not %s", optarg);
-			break;
-		case 'n':
-			if (zc_parse_long(optarg, 1, 1000000, &top) != ZC_OK)
-				return usage_error("analyze", "--top wants a number of codes (1 or more), not %s", optarg);
-			break;
-		case 'f': format = optarg; break;
-		case 'o': out = optarg; break;
-		case 'N': network = 1; break;
-		case 'L': with_left = 1; break;
-		case 'P':
-		case 'Q': progress_opt = c == 'P'; break;
-		case 'h':
-			fputs(ANALYZE_HELP, stdout);
-			return 0;
-		default: return option_error("analyze", c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return usage_error("analyze", "unexpected argument %s", argv[optind]);
+	const char *corpus = NULL, *category = NULL, *by_v = NULL, *top_v = NULL, *format = NULL, *out = NULL;
+	int network = 0, with_left = 0;
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}, {"category", &category, NULL}, {"by", &by_v, NULL},
+				{"top", &top_v, NULL}, {"format", &format, NULL}, {"output", &out, NULL},
+				{"network", NULL, &network}, {"with-left", NULL, &with_left}};
+	int r = simple_options("analyze", ANALYZE_HELP, argc, argv, opts, sizeof opts / sizeof *opts, 0);
+	unsigned by;
+	long top;
+	if (r >= 0 || (r = group_options("analyze", by_v, top_v, "codes", &by, &top)) >= 0)
+		return r;
 	enum zc_format fmt = ZC_FMT_TABLE;
 	enum zc_net_format nfmt = ZC_NET_EDGES;
 	if (network && format && zc_network_format_parse(format, &nfmt) != ZC_OK)
 		return usage_error("analyze", "--network --format is gexf, graphml, edges, nodes, counts, ochiai, jaccard or json, not %s",
 				   format);
-	if (!network && format && (zc_format_parse(format, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX || fmt == ZC_FMT_TEXT))
-		return usage_error("analyze", "--format is table, csv, json or jsonl, not %s", format);
+	if (!network && (r = format_option("analyze", format, "table|csv|json|jsonl", &fmt)) >= 0)
+		return r;
 	if (network && (by || top))
 		return usage_error("analyze", "--network takes neither --by nor --top: the network is of every coded entry");
 	return analyze_run(corpus, category, out, network, with_left, by, top, fmt, nfmt);
@@ -201,58 +175,39 @@ static const char TRACE_HELP[] =
 	"edge), of a province (national for the national documents), a region and a year.  Their\n"
 	"number is the count analyze gives for the same category, code and group.\n";
 
+/* --province, --region and --year of trace, each when given: -1, else the usage error */
+static int trace_group(const char *province, const char *region_v, const char *year_v, const char **jur, int *region,
+		       long *year)
+{
+	if (province && (!strcmp(province, "national") || !strcmp(province, "国家") || !strcmp(province, "00")))
+		*jur = "00";
+	else if (province && !(*jur = zc_province_code(province)))
+		return usage_error("trace", "unknown province %s (use 浙江, Zhejiang, 33, or national)", province);
+	if (region_v && !strcmp(region_v, "national"))
+		*region = ZC_NREGIONS;
+	else if (region_v && (*region = zc_region_parse(region_v)) < 0)
+		return usage_error("trace", "unknown region %s: the regions are east, centre, west, north-east and national",
+				   region_v);
+	if (year_v && zc_parse_long(year_v, 1900, 2100, year) != ZC_OK)
+		return usage_error("trace", "--year wants a year, not %s", year_v);
+	return -1;
+}
+
 int cmd_trace(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"corpus", 1, 0, 'C'}, {"category", 1, 0, 'c'}, {"code", 1, 0, 'k'}, {"with", 1, 0, 'w'},
-		{"province", 1, 0, 'p'}, {"region", 1, 0, 'r'}, {"year", 1, 0, 'y'}, {"format", 1, 0, 'f'},
-		{"output", 1, 0, 'o'}, {"with-left", 0, 0, 'L'}, {"help", 0, 0, 'h'}, {"progress", 0, 0, 'P'},
-		{"quiet", 0, 0, 'Q'}, {0, 0, 0, 0}};
-	const char *corpus = NULL, *category = NULL, *code = NULL, *with = NULL, *jur = NULL, *out = NULL;
-	int region = -1, with_left = 0, c;
+	const char *corpus = NULL, *category = NULL, *code = NULL, *with = NULL, *province = NULL, *region_v = NULL,
+		   *year_v = NULL, *format = NULL, *out = NULL, *jur = NULL;
+	int region = -1, with_left = 0;
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}, {"category", &category, NULL}, {"code", &code, NULL},
+				{"with", &with, NULL}, {"province", &province, NULL}, {"region", &region_v, NULL},
+				{"year", &year_v, NULL}, {"format", &format, NULL}, {"output", &out, NULL},
+				{"with-left", NULL, &with_left}};
+	int r = simple_options("trace", TRACE_HELP, argc, argv, opts, sizeof opts / sizeof *opts, 0);
 	long year = 0;
 	enum zc_format fmt = ZC_FMT_TABLE;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 'c': category = optarg; break;
-		case 'k': code = optarg; break;
-		case 'w': with = optarg; break;
-		case 'p':
-			if (!strcmp(optarg, "national") || !strcmp(optarg, "国家") || !strcmp(optarg, "00"))
-				jur = "00";
-			else if (!(jur = zc_province_code(optarg)))
-				return usage_error("trace", "unknown province %s (use 浙江, Zhejiang, 33, or national)", optarg);
-			break;
-		case 'r':
-			if (!strcmp(optarg, "national"))
-				region = ZC_NREGIONS;
-			else if ((region = zc_region_parse(optarg)) < 0)
-				return usage_error("trace", "unknown region %s: the regions are east, centre, west, north-east and national",
-						   optarg);
-			break;
-		case 'y':
-			if (zc_parse_long(optarg, 1900, 2100, &year) != ZC_OK)
-				return usage_error("trace", "--year wants a year, not %s", optarg);
-			break;
-		case 'f':
-			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX || fmt == ZC_FMT_TEXT)
-				return usage_error("trace", "--format is table, csv, json or jsonl, not %s", optarg);
-			break;
-		case 'o': out = optarg; break;
-		case 'L': with_left = 1; break;
-		case 'P':
-		case 'Q': progress_opt = c == 'P'; break;
-		case 'h':
-			fputs(TRACE_HELP, stdout);
-			return 0;
-		default: return option_error("trace", c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return usage_error("trace", "unexpected argument %s", argv[optind]);
+	if (r >= 0 || (r = trace_group(province, region_v, year_v, &jur, &region, &year)) >= 0 ||
+	    (r = format_option("trace", format, "table|csv|json|jsonl", &fmt)) >= 0)
+		return r;
 	if (!category)
 		return usage_error("trace", "give the category: --category unit (and --code, --province, --year to narrow)");
 	if (with && !code)

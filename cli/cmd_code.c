@@ -251,9 +251,10 @@ static int code_list(int argc, char **argv)
 	list_ctx l = {coder, 0, 0};
 	if ((r = round_arg("code list", round, &l.round)))
 		return r;
-	if (format && strcasecmp(format, "table") && strcasecmp(format, "jsonl"))
-		return usage_error("code list", "--format is table or jsonl, not %s", format);
-	l.jsonl = format && !strcasecmp(format, "jsonl");
+	enum zc_format fmt = ZC_FMT_TABLE;
+	if ((r = format_option("code list", format, "table|jsonl", &fmt)) >= 0)
+		return r;
+	l.jsonl = fmt == ZC_FMT_JSONL;
 	if (final && (coder || round))
 		return usage_error("code list", "--final lists the final codes: --coder and --round do not apply");
 	zc_index *idx;
@@ -308,10 +309,11 @@ static int code_sheet(int argc, char **argv)
 	if (seed && !sample)
 		return usage_error("code sheet", "--seed chooses a sample: give --sample N too");
 	int xlsx;
+	enum zc_format fmt;
 	if (format) {
-		if (strcasecmp(format, "xlsx") && strcasecmp(format, "csv"))
-			return usage_error("code sheet", "--format is xlsx or csv, not %s", format);
-		xlsx = !strcasecmp(format, "xlsx");
+		if ((r = format_option("code sheet", format, "xlsx|csv", &fmt)) >= 0)
+			return r;
+		xlsx = fmt == ZC_FMT_XLSX;
 	} else if (zc_str_ends(out, ".xlsx") || zc_str_ends(out, ".XLSX")) {
 		xlsx = 1;
 	} else if (zc_str_ends(out, ".csv") || zc_str_ends(out, ".CSV") || !strcmp(out, "-")) {
@@ -720,15 +722,15 @@ static int agree_reports(zc_index *idx, const zc_codebook *cb, long rd, const ch
 }
 
 /* the reports on stdout: JSON, CSV (with a BOM) or a table */
-static void agree_print(const char *format, json_t *reports)
+static void agree_print(enum zc_format fmt, json_t *reports)
 {
 	size_t i;
 	json_t *rep;
-	if (format && !strcasecmp(format, "json")) {
+	if (fmt == ZC_FMT_JSON) {
 		char *s = json_dumps(reports, JSON_INDENT(1));
 		puts(s);
 		free(s);
-	} else if (format && !strcasecmp(format, "csv")) {
+	} else if (fmt == ZC_FMT_CSV) {
 		fputs("\xef\xbb\xbf", stdout);
 		static const char *const h[] = {"round", "category", "name", "coefficient", "value", "ci95_low", "ci95_high",
 						"units", "pairable", "coders"};
@@ -769,8 +771,9 @@ static int code_agree(int argc, char **argv)
 		return usage_error("code agree", "--bootstrap wants a number of samples from 0 to 100000, not %s", boot);
 	if (seed && zc_parse_long(seed, 0, 2147483647, &sd) != ZC_OK)
 		return usage_error("code agree", "--seed wants a number from 0 to 2147483647, not %s", seed);
-	if (format && strcasecmp(format, "table") && strcasecmp(format, "csv") && strcasecmp(format, "json"))
-		return usage_error("code agree", "--format is table, csv or json, not %s", format);
+	enum zc_format fmt = ZC_FMT_TABLE;
+	if ((r = format_option("code agree", format, "table|csv|json", &fmt)) >= 0)
+		return r;
 	if (adj && !round)
 		return usage_error("code agree", "--adjudication makes the sheet of one round: give --round R");
 	zc_index *idx;
@@ -784,7 +787,7 @@ static int code_agree(int argc, char **argv)
 	json_t *reports = json_array();
 	int ret = agree_reports(idx, cb, rd, round, nb, sd, reports);
 	if (!ret) {
-		agree_print(format, reports);
+		agree_print(fmt, reports);
 		if (dis && write_disagreements(dis, reports) != ZC_OK)
 			ret = 1;
 		if (adj && json_array_size(reports) && agree_adjudication(idx, cb, json_array_get(reports, 0), adj))

@@ -55,33 +55,19 @@ int count_txn(zc_txn *t, void *arg)
 	return zc_tx_decisions_each(t, stats_add, c->s);
 }
 
+static const char STATS_HELP[] =
+	"usage: zhengce stats [--corpus DIR] [--by summary|province|year|province-year] [--format table|csv|json]\n"
+	"\nDocuments and entries of the corpus by province and year (year = written date, else\n"
+	"published date), national and provincial totals, and exclusions by reason.\n";
+
 int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {{"corpus", 1, 0, 'C'}, {"by", 1, 0, 'b'}, {"format", 1, 0, 'f'},
-					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-	const char *corpus = NULL, *by = "summary";
+	const char *corpus = NULL, *by = "summary", *format = NULL;
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}, {"by", &by, NULL}, {"format", &format, NULL}};
+	int r = simple_options("stats", STATS_HELP, argc, argv, opts, sizeof opts / sizeof *opts, 0);
 	enum zc_format fmt = ZC_FMT_TABLE;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 'b': by = optarg; break;
-		case 'f':
-			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX)
-				return usage_error("stats", "--format is table, csv or json, not %s", optarg);
-			break;
-		case 'h':
-			fputs("usage: zhengce stats [--corpus DIR] [--by summary|province|year|province-year] [--format table|csv|json]\n"
-			      "\nDocuments and entries of the corpus by province and year (year = written date, else\n"
-			      "published date), national and provincial totals, and exclusions by reason.\n", stdout);
-			return 0;
-		default: return option_error("stats", c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return usage_error("stats", "unexpected argument %s", argv[optind]);
+	if (r >= 0 || (r = format_option("stats", format, "table|csv|json", &fmt)) >= 0)
+		return r;
 	if (strcmp(by, "summary") && strcmp(by, "province") && strcmp(by, "year") && strcmp(by, "province-year"))
 		return usage_error("stats", "--by is summary, province, year or province-year, not %s", by);
 	zc_index *idx;

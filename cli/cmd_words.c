@@ -157,53 +157,22 @@ static const char WORDS_HELP[] =
 
 int cmd_words(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"corpus", 1, 0, 'C'}, {"documents", 0, 0, 'D'}, {"by", 1, 0, 'b'}, {"top", 1, 0, 'n'},
-		{"format", 1, 0, 'f'}, {"output", 1, 0, 'o'}, {"dictionary", 1, 0, 'd'}, {"stopwords", 1, 0, 's'},
-		{"lexicon", 1, 0, 'l'}, {"min-length", 1, 0, 'm'}, {"segment", 0, 0, 'S'}, {"help", 0, 0, 'h'},
-		{"progress", 0, 0, 'P'}, {"quiet", 0, 0, 'Q'}, {0, 0, 0, 0}};
-	const char *corpus = NULL, *out = NULL, *dict_opt = NULL, *stop_opt = NULL, *lexicon = NULL;
-	int documents = 0, segment = 0, c;
-	unsigned by = 0;
-	long top = 0, min_len = 2;
+	const char *corpus = NULL, *by_v = NULL, *top_v = NULL, *min_v = NULL, *format = NULL, *out = NULL, *dict_opt = NULL,
+		   *stop_opt = NULL, *lexicon = NULL;
+	int documents = 0, segment = 0;
+	const cli_opt opts[] = {{"corpus", &corpus, NULL}, {"documents", NULL, &documents}, {"by", &by_v, NULL},
+				{"top", &top_v, NULL}, {"format", &format, NULL}, {"output", &out, NULL},
+				{"dictionary", &dict_opt, NULL}, {"stopwords", &stop_opt, NULL}, {"lexicon", &lexicon, NULL},
+				{"min-length", &min_v, NULL}, {"segment", NULL, &segment}};
+	int r = simple_options("words", WORDS_HELP, argc, argv, opts, sizeof opts / sizeof *opts, 0);
+	unsigned by;
+	long top, min_len = 2;
 	enum zc_format fmt = ZC_FMT_TABLE;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 'D': documents = 1; break;
-		case 'S': segment = 1; break;
-		case 'b':
-			if (zc_analysis_by_parse(optarg, &by) != ZC_OK || (by & ZC_BY_CODE))
-				return usage_error("words", "--by is a list of province, region and year, not %s", optarg);
-			break;
-		case 'n':
-			if (zc_parse_long(optarg, 1, 1000000, &top) != ZC_OK)
-				return usage_error("words", "--top wants a number of words (1 or more), not %s", optarg);
-			break;
-		case 'm':
-			if (zc_parse_long(optarg, 1, 16, &min_len) != ZC_OK)
-				return usage_error("words", "--min-length wants a number of characters from 1 to 16, not %s", optarg);
-			break;
-		case 'f':
-			if (zc_format_parse(optarg, &fmt) != ZC_OK || fmt == ZC_FMT_XLSX || fmt == ZC_FMT_TEXT)
-				return usage_error("words", "--format is table, csv, json or jsonl, not %s", optarg);
-			break;
-		case 'o': out = optarg; break;
-		case 'd': dict_opt = optarg; break;
-		case 's': stop_opt = optarg; break;
-		case 'l': lexicon = optarg; break;
-		case 'P':
-		case 'Q': progress_opt = c == 'P'; break;
-		case 'h':
-			fputs(WORDS_HELP, stdout);
-			return 0;
-		default: return option_error("words", c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return usage_error("words", "unexpected argument %s", argv[optind]);
+	if (r >= 0 || (r = group_options("words", by_v, top_v, "words", &by, &top)) >= 0 ||
+	    (r = format_option("words", format, "table|csv|json|jsonl", &fmt)) >= 0)
+		return r;
+	if (min_v && zc_parse_long(min_v, 1, 16, &min_len) != ZC_OK)
+		return usage_error("words", "--min-length wants a number of characters from 1 to 16, not %s", min_v);
 	char *dict = data_file(dict_opt, "ZHENGCE_DICTIONARY", "data/words/domain.txt");
 	char *stop = data_file(stop_opt, "ZHENGCE_STOPWORDS", "data/words/stopwords.txt");
 	zc_words *w = NULL;
