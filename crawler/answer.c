@@ -442,6 +442,7 @@ void cr_done(crawl *c, CURLMsg *m)
 	h->busy = 0;
 	h->backing_off = 0;
 	h->done++;
+	h->looked = 0;
 	h->next_at = cr_now() + h->delay;
 	if (!x->has_req) {
 		handle_robots(c, x, status, cc);

@@ -112,6 +112,20 @@ static int peek_txn(zc_txn *t, void *arg)
 }
 
 
+/* whether a host waiting out its delay has nothing queued (then marked empty); looked once per
+   wait, as a commit that queues work for it clears the mark */
+static int queue_empty(crawl *c, host_state *h)
+{
+	peek_ctx pk = {.c = c, .host = h->host};
+	zc_request_init(&pk.req);
+	int prc = zc_index_read(c->idx, peek_txn, &pk);
+	zc_request_clear(&pk.req);
+	h->looked = 1;
+	if (prc == ZC_OK && pk.rc == ZC_ENOTFOUND)
+		h->empty = 1;
+	return h->empty;
+}
+
 /* what a host is doing at time t */
 static int activity(const host_state *h, double t)
 {
@@ -264,6 +278,8 @@ static int visit(crawl *c, host_state *h, double t, double *wake, int *active, i
 {
 	if (h->blocked || h->empty)
 		return 0;	/* a commit that queues work for an empty host clears the mark (flush) */
+	if (h->next_at > t && !h->looked && queue_empty(c, h))
+		return 0;	/* done now, not after its delay: the crawl's last wait is not spent idle */
 	if (h->next_at > t) {
 		(*pending)++;
 		if (h->next_at < *wake)

@@ -24,6 +24,7 @@ typedef struct host_state {
 	double next_at;		/* not before this time */
 	int busy;
 	int empty;		/* known to have nothing queued */
+	int looked;		/* its queue was looked at since its last request ended */
 	int blocked;		/* challenge: nothing more this run */
 	struct xfer *cur;	/* the transfer in flight (busy), or NULL */
 	int backing_off;

@@ -66,11 +66,14 @@ class Mirror:
 
     def write_log(self, host, method, target, status, size, extra="", fault="", arrived=None):
         """One line per request, stamped with the time the request arrived (politeness checks
-        compare arrivals, not answers, which take longer for search than for files)."""
+        compare arrivals, not answers, which take longer for search than for files) and, last,
+        the time its answer was ready (the server's own time on it, which a client's delay
+        between the end of one request and the start of the next cannot save)."""
         if self.log:
+            now = time.time()
             with self.lock:
-                self.log.write("%.6f\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n" % (arrived or time.time(), host, method, target,
-                                                                    status, size, extra, fault))
+                self.log.write("%.6f\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%.6f\n" % (arrived or now, host, method, target,
+                                                                         status, size, extra, fault, now))
 
 
 def parse_faults(spec):
