@@ -1,6 +1,6 @@
 /* A REFI-QDA project (coding/qdpx.c: libzip for the archive, libxml2 for project.qde) on any
    bytes: codings mapped to entries by character offsets, or an error saying why. */
-#include "coding.h"
+#include "coding_fuzz.h"
 #include "zc.h"
 
 #include <stdint.h>
@@ -8,24 +8,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static zc_codebook *cb;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!cb) {
-		char *err = NULL;
-		if (zc_codebook_load(ZC_SOURCE_DIR "/codebooks/symbiosis.json", &cb, &err) != ZC_OK)
-			abort();
-	}
 	json_t *out = NULL;
 	char *err = NULL;
-	if (zc_qdpx_read(cb, (const char *)data, size, NULL, &out, &err) == ZC_OK) {
+	int rc = zc_qdpx_read(fuzz_reference_codebook(), (const char *)data, size, NULL, &out, &err);
+	if (rc == ZC_OK) {
 		if (!json_is_object(json_object_get(out, "coders")) || !json_is_array(json_object_get(out, "problems")))
 			abort();
 		json_decref(out);
-	} else if (!err) {
-		abort();
 	}
-	free(err);
+	fuzz_refusal_says_why(rc, err);
 	return 0;
 }
