@@ -5,7 +5,6 @@
  */
 #include "index.h"
 #include "internal.h"
-#include "record.h"
 #include "../common/zc.h"
 
 #include <stdlib.h>
@@ -405,14 +404,10 @@ int zc_final_same(const zc_final *a, const zc_final *b)
 
 /* ---- the table ---- */
 
+/* rec (taken) stored under k */
 static int put_rec(zc_txn *t, const unsigned char *k, size_t kl, json_t *rec)
 {
-	zc_buf b;
-	zc_buf_init(&b, ZC_BUF_UNLIMITED);
-	int rc = zc_rec_encode(rec, &b);
-	if (rc == ZC_OK)
-		rc = zc_tx_put(t, ZC_T_CODINGS, k, kl, b.data, b.len);
-	zc_buf_free(&b);
+	int rc = zc_tx_put_record(t, ZC_T_CODINGS, k, kl, rec);
 	json_decref(rec);
 	return rc;
 }
