@@ -13,23 +13,8 @@
 #include "coding.h"
 #include "index.h"
 #include "zc.h"
+#include "scratch.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/zc-test-coding-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
-}
 
 /* the shipped codebook: four categories of the reference study, units with relations */
 static void test_codebook_shipped(void **state)
@@ -437,7 +422,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codebook_shipped), cmocka_unit_test(test_codebook_strict),
 		cmocka_unit_test(test_values), cmocka_unit_test(test_entry_order),
-		cmocka_unit_test_setup_teardown(test_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_krippendorff), cmocka_unit_test(test_cohen_scott),
 		cmocka_unit_test(test_fleiss), cmocka_unit_test(test_masi), cmocka_unit_test(test_normalisation),
 	};

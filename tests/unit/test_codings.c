@@ -15,23 +15,8 @@
 #include "../../index/internal.h"	/* raw tables: records written as older zhengce wrote them */
 #include "../../index/record.h"
 #include "zc.h"
+#include "scratch.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/zc-test-codings-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 static const char SHA_A[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 static const char SHA_B[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -112,6 +97,20 @@ static int put_raw(zc_txn *t, void *arg)
 		return rc;
 	}
 	return zc_tx_put(t, ZC_T_CODINGS, r->key, r->klen, r->bytes.data, r->bytes.len);
+}
+
+/* r's record written under its key as older zhengce wrote it, then check run in a write
+   transaction of its own; the record and its bytes freed */
+static void raw_round(raw *r, zc_txn_fn check, void *arg)
+{
+	encode(r->rec, &r->bytes);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(dir, 0, &idx), ZC_OK);
+	assert_int_equal(zc_index_write(idx, put_raw, r), ZC_OK);
+	assert_int_equal(zc_index_write(idx, check, arg), ZC_OK);
+	zc_index_close(&idx);
+	zc_buf_free(&r->bytes);
+	json_decref(r->rec);
 }
 
 /* the stored bytes of the key equal the first ones written */
@@ -207,14 +206,7 @@ static void test_coding_old_bytes(void **state)
 	for (int text = 0; text < 2; text++) {
 		raw r = {.json_text = text, .rec = old_coding()};
 		r.klen = coding_key("00-29-2-1", "甲", 2, r.key);
-		encode(r.rec, &r.bytes);
-		zc_index *idx;
-		assert_int_equal(zc_index_open(dir, 0, &idx), ZC_OK);
-		assert_int_equal(zc_index_write(idx, put_raw, &r), ZC_OK);
-		assert_int_equal(zc_index_write(idx, coding_txn, &r), ZC_OK);
-		zc_index_close(&idx);
-		zc_buf_free(&r.bytes);
-		json_decref(r.rec);
+		raw_round(&r, coding_txn, &r);
 	}
 }
 
@@ -278,14 +270,7 @@ static void test_final_old_bytes(void **state)
 	for (int form = 0; form < 4; form++) {
 		raw r = {.json_text = form & 1, .rec = old_final(form >> 1)};
 		r.klen = final_key("00-29-2-1", r.key);
-		encode(r.rec, &r.bytes);
-		zc_index *idx;
-		assert_int_equal(zc_index_open(dir, 0, &idx), ZC_OK);
-		assert_int_equal(zc_index_write(idx, put_raw, &r), ZC_OK);
-		assert_int_equal(zc_index_write(idx, final_txn, &r), ZC_OK);
-		zc_index_close(&idx);
-		zc_buf_free(&r.bytes);
-		json_decref(r.rec);
+		raw_round(&r, final_txn, &r);
 	}
 }
 
@@ -318,14 +303,18 @@ static void test_unknown_kept(void **state)
 	raw r = {.rec = old_coding()};
 	json_object_set_new(r.rec, "later", json_pack("{s:i}", "x", 1));
 	r.klen = coding_key("00-29-2-1", "甲", 2, r.key);
-	encode(r.rec, &r.bytes);
-	zc_index *idx;
-	assert_int_equal(zc_index_open(dir, 0, &idx), ZC_OK);
-	assert_int_equal(zc_index_write(idx, put_raw, &r), ZC_OK);
-	assert_int_equal(zc_index_write(idx, unknown_txn, NULL), ZC_OK);
-	zc_index_close(&idx);
-	zc_buf_free(&r.bytes);
-	json_decref(r.rec);
+	raw_round(&r, unknown_txn, NULL);
+}
+
+/* the meta record key is stored as the bytes before (n) */
+static void assert_meta_bytes(zc_txn *t, const char *key, const char *before, size_t n)
+{
+	char *after;
+	size_t la;
+	assert_int_equal(zc_tx_get(t, ZC_T_META, key, strlen(key), &after, &la), ZC_OK);
+	assert_int_equal(la, n);
+	assert_memory_equal(after, before, la);
+	free(after);
 }
 
 /* the meta records: as import and resolve wrote them, read back and written again the same */
@@ -338,8 +327,8 @@ static int meta_txn(zc_txn *t, void *arg)
 	json_t *map_old = json_pack("{s:s,s:s,s:O}", "file", "map.json", "sha256", SHA_A, "map", map);
 	assert_int_equal(zc_tx_put_json(t, ZC_T_META, "codebook", cb_old), ZC_OK);
 	assert_int_equal(zc_tx_put_json(t, ZC_T_META, "normalisation", map_old), ZC_OK);
-	char *before_cb, *before_map, *after;
-	size_t lcb, lmap, la;
+	char *before_cb, *before_map;
+	size_t lcb, lmap;
 	assert_int_equal(zc_tx_get(t, ZC_T_META, "codebook", 8, &before_cb, &lcb), ZC_OK);
 	assert_int_equal(zc_tx_get(t, ZC_T_META, "normalisation", 13, &before_map, &lmap), ZC_OK);
 	zc_codebook_rec c;
@@ -349,10 +338,7 @@ static int meta_txn(zc_txn *t, void *arg)
 	assert_true(json_equal(c.codebook, cbj));
 	zc_codebook_rec fresh = {"symbiosis", SHA_B, cbj, NULL};
 	assert_int_equal(zc_tx_codebook_put(t, &fresh), ZC_OK);
-	assert_int_equal(zc_tx_get(t, ZC_T_META, "codebook", 8, &after, &la), ZC_OK);
-	assert_int_equal(la, lcb);
-	assert_memory_equal(after, before_cb, la);
-	free(after);
+	assert_meta_bytes(t, "codebook", before_cb, lcb);
 	zc_codebook_rec_clear(&c);
 	zc_normalisation_rec m;
 	assert_int_equal(zc_tx_normalisation_get(t, &m), ZC_OK);
@@ -360,10 +346,7 @@ static int meta_txn(zc_txn *t, void *arg)
 	assert_string_equal(m.sha256, SHA_A);
 	assert_true(json_equal(m.map, map));
 	assert_int_equal(zc_tx_normalisation_put(t, &m), ZC_OK);
-	assert_int_equal(zc_tx_get(t, ZC_T_META, "normalisation", 13, &after, &la), ZC_OK);
-	assert_int_equal(la, lmap);
-	assert_memory_equal(after, before_map, la);
-	free(after);
+	assert_meta_bytes(t, "normalisation", before_map, lmap);
 	zc_normalisation_rec_clear(&m);
 	free(before_cb);
 	free(before_map);
@@ -434,10 +417,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codes),
-		cmocka_unit_test_setup_teardown(test_coding_old_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_final_old_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_coding_old_bytes, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_final_old_bytes, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_kept, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_meta, scratch_setup, scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,26 +12,19 @@
 #include "index.h"
 #include "../../index/internal.h"	/* raw tables: records as older zhengce wrote them */
 #include "zc.h"
+#include "scratch.h"
 
-static char dir[64];
 static zc_index *idx;
 
 static int setup(void **state)
 {
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/zc-test-crawlstate-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	return zc_index_open(dir, 0, &idx);
+	return scratch_setup(state) ? -1 : zc_index_open(dir, 0, &idx);
 }
 
 static int teardown(void **state)
 {
-	(void)state;
 	zc_index_close(&idx);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
+	return scratch_teardown(state);
 }
 
 /* ---- fetch states ---- */

@@ -19,8 +19,8 @@
 #include "../../index/internal.h"	/* raw tables: records written as older zhengce wrote them */
 #include "../../index/record.h"	/* the stored form, read in place (zc_rec_fields) */
 #include "zc.h"
+#include "scratch.h"
 
-static char dir[64];
 
 /* a page given as JSON, stored as the crawl stores one (zc_page_from_json) */
 static int store_json(zc_txn *t, const char *url, json_t *p, uint64_t *id, int *is_new)
@@ -43,21 +43,6 @@ static int put_decision(zc_txn *t, uint64_t id, const char *criteria, const char
 	d.reason = reason;
 	d.file_code = file_code;
 	return zc_tx_decision_put(t, id, &d);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/zc-test-store-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
 }
 
 typedef struct ctx {
@@ -1965,5 +1950,5 @@ int main(void)
 		cmocka_unit_test(test_query), cmocka_unit_test(test_query_selective), cmocka_unit_test(test_walk_memory),
 		cmocka_unit_test(test_csv), cmocka_unit_test(test_names),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
