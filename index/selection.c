@@ -32,6 +32,19 @@ static int get_id(zc_txn *t, enum zc_table tb, const char *key, uint64_t *id)
 	return ZC_OK;
 }
 
+/* dupkey: "D|docno" or "T|title|date" -> the canonical copy's page id (u64) */
+char *zc_dup_key(const char *docno, const char *title, const char *date)
+{
+	if (docno && *docno)
+		return zc_asprintf("D|%s", docno);
+	return zc_asprintf("T|%s|%s", title ? title : "", date ? date : "");
+}
+
+int zc_dup_key_is_docno(const char *key)
+{
+	return key[0] == 'D' && key[1] == '|';
+}
+
 int zc_tx_dup_get(zc_txn *t, const char *key, uint64_t *id)
 {
 	return get_id(t, ZC_T_DUPKEY, key, id);

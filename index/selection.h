@@ -12,6 +12,13 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/* The dedup key of a document (the key of the dupkey table, a decision's key): "D|docno" when
+   it has a number, else "T|title|date", its title as the caller normalised it and its
+   statistical date (title and date are read only when docno is "", and may then be NULL).
+   Documents sharing a key are copies of one.  free() it. */
+char *zc_dup_key(const char *docno, const char *title, const char *date);
+/* Whether a dedup key is a document's number (else its title and date). */
+int zc_dup_key_is_docno(const char *key);
 /* The page id of the canonical copy of the documents sharing a dedup key. */
 int zc_tx_dup_get(zc_txn *t, const char *key, uint64_t *id);
 int zc_tx_dup_put(zc_txn *t, const char *key, uint64_t id);

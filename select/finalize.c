@@ -51,9 +51,9 @@ char *zc_select_dedup_key(const zc_page *page)
 {
 	const char *docno = page->doc.docno;
 	if (*docno)
-		return zc_asprintf("D|%s", docno);
+		return zc_dup_key(docno, NULL, NULL);
 	char *t = norm_title(page->doc.title);
-	char *k = zc_asprintf("T|%s|%s", t, zc_page_date(page));
+	char *k = zc_dup_key("", t, zc_page_date(page));
 	free(t);
 	return k;
 }
@@ -429,7 +429,7 @@ static int pass2(zc_txn *t, fin *f, uint64_t id)
 			reason = "duplicate";
 			free(evidence);
 			evidence = zc_asprintf("a copy of %s (same %s)", canonical,
-					       key[0] == 'D' ? "document number" : "date and the same or a nearly identical text");
+					       zc_dup_key_is_docno(key) ? "document number" : "date and the same or a nearly identical text");
 		}
 	}
 	const char *self[1];

@@ -78,6 +78,13 @@ static void test_dedup_key(void **state)
 	char *ka = zc_select_dedup_key(&pa), *kb = zc_select_dedup_key(&pb);
 	assert_string_equal(ka, "D|国卫医发〔2017〕32号");
 	assert_string_equal(kb, "T|关于医联体的通知|2017-01-02");
+	assert_true(zc_dup_key_is_docno(ka));
+	assert_false(zc_dup_key_is_docno(kb));
+	/* a number that reads like a key of titles is still a number */
+	char *kc = zc_dup_key("T|1号", "标题", "2017-01-02");
+	assert_string_equal(kc, "D|T|1号");
+	assert_true(zc_dup_key_is_docno(kc));
+	free(kc);
 	free(ka);
 	free(kb);
 	zc_page_clear(&pa);
