@@ -338,7 +338,7 @@ void print_selection(const zc_select_stats *st, FILE *out)
 	fprintf(out, "selected: %zu included (%zu national, %zu provincial), %zu entries; excluded:", st->included,
 		st->national, st->provincial, st->entries);
 	int any = 0;
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < ZC_NREASONS; i++)
 		if (st->by_reason[i]) {
 			fprintf(out, "%s %s %zu", any ? "," : "", ZC_REASONS[i], st->by_reason[i]);
 			any = 1;

@@ -158,7 +158,7 @@ static void cut_warning(const char *cmd, const zc_exporter *e)
 }
 
 static int entries_write(zc_index *idx, FILE *f, const char *out, enum zc_format fmt, int bom, const zc_query *flt,
-			 int progress, json_t *about)
+			 int progress, const zc_profile_record *about)
 {
 	ent_ctx x = {NULL, ZC_OK, 0, cli_progress(progress)};
 	int rc = zc_export_begin(f, out, fmt == ZC_FMT_TABLE ? ZC_FMT_CSV : fmt, "entries", 0, bom, about, &x.e);
@@ -225,9 +225,11 @@ static int text_export(const char *corpus, const char *dir, exp_ctx *x, int bom)
 		return 1;
 	char *part = zc_asprintf("%s.part-%ld", dir, (long)getpid());
 	int rc = mkdir(part, 0777) == 0 ? ZC_OK : zc_write_error(errno);
-	json_t *about = zc_select_profile_record(idx);
+	zc_profile_record about;
+	int has_about = zc_select_profile_record(idx, &about) == ZC_OK;
 	if (rc == ZC_OK)
-		rc = zc_export_begin(NULL, part, ZC_FMT_TEXT, "documents", ZC_EXPORT_BODY, bom, about, &x->e);
+		rc = zc_export_begin(NULL, part, ZC_FMT_TEXT, "documents", ZC_EXPORT_BODY, bom, has_about ? &about : NULL,
+				     &x->e);
 	if (rc == ZC_OK) {
 		x->prog = cli_progress(progress_wanted(0));
 		rc = export_run(idx, x, "export");
@@ -242,7 +244,7 @@ static int text_export(const char *corpus, const char *dir, exp_ctx *x, int bom)
 	} else {
 		fprintf(stderr, "%ld documents written to %s/\n", x->n, dir);
 	}
-	json_decref(about);
+	zc_profile_record_clear(&about);
 	free(part);
 	zc_index_close(&idx);
 	return rc != ZC_OK;
@@ -430,7 +432,8 @@ static int export_checks(exp_args *a)
 }
 
 /* the rows into f (part, for XLSX), as the command asks */
-static int export_rows(exp_args *a, zc_index *idx, FILE *f, const char *part, int progress, json_t *about)
+static int export_rows(exp_args *a, zc_index *idx, FILE *f, const char *part, int progress,
+		       const zc_profile_record *about)
 {
 	if (a->is_entries)
 		return entries_write(idx, f, part, a->fmt, a->bom, &a->x.f, progress, about);
@@ -461,14 +464,15 @@ static int export_write(exp_args *a)
 		return 1;
 	}
 	int progress = !a->is_query && progress_wanted(!out);
-	json_t *about = zc_select_profile_record(idx);	/* every row names the selection's profile */
-	int rc = export_rows(a, idx, f, part, progress, about);
+	zc_profile_record about;	/* every row names the selection's profile */
+	int has_about = zc_select_profile_record(idx, &about) == ZC_OK;
+	int rc = export_rows(a, idx, f, part, progress, has_about ? &about : NULL);
 	if (out)
 		rc = part_finish(cmd, f != stdout ? f : NULL, part, out, rc);
 	else if (rc != ZC_OK)
 		fprintf(stderr, "zhengce %s: %s\n", cmd, zc_strerror(rc));
 	free(part);
-	json_decref(about);
+	zc_profile_record_clear(&about);
 	zc_index_close(&idx);
 	return rc != ZC_OK;
 }

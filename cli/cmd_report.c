@@ -234,11 +234,11 @@ int cmd_report(int argc, char **argv)
 		return 1;
 	report_ctx c = {{zc_stats_new(), NULL, NULL}, json_array(), json_array()};
 	int rc = zc_index_read(idx, report_txn, &c);
-	json_t *profile = zc_select_profile_record(idx);
-	if (!profile)	/* a selection made before zhengce recorded its profile: the name alone */
-		profile = json_pack("{s:s}", "name", c.c.profile ? c.c.profile : "");
-	json_t *about = json_pack("{s:o,s:O,s:O,s:s}", "profile", profile, "keywords", c.keywords,
-				  "sites", c.sites, "crawled", c.c.crawled ? c.c.crawled : "");
+	zc_profile_record profile;
+	if (zc_select_profile_record(idx, &profile) != ZC_OK)	/* made before zhengce recorded it: the name alone */
+		profile.name = c.c.profile ? c.c.profile : "";
+	json_t *about = json_pack("{s:O,s:O,s:s}", "keywords", c.keywords, "sites", c.sites, "crawled",
+				  c.c.crawled ? c.c.crawled : "");
 	zc_network *net = NULL;
 	if (rc == ZC_OK)
 		coded_sections(idx, about, &net);
@@ -249,7 +249,7 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "zhengce report: %s\n", zc_strerror(rc));
 		failed = 1;
 	} else if (out && to_stdout) {
-		rc = zc_report_write(stdout, c.c.s, about);
+		rc = zc_report_write(stdout, c.c.s, &profile, about);
 		if (rc != ZC_OK) {
 			fprintf(stderr, "zhengce report: cannot write the output: %s\n", zc_strerror(rc));
 			failed = 1;
@@ -260,7 +260,7 @@ int cmd_report(int argc, char **argv)
 		if (!f) {
 			fprintf(stderr, "zhengce report: cannot write %s: %s\n", out, strerror(errno));
 			failed = 1;
-		} else if (part_finish("report", f, part, out, zc_report_write(f, c.c.s, about)) != ZC_OK) {
+		} else if (part_finish("report", f, part, out, zc_report_write(f, c.c.s, &profile, about)) != ZC_OK) {
 			failed = 1;
 		} else {
 			printf("wrote %s\n", out);
@@ -269,6 +269,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!failed && figures)
 		failed = write_figures(figures, c.c.s, net, to_stdout ? stderr : stdout);
+	zc_profile_record_clear(&profile);
 	free(c.c.profile);
 	free(c.c.crawled);
 	json_decref(c.keywords);

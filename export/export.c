@@ -38,7 +38,7 @@ struct zc_exporter {
 	long cut;		/* XLSX cells cut at Excel's limit */
 	char *dir;		/* ZC_FMT_TEXT: where the files go */
 	zc_buf line;
-	json_t *about;		/* the selection's profile record, or NULL */
+	char *about[4];		/* the selection's profile: name, SHA-256, zhengce, criteria; NULLs: none */
 };
 
 static const char *const DOC_COLS[] = {"code", "file_no", "jurisdiction", "province", "title", "docno", "issuers",
@@ -229,7 +229,7 @@ static size_t column_list(const zc_exporter *e, const char *cols[32])
 	if (!e->entries && e->excluded)
 		for (size_t i = 0; i < N(EXCL_COLS); i++)
 			cols[n++] = EXCL_COLS[i];
-	if (e->about)
+	if (e->about[0])
 		for (size_t i = 0; i < N(ABOUT_COLS); i++)
 			cols[n++] = ABOUT_COLS[i];
 	return n;
@@ -237,11 +237,8 @@ static size_t column_list(const zc_exporter *e, const char *cols[32])
 
 static void add_about(const zc_exporter *e, json_t *r)
 {
-	if (!e->about)
-		return;
-	json_object_set_new(r, "profile", json_string(zc_jstr(e->about, "name")));
-	json_object_set_new(r, "profile_sha256", json_string(zc_jstr(e->about, "sha256")));
-	json_object_set_new(r, "zhengce", json_string(zc_jstr(e->about, "zhengce")));
+	for (size_t i = 0; e->about[0] && i < N(ABOUT_COLS); i++)
+		json_object_set_new(r, ABOUT_COLS[i], json_string(e->about[i]));
 }
 
 /* the length of s in UTF-16 code units (what Excel counts), and where the text that fits in
@@ -415,13 +412,24 @@ static int xlsx_begin(zc_exporter *e, const char *path)
 	return ZC_OK;
 }
 
+static void about_free(zc_exporter *e)
+{
+	for (size_t i = 0; i < N(e->about); i++)
+		free(e->about[i]);
+}
+
 int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, unsigned flags,
-		    int bom, json_t *about, zc_exporter **pe)
+		    int bom, const zc_profile_record *about, zc_exporter **pe)
 {
 	zc_exporter *e = zc_calloc(1, sizeof *e);
 	int rc = ZC_OK;
 	*pe = NULL;
-	e->about = json_incref(about);
+	if (about) {
+		e->about[0] = zc_strdup(about->name ? about->name : "");
+		e->about[1] = zc_strdup(about->sha256 ? about->sha256 : "");
+		e->about[2] = zc_strdup(about->zhengce ? about->zhengce : "");
+		e->about[3] = zc_strdup(about->criteria ? about->criteria : "");
+	}
 	e->out = out;
 	e->fmt = fmt;
 	e->entries = !strcmp(kind, "entries");
@@ -451,7 +459,7 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 		if (e->wb)
 			workbook_close(e->wb);
 		zc_buf_free(&e->line);
-		json_decref(e->about);
+		about_free(e);
 		free(e);
 		return rc;
 	}
@@ -492,18 +500,17 @@ int zc_export_end(zc_exporter **pe)
 		/* filters on the header, over every row written */
 		worksheet_autofilter(e->ws, 0, 0, (lxw_row_t)(e->row > 1 ? e->row - 1 : 1), (lxw_col_t)(n - 1));
 	}
-	if (e->wb && e->about) {
+	if (e->wb && e->about[0]) {
 		/* the profile in full, the criteria in words, on a sheet of its own */
-		static const char *const rows[][2] = {{"profile", "name"}, {"profile_sha256", "sha256"},
-						      {"zhengce", "zhengce"}, {"criteria", "criteria"}};
+		static const char *const rows[] = {"profile", "profile_sha256", "zhengce", "criteria"};
 		lxw_worksheet *ws = workbook_add_worksheet(e->wb, "profile");
 		if (ws) {
 			worksheet_set_column(ws, 0, 0, 16, NULL);
 			worksheet_set_column(ws, 1, 1, 100, e->wrap);
 		}
 		for (lxw_row_t r = 0; ws && r < 4; r++) {
-			worksheet_write_string(ws, r, 0, rows[r][0], e->bold);
-			worksheet_write_string(ws, r, 1, zc_jstr(e->about, rows[r][1]), NULL);
+			worksheet_write_string(ws, r, 0, rows[r], e->bold);
+			worksheet_write_string(ws, r, 1, e->about[r], NULL);
 		}
 	}
 	if (e->wb && workbook_close(e->wb) != LXW_NO_ERROR)
@@ -511,7 +518,7 @@ int zc_export_end(zc_exporter **pe)
 	if (e->out && fflush(e->out) != 0)
 		rc = zc_write_error(errno);
 	zc_buf_free(&e->line);
-	json_decref(e->about);
+	about_free(e);
 	free(e->dir);
 	free(e);
 	*pe = NULL;

@@ -51,10 +51,10 @@ enum {
  * gives them.  about (may be NULL) is the selection's profile record (select.h
  * zc_select_profile_record): every row then ends with its name, SHA-256 and the zhengce version
  * that selected, and an XLSX file has a sheet "profile" with those and the criteria in words;
- * the exporter keeps its own reference.
+ * the exporter keeps its own copy.
  */
 int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char *kind, unsigned flags,
-		    int bom, json_t *about, zc_exporter **e);
+		    int bom, const zc_profile_record *about, zc_exporter **e);
 int zc_export_doc(zc_exporter *e, const zc_page *page);
 int zc_export_entry(zc_exporter *e, const zc_entry *entry, const zc_page *page);
 /* XLSX cells cut so far at Excel's limit of 32,767 characters (each ends in a marker saying
@@ -82,14 +82,14 @@ json_t *zc_stats_json(const zc_stats *s);
 void zc_stats_free(zc_stats **s);
 
 /*
- * The report: one self-contained HTML file (report.c).  about (borrowed) is what the corpus says
- * beside the counts: {"profile": the profile record (select.h zc_select_profile_record: name,
- * sha256, criteria in words, zhengce version; or {"name"} alone), "keywords": [the words the
- * crawl searched for], "sites": [{"host", "complete", "full"}: each site's last complete crawl
- * and full pass, marks.h], "crawled": the last crawl's time, "codes_html": the sections on the
+ * The report: one self-contained HTML file (report.c).  profile is the selection's profile
+ * record (select.h zc_select_profile_record; or one with the name alone, or NULL).  about
+ * (borrowed) is what else the corpus says beside the counts: {"keywords": [the words the crawl
+ * searched for], "sites": [{"host", "complete", "full"}: each site's last complete crawl and
+ * full pass, marks.h], "crawled": the last crawl's time, "codes_html": the sections on the
  * coded entries, HTML put in before the methods}; any member may be missing.
  */
-int zc_report_write(FILE *f, const zc_stats *s, json_t *about);
+int zc_report_write(FILE *f, const zc_stats *s, const zc_profile_record *profile, json_t *about);
 /*
  * The report's figures, each one standalone SVG (what report --figures writes, NAME.svg): the
  * same drawing as in the report, every count in a data-count attribute (docs/zhengce.1).

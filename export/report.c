@@ -358,15 +358,14 @@ int zc_report_figure(FILE *f, int fig, const zc_stats *s)
 }
 
 /* the methods: what was searched, how it was selected, where and when it was crawled */
-static void methods(FILE *f, json_t *j, json_t *about)
+static void methods(FILE *f, json_t *j, const zc_profile_record *profile, json_t *about)
 {
-	json_t *profile = json_object_get(about, "profile");
 	fputs("<h2>Methods 方法</h2><table class=\"methods\">", f);
 	fputs("<tr><th>profile 方案</th><td>", f);
-	zc_xml_write(f, zc_jstr(profile, "name"));
-	if (*zc_jstr(profile, "sha256")) {
+	zc_xml_write(f, profile->name);
+	if (*profile->sha256) {
 		fputs("<br>SHA-256 <code>", f);
-		zc_xml_write(f, zc_jstr(profile, "sha256"));
+		zc_xml_write(f, profile->sha256);
 		fputs("</code>", f);
 	}
 	fputs("</td></tr><tr><th>search keywords 检索词</th><td>", f);
@@ -377,7 +376,7 @@ static void methods(FILE *f, json_t *j, json_t *about)
 		zc_xml_write(f, json_string_value(json_array_get(kw, i)));
 	}
 	fputs("</td></tr><tr><th>criteria 纳入与排除标准</th><td>", f);
-	zc_xml_write(f, zc_jstr(profile, "criteria"));
+	zc_xml_write(f, profile->criteria);
 	fprintf(f, "</td></tr><tr><th>documents dated 文件日期</th><td>%s to %s (written date 成文日期, else published date)</td></tr>",
 		zc_jstr(j, "first_date"), zc_jstr(j, "last_date"));
 	json_t *sites = json_object_get(about, "sites");
@@ -408,12 +407,12 @@ static void methods(FILE *f, json_t *j, json_t *about)
 	fputs("last crawl ", f);
 	zc_xml_write(f, zc_jstr(about, "crawled"));
 	fputs("</td></tr><tr><th>versions 版本</th><td>selected by zhengce ", f);
-	zc_xml_write(f, *zc_jstr(profile, "zhengce") ? zc_jstr(profile, "zhengce") : "(not recorded)");
+	zc_xml_write(f, *profile->zhengce ? profile->zhengce : "(not recorded)");
 	fputs("; report by zhengce " ZC_VERSION "</td></tr></table>\n", f);
 }
 
 /* the page's head, its style and the corpus in one line */
-static void report_head(FILE *f, json_t *j, json_t *about)
+static void report_head(FILE *f, json_t *j, const zc_profile_record *profile)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>zhengce report</title>\n<style>\n"
@@ -427,7 +426,7 @@ static void report_head(FILE *f, json_t *j, json_t *about)
 	      "</style></head><body>\n",
 	      f);
 	fprintf(f, "<h1>政策文件语料 · Policy corpus report</h1>\n<p class=\"meta\">");
-	zc_xml_write(f, zc_jstr(json_object_get(about, "profile"), "name"));
+	zc_xml_write(f, profile->name);
 	fprintf(f, "<br>%ld documents (national %ld, provincial %ld), %ld entries; dated %s to %s</p>\n", jint(j, "documents"),
 		jint(j, "national"), jint(j, "provincial"), jint(j, "entries"), zc_jstr(j, "first_date"), zc_jstr(j, "last_date"));
 }
@@ -512,11 +511,19 @@ static void report_flow(FILE *f, json_t *j)
 	fputs("</table></div>\n", f);
 }
 
-int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
+int zc_report_write(FILE *f, const zc_stats *s, const zc_profile_record *profile, json_t *about)
 {
+	zc_profile_record p;	/* NULL and NULL strings read as "" */
+	zc_profile_record_init(&p);
+	if (profile) {
+		p.name = profile->name ? profile->name : "";
+		p.sha256 = profile->sha256 ? profile->sha256 : "";
+		p.criteria = profile->criteria ? profile->criteria : "";
+		p.zhengce = profile->zhengce ? profile->zhengce : "";
+	}
 	json_t *j = zc_stats_json(s);
 	years y = years_of(j);
-	report_head(f, j, about);
+	report_head(f, j, &p);
 	report_fig1(f, j, &y);
 	report_fig2(f, j);
 	report_fig3(f, j, &y);
@@ -527,7 +534,7 @@ int zc_report_write(FILE *f, const zc_stats *s, json_t *about)
 	if (codes)
 		fputs(codes, f);
 
-	methods(f, j, about);
+	methods(f, j, &p, about);
 	fputs("<p class=\"meta\">Year = written date (成文日期), else published date. Figure 2 places each province at its "
 	      "capital (coordinates: GeoNames, CC BY 4.0); it draws no borders. Made by zhengce " ZC_VERSION ".</p>\n"
 	      "</body></html>\n",

@@ -7,7 +7,7 @@
  * packed structs.  The map grows by itself when full; stale reader slots of dead processes are
  * cleared at open.
  *
- * Ownership: records read are typed (page.h, marks.h, codings.h) and the caller's to clear;
+ * Ownership: records read are typed (page.h, marks.h, selection.h, codings.h) and the caller's to clear;
  * json_t values returned through out-parameters are new references the caller json_decref()s;
  * json_t values passed in are borrowed.  Strings returned are the caller's to free().
  */

@@ -306,14 +306,135 @@ int zc_tx_entries_clear(zc_txn *t)
 	return zc_tx_clear(t, ZC_T_ENTRIES);
 }
 
-int zc_tx_selection_counts_get(zc_txn *t, json_t **counts)
+/* ---- the meta records of the selection: their codecs, the only code that names their fields */
+
+const char *const ZC_REASONS[ZC_NREASONS] = {"issuer", "off-topic", "type", "interpretation", "forwarded",
+					     "invalid", "duplicate", "out-of-range", "unparseable"};
+
+/* meta value name as an object: ZC_OK, ZC_ENOTFOUND, ZC_EPARSE */
+static int meta_object_get(zc_txn *t, const char *name, json_t **o)
 {
-	return zc_tx_get_json(t, ZC_T_META, "selection", counts);
+	int rc = zc_tx_get_json(t, ZC_T_META, name, o);
+	if (rc == ZC_OK && !json_is_object(*o))
+		rc = ZC_EPARSE;
+	if (rc != ZC_OK) {
+		json_decref(*o);
+		*o = NULL;
+	}
+	return rc;
 }
 
-int zc_tx_selection_counts_put(zc_txn *t, json_t *counts)
+/* the object a writer starts from: a copy of the record read (its unknown fields kept), or {} */
+static json_t *base_of(json_t *own)
 {
-	return zc_tx_put_json(t, ZC_T_META, "selection", counts);
+	return json_is_object(own) ? json_deep_copy(own) : json_object();
+}
+
+/* o written as meta name, and let go; ZC_EPARSE when a field could not be set (bad UTF-8) */
+static int meta_object_put(zc_txn *t, const char *name, json_t *o, int ok)
+{
+	int rc = ok ? zc_tx_put_json(t, ZC_T_META, name, o) : ZC_EPARSE;
+	json_decref(o);
+	return rc;
+}
+
+static int set_str(json_t *o, const char *k, const char *v)
+{
+	return json_object_set_new(o, k, json_string(v ? v : "")) == 0;
+}
+
+static int set_count(json_t *o, const char *k, size_t n)
+{
+	return json_object_set_new(o, k, json_integer((json_int_t)n)) == 0;
+}
+
+/* a count as it was written, 0 when absent or not a count */
+static size_t count_of(json_t *o, const char *k)
+{
+	json_int_t v = json_integer_value(json_object_get(o, k));
+	return v > 0 ? (size_t)v : 0;
+}
+
+/* meta "selection": {pages, included, national, provincial, entries, excluded: {REASON: n}} */
+void zc_selection_counts_init(zc_selection_counts *c)
+{
+	memset(c, 0, sizeof *c);
+}
+
+void zc_selection_counts_clear(zc_selection_counts *c)
+{
+	json_decref(c->own_);
+	zc_selection_counts_init(c);
+}
+
+int zc_tx_selection_counts_get(zc_txn *t, zc_selection_counts *c)
+{
+	json_t *o = NULL;
+	zc_selection_counts_init(c);
+	int rc = meta_object_get(t, "selection", &o);
+	if (rc != ZC_OK)
+		return rc;
+	c->pages = count_of(o, "pages");
+	c->included = count_of(o, "included");
+	c->national = count_of(o, "national");
+	c->provincial = count_of(o, "provincial");
+	c->entries = count_of(o, "entries");
+	json_t *ex = json_object_get(o, "excluded");
+	for (int i = 0; i < ZC_NREASONS; i++)
+		c->excluded[i] = count_of(ex, ZC_REASONS[i]);
+	c->own_ = o;
+	return ZC_OK;
+}
+
+int zc_tx_selection_counts_put(zc_txn *t, const zc_selection_counts *c)
+{
+	json_t *o = base_of(c->own_);
+	int ok = set_count(o, "pages", c->pages) && set_count(o, "included", c->included) &&
+		 set_count(o, "national", c->national) && set_count(o, "provincial", c->provincial) &&
+		 set_count(o, "entries", c->entries);
+	json_t *ex = json_object_get(o, "excluded");
+	if (!json_is_object(ex)) {
+		ex = json_object();
+		ok = ok && json_object_set_new(o, "excluded", ex) == 0;
+	}
+	for (int i = 0; i < ZC_NREASONS && ok; i++)
+		ok = set_count(ex, ZC_REASONS[i], c->excluded[i]);
+	return meta_object_put(t, "selection", o, ok);
+}
+
+/* meta "profile_record": {name, sha256, criteria, zhengce} */
+void zc_profile_record_init(zc_profile_record *r)
+{
+	*r = (zc_profile_record){"", "", "", "", NULL};
+}
+
+void zc_profile_record_clear(zc_profile_record *r)
+{
+	json_decref(r->own_);
+	zc_profile_record_init(r);
+}
+
+int zc_tx_profile_record_get(zc_txn *t, zc_profile_record *r)
+{
+	json_t *o = NULL;
+	zc_profile_record_init(r);
+	int rc = meta_object_get(t, "profile_record", &o);
+	if (rc != ZC_OK)
+		return rc;
+	r->name = zc_jstr(o, "name");
+	r->sha256 = zc_jstr(o, "sha256");
+	r->criteria = zc_jstr(o, "criteria");
+	r->zhengce = zc_jstr(o, "zhengce");
+	r->own_ = o;
+	return ZC_OK;
+}
+
+static int profile_record_put(zc_txn *t, const zc_profile_record *r)
+{
+	json_t *o = base_of(r->own_);
+	int ok = set_str(o, "name", r->name) && set_str(o, "sha256", r->sha256) && set_str(o, "criteria", r->criteria) &&
+		 set_str(o, "zhengce", r->zhengce);
+	return meta_object_put(t, "profile_record", o, ok);
 }
 
 int zc_tx_selection_of_get(zc_txn *t, char **made_from)
@@ -333,21 +454,10 @@ int zc_tx_profile_get(zc_txn *t, char **name)
 	return zc_tx_meta_get(t, "profile", name);
 }
 
-int zc_tx_profile_record_get(zc_txn *t, json_t **record)
-{
-	int rc = zc_tx_get_json(t, ZC_T_META, "profile_record", record);
-	if (rc == ZC_OK && !json_is_object(*record)) {
-		json_decref(*record);
-		*record = NULL;
-		rc = ZC_EPARSE;
-	}
-	return rc;
-}
-
-int zc_tx_profile_put(zc_txn *t, const char *name, json_t *record)
+int zc_tx_profile_put(zc_txn *t, const char *name, const zc_profile_record *r)
 {
 	int rc = zc_tx_meta_put(t, "profile", name);
-	return rc == ZC_OK ? zc_tx_put_json(t, ZC_T_META, "profile_record", record) : rc;
+	return rc == ZC_OK ? profile_record_put(t, r) : rc;
 }
 
 int zc_tx_search_keywords_get(zc_txn *t, json_t **words)

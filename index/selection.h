@@ -68,16 +68,48 @@ typedef int (*zc_entry_rec_fn)(const zc_entry *entry, void *arg);
 int zc_tx_entries_all(zc_txn *t, zc_entry_rec_fn fn, void *arg);
 int zc_tx_entries_clear(zc_txn *t);
 
-/* Meta: the selection's counts (an object), what the published selection was made from (NULL
-   to say nothing), the profile applied (its name and its record), the keywords the last
-   complete crawl searched for (an array of strings).  Getters give ZC_ENOTFOUND when unset. */
-int zc_tx_selection_counts_get(zc_txn *t, json_t **counts);
-int zc_tx_selection_counts_put(zc_txn *t, json_t *counts);
+/* The reasons an exclusion gives (a decision's reason, exactly one per excluded page), in the
+   order the selection's counts keep them. */
+#define ZC_NREASONS 9
+extern const char *const ZC_REASONS[ZC_NREASONS];
+
+/*
+ * The meta records of the published selection, typed like page.h's: strings borrow from the
+ * decoded record (own_; "" when absent, never NULL) until it is cleared; a record read and
+ * written back keeps the fields this zhengce does not know; one built to be written has own_
+ * NULL (init it), its strings the caller's, NULL read as "".  Getters give ZC_ENOTFOUND when
+ * unset, ZC_EPARSE when the value is not a record.
+ */
+/* meta "selection": what the selection counted */
+typedef struct zc_selection_counts {
+	size_t pages, included, national, provincial, entries;
+	size_t excluded[ZC_NREASONS];	/* pages excluded for the reason ZC_REASONS[i] */
+	json_t *own_;
+} zc_selection_counts;
+void zc_selection_counts_init(zc_selection_counts *c);
+void zc_selection_counts_clear(zc_selection_counts *c);
+int zc_tx_selection_counts_get(zc_txn *t, zc_selection_counts *c);
+int zc_tx_selection_counts_put(zc_txn *t, const zc_selection_counts *c);
+
+/* meta "profile_record": the profile the selection applied, as exports and the report name it */
+typedef struct zc_profile_record {
+	const char *name;	/* the profile's name */
+	const char *sha256;	/* of its canonical JSON (select.h zc_profile_hash) */
+	const char *criteria;	/* the criteria in words */
+	const char *zhengce;	/* the version of zhengce that selected */
+	json_t *own_;
+} zc_profile_record;
+void zc_profile_record_init(zc_profile_record *r);
+void zc_profile_record_clear(zc_profile_record *r);
+int zc_tx_profile_record_get(zc_txn *t, zc_profile_record *r);
+
+/* Meta: what the published selection was made from (NULL to say nothing), the profile applied
+   (its name, meta "profile", and its record), the keywords the last complete crawl searched
+   for (an array of strings).  Getters give ZC_ENOTFOUND when unset. */
 int zc_tx_selection_of_get(zc_txn *t, char **made_from);
 int zc_tx_selection_of_put(zc_txn *t, const char *made_from);
 int zc_tx_profile_get(zc_txn *t, char **name);
-int zc_tx_profile_record_get(zc_txn *t, json_t **record);
-int zc_tx_profile_put(zc_txn *t, const char *name, json_t *record);
+int zc_tx_profile_put(zc_txn *t, const char *name, const zc_profile_record *r);
 int zc_tx_search_keywords_get(zc_txn *t, json_t **words);
 int zc_tx_search_keywords_put(zc_txn *t, json_t *words);
 

@@ -244,7 +244,7 @@ typedef struct fin {
 
 static int reason_index(const char *r)
 {
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < ZC_NREASONS; i++)
 		if (!strcmp(ZC_REASONS[i], r))
 			return i;
 	return -1;
@@ -660,33 +660,26 @@ static char *made_from(const zc_profile *p, uint64_t rev)
 
 static int put_counts(zc_txn *t, const zc_select_stats *st)
 {
-	json_t *ex = json_object();
-	for (int i = 0; i < 9; i++)
-		json_object_set_new(ex, ZC_REASONS[i], json_integer((json_int_t)st->by_reason[i]));
-	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "pages", (json_int_t)st->pages, "included",
-			      (json_int_t)st->included, "national", (json_int_t)st->national, "provincial",
-			      (json_int_t)st->provincial, "entries", (json_int_t)st->entries, "excluded", ex);
-	int rc = j ? zc_tx_selection_counts_put(t, j) : ZC_EPARSE;
-	json_decref(j);
-	return rc;
-}
-
-static size_t count_of(json_t *o, const char *k)
-{
-	json_int_t v = json_integer_value(json_object_get(o, k));
-	return v > 0 ? (size_t)v : 0;
+	zc_selection_counts c;
+	zc_selection_counts_init(&c);
+	c.pages = st->pages;
+	c.included = st->included;
+	c.national = st->national;
+	c.provincial = st->provincial;
+	c.entries = st->entries;
+	memcpy(c.excluded, st->by_reason, sizeof c.excluded);
+	return zc_tx_selection_counts_put(t, &c);
 }
 
 /* what meta "selection" counted */
-static void counts_of(json_t *j, zc_select_stats *st)
+static void counts_of(const zc_selection_counts *c, zc_select_stats *st)
 {
-	st->pages = count_of(j, "pages");
-	st->included = count_of(j, "included");
-	st->national = count_of(j, "national");
-	st->provincial = count_of(j, "provincial");
-	st->entries = count_of(j, "entries");
-	for (int i = 0; i < 9; i++)
-		st->by_reason[i] = count_of(json_object_get(j, "excluded"), ZC_REASONS[i]);
+	st->pages = c->pages;
+	st->included = c->included;
+	st->national = c->national;
+	st->provincial = c->provincial;
+	st->entries = c->entries;
+	memcpy(st->by_reason, c->excluded, sizeof st->by_reason);
 }
 
 typedef struct reuse {
@@ -699,17 +692,18 @@ static int reuse_txn(zc_txn *t, void *arg)
 {
 	reuse *r = arg;
 	char *want = made_from(r->p, zc_tx_pages_rev(t)), *have = NULL;
-	json_t *j = NULL;
+	zc_selection_counts c;
+	zc_selection_counts_init(&c);
 	int rc = want ? zc_tx_selection_of_get(t, &have) : ZC_ENOTFOUND;
 	if (rc == ZC_OK && strcmp(have, want))
 		rc = ZC_ENOTFOUND;
 	if (rc == ZC_OK)
-		rc = zc_tx_selection_counts_get(t, &j);
+		rc = zc_tx_selection_counts_get(t, &c);
 	if (rc == ZC_OK) {
-		counts_of(j, r->st);
+		counts_of(&c, r->st);
 		r->st->reused = 1;
 	}
-	json_decref(j);
+	zc_selection_counts_clear(&c);
 	free(want);
 	free(have);
 	return rc;
@@ -717,11 +711,11 @@ static int reuse_txn(zc_txn *t, void *arg)
 
 static int published_txn(zc_txn *t, void *arg)
 {
-	json_t *j = NULL;
-	int rc = zc_tx_selection_counts_get(t, &j);
+	zc_selection_counts c;
+	int rc = zc_tx_selection_counts_get(t, &c);
 	if (rc == ZC_OK)
-		counts_of(j, arg);
-	json_decref(j);
+		counts_of(&c, arg);
+	zc_selection_counts_clear(&c);
 	return rc;
 }
 
@@ -928,10 +922,8 @@ static int final_txn(zc_txn *t, void *arg)
 		qsort(f->nc_byid, f->nnc_byid, sizeof *f->nc_byid, cmp_newcode_id);
 	if (rc == ZC_OK) {
 		char *words = zc_profile_describe(f->p);
-		json_t *rec = json_pack("{s:s,s:s,s:s,s:s}", "name", zc_profile_name(f->p), "sha256", zc_profile_hash(f->p),
-					"criteria", words, "zhengce", ZC_VERSION);
-		rc = rec ? zc_tx_profile_put(t, zc_profile_name(f->p), rec) : ZC_EPARSE;
-		json_decref(rec);
+		zc_profile_record rec = {zc_profile_name(f->p), zc_profile_hash(f->p), words, ZC_VERSION, NULL};
+		rc = zc_tx_profile_put(t, zc_profile_name(f->p), &rec);
 		free(words);
 	}
 	for (uint64_t id = 1; id <= f->max && rc == ZC_OK; id++) {
@@ -1088,22 +1080,17 @@ char *zc_select_unsearched(zc_index *idx, const zc_profile *p)
 
 static int record_txn(zc_txn *t, void *arg)
 {
-	json_t **rec = arg;
-	if (zc_tx_profile_record_get(t, rec) != ZC_OK) {
-		json_decref(*rec);
-		*rec = NULL;
-	}
-	return ZC_OK;
+	return zc_tx_profile_record_get(t, arg);
 }
 
-json_t *zc_select_profile_record(zc_index *idx)
+int zc_select_profile_record(zc_index *idx, zc_profile_record *r)
 {
-	json_t *rec = NULL;
-	if (zc_index_read(idx, record_txn, &rec) != ZC_OK) {
-		json_decref(rec);
-		rec = NULL;
+	zc_profile_record_init(r);
+	if (zc_index_read(idx, record_txn, r) != ZC_OK) {
+		zc_profile_record_clear(r);
+		return ZC_ENOTFOUND;
 	}
-	return rec;
+	return ZC_OK;
 }
 
 /* --- renumber: every code afresh, in the order of cmp_newcode --------------------------------- */

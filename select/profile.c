@@ -498,9 +498,6 @@ char *zc_profile_describe(const zc_profile *p)
 
 /* --- the criteria ------------------------------------------------------------------------ */
 
-const char *const ZC_REASONS[9] = {"issuer", "off-topic", "type", "interpretation", "forwarded",
-				   "invalid", "duplicate", "out-of-range", "unparseable"};
-
 static void exclude(zc_verdict *d, const char *reason, char *evidence)
 {
 	d->decision = "excluded";

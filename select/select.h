@@ -33,10 +33,11 @@ const char *zc_profile_canonical(const zc_profile *p);
 const char *zc_profile_hash(const zc_profile *p);
 /* The criteria in words, for a reader of an export or the report (free() it). */
 char *zc_profile_describe(const zc_profile *p);
-/* What the published selection records of its profile (meta "profile_record"): {"name",
-   "sha256", "criteria" (in words), "zhengce" (the version that selected)}; NULL when there is
-   no selection, or one made before zhengce recorded it (json_decref() it). */
-json_t *zc_select_profile_record(zc_index *idx);
+/* What the published selection records of its profile (index/selection.h zc_profile_record:
+   name, SHA-256, criteria in words, the version that selected) into *r (zc_profile_record_clear()
+   it): ZC_OK, else ZC_ENOTFOUND (*r empty) when there is no selection, one made before zhengce
+   recorded it, or the record does not read. */
+int zc_select_profile_record(zc_index *idx, zc_profile_record *r);
 /* The document types a profile's "types" may name (NULL-terminated). */
 extern const char *const ZC_PROFILE_TYPES[];
 /* The topic keywords (entries, matching) and the keywords sent to search engines. */
@@ -66,12 +67,10 @@ unsigned long long zc_select_simhash(const char *body);
 
 typedef struct zc_select_stats {
 	size_t pages, included, national, provincial, entries;
-	size_t by_reason[9];
+	size_t by_reason[ZC_NREASONS];	/* excluded, by ZC_REASONS (index/selection.h) */
 	size_t new_codes;
 	int reused;		/* the published selection was current: nothing was decided again */
 } zc_select_stats;
-
-extern const char *const ZC_REASONS[9];
 
 /*
  * Decides every stored page, then dedup, abolition, file codes and entries, and publishes the

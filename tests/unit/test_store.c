@@ -1922,6 +1922,147 @@ static void test_csv(void **state)
 	assert_string_equal(cell("-2"), "\"'-2\"");
 }
 
+/* the meta records of a selection, "profile_record" and "selection", typed (index/selection.h):
+   read from the bytes the zhengce before them wrote (MessagePack written here by hand from the
+   format's specification, and the JSON of schema 1 and 2), written back to the same bytes; a
+   field this zhengce does not know is kept; absent is not found, a value that is no record does
+   not read */
+#define SHA64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+static const char PROFILE_MP[] = "\x84\xa4" "name" "\xa9" "reference" "\xa6" "sha256" "\xd9\x40" SHA64
+				 "\xa8" "criteria" "\xb2" "主题：医联体" "\xa7" "zhengce" "\xa5" "0.9.0";
+static const char COUNTS_MP[] = "\x86\xa5" "pages" "\xcd\x01\x2c" "\xa8" "included" "\x78" "\xa8" "national" "\x28"
+				"\xaa" "provincial" "\x50" "\xa7" "entries" "\xcd\x03\xe8" "\xa8" "excluded" "\x89"
+				"\xa6" "issuer" "\x05" "\xa9" "off-topic" "\x64" "\xa4" "type" "\x03"
+				"\xae" "interpretation" "\x02" "\xa9" "forwarded" "\x01" "\xa7" "invalid" "\x04"
+				"\xa9" "duplicate" "\x3c" "\xac" "out-of-range" "\x00" "\xab" "unparseable" "\x05";
+
+/* meta name's stored bytes are exactly want[0..n) */
+static void assert_meta_bytes(zc_txn *t, const char *name, const char *want, size_t n)
+{
+	char *v;
+	size_t vn;
+	assert_int_equal(zc_tx_get(t, ZC_T_META, name, strlen(name), &v, &vn), ZC_OK);
+	assert_int_equal(vn, n);
+	assert_memory_equal(v, want, n);
+	free(v);
+}
+
+static void assert_profile(const zc_profile_record *r, const char *criteria)
+{
+	assert_string_equal(r->name, "reference");
+	assert_string_equal(r->sha256, SHA64);
+	assert_string_equal(r->criteria, criteria);
+	assert_string_equal(r->zhengce, "0.9.0");
+}
+
+static int profile_meta_txn(zc_txn *t, void *arg)
+{
+	(void)arg;
+	zc_profile_record r;
+	assert_int_equal(zc_tx_profile_record_get(t, &r), ZC_ENOTFOUND);
+	assert_string_equal(r.name, "");
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "profile_record", 14, PROFILE_MP, sizeof PROFILE_MP - 1), ZC_OK);
+	assert_int_equal(zc_tx_profile_record_get(t, &r), ZC_OK);
+	assert_profile(&r, "主题：医联体");
+	assert_int_equal(zc_tx_profile_put(t, "reference", &r), ZC_OK);	/* read and written back */
+	assert_meta_bytes(t, "profile_record", PROFILE_MP, sizeof PROFILE_MP - 1);
+	assert_meta_bytes(t, "profile", "reference", 9);
+	zc_profile_record_clear(&r);
+	zc_profile_record fresh = {"reference", SHA64, "主题：医联体", "0.9.0", NULL};	/* as a selection writes it */
+	assert_int_equal(zc_tx_profile_put(t, "reference", &fresh), ZC_OK);
+	assert_meta_bytes(t, "profile_record", PROFILE_MP, sizeof PROFILE_MP - 1);
+	/* schema 1 and 2: JSON text */
+	static const char js[] = "{\"name\":\"reference\",\"sha256\":\"" SHA64 "\",\"criteria\":\"主题：医联体\",\"zhengce\":\"0.9.0\"}";
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "profile_record", 14, js, sizeof js - 1), ZC_OK);
+	assert_int_equal(zc_tx_profile_record_get(t, &r), ZC_OK);
+	assert_profile(&r, "主题：医联体");
+	zc_profile_record_clear(&r);
+	/* a newer zhengce's field ("note") kept when a field is rewritten */
+	static const char newer[] = "\x85\xa4" "name" "\xa9" "reference" "\xa4" "note" "\xa1" "x" "\xa6" "sha256" "\xd9\x40" SHA64
+				    "\xa8" "criteria" "\xa1" "c" "\xa7" "zhengce" "\xa5" "0.9.0";
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "profile_record", 14, newer, sizeof newer - 1), ZC_OK);
+	assert_int_equal(zc_tx_profile_record_get(t, &r), ZC_OK);
+	assert_profile(&r, "c");
+	r.criteria = "主题";
+	assert_int_equal(zc_tx_profile_put(t, "reference", &r), ZC_OK);
+	zc_profile_record_clear(&r);
+	json_t *o = NULL;
+	assert_int_equal(zc_tx_get_json(t, ZC_T_META, "profile_record", &o), ZC_OK);
+	assert_string_equal(json_string_value(json_object_get(o, "note")), "x");
+	assert_string_equal(json_string_value(json_object_get(o, "criteria")), "主题");
+	assert_int_equal(json_object_size(o), 5);
+	json_decref(o);
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "profile_record", 14, "\x92\x01\x02", 3), ZC_OK);	/* an array */
+	assert_int_equal(zc_tx_profile_record_get(t, &r), ZC_EPARSE);
+	assert_null(r.own_);
+	return ZC_OK;
+}
+
+static const size_t COUNTS_EXCLUDED[ZC_NREASONS] = {5, 100, 3, 2, 1, 4, 60, 0, 5};
+
+static void assert_counts(const zc_selection_counts *c)
+{
+	assert_int_equal(c->pages, 300);
+	assert_int_equal(c->included, 120);
+	assert_int_equal(c->national, 40);
+	assert_int_equal(c->provincial, 80);
+	assert_int_equal(c->entries, 1000);
+	for (int i = 0; i < ZC_NREASONS; i++)
+		assert_int_equal(c->excluded[i], COUNTS_EXCLUDED[i]);
+}
+
+static int counts_meta_txn(zc_txn *t, void *arg)
+{
+	(void)arg;
+	zc_selection_counts c;
+	assert_int_equal(zc_tx_selection_counts_get(t, &c), ZC_ENOTFOUND);
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "selection", 9, COUNTS_MP, sizeof COUNTS_MP - 1), ZC_OK);
+	assert_int_equal(zc_tx_selection_counts_get(t, &c), ZC_OK);
+	assert_counts(&c);
+	assert_int_equal(zc_tx_selection_counts_put(t, &c), ZC_OK);
+	assert_meta_bytes(t, "selection", COUNTS_MP, sizeof COUNTS_MP - 1);
+	zc_selection_counts_clear(&c);
+	zc_selection_counts fresh = {300, 120, 40, 80, 1000, {5, 100, 3, 2, 1, 4, 60, 0, 5}, NULL};
+	assert_int_equal(zc_tx_selection_counts_put(t, &fresh), ZC_OK);
+	assert_meta_bytes(t, "selection", COUNTS_MP, sizeof COUNTS_MP - 1);
+	/* schema 1 and 2; a count that is none (negative, text) reads as 0 */
+	static const char js[] = "{\"pages\":300,\"included\":120,\"national\":40,\"provincial\":80,\"entries\":1000,\"excluded\":"
+				 "{\"issuer\":5,\"off-topic\":100,\"type\":3,\"interpretation\":2,\"forwarded\":1,\"invalid\":4,"
+				 "\"duplicate\":60,\"out-of-range\":-2,\"unparseable\":5,\"withdrawn\":7},\"by\":\"x\"}";
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "selection", 9, js, sizeof js - 1), ZC_OK);
+	assert_int_equal(zc_tx_selection_counts_get(t, &c), ZC_OK);
+	assert_counts(&c);
+	/* fields of a newer zhengce kept, at the top and among the reasons */
+	c.entries = 1001;
+	assert_int_equal(zc_tx_selection_counts_put(t, &c), ZC_OK);
+	zc_selection_counts_clear(&c);
+	json_t *o = NULL;
+	assert_int_equal(zc_tx_get_json(t, ZC_T_META, "selection", &o), ZC_OK);
+	assert_int_equal(json_integer_value(json_object_get(o, "entries")), 1001);
+	assert_string_equal(json_string_value(json_object_get(o, "by")), "x");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "excluded"), "withdrawn")), 7);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "excluded"), "out-of-range")), 0);
+	json_decref(o);
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "selection", 9, "\xa3" "abc", 4), ZC_OK);	/* a string */
+	assert_int_equal(zc_tx_selection_counts_get(t, &c), ZC_EPARSE);
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "selection", 9, "{\"pages\": 3, cut", 16), ZC_OK);
+	assert_int_equal(zc_tx_selection_counts_get(t, &c), ZC_EPARSE);
+	assert_int_equal(c.pages, 0);
+	return ZC_OK;
+}
+
+static void test_meta_records(void **state)
+{
+	(void)state;
+	char sub[96];
+	snprintf(sub, sizeof sub, "%s/meta", dir);
+	zc_index *idx;
+	assert_int_equal(zc_index_open(sub, 0, &idx), ZC_OK);
+	assert_int_equal(zc_index_write(idx, profile_meta_txn, NULL), ZC_OK);
+	assert_int_equal(zc_index_write(idx, counts_meta_txn, NULL), ZC_OK);
+	zc_index_close(&idx);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -1942,7 +2083,7 @@ int main(void)
 		cmocka_unit_test(test_codecs),
 		cmocka_unit_test(test_long_keys), cmocka_unit_test(test_long_keys_old), cmocka_unit_test(test_pairs_empty),
 		cmocka_unit_test(test_record_parse), cmocka_unit_test(test_record_parse_sequence), cmocka_unit_test(test_rec_fields),
-		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if),
+		cmocka_unit_test(test_schema), cmocka_unit_test(test_decision_get_if), cmocka_unit_test(test_meta_records),
 		cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_killed),
 		cmocka_unit_test(test_pairs_chunks), cmocka_unit_test(test_pairs_schema3),
 		cmocka_unit_test(test_pairs_schema3_killed),
