@@ -32,10 +32,12 @@ static int site_one(const char *host, const zc_site_mark *m, void *arg)
 static int report_txn(zc_txn *t, void *arg)
 {
 	report_ctx *r = arg;
-	json_t *kw = NULL;
+	zc_search_keywords kw;
 	if (zc_tx_search_keywords_get(t, &kw) == ZC_OK) {
-		json_decref(r->keywords);
-		r->keywords = kw;
+		json_array_clear(r->keywords);
+		for (size_t i = 0; i < kw.n; i++)
+			json_array_append_new(r->keywords, json_string(kw.words[i]));
+		zc_search_keywords_clear(&kw);
 	}
 	int rc = zc_tx_site_marks_each(t, site_one, r->sites);
 	return rc != ZC_OK ? rc : count_txn(t, &r->c);

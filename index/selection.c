@@ -460,18 +460,40 @@ int zc_tx_profile_put(zc_txn *t, const char *name, const zc_profile_record *r)
 	return rc == ZC_OK ? profile_record_put(t, r) : rc;
 }
 
-int zc_tx_search_keywords_get(zc_txn *t, json_t **words)
+/* meta "search_keywords": ["word", ...] */
+void zc_search_keywords_clear(zc_search_keywords *k)
 {
-	int rc = zc_tx_get_json(t, ZC_T_META, "search_keywords", words);
-	if (rc == ZC_OK && !json_is_array(*words)) {
-		json_decref(*words);
-		*words = NULL;
-		rc = ZC_EPARSE;
-	}
-	return rc;
+	free(k->words);
+	json_decref(k->own_);
+	*k = (zc_search_keywords){NULL, 0, NULL};
 }
 
-int zc_tx_search_keywords_put(zc_txn *t, json_t *words)
+int zc_tx_search_keywords_get(zc_txn *t, zc_search_keywords *k)
 {
-	return zc_tx_put_json(t, ZC_T_META, "search_keywords", words);
+	json_t *a = NULL;
+	*k = (zc_search_keywords){NULL, 0, NULL};
+	int rc = zc_tx_get_json(t, ZC_T_META, "search_keywords", &a);
+	if (rc == ZC_OK && !json_is_array(a))
+		rc = ZC_EPARSE;
+	if (rc != ZC_OK) {
+		json_decref(a);
+		return rc;
+	}
+	k->words = zc_calloc(json_array_size(a) + 1, sizeof *k->words);
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (json_is_string(json_array_get(a, i)))
+			k->words[k->n++] = json_string_value(json_array_get(a, i));
+	k->own_ = a;
+	return ZC_OK;
+}
+
+int zc_tx_search_keywords_put(zc_txn *t, const char *const *words, size_t n)
+{
+	json_t *a = json_array();
+	int ok = 1;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = json_array_append_new(a, json_string(words[i])) == 0;
+	int rc = ok ? zc_tx_put_json(t, ZC_T_META, "search_keywords", a) : ZC_EPARSE;
+	json_decref(a);
+	return rc;
 }

@@ -103,14 +103,22 @@ void zc_profile_record_init(zc_profile_record *r);
 void zc_profile_record_clear(zc_profile_record *r);
 int zc_tx_profile_record_get(zc_txn *t, zc_profile_record *r);
 
+/* meta "search_keywords": the keywords the last complete crawl searched for, in its order (an
+   item stored as no string is left out) */
+typedef struct zc_search_keywords {
+	const char **words;
+	size_t n;
+	json_t *own_;
+} zc_search_keywords;
+void zc_search_keywords_clear(zc_search_keywords *k);
+int zc_tx_search_keywords_get(zc_txn *t, zc_search_keywords *k);
+int zc_tx_search_keywords_put(zc_txn *t, const char *const *words, size_t n);
+
 /* Meta: what the published selection was made from (NULL to say nothing), the profile applied
-   (its name, meta "profile", and its record), the keywords the last complete crawl searched
-   for (an array of strings).  Getters give ZC_ENOTFOUND when unset. */
+   (its name, meta "profile", and its record).  Getters give ZC_ENOTFOUND when unset. */
 int zc_tx_selection_of_get(zc_txn *t, char **made_from);
 int zc_tx_selection_of_put(zc_txn *t, const char *made_from);
 int zc_tx_profile_get(zc_txn *t, char **name);
 int zc_tx_profile_put(zc_txn *t, const char *name, const zc_profile_record *r);
-int zc_tx_search_keywords_get(zc_txn *t, json_t **words);
-int zc_tx_search_keywords_put(zc_txn *t, json_t *words);
 
 #endif

@@ -1028,12 +1028,7 @@ static int note_txn(zc_txn *t, void *arg)
 {
 	size_t n;
 	const char *const *kw = zc_profile_search(arg, &n);
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(kw[i]));
-	int rc = zc_tx_search_keywords_put(t, a);
-	json_decref(a);
-	return rc;
+	return zc_tx_search_keywords_put(t, kw, n);
 }
 
 int zc_select_note_search(zc_index *idx, const zc_profile *p)
@@ -1049,21 +1044,19 @@ typedef struct unsearched {
 static int unsearched_txn(zc_txn *t, void *arg)
 {
 	unsearched *u = arg;
-	json_t *done = NULL;
-	if (zc_tx_search_keywords_get(t, &done) != ZC_OK) {
-		json_decref(done);
+	zc_search_keywords done;
+	if (zc_tx_search_keywords_get(t, &done) != ZC_OK)
 		return ZC_OK;	/* a corpus crawled before zhengce kept them: nothing to say */
-	}
 	size_t n;
 	const char *const *kw = zc_profile_search(u->p, &n);
 	for (size_t i = 0; i < n; i++) {
 		int found = 0;
-		for (size_t k = 0; k < json_array_size(done) && !found; k++)
-			found = !strcmp(kw[i], json_string_value(json_array_get(done, k)) ? json_string_value(json_array_get(done, k)) : "");
+		for (size_t k = 0; k < done.n && !found; k++)
+			found = !strcmp(kw[i], done.words[k]);
 		if (!found)
 			zc_buf_catf(&u->words, "%s%s", u->words.len ? "、" : "", kw[i]);
 	}
-	json_decref(done);
+	zc_search_keywords_clear(&done);
 	return ZC_OK;
 }
 

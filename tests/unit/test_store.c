@@ -1922,7 +1922,7 @@ static void test_csv(void **state)
 	assert_string_equal(cell("-2"), "\"'-2\"");
 }
 
-/* the meta records of a selection, "profile_record" and "selection", typed (index/selection.h):
+/* the meta records of a selection, "profile_record", "selection" and "search_keywords", typed (index/selection.h):
    read from the bytes the zhengce before them wrote (MessagePack written here by hand from the
    format's specification, and the JSON of schema 1 and 2), written back to the same bytes; a
    field this zhengce does not know is kept; absent is not found, a value that is no record does
@@ -2051,6 +2051,29 @@ static int counts_meta_txn(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
+static int keywords_meta_txn(zc_txn *t, void *arg)
+{
+	(void)arg;
+	zc_search_keywords k;
+	assert_int_equal(zc_tx_search_keywords_get(t, &k), ZC_ENOTFOUND);
+	static const char mp[] = "\x92\xa9" "医联体" "\xac" "分级诊疗";
+	static const char *const words[] = {"医联体", "分级诊疗"};
+	assert_int_equal(zc_tx_search_keywords_put(t, words, 2), ZC_OK);
+	assert_meta_bytes(t, "search_keywords", mp, sizeof mp - 1);
+	/* an item that is no string left out (the value came after schema 3: no JSON text form) */
+	static const char odd[] = "\x93\xa9" "医联体" "\x07\xac" "分级诊疗";
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "search_keywords", 15, odd, sizeof odd - 1), ZC_OK);
+	assert_int_equal(zc_tx_search_keywords_get(t, &k), ZC_OK);
+	assert_int_equal(k.n, 2);
+	assert_string_equal(k.words[0], "医联体");
+	assert_string_equal(k.words[1], "分级诊疗");
+	zc_search_keywords_clear(&k);
+	assert_int_equal(zc_tx_put(t, ZC_T_META, "search_keywords", 15, "\x81\xa1k\xa1v", 5), ZC_OK);	/* a map */
+	assert_int_equal(zc_tx_search_keywords_get(t, &k), ZC_EPARSE);
+	assert_int_equal(k.n, 0);
+	return ZC_OK;
+}
+
 static void test_meta_records(void **state)
 {
 	(void)state;
@@ -2060,6 +2083,7 @@ static void test_meta_records(void **state)
 	assert_int_equal(zc_index_open(sub, 0, &idx), ZC_OK);
 	assert_int_equal(zc_index_write(idx, profile_meta_txn, NULL), ZC_OK);
 	assert_int_equal(zc_index_write(idx, counts_meta_txn, NULL), ZC_OK);
+	assert_int_equal(zc_index_write(idx, keywords_meta_txn, NULL), ZC_OK);
 	zc_index_close(&idx);
 }
 
