@@ -402,7 +402,7 @@ static int queue(importer *im, const char *url, const char *site, json_t *page, 
 
 /* the provenance of a record for its page: the file, its place, its id, and (a revisit's)
    the id of the response whose payload it is */
-static json_t *provenance(const zc_fetch_warc *at)
+static json_t *provenance(const zc_warc_place *at)
 {
 	json_t *w = json_object();
 	json_object_set_new(w, "file", json_string(at->file));
@@ -418,7 +418,7 @@ static json_t *provenance(const zc_fetch_warc *at)
 /* a capture being taken: where it is, what it holds */
 typedef struct capture_ctx {
 	const char *url, *when;		/* the URL and when it was fetched */
-	const zc_fetch_warc *at;	/* its record */
+	const zc_warc_place *at;	/* its record */
 	const http_answer *a;
 	const zc_site *s;		/* the seed site whose scope holds it */
 	char host[256];
@@ -542,7 +542,7 @@ static void take_article(importer *im, const capture_ctx *k)
 }
 
 /* an answer of url (the record at place at, fetched at when): what the corpus makes of it */
-static void capture(importer *im, const char *url, const char *when, const http_answer *a, const zc_fetch_warc *at)
+static void capture(importer *im, const char *url, const char *when, const http_answer *a, const zc_warc_place *at)
 {
 	capture_ctx k = {.url = url, .when = when, .at = at, .a = a};
 	if (!(k.s = capture_site(im, &k)))
@@ -625,7 +625,7 @@ static int on_record(const zc_warc_record *r, void *arg)
 		free(url);
 		return im->rc;
 	}
-	zc_fetch_warc at = {im->path, r->at.offset, r->at.skip, id, ""};
+	zc_warc_place at = {im->path, r->at.offset, r->at.skip, id, ""};
 	capture(im, url, when, &a, &at);
 	free(url);
 	return im->rc;
@@ -676,7 +676,7 @@ static int on_original(const zc_warc_record *r, void *arg)
 		return 0;
 	}
 	json_t *place_v = json_object_get(c->v, "place");
-	zc_fetch_warc at = {zc_jstr(c->v, "path"), json_integer_value(json_array_get(place_v, 1)),
+	zc_warc_place at = {zc_jstr(c->v, "path"), json_integer_value(json_array_get(place_v, 1)),
 			    json_integer_value(json_array_get(place_v, 2)), zc_jstr(c->v, "id"),
 			    zc_jstr(r->headers, "WARC-Record-ID")};
 	capture(c->im, zc_jstr(c->v, "url"), zc_jstr(c->v, "when"), &a, &at);

@@ -75,12 +75,7 @@ static void from_json(json_t *o, zc_fetch *f)
 	f->unparseable = str(o, "unparseable");
 	f->answer = str(o, "answer");
 	f->links = (long)json_integer_value(json_object_get(o, "links"));
-	json_t *w = json_object_get(o, "warc");
-	f->warc.file = str(w, "file");
-	f->warc.offset = (long long)json_integer_value(json_object_get(w, "offset"));
-	f->warc.skip = (long long)json_integer_value(json_object_get(w, "skip"));
-	f->warc.record_id = str(w, "record_id");
-	f->warc.payload_record_id = str(w, "payload_record_id");
+	zc_place_of(json_object_get(o, "warc"), &f->warc);
 	json_t *r = json_object_get(o, "robots");
 	f->robots = json_is_string(r) ? json_string_value(r) : "";
 	f->robots_len = json_is_string(r) ? json_string_length(r) : 0;
@@ -118,20 +113,12 @@ static void put_int(json_t *o, const char *key, long long v, int form)
 }
 
 /* the imported answer's record, from the one it had (its other fields kept) */
-static void put_warc(json_t *o, const zc_fetch_warc *w, int form)
+static void put_warc(json_t *o, const zc_warc_place *w, int form)
 {
-	if (!form && !(w->file && *w->file)) {
+	if (form || (w->file && *w->file))
+		json_object_set_new(o, "warc", zc_place_value(json_object_get(o, "warc"), w));
+	else
 		json_object_del(o, "warc");
-		return;
-	}
-	json_t *old = json_object_get(o, "warc");
-	json_t *v = json_is_object(old) ? json_copy(old) : json_object();
-	put_str(v, "file", w->file, 1);
-	put_int(v, "offset", w->offset, 1);
-	put_int(v, "skip", w->skip, 0);
-	put_str(v, "record_id", w->record_id, 1);
-	put_str(v, "payload_record_id", w->payload_record_id, 0);
-	json_object_set_new(o, "warc", v);
 }
 
 json_t *zc_fetch_json(const zc_fetch *f)

@@ -14,6 +14,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "place.h"
+
 struct zc_txn;
 
 enum zc_fetch_kind {
@@ -23,14 +25,6 @@ enum zc_fetch_kind {
 	ZC_FETCH_ANSWER,	/* a search answer or list page an import took from a WARC file */
 	ZC_FETCH_ROBOTS,	/* a robots.txt, kept 24 hours */
 };
-
-/* Where an imported answer's record is (the page record's "warc" has the same fields). */
-typedef struct zc_fetch_warc {
-	const char *file;		/* the WARC file ("" none) */
-	long long offset, skip;		/* its place (zc_warc_pos) */
-	const char *record_id;
-	const char *payload_record_id;	/* a revisit's: the response whose payload it is; "" none */
-} zc_fetch_warc;
 
 typedef struct zc_fetch {
 	enum zc_fetch_kind kind;
@@ -43,7 +37,7 @@ typedef struct zc_fetch {
 	const char *unparseable;	/* why the answer held no document (or is not of its format) */
 	const char *answer;		/* an imported answer: "search" or "list" */
 	long links;			/* ... the links it holds */
-	zc_fetch_warc warc;		/* ... its record */
+	zc_warc_place warc;		/* ... its record */
 	const char *robots;		/* a robots.txt: its text (robots_len bytes) */
 	size_t robots_len;
 	double at;			/* ... when it was fetched (seconds since 1970) */

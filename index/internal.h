@@ -112,6 +112,12 @@ int zc_db_err(int rc);
 void zc_counted_read(zc_index *idx);
 /* Stores val under key as a record (MessagePack, record.c). */
 int zc_tx_put_record(zc_txn *t, enum zc_table tb, const void *key, size_t klen, json_t *val);
+/* A record's field "warc" as the place (its strings borrowed from w; w may be NULL: none), and
+   the place as that field's value, written over old's (its other fields kept; may be NULL):
+   file, offset and record_id always, skip and payload_record_id when they hold something
+   (place.c). */
+void zc_place_of(json_t *w, zc_warc_place *out);
+json_t *zc_place_value(json_t *old, const zc_warc_place *p);
 /* Records' stored bytes as the struct (page.c, selection.c): ZC_OK or ZC_EPARSE. */
 int zc_decision_decode(const void *v, size_t n, zc_decision *d);
 int zc_entry_decode(const void *v, size_t n, zc_entry *e);

@@ -154,11 +154,7 @@ static void page_of(json_t *o, zc_page *p)
 	p->jurisdiction = str(o, "jurisdiction");
 	p->fetched_at = str(o, "fetched_at");
 	p->digest = str(o, "digest");
-	p->warc.file = str(w, "file");
-	p->warc.offset = num(w, "offset");
-	p->warc.skip = num(w, "skip");
-	p->warc.record_id = str(w, "record_id");
-	p->warc.payload_record_id = str(w, "payload_record_id");
+	zc_place_of(w, &p->warc);
 	d->url = str(doc, "url");
 	d->title = str(doc, "title");
 	d->docno = str(doc, "docno");
@@ -214,21 +210,8 @@ static json_t *page_value(const zc_page *p, uint64_t id)
 	set_str(o, "jurisdiction", p->jurisdiction);
 	set_str(o, "fetched_at", p->fetched_at);
 	set_str(o, "digest", p->digest);
-	if (p->warc.file && *p->warc.file) {
-		json_t *w = sub_copy(o, "warc");
-		set_str(w, "file", p->warc.file);
-		json_object_set_new(w, "offset", json_integer(p->warc.offset));
-		if (p->warc.skip)	/* a crawl's own files are gzipped record by record: no skip */
-			json_object_set_new(w, "skip", json_integer(p->warc.skip));
-		else
-			json_object_del(w, "skip");
-		set_str(w, "record_id", p->warc.record_id);
-		if (p->warc.payload_record_id && *p->warc.payload_record_id)
-			set_str(w, "payload_record_id", p->warc.payload_record_id);
-		else
-			json_object_del(w, "payload_record_id");
-		json_object_set_new(o, "warc", w);
-	}
+	if (p->warc.file && *p->warc.file)
+		json_object_set_new(o, "warc", zc_place_value(json_object_get(o, "warc"), &p->warc));
 	json_t *doc = sub_copy(o, "doc"), *att = json_array();
 	for (size_t i = 0; i < d->n_attachments; i++) {
 		json_t *a = json_object();

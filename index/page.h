@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "place.h"
+
 /* What selection made of a page (table decisions), written by selection only. */
 typedef struct zc_decision {
 	struct {
@@ -45,16 +47,6 @@ typedef struct zc_page_attachment {
 	const char *name, *url;
 } zc_page_attachment;
 
-/* Where a page's record lies in a WARC file: a crawl's file under CORPUS/warc by its name, an
-   imported one by its absolute path; file "" when the page names none. */
-typedef struct zc_warc_place {
-	const char *file;
-	long long offset;		/* of the gzip member the record begins in */
-	long long skip;			/* inflated bytes of that member before it (0: none) */
-	const char *record_id;
-	const char *payload_record_id;	/* a revisit's response record, else "" */
-} zc_warc_place;
-
 /* What the parser read of the page (parser.h zc_doc). */
 typedef struct zc_page_doc {
 	const char *url, *title, *docno;
@@ -75,7 +67,7 @@ typedef struct zc_page_doc {
 typedef struct zc_page {
 	uint64_t id;
 	const char *url, *site, *site_kind, *jurisdiction, *fetched_at, *digest;
-	zc_warc_place warc;
+	zc_warc_place warc;		/* the record its document came from */
 	zc_page_doc doc;
 	zc_decision dec;
 	json_t *own_;

@@ -153,7 +153,7 @@ static void test_fetch_forms(void **state)
 	f.unparseable = "not an answer of its endpoint's format";
 	f.digest = "sha1:BBBB";
 	f.fetched_at = "2026-11-30T01:02:03Z";
-	f.warc = (zc_fetch_warc){"/archives/a.warc.gz", 81920, 512, "<urn:uuid:1>", ""};
+	f.warc = (zc_warc_place){"/archives/a.warc.gz", 81920, 512, "<urn:uuid:1>", ""};
 	fetch_round("https://a.gov.cn/search?q=1", &f, &io);
 	assert_string_equal(io.stored, "{\"status\":200,\"answer\":\"search\",\"links\":0,"
 				       "\"unparseable\":\"not an answer of its endpoint's format\",\"digest\":\"sha1:BBBB\","
@@ -171,7 +171,7 @@ static void test_fetch_forms(void **state)
 	f.unparseable = "";
 	f.answer = "list";
 	f.links = 20;
-	f.warc = (zc_fetch_warc){"/archives/a.warc.gz", 4096, 0, "<urn:uuid:2>", "<urn:uuid:3>"};
+	f.warc = (zc_warc_place){"/archives/a.warc.gz", 4096, 0, "<urn:uuid:2>", "<urn:uuid:3>"};
 	fetch_round("https://a.gov.cn/list_2.html", &f, &io);
 	assert_string_equal(io.stored, "{\"status\":200,\"answer\":\"list\",\"links\":20,\"digest\":\"sha1:BBBB\","
 				       "\"fetched_at\":\"2026-11-30T01:02:03Z\",\"warc\":{\"file\":\"/archives/a.warc.gz\","
