@@ -42,7 +42,7 @@ int cmd_merge(int argc, char **argv);
 
 /* the parser over an article's answer, for crawl and import (cmd_crawl.c; zc_article_fn) */
 int on_article(void *arg, const zc_site *site, const char *url, const char *ctype, const char *body, size_t len,
-	       json_t **page);
+	       zc_doc **doc);
 /* after pages were stored by crawl, import or merge: the pair index merged and the profile
    applied; the selection's counts printed, or 1 after saying on stderr which step failed */
 int select_stored(const char *cmd, zc_index *idx, const zc_profile *profile, int progress);

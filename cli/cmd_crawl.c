@@ -54,22 +54,16 @@ static const char CRAWL_HELP[] =
 
 /* the crawl's article callback: the parser reads the page, the crawler stores its record */
 int on_article(void *arg, const zc_site *site, const char *url, const char *ctype,
-		      const char *body, size_t len, json_t **page)
+		      const char *body, size_t len, zc_doc **doc)
 {
 	(void)arg;
 	(void)site;
-	zc_doc *d;
-	*page = NULL;
-	int rc = zc_parse_page(body, len, url, ctype, &d);
-	if (rc == ZC_OK && !*d->title && !*d->body)
+	int rc = zc_parse_page(body, len, url, ctype, doc);
+	if (rc == ZC_OK && !*(*doc)->title && !*(*doc)->body)
 		rc = ZC_EPARSE;	/* nothing of a document in it: stored as unparseable */
-	if (rc != ZC_OK) {
-		zc_doc_free(&d);
-		return rc;
-	}
-	*page = json_pack("{s:o}", "doc", zc_doc_json(d));
-	zc_doc_free(&d);
-	return ZC_OK;
+	if (rc != ZC_OK)
+		zc_doc_free(doc);
+	return rc;
 }
 
 int select_stored(const char *cmd, zc_index *idx, const zc_profile *profile, int progress)

@@ -197,20 +197,16 @@ static void handle_article(crawl *c, xfer *x, long status, const char *ctype, co
 		zc_fetch_own(&p.fetch);
 		p.has_fetch = 1;
 	} else {
-		json_t *w = json_object();
-		json_object_set_new(w, "file", json_string(ref->file));
-		json_object_set_new(w, "offset", json_integer((json_int_t)ref->offset));
-		json_object_set_new(w, "record_id", json_string(ref->record_id));
+		/* a crawl's own file, under CORPUS/warc by its name: a gzip member a record, no skip */
 		zc_capture cap = {.url = x->url, .ctype = ctype, .body = x->body.data ? x->body.data : "", .len = x->body.len,
 				  .status = status, .digest = digest, .when = when, .etag = etag, .last_modified = lm,
-				  .tries = x->req.tries + 1, .warc = w};
+				  .tries = x->req.tries + 1, .warc = {ref->file, ref->offset, 0, ref->record_id, ""}};
 		const char *why = NULL;
 		int arc = zc_article_take(c->article, c->arg, s, h->host, &cap, old, &p.page, &p.fetch, &why);
-		json_decref(w);
 		p.has_fetch = arc != ZC_ECHALLENGE;
 		if (arc == ZC_ECHALLENGE) {
 			challenged(c, h, status);
-			json_decref(p.page);
+			zc_article_free(&p.page);
 			free(etag);
 			free(lm);
 			return;	/* the request stays queued while this run lasts */

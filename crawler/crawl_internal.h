@@ -95,7 +95,7 @@ typedef struct push_ctx {
 	req_list reqs;
 	uint64_t del_seq;
 	const char *del_host;
-	json_t *page;		/* optional page to store */
+	zc_article *page;	/* optional new page to store */
 	const char *page_url;
 	zc_fetch fetch;		/* optional fetch state for page_url (has_fetch; the batch owns it) */
 	int has_fetch;

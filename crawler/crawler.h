@@ -252,12 +252,14 @@ typedef struct zc_crawl_opts {
 	long full_runs, full_days;	/* the corpus's full-pass policy from now on; 0: as it is */
 } zc_crawl_opts;
 
-/* What the caller makes of an article: ZC_OK and a page record (see docs/SCHEMA.md);
-   ZC_ECHALLENGE for an anti-bot challenge; ZC_EPARSE (*page NULL) when the answer holds no
-   document (empty, not HTML, no title and no text), which is then never stored as one. */
+/* What the caller makes of an article: ZC_OK and the document its parser read (*doc, parser.h's,
+   which zc_article_take takes); ZC_ECHALLENGE for an anti-bot challenge; ZC_EPARSE (*doc NULL)
+   when the answer holds no document (empty, not HTML, no title and no text), which is then
+   never stored as one. */
+struct zc_doc;
 typedef int (*zc_article_fn)(void *arg, const zc_site *site, const char *url,
 			     const char *content_type, const char *body, size_t len,
-			     json_t **page);
+			     struct zc_doc **doc);
 
 /* An article's answer, fetched by a crawl or read from a WARC record by an import. */
 typedef struct zc_capture {
@@ -270,18 +272,24 @@ typedef struct zc_capture {
 	const char *when;		/* when it was fetched (ISO 8601, UTC): the page's fetched_at */
 	const char *etag, *last_modified;	/* its validators, or NULL */
 	long tries;
-	json_t *warc;			/* where its record is: {"file", "offset", "record_id", ...} */
+	zc_warc_place warc;		/* where its record is */
 } zc_capture;
+/* A new page made of a capture (zc_article_take): its page record and what that points into. */
+typedef struct zc_article zc_article;
+void zc_article_free(zc_article **page);
 /* What the corpus makes of an article's answer, one way for crawl and import: article (the
    parser) reads it; ZC_ECHALLENGE for a challenge (nothing to store); ZC_EPARSE with *fetch
    (the URL's fetch state, saying why) and *why when it holds no document; else ZC_OK with
-   *fetch and *page, the page record of docs/SCHEMA.md, or *page NULL when old (the URL's fetch
-   state before, may be NULL) has the same digest.  host names the page's site when s is NULL.
-   *page is a new reference; *fetch holds its own strings (zc_fetch_clear() it). */
+   *fetch and *page, the new page (the page record of docs/SCHEMA.md, holding its own strings),
+   or *page NULL when old (the URL's fetch state before, may be NULL) has the same digest.  host
+   names the page's site when s is NULL.  zc_article_free() *page; *fetch holds its own strings
+   (zc_fetch_clear() it). */
 int zc_article_take(zc_article_fn article, void *arg, const zc_site *s, const char *host, const zc_capture *cap,
-		    const zc_fetch *old, json_t **page, zc_fetch *fetch, const char **why);
-/* Stores what zc_article_take gave (either may be NULL) in the transaction. */
-int zc_article_store(zc_txn *t, const char *url, json_t *page, const zc_fetch *fetch, uint64_t *id, int *is_new);
+		    const zc_fetch *old, zc_article **page, zc_fetch *fetch, const char **why);
+/* Stores what zc_article_take gave (either may be NULL) in the transaction (zc_tx_page_store,
+   zc_tx_fetch_put). */
+int zc_article_store(zc_txn *t, const char *url, const zc_article *page, const zc_fetch *fetch, uint64_t *id,
+		     int *is_new);
 
 typedef struct zc_site_report {
 	char host[96];

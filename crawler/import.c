@@ -27,7 +27,7 @@
 typedef struct pending_page {
 	char *url;
 	char *site;		/* the site whose documents it is, for its import mark; NULL: none */
-	json_t *page;
+	zc_article *page;	/* a new page, or NULL */
 	zc_fetch fetch;		/* its fetch state, when has_fetch */
 	int has_fetch;
 } pending_page;
@@ -329,7 +329,7 @@ static int flush(importer *im)
 		pending_page *p = &im->batch[i];
 		free(p->url);
 		free(p->site);
-		json_decref(p->page);
+		zc_article_free(&p->page);
 		zc_fetch_clear(&p->fetch);
 	}
 	im->n_batch = 0;
@@ -380,14 +380,14 @@ static int fetch_state(importer *im, const char *url, zc_fetch *out)
 	return o.found;
 }
 
-/* a page and its fetch state (either may be NULL; the batch takes fetch, which holds its own
+/* a page and its fetch state (either may be NULL; the batch takes both, fetch holding its own
    strings) for the next transaction */
-static int queue(importer *im, const char *url, const char *site, json_t *page, zc_fetch *fetch)
+static int queue(importer *im, const char *url, const char *site, zc_article *page, zc_fetch *fetch)
 {
 	pending_page *p = &im->batch[im->n_batch++];
 	p->url = zc_strdup(url);
 	p->site = site ? zc_strdup(site) : NULL;
-	p->page = json_incref(page);
+	p->page = page;
 	p->has_fetch = fetch != NULL;
 	if (fetch) {
 		p->fetch = *fetch;
@@ -399,21 +399,6 @@ static int queue(importer *im, const char *url, const char *site, json_t *page, 
 }
 
 /* ---- one capture ---- */
-
-/* the provenance of a record for its page: the file, its place, its id, and (a revisit's)
-   the id of the response whose payload it is */
-static json_t *provenance(const zc_warc_place *at)
-{
-	json_t *w = json_object();
-	json_object_set_new(w, "file", json_string(at->file));
-	json_object_set_new(w, "offset", json_integer((json_int_t)at->offset));
-	if (at->skip)
-		json_object_set_new(w, "skip", json_integer((json_int_t)at->skip));
-	json_object_set_new(w, "record_id", json_string(at->record_id));
-	if (at->payload_record_id && *at->payload_record_id)
-		json_object_set_new(w, "payload_record_id", json_string(at->payload_record_id));
-	return w;
-}
 
 /* a capture being taken: where it is, what it holds */
 typedef struct capture_ctx {
@@ -509,10 +494,9 @@ static void take_article(importer *im, const capture_ctx *k)
 		return;
 	}
 	char *etag = http_header(k->a, "ETag"), *lm = http_header(k->a, "Last-Modified");
-	json_t *ref = provenance(k->at);
 	zc_capture cap = {.url = k->url, .ctype = k->ctype, .body = k->bytes, .len = k->len, .status = k->a->status,
-			  .digest = k->digest, .when = k->when, .etag = etag, .last_modified = lm, .tries = 1, .warc = ref};
-	json_t *page = NULL;
+			  .digest = k->digest, .when = k->when, .etag = etag, .last_modified = lm, .tries = 1, .warc = *k->at};
+	zc_article *page = NULL;
 	zc_fetch fetch;
 	const char *why = NULL;
 	int arc = zc_article_take(im->article, im->arg, k->s, k->host, &cap, has_old ? &old : NULL, &page, &fetch, &why);
@@ -532,9 +516,9 @@ static void take_article(importer *im, const capture_ctx *k)
 			sum->added++;
 		count_site(im, k->s);
 		queue(im, k->url, k->s->host, page, &fetch);
+		page = NULL;
 	}
-	json_decref(page);
-	json_decref(ref);
+	zc_article_free(&page);
 	zc_fetch_clear(&fetch);
 	zc_fetch_clear(&old);
 	free(etag);

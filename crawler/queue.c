@@ -60,8 +60,7 @@ void cr_reqs_free(req_list *reqs)
 static void push_free(push_ctx *p)
 {
 	cr_reqs_free(&p->reqs);
-	json_decref(p->page);
-	p->page = NULL;
+	zc_article_free(&p->page);
 	zc_fetch_clear(&p->fetch);
 	zc_request_clear(&p->replace);
 }

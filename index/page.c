@@ -197,21 +197,9 @@ void zc_page_clear(zc_page *p)
 	page_empty(p);
 }
 
-/* the page as the value stored, its body left out (""): the record it was read from, with
-   every field set */
-static json_t *page_value(const zc_page *p, uint64_t id)
+/* the page's document as the value stored under "doc", its body left out ("") */
+static json_t *doc_value(json_t *o, const zc_page_doc *d)
 {
-	json_t *o = p->own_ ? json_copy(p->own_) : json_object();
-	const zc_page_doc *d = &p->doc;
-	json_object_set_new(o, "id", json_integer((json_int_t)id));
-	set_str(o, "url", p->url);
-	set_str(o, "site", p->site);
-	set_str(o, "site_kind", p->site_kind);
-	set_str(o, "jurisdiction", p->jurisdiction);
-	set_str(o, "fetched_at", p->fetched_at);
-	set_str(o, "digest", p->digest);
-	if (p->warc.file && *p->warc.file)
-		json_object_set_new(o, "warc", zc_place_value(json_object_get(o, "warc"), &p->warc));
 	json_t *doc = sub_copy(o, "doc"), *att = json_array();
 	for (size_t i = 0; i < d->n_attachments; i++) {
 		json_t *a = json_object();
@@ -233,7 +221,26 @@ static json_t *page_value(const zc_page *p, uint64_t id)
 	json_object_set_new(doc, "challenge", json_boolean(d->challenge));
 	json_object_set_new(doc, "attachments", att);
 	json_object_set_new(doc, "body", json_string(""));
-	json_object_set_new(o, "doc", doc);
+	return doc;
+}
+
+/* the page as the value stored, its body left out (""): the record it was read from, with
+   every field set.  A new record has its fields in the order the crawl has always written
+   them (doc first, id last), so that a page stored now has the bytes an earlier zhengce
+   wrote; one read keeps its order. */
+static json_t *page_value(const zc_page *p, uint64_t id)
+{
+	json_t *o = p->own_ ? json_copy(p->own_) : json_object();
+	json_object_set_new(o, "doc", doc_value(o, &p->doc));
+	set_str(o, "url", p->url);
+	set_str(o, "site", p->site);
+	set_str(o, "site_kind", p->site_kind);
+	set_str(o, "jurisdiction", p->jurisdiction);
+	set_str(o, "fetched_at", p->fetched_at);
+	set_str(o, "digest", p->digest);
+	if (p->warc.file && *p->warc.file)
+		json_object_set_new(o, "warc", zc_place_value(json_object_get(o, "warc"), &p->warc));
+	json_object_set_new(o, "id", json_integer((json_int_t)id));
 	return o;
 }
 
@@ -351,12 +358,6 @@ static int page_read(const void *v, size_t n, int with_body, zc_page *out)
 		return ZC_EPARSE;
 	page_of(o, out);
 	return ZC_OK;
-}
-
-void zc_page_from_json(json_t *o, zc_page *out)
-{
-	page_empty(out);
-	page_of(json_incref(o), out);
 }
 
 int zc_page_decode(const void *v, size_t n, zc_page *out)

@@ -109,8 +109,5 @@ const char *zc_page_code(const zc_page *p, char *buf, size_t n);
 /* The page record's stored bytes as the page (the body read too; SCHEMA.md: the body, then the
    rest): ZC_OK, or ZC_EPARSE when they do not read (the fuzzers feed it). */
 int zc_page_decode(const void *v, size_t n, zc_page *out);
-/* A page given as its JSON value (the form of a schema-1 record: the crawl assembles a new page
-   so, around parser.h's zc_doc_json): *out borrows o's strings and holds a reference to it. */
-void zc_page_from_json(json_t *o, zc_page *out);
 
 #endif

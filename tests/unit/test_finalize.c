@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "page_json.h"
 #include "reference_profile.h"
 #include "../../index/internal.h"	/* raw tables: a record as an older zhengce wrote it */
 
@@ -37,8 +38,9 @@ static int store(zc_txn *t, void *arg)
 		uint64_t id;
 		int is_new;
 		zc_page pg;
-		zc_page_from_json(j, &pg);
-		int rc = zc_tx_page_store(t, p->url, &pg, &id, &is_new);
+		int rc = page_of_json(j, &pg);
+		if (rc == ZC_OK)
+			rc = zc_tx_page_store(t, p->url, &pg, &id, &is_new);
 		zc_page_clear(&pg);
 		json_decref(j);
 		if (rc)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "page_json.h"
 #include "reference_profile.h"
 
 /* decide on a document given as JSON text; returns the reason ("" when included) */
@@ -16,7 +17,7 @@ static const char *reason(const char *doc)
 	assert_non_null(d);
 	json_t *j = json_pack("{s:o}", "doc", d);
 	zc_page page;
-	zc_page_from_json(j, &page);
+	assert_int_equal(page_of_json(j, &page), ZC_OK);
 	zc_verdict dec;
 	zc_select_decide(P, &page, &dec);
 	snprintf(out, sizeof out, "%s", dec.reason);
@@ -73,8 +74,8 @@ static void test_dedup_key(void **state)
 	json_t *a = json_loads("{\"doc\":{\"docno\":\"国卫医发〔2017〕32号\",\"title\":\"x\"}}", 0, NULL);
 	json_t *b = json_loads("{\"doc\":{\"docno\":\"\",\"title\":\"关于 《医联体》 的通知\",\"written_date\":\"2017-01-02\"}}", 0, NULL);
 	zc_page pa, pb;
-	zc_page_from_json(a, &pa);
-	zc_page_from_json(b, &pb);
+	assert_int_equal(page_of_json(a, &pa), ZC_OK);
+	assert_int_equal(page_of_json(b, &pb), ZC_OK);
 	char *ka = zc_select_dedup_key(&pa), *kb = zc_select_dedup_key(&pb);
 	assert_string_equal(ka, "D|国卫医发〔2017〕32号");
 	assert_string_equal(kb, "T|关于医联体的通知|2017-01-02");

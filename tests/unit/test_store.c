@@ -20,14 +20,15 @@
 #include "../../index/record.h"	/* the stored form, read in place (zc_rec_fields) */
 #include "zc.h"
 #include "scratch.h"
+#include "page_json.h"
 
-
-/* a page given as JSON, stored as the crawl stores one (zc_page_from_json) */
+/* a page given as JSON, stored by zc_tx_page_store */
 static int store_json(zc_txn *t, const char *url, json_t *p, uint64_t *id, int *is_new)
 {
 	zc_page page;
-	zc_page_from_json(p, &page);
-	int rc = zc_tx_page_store(t, url, &page, id, is_new);
+	int rc = page_of_json(p, &page);
+	if (rc == ZC_OK)
+		rc = zc_tx_page_store(t, url, &page, id, is_new);
 	zc_page_clear(&page);
 	return rc;
 }
