@@ -32,6 +32,12 @@ typedef struct url_fetch {
 	zc_fetch fetch;
 } url_fetch;
 
+/* a site's unfinished-crawl report (zc_tx_site_problems_each), held between the source's read
+   and the corpus's write */
+typedef struct site_problem {
+	char *host, *when, *problem, *imported;
+} site_problem;
+
 typedef struct merger {
 	zc_index *dst, *src;
 	const char *dir, *src_dir;
@@ -41,7 +47,8 @@ typedef struct merger {
 	size_t n_items;
 	url_fetch *fetch_only;	/* URLs without a page */
 	size_t n_fetch_only, cap_fetch_only;
-	json_t *problems;	/* [[host, when, problem, imported], …] */
+	site_problem *problems;	/* the source's reports */
+	size_t n_problems, cap_problems;
 	uint64_t next, max;
 	zc_txn *t;		/* the source's read transaction */
 	char *err;
@@ -263,14 +270,31 @@ static int fetch_write_txn(zc_txn *t, void *arg)
 static int problem_of(const char *host, const char *when, const char *problem, const char *imported, void *arg)
 {
 	merger *m = arg;
-	json_array_append_new(m->problems, json_pack("[s,s,s,s]", host, when, problem, imported));
+	if (m->n_problems == m->cap_problems) {
+		m->cap_problems = m->cap_problems ? 2 * m->cap_problems : 16;
+		m->problems = zc_realloc(m->problems, m->cap_problems * sizeof *m->problems);
+	}
+	m->problems[m->n_problems++] =
+		(site_problem){zc_strdup(host), zc_strdup(when), zc_strdup(problem), zc_strdup(imported)};
 	return 0;
+}
+
+static void problems_clear(merger *m)
+{
+	for (size_t i = 0; i < m->n_problems; i++) {
+		site_problem *p = &m->problems[i];
+		free(p->host);
+		free(p->when);
+		free(p->problem);
+		free(p->imported);
+	}
+	m->n_problems = 0;
 }
 
 static int problems_txn(zc_txn *t, void *arg)
 {
 	merger *m = arg;
-	json_array_clear(m->problems);
+	problems_clear(m);
 	return zc_tx_site_problems_each(t, problem_of, m);
 }
 
@@ -293,20 +317,17 @@ static int find_problem(const char *host, const char *when, const char *problem,
 static int problems_write_txn(zc_txn *t, void *arg)
 {
 	merger *m = arg;
-	size_t i;
-	json_t *p;
 	int rc = ZC_OK;
-	json_array_foreach(m->problems, i, p) {
-		const char *host = json_string_value(json_array_get(p, 0)), *when = json_string_value(json_array_get(p, 1));
-		has_problem h = {host, ""};
+	for (size_t i = 0; i < m->n_problems; i++) {
+		const site_problem *p = &m->problems[i];
+		has_problem h = {p->host, ""};
 		if ((rc = zc_tx_site_problems_each(t, find_problem, &h)) != ZC_OK)
 			break;
-		if (h.when[0] && strcmp(h.when, when) >= 0)
+		if (h.when[0] && strcmp(h.when, p->when) >= 0)
 			continue;
-		rc = zc_tx_site_problem_put(t, host, when, json_string_value(json_array_get(p, 2)));
-		const char *imported = json_string_value(json_array_get(p, 3));
-		if (rc == ZC_OK && *imported)
-			rc = zc_tx_site_imported_put(t, host, imported);
+		rc = zc_tx_site_problem_put(t, p->host, p->when, p->problem);
+		if (rc == ZC_OK && *p->imported)
+			rc = zc_tx_site_imported_put(t, p->host, p->imported);
 		if (rc != ZC_OK)
 			break;
 		m->sum->problems++;
@@ -360,7 +381,6 @@ int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t
 	*err = NULL;
 	merger m = {.dst = idx, .dir = dir, .sum = sum};
 	m.files = json_object();
-	m.problems = json_array();
 	int rc = ZC_OK;
 	for (size_t i = 0; i < n && rc == ZC_OK; i++) {
 		m.src_dir = srcs[i];
@@ -372,6 +392,7 @@ int zc_merge_run(zc_index *idx, const char *dir, const char *const *srcs, size_t
 	json_decref(m.files);
 	fetch_only_clear(&m);
 	free(m.fetch_only);
-	json_decref(m.problems);
+	problems_clear(&m);
+	free(m.problems);
 	return rc;
 }

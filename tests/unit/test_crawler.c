@@ -1027,11 +1027,76 @@ static void test_warc_http_body(void **state)
 	zc_buf_free(&body);
 }
 
+/* ---- merge: the sites' unfinished-crawl reports carried over ---- */
+
+static int src_problems(zc_txn *t, void *arg)
+{
+	(void)arg;
+	int rc = zc_tx_site_problem_put(t, "a.gov.cn", "2026-01-02T00:00:00Z", "a.gov.cn: 412 JavaScript challenge");
+	if (rc == ZC_OK)
+		rc = zc_tx_site_problem_put(t, "b.gov.cn", "2026-01-03T00:00:00Z", "https://b.gov.cn/s: timeout after 4 tries");
+	if (rc == ZC_OK)
+		rc = zc_tx_site_imported_put(t, "b.gov.cn", "2026-01-04T00:00:00Z");
+	return rc;
+}
+
+static int dst_problems(zc_txn *t, void *arg)
+{
+	(void)arg;
+	return zc_tx_site_problem_put(t, "a.gov.cn", "2026-02-01T00:00:00Z", "a.gov.cn: a later problem");
+}
+
+static int problem_line(const char *host, const char *when, const char *problem, const char *imported, void *arg)
+{
+	char *s = arg;
+	size_t n = strlen(s);
+	snprintf(s + n, 1024 - n, "%s|%s|%s|%s\n", host, when, problem, imported);
+	return 0;
+}
+
+static int read_problems(zc_txn *t, void *arg)
+{
+	*(char *)arg = '\0';
+	return zc_tx_site_problems_each(t, problem_line, arg);
+}
+
+/* a source's report reaches the corpus unless the corpus has a later one of that site; its
+   import mark comes with it */
+static void test_merge_problems(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/zc-merge-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char src[64], dst[64], lines[1024];
+	snprintf(src, sizeof src, "%s/src", dir);
+	snprintf(dst, sizeof dst, "%s/dst", dir);
+	zc_index *s, *d;
+	assert_int_equal(zc_index_open(src, 0, &s), ZC_OK);
+	assert_int_equal(zc_index_write(s, src_problems, NULL), ZC_OK);
+	zc_index_close(&s);
+	assert_int_equal(zc_index_open(dst, 0, &d), ZC_OK);
+	assert_int_equal(zc_index_write(d, dst_problems, NULL), ZC_OK);
+	const char *srcs[] = {src};
+	zc_merge_summary sum;
+	char *err = NULL;
+	assert_int_equal(zc_merge_run(d, dst, srcs, 1, NULL, &sum, &err), ZC_OK);
+	assert_null(err);
+	assert_int_equal(sum.problems, 1);
+	assert_int_equal(zc_index_read(d, read_problems, lines), ZC_OK);
+	assert_string_equal(lines, "a.gov.cn|2026-02-01T00:00:00Z|a.gov.cn: a later problem|\n"
+				   "b.gov.cn|2026-01-03T00:00:00Z|https://b.gov.cn/s: timeout after 4 tries|2026-01-04T00:00:00Z\n");
+	zc_index_close(&d);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_robots), cmocka_unit_test(test_templates), cmocka_unit_test(test_answers), cmocka_unit_test(test_result_days), cmocka_unit_test(test_warc_cut), cmocka_unit_test(test_warc_long_url), cmocka_unit_test(test_seeds_refused), cmocka_unit_test(test_answer_many_links), cmocka_unit_test(test_url_target),
 		cmocka_unit_test(test_warc_members), cmocka_unit_test(test_warc_scan), cmocka_unit_test(test_warc_read_beside_writer), cmocka_unit_test(test_warc_cut_anywhere), cmocka_unit_test(test_warc_http_body),
+		cmocka_unit_test(test_merge_problems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
