@@ -32,6 +32,21 @@ typedef struct pending_page {
 	int has_fetch;
 } pending_page;
 
+/* a revisit record, resolved once every file is read (its original may come later) */
+typedef struct revisit_rec {
+	char *url, *when, *id;	/* its bare URI, date (warc_time) and record id */
+	size_t file_no;		/* where it is */
+	zc_warc_pos at;
+	/* what it says of the response it refers to, as written */
+	char *refers_to, *refers_uri, *refers_date, *digest;
+} revisit_rec;
+
+/* where a response a revisit refers to is */
+typedef struct original {
+	size_t file_no;
+	zc_warc_pos at;
+} original;
+
 typedef struct importer {
 	zc_index *idx;
 	const zc_seeds *seeds;
@@ -43,8 +58,12 @@ typedef struct importer {
 	size_t file_no;
 	pending_page batch[BATCH];
 	size_t n_batch;
-	json_t *originals;	/* keys revisits refer by -> [file_no, offset, skip] of the response */
-	json_t *revisits;	/* revisit records, resolved once every file is read */
+	/* keys revisits refer by -> 1 + the index in found of the response's place, 0 while none */
+	json_t *originals;
+	original *found;
+	size_t n_found, cap_found;
+	revisit_rec *revisits;	/* the revisit records met */
+	size_t n_revisits, cap_revisits;
 	json_t *sites;		/* host -> documents of the site in the files */
 	char when_run[32];
 	int rc;			/* a failed write: the import stops */
@@ -557,9 +576,33 @@ out:
 	free(k.ctype);
 }
 
-static json_t *place(size_t file_no, const zc_warc_pos *at)
+/* a revisit record, kept for resolve_revisits() */
+static void keep_revisit(importer *im, const zc_warc_record *r, const char *url, const char *when, const char *id)
 {
-	return json_pack("[I,I,I]", (json_int_t)file_no, (json_int_t)at->offset, (json_int_t)at->skip);
+	if (im->n_revisits == im->cap_revisits) {
+		im->cap_revisits = im->cap_revisits ? 2 * im->cap_revisits : 64;
+		im->revisits = zc_realloc(im->revisits, im->cap_revisits * sizeof *im->revisits);
+	}
+	im->revisits[im->n_revisits++] = (revisit_rec){
+		zc_strdup(url), zc_strdup(when), zc_strdup(id), im->file_no, r->at,
+		zc_strdup(zc_jstr(r->headers, "WARC-Refers-To")), zc_strdup(zc_jstr(r->headers, "WARC-Refers-To-Target-URI")),
+		zc_strdup(zc_jstr(r->headers, "WARC-Refers-To-Date")), zc_strdup(zc_jstr(r->headers, "WARC-Payload-Digest"))};
+}
+
+static void revisits_free(importer *im)
+{
+	for (size_t i = 0; i < im->n_revisits; i++) {
+		revisit_rec *v = &im->revisits[i];
+		free(v->url);
+		free(v->when);
+		free(v->id);
+		free(v->refers_to);
+		free(v->refers_uri);
+		free(v->refers_date);
+		free(v->digest);
+	}
+	free(im->revisits);
+	free(im->found);
 }
 
 static int is_http_response(json_t *h)
@@ -585,14 +628,7 @@ static int on_record(const zc_warc_record *r, void *arg)
 	warc_time(zc_jstr(r->headers, "WARC-Date"), when, sizeof when);
 	const char *id = zc_jstr(r->headers, "WARC-Record-ID");
 	if (revisit) {
-		/* resolved once every file is read: its original may come later */
-		json_t *v = json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s}", "url", url, "when", when, "id", id, "place",
-				      place(im->file_no, &r->at), "refers_to", zc_jstr(r->headers, "WARC-Refers-To"),
-				      "refers_uri", zc_jstr(r->headers, "WARC-Refers-To-Target-URI"), "refers_date",
-				      zc_jstr(r->headers, "WARC-Refers-To-Date"), "digest",
-				      zc_jstr(r->headers, "WARC-Payload-Digest"));
-		json_object_set_new(v, "path", json_string(im->path));
-		json_array_append_new(im->revisits, v);
+		keep_revisit(im, r, url, when, id);
 		sum->revisits++;
 		free(url);
 		return im->rc;
@@ -636,9 +672,19 @@ static int on_response_key(const zc_warc_record *r, void *arg)
 	char *url = bare_uri(zc_jstr(r->headers, "WARC-Target-URI")), date[40], *k[4];
 	warc_time(zc_jstr(r->headers, "WARC-Date"), date, sizeof date);
 	response_keys(zc_jstr(r->headers, "WARC-Record-ID"), url, date, zc_jstr(r->headers, "WARC-Payload-Digest"), k);
+	int wanted = 0;
+	for (int i = 0; i < 4; i++)
+		wanted |= k[i] && json_object_get(im->originals, k[i]);
+	if (wanted) {
+		if (im->n_found == im->cap_found) {
+			im->cap_found = im->cap_found ? 2 * im->cap_found : 64;
+			im->found = zc_realloc(im->found, im->cap_found * sizeof *im->found);
+		}
+		im->found[im->n_found++] = (original){im->file_no, r->at};
+	}
 	for (int i = 0; i < 4; i++) {
 		if (k[i] && json_object_get(im->originals, k[i]))
-			json_object_set_new(im->originals, k[i], place(im->file_no, &r->at));
+			json_object_set_new(im->originals, k[i], json_integer((json_int_t)im->n_found));
 		free(k[i]);
 	}
 	free(url);
@@ -648,7 +694,8 @@ static int on_response_key(const zc_warc_record *r, void *arg)
 /* a revisit's original record, read again: its answer handed to capture() under the revisit */
 typedef struct revisit_ctx {
 	importer *im;
-	json_t *v;
+	const revisit_rec *v;
+	const char *path;	/* the revisit's file */
 } revisit_ctx;
 
 static int on_original(const zc_warc_record *r, void *arg)
@@ -659,24 +706,21 @@ static int on_original(const zc_warc_record *r, void *arg)
 		c->im->sum->unresolved++;
 		return 0;
 	}
-	json_t *place_v = json_object_get(c->v, "place");
-	zc_warc_place at = {zc_jstr(c->v, "path"), json_integer_value(json_array_get(place_v, 1)),
-			    json_integer_value(json_array_get(place_v, 2)), zc_jstr(c->v, "id"),
-			    zc_jstr(r->headers, "WARC-Record-ID")};
-	capture(c->im, zc_jstr(c->v, "url"), zc_jstr(c->v, "when"), &a, &at);
+	zc_warc_place at = {c->path, c->v->at.offset, c->v->at.skip, c->v->id, zc_jstr(r->headers, "WARC-Record-ID")};
+	capture(c->im, c->v->url, c->v->when, &a, &at);
 	return 0;
 }
 
 /* the keys of the response a revisit refers to, as response_keys() gives them */
-static void revisit_keys(json_t *v, char *k[4])
+static void revisit_keys(const revisit_rec *v, char *k[4])
 {
 	char rdate[40];
-	warc_time(zc_jstr(v, "refers_date"), rdate, sizeof rdate);
-	char *refers_uri = bare_uri(zc_jstr(v, "refers_uri"));
-	response_keys(zc_jstr(v, "refers_to"), refers_uri, rdate, zc_jstr(v, "digest"), k);
+	warc_time(v->refers_date, rdate, sizeof rdate);
+	char *refers_uri = bare_uri(v->refers_uri);
+	response_keys(v->refers_to, refers_uri, rdate, v->digest, k);
 	free(refers_uri);
 	free(k[3]);
-	k[3] = zc_asprintf("url %s", zc_jstr(v, "url"));
+	k[3] = zc_asprintf("url %s", v->url);
 }
 
 /* Revisits are resolved once every file is read (an original may come after its revisit): the
@@ -684,16 +728,14 @@ static void revisit_keys(json_t *v, char *k[4])
    (memory holds the revisits and their keys, never a key of every record). */
 static void resolve_revisits(importer *im, const char *const *paths)
 {
-	size_t i;
-	json_t *v;
-	if (!json_array_size(im->revisits))
+	if (!im->n_revisits)
 		return;
-	json_array_foreach(im->revisits, i, v) {
+	for (size_t i = 0; i < im->n_revisits; i++) {
 		char *k[4];
-		revisit_keys(v, k);
+		revisit_keys(&im->revisits[i], k);
 		for (int j = 0; j < 4; j++) {
 			if (k[j])
-				json_object_set_new(im->originals, k[j], json_false());
+				json_object_set_new(im->originals, k[j], json_integer(0));
 			free(k[j]);
 		}
 	}
@@ -703,22 +745,21 @@ static void resolve_revisits(importer *im, const char *const *paths)
 		zc_warc_scan(paths[f], NULL, 0, on_response_key, im, &err);	/* its faults were said */
 		free(err);
 	}
-	json_array_foreach(im->revisits, i, v) {
-		if (im->rc)
-			break;
+	for (size_t i = 0; i < im->n_revisits && !im->rc; i++) {
+		const revisit_rec *v = &im->revisits[i];
 		char *k[4];
 		revisit_keys(v, k);
-		json_t *orig = NULL;
+		const original *orig = NULL;
 		for (int j = 0; j < 4; j++) {
-			json_t *o = k[j] ? json_object_get(im->originals, k[j]) : NULL;
-			if (!orig && json_is_array(o))
-				orig = o;
+			json_int_t o = k[j] ? json_integer_value(json_object_get(im->originals, k[j])) : 0;
+			if (!orig && o > 0)
+				orig = &im->found[o - 1];
 			free(k[j]);
 		}
 		if (!orig) {
 			/* a revisit of a page the corpus holds: nothing new */
 			zc_fetch old;
-			int known = fetch_state(im, zc_jstr(v, "url"), &old) && *old.digest && !*old.unparseable;
+			int known = fetch_state(im, v->url, &old) && *old.digest && !*old.unparseable;
 			zc_fetch_clear(&old);
 			if (known) {
 				im->sum->unchanged++;
@@ -726,15 +767,12 @@ static void resolve_revisits(importer *im, const char *const *paths)
 			}
 			im->sum->unresolved++;
 			if (im->o->verbose)
-				say(im, "%s: a revisit (%s) whose original record is in none of the files; skipped", zc_jstr(v, "url"),
-				    zc_jstr(v, "id"));
+				say(im, "%s: a revisit (%s) whose original record is in none of the files; skipped", v->url, v->id);
 			continue;
 		}
-		size_t file_no = (size_t)json_integer_value(json_array_get(orig, 0));
-		zc_warc_pos at = {json_integer_value(json_array_get(orig, 1)), json_integer_value(json_array_get(orig, 2))};
-		revisit_ctx c = {im, v};
+		revisit_ctx c = {im, v, paths[v->file_no]};
 		char *err = NULL;
-		if (zc_warc_scan(paths[file_no], &at, 1, on_original, &c, &err) != ZC_OK)
+		if (zc_warc_scan(paths[orig->file_no], &orig->at, 1, on_original, &c, &err) != ZC_OK)
 			im->sum->unresolved++;
 		free(err);
 	}
@@ -746,7 +784,6 @@ int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_impor
 	memset(sum, 0, sizeof *sum);
 	importer im = {.idx = idx, .seeds = seeds, .o = o, .article = article, .arg = arg, .sum = sum};
 	im.originals = json_object();
-	im.revisits = json_array();
 	im.sites = json_object();
 	time_t now = time(NULL);
 	struct tm tm;
@@ -783,7 +820,7 @@ int zc_warc_import_run(zc_index *idx, const zc_seeds *seeds, const zc_warc_impor
 		free(paths[i]);
 	free(paths);
 	json_decref(im.originals);
-	json_decref(im.revisits);
+	revisits_free(&im);
 	json_decref(im.sites);
 	return im.rc;
 }
