@@ -50,10 +50,10 @@ static int text(const char *s)
 }
 
 /* The parser's document as the page record's (zc_page_doc), pointing into it.  What the record
-   can hold: the strings are UTF-8 as the parser gives them (one that is not, or NULL, is left
-   out of the record by its codec and reads as ""), but an issuer of none, an attachment whose
-   name or URL is none or not text, and a body that is not text are left out here (the body
-   is stored as it is). */
+   can hold: the parser's strings are UTF-8 and never NULL (parser.h; a string that is not
+   UTF-8 would be left out by the record's codec and read as ""), but an issuer that is NULL,
+   an attachment whose name or URL is NULL or not UTF-8, and a body that is not UTF-8 are left
+   out here, as the parser's JSON (zc_doc_json) leaves them out (the body is stored as it is). */
 static void page_doc(zc_article *a, const zc_doc *d)
 {
 	zc_page_doc *p = &a->page.doc;
