@@ -437,16 +437,38 @@ static int profile_record_put(zc_txn *t, const zc_profile_record *r)
 	return meta_object_put(t, "profile_record", o, ok);
 }
 
-int zc_tx_selection_of_get(zc_txn *t, char **made_from)
+/* meta "selection_of": "zhengce VERSION|pages REV|PROFILE-JSON" */
+static char *made_from(const char *version, uint64_t pages_rev, const char *profile)
 {
-	return zc_tx_meta_get(t, "selection_of", made_from);
+	return zc_asprintf("zhengce %s|pages %llu|%s", version, (unsigned long long)pages_rev, profile);
 }
 
-int zc_tx_selection_of_put(zc_txn *t, const char *made_from)
+int zc_tx_selection_of_put(zc_txn *t, const char *version, uint64_t pages_rev, const char *profile)
 {
-	if (made_from)
-		return zc_tx_meta_put(t, "selection_of", made_from);
-	return zc_tx_del(t, ZC_T_META, "selection_of", strlen("selection_of"));
+	if (!profile) {
+		int rc = zc_tx_del(t, ZC_T_META, "selection_of", strlen("selection_of"));
+		return rc == ZC_ENOTFOUND ? ZC_OK : rc;
+	}
+	char *v = made_from(version, pages_rev, profile);
+	int rc = zc_tx_meta_put(t, "selection_of", v);
+	free(v);
+	return rc;
+}
+
+int zc_tx_selection_of_is(zc_txn *t, const char *version, uint64_t pages_rev, const char *profile, int *same)
+{
+	char *have = NULL;
+	*same = 0;
+	int rc = profile ? zc_tx_meta_get(t, "selection_of", &have) : ZC_ENOTFOUND;
+	if (rc == ZC_ENOTFOUND)
+		return ZC_OK;
+	if (rc == ZC_OK) {
+		char *want = made_from(version, pages_rev, profile);
+		*same = !strcmp(have, want);
+		free(want);
+	}
+	free(have);
+	return rc;
 }
 
 int zc_tx_profile_get(zc_txn *t, char **name)

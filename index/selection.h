@@ -114,10 +114,16 @@ void zc_search_keywords_clear(zc_search_keywords *k);
 int zc_tx_search_keywords_get(zc_txn *t, zc_search_keywords *k);
 int zc_tx_search_keywords_put(zc_txn *t, const char *const *words, size_t n);
 
-/* Meta: what the published selection was made from (NULL to say nothing), the profile applied
-   (its name, meta "profile", and its record).  Getters give ZC_ENOTFOUND when unset. */
-int zc_tx_selection_of_get(zc_txn *t, char **made_from);
-int zc_tx_selection_of_put(zc_txn *t, const char *made_from);
+/* meta "selection_of": what the published selection was made from, the zhengce version, the
+   pages' revision (zc_tx_pages_rev) and the profile as canonical JSON.  A NULL profile (one
+   that could not be written out) says nothing: the value is removed.  zc_tx_selection_of_is()
+   sets *same when the published selection was made from exactly these (0 when none says, or
+   profile is NULL). */
+int zc_tx_selection_of_put(zc_txn *t, const char *version, uint64_t pages_rev, const char *profile);
+int zc_tx_selection_of_is(zc_txn *t, const char *version, uint64_t pages_rev, const char *profile, int *same);
+
+/* Meta "profile": the name of the profile applied (its record is above).  ZC_ENOTFOUND when
+   unset. */
 int zc_tx_profile_get(zc_txn *t, char **name);
 int zc_tx_profile_put(zc_txn *t, const char *name, const zc_profile_record *r);
 

@@ -649,15 +649,6 @@ static int chunk_txn(zc_txn *t, void *arg)
 	return rc;
 }
 
-/* what a selection is made from: NULL when the profile could not be written out (no reuse).
-   A change to how pages are selected must come with a new ZC_VERSION, or corpora keep the
-   selections of the old code until someone runs reselect. */
-static char *made_from(const zc_profile *p, uint64_t rev)
-{
-	const char *canon = zc_profile_canonical(p);
-	return canon ? zc_asprintf("zhengce %s|pages %llu|%s", ZC_VERSION, (unsigned long long)rev, canon) : NULL;
-}
-
 static int put_counts(zc_txn *t, const zc_select_stats *st)
 {
 	zc_selection_counts c;
@@ -691,11 +682,11 @@ typedef struct reuse {
 static int reuse_txn(zc_txn *t, void *arg)
 {
 	reuse *r = arg;
-	char *want = made_from(r->p, zc_tx_pages_rev(t)), *have = NULL;
 	zc_selection_counts c;
 	zc_selection_counts_init(&c);
-	int rc = want ? zc_tx_selection_of_get(t, &have) : ZC_ENOTFOUND;
-	if (rc == ZC_OK && strcmp(have, want))
+	int same;
+	int rc = zc_tx_selection_of_is(t, ZC_VERSION, zc_tx_pages_rev(t), zc_profile_canonical(r->p), &same);
+	if (rc == ZC_OK && !same)
 		rc = ZC_ENOTFOUND;
 	if (rc == ZC_OK)
 		rc = zc_tx_selection_counts_get(t, &c);
@@ -704,8 +695,6 @@ static int reuse_txn(zc_txn *t, void *arg)
 		r->st->reused = 1;
 	}
 	zc_selection_counts_clear(&c);
-	free(want);
-	free(have);
 	return rc;
 }
 
@@ -943,12 +932,11 @@ static int final_txn(zc_txn *t, void *arg)
 	}
 	if (rc == ZC_OK && (f->flags & ZC_SELECT_DRY_RUN))
 		return DRY_RUN_DONE;	/* nothing of it published: no code given, no meta written */
-	char *from = rc == ZC_OK ? made_from(f->p, f->rev) : NULL;
+	/* what it was made from (nothing when the profile could not be written out: no reuse).  A
+	   change to how pages are selected must come with a new ZC_VERSION, or corpora keep the
+	   selections of the old code until someone runs reselect. */
 	if (rc == ZC_OK)
-		rc = zc_tx_selection_of_put(t, from);
-	if (rc == ZC_ENOTFOUND)	/* nothing to delete */
-		rc = ZC_OK;
-	free(from);
+		rc = zc_tx_selection_of_put(t, ZC_VERSION, f->rev, zc_profile_canonical(f->p));
 	if (rc == ZC_OK)
 		rc = put_counts(t, st);
 	if (rc == ZC_OK)

@@ -2075,6 +2075,37 @@ static int keywords_meta_txn(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
+/* meta "selection_of": the text the zhengce before it wrote, compared whole */
+static int selection_of_txn(zc_txn *t, void *arg)
+{
+	(void)arg;
+	static const char *const canon = "{\"name\":\"r\",\"types\":[\"通知\"]}";
+	int same = 1;
+	assert_int_equal(zc_tx_selection_of_is(t, "1.2.3", 42, canon, &same), ZC_OK);
+	assert_false(same);
+	assert_int_equal(zc_tx_meta_put(t, "selection_of", "zhengce 1.2.3|pages 42|{\"name\":\"r\",\"types\":[\"通知\"]}"), ZC_OK);
+	assert_int_equal(zc_tx_selection_of_is(t, "1.2.3", 42, canon, &same), ZC_OK);
+	assert_true(same);
+	assert_int_equal(zc_tx_selection_of_is(t, "1.2.3", 43, canon, &same), ZC_OK);
+	assert_false(same);
+	assert_int_equal(zc_tx_selection_of_is(t, "1.2.4", 42, canon, &same), ZC_OK);
+	assert_false(same);
+	assert_int_equal(zc_tx_selection_of_is(t, "1.2.3", 42, "{\"name\":\"r\"}", &same), ZC_OK);
+	assert_false(same);
+	assert_int_equal(zc_tx_selection_of_is(t, "1.2.3", 42, NULL, &same), ZC_OK);
+	assert_false(same);
+	assert_int_equal(zc_tx_selection_of_put(t, "1.2.3", 42, canon), ZC_OK);
+	char *v = NULL;
+	assert_int_equal(zc_tx_meta_get(t, "selection_of", &v), ZC_OK);
+	assert_string_equal(v, "zhengce 1.2.3|pages 42|{\"name\":\"r\",\"types\":[\"通知\"]}");
+	free(v);
+	/* a profile that could not be written out: nothing said, twice */
+	assert_int_equal(zc_tx_selection_of_put(t, "1.2.3", 42, NULL), ZC_OK);
+	assert_int_equal(zc_tx_meta_get(t, "selection_of", &v), ZC_ENOTFOUND);
+	assert_int_equal(zc_tx_selection_of_put(t, "1.2.3", 42, NULL), ZC_OK);
+	return ZC_OK;
+}
+
 static void test_meta_records(void **state)
 {
 	(void)state;
@@ -2085,6 +2116,7 @@ static void test_meta_records(void **state)
 	assert_int_equal(zc_index_write(idx, profile_meta_txn, NULL), ZC_OK);
 	assert_int_equal(zc_index_write(idx, counts_meta_txn, NULL), ZC_OK);
 	assert_int_equal(zc_index_write(idx, keywords_meta_txn, NULL), ZC_OK);
+	assert_int_equal(zc_index_write(idx, selection_of_txn, NULL), ZC_OK);
 	zc_index_close(&idx);
 }
 
