@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "crawler.h"
+#include "fuzz_file.h"
 #include "index.h"
 #include "select.h"
 
@@ -51,15 +52,8 @@ static void warc_text(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/zc-fuzz-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
+	if (fuzz_file(path, data, size))
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		unlink(path);
-		return 0;
-	}
-	close(fd);
 	zc_seeds s;
 	char *err = NULL;
 	if (zc_seeds_load(path, &s, &err) == 0)

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "crawler.h"
+#include "fuzz_file.h"
 #include "zc.h"
 
 static volatile size_t sink;	/* what the reads add up to, kept from being optimised away */
@@ -66,15 +67,8 @@ static void read_file(const char *path, const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/zc-fuzz-warc-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
+	if (fuzz_file(path, data, size))
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		unlink(path);
-		return 0;
-	}
-	close(fd);
 	read_file(path, data, size);
 	/* gzipped whole */
 	gzFile g = gzopen(path, "wb1");
