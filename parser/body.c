@@ -7,10 +7,12 @@
  * Readability and the extractors built for Chinese news pages do: every paragraph of prose
  * scores its parent (and half its grandparent) by its length and its punctuation, link text
  * counts against, navigation, footers and share boxes count for nothing, and the element with
- * the best score is the container.  A paragraph is an element of text and inline elements (p
- * and br aside), whatever its tag: a cell or an item that holds tables or divs is a container
- * of paragraphs, never one itself (the layout cell of a metadata table, holding its rows as
- * nested tables, would otherwise score as one long paragraph above a short text).
+ * the best score is the container.  A paragraph is an element of text and inline elements (br
+ * aside), whatever its tag: an element that holds blocks, p included, is a container of
+ * paragraphs, never one itself.  Otherwise the layout cell of a metadata table, holding its
+ * rows as nested tables, would score as one long paragraph above a short text; and a div of p
+ * elements would score as one paragraph of its parent, which then beat it with the title's
+ * heading beside it, and the parent's table cells (a 标题 row) came into the text.
  */
 #include "internal.h"
 #include "../common/zc.h"
@@ -155,7 +157,7 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 		d.csum += e.p;
 		gsum += e.csum;
 		own_commas += cc;
-		if (zc_node_is_block(name) && strcasecmp(name, "br") && strcasecmp(name, "p"))
+		if (zc_node_is_block(name) && strcasecmp(name, "br"))
 			block_child = 1;
 	}
 	*commas = own_commas;
