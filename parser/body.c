@@ -12,7 +12,9 @@
  * paragraphs, never one itself.  Otherwise the layout cell of a metadata table, holding its
  * rows as nested tables, would score as one long paragraph above a short text; and a div of p
  * elements would score as one paragraph of its parent, which then beat it with the title's
- * heading beside it, and the parent's table cells (a 标题 row) came into the text.
+ * heading beside it, and the parent's table cells (a 标题 row) came into the text.  The text
+ * a container holds between its blocks (lines divided by br beside a p) is a paragraph of the
+ * container's own, as Readability wraps such text in a p.
  */
 #include "internal.h"
 #include "../common/zc.h"
@@ -131,19 +133,28 @@ static size_t visible_cps(const char *s)
 	return n;
 }
 
+/* the score of a paragraph of prose visible characters and commas of them */
+static double para(size_t prose, size_t commas)
+{
+	return 1.0 + (double)commas + (prose / 100.0 > 3.0 ? 3.0 : prose / 100.0);
+}
+
 static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 {
 	dens d = {0, 0, 0, 0};
-	size_t own_commas = 0;
+	size_t own_commas = 0, loose = 0, loose_commas = 0;	/* text beside its blocks */
 	double gsum = 0;
 	int block_child = 0;
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (c->type == XML_TEXT_NODE && c->content) {
-			size_t k = visible_cps((const char *)c->content);
+			size_t k = visible_cps((const char *)c->content), pc = punct((const char *)c->content);
 			d.text += k;
 			if (in_link)
 				d.link += k;
-			own_commas += punct((const char *)c->content);
+			else
+				loose += k;
+			own_commas += pc;
+			loose_commas += pc;
 			continue;
 		}
 		if (c->type != XML_ELEMENT_NODE || zc_node_hidden(c) || zc_node_furniture(c))
@@ -157,14 +168,20 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 		d.csum += e.p;
 		gsum += e.csum;
 		own_commas += cc;
-		if (zc_node_is_block(name) && strcasecmp(name, "br"))
+		if (zc_node_is_block(name) && strcasecmp(name, "br")) {
 			block_child = 1;
+		} else {
+			loose += e.text - e.link;
+			loose_commas += cc;
+		}
 	}
 	*commas = own_commas;
 	const char *name = (const char *)n->name;
 	size_t prose = d.text - d.link;
 	if (prose >= 20 && !block_child)
-		d.p = 1.0 + (double)own_commas + (prose / 100.0 > 3.0 ? 3.0 : prose / 100.0);
+		d.p = para(prose, own_commas);
+	else if (loose >= 20)
+		d.csum += para(loose, loose_commas);	/* text between its blocks: a paragraph of its own */
 	/* the node as a container: its paragraphs, and half of its grandchildren's */
 	double score = d.csum + gsum / 2.0;
 	if (d.text > 0)
