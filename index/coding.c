@@ -5,6 +5,7 @@
  */
 #include "index.h"
 #include "internal.h"
+#include "record.h"
 #include "../common/zc.h"
 
 #include <stdlib.h>
@@ -217,12 +218,6 @@ static void codes_encode(const zc_codes *s, json_t *rec)
 	json_object_set_new(rec, "relations", rels);
 }
 
-/* the record a writer starts from: a copy of the one read (its unknown fields kept), or {} */
-static json_t *base_of(json_t *own)
-{
-	return json_is_object(own) ? json_deep_copy(own) : json_object();
-}
-
 static void opt_str(json_t *rec, const char *k, const char *v)
 {
 	if (v && *v)
@@ -233,7 +228,7 @@ static void opt_str(json_t *rec, const char *k, const char *v)
 
 static json_t *coding_encode(const zc_coding *c)
 {
-	json_t *rec = base_of(c->own_);
+	json_t *rec = zc_record_base(c->own_);
 	codes_encode(&c->codes, rec);
 	json_object_set_new(rec, "note", str_json(c->note));
 	json_object_set_new(rec, "entry", str_json(c->entry));
@@ -311,7 +306,7 @@ void zc_final_rename(zc_final *f, const char *category, const char *from, const 
 
 static json_t *final_encode(const zc_final *f)
 {
-	json_t *rec = base_of(f->own_), *coders = json_array(), *renamed = json_object();
+	json_t *rec = zc_record_base(f->own_), *coders = json_array(), *renamed = json_object();
 	json_object_set_new(rec, "entry", str_json(f->entry));
 	codes_encode(&f->codes, rec);
 	json_object_set_new(rec, "from", str_json(f->from));
@@ -422,12 +417,8 @@ static int get_rec(zc_txn *t, const unsigned char *k, size_t kl, json_t **rec)
 	int rc = zc_tx_get(t, ZC_T_CODINGS, k, kl, &v, &n);
 	if (rc != ZC_OK)
 		return rc;
-	*rec = zc_record_parse(v, n);
+	*rec = zc_record_object(v, n);
 	free(v);
-	if (*rec && !json_is_object(*rec)) {
-		json_decref(*rec);
-		*rec = NULL;
-	}
 	return *rec ? ZC_OK : ZC_EPARSE;
 }
 
@@ -574,11 +565,9 @@ static int walk_one(const void *key, size_t klen, const void *val, size_t vlen, 
 		w->nf++;
 	if (!kind || kind != w->kind)
 		return 0;
-	json_t *rec = zc_record_parse(val, vlen);
-	if (!json_is_object(rec)) {
-		json_decref(rec);
+	json_t *rec = zc_record_object(val, vlen);
+	if (!rec)
 		return 0;	/* damaged: check reports it */
-	}
 	w->result = walk_call(w, &pk, rec);
 	return w->result;
 }
@@ -615,18 +604,6 @@ int zc_tx_codings_count(zc_txn *t, uint64_t *codings, uint64_t *finals)
 
 /* ---- the meta records ---- */
 
-/* meta value name as an object: ZC_OK, ZC_ENOTFOUND, ZC_EPARSE */
-static int meta_rec_get(zc_txn *t, const char *name, json_t **rec)
-{
-	int rc = zc_tx_get_json(t, ZC_T_META, name, rec);
-	if (rc == ZC_OK && !json_is_object(*rec)) {
-		json_decref(*rec);
-		*rec = NULL;
-		rc = ZC_EPARSE;
-	}
-	return rc;
-}
-
 static int meta_rec_put(zc_txn *t, const char *name, json_t *rec)
 {
 	int rc = zc_tx_put_json(t, ZC_T_META, name, rec);
@@ -645,7 +622,7 @@ static const meta_shape NORMALISATION_REC = {"normalisation", "file", "map"};
 
 static int meta3_put(zc_txn *t, const meta_shape *m, json_t *own, const char *name, const char *sha, json_t *value)
 {
-	json_t *rec = base_of(own);
+	json_t *rec = zc_record_base(own);
 	json_object_set_new(rec, m->name_key, str_json(name));
 	json_object_set_new(rec, "sha256", str_json(sha));
 	json_object_set(rec, m->value_key, value ? value : json_null());
@@ -654,7 +631,7 @@ static int meta3_put(zc_txn *t, const meta_shape *m, json_t *own, const char *na
 
 static int meta3_get(zc_txn *t, const meta_shape *m, json_t **own, const char **name, const char **sha, json_t **value)
 {
-	int rc = meta_rec_get(t, m->meta, own);
+	int rc = zc_tx_get_object(t, ZC_T_META, m->meta, own);
 	if (rc != ZC_OK)
 		return rc;
 	*name = str_field(*own, m->name_key);

@@ -8,6 +8,7 @@
  */
 #include "index.h"
 #include "internal.h"
+#include "record.h"
 #include "../common/zc.h"
 
 #include <stdlib.h>
@@ -84,9 +85,8 @@ static void from_json(json_t *o, zc_fetch *f)
 
 int zc_fetch_decode(const void *v, size_t n, zc_fetch *out)
 {
-	json_t *o = zc_record_parse(v, n);
-	if (!json_is_object(o)) {
-		json_decref(o);
+	json_t *o = zc_record_object(v, n);
+	if (!o) {
 		zc_fetch_init(out, ZC_FETCH_DOCUMENT);
 		return ZC_EPARSE;
 	}

@@ -68,9 +68,8 @@ static void from_json(json_t *o, zc_request *r)
 
 int zc_request_decode(const void *v, size_t n, zc_request *out)
 {
-	json_t *o = zc_record_parse(v, n);
-	if (!json_is_object(o)) {
-		json_decref(o);
+	json_t *o = zc_record_object(v, n);
+	if (!o) {
 		zc_request_init(out);
 		return ZC_EPARSE;
 	}

@@ -48,6 +48,8 @@ int zc_tx_has(zc_txn *t, enum zc_table tb);
 
 /* Records: JSON values, stored as MessagePack (schema 3) or JSON text (1 and 2) */
 int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
+/* The same for a record that must be an object: ZC_EPARSE (and *out NULL) when it is not. */
+int zc_tx_get_object(zc_txn *t, enum zc_table tb, const char *key, json_t **out);
 int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
 
 /* Meta values (strings). */

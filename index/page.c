@@ -376,12 +376,10 @@ static int get_u64(zc_txn *t, enum zc_table tb, uint64_t id, MDB_val *v)
 
 int zc_decision_decode(const void *v, size_t n, zc_decision *d)
 {
-	json_t *j = zc_record_parse(v, n);
+	json_t *j = zc_record_object(v, n);
 	decision_empty(d);
-	if (!json_is_object(j)) {
-		json_decref(j);
+	if (!j)
 		return ZC_EPARSE;
-	}
 	decision_of(j, d);
 	return ZC_OK;
 }

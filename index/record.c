@@ -373,6 +373,21 @@ json_t *zc_record_parse(const void *v, size_t n)
 	return j;
 }
 
+json_t *zc_record_object(const void *v, size_t n)
+{
+	json_t *o = zc_record_parse(v, n);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *zc_record_base(json_t *own)
+{
+	return json_is_object(own) ? json_deep_copy(own) : json_object();
+}
+
 /* a pattern of a few bytes, on the stack: zc_rec_has runs once per record of a table scan */
 typedef struct pattern {
 	char b[256];

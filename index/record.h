@@ -13,6 +13,12 @@
 /* Whether a stored record is the JSON text of schema 1 and 2 (it starts with '{'), else
    MessagePack. */
 int zc_rec_is_json(const void *v, size_t n);
+/* A stored record's value when it is an object (either form), else NULL: what every typed
+   record is read from. */
+json_t *zc_record_object(const void *v, size_t n);
+/* The object a writer starts from: a deep copy of the record read (its unknown fields kept,
+   nested ones too), or {} when none was read. */
+json_t *zc_record_base(json_t *own);
 /* Appends v in MessagePack to out: ZC_OK, or ZC_EPARSE (out of the buffer's cap). */
 int zc_rec_encode(json_t *v, zc_buf *out);
 /* Appends a MessagePack string. */

@@ -235,25 +235,19 @@ int zc_entry_get(zc_txn *t, const char *key, zc_entry *e)
 {
 	json_t *o = NULL;
 	entry_empty(e);
-	int rc = zc_tx_get_json(t, ZC_T_ENTRIES, key, &o);
-	if (rc == ZC_OK && !json_is_object(o))
-		rc = ZC_EPARSE;
-	if (rc != ZC_OK) {
-		json_decref(o);
+	int rc = zc_tx_get_object(t, ZC_T_ENTRIES, key, &o);
+	if (rc != ZC_OK)
 		return rc;
-	}
 	entry_of(o, e);
 	return ZC_OK;
 }
 
 int zc_entry_decode(const void *v, size_t n, zc_entry *e)
 {
-	json_t *o = zc_record_parse(v, n);
+	json_t *o = zc_record_object(v, n);
 	entry_empty(e);
-	if (!json_is_object(o)) {
-		json_decref(o);
+	if (!o)
 		return ZC_EPARSE;
-	}
 	entry_of(o, e);
 	return ZC_OK;
 }
@@ -311,25 +305,6 @@ int zc_tx_entries_clear(zc_txn *t)
 const char *const ZC_REASONS[ZC_NREASONS] = {"issuer", "off-topic", "type", "interpretation", "forwarded",
 					     "invalid", "duplicate", "out-of-range", "unparseable"};
 
-/* meta value name as an object: ZC_OK, ZC_ENOTFOUND, ZC_EPARSE */
-static int meta_object_get(zc_txn *t, const char *name, json_t **o)
-{
-	int rc = zc_tx_get_json(t, ZC_T_META, name, o);
-	if (rc == ZC_OK && !json_is_object(*o))
-		rc = ZC_EPARSE;
-	if (rc != ZC_OK) {
-		json_decref(*o);
-		*o = NULL;
-	}
-	return rc;
-}
-
-/* the object a writer starts from: a copy of the record read (its unknown fields kept), or {} */
-static json_t *base_of(json_t *own)
-{
-	return json_is_object(own) ? json_deep_copy(own) : json_object();
-}
-
 /* o written as meta name, and let go; ZC_EPARSE when a field could not be set (bad UTF-8) */
 static int meta_object_put(zc_txn *t, const char *name, json_t *o, int ok)
 {
@@ -371,7 +346,7 @@ int zc_tx_selection_counts_get(zc_txn *t, zc_selection_counts *c)
 {
 	json_t *o = NULL;
 	zc_selection_counts_init(c);
-	int rc = meta_object_get(t, "selection", &o);
+	int rc = zc_tx_get_object(t, ZC_T_META, "selection", &o);
 	if (rc != ZC_OK)
 		return rc;
 	c->pages = count_of(o, "pages");
@@ -388,7 +363,7 @@ int zc_tx_selection_counts_get(zc_txn *t, zc_selection_counts *c)
 
 int zc_tx_selection_counts_put(zc_txn *t, const zc_selection_counts *c)
 {
-	json_t *o = base_of(c->own_);
+	json_t *o = zc_record_base(c->own_);
 	int ok = set_count(o, "pages", c->pages) && set_count(o, "included", c->included) &&
 		 set_count(o, "national", c->national) && set_count(o, "provincial", c->provincial) &&
 		 set_count(o, "entries", c->entries);
@@ -418,7 +393,7 @@ int zc_tx_profile_record_get(zc_txn *t, zc_profile_record *r)
 {
 	json_t *o = NULL;
 	zc_profile_record_init(r);
-	int rc = meta_object_get(t, "profile_record", &o);
+	int rc = zc_tx_get_object(t, ZC_T_META, "profile_record", &o);
 	if (rc != ZC_OK)
 		return rc;
 	r->name = zc_jstr(o, "name");
@@ -431,7 +406,7 @@ int zc_tx_profile_record_get(zc_txn *t, zc_profile_record *r)
 
 static int profile_record_put(zc_txn *t, const zc_profile_record *r)
 {
-	json_t *o = base_of(r->own_);
+	json_t *o = zc_record_base(r->own_);
 	int ok = set_str(o, "name", r->name) && set_str(o, "sha256", r->sha256) && set_str(o, "criteria", r->criteria) &&
 		 set_str(o, "zhengce", r->zhengce);
 	return meta_object_put(t, "profile_record", o, ok);

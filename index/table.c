@@ -180,6 +180,17 @@ int zc_tx_get_json(zc_txn *t, enum zc_table tb, const char *key, json_t **out)
 	return *out ? ZC_OK : ZC_EPARSE;
 }
 
+int zc_tx_get_object(zc_txn *t, enum zc_table tb, const char *key, json_t **out)
+{
+	int rc = zc_tx_get_json(t, tb, key, out);
+	if (rc == ZC_OK && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		rc = ZC_EPARSE;
+	}
+	return rc;
+}
+
 /* a record: val as MessagePack (record.c) */
 int zc_tx_put_record(zc_txn *t, enum zc_table tb, const void *key, size_t klen, json_t *val)
 {
