@@ -169,7 +169,7 @@ static json_t *doc_row(const zc_page *page, int excluded, int body)
 	json_object_set_new(r, "entries", json_integer(dec->entries));
 	json_object_set_new(r, "url", json_string(page->url));
 	/* a page without a decision lists itself */
-	json_object_set_new(r, "sources", dec->own_ ? string_array(dec->sources, dec->n_sources) : json_pack("[s]", page->url));
+	json_object_set_new(r, "sources", zc_decision_present(dec) ? string_array(dec->sources, dec->n_sources) : json_pack("[s]", page->url));
 	if (body)
 		json_object_set_new(r, "body", json_string(doc->body));
 	if (excluded) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "index.h"
+#include "../common/zc.h"
 
 /* Tables a transaction can reach (see docs/SCHEMA.md). */
 enum zc_table {
@@ -55,6 +56,42 @@ int zc_tx_put_json(zc_txn *t, enum zc_table tb, const char *key, json_t *val);
 /* Meta values (strings). */
 int zc_tx_meta_get(zc_txn *t, const char *name, char **val);
 int zc_tx_meta_put(zc_txn *t, const char *name, const char *val);
+
+/* A temporary file of record copies (spill.c): appended in one order, read back in another.
+   Unlinked from the start; zc_spill_end() before the first zc_spill_get(). */
+typedef struct zc_spill {
+	int fd;
+	zc_buf pending;		/* appended, not yet written */
+	uint64_t size;		/* bytes appended */
+} zc_spill;
+int zc_spill_open(zc_spill *s);
+int zc_spill_put(zc_spill *s, const void *p, size_t n, uint64_t *at);
+int zc_spill_end(zc_spill *s);
+int zc_spill_get(zc_spill *s, uint64_t at, size_t n, void *into);
+void zc_spill_close(zc_spill *s);
+/*
+ * Pages read in an order of the caller's (a query's rows: jurisdiction by jurisdiction, each a
+ * sweep over the whole pages table) map a fresh stretch of the file for almost every record,
+ * some 90 KB, dropped again by zc_index_trim before the next sweep comes by: an export of
+ * 100,000 pages took 230,000 page faults, a third of its CPU.  So a walk of zc_spill_min pages
+ * or more reads them in one pass in id order, copying what it needs of each (the page without
+ * its body, unless the walk reads bodies; the decision record) to a spill, and then reads them
+ * from there in its own order (page.c).
+ *
+ * zc_tx_pages_copy copies the pages of ids[0..n) (ascending, distinct), or with ids NULL every
+ * page of the table (one cursor pass), telling fn of each copy as it is made: its index, its
+ * page id and its decision record's bytes (NULL, 0 when it has none), valid during the call.
+ * A page that is not there is not copied.  ZC_EIO etc. when the spill cannot be made or written
+ * (*out NULL; the caller then reads the pages where they are).  zc_tx_copies_walk hands the
+ * copies order[0..n) to fn as zc_tx_pages_read would the pages (read in place without their
+ * bodies, unless the copy was made with ZC_PAGE_BODY).
+ */
+extern size_t zc_spill_min;	/* page.c; the tests set 0 (always) or SIZE_MAX (never) */
+typedef struct zc_copies zc_copies;
+typedef void (*zc_copied_fn)(size_t i, uint64_t id, const void *dec, size_t dlen, void *arg);
+int zc_tx_pages_copy(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, zc_copied_fn fn, void *arg, zc_copies **out);
+int zc_tx_copies_walk(zc_txn *t, zc_copies *c, const size_t *order, size_t n, zc_page_each_fn fn, void *arg);
+void zc_copies_free(zc_copies **c);
 
 /* Big-endian u64 keys. */
 void zc_u64_key(uint64_t v, unsigned char out[8]);
@@ -120,8 +157,8 @@ int zc_tx_put_record(zc_txn *t, enum zc_table tb, const void *key, size_t klen, 
    (place.c). */
 void zc_place_of(json_t *w, zc_warc_place *out);
 json_t *zc_place_value(json_t *old, const zc_warc_place *p);
-/* Records' stored bytes as the struct (page.c, selection.c): ZC_OK or ZC_EPARSE. */
-int zc_decision_decode(const void *v, size_t n, zc_decision *d);
+/* Records' stored bytes as the struct (selection.c): ZC_OK or ZC_EPARSE (zc_decision_decode:
+   page.h). */
 int zc_entry_decode(const void *v, size_t n, zc_entry *e);
 /* The entry record under its code (selection.c). */
 int zc_entry_get(zc_txn *t, const char *code, zc_entry *e);

@@ -36,7 +36,7 @@ static const char **strings(json_t *a, size_t *n)
 
 static void decision_empty(zc_decision *d)
 {
-	*d = (zc_decision){{"", "", ""}, "", {"", ""}, 0, "", "", "", "", "", "", "", "", "", NULL, 0, 0, 0, NULL, NULL};
+	*d = (zc_decision){{"", "", ""}, "", {"", ""}, 0, "", "", "", "", "", "", "", "", "", NULL, 0, 0, 0, NULL, {NULL, NULL}};
 }
 
 /* a decision record's value as the struct; o is kept (own_) */
@@ -61,7 +61,7 @@ static void decision_of(json_t *o, zc_decision *d)
 	d->evidence = str(o, "evidence");
 	d->canonical_url = str(o, "canonical_url");
 	d->sources = strings(json_object_get(o, "sources"), &d->n_sources);
-	d->mem_ = (void *)d->sources;
+	d->mem_[0] = (void *)d->sources;
 	d->file_code = (long)num(o, "file_code");
 	d->entries = (long)num(o, "entries");
 	d->own_ = o;
@@ -74,7 +74,8 @@ void zc_decision_init(zc_decision *d)
 
 void zc_decision_clear(zc_decision *d)
 {
-	free(d->mem_);
+	free(d->mem_[0]);
+	free(d->mem_[1]);
 	json_decref(d->own_);
 	decision_empty(d);
 }
@@ -137,8 +138,8 @@ static void page_empty(zc_page *p)
 		0, "", "", "", "", "", "",
 		{"", 0, 0, "", ""},
 		{"", "", "", NULL, 0, "", "", "", "", "", "", 0, 0, NULL, 0, "", 0},
-		{{"", "", ""}, "", {"", ""}, 0, "", "", "", "", "", "", "", "", "", NULL, 0, 0, 0, NULL, NULL},
-		NULL, {NULL, NULL}};
+		{{"", "", ""}, "", {"", ""}, 0, "", "", "", "", "", "", "", "", "", NULL, 0, 0, 0, NULL, {NULL, NULL}},
+		NULL, {NULL, NULL, NULL}};
 	*p = none;
 }
 
@@ -190,8 +191,8 @@ void zc_page_init(zc_page *p)
 
 void zc_page_clear(zc_page *p)
 {
-	free(p->mem_[0]);
-	free(p->mem_[1]);
+	for (size_t i = 0; i < sizeof p->mem_ / sizeof p->mem_[0]; i++)
+		free(p->mem_[i]);
 	json_decref(p->own_);
 	zc_decision_clear(&p->dec);
 	page_empty(p);
@@ -252,6 +253,11 @@ const char *zc_page_date(const zc_page *p)
 const char *zc_page_jurisdiction(const zc_page *p)
 {
 	return p->jurisdiction;
+}
+
+int zc_decision_present(const zc_decision *d)
+{
+	return d->own_ || d->mem_[1];	/* read through jansson, or in place */
 }
 
 int zc_decision_included(const zc_decision *d)
@@ -350,8 +356,346 @@ static json_t *page_parse(const void *v, size_t n, int with_body)
 	return NULL;
 }
 
+/* --- the same records read in place (zc_mp), for walks that only read: no jansson value is
+   built, the strings are copied once into one block (an arena of the record's size holds them
+   all: each string's header takes a byte at least, which its NUL takes here).  What they
+   accept and how they read a field of another type (a string that is not one reads "", a
+   number 0) is what the jansson reading above does; fuzz_files checks the two agree. --- */
+
+typedef struct arena {
+	char *p;
+	size_t used;
+} arena;
+
+/* the string field at m: a copy when it is a string, else "" (the value checked whole) */
+static int mp_strn(zc_mp *m, arena *a, const char **out, size_t *len)
+{
+	size_t at = m->i;
+	zc_mp_val v;
+	*len = 0;
+	if (zc_mp_read(m, &v) == ZC_MP_STR) {
+		char *c = a->p + a->used;
+		memcpy(c, v.s, v.len);
+		c[v.len] = '\0';
+		a->used += v.len + 1;
+		*out = c;
+		*len = v.len;
+		return 1;
+	}
+	*out = "";
+	m->i = at;
+	return zc_mp_skip(m, m->depth);
+}
+
+static int mp_str(zc_mp *m, arena *a, const char **out)
+{
+	size_t len;
+	return mp_strn(m, a, out, &len);
+}
+
+/* an integer field (0 when it is not one); a true (1) for ZC_MP_TRUE wanted */
+static int mp_num(zc_mp *m, int kind, long long *out)
+{
+	size_t at = m->i;
+	zc_mp_val v;
+	int k = zc_mp_read(m, &v);
+	*out = k == kind ? (kind == ZC_MP_INT ? (long long)v.i : 1) : 0;
+	if (k == ZC_MP_MAP || k == ZC_MP_ARRAY) {
+		m->i = at;
+		return zc_mp_skip(m, m->depth);
+	}
+	return k != ZC_MP_BAD;
+}
+
+/* an array of strings (an item of another type ""); none when the field is not an array */
+static int mp_strs(zc_mp *m, arena *a, const char ***out, size_t *n, void **mem)
+{
+	size_t at = m->i;
+	zc_mp_val v;
+	free(*mem);	/* the field twice: the last one holds */
+	*mem = NULL;
+	*out = NULL;
+	*n = 0;
+	if (zc_mp_read(m, &v) != ZC_MP_ARRAY) {
+		m->i = at;
+		return zc_mp_skip(m, m->depth);
+	}
+	if (v.items)
+		*mem = *out = zc_calloc(v.items, sizeof **out);
+	*n = v.items;
+	m->depth++;
+	for (size_t i = 0; i < *n; i++)
+		if (!mp_str(m, a, &(*out)[i]))
+			return 0;
+	m->depth--;
+	return 1;
+}
+
+/* the key of a map's next pair, checked; the value follows */
+static int mp_key(zc_mp *m, zc_mp_val *k)
+{
+	return zc_mp_read(m, k) == ZC_MP_STR;
+}
+
+#define KEY_IS(k, lit) ((k).len == sizeof lit - 1 && !memcmp((k).s, lit, sizeof lit - 1))
+
+/* a map field read by fn (the map's pairs); a value of another type leaves the fields as
+   they are (a record's sub-object that is not one reads as empty) */
+static int mp_map(zc_mp *m, int (*fn)(zc_mp *, const zc_mp_val *, void *), void *arg)
+{
+	size_t at = m->i;
+	zc_mp_val v, k;
+	if (zc_mp_read(m, &v) != ZC_MP_MAP) {
+		m->i = at;
+		return zc_mp_skip(m, m->depth) ? 2 : 0;
+	}
+	if (m->depth >= ZC_MP_DEPTH)
+		return 0;
+	m->depth++;
+	for (uint64_t i = 0; i < v.items; i++)
+		if (!mp_key(m, &k) || !fn(m, &k, arg))
+			return 0;
+	m->depth--;
+	return 1;
+}
+
+typedef struct dec_ctx {
+	zc_decision *d;
+	arena a;
+} dec_ctx;
+
+static int criteria_field(zc_mp *m, const zc_mp_val *k, void *arg)
+{
+	dec_ctx *c = arg;
+	if (KEY_IS(*k, "decision"))
+		return mp_str(m, &c->a, &c->d->criteria.decision);
+	if (KEY_IS(*k, "reason"))
+		return mp_str(m, &c->a, &c->d->criteria.reason);
+	if (KEY_IS(*k, "evidence"))
+		return mp_str(m, &c->a, &c->d->criteria.evidence);
+	return zc_mp_skip(m, m->depth);
+}
+
+static int decision_field(zc_mp *m, const zc_mp_val *k, void *arg)
+{
+	dec_ctx *c = arg;
+	zc_decision *d = c->d;
+	static const struct {
+		const char *key;
+		size_t off;
+	} S[] = {{"key", offsetof(zc_decision, key)}, {"jurisdiction", offsetof(zc_decision, jurisdiction)},
+		 {"url", offsetof(zc_decision, url)}, {"date", offsetof(zc_decision, date)},
+		 {"published_date", offsetof(zc_decision, published_date)}, {"docno", offsetof(zc_decision, docno)},
+		 {"decision", offsetof(zc_decision, decision)}, {"reason", offsetof(zc_decision, reason)},
+		 {"evidence", offsetof(zc_decision, evidence)}, {"canonical_url", offsetof(zc_decision, canonical_url)}};
+	for (size_t i = 0; i < sizeof S / sizeof S[0]; i++)
+		if (k->len == strlen(S[i].key) && !memcmp(k->s, S[i].key, k->len))
+			return mp_str(m, &c->a, (const char **)((char *)d + S[i].off));
+	long long x;
+	int r;
+	if (KEY_IS(*k, "criteria")) {
+		d->criteria.decision = d->criteria.reason = d->criteria.evidence = "";
+		return mp_map(m, criteria_field, c) != 0;
+	}
+	if (KEY_IS(*k, "abolition_keys")) {
+		const char **ak;
+		size_t n;
+		void *mem = NULL;
+		r = mp_strs(m, &c->a, &ak, &n, &mem);
+		d->abolition_keys[0] = n > 0 ? ak[0] : "";
+		d->abolition_keys[1] = n > 1 ? ak[1] : "";
+		free(mem);
+		return r;
+	}
+	if (KEY_IS(*k, "sources"))
+		return mp_strs(m, &c->a, &d->sources, &d->n_sources, &d->mem_[0]);
+	if (KEY_IS(*k, "rank") || KEY_IS(*k, "file_code") || KEY_IS(*k, "entries")) {
+		r = mp_num(m, ZC_MP_INT, &x);
+		*(KEY_IS(*k, "rank") ? &d->rank : KEY_IS(*k, "file_code") ? &d->file_code : &d->entries) = (long)x;
+		return r;
+	}
+	return zc_mp_skip(m, m->depth);
+}
+
+/* a MessagePack decision record read in place (own_ NULL): ZC_EPARSE when damaged or not
+   MessagePack (a JSON record: the caller reads it with zc_decision_decode) */
+static int decision_in_place(const void *v, size_t n, zc_decision *d)
+{
+	dec_ctx c = {d, {zc_malloc(n + 1), 0}};
+	zc_mp m = {v, n, 0, 0};
+	decision_empty(d);
+	d->mem_[1] = c.a.p;
+	if (zc_rec_is_json(v, n) || mp_map(&m, decision_field, &c) != 1 || m.i != n) {
+		zc_decision_clear(d);
+		return ZC_EPARSE;
+	}
+	return ZC_OK;
+}
+
+/* a page's doc fields as none were read */
+static void doc_empty(zc_page *p)
+{
+	free(p->mem_[0]);
+	free(p->mem_[1]);
+	p->mem_[0] = p->mem_[1] = NULL;
+	p->doc = (zc_page_doc){"", "", "", NULL, 0, "", "", "", "", "", "", 0, 0, NULL, 0, "", 0};
+}
+
+typedef struct page_ctx {
+	zc_page *p;
+	arena a;
+	int doc;		/* the last "doc" was a map */
+	zc_page_attachment *att;	/* the attachment being read */
+} page_ctx;
+
+static int str_field(zc_mp *m, arena *a, const zc_mp_val *k, const char *const *keys, const char **const *fields,
+		     size_t n, int *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (k->len == strlen(keys[i]) && !memcmp(k->s, keys[i], k->len)) {
+			*r = mp_str(m, a, fields[i]);
+			return 1;
+		}
+	return 0;
+}
+
+static int attachment_field(zc_mp *m, const zc_mp_val *k, void *arg)
+{
+	page_ctx *c = arg;
+	if (KEY_IS(*k, "name"))
+		return mp_str(m, &c->a, &c->att->name);
+	if (KEY_IS(*k, "url"))
+		return mp_str(m, &c->a, &c->att->url);
+	return zc_mp_skip(m, m->depth);
+}
+
+static int attachments(zc_mp *m, page_ctx *c)
+{
+	zc_page_doc *d = &c->p->doc;
+	size_t at = m->i;
+	zc_mp_val v;
+	free(c->p->mem_[1]);
+	c->p->mem_[1] = NULL;
+	d->attachments = NULL;
+	d->n_attachments = 0;
+	if (zc_mp_read(m, &v) != ZC_MP_ARRAY) {
+		m->i = at;
+		return zc_mp_skip(m, m->depth);
+	}
+	zc_page_attachment *a = v.items ? zc_calloc(v.items, sizeof *a) : NULL;
+	c->p->mem_[1] = a;
+	d->attachments = a;
+	d->n_attachments = v.items;
+	m->depth++;
+	for (size_t i = 0; i < v.items; i++) {
+		a[i] = (zc_page_attachment){"", ""};
+		c->att = &a[i];
+		if (!mp_map(m, attachment_field, c))
+			return 0;
+	}
+	m->depth--;
+	return 1;
+}
+
+static int doc_field(zc_mp *m, const zc_mp_val *k, void *arg)
+{
+	page_ctx *c = arg;
+	zc_page_doc *d = &c->p->doc;
+	static const char *const keys[] = {"url", "title", "docno", "written_date", "published_date", "type",
+					   "validity", "column", "charset"};
+	const char **const fields[] = {&d->url, &d->title, &d->docno, &d->written_date, &d->published_date,
+				       &d->type, &d->validity, &d->column, &d->charset};
+	int r;
+	long long x;
+	if (str_field(m, &c->a, k, keys, fields, sizeof keys / sizeof keys[0], &r))
+		return r;
+	if (KEY_IS(*k, "body"))
+		return mp_strn(m, &c->a, &d->body, &d->body_len);
+	if (KEY_IS(*k, "issuers"))
+		return mp_strs(m, &c->a, &d->issuers, &d->n_issuers, &c->p->mem_[0]);
+	if (KEY_IS(*k, "attachments"))
+		return attachments(m, c);
+	if (KEY_IS(*k, "bad_bytes") || KEY_IS(*k, "challenge")) {
+		int bad = KEY_IS(*k, "bad_bytes");
+		r = mp_num(m, bad ? ZC_MP_INT : ZC_MP_TRUE, &x);
+		if (bad)
+			d->bad_bytes = (long)x;
+		else
+			d->challenge = (int)x;
+		return r;
+	}
+	return zc_mp_skip(m, m->depth);
+}
+
+static int warc_field(zc_mp *m, const zc_mp_val *k, void *arg)
+{
+	page_ctx *c = arg;
+	zc_warc_place *w = &c->p->warc;
+	static const char *const keys[] = {"file", "record_id", "payload_record_id"};
+	const char **const fields[] = {&w->file, &w->record_id, &w->payload_record_id};
+	int r;
+	if (str_field(m, &c->a, k, keys, fields, 3, &r))
+		return r;
+	if (KEY_IS(*k, "offset") || KEY_IS(*k, "skip"))
+		return mp_num(m, ZC_MP_INT, KEY_IS(*k, "offset") ? &w->offset : &w->skip);
+	return zc_mp_skip(m, m->depth);
+}
+
+static int page_field(zc_mp *m, const zc_mp_val *k, void *arg)
+{
+	page_ctx *c = arg;
+	zc_page *p = c->p;
+	static const char *const keys[] = {"url", "site", "site_kind", "jurisdiction", "fetched_at", "digest"};
+	const char **const fields[] = {&p->url, &p->site, &p->site_kind, &p->jurisdiction, &p->fetched_at, &p->digest};
+	int r;
+	if (str_field(m, &c->a, k, keys, fields, 6, &r))
+		return r;
+	if (KEY_IS(*k, "doc")) {
+		doc_empty(p);	/* the field twice: the last one holds, whole */
+		r = mp_map(m, doc_field, c);
+		c->doc = r == 1;
+		return r != 0;
+	}
+	if (KEY_IS(*k, "warc")) {
+		p->warc = (zc_warc_place){"", 0, 0, "", ""};
+		return mp_map(m, warc_field, c) != 0;
+	}
+	if (KEY_IS(*k, "id")) {
+		long long x;
+		r = mp_num(m, ZC_MP_INT, &x);
+		p->id = (uint64_t)x;
+		return r;
+	}
+	return zc_mp_skip(m, m->depth);
+}
+
+/* a page record of schema 3 read in place without its body (own_ NULL); ZC_ENOTFOUND when
+   it is not one (JSON, or not a body and a page: page_read's jansson way says which) */
+static int page_in_place(const void *v, size_t n, zc_page *p)
+{
+	page_parts parts;
+	page_empty(p);
+	if (!page_split(v, n, &parts) || parts.json)
+		return ZC_ENOTFOUND;
+	page_ctx c = {p, {zc_malloc(n + 1), 0}, 0, NULL};
+	zc_mp m = {v, n, parts.rest, 0};
+	p->mem_[2] = c.a.p;
+	if (mp_map(&m, page_field, &c) != 1 || !c.doc || m.i != n) {
+		zc_page_clear(p);
+		return ZC_EPARSE;
+	}
+	return ZC_OK;
+}
+
+/* a page record as the struct: read in place without its body (a walk's), else through its
+   jansson value (own_ kept, so that it can be written back) */
 static int page_read(const void *v, size_t n, int with_body, zc_page *out)
 {
+	if (!with_body) {
+		int rc = page_in_place(v, n, out);
+		if (rc != ZC_ENOTFOUND)
+			return rc;
+	}
 	json_t *o = page_parse(v, n, with_body);
 	page_empty(out);
 	if (!o)
@@ -435,9 +779,27 @@ int zc_tx_page_body(zc_txn *t, uint64_t id, char **body, size_t *len)
 	return ZC_OK;
 }
 
-static void merge_decision(zc_txn *t, uint64_t id, zc_page *page)
+/* a decision record as the struct: in place for a walk without bodies (not written back) */
+static int decision_read(const void *v, size_t n, int with_body, zc_decision *d)
 {
-	if (load_decision(t, id, NULL, NULL, &page->dec) != ZC_OK)
+	return with_body || zc_rec_is_json(v, n) ? zc_decision_decode(v, n, d) : decision_in_place(v, n, d);
+}
+
+int zc_page_peek(const void *v, size_t n, zc_page *out)
+{
+	return page_read(v, n, 0, out);
+}
+
+int zc_decision_peek(const void *v, size_t n, zc_decision *d)
+{
+	return decision_read(v, n, 0, d);
+}
+
+/* the page's decision into it (none: its fields "") */
+static void merge_decision(zc_txn *t, uint64_t id, int with_body, zc_page *page)
+{
+	MDB_val v;
+	if (get_u64(t, ZC_T_DECISIONS, id, &v) != ZC_OK || decision_read(v.mv_data, v.mv_size, with_body, &page->dec) != ZC_OK)
 		decision_empty(&page->dec);
 }
 
@@ -445,7 +807,7 @@ int zc_tx_page_read(zc_txn *t, uint64_t id, unsigned flags, zc_page *page)
 {
 	int rc = load_page(t, id, flags & ZC_PAGE_BODY, page);
 	if (rc == ZC_OK)
-		merge_decision(t, id, page);
+		merge_decision(t, id, flags & ZC_PAGE_BODY, page);
 	return rc;
 }
 
@@ -470,11 +832,7 @@ int zc_tx_decision_fields(zc_txn *t, uint64_t id, const char *const *keys, size_
 	int rc = get_u64(t, ZC_T_DECISIONS, id, &v);
 	if (rc != ZC_OK)
 		return rc;
-	rc = zc_rec_fields(v.mv_data, v.mv_size, keys, n, out);
-	for (size_t k = 0; rc == ZC_OK && k < n; k++)
-		if (out[k].found == 1 && !zc_utf8_valid(out[k].s, out[k].len))
-			out[k].found = 3;	/* not text: as decode() would refuse it */
-	return rc;
+	return zc_rec_fields_text(v.mv_data, v.mv_size, keys, n, out);
 }
 
 int zc_tx_decision_get(zc_txn *t, uint64_t id, zc_decision *decision)
@@ -509,7 +867,7 @@ int zc_tx_pages_walk(zc_txn *t, unsigned flags, zc_page_each_fn fn, void *arg)
 		zc_page page;
 		if (k.mv_size != 8 || page_read(v.mv_data, v.mv_size, flags & ZC_PAGE_BODY, &page) != ZC_OK)
 			continue;
-		merge_decision(t, zc_key_u64(k.mv_data), &page);
+		merge_decision(t, zc_key_u64(k.mv_data), flags & ZC_PAGE_BODY, &page);
 		int stop = fn(&page, arg);
 		zc_page_clear(&page);
 		if (stop) {
@@ -535,6 +893,148 @@ int zc_tx_pages_read(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, z
 		zc_counted_read(t->idx);
 	}
 	return ZC_OK;
+}
+
+/*
+ * Pages copied to a spill (internal.h: zc_tx_pages_copy), to be read in another order.  Each
+ * copy is the page without its body (page_copy), unless the walk reads bodies (the page is then
+ * read from its table again), and its decision record.
+ */
+size_t zc_spill_min = 1024;
+
+typedef struct spilled {
+	uint64_t at;		/* where the copies begin in the spill */
+	size_t plen, dlen;	/* the page's bytes (0: read from the table), then the decision's */
+} spilled;
+
+struct zc_copies {
+	zc_spill s;
+	spilled *sp;
+	uint64_t *ids;
+	size_t n, cap;
+	int with_body;
+	zc_buf b;
+};
+
+/* what a walk without bodies keeps of a page record: its rest after an empty body (MessagePack
+   "" first, or a schema-2 record's JSON and NUL); a schema-1 record, or a damaged one, whole */
+static void page_copy(const void *v, size_t n, zc_buf *out)
+{
+	page_parts p;
+	if (!page_split(v, n, &p)) {
+		zc_buf_cat(out, v, n);
+	} else if (p.json) {
+		zc_buf_cat(out, v, p.rest_len + 1);
+	} else {
+		zc_buf_catc(out, (char)0xa0);
+		zc_buf_cat(out, (const char *)v + p.rest, p.rest_len);
+	}
+}
+
+/* one page's copies (page NULL: the walk reads bodies), and fn told of its decision */
+static int copy_one(zc_txn *t, zc_copies *c, uint64_t id, const MDB_val *page, zc_copied_fn fn, void *arg)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->sp = zc_realloc(c->sp, c->cap * sizeof *c->sp);
+		c->ids = zc_realloc(c->ids, c->cap * sizeof *c->ids);
+	}
+	spilled *x = &c->sp[c->n];
+	MDB_val v = {0, NULL};
+	*x = (spilled){0, 0, 0};
+	zc_buf_reset(&c->b);
+	if (page)
+		page_copy(page->mv_data, page->mv_size, &c->b);
+	x->plen = c->b.len;
+	if (get_u64(t, ZC_T_DECISIONS, id, &v) == ZC_OK)
+		zc_buf_cat(&c->b, v.mv_data, v.mv_size);
+	else
+		v = (MDB_val){0, NULL};
+	x->dlen = v.mv_size;
+	int rc = zc_spill_put(&c->s, c->b.data, c->b.len, &x->at);
+	if (rc == ZC_OK)
+		fn(c->n, id, v.mv_data, v.mv_size, arg);
+	c->ids[c->n++] = id;
+	zc_counted_read(t->idx);
+	return rc;
+}
+
+/* every page of the table, in one pass of a cursor */
+static int copy_all(zc_txn *t, zc_copies *c, zc_copied_fn fn, void *arg)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int mrc = mdb_cursor_open(t->txn, dbi(t, ZC_T_PAGES), &cur);
+	if (mrc != 0)
+		return zc_db_err(mrc);
+	int rc = ZC_OK;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == ZC_OK; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (k.mv_size == 8)
+			rc = copy_one(t, c, zc_key_u64(k.mv_data), c->with_body ? NULL : &v, fn, arg);
+	mdb_cursor_close(cur);
+	return rc != ZC_OK ? rc : mrc == MDB_NOTFOUND ? ZC_OK : zc_db_err(mrc);
+}
+
+int zc_tx_pages_copy(zc_txn *t, const uint64_t *ids, size_t n, unsigned flags, zc_copied_fn fn, void *arg, zc_copies **out)
+{
+	zc_copies *c = zc_calloc(1, sizeof *c);
+	zc_buf_init(&c->b, ZC_BUF_UNLIMITED);
+	c->with_body = flags & ZC_PAGE_BODY;
+	int rc = zc_spill_open(&c->s);
+	if (rc == ZC_OK && !ids)
+		rc = copy_all(t, c, fn, arg);
+	for (size_t i = 0; ids && rc == ZC_OK && i < n; i++) {
+		MDB_val v;
+		if (c->with_body)
+			rc = copy_one(t, c, ids[i], NULL, fn, arg);	/* a page gone is skipped by the walk */
+		else if (get_u64(t, ZC_T_PAGES, ids[i], &v) == ZC_OK)
+			rc = copy_one(t, c, ids[i], &v, fn, arg);
+	}
+	if (rc == ZC_OK)
+		rc = zc_spill_end(&c->s);
+	if (rc != ZC_OK)
+		zc_copies_free(&c);
+	*out = c;
+	return rc;
+}
+
+int zc_tx_copies_walk(zc_txn *t, zc_copies *c, const size_t *order, size_t n, zc_page_each_fn fn, void *arg)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = ZC_OK;
+	for (size_t k = 0; k < n && rc == ZC_OK; k++) {
+		const spilled *x = &c->sp[order[k]];
+		size_t len = x->plen + x->dlen;
+		if (len > cap)
+			buf = zc_realloc(buf, cap = len * 2);
+		if ((rc = zc_spill_get(&c->s, x->at, len, buf)) != ZC_OK)
+			break;
+		zc_page page;
+		int ok = x->plen ? page_read(buf, x->plen, 0, &page) : load_page(t, c->ids[order[k]], c->with_body, &page);
+		if (ok != ZC_OK)
+			continue;
+		if (decision_read(buf + x->plen, x->dlen, c->with_body, &page.dec) != ZC_OK)
+			decision_empty(&page.dec);
+		rc = fn(&page, arg);
+		zc_page_clear(&page);
+		zc_counted_read(t->idx);
+	}
+	free(buf);
+	return rc;
+}
+
+void zc_copies_free(zc_copies **pc)
+{
+	zc_copies *c = *pc;
+	if (!c)
+		return;
+	zc_spill_close(&c->s);
+	zc_buf_free(&c->b);
+	free(c->sp);
+	free(c->ids);
+	free(c);
+	*pc = NULL;
 }
 
 int zc_tx_page_put(zc_txn *t, uint64_t id, const zc_page *page)

@@ -39,8 +39,8 @@ typedef struct zc_decision {
 	size_t n_sources;
 	long file_code;			/* N of the document's code JJ-N; 0: none */
 	long entries;			/* entries split from its text */
-	json_t *own_;
-	void *mem_;			/* what decoding allocated (sources may point elsewhere) */
+	json_t *own_;			/* the record read (NULL when read in place: not to be written back) */
+	void *mem_[2];			/* what decoding allocated: sources, the strings read in place */
 } zc_decision;
 
 typedef struct zc_page_attachment {
@@ -70,8 +70,8 @@ typedef struct zc_page {
 	zc_warc_place warc;		/* the record its document came from */
 	zc_page_doc doc;
 	zc_decision dec;
-	json_t *own_;
-	void *mem_[2];			/* what decoding allocated */
+	json_t *own_;			/* the record read (NULL when read in place: not to be written back) */
+	void *mem_[3];			/* what decoding allocated: issuers, attachments, strings read in place */
 } zc_page;
 
 /* An entry (table entries): an item of a section of an included document, JJ-N-S-I. */
@@ -103,11 +103,20 @@ const char *zc_page_jurisdiction(const zc_page *p);
 /* Whether the page's decision includes it. */
 int zc_page_included(const zc_page *p);
 int zc_decision_included(const zc_decision *d);
+/* Whether the decision was read from a record (a page selection has not reached has none). */
+int zc_decision_present(const zc_decision *d);
 /* An included document's code "JJ-N" into buf (size n); "" when it has none. */
 const char *zc_page_code(const zc_page *p, char *buf, size_t n);
 
 /* The page record's stored bytes as the page (the body read too; SCHEMA.md: the body, then the
    rest): ZC_OK, or ZC_EPARSE when they do not read (the fuzzers feed it). */
 int zc_page_decode(const void *v, size_t n, zc_page *out);
+/* A decision record's stored bytes as the decision, through its jansson value (own_ kept). */
+int zc_decision_decode(const void *v, size_t n, zc_decision *d);
+/* The same as a walk without bodies reads them (export, the query table): the page without its
+   body and the decision read in place, with no jansson value (own_ NULL: not to be written
+   back).  They accept what the two above accept and read the same fields; fuzz_files checks it. */
+int zc_page_peek(const void *v, size_t n, zc_page *out);
+int zc_decision_peek(const void *v, size_t n, zc_decision *d);
 
 #endif

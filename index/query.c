@@ -68,6 +68,7 @@ typedef struct cand {
 	uint64_t id;
 	unsigned jur;		/* the jurisdiction's code as a number; 100 when the page has none */
 	uint64_t fc;		/* the file code of an included document, else 0 */
+	size_t copy;		/* its copy's index, when the pages are read through a spill */
 } cand;
 
 typedef struct qctx {
@@ -88,7 +89,7 @@ static void add(qctx *c, uint64_t id)
 		c->cap = c->cap ? c->cap * 2 : 256;
 		c->v = zc_realloc(c->v, c->cap * sizeof *c->v);
 	}
-	c->v[c->n++] = (cand){id, 100, 0};
+	c->v[c->n++] = (cand){id, 100, 0, 0};
 }
 
 static int candidate(uint64_t id, void *arg)
@@ -156,29 +157,55 @@ static void place_one(cand *v, const zc_rec_field f[3])
 		v->fc = (uint64_t)f[2].i;
 }
 
+static const char *const PLACE_KEYS[3] = {"jurisdiction", "decision", "file_code"};
+
+/* a JSON decision record (schema 1 and 2), read whole for its place */
+static void place_json(cand *v, const zc_decision *d)
+{
+	zc_rec_field g[3] = {{1, d->jurisdiction, strlen(d->jurisdiction), 0}, {1, d->decision, strlen(d->decision), 0},
+			     {2, NULL, 0, d->file_code}};
+	place_one(v, g);
+}
+
 /* each candidate's place, from its decision record (a page without one comes last): three
    fields read where they are, not the record decoded (that was a quarter of an export's
    instructions) */
 static void place(qctx *c)
 {
-	static const char *const keys[3] = {"jurisdiction", "decision", "file_code"};
 	for (size_t i = 0; i < c->n; i++) {
 		zc_rec_field f[3];
 		zc_decision d;
-		int rc = zc_tx_decision_fields(c->t, c->v[i].id, keys, 3, f);
+		int rc = zc_tx_decision_fields(c->t, c->v[i].id, PLACE_KEYS, 3, f);
 		if (rc == ZC_OK) {
 			place_one(&c->v[i], f);
 		} else if (rc == ZC_EPARSE && zc_tx_decision_get(c->t, c->v[i].id, &d) == ZC_OK) {
-			/* a JSON record (schema 1 and 2): read whole */
-			zc_rec_field g[3] = {{1, d.jurisdiction, strlen(d.jurisdiction), 0}, {1, d.decision, strlen(d.decision), 0},
-					     {2, NULL, 0, d.file_code}};
-			place_one(&c->v[i], g);
+			place_json(&c->v[i], &d);
 			zc_decision_clear(&d);
 		}
 		zc_counted_read(c->t->idx);
 	}
 	if (c->n)
 		qsort(c->v, c->n, sizeof *c->v, by_place);
+}
+
+/* a page copied to the spill: a candidate, placed from its decision record's bytes as place()
+   places it */
+static void place_copied(size_t i, uint64_t id, const void *dec, size_t dlen, void *arg)
+{
+	qctx *c = arg;
+	add(c, id);
+	cand *v = &c->v[c->n - 1];
+	v->copy = i;
+	zc_rec_field f[3];
+	zc_decision d;
+	if (!dec)
+		return;
+	if (zc_rec_fields_text(dec, dlen, PLACE_KEYS, 3, f) == ZC_OK) {
+		place_one(v, f);
+	} else if (zc_decision_decode(dec, dlen, &d) == ZC_OK) {
+		place_json(v, &d);
+		zc_decision_clear(&d);
+	}
 }
 
 /* a document's entries, gathered to be put in the order of their numbers */
@@ -297,13 +324,70 @@ static int gather(qctx *c)
 	return zc_tx_scan(t, ZC_T_PAGES, NULL, 0, candidate_page, c);
 }
 
+/* whether gather() would list every page (no index narrows the query) */
+static int every_page(const zc_query *q)
+{
+	return !(q->keyword && keywords_indexed(q->keyword)) && q->which != ZC_Q_INCLUDED;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* the query's pages through a spill (internal.h, zc_tx_pages_copy): copied in one pass in id
+   order, placed as they are copied, then read in the rows' order.  0 when no spill could be
+   made (the candidates are then to be gathered again: nothing was handed on); else 1, and *rc
+   what the walk gave. */
+static int query_spilled(qctx *c, int every, int *rc)
+{
+	uint64_t *ids = NULL;
+	size_t n = 0;
+	if (!every) {
+		qsort(c->v, c->n, sizeof *c->v, by_id);
+		ids = zc_calloc(c->n ? c->n : 1, sizeof *ids);
+		for (size_t i = 0; i < c->n; i++)
+			if (!n || c->v[i].id != ids[n - 1])
+				ids[n++] = c->v[i].id;	/* an id two keywords found, once */
+	}
+	c->n = 0;
+	zc_copies *cp;
+	int made = zc_tx_pages_copy(c->t, ids, n, c->flags, place_copied, c, &cp) == ZC_OK;
+	free(ids);
+	if (!made) {
+		c->n = 0;
+		return 0;
+	}
+	if (c->n)
+		qsort(c->v, c->n, sizeof *c->v, by_place);
+	size_t *order = zc_calloc(c->n ? c->n : 1, sizeof *order);
+	for (size_t i = 0; i < c->n; i++)
+		order[i] = c->v[i].copy;
+	*rc = zc_tx_copies_walk(c->t, cp, order, c->n, each_candidate, c);
+	free(order);
+	zc_copies_free(&cp);
+	return 1;
+}
+
 static int query_txn(zc_txn *t, void *arg)
 {
 	qctx *c = arg;
 	c->t = t;
 	c->n = 0;
-	int rc = gather(c);
-	if (rc != ZC_OK)
+	int every = every_page(c->q), rc = ZC_OK, gathered = !every;
+	uint64_t pages = 0;
+	if (gathered && (rc = gather(c)) != ZC_OK)
+		return rc;
+	if (every && zc_tx_pages_count(t, &pages) != ZC_OK)
+		pages = 0;
+	size_t n = every ? (size_t)pages : c->n;
+	if (n && n >= zc_spill_min) {
+		if (query_spilled(c, every, &rc))
+			return rc;
+		gathered = 0;	/* no spill: the candidates again, read where they lie */
+	}
+	if (!gathered && (rc = gather(c)) != ZC_OK)
 		return rc;
 	place(c);
 	/* an id two keywords found, once */

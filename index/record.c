@@ -318,6 +318,84 @@ int zc_rec_fields(const void *v, size_t n, const char *const *keys, size_t nkeys
 	return i == n ? ZC_OK : ZC_EPARSE;
 }
 
+int zc_rec_fields_text(const void *v, size_t n, const char *const *keys, size_t nkeys, zc_rec_field *out)
+{
+	int rc = zc_rec_fields(v, n, keys, nkeys, out);
+	for (size_t k = 0; rc == ZC_OK && k < nkeys; k++)
+		if (out[k].found == 1 && !zc_utf8_valid(out[k].s, out[k].len))
+			out[k].found = 3;	/* not text: as decode() would refuse it */
+	return rc;
+}
+
+/* --- a record read where it lies (zc_mp): what zc_rec_decode accepts, without building it --- */
+
+static int is_str(unsigned b)
+{
+	return (b & 0xe0) == 0xa0 || (b >= 0xd9 && b <= 0xdb);
+}
+
+/* whether the float at p (a float 32 or 64) is finite: jansson holds no NaN or infinity, so
+   zc_rec_decode refuses a record with one */
+static int finite_float(const unsigned char *p)
+{
+	if (p[0] == 0xca) {
+		uint32_t u = (uint32_t)be(p + 1, 4);
+		return (u & 0x7f800000u) != 0x7f800000u;
+	}
+	uint64_t u = be(p + 1, 8);
+	return (u & 0x7ff0000000000000ull) != 0x7ff0000000000000ull;
+}
+
+int zc_mp_read(zc_mp *m, zc_mp_val *v)
+{
+	const unsigned char *p = m->p + m->i;
+	size_t head, left = m->n - m->i;
+	uint64_t len, items;
+	*v = (zc_mp_val){ZC_MP_BAD, NULL, 0, 0, 0};
+	if (m->i >= m->n || !header(p, left, &head, &len, &items) || len > left - head || items > left - head)
+		return ZC_MP_BAD;
+	unsigned b = p[0];
+	m->i += head + (size_t)len;
+	if (is_str(b)) {
+		if (!zc_utf8_valid((const char *)p + head, (size_t)len))
+			return ZC_MP_BAD;
+		v->s = (const char *)p + head;
+		v->len = (size_t)len;
+		v->kind = ZC_MP_STR;
+	} else if ((b & 0xf0) == 0x80 || b == 0xde || b == 0xdf) {
+		v->items = items / 2;
+		v->kind = ZC_MP_MAP;
+	} else if ((b & 0xf0) == 0x90 || b == 0xdc || b == 0xdd) {
+		v->items = items;
+		v->kind = ZC_MP_ARRAY;
+	} else if (int_of(p, head, &v->i)) {
+		v->kind = ZC_MP_INT;
+	} else if (b == 0xc3) {
+		v->kind = ZC_MP_TRUE;
+	} else if (b == 0xc0 || b == 0xc2 || ((b == 0xca || b == 0xcb) && finite_float(p))) {
+		v->kind = ZC_MP_OTHER;
+	}
+	return v->kind;	/* ZC_MP_BAD for binary, extension, an integer past int64, NaN */
+}
+
+int zc_mp_skip(zc_mp *m, int depth)
+{
+	zc_mp_val v;
+	if (!zc_mp_read(m, &v))
+		return 0;
+	if ((v.kind == ZC_MP_MAP || v.kind == ZC_MP_ARRAY) && depth >= ZC_MP_DEPTH)
+		return 0;
+	for (uint64_t k = 0; v.kind == ZC_MP_MAP && k < v.items; k++) {
+		zc_mp_val key;
+		if (zc_mp_read(m, &key) != ZC_MP_STR || !zc_mp_skip(m, depth + 1))
+			return 0;
+	}
+	for (uint64_t k = 0; v.kind == ZC_MP_ARRAY && k < v.items; k++)
+		if (!zc_mp_skip(m, depth + 1))
+			return 0;
+	return 1;
+}
+
 json_t *zc_rec_decode(const void *v, size_t n, size_t *off)
 {
 	if (*off > n || !plausible((const unsigned char *)v + *off, n - *off))
