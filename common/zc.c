@@ -531,8 +531,7 @@ void zc_xml_write(FILE *f, const char *s)
 	}
 }
 
-/* a JSON string's text, escaped as jansson escapes it */
-static int json_dump_str(zc_buf *b, const char *s, size_t n)
+int zc_json_cat_string(zc_buf *b, const char *s, size_t n)
 {
 	if (!zc_utf8_valid(s, n))
 		return ZC_EPARSE;
@@ -573,7 +572,7 @@ int zc_json_dump(zc_buf *b, json_t *v)
 			if (!first)
 				zc_buf_catc(b, ',');
 			first = 0;
-			if (json_dump_str(b, k, kn) != ZC_OK)
+			if (zc_json_cat_string(b, k, kn) != ZC_OK)
 				return ZC_EPARSE;
 			zc_buf_catc(b, ':');
 			if (zc_json_dump(b, x) != ZC_OK)
@@ -593,7 +592,7 @@ int zc_json_dump(zc_buf *b, json_t *v)
 		zc_buf_catc(b, ']');
 		return ZC_OK;
 	case JSON_STRING:
-		return json_dump_str(b, json_string_value(v), json_string_length(v));
+		return zc_json_cat_string(b, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
 		zc_buf_catf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return ZC_OK;

@@ -37,7 +37,8 @@ struct zc_exporter {
 	int row;
 	long cut;		/* XLSX cells cut at Excel's limit */
 	char *dir;		/* ZC_FMT_TEXT: where the files go */
-	zc_buf line;
+	zc_buf line;		/* the row being written (CSV, JSONL) */
+	zc_buf scratch;		/* a list cell's text */
 	char *about[4];		/* the selection's profile: name, SHA-256, zhengce, criteria; NULLs: none */
 };
 
@@ -51,6 +52,10 @@ static const char *const ABOUT_COLS[] = {"profile", "profile_sha256", "zhengce"}
 static const char *const ENTRY_COLS[] = {"code", "doc_code", "file_no", "jurisdiction", "province", "year", "title",
 					 "section", "item", "text", "url"};
 #define N(a) (sizeof a / sizeof a[0])
+/* the most columns a row has (a document's with every one, and its "warc") */
+#define MAX_COLS 32
+_Static_assert(N(DOC_COLS) + N(BODY_COLS) + N(EXCL_COLS) + 1 + N(ABOUT_COLS) <= MAX_COLS, "a row's cells");
+_Static_assert(N(ENTRY_COLS) + N(ABOUT_COLS) <= MAX_COLS, "a row's cells");
 
 /* How a column looks in Excel: its width (in characters of the default font; a Chinese
    character is two) and what kind of cell it takes. */
@@ -122,102 +127,8 @@ void zc_csv_cell(zc_buf *b, const char *raw)
 	free(s);
 }
 
-static json_t *string_array(const char *const *v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-/* where the page's record lies, as the row says it (docs/CSV.md) */
-static json_t *warc_place(const zc_warc_place *w)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "file", json_string(w->file));
-	json_object_set_new(o, "offset", json_integer(w->offset));
-	if (w->skip)
-		json_object_set_new(o, "skip", json_integer(w->skip));
-	json_object_set_new(o, "record_id", json_string(w->record_id));
-	if (*w->payload_record_id)
-		json_object_set_new(o, "payload_record_id", json_string(w->payload_record_id));
-	return o;
-}
-
-/* the row of a document as JSON (the JSONL line; CSV and XLSX flatten it) */
-static json_t *doc_row(const zc_page *page, int excluded, int body)
-{
-	const zc_page_doc *doc = &page->doc;
-	const zc_decision *dec = &page->dec;
-	const char *j = zc_page_jurisdiction(page);
-	char code[32];
-	zc_page_code(page, code, sizeof code);
-	const char *prov = zc_province_name(j);
-	json_t *r = json_object();
-	json_object_set_new(r, "code", json_string(code));
-	json_object_set_new(r, "file_no", *code ? json_integer(dec->file_code) : json_null());
-	json_object_set_new(r, "jurisdiction", json_string(j));
-	json_object_set_new(r, "province", json_string(prov ? prov : ""));
-	json_object_set_new(r, "title", json_string(doc->title));
-	json_object_set_new(r, "docno", json_string(doc->docno));
-	json_object_set_new(r, "issuers", string_array(doc->issuers, doc->n_issuers));
-	json_object_set_new(r, "written_date", json_string(doc->written_date));
-	json_object_set_new(r, "published_date", json_string(doc->published_date));
-	json_object_set_new(r, "year", json_integer(zc_year_of(zc_page_date(page))));
-	json_object_set_new(r, "type", json_string(doc->type));
-	json_object_set_new(r, "validity", json_string(doc->validity));
-	json_object_set_new(r, "entries", json_integer(dec->entries));
-	json_object_set_new(r, "url", json_string(page->url));
-	/* a page without a decision lists itself */
-	json_object_set_new(r, "sources", zc_decision_present(dec) ? string_array(dec->sources, dec->n_sources) : json_pack("[s]", page->url));
-	if (body)
-		json_object_set_new(r, "body", json_string(doc->body));
-	if (excluded) {
-		json_object_set_new(r, "decision", json_string(dec->decision));
-		json_object_set_new(r, "reason", json_string(dec->reason));
-		json_object_set_new(r, "evidence", json_string(dec->evidence));
-		json_object_set_new(r, "canonical_url", json_string(dec->canonical_url));
-	}
-	if (*page->warc.file)
-		json_object_set_new(r, "warc", warc_place(&page->warc));
-	return r;
-}
-
-static json_t *entry_row(const zc_entry *entry, const zc_page *page)
-{
-	const char *j = zc_page_jurisdiction(page);
-	const char *prov = zc_province_name(j);
-	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:I,s:I,s:s,s:s}", "code", entry->code, "doc_code", entry->doc_code,
-			 "file_no", (json_int_t)page->dec.file_code, "jurisdiction", j, "province", prov ? prov : "", "year",
-			 zc_year_of(zc_page_date(page)), "title", page->doc.title, "section", (json_int_t)entry->section, "item",
-			 (json_int_t)entry->item, "text", entry->text, "url", page->url);
-}
-
-/* a JSON value as cell text: arrays joined by "; " */
-static char *cell_text(json_t *v)
-{
-	if (json_is_string(v))
-		return zc_strdup(json_string_value(v));
-	if (json_is_integer(v))
-		return zc_asprintf("%lld", (long long)json_integer_value(v));
-	if (json_is_array(v)) {
-		zc_buf b;
-		zc_buf_init(&b, ZC_BUF_UNLIMITED);
-		for (size_t i = 0; i < json_array_size(v); i++) {
-			if (i)
-				zc_buf_cats(&b, "; ");
-			zc_buf_cats(&b, json_string_value(json_array_get(v, i)) ? json_string_value(json_array_get(v, i)) : "");
-		}
-		return zc_buf_take(&b);
-	}
-	if (json_is_object(v)) {
-		return json_dumps(v, JSON_COMPACT);
-	}
-	return zc_strdup("");
-}
-
 /* the columns of a row, in order: the kind's, the text's, the exclusion's, the profile's */
-static size_t column_list(const zc_exporter *e, const char *cols[32])
+static size_t column_list(const zc_exporter *e, const char *cols[MAX_COLS])
 {
 	size_t n = 0;
 	const char *const *base = e->entries ? ENTRY_COLS : DOC_COLS;
@@ -235,10 +146,305 @@ static size_t column_list(const zc_exporter *e, const char *cols[32])
 	return n;
 }
 
-static void add_about(const zc_exporter *e, json_t *r)
+/*
+ * A row: its cells in the order of its columns (column_list), each pointing at what the page,
+ * the entry or the exporter holds (nothing copied, nothing allocated); doc_row and entry_row
+ * fill it, one writer a format reads it.  A document's row also has a cell "warc", where the
+ * JSONL row has that key (after the columns, before the profile's), which no other format
+ * writes.  A string that is not UTF-8 (or NULL) is absent, as when rows were jansson values
+ * (json_string refused it): no member of the JSONL row, no element of a list, "" in a cell.
+ */
+enum cell_type { CELL_STR, CELL_INT, CELL_NULL, CELL_LIST, CELL_WARC };
+typedef struct cell {
+	const char *col;		/* the column's name, the JSONL key */
+	enum cell_type type;
+	const char *s;			/* CELL_STR */
+	long long i;			/* CELL_INT */
+	const char *const *list;	/* CELL_LIST: n strings */
+	size_t n;
+	const zc_warc_place *warc;	/* CELL_WARC */
+} cell;
+
+typedef struct row {
+	cell c[MAX_COLS];
+	size_t n;
+	char code[32];			/* a document's code, what its cell "code" points at */
+} row;
+
+/* s when it is a string a row holds (UTF-8), else NULL */
+static const char *utf8_or_null(const char *s)
+{
+	return s && zc_utf8_valid(s, strlen(s)) ? s : NULL;
+}
+
+static cell *row_add(row *r, const char *col, enum cell_type type)
+{
+	cell *c = &r->c[r->n++];
+	*c = (cell){.col = col, .type = type};
+	return c;
+}
+
+static void row_str(row *r, const char *col, const char *s)
+{
+	row_add(r, col, CELL_STR)->s = s;
+}
+
+static void row_int(row *r, const char *col, long long i)
+{
+	row_add(r, col, CELL_INT)->i = i;
+}
+
+static void row_list(row *r, const char *col, const char *const *v, size_t n)
+{
+	cell *c = row_add(r, col, CELL_LIST);
+	c->list = v;
+	c->n = n;
+}
+
+/* what every row ends with when the selection has a profile */
+static void row_about(const zc_exporter *e, row *r)
 {
 	for (size_t i = 0; e->about[0] && i < N(ABOUT_COLS); i++)
-		json_object_set_new(r, ABOUT_COLS[i], json_string(e->about[i]));
+		row_str(r, ABOUT_COLS[i], e->about[i]);
+}
+
+/* the row of a document (docs/CSV.md) */
+static void doc_row(const zc_exporter *e, const zc_page *page, row *r)
+{
+	const zc_page_doc *doc = &page->doc;
+	const zc_decision *dec = &page->dec;
+	const char *j = zc_page_jurisdiction(page), *prov = zc_province_name(j);
+	r->n = 0;
+	zc_page_code(page, r->code, sizeof r->code);
+	row_str(r, "code", r->code);
+	if (*r->code)
+		row_int(r, "file_no", dec->file_code);
+	else
+		row_add(r, "file_no", CELL_NULL);
+	row_str(r, "jurisdiction", j);
+	row_str(r, "province", prov ? prov : "");
+	row_str(r, "title", doc->title);
+	row_str(r, "docno", doc->docno);
+	row_list(r, "issuers", doc->issuers, doc->n_issuers);
+	row_str(r, "written_date", doc->written_date);
+	row_str(r, "published_date", doc->published_date);
+	row_int(r, "year", zc_year_of(zc_page_date(page)));
+	row_str(r, "type", doc->type);
+	row_str(r, "validity", doc->validity);
+	row_int(r, "entries", dec->entries);
+	row_str(r, "url", page->url);
+	/* a page without a decision lists itself (a URL that is not UTF-8 leaving the list
+	   absent, not empty, as jansson's json_pack did) */
+	if (zc_decision_present(dec))
+		row_list(r, "sources", dec->sources, dec->n_sources);
+	else if (utf8_or_null(page->url))
+		row_list(r, "sources", &page->url, 1);
+	else
+		row_str(r, "sources", NULL);
+	if (e->body)
+		row_str(r, "body", doc->body);
+	if (e->excluded) {
+		row_str(r, "decision", dec->decision);
+		row_str(r, "reason", dec->reason);
+		row_str(r, "evidence", dec->evidence);
+		row_str(r, "canonical_url", dec->canonical_url);
+	}
+	if (*page->warc.file)
+		row_add(r, "warc", CELL_WARC)->warc = &page->warc;
+	row_about(e, r);
+}
+
+static void entry_row(const zc_exporter *e, const zc_entry *entry, const zc_page *page, row *r)
+{
+	const char *j = zc_page_jurisdiction(page), *prov = zc_province_name(j);
+	r->n = 0;
+	row_str(r, "code", entry->code);
+	row_str(r, "doc_code", entry->doc_code);
+	row_int(r, "file_no", page->dec.file_code);
+	row_str(r, "jurisdiction", j);
+	row_str(r, "province", prov ? prov : "");
+	row_int(r, "year", zc_year_of(zc_page_date(page)));
+	row_str(r, "title", page->doc.title);
+	row_int(r, "section", entry->section);
+	row_int(r, "item", entry->item);
+	row_str(r, "text", entry->text);
+	row_str(r, "url", page->url);
+	row_about(e, r);
+}
+
+/* the header: the columns' names as a row */
+static void header_row(const zc_exporter *e, row *r)
+{
+	const char *cols[MAX_COLS];
+	size_t n = column_list(e, cols);
+	r->n = 0;
+	for (size_t i = 0; i < n; i++)
+		row_str(r, cols[i], cols[i]);
+}
+
+/* v in decimal (what printf's %lld writes) in d, which it returns a pointer into */
+static const char *int_text(long long v, char d[24])
+{
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	char *p = d + 23;
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+/* a cell as the text of a CSV, XLSX or text-file cell: a list's strings joined by "; ", an
+   integer in decimal, null ""; the text is the cell's own, num's or scratch's (until the next
+   call) */
+static const char *cell_text(const cell *c, char num[24], zc_buf *scratch)
+{
+	const char *s;
+	switch (c->type) {
+	case CELL_STR:
+		s = utf8_or_null(c->s);
+		return s ? s : "";
+	case CELL_INT:
+		return int_text(c->i, num);
+	case CELL_LIST:
+		zc_buf_reset(scratch);
+		for (size_t i = 0, k = 0; i < c->n; i++) {
+			if (!(s = utf8_or_null(c->list[i])))
+				continue;
+			if (k++)
+				zc_buf_cats(scratch, "; ");
+			zc_buf_cats(scratch, s);
+		}
+		return scratch->data ? scratch->data : "";
+	case CELL_NULL:
+	case CELL_WARC:
+		break;
+	}
+	return "";
+}
+
+/* b cut back to its first len bytes */
+static void buf_cut(zc_buf *b, size_t len)
+{
+	b->len = len;
+	if (b->data)
+		b->data[len] = '\0';
+}
+
+/* The JSONL row, as zc_json_dump wrote the jansson object (and json_dumps writes it): strings
+   by zc_json_cat_string, an absent string's member or element left out. */
+static int jsonl_string(zc_buf *b, const char *s)
+{
+	return s && zc_json_cat_string(b, s, strlen(s)) == ZC_OK;
+}
+
+static void jsonl_list(zc_buf *b, const char *const *v, size_t n)
+{
+	int first = 1;
+	zc_buf_catc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		size_t at = b->len;
+		if (!first)
+			zc_buf_catc(b, ',');
+		if (jsonl_string(b, v[i]))
+			first = 0;
+		else
+			buf_cut(b, at);
+	}
+	zc_buf_catc(b, ']');
+}
+
+static void jsonl_object(zc_buf *b, const cell *c, size_t n);
+
+/* where the page's record lies: skip and payload_record_id only when it has them */
+static void jsonl_warc(zc_buf *b, const zc_warc_place *w)
+{
+	cell c[5];
+	size_t n = 0;
+	c[n++] = (cell){.col = "file", .type = CELL_STR, .s = w->file};
+	c[n++] = (cell){.col = "offset", .type = CELL_INT, .i = w->offset};
+	if (w->skip)
+		c[n++] = (cell){.col = "skip", .type = CELL_INT, .i = w->skip};
+	c[n++] = (cell){.col = "record_id", .type = CELL_STR, .s = w->record_id};
+	if (*w->payload_record_id)
+		c[n++] = (cell){.col = "payload_record_id", .type = CELL_STR, .s = w->payload_record_id};
+	jsonl_object(b, c, n);
+}
+
+/* a cell's value; 0 for an absent string */
+static int jsonl_value(zc_buf *b, const cell *c)
+{
+	char num[24];
+	switch (c->type) {
+	case CELL_STR:
+		return jsonl_string(b, c->s);
+	case CELL_INT:
+		zc_buf_cats(b, int_text(c->i, num));
+		return 1;
+	case CELL_NULL:
+		zc_buf_cats(b, "null");
+		return 1;
+	case CELL_LIST:
+		jsonl_list(b, c->list, c->n);
+		return 1;
+	case CELL_WARC:
+		jsonl_warc(b, c->warc);
+		return 1;
+	}
+	return 0;
+}
+
+/* the cells as members "col":value, in their order */
+static void jsonl_object(zc_buf *b, const cell *c, size_t n)
+{
+	int first = 1;
+	zc_buf_catc(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		size_t at = b->len;
+		if (!first)
+			zc_buf_catc(b, ',');
+		int ok = jsonl_string(b, c[i].col);
+		if (ok) {
+			zc_buf_catc(b, ':');
+			ok = jsonl_value(b, &c[i]);
+		}
+		if (ok)
+			first = 0;
+		else
+			buf_cut(b, at);
+	}
+	zc_buf_catc(b, '}');
+}
+
+/* the line the row's writer made, out, the buffer emptied for the next */
+static int line_out(zc_exporter *e)
+{
+	int ok = fwrite(e->line.data, 1, e->line.len, e->out) == e->line.len;
+	zc_buf_reset(&e->line);
+	return ok ? ZC_OK : zc_write_error(errno);
+}
+
+static int jsonl_row(zc_exporter *e, const row *r)
+{
+	jsonl_object(&e->line, r->c, r->n);
+	zc_buf_catc(&e->line, '\n');
+	return line_out(e);
+}
+
+static int csv_row(zc_exporter *e, const row *r)
+{
+	char num[24];
+	for (size_t i = 0, col = 0; i < r->n; i++) {
+		if (r->c[i].type == CELL_WARC)
+			continue;	/* JSONL's alone */
+		if (col++)
+			zc_buf_catc(&e->line, ',');
+		zc_csv_cell(&e->line, cell_text(&r->c[i], num, &e->scratch));
+	}
+	zc_buf_cats(&e->line, "\r\n");
+	return line_out(e);
 }
 
 /* the length of s in UTF-16 code units (what Excel counts), and where the text that fits in
@@ -272,20 +478,20 @@ static int date_of(const char *v, lxw_datetime *dt)
 }
 
 /* one cell of an XLSX row: the column's kind; a text over Excel's limit cut with a marker */
-static int xlsx_cell(zc_exporter *e, lxw_col_t c, const char *col, json_t *val)
+static int xlsx_cell(zc_exporter *e, lxw_col_t c, const cell *val)
 {
 	lxw_row_t r = (lxw_row_t)e->row;
-	int li = layout_of(col);
+	int li = layout_of(val->col);
 	enum cell_kind kind = li >= 0 ? LAYOUT[li].kind : K_TEXT;
 	lxw_error err = LXW_NO_ERROR;
 	if (kind == K_NUMBER || kind == K_KEY) {
 		/* a year or a file number of 0 is none (a document without a date, one without a code) */
-		if (json_is_integer(val) && (kind == K_NUMBER || json_integer_value(val)))
-			err = worksheet_write_number(e->ws, r, c, (double)json_integer_value(val), NULL);
+		if (val->type == CELL_INT && (kind == K_NUMBER || val->i))
+			err = worksheet_write_number(e->ws, r, c, (double)val->i, NULL);
 		return err == LXW_NO_ERROR ? ZC_OK : ZC_EIO;
 	}
-	char *raw = cell_text(val), *v = zc_text_visible(raw, 1);
-	free(raw);
+	char num[24];
+	char *v = zc_text_visible(cell_text(val, num, &e->scratch), 1);
 	lxw_datetime dt;
 	if (kind == K_DATE && date_of(v, &dt)) {
 		err = worksheet_write_datetime(e->ws, r, c, &dt, e->date);
@@ -304,82 +510,89 @@ static int xlsx_cell(zc_exporter *e, lxw_col_t c, const char *col, json_t *val)
 	return err == LXW_NO_ERROR ? ZC_OK : ZC_EIO;
 }
 
-/* a document as a text file: its fields, a blank line, its text */
-static int text_file(zc_exporter *e, json_t *r)
+static int xlsx_row(zc_exporter *e, const row *r)
 {
-	const char *code = zc_jstr(r, "code");
-	if (!*code)
-		return ZC_OK;	/* only a document with a code has a name */
-	const char *cols[32];
+	int rc = ZC_OK;
+	for (size_t i = 0, col = 0; i < r->n && rc == ZC_OK; i++)
+		if (r->c[i].type != CELL_WARC)
+			rc = xlsx_cell(e, (lxw_col_t)col++, &r->c[i]);
+	e->row++;
+	return rc;
+}
+
+/* the header row of the sheet, bold */
+static int xlsx_header(zc_exporter *e)
+{
+	const char *cols[MAX_COLS];
 	size_t n = column_list(e, cols);
+	int rc = ZC_OK;
+	for (size_t i = 0; i < n && rc == ZC_OK; i++)
+		rc = worksheet_write_string(e->ws, 0, (lxw_col_t)i, cols[i], e->bold) == LXW_NO_ERROR ? ZC_OK : ZC_EIO;
+	e->row++;
+	return rc;
+}
+
+/* path holding what b holds, nothing else */
+static int file_write(const char *path, const zc_buf *b)
+{
+	FILE *f = fopen(path, "wb");
+	int rc = f ? ZC_OK : zc_write_error(errno);
+	if (f && fwrite(b->data, 1, b->len, f) != b->len)
+		rc = zc_write_error(errno);
+	if (f && fclose(f) != 0 && rc == ZC_OK)
+		rc = zc_write_error(errno);
+	return rc;
+}
+
+/* a document as a text file: its fields, a blank line, its text */
+static int text_file(zc_exporter *e, const row *r)
+{
+	if (!*r->code)
+		return ZC_OK;	/* only a document with a code has a name */
+	char num[24];
+	const cell *body = NULL;
 	zc_buf b;
 	zc_buf_init(&b, ZC_BUF_UNLIMITED);
 	if (e->bom)
 		zc_buf_cats(&b, "\xEF\xBB\xBF");
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(cols[i], "body"))
-			continue;	/* it follows the fields */
-		char *raw = cell_text(json_object_get(r, cols[i])), *v = zc_text_visible(raw, 0);
-		zc_buf_catf(&b, "%s: %s\n", cols[i], v);
+	for (size_t i = 0; i < r->n; i++) {
+		const cell *c = &r->c[i];
+		if (c->type == CELL_WARC)
+			continue;	/* JSONL's alone */
+		if (!strcmp(c->col, "body")) {
+			body = c;	/* it follows the fields */
+			continue;
+		}
+		char *v = zc_text_visible(cell_text(c, num, &e->scratch), 0);
+		zc_buf_catf(&b, "%s: %s\n", c->col, v);
 		free(v);
-		free(raw);
 	}
-	char *body = zc_text_visible(zc_jstr(r, "body"), 1);
-	zc_buf_catf(&b, "\n%s\n", body);
-	free(body);
-	char *path = zc_asprintf("%s/%s.txt", e->dir, code);
-	FILE *f = fopen(path, "wb");
-	int rc = f ? ZC_OK : zc_write_error(errno);
-	if (f && fwrite(b.data, 1, b.len, f) != b.len)
-		rc = zc_write_error(errno);
-	if (f && fclose(f) != 0 && rc == ZC_OK)
-		rc = zc_write_error(errno);
+	char *text = zc_text_visible(body ? cell_text(body, num, &e->scratch) : "", 1);
+	zc_buf_catc(&b, '\n');
+	zc_buf_cats(&b, text);
+	zc_buf_catc(&b, '\n');
+	free(text);
+	char *path = zc_asprintf("%s/%s.txt", e->dir, r->code);
+	int rc = file_write(path, &b);
 	free(path);
 	zc_buf_free(&b);
 	return rc;
 }
 
-static int write_row(zc_exporter *e, json_t *r, int header)
+static int write_row(zc_exporter *e, const row *r)
 {
-	const char *cols[32];
-	size_t n = column_list(e, cols);
-	if (r)
-		add_about(e, r);
-	if (e->fmt == ZC_FMT_TEXT)
+	switch (e->fmt) {
+	case ZC_FMT_JSONL:
+		return jsonl_row(e, r);
+	case ZC_FMT_CSV:
+		return csv_row(e, r);
+	case ZC_FMT_XLSX:
+		return xlsx_row(e, r);
+	case ZC_FMT_TEXT:
 		return text_file(e, r);
-	if (e->fmt == ZC_FMT_JSONL) {
-		if (zc_json_dump(&e->line, r) != ZC_OK) {
-			zc_buf_reset(&e->line);
-			return ZC_EPARSE;
-		}
-		zc_buf_catc(&e->line, '\n');
-		int ok = fwrite(e->line.data, 1, e->line.len, e->out) == e->line.len;
-		zc_buf_reset(&e->line);
-		return ok ? ZC_OK : zc_write_error(errno);
+	default:
+		return ZC_EUSAGE;	/* zc_export_begin takes no other */
 	}
-	int rc = ZC_OK;
-	for (size_t i = 0; i < n && rc == ZC_OK; i++) {
-		if (e->fmt == ZC_FMT_XLSX) {
-			if (header)
-				rc = worksheet_write_string(e->ws, 0, (lxw_col_t)i, cols[i], e->bold) == LXW_NO_ERROR ? ZC_OK : ZC_EIO;
-			else
-				rc = xlsx_cell(e, (lxw_col_t)i, cols[i], json_object_get(r, cols[i]));
-			continue;
-		}
-		char *v = header ? zc_strdup(cols[i]) : cell_text(json_object_get(r, cols[i]));
-		if (i)
-			zc_buf_catc(&e->line, ',');
-		zc_csv_cell(&e->line, v);
-		free(v);
-	}
-	e->row++;
-	if (e->fmt == ZC_FMT_CSV) {
-		zc_buf_cats(&e->line, "\r\n");
-		int ok = fwrite(e->line.data, 1, e->line.len, e->out) == e->line.len;
-		zc_buf_reset(&e->line);
-		return ok ? ZC_OK : zc_write_error(errno);
-	}
-	return rc;
 }
 
 /* the workbook, its formats and the data sheet's layout: widths, the header frozen */
@@ -401,7 +614,7 @@ static int xlsx_begin(zc_exporter *e, const char *path)
 	format_set_num_format(e->date, "yyyy-mm-dd");
 	format_set_text_wrap(e->wrap);
 	format_set_align(e->wrap, LXW_ALIGN_VERTICAL_TOP);
-	const char *cols[32];
+	const char *cols[MAX_COLS];
 	size_t n = column_list(e, cols);
 	for (size_t i = 0; i < n; i++) {
 		int li = layout_of(cols[i]);
@@ -437,14 +650,17 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 	e->body = !e->entries && (flags & ZC_EXPORT_BODY);
 	e->bom = bom;
 	zc_buf_init(&e->line, ZC_BUF_UNLIMITED);
+	zc_buf_init(&e->scratch, ZC_BUF_UNLIMITED);
 	if (fmt == ZC_FMT_XLSX) {
 		rc = path ? xlsx_begin(e, path) : ZC_EUSAGE;
 		if (rc == ZC_OK)
-			rc = write_row(e, NULL, 1);
+			rc = xlsx_header(e);
 	} else if (fmt == ZC_FMT_CSV) {
 		if (bom)
 			fputs("\xEF\xBB\xBF", out);
-		rc = write_row(e, NULL, 1);
+		row header;
+		header_row(e, &header);
+		rc = csv_row(e, &header);
 	} else if (fmt == ZC_FMT_TEXT) {
 		if (path && !e->entries) {
 			e->dir = zc_strdup(path);
@@ -459,6 +675,7 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 		if (e->wb)
 			workbook_close(e->wb);
 		zc_buf_free(&e->line);
+		zc_buf_free(&e->scratch);
 		about_free(e);
 		free(e);
 		return rc;
@@ -469,18 +686,16 @@ int zc_export_begin(FILE *out, const char *path, enum zc_format fmt, const char 
 
 int zc_export_doc(zc_exporter *e, const zc_page *page)
 {
-	json_t *r = doc_row(page, e->excluded, e->body);
-	int rc = write_row(e, r, 0);
-	json_decref(r);
-	return rc;
+	row r;
+	doc_row(e, page, &r);
+	return write_row(e, &r);
 }
 
 int zc_export_entry(zc_exporter *e, const zc_entry *entry, const zc_page *page)
 {
-	json_t *r = entry_row(entry, page);
-	int rc = write_row(e, r, 0);
-	json_decref(r);
-	return rc;
+	row r;
+	entry_row(e, entry, page, &r);
+	return write_row(e, &r);
 }
 
 long zc_export_cut(const zc_exporter *e)
@@ -495,7 +710,7 @@ int zc_export_end(zc_exporter **pe)
 	if (!e)
 		return ZC_OK;
 	if (e->wb) {
-		const char *cols[32];
+		const char *cols[MAX_COLS];
 		size_t n = column_list(e, cols);
 		/* filters on the header, over every row written */
 		worksheet_autofilter(e->ws, 0, 0, (lxw_row_t)(e->row > 1 ? e->row - 1 : 1), (lxw_col_t)(n - 1));
@@ -518,6 +733,7 @@ int zc_export_end(zc_exporter **pe)
 	if (e->out && fflush(e->out) != 0)
 		rc = zc_write_error(errno);
 	zc_buf_free(&e->line);
+	zc_buf_free(&e->scratch);
 	about_free(e);
 	free(e->dir);
 	free(e);

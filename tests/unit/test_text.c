@@ -211,9 +211,10 @@ static void test_utf8_strict(void **state)
 	zc_doc_free(&d);
 }
 
-/* zc_json_dump writes what jansson's json_dumps writes, byte for byte: every control
-   character, quotes, backslashes, slashes, DEL, CJK and four-byte characters, keys in their
-   order, nested and empty containers, integers at their limits, reals, true, false, null */
+/* zc_json_dump (and zc_json_cat_string, its strings) writes what jansson's json_dumps writes,
+   byte for byte: every control character, quotes, backslashes, slashes, DEL, CJK and four-byte
+   characters, keys in their order, nested and empty containers, integers at their limits,
+   reals, true, false, null */
 static void test_json_dump(void **state)
 {
 	(void)state;
@@ -251,6 +252,13 @@ static void test_json_dump(void **state)
 	assert_int_equal(zc_json_dump(&b, bad), ZC_EPARSE);
 	zc_buf_free(&b);
 	json_decref(bad);
+	/* one string alone (an export's row): refused, the buffer as it was */
+	zc_buf_init(&b, ZC_BUF_UNLIMITED);
+	assert_int_equal(zc_json_cat_string(&b, "a\"\x01", 3), ZC_OK);
+	assert_int_equal(zc_json_cat_string(&b, "\xC3\x28", 2), ZC_EPARSE);
+	assert_int_equal(b.len, 11);
+	assert_string_equal(b.data, "\"a\\\"\\u0001\"");
+	zc_buf_free(&b);
 }
 
 /* full-width ASCII and the two wide spaces fold to what researchers type; the rest stays as
