@@ -559,64 +559,6 @@ int zc_json_cat_string(zc_buf *b, const char *s, size_t n)
 	return ZC_OK;
 }
 
-int zc_json_dump(zc_buf *b, json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: {
-		const char *k;
-		size_t kn;
-		json_t *x;
-		int first = 1;
-		zc_buf_catc(b, '{');
-		json_object_keylen_foreach(v, k, kn, x) {
-			if (!first)
-				zc_buf_catc(b, ',');
-			first = 0;
-			if (zc_json_cat_string(b, k, kn) != ZC_OK)
-				return ZC_EPARSE;
-			zc_buf_catc(b, ':');
-			if (zc_json_dump(b, x) != ZC_OK)
-				return ZC_EPARSE;
-		}
-		zc_buf_catc(b, '}');
-		return ZC_OK;
-	}
-	case JSON_ARRAY:
-		zc_buf_catc(b, '[');
-		for (size_t i = 0; i < json_array_size(v); i++) {
-			if (i)
-				zc_buf_catc(b, ',');
-			if (zc_json_dump(b, json_array_get(v, i)) != ZC_OK)
-				return ZC_EPARSE;
-		}
-		zc_buf_catc(b, ']');
-		return ZC_OK;
-	case JSON_STRING:
-		return zc_json_cat_string(b, json_string_value(v), json_string_length(v));
-	case JSON_INTEGER:
-		zc_buf_catf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return ZC_OK;
-	case JSON_TRUE:
-		zc_buf_cat(b, "true", 4);
-		return ZC_OK;
-	case JSON_FALSE:
-		zc_buf_cat(b, "false", 5);
-		return ZC_OK;
-	case JSON_NULL:
-		zc_buf_cat(b, "null", 4);
-		return ZC_OK;
-	default: {
-		/* a real: jansson's own way of writing one */
-		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		if (!s)
-			return ZC_EPARSE;
-		zc_buf_cats(b, s);
-		free(s);
-		return ZC_OK;
-	}
-	}
-}
-
 const char *zc_jstr(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));

@@ -137,15 +137,10 @@ int zc_utf8_valid(const char *s, size_t len);
    json_stringn checks a character at a time, three times slower on a page's text. */
 json_t *zc_json_string(const char *s, size_t len);
 /* Appends the n bytes at s to b as one JSON string, escaped as jansson escapes it ("\u%04X" for
-   the control characters without a short form, "/" and non-ASCII as they are): what
-   zc_json_dump writes of a string or a key.  ZC_EPARSE, b as it was, when they are not UTF-8
+   the control characters without a short form, "/" and non-ASCII as they are), as json_dumps
+   writes a string or a key.  ZC_EPARSE, b as it was, when they are not UTF-8
    (zc_utf8_valid; json_string refuses them). */
 int zc_json_cat_string(zc_buf *b, const char *s, size_t n);
-/* Appends v to b as json_dumps(v, JSON_COMPACT) writes it, byte for byte (keys in their order,
-   strings and keys as zc_json_cat_string writes them), a third of the instructions.
-   ZC_EPARSE for what json_dumps refuses (a string that is not UTF-8, a real it cannot write),
-   b then holding part of it. */
-int zc_json_dump(zc_buf *b, json_t *v);
 
 /* A string field of a JSON object: "" when absent or not a string (never NULL).  For JSON that
    is not a stored record (a site's answer, a seed or profile file); records are typed (index/). */

@@ -333,7 +333,7 @@ static void buf_cut(zc_buf *b, size_t len)
 		b->data[len] = '\0';
 }
 
-/* The JSONL row, as zc_json_dump wrote the jansson object (and json_dumps writes it): strings
+/* The JSONL row, as json_dumps(JSON_COMPACT) wrote the jansson object it was: strings
    by zc_json_cat_string, an absent string's member or element left out. */
 static int jsonl_string(zc_buf *b, const char *s)
 {
