@@ -687,6 +687,10 @@ class Renderer:
                 head_meta = head_meta.replace(form % E(d["column"]), form % column)
         crumb = '<div class="crumb">当前位置：<a href="/">首页</a> &gt; %s</div>' % E(column)
         show["attachments"] = atts
+        # the main text the body container holds, as zhengce parse gives a body (one paragraph a
+        # line, no indent, no &nbsp;): what body_html writes around the paragraphs (document
+        # number line, date parenthetical, attachment links and lists, signature and what follows
+        # it) and the chrome around or inside the container are no part of it
         show["body"] = "\n".join(d["paras"])
         show["variants"] = V
         if V:
@@ -877,6 +881,7 @@ class Renderer:
             ab = u.docs_by_id[d["abolished_by"]]
             t["abolished_by"] = ab["urls"][ab["home"]]
         t["attachments"] = [{"name": n, "url": self.url(site, p)} for n, p in show["attachments"]]
+        t["body"] = show["body"]
         if show["variants"]:
             t["variants"] = show["variants"]
         return t
@@ -1028,7 +1033,13 @@ def edit_pages(u, r, truth, n):
         if at < 0:
             continue
         r.files[(host, path)] = (text[:at] + EDIT_MARK + text[at:]).encode(cs)
-        by_url[d["urls"][host]]["edited"] = True
+        t = by_url[d["urls"][host]]
+        t["edited"] = True
+        # the mark lands in the body's first sentence when the page's first 。 ends it (the
+        # paragraph's text, escaped, stands right before it); the truth's body gains it there
+        first = t["body"].find("。")
+        if first >= 0 and text[:at].endswith(E(t["body"][:first].rsplit("\n", 1)[-1])):
+            t["body"] = t["body"][:first] + EDIT_MARK + t["body"][first:]
 
 
 def rel_link(path):
@@ -1060,7 +1071,7 @@ def prepare(u):
 
 def render_page(u, d, host, force=None):
     """One article page of document d on host rendered under the variant force alone (None:
-    under none), for tests: (html text, truth line with the page's "body" and "attachments"),
+    under none), for tests: (html text, its truth line),
     or None when the variant cannot apply to this document.  The page's own stream of random
     choices depends on the document and host only, so every variant of it shows the same
     document written the same way."""
@@ -1075,9 +1086,7 @@ def render_page(u, d, host, force=None):
     if res is None:
         return None
     text, show = res
-    t = r.page_truth(site, d, show, d["urls"][host])
-    t["body"] = show["body"]
-    return text, t
+    return text, r.page_truth(site, d, show, d["urls"][host])
 
 
 def render_universe(u, out, variants=(), edit=0):
