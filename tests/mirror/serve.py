@@ -76,6 +76,20 @@ class Mirror:
                                                                          status, size, extra, fault, now))
 
 
+def content_type(site, fp):
+    """the Content-Type the server sends for file fp of site (a sites.json entry)"""
+    if fp.endswith(".txt"):
+        return "text/plain"
+    if fp.endswith(".pdf"):
+        return "application/pdf"
+    cs = site.get("charset", "utf-8")
+    if site.get("header_lies"):
+        return "text/html; charset=utf-8"
+    if not site.get("declare", True) or cs != "utf-8":
+        return "text/html"
+    return "text/html; charset=utf-8"
+
+
 def parse_faults(spec):
     """SPEC: comma-separated MODE[=RATE][@HOST[+HOST…]], e.g. "500=0.05,reset=0.02@www.gov.cn"."""
     out = {}
@@ -422,17 +436,7 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, data, ctype=ctype, headers=headers, truncate=truncate)
 
     def content_type(self, host, fp):
-        if fp.endswith(".txt"):
-            return "text/plain"
-        if fp.endswith(".pdf"):
-            return "application/pdf"
-        site = self.mirror.sites.get(host) or {}
-        cs = site.get("charset", "utf-8")
-        if site.get("header_lies"):
-            return "text/html; charset=utf-8"
-        if not site.get("declare", True) or cs != "utf-8":
-            return "text/html"
-        return "text/html; charset=utf-8"
+        return content_type(self.mirror.sites.get(host) or {}, fp)
 
     # -- search engines -----------------------------------------------------------------
     def govcn_search(self, q):
