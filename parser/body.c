@@ -14,7 +14,11 @@
  * elements would score as one paragraph of its parent, which then beat it with the title's
  * heading beside it, and the parent's table cells (a 标题 row) came into the text.  The text
  * a container holds between its blocks (lines divided by br beside a p) is a paragraph of the
- * container's own, as Readability wraps such text in a p.
+ * container's own, as Readability wraps such text in a p.  The title block (h1, h2, an element
+ * of a title class) is the document's title, not a paragraph of its text, as Readability drops
+ * a heading that repeats the title before it scores: counted as one, a title of 30 characters
+ * scored the parent of a short text, and with a metadata table beside, the parent won and the
+ * table's 标题 row came into the text.
  */
 #include "internal.h"
 #include "../common/zc.h"
@@ -105,7 +109,17 @@ typedef struct dens {
 typedef struct best {
 	xmlNode *node;
 	double score;
+	xmlNode *const *heads;	/* the title block candidates: no paragraph of the text */
+	size_t n_heads;
 } best;
+
+static int is_head(const best *b, const xmlNode *n)
+{
+	for (size_t i = 0; i < b->n_heads; i++)
+		if (b->heads[i] == n)
+			return 1;
+	return 0;
+}
 
 /* punctuation of prose in a text node: 。，、；, the commas and stops of Chinese text */
 static size_t punct(const char *s)
@@ -178,7 +192,9 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 	*commas = own_commas;
 	const char *name = (const char *)n->name;
 	size_t prose = d.text - d.link;
-	if (prose >= 20 && !block_child)
+	if (is_head(b, n))
+		;	/* the title block is the title, not a paragraph of the text */
+	else if (prose >= 20 && !block_child)
 		d.p = para(prose, own_commas);
 	else if (loose >= 20)
 		d.csum += para(loose, loose_commas);	/* text between its blocks: a paragraph of its own */
@@ -193,7 +209,7 @@ static dens density(xmlNode *n, int in_link, best *b, size_t *commas)
 	return d;
 }
 
-xmlNode *zc_body_container(xmlNode *root, int *by_name)
+xmlNode *zc_body_container(xmlNode *root, xmlNode *const *heads, size_t n_heads, int *by_name)
 {
 	xmlNode *known = NULL;
 	size_t rank = NKNOWN;
@@ -201,7 +217,7 @@ xmlNode *zc_body_container(xmlNode *root, int *by_name)
 	*by_name = known != NULL;
 	if (known)
 		return known;
-	best b = {NULL, 0.0};
+	best b = {NULL, 0.0, heads, n_heads};
 	size_t commas;
 	density(root, 0, &b, &commas);
 	return b.score >= 2.0 ? b.node : NULL;

@@ -92,8 +92,9 @@ void zc_meta_free(meta_fields *m);
 void zc_meta_read(pcells *cells, meta_fields *m, int in_body, int strict);
 
 /* The content container (body.c): by a known id or class (*by_name = 1), else by text
-   density; NULL when the page has no prose at all. */
-xmlNode *zc_body_container(xmlNode *root, int *by_name);
+   density, where the title block candidates heads[0..n_heads) score as no paragraph; NULL when
+   the page has no prose at all. */
+xmlNode *zc_body_container(xmlNode *root, xmlNode *const *heads, size_t n_heads, int *by_name);
 
 /* an element that is page furniture by its tag, id or class (nav, footer, share, related
    links, breadcrumbs ...) */

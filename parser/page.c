@@ -1367,7 +1367,7 @@ static void pp_meta(page_state *st, htmlDocPtr doc, xmlNode *root)
 	   the root */
 	pcells_collect((xmlNode *)doc, &st->all);
 	int by_name = 0;
-	st->container = zc_body_container(root, &by_name);
+	st->container = zc_body_container(root, st->mk.heads, st->mk.n_heads, &by_name);
 	st->scope = st->container ? st->container : (xmlNode *)doc;
 	for (size_t i = 0; i < st->all.n; i++)
 		if (st->container && node_within(st->all.v[i].node, st->container))
