@@ -111,17 +111,25 @@ static int peek_txn(zc_txn *t, void *arg)
 	return ZC_OK;
 }
 
+/* the host's next request not in the batch being fetched, into pk->req (the caller clears it):
+   ZC_OK, ZC_ENOTFOUND when there is none, or why the frontier could not be read */
+static int peek_next(crawl *c, const char *host, peek_ctx *pk)
+{
+	*pk = (peek_ctx){.c = c, .host = host};
+	zc_request_init(&pk->req);
+	int prc = zc_index_read(c->idx, peek_txn, pk);
+	return prc != ZC_OK ? prc : pk->rc;
+}
 
 /* whether a host waiting out its delay has nothing queued (then marked empty); looked once per
    wait, as a commit that queues work for it clears the mark */
 static int queue_empty(crawl *c, host_state *h)
 {
-	peek_ctx pk = {.c = c, .host = h->host};
-	zc_request_init(&pk.req);
-	int prc = zc_index_read(c->idx, peek_txn, &pk);
+	peek_ctx pk;
+	int rc = peek_next(c, h->host, &pk);
 	zc_request_clear(&pk.req);
 	h->looked = 1;
-	if (prc == ZC_OK && pk.rc == ZC_ENOTFOUND)
+	if (rc == ZC_ENOTFOUND)
 		h->empty = 1;
 	return h->empty;
 }
@@ -286,12 +294,8 @@ static int visit(crawl *c, host_state *h, double t, double *wake, int *active, i
 			*wake = h->next_at;
 		return 0;
 	}
-	peek_ctx pk = {.c = c, .host = h->host};
-	zc_request_init(&pk.req);
-	int prc = zc_index_read(c->idx, peek_txn, &pk);
-	if (prc != ZC_OK)
-		pk.rc = prc;
-	if (pk.rc != ZC_OK) {
+	peek_ctx pk;
+	if (peek_next(c, h->host, &pk) != ZC_OK) {
 		zc_request_clear(&pk.req);
 		h->empty = 1;
 		return 0;
