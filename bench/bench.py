@@ -17,7 +17,8 @@ the table shows them; a new row is a new function added to one of the lists.
   parse_linear   parse CPU per MB of a 5 MB page vs a 50 KB page of the same kind (a long 文号 cell,
                  a long body with attachment lines, many links, many attributes)
   answer_linear  CPU per link of an answer of 100,000 links vs one of 10,000, for every answer
-                 format, every tenth link a repeat (bench_answer)
+                 format, every tenth link a repeat (bench_answer); the two take turns, five rounds
+                 at least, and the ratio is the median of the rounds' ratios (with the range)
   crawl          unthrottled crawl of the mirror: pages per CPU second and peak RSS of zhengce vs
                  wget2 and a minimal Scrapy spider fetching the same article URLs from the same mirror;
                  bench_fetch fetches them too with libcurl as zhengce schedules them and keeps
@@ -320,31 +321,36 @@ ANSWER_KINDS = ("govcn-json", "hanweb-json", "trs-was5", "jpage-xml", "html-list
 
 
 def measure_answer_linear(b):
+    """the two sizes take turns, round by round, and the ratio is the median of the rounds'
+    ratios: timed one after the other, the machine's drift (the same run varies by half here)
+    read as a cost of the size"""
     a = b.a
     small, big = 10_000, 100_000
     for i, kind in enumerate(ANSWER_KINDS):
-        per = {}
+        cmds = {}
         for n in (small, big):
             text, items = answer(kind, n)
             fp = os.path.join(a.work, "answer-%d-%d" % (i, n))
             with open(fp, "w", encoding="utf-8") as f:
                 f.write(text)
-            cmd = [b.tool("bench_answer"), kind.split(",")[0], fp, "https://wsjkw.zj.gov.cn/col/col1229/index.html",
-                   str(big // n)] + ([items] if items else [])
-            cpus = []
-            for _ in range(a.runs):
-                r = subprocess.run(cmd, capture_output=True, text=True)
+            cmds[n] = [b.tool("bench_answer"), kind.split(",")[0], fp, "https://wsjkw.zj.gov.cn/col/col1229/index.html",
+                       str(big // n)] + ([items] if items else [])
+        per = {small: [], big: []}
+        for _ in range(max(a.runs, 5)):
+            for n in (small, big):
+                r = subprocess.run(cmds[n], capture_output=True, text=True)
                 if r.returncode != 0:
                     sys.exit("bench: bench_answer %s failed: %s" % (kind, r.stderr))
                 links, cpu = r.stdout.split()
-                cpus.append(float(cpu))
-            want = len(set(answer_links(n)))
-            if int(links) != want:
-                sys.exit("bench: bench_answer found %s links in the %s answer of %d, not %d" % (links, kind, n, want))
-            per[n] = statistics.median(cpus) / (big // n) / n
-        ratio = per[big] / per[small]
-        b.row("answer of %dk links: %s" % (big // 1000, kind), "%.2f us/link" % (per[big] * 1e6), "%.2f us/link" % (per[small] * 1e6),
-              "answer of %dk links" % (small // 1000), "%.2fx" % ratio, "<= 1.5x", "yes" if ratio <= 1.5 else "NO")
+                want = len(set(answer_links(n)))
+                if int(links) != want:
+                    sys.exit("bench: bench_answer found %s links in the %s answer of %d, not %d" % (links, kind, n, want))
+                per[n].append(float(cpu) / (big // n) / n)
+        ratios = [y / x for x, y in zip(per[small], per[big])]
+        ratio = statistics.median(ratios)
+        b.row("answer of %dk links: %s" % (big // 1000, kind), "%.2f us/link" % (statistics.median(per[big]) * 1e6),
+              "%.2f us/link" % (statistics.median(per[small]) * 1e6), "answer of %dk links" % (small // 1000),
+              "%.2fx (%.2f-%.2f)" % (ratio, min(ratios), max(ratios)), "<= 1.5x", "yes" if ratio <= 1.5 else "NO")
 
 
 # -- crawl, unthrottled -----------------------------------------------------------------------------
